@@ -1,0 +1,560 @@
+/**
+ * Summit's database schema (SQLite through drizzle).
+ *
+ * Conventions: SQL names are snake_case and spelled out; ids are `integer primary key autoincrement`
+ * so a removed row's id is never reused; timestamps are integer milliseconds since the epoch
+ * (`mode: 'timestamp_ms'`), except `sessions.expires_at`, which the lucia adapter defines in seconds.
+ * Every list order has an index ending in `id`, the tie-breaker for keyset pagination.
+ * `reputation_events`, `idea_status_changes` and `moderation_log` are append-only.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
+
+/** A SQL default, so hand-written inserts get the same millisecond timestamps as drizzle's. */
+const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`
+const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(nowMs)
+
+export const ROLES = ['member', 'moderator', 'product', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+export const IDEA_STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined', 'merged'] as const
+export type IdeaStatus = (typeof IDEA_STATUSES)[number]
+
+export const QUESTION_STATUSES = ['open', 'closed'] as const
+export const CLOSE_REASONS = ['duplicate', 'off_topic', 'resolved'] as const
+export type CloseReason = (typeof CLOSE_REASONS)[number]
+
+/** Things a comment, vote, flag or log entry can point at. */
+export const POST_TYPES = ['idea', 'question', 'answer', 'comment'] as const
+export type PostType = (typeof POST_TYPES)[number]
+/** What a reputation event points at: a post, or the user themself for a staff adjustment. */
+export const REPUTATION_SOURCE_TYPES = [...POST_TYPES, 'user'] as const
+export type ReputationSourceType = (typeof REPUTATION_SOURCE_TYPES)[number]
+
+export const FLAG_REASONS = ['spam', 'rude', 'off_topic', 'duplicate', 'other'] as const
+export const FLAG_STATUSES = ['pending', 'accepted', 'rejected'] as const
+
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '))
+
+// ---------------------------------------------------------------------------------------------
+// People
+// ---------------------------------------------------------------------------------------------
+
+/** Customer segments (Free, Pro, Enterprise …), defined by admins. Private to staff. */
+export const segments = sqliteTable(
+  'segments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** Weight of one vote from this segment in the staff-only weighted idea score. */
+    weight: real('weight').notNull().default(1),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('segments_name_unique').on(t.name),
+    index('segments_position_idx').on(t.position, t.id),
+    check('segments_weight_range', sql`${t.weight} >= 0 and ${t.weight} <= 100`),
+  ],
+)
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    /** Stored lower-case. */
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    bioMd: text('bio_md').notNull().default(''),
+    bioHtml: text('bio_html').notNull().default(''),
+    role: text('role', { enum: ROLES }).notNull().default('member'),
+    segmentId: integer('segment_id').references(() => segments.id, { onDelete: 'set null' }),
+    /** Cached: 1 + sum(reputation_events.delta). Never floored, so a recount matches. */
+    reputation: integer('reputation').notNull().default(1),
+    createdAt: createdAt(),
+    passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' }),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }),
+    suspendedUntil: integer('suspended_until', { mode: 'timestamp_ms' }),
+    suspensionReason: text('suspension_reason'),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('users_username_unique').on(t.username),
+    uniqueIndex('users_email_unique').on(t.email),
+    index('users_reputation_idx').on(t.reputation, t.id),
+    index('users_created_idx').on(t.createdAt, t.id),
+    index('users_segment_idx').on(t.segmentId),
+    check('users_role_valid', sql`${t.role} in (${inList(ROLES)})`),
+    check('users_username_format', sql`length(${t.username}) between 3 and 30`),
+    check('users_email_lower', sql`${t.email} = lower(${t.email})`),
+  ],
+)
+
+/** Lucia's session table: `expires_at` is in seconds, as the adapter defines it. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Ideas
+// ---------------------------------------------------------------------------------------------
+
+export const categories = sqliteTable(
+  'categories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('categories_slug_unique').on(t.slug), index('categories_position_idx').on(t.position, t.id)],
+)
+
+export const ideas = sqliteTable(
+  'ideas',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    categoryId: integer('category_id').references(() => categories.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    status: text('status', { enum: IDEA_STATUSES }).notNull().default('open'),
+    voteCount: integer('vote_count').notNull().default(0),
+    commentCount: integer('comment_count').notNull().default(0),
+    mergedIntoId: integer('merged_into_id').references((): AnySQLiteColumn => ideas.id),
+    /** Set when staff converted a question into this idea. */
+    fromQuestionId: integer('from_question_id').references((): AnySQLiteColumn => questions.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    lastActivityAt: integer('last_activity_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    /** When the status last changed: orders the roadmap columns and the changelog. */
+    statusChangedAt: integer('status_changed_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    lockedAt: integer('locked_at', { mode: 'timestamp_ms' }),
+    hiddenAt: integer('hidden_at', { mode: 'timestamp_ms' }),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('ideas_top_idx').on(t.voteCount, t.id).where(sql`deleted_at is null and hidden_at is null`),
+    index('ideas_new_idx').on(t.createdAt, t.id).where(sql`deleted_at is null and hidden_at is null`),
+    index('ideas_active_idx').on(t.lastActivityAt, t.id).where(sql`deleted_at is null and hidden_at is null`),
+    index('ideas_category_top_idx').on(t.categoryId, t.voteCount, t.id),
+    index('ideas_status_top_idx').on(t.status, t.voteCount, t.id),
+    index('ideas_status_changed_idx').on(t.status, t.statusChangedAt, t.id),
+    index('ideas_author_idx').on(t.authorId, t.createdAt, t.id),
+    index('ideas_merged_into_idx').on(t.mergedIntoId),
+    check('ideas_status_valid', sql`${t.status} in (${inList(IDEA_STATUSES)})`),
+    check('ideas_vote_count_non_negative', sql`${t.voteCount} >= 0`),
+    check('ideas_comment_count_non_negative', sql`${t.commentCount} >= 0`),
+    check('ideas_title_length', sql`length(${t.title}) between 1 and 200`),
+  ],
+)
+
+/** Current votes: one row per member per idea. History lives in the reputation ledger. */
+export const ideaVotes = sqliteTable(
+  'idea_votes',
+  {
+    ideaId: integer('idea_id')
+      .notNull()
+      .references(() => ideas.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ideaId, t.userId] }),
+    index('idea_votes_user_idx').on(t.userId, t.createdAt),
+    // "votes in the last N days" for trending, per idea.
+    index('idea_votes_idea_time_idx').on(t.ideaId, t.createdAt),
+    index('idea_votes_time_idx').on(t.createdAt, t.ideaId),
+  ],
+)
+
+/** Append-only: every status change of an idea, with the team's official note. */
+export const ideaStatusChanges = sqliteTable(
+  'idea_status_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ideaId: integer('idea_id')
+      .notNull()
+      .references(() => ideas.id, { onDelete: 'cascade' }),
+    fromStatus: text('from_status', { enum: IDEA_STATUSES }).notNull(),
+    toStatus: text('to_status', { enum: IDEA_STATUSES }).notNull(),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => users.id),
+    noteMd: text('note_md').notNull().default(''),
+    noteHtml: text('note_html').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('idea_status_changes_idea_idx').on(t.ideaId, t.createdAt, t.id),
+    index('idea_status_changes_to_idx').on(t.toStatus, t.createdAt, t.id),
+  ],
+)
+
+export const ideaFollows = sqliteTable(
+  'idea_follows',
+  {
+    ideaId: integer('idea_id')
+      .notNull()
+      .references(() => ideas.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.ideaId, t.userId] }), index('idea_follows_user_idx').on(t.userId, t.createdAt)],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Questions and answers
+// ---------------------------------------------------------------------------------------------
+
+export const questions = sqliteTable(
+  'questions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    score: integer('score').notNull().default(0),
+    answerCount: integer('answer_count').notNull().default(0),
+    commentCount: integer('comment_count').notNull().default(0),
+    viewCount: integer('view_count').notNull().default(0),
+    acceptedAnswerId: integer('accepted_answer_id').references((): AnySQLiteColumn => answers.id, {
+      onDelete: 'set null',
+    }),
+    /** True while no answer is accepted and none has a positive score: the "unanswered" tab. */
+    isUnanswered: integer('is_unanswered', { mode: 'boolean' }).notNull().default(true),
+    status: text('status', { enum: QUESTION_STATUSES }).notNull().default('open'),
+    closeReason: text('close_reason', { enum: CLOSE_REASONS }),
+    duplicateOfId: integer('duplicate_of_id').references((): AnySQLiteColumn => questions.id),
+    convertedToIdeaId: integer('converted_to_idea_id').references((): AnySQLiteColumn => ideas.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    lastActivityAt: integer('last_activity_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    lockedAt: integer('locked_at', { mode: 'timestamp_ms' }),
+    hiddenAt: integer('hidden_at', { mode: 'timestamp_ms' }),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('questions_new_idx').on(t.createdAt, t.id).where(sql`deleted_at is null and hidden_at is null`),
+    index('questions_active_idx').on(t.lastActivityAt, t.id).where(sql`deleted_at is null and hidden_at is null`),
+    index('questions_unanswered_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`is_unanswered = 1 and deleted_at is null and hidden_at is null`),
+    index('questions_author_idx').on(t.authorId, t.createdAt, t.id),
+    index('questions_duplicate_of_idx').on(t.duplicateOfId),
+    check('questions_status_valid', sql`${t.status} in (${inList(QUESTION_STATUSES)})`),
+    check(
+      'questions_close_reason_valid',
+      sql`${t.closeReason} is null or ${t.closeReason} in (${inList(CLOSE_REASONS)})`,
+    ),
+    check('questions_answer_count_non_negative', sql`${t.answerCount} >= 0`),
+  ],
+)
+
+export const answers = sqliteTable(
+  'answers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    questionId: integer('question_id')
+      .notNull()
+      .references((): AnySQLiteColumn => questions.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    score: integer('score').notNull().default(0),
+    commentCount: integer('comment_count').notNull().default(0),
+    isAccepted: integer('is_accepted', { mode: 'boolean' }).notNull().default(false),
+    /** Marked official ("Team") by staff. */
+    isOfficial: integer('is_official', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    hiddenAt: integer('hidden_at', { mode: 'timestamp_ms' }),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    // The question page: accepted first, then score, then age.
+    index('answers_question_order_idx').on(t.questionId, t.isAccepted, t.score, t.createdAt, t.id),
+    // At most one accepted answer per question, enforced by SQLite.
+    uniqueIndex('answers_one_accepted_per_question').on(t.questionId).where(sql`is_accepted = 1`),
+    index('answers_author_idx').on(t.authorId, t.createdAt, t.id),
+    index('answers_new_idx').on(t.createdAt, t.id),
+  ],
+)
+
+/** Current up/down votes on questions and answers. History lives in the reputation ledger. */
+export const postVotes = sqliteTable(
+  'post_votes',
+  {
+    targetType: text('target_type', { enum: ['question', 'answer'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    value: integer('value').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.targetType, t.targetId, t.userId] }),
+    index('post_votes_user_idx').on(t.userId, t.createdAt),
+    check('post_votes_value_valid', sql`${t.value} in (1, -1)`),
+    check('post_votes_target_valid', sql`${t.targetType} in ('question', 'answer')`),
+  ],
+)
+
+/** Comments on ideas, questions and answers (one level of replies through parent_id). */
+export const comments = sqliteTable(
+  'comments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetType: text('target_type', { enum: ['idea', 'question', 'answer'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => comments.id),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    /** A product-team response pinned on its idea. */
+    isOfficial: integer('is_official', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    hiddenAt: integer('hidden_at', { mode: 'timestamp_ms' }),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('comments_target_idx').on(t.targetType, t.targetId, t.createdAt, t.id),
+    index('comments_author_idx').on(t.authorId, t.createdAt, t.id),
+    check('comments_target_valid', sql`${t.targetType} in ('idea', 'question', 'answer')`),
+  ],
+)
+
+/** Edit history of ideas, questions, answers and comments: the version before each edit. */
+export const postRevisions = sqliteTable(
+  'post_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetType: text('target_type', { enum: POST_TYPES }).notNull(),
+    targetId: integer('target_id').notNull(),
+    editorId: integer('editor_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title'),
+    bodyMd: text('body_md').notNull(),
+    reason: text('reason').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [index('post_revisions_target_idx').on(t.targetType, t.targetId, t.createdAt, t.id)],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Tags
+// ---------------------------------------------------------------------------------------------
+
+export const tags = sqliteTable(
+  'tags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    questionCount: integer('question_count').notNull().default(0),
+    ideaCount: integer('idea_count').notNull().default(0),
+    createdById: integer('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('tags_name_unique').on(t.name),
+    index('tags_question_count_idx').on(t.questionCount, t.id),
+    check('tags_name_format', sql`length(${t.name}) between 1 and 35 and ${t.name} = lower(${t.name})`),
+  ],
+)
+
+export const questionTags = sqliteTable(
+  'question_tags',
+  {
+    questionId: integer('question_id')
+      .notNull()
+      .references(() => questions.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.questionId, t.tagId] }), index('question_tags_tag_idx').on(t.tagId, t.questionId)],
+)
+
+export const ideaTags = sqliteTable(
+  'idea_tags',
+  {
+    ideaId: integer('idea_id')
+      .notNull()
+      .references(() => ideas.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ideaId, t.tagId] }), index('idea_tags_tag_idx').on(t.tagId, t.ideaId)],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Reputation, notifications, moderation
+// ---------------------------------------------------------------------------------------------
+
+/** Append-only ledger. users.reputation = 1 + sum(delta), kept in the same transaction. */
+export const reputationEvents = sqliteTable(
+  'reputation_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    delta: integer('delta').notNull(),
+    reason: text('reason').notNull(),
+    sourceType: text('source_type', { enum: REPUTATION_SOURCE_TYPES }).notNull(),
+    sourceId: integer('source_id').notNull(),
+    actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** A reversing event names the event it undoes; each event is reversed at most once. */
+    reversesId: integer('reverses_id').references((): AnySQLiteColumn => reputationEvents.id),
+    /** True for kinds that count against the daily vote cap. */
+    isCapped: integer('is_capped', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('reputation_events_user_idx').on(t.userId, t.createdAt, t.id),
+    index('reputation_events_source_idx').on(t.sourceType, t.sourceId, t.reason, t.actorId),
+    index('reputation_events_time_idx').on(t.createdAt, t.userId),
+    uniqueIndex('reputation_events_reverses_unique').on(t.reversesId).where(sql`reverses_id is not null`),
+  ],
+)
+
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: integer('subject_id').notNull(),
+    actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Plain text, shown as text (never as HTML). */
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    url: text('url').notNull(),
+    readAt: integer('read_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.createdAt, t.id),
+    index('notifications_unread_idx').on(t.userId).where(sql`read_at is null`),
+  ],
+)
+
+export const flags = sqliteTable(
+  'flags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    targetType: text('target_type', { enum: POST_TYPES }).notNull(),
+    targetId: integer('target_id').notNull(),
+    reason: text('reason', { enum: FLAG_REASONS }).notNull(),
+    text: text('text').notNull().default(''),
+    /** Moves once, from pending to accepted or rejected; the decision is also in moderation_log. */
+    status: text('status', { enum: FLAG_STATUSES }).notNull().default('pending'),
+    handledById: integer('handled_by_id').references(() => users.id, { onDelete: 'set null' }),
+    handledAt: integer('handled_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('flags_one_per_user_target').on(t.userId, t.targetType, t.targetId),
+    index('flags_pending_idx').on(t.createdAt, t.id).where(sql`status = 'pending'`),
+    index('flags_target_idx').on(t.targetType, t.targetId, t.status),
+    index('flags_user_status_idx').on(t.userId, t.status),
+    check('flags_reason_valid', sql`${t.reason} in (${inList(FLAG_REASONS)})`),
+    check('flags_status_valid', sql`${t.status} in (${inList(FLAG_STATUSES)})`),
+  ],
+)
+
+/** Append-only: every staff action, with before/after as JSON where it applies. */
+export const moderationLog = sqliteTable(
+  'moderation_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => users.id),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: integer('target_id').notNull(),
+    reason: text('reason').notNull().default(''),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('moderation_log_time_idx').on(t.createdAt, t.id),
+    index('moderation_log_actor_idx').on(t.actorId, t.createdAt, t.id),
+    index('moderation_log_action_idx').on(t.action, t.createdAt, t.id),
+    index('moderation_log_target_idx').on(t.targetType, t.targetId, t.createdAt),
+  ],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Infrastructure
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Durable rate-limit hits (login and signup): one row per counted attempt, so a sliding window
+ * survives a restart. Old rows are pruned as new ones are written.
+ */
+export const rateLimitHits = sqliteTable(
+  'rate_limit_hits',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('rate_limit_hits_key_idx').on(t.key, t.at), index('rate_limit_hits_at_idx').on(t.at)],
+)
+
+/** Site settings set by admins (site name, vote budget, …): one JSON value per key. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+})
