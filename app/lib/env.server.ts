@@ -1,0 +1,38 @@
+/**
+ * Configuration from the environment, parsed once with zod. Every variable is documented in
+ * .env.example and the README.
+ */
+import { z } from 'zod'
+
+const Bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes'].includes(v)))
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().min(1).default('./data/summit.db'),
+  /** The site's public origin (https://community.example.com). Decides the cookie's Secure flag and the CSRF origin. */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SEED_DEMO: Bool,
+  SEED_PASSWORD: z.string().min(10).default('summit-demo-pass'),
+  SITE_NAME: z.string().min(1).max(60).default('Summit'),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+let cached: Env | undefined
+export function env(): Env {
+  // Tests change DATABASE_URL per file before the first call, so parse lazily.
+  cached ??= EnvSchema.parse(process.env)
+  return cached
+}
+
+/** For tests that change the environment between cases. */
+export function resetEnvCache() {
+  cached = undefined
+}

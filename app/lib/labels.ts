@@ -1,0 +1,14 @@
+/** Human labels for stored enum values, shared by pages and feeds. */
+import { type IdeaStatus } from '#db/schema'
+
+export const IDEA_STATUS_LABELS: Record<IdeaStatus, string> = {
+  open: 'Open',
+  under_review: 'Under review',
+  planned: 'Planned',
+  in_progress: 'In progress',
+  shipped: 'Shipped',
+  declined: 'Declined',
+  merged: 'Merged',
+}
+
+export const ROLE_LABELS = { member: 'Member', moderator: 'Moderator', product: 'Product team', admin: 'Admin' } as const
