@@ -1,0 +1,111 @@
+/** Answers: posting and accepting. */
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import { answers, questions } from '#db/schema'
+import { type Db, type Tx } from '~/lib/db.server'
+import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { renderMarkdown } from '~/lib/markdown.server'
+import { type Role, STAFF_ROLES } from '~/lib/permissions'
+import { notifyUser } from './notifications.server'
+import { recordReputation, reverseReputation } from './reputation.server'
+import { refreshUnanswered } from './votes.server'
+
+export function createAnswer(
+  db: Db,
+  input: { questionId: number; authorId: number; authorRole?: Role; bodyMd: string; now?: Date },
+) {
+  const now = input.now ?? new Date()
+  const bodyHtml = renderMarkdown(input.bodyMd)
+  return db.transaction(
+    (tx) => {
+      const question = tx
+        .select({ id: questions.id, title: questions.title, authorId: questions.authorId, status: questions.status, lockedAt: questions.lockedAt })
+        .from(questions)
+        .where(and(eq(questions.id, input.questionId), isNull(questions.deletedAt), isNull(questions.hiddenAt)))
+        .get()
+      if (!question) throw new NotFoundError('question')
+      if (question.status === 'closed') throw new ConflictError('This question is closed; it takes no new answers.')
+      if (question.lockedAt) throw new ConflictError('This question is locked; it takes no new answers.')
+      const answer = tx
+        .insert(answers)
+        .values({
+          questionId: question.id,
+          authorId: input.authorId,
+          bodyMd: input.bodyMd,
+          bodyHtml,
+          isOfficial: input.authorRole ? STAFF_ROLES.includes(input.authorRole) : false,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: answers.id })
+        .get()
+      tx.update(questions)
+        .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: now })
+        .where(eq(questions.id, question.id))
+        .run()
+      notifyUser(tx, question.authorId, {
+        kind: 'new_answer',
+        subjectType: 'answer',
+        subjectId: answer.id,
+        actorId: input.authorId,
+        title: `New answer to “${question.title}”`,
+        url: `/questions/${question.id}#answer-${answer.id}`,
+        now,
+      })
+      return answer
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/**
+ * The asker accepts an answer (replacing any earlier choice). +15 for the answerer, +2 for the
+ * asker, never for accepting one's own answer. Accepting the accepted answer again changes nothing.
+ */
+export function acceptAnswer(db: Db, { answerId, userId, now = new Date() }: { answerId: number; userId: number; now?: Date }) {
+  return db.transaction(
+    (tx) => {
+      const row = tx
+        .select({
+          questionId: answers.questionId,
+          answerAuthorId: answers.authorId,
+          askerId: questions.authorId,
+          acceptedAnswerId: questions.acceptedAnswerId,
+          title: questions.title,
+        })
+        .from(answers)
+        .innerJoin(questions, eq(questions.id, answers.questionId))
+        .where(and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt)))
+        .get()
+      if (!row) throw new NotFoundError('answer')
+      if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
+      if (row.acceptedAnswerId === answerId) return { accepted: answerId }
+      if (row.acceptedAnswerId != null) unaccept(tx, row.acceptedAnswerId, userId, now)
+      tx.update(answers).set({ isAccepted: true }).where(eq(answers.id, answerId)).run()
+      tx.update(questions).set({ acceptedAnswerId: answerId, lastActivityAt: now }).where(eq(questions.id, row.questionId)).run()
+      if (row.answerAuthorId !== userId) {
+        const source = { type: 'answer', id: answerId } as const
+        recordReputation(tx, { userId: row.answerAuthorId, reason: 'answer_accepted', source, actorId: userId, now })
+        recordReputation(tx, { userId, reason: 'accepted_an_answer', source, actorId: userId, now })
+        notifyUser(tx, row.answerAuthorId, {
+          kind: 'answer_accepted',
+          subjectType: 'answer',
+          subjectId: answerId,
+          actorId: userId,
+          title: `Your answer to “${row.title}” was accepted`,
+          url: `/questions/${row.questionId}#answer-${answerId}`,
+          now,
+        })
+      }
+      refreshUnanswered(tx, row.questionId)
+      return { accepted: answerId }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+function unaccept(tx: Tx, answerId: number, userId: number, now: Date) {
+  tx.update(answers).set({ isAccepted: false }).where(eq(answers.id, answerId)).run()
+  const source = { type: 'answer', id: answerId } as const
+  reverseReputation(tx, { reason: 'answer_accepted', source, actorId: userId, now })
+  reverseReputation(tx, { reason: 'accepted_an_answer', source, actorId: userId, now })
+}

@@ -1,0 +1,167 @@
+/**
+ * The reputation ledger. Every earning action appends an event; undoing it appends the reversing
+ * event (never a delete). users.reputation = 1 + sum(delta), moved in the same transaction.
+ */
+import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm'
+import { reputationEvents, type ReputationSourceType, users } from '#db/schema'
+import { type Db, type Tx } from '~/lib/db.server'
+
+/** Stack Exchange-like starting rules from DESIGN.md. */
+export const REPUTATION = {
+  question_upvoted: 5,
+  answer_upvoted: 10,
+  idea_upvoted: 2,
+  post_downvoted: -2,
+  downvote_cast: -1,
+  answer_accepted: 15,
+  accepted_an_answer: 2,
+  idea_planned: 10,
+  idea_shipped: 50,
+  post_removed_as_spam: -100,
+} as const
+/** A staff correction (or a test fixture): any delta, pointing at the user it applies to. */
+export const ADJUSTMENT_REASON = 'adjustment'
+export type ReputationReason = keyof typeof REPUTATION
+
+/** Votes earn at most this much per user per UTC day; accepts and shipped bonuses are exempt. */
+export const DAILY_VOTE_REPUTATION_CAP = 200
+const CAPPED_REASONS: ReadonlySet<ReputationReason> = new Set(['question_upvoted', 'answer_upvoted', 'idea_upvoted'])
+
+export type Source = { type: ReputationSourceType; id: number }
+
+function startOfUtcDay(now: Date) {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
+}
+
+/**
+ * Appends an event for `reason` and moves the cached total. A capped kind records only what is left
+ * of today's cap (possibly 0), so its reversal undoes exactly what was given.
+ */
+export function recordReputation(
+  tx: Tx,
+  input: { userId: number; reason: ReputationReason; source: Source; actorId: number | null; now?: Date },
+) {
+  const now = input.now ?? new Date()
+  let delta: number = REPUTATION[input.reason]
+  const isCapped = CAPPED_REASONS.has(input.reason)
+  if (isCapped && delta > 0) {
+    const earnedToday =
+      tx
+        .select({ total: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
+        .from(reputationEvents)
+        .where(
+          and(
+            eq(reputationEvents.userId, input.userId),
+            eq(reputationEvents.isCapped, true),
+            gte(reputationEvents.createdAt, startOfUtcDay(now)),
+          ),
+        )
+        .get()?.total ?? 0
+    delta = Math.max(0, Math.min(delta, DAILY_VOTE_REPUTATION_CAP - earnedToday))
+  }
+  const event = tx
+    .insert(reputationEvents)
+    .values({
+      userId: input.userId,
+      delta,
+      reason: input.reason,
+      sourceType: input.source.type,
+      sourceId: input.source.id,
+      actorId: input.actorId,
+      isCapped,
+      createdAt: now,
+    })
+    .returning({ id: reputationEvents.id, delta: reputationEvents.delta })
+    .get()
+  if (delta !== 0) {
+    tx.update(users)
+      .set({ reputation: sql`${users.reputation} + ${delta}` })
+      .where(eq(users.id, input.userId))
+      .run()
+  }
+  return event
+}
+
+/**
+ * Reverses the latest unreversed event of `reason` on `source` by `actorId` with an event of the
+ * opposite delta. Returns null when there is nothing to reverse.
+ */
+export function reverseReputation(
+  tx: Tx,
+  input: { reason: ReputationReason; source: Source; actorId: number | null; now?: Date },
+) {
+  const reversal = sql`(select 1 from reputation_events r where r.reverses_id = ${reputationEvents.id})`
+  const original = tx
+    .select({
+      id: reputationEvents.id,
+      userId: reputationEvents.userId,
+      delta: reputationEvents.delta,
+      isCapped: reputationEvents.isCapped,
+    })
+    .from(reputationEvents)
+    .where(
+      and(
+        eq(reputationEvents.sourceType, input.source.type),
+        eq(reputationEvents.sourceId, input.source.id),
+        eq(reputationEvents.reason, input.reason),
+        input.actorId == null ? isNull(reputationEvents.actorId) : eq(reputationEvents.actorId, input.actorId),
+        isNull(reputationEvents.reversesId),
+        sql`not exists ${reversal}`,
+      ),
+    )
+    .orderBy(desc(reputationEvents.id))
+    .limit(1)
+    .get()
+  if (!original) return null
+  const event = tx
+    .insert(reputationEvents)
+    .values({
+      userId: original.userId,
+      delta: -original.delta,
+      reason: input.reason,
+      sourceType: input.source.type,
+      sourceId: input.source.id,
+      actorId: input.actorId,
+      reversesId: original.id,
+      isCapped: original.isCapped,
+      createdAt: input.now ?? new Date(),
+    })
+    .returning({ id: reputationEvents.id, delta: reputationEvents.delta })
+    .get()
+  if (original.delta !== 0) {
+    tx.update(users)
+      .set({ reputation: sql`${users.reputation} - ${original.delta}` })
+      .where(eq(users.id, original.userId))
+      .run()
+  }
+  return event
+}
+
+/** Users whose cached reputation differs from 1 + sum of their ledger. */
+export function findReputationMismatches(db: Db) {
+  return db.all<{ id: number; username: string; cached: number; ledger: number }>(sql`
+    select u.id, u.username, u.reputation as cached, 1 + coalesce(sum(e.delta), 0) as ledger
+    from users u left join reputation_events e on e.user_id = u.id
+    group by u.id
+    having cached != ledger
+    order by u.id`)
+}
+
+/** Appends a staff adjustment of any size (also how test fixtures give a member reputation). */
+export function adjustReputation(tx: Tx, input: { userId: number; delta: number; actorId: number | null; now?: Date }) {
+  tx.insert(reputationEvents)
+    .values({
+      userId: input.userId,
+      delta: input.delta,
+      reason: ADJUSTMENT_REASON,
+      sourceType: 'user',
+      sourceId: input.userId,
+      actorId: input.actorId,
+      createdAt: input.now ?? new Date(),
+    })
+    .run()
+  tx.update(users)
+    .set({ reputation: sql`${users.reputation} + ${input.delta}` })
+    .where(eq(users.id, input.userId))
+    .run()
+}

@@ -1,0 +1,175 @@
+/** Accounts: creation, lookup for login, and the member's own settings. */
+import { and, eq, isNull, or, sql } from 'drizzle-orm'
+import { segments, users } from '#db/schema'
+import { type Db } from '~/lib/db.server'
+import { ConflictError, NotFoundError } from '~/lib/errors'
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '~/lib/password.server'
+import { type Role } from '~/lib/permissions'
+import { assertUnderLimit, clearHits, LOGIN_LIMIT, recordHits, SIGNUP_LIMIT } from '~/lib/rate-limit.server'
+
+export type NewAccount = {
+  username: string
+  email: string
+  passwordHash: string
+  displayName?: string
+  role?: Role
+  segmentId?: number | null
+  createdAt?: Date
+}
+
+/** Creates an account. A taken username or e-mail is a ConflictError naming the field. */
+export function createAccount(db: Db, account: NewAccount) {
+  const username = account.username.toLowerCase()
+  const email = account.email.toLowerCase()
+  return db.transaction(
+    (tx) => {
+      const taken = tx
+        .select({ username: users.username, email: users.email })
+        .from(users)
+        .where(or(eq(users.username, username), eq(users.email, email)))
+        .all()
+      if (taken.some((u) => u.username === username)) throw new AccountTakenError('username', 'This username is taken.')
+      if (taken.some((u) => u.email === email)) {
+        throw new AccountTakenError('email', 'An account with this e-mail exists. Log in instead.')
+      }
+      return tx
+        .insert(users)
+        .values({
+          username,
+          email,
+          passwordHash: account.passwordHash,
+          displayName: account.displayName?.trim() || username,
+          role: account.role ?? 'member',
+          segmentId: account.segmentId ?? null,
+          ...(account.createdAt ? { createdAt: account.createdAt } : {}),
+        })
+        .returning({ id: users.id, username: users.username, role: users.role })
+        .get()
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+export class AccountTakenError extends ConflictError {
+  constructor(
+    readonly field: 'username' | 'email',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The account a login form names, by username or e-mail (either case). Deleted accounts cannot log in. */
+export function findLoginAccount(db: Db, identifier: string) {
+  const value = identifier.trim().toLowerCase()
+  return (
+    db
+      .select({ id: users.id, username: users.username, passwordHash: users.passwordHash })
+      .from(users)
+      .where(and(or(eq(users.username, value), eq(users.email, value)), isNull(users.deletedAt)))
+      .get() ?? null
+  )
+}
+
+/** What the settings page shows the member about their own account. */
+export function getAccountSettings(db: Db, userId: number) {
+  const row = db
+    .select({
+      username: users.username,
+      email: users.email,
+      displayName: users.displayName,
+      role: users.role,
+      createdAt: users.createdAt,
+      passwordChangedAt: users.passwordChangedAt,
+      segment: segments.name,
+    })
+    .from(users)
+    .leftJoin(segments, eq(segments.id, users.segmentId))
+    .where(eq(users.id, userId))
+    .get()
+  if (!row) throw new NotFoundError('account')
+  return row
+}
+
+export function updateDisplayName(db: Db, userId: number, displayName: string) {
+  db.update(users)
+    .set({ displayName: displayName.trim() || sql`${users.username}` })
+    .where(eq(users.id, userId))
+    .run()
+}
+
+export function findSegmentByName(db: Db, name: string) {
+  return db.select({ id: segments.id }).from(segments).where(eq(segments.name, name)).get() ?? null
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logging in and signing up: password checks and durable rate limits around the account rows.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Checks a login. Failed attempts count against the account and the IP address (10 per 15 minutes
+ * each); over either limit it throws RateLimitedError before looking at the password.
+ */
+export async function attemptLogin(
+  db: Db,
+  { identifier, password, ip, now = new Date() }: { identifier: string; password: string; ip: string; now?: Date },
+): Promise<{ ok: true; userId: number } | { ok: false }> {
+  const accountKey = `login:account:${identifier.trim().toLowerCase()}`
+  const ipKey = `login:ip:${ip}`
+  assertUnderLimit(
+    db,
+    [
+      { key: accountKey, rule: LOGIN_LIMIT, message: 'Too many failed log-in attempts for this account.' },
+      { key: ipKey, rule: LOGIN_LIMIT, message: 'Too many failed log-in attempts from your network.' },
+    ],
+    now,
+  )
+  const account = findLoginAccount(db, identifier)
+  const valid = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password)
+  if (!account || !valid) {
+    recordHits(db, [accountKey, ipKey], now)
+    return { ok: false }
+  }
+  clearHits(db, accountKey)
+  return { ok: true, userId: account.id }
+}
+
+export type SignupResult =
+  | { ok: true; userId: number }
+  | { ok: false; field: 'username' | 'email' | 'password'; message: string }
+
+/** Creates a member account from the signup form (sign-ups are limited per IP address). */
+export async function signUp(
+  db: Db,
+  input: { username: string; email: string; password: string; displayName?: string; ip: string; now?: Date },
+): Promise<SignupResult> {
+  const now = input.now ?? new Date()
+  const ipKey = `signup:ip:${input.ip}`
+  assertUnderLimit(db, [{ key: ipKey, rule: SIGNUP_LIMIT, message: 'Too many sign-ups from your network.' }], now)
+  const problem = passwordProblem(input.password, { username: input.username, email: input.email })
+  if (problem) return { ok: false, field: 'password', message: problem }
+  recordHits(db, [ipKey], now)
+  const passwordHash = await hashPassword(input.password)
+  try {
+    const account = createAccount(db, { ...input, passwordHash, role: 'member', createdAt: now })
+    return { ok: true, userId: account.id }
+  } catch (error) {
+    if (error instanceof AccountTakenError) return { ok: false, field: error.field, message: error.message }
+    throw error
+  }
+}
+
+/** Checks the current password before a change; the new one must pass the password rules. */
+export async function verifyPasswordChange(
+  db: Db,
+  { userId, currentPassword, newPassword }: { userId: number; currentPassword: string; newPassword: string },
+): Promise<{ ok: true } | { ok: false; field: 'currentPassword' | 'newPassword'; message: string }> {
+  const row = db.select({ passwordHash: users.passwordHash, username: users.username, email: users.email }).from(users).where(eq(users.id, userId)).get()
+  if (!row) throw new NotFoundError('account')
+  if (!(await verifyPassword(row.passwordHash, currentPassword))) {
+    return { ok: false, field: 'currentPassword', message: 'Your current password is not right.' }
+  }
+  if (currentPassword === newPassword) return { ok: false, field: 'newPassword', message: 'Choose a password you have not used here.' }
+  const problem = passwordProblem(newPassword, { username: row.username, email: row.email })
+  return problem ? { ok: false, field: 'newPassword', message: problem } : { ok: true }
+}

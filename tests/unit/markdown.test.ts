@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'vitest'
+import { excerpt, renderMarkdown } from '~/lib/markdown.server'
+
+describe('renderMarkdown', () => {
+  test('renders the Markdown people write', () => {
+    expect(renderMarkdown('**bold** and *em* and `code`')).toBe('<p><strong>bold</strong> and <em>em</em> and <code>code</code></p>')
+    expect(renderMarkdown('- one\n- two')).toBe('<ul>\n<li>one</li>\n<li>two</li>\n</ul>')
+  })
+
+  test.each([
+    ['<script>alert(1)</script>', '<script'],
+    ['<img src=x onerror=alert(1)>', 'onerror'],
+    ['[click](javascript:alert(1))', 'javascript:'],
+    ['<a href="javascript:alert(1)">x</a>', 'javascript:'],
+    ['<iframe src="https://evil.example"></iframe>', '<iframe'],
+    ['<div style="position:fixed">x</div>', 'style='],
+    ['[x](//evil.example/path)', '//evil.example'],
+    ['<svg onload=alert(1)>', '<svg'],
+  ])('strips hostile input %j', (source, forbidden) => {
+    expect(renderMarkdown(source)).not.toContain(forbidden)
+  })
+
+  test('raw HTML inside code is shown as text, not run', () => {
+    expect(renderMarkdown('`<script>x</script>`')).toBe('<p><code>&lt;script&gt;x&lt;/script&gt;</code></p>')
+  })
+
+  test('links get rel="nofollow ugc noopener"', () => {
+    expect(renderMarkdown('[docs](https://example.com)')).toBe(
+      '<p><a href="https://example.com" rel="nofollow ugc noopener">docs</a></p>',
+    )
+  })
+
+  test('user headings start at h3 so the page outline stays intact', () => {
+    expect(renderMarkdown('# Big\n\n## Smaller')).toBe('<h3>Big</h3>\n<h3>Smaller</h3>')
+  })
+})
+
+describe('excerpt', () => {
+  test('gives plain text, cut on a word boundary', () => {
+    const text = excerpt('**Export** to `CSV` would help. '.repeat(20), 60)
+    expect(text.length).toBeLessThanOrEqual(61)
+    expect(text.endsWith('…')).toBe(true)
+    expect(text).not.toContain('*')
+    expect(text).not.toContain('<')
+  })
+})

@@ -1,0 +1,94 @@
+import { describe, expect, test } from 'vitest'
+import { changePassword, countSessions, endSession, getUser, requireUser, safeRedirectPath, startSession } from '~/lib/auth.server'
+import { getDb } from '~/lib/db.server'
+import { createUser } from '#tests/factories'
+
+function requestWithCookie(value: string | null, url = 'http://localhost:3000/') {
+  return new Request(url, { headers: value ? { Cookie: `summit_session=${value}` } : {} })
+}
+
+describe('session lifecycle', () => {
+  test('a started session identifies its user, with no private fields', async () => {
+    const user = createUser(getDb(), { role: 'product' })
+    const cookie = await startSession(user.id)
+    const viewer = await getUser(requestWithCookie(cookie.value))
+    expect(viewer).toEqual({
+      id: user.id,
+      username: user.username,
+      displayName: user.username,
+      role: 'product',
+      reputation: 1,
+      suspendedUntil: null,
+      suspensionReason: null,
+    })
+  })
+
+  test('the cookie is HttpOnly, SameSite=Lax, lasts 30 days, and is not Secure on plain http', async () => {
+    const user = createUser(getDb())
+    const { header } = await startSession(user.id, new Request('http://localhost:3000/login'))
+    expect(header).toMatch(/^summit_session=[a-z0-9]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=25920\d\d; Expires=/)
+    expect(header).not.toContain('Secure')
+  })
+
+  test('the cookie is Secure when the request came over https', async () => {
+    const user = createUser(getDb())
+    const { header } = await startSession(user.id, new Request('https://community.example.com/login'))
+    expect(header).toMatch(/; Secure$/)
+  })
+
+  test('an unknown or forged session id is nobody, and the cookie is cleared', async () => {
+    expect(await getUser(requestWithCookie('forged-session-id'))).toBeNull()
+    expect(await getUser(requestWithCookie(null))).toBeNull()
+  })
+
+  test('logging out ends only that session', async () => {
+    const user = createUser(getDb())
+    const a = await startSession(user.id)
+    const b = await startSession(user.id)
+    const cleared = await endSession(requestWithCookie(a.value))
+    expect(cleared).toContain('Max-Age=0')
+    expect(await getUser(requestWithCookie(a.value))).toBeNull()
+    expect(await getUser(requestWithCookie(b.value))).toMatchObject({ id: user.id })
+  })
+
+  test('changing the password ends every other session and starts a fresh one', async () => {
+    const db = getDb()
+    const user = createUser(db)
+    const other = createUser(db)
+    const laptop = await startSession(user.id)
+    const phone = await startSession(user.id)
+    const othersSession = await startSession(other.id)
+    expect(countSessions(db, user.id)).toBe(2)
+
+    const header = await changePassword(user.id, 'a-brand-new-passphrase', requestWithCookie(laptop.value))
+    const fresh = header.match(/^summit_session=([^;]+)/)![1]!
+
+    expect(await getUser(requestWithCookie(laptop.value))).toBeNull()
+    expect(await getUser(requestWithCookie(phone.value))).toBeNull()
+    expect(await getUser(requestWithCookie(fresh))).toMatchObject({ id: user.id })
+    expect(countSessions(db, user.id)).toBe(1)
+    // Nobody else is logged out.
+    expect(await getUser(requestWithCookie(othersSession.value))).toMatchObject({ id: other.id })
+  })
+
+  test('requireUser sends a visitor to log in and back to where they were', async () => {
+    const thrown = await requireUser(requestWithCookie(null, 'http://localhost:3000/settings?tab=x')).catch((e: unknown) => e)
+    expect(thrown).toBeInstanceOf(Response)
+    expect((thrown as Response).headers.get('Location')).toBe('/login?redirectTo=%2Fsettings%3Ftab%3Dx')
+  })
+})
+
+describe('safeRedirectPath', () => {
+  test.each([
+    ['/ideas/12', '/ideas/12'],
+    ['/settings?x=1#y', '/settings?x=1#y'],
+    ['//evil.example', '/'],
+    ['/\\evil.example', '/'],
+    ['https://evil.example', '/'],
+    ['javascript:alert(1)', '/'],
+    ['', '/'],
+    [null, '/'],
+  ])('%j → %j', (input, expected) => {
+    expect(safeRedirectPath(input)).toBe(expected)
+  })
+})
