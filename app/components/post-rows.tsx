@@ -1,0 +1,99 @@
+/** Rows for lists of ideas and questions, shared by the home page and the list pages. */
+import { Link } from '@remix-run/react'
+import { type IdeaStatus } from '#db/schema'
+import { IDEA_STATUS_LABELS } from '~/lib/labels'
+
+const DATE_FORMAT = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
+
+/** An absolute date, formatted the same on the server and in the browser (no hydration mismatch). */
+export function DateTime({ value }: { value: string | Date }) {
+  const date = typeof value === 'string' ? new Date(value) : value
+  return <time dateTime={date.toISOString()}>{DATE_FORMAT.format(date)}</time>
+}
+
+export function StatusBadge({ status }: { status: IdeaStatus }) {
+  return <span className={`badge status-${status}`}>{IDEA_STATUS_LABELS[status]}</span>
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+
+export type IdeaRowData = {
+  id: number
+  title: string
+  excerpt: string
+  status: IdeaStatus
+  voteCount: number
+  commentCount: number
+  createdAt: string | Date
+  category: string | null
+  authorName: string
+}
+
+export function IdeaRow({ idea, headingLevel = 3 }: { idea: IdeaRowData; headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3'
+  return (
+    <li className="post-row">
+      <div className="counts">
+        <span className="count">
+          <strong>{idea.voteCount}</strong> {idea.voteCount === 1 ? 'vote' : 'votes'}
+        </span>
+      </div>
+      <div>
+        <Heading>
+          <Link to={`/ideas/${idea.id}`}>{idea.title}</Link>
+        </Heading>
+        {idea.excerpt ? <p className="post-excerpt">{idea.excerpt}</p> : null}
+        <p className="post-meta">
+          <StatusBadge status={idea.status} />
+          {idea.category ? <span>{idea.category}</span> : null}
+          <span>{plural(idea.commentCount, 'comment', 'comments')}</span>
+          <span>
+            by {idea.authorName}, <DateTime value={idea.createdAt} />
+          </span>
+        </p>
+      </div>
+    </li>
+  )
+}
+
+export type QuestionRowData = {
+  id: number
+  title: string
+  excerpt: string
+  score: number
+  answerCount: number
+  viewCount: number
+  hasAcceptedAnswer: boolean
+  status: 'open' | 'closed'
+  createdAt: string | Date
+  authorName: string
+}
+
+export function QuestionRow({ question, headingLevel = 3 }: { question: QuestionRowData; headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3'
+  return (
+    <li className="post-row">
+      <div className="counts">
+        <span className={question.hasAcceptedAnswer ? 'count count-accepted' : 'count'}>
+          <strong>{question.answerCount}</strong> {question.answerCount === 1 ? 'answer' : 'answers'}
+          {question.hasAcceptedAnswer ? <span className="visually-hidden">, one accepted</span> : null}
+        </span>
+      </div>
+      <div>
+        <Heading>
+          <Link to={`/questions/${question.id}`}>{question.title}</Link>
+        </Heading>
+        {question.excerpt ? <p className="post-excerpt">{question.excerpt}</p> : null}
+        <p className="post-meta">
+          {question.hasAcceptedAnswer ? <span className="badge status-shipped">Answered</span> : null}
+          {question.status === 'closed' ? <span className="badge status-declined">Closed</span> : null}
+          <span>{plural(question.score, 'vote', 'votes')}</span>
+          <span>{plural(question.viewCount, 'view', 'views')}</span>
+          <span>
+            asked by {question.authorName}, <DateTime value={question.createdAt} />
+          </span>
+        </p>
+      </div>
+    </li>
+  )
+}

@@ -1,0 +1,64 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FormErrors, TextField } from '~/components/forms'
+import { getUser, safeRedirectPath, startSession } from '~/lib/auth.server'
+import { getDb } from '~/lib/db.server'
+import { RateLimitedError } from '~/lib/errors'
+import { fieldFailure, formFailure, parseForm, readForm } from '~/lib/forms.server'
+import { attemptLogin } from '~/models/users.server'
+import { LoginForm } from '~/schemas/account'
+
+export const meta: MetaFunction = () => [{ title: 'Log in · Summit' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url)
+  if (await getUser(request)) throw redirect(safeRedirectPath(url.searchParams.get('redirectTo')))
+  return null
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request)
+  const parsed = parseForm(form, LoginForm)
+  if (!parsed.ok) return data(parsed, { status: 400 })
+  const { identifier, password, redirectTo } = parsed.data
+  try {
+    const result = await attemptLogin(getDb(), { identifier, password, ip: context.clientIp ?? 'unknown' })
+    if (!result.ok) return data(fieldFailure(form, 'password', 'Wrong username, e-mail or password.'), { status: 400 })
+    const cookie = await startSession(result.userId, request)
+    return redirect(safeRedirectPath(redirectTo), { headers: { 'Set-Cookie': cookie.header } })
+  } catch (error) {
+    if (error instanceof RateLimitedError) {
+      return data(formFailure(form, error.message), { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
+    }
+    throw error
+  }
+}
+
+export default function LoginPage() {
+  const result = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const busy = useNavigation().state === 'submitting'
+  const redirectTo = searchParams.get('redirectTo') ?? '/'
+  return (
+    <section className="card auth-card" aria-labelledby="login-title">
+      <h1 id="login-title">Log in</h1>
+      <Form method="post" className="form" noValidate aria-describedby={result?.formErrors?.length ? 'form-error' : undefined}>
+        <FormErrors result={result} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <TextField name="identifier" label="Username or e-mail" autoComplete="username" required maxLength={254} result={result} autoFocus />
+        <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={200} result={result} />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Logging in…' : 'Log in'}
+        </button>
+      </Form>
+      <p className="muted">
+        New here? <Link to={`/signup?${new URLSearchParams({ redirectTo })}`}>Create an account</Link>
+      </p>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,179 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FormErrors, TextField } from '~/components/forms'
+import { changePassword, endOtherSessions, requireUser } from '~/lib/auth.server'
+import { getDb } from '~/lib/db.server'
+import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
+import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
+import { ROLE_LABELS } from '~/lib/labels'
+import { getAccountSettings, updateDisplayName, verifyPasswordChange } from '~/models/users.server'
+import { ChangePasswordForm, ProfileForm } from '~/schemas/account'
+
+export const meta: MetaFunction = () => [{ title: 'Settings · Summit' }]
+
+const NOTICES = {
+  password: 'Your password was changed. Every other session has been logged out.',
+  profile: 'Your profile was saved.',
+  sessions: 'Every other session has been logged out.',
+} as const
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const account = getAccountSettings(getDb(), user.id)
+  const done = new URL(request.url).searchParams.get('done')
+  const notice = done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null
+  return {
+    account: { ...account, roleLabel: ROLE_LABELS[account.role], createdAt: account.createdAt.toISOString().slice(0, 10) },
+    notice,
+    passwordMinLength: PASSWORD_MIN_LENGTH,
+  }
+}
+
+const Intent = z.discriminatedUnion('intent', [
+  ChangePasswordForm,
+  ProfileForm,
+  z.object({ intent: z.literal('end-other-sessions') }),
+])
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const form = await readForm(request)
+  const parsed = parseForm(form, Intent)
+  if (!parsed.ok) return data({ ...parsed, intent: String(form.get('intent') ?? '') }, { status: 400 })
+  const db = getDb()
+  switch (parsed.data.intent) {
+    case 'change-password': {
+      const { currentPassword, newPassword } = parsed.data
+      const verdict = await verifyPasswordChange(db, { userId: user.id, currentPassword, newPassword })
+      if (!verdict.ok) return data({ ...fieldFailure(form, verdict.field, verdict.message), intent: 'change-password' }, { status: 400 })
+      const cookie = await changePassword(user.id, newPassword, request)
+      return redirect('/settings?done=password', { headers: { 'Set-Cookie': cookie } })
+    }
+    case 'profile': {
+      updateDisplayName(db, user.id, parsed.data.displayName)
+      return redirect('/settings?done=profile')
+    }
+    case 'end-other-sessions': {
+      const cookie = await endOtherSessions(user.id, request)
+      return redirect('/settings?done=sessions', { headers: { 'Set-Cookie': cookie } })
+    }
+  }
+}
+
+export default function SettingsPage() {
+  const { account, notice, passwordMinLength } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
+  const resultFor = (intent: string) => (result && result.intent === intent ? result : null)
+  return (
+    <div className="settings">
+      <h1>Settings</h1>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+
+      <section className="card" aria-labelledby="account-title">
+        <h2 id="account-title">Your account</h2>
+        <dl className="facts">
+          <dt>Username</dt>
+          <dd>{account.username}</dd>
+          <dt>E-mail</dt>
+          <dd>
+            {account.email} <span className="muted">(never shown publicly)</span>
+          </dd>
+          <dt>Role</dt>
+          <dd>{account.roleLabel}</dd>
+          {account.segment ? (
+            <>
+              <dt>Plan</dt>
+              <dd>
+                {account.segment} <span className="muted">(visible only to you and staff)</span>
+              </dd>
+            </>
+          ) : null}
+          <dt>Member since</dt>
+          <dd>{account.createdAt}</dd>
+        </dl>
+      </section>
+
+      <section className="card" aria-labelledby="profile-title">
+        <h2 id="profile-title">Profile</h2>
+        <Form method="post" className="form" noValidate>
+          <input type="hidden" name="intent" value="profile" />
+          <TextField
+            name="displayName"
+            label="Display name"
+            hint="Shown next to your posts. Leave empty to use your username."
+            maxLength={50}
+            defaultValue={account.displayName}
+            result={resultFor('profile')}
+          />
+          <button type="submit" disabled={busyIntent === 'profile'}>
+            Save profile
+          </button>
+        </Form>
+      </section>
+
+      <section className="card" aria-labelledby="password-title">
+        <h2 id="password-title">Change password</h2>
+        <p className="muted">Changing your password logs you out everywhere else.</p>
+        <Form method="post" className="form" noValidate>
+          <input type="hidden" name="intent" value="change-password" />
+          <FormErrors result={resultFor('change-password')} />
+          <TextField
+            name="currentPassword"
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            maxLength={200}
+            required
+            result={resultFor('change-password')}
+          />
+          <TextField
+            name="newPassword"
+            label="New password"
+            type="password"
+            hint={`At least ${passwordMinLength} characters.`}
+            autoComplete="new-password"
+            minLength={passwordMinLength}
+            maxLength={200}
+            required
+            result={resultFor('change-password')}
+          />
+          <TextField
+            name="confirmPassword"
+            label="Repeat the new password"
+            type="password"
+            autoComplete="new-password"
+            maxLength={200}
+            required
+            result={resultFor('change-password')}
+          />
+          <button type="submit" disabled={busyIntent === 'change-password'}>
+            Change password
+          </button>
+        </Form>
+      </section>
+
+      <section className="card" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Sessions</h2>
+        <p className="muted">Logged in on a shared or lost device? End every session but this one.</p>
+        <Form method="post">
+          <input type="hidden" name="intent" value="end-other-sessions" />
+          <button type="submit" className="button-secondary" disabled={busyIntent === 'end-other-sessions'}>
+            Log out everywhere else
+          </button>
+        </Form>
+      </section>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,96 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FormErrors, TextField } from '~/components/forms'
+import { getUser, safeRedirectPath, startSession } from '~/lib/auth.server'
+import { getDb } from '~/lib/db.server'
+import { RateLimitedError } from '~/lib/errors'
+import { fieldFailure, formFailure, parseForm, readForm } from '~/lib/forms.server'
+import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
+import { signUp } from '~/models/users.server'
+import { SignupForm } from '~/schemas/account'
+
+export const meta: MetaFunction = () => [{ title: 'Sign up · Summit' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) throw redirect('/')
+  return { passwordMinLength: PASSWORD_MIN_LENGTH }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request)
+  const parsed = parseForm(form, SignupForm)
+  if (!parsed.ok) return data(parsed, { status: 400 })
+  const { redirectTo, ...account } = parsed.data
+  try {
+    const result = await signUp(getDb(), { ...account, ip: context.clientIp ?? 'unknown' })
+    if (!result.ok) return data(fieldFailure(form, result.field, result.message), { status: 400 })
+    const cookie = await startSession(result.userId, request)
+    return redirect(safeRedirectPath(redirectTo), { headers: { 'Set-Cookie': cookie.header } })
+  } catch (error) {
+    if (error instanceof RateLimitedError) {
+      return data(formFailure(form, error.message), { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
+    }
+    throw error
+  }
+}
+
+export default function SignupPage() {
+  const result = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const busy = useNavigation().state === 'submitting'
+  const redirectTo = searchParams.get('redirectTo') ?? '/'
+  return (
+    <section className="card auth-card" aria-labelledby="signup-title">
+      <h1 id="signup-title">Create your account</h1>
+      <p className="muted">Vote on ideas, ask and answer questions, and hear back when the product team acts.</p>
+      <Form method="post" className="form" noValidate>
+        <FormErrors result={result} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <TextField
+          name="username"
+          label="Username"
+          hint="3–30 characters: lower-case letters, digits, - and _. Shown publicly."
+          autoComplete="username"
+          required
+          minLength={3}
+          maxLength={30}
+          result={result}
+          autoFocus
+        />
+        <TextField name="displayName" label="Display name (optional)" autoComplete="name" maxLength={50} result={result} />
+        <TextField
+          name="email"
+          label="E-mail"
+          type="email"
+          hint="Never shown publicly."
+          autoComplete="email"
+          required
+          maxLength={254}
+          result={result}
+        />
+        <TextField
+          name="password"
+          label="Password"
+          type="password"
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password.`}
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={200}
+          result={result}
+        />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Creating your account…' : 'Sign up'}
+        </button>
+      </Form>
+      <p className="muted">
+        Already have an account? <Link to={`/login?${new URLSearchParams({ redirectTo })}`}>Log in</Link>
+      </p>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

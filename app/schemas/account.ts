@@ -1,0 +1,66 @@
+/** Account form schemas, shared by the routes, the user:create script and the tests. */
+import { z } from 'zod'
+import { ROLE_ORDER } from '~/lib/permissions'
+
+export const USERNAME_PATTERN = /^[a-z0-9_-]{3,30}$/
+
+export const Username = z
+  .string({ error: 'Choose a username.' })
+  .trim()
+  .toLowerCase()
+  .min(3, 'Use at least 3 characters.')
+  .max(30, 'Use at most 30 characters.')
+  .regex(/^[a-z0-9_-]+$/, 'Use only letters, digits, - and _.')
+
+export const Email = z
+  .string({ error: 'Enter an e-mail address.' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'Use at most 254 characters.')
+  .pipe(z.email('Enter an e-mail address.'))
+
+/** Length only; the full rules (common passwords, contains username) are in password.server.ts. */
+export const NewPassword = z
+  .string({ error: 'Choose a password.' })
+  .min(10, 'Use at least 10 characters.')
+  .max(200, 'Use at most 200 characters.')
+
+export const DisplayName = z
+  .string()
+  .trim()
+  .max(50, 'Use at most 50 characters.')
+  .regex(/^[^<>\u0000-\u001f]*$/, 'Use letters, digits, spaces and punctuation.')
+
+export const SignupForm = z.object({
+  username: Username,
+  email: Email,
+  password: NewPassword,
+  displayName: DisplayName.optional().default(''),
+  redirectTo: z.string().max(2000).optional(),
+})
+
+export const LoginForm = z.object({
+  identifier: z
+    .string({ error: 'Enter your username or e-mail.' })
+    .trim()
+    .min(1, 'Enter your username or e-mail.')
+    .max(254, 'Use at most 254 characters.'),
+  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(200, 'Use at most 200 characters.'),
+  redirectTo: z.string().max(2000).optional(),
+})
+
+export const ChangePasswordForm = z
+  .object({
+    intent: z.literal('change-password'),
+    currentPassword: z.string({ error: 'Enter your current password.' }).min(1, 'Enter your current password.').max(200),
+    newPassword: NewPassword,
+    confirmPassword: z.string({ error: 'Repeat the new password.' }).max(200),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords differ.' })
+
+export const ProfileForm = z.object({
+  intent: z.literal('profile'),
+  displayName: DisplayName,
+})
+
+export const RoleSchema = z.enum(ROLE_ORDER)

@@ -1,0 +1,129 @@
+/**
+ * Summit's production (and development) entry: a small Express server around Remix.
+ *
+ * - Refuses cross-site POSTs (and every other non-GET) with 403 before Remix sees them: Remix's own
+ *   origin check answers them with a bare 500.
+ * - Sets security headers, with a per-request nonce for the Content-Security-Policy.
+ * - Compresses responses and caches fingerprinted assets for a year.
+ * - Migrates the database and seeds the demo community (when empty) before it listens.
+ */
+import crypto from 'node:crypto'
+import { createRequestHandler } from '@remix-run/express'
+import compression from 'compression'
+import express from 'express'
+
+const MODE = process.env.NODE_ENV === 'production' ? 'production' : 'development'
+const PORT = Number(process.env.PORT ?? 3000)
+const HOST = process.env.HOST || undefined
+const PUBLIC_URL = process.env.PUBLIC_URL || ''
+
+const viteDevServer =
+  MODE === 'production'
+    ? undefined
+    : await import('vite').then((vite) => vite.createServer({ server: { middlewareMode: true } }))
+
+async function loadBuild() {
+  if (viteDevServer) return viteDevServer.ssrLoadModule('virtual:remix/server-build')
+  return import('./build/server/index.js')
+}
+
+const startedAt = Date.now()
+{
+  // Migrations and the demo seed run once, before the server listens.
+  const build = await loadBuild()
+  const summary = await build.entry.module.prepareDatabase()
+  console.log(summary)
+}
+
+const app = express()
+app.disable('x-powered-by')
+if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : process.env.TRUST_PROXY)
+app.use(compression())
+
+/** The site's own origin: PUBLIC_URL when set, else the origin the request was addressed to. */
+function siteOrigin(req) {
+  return PUBLIC_URL ? new URL(PUBLIC_URL).origin : `${req.protocol}://${req.get('host')}`
+}
+
+function requestOrigin(req) {
+  const origin = req.get('origin')
+  if (origin) return origin
+  const referer = req.get('referer')
+  if (!referer) return null
+  try {
+    return new URL(referer).origin
+  } catch {
+    return null
+  }
+}
+
+const FORBIDDEN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>403 Forbidden · Summit</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1>403 Forbidden</h1><p>This form was sent from another site, so it was refused. Go back to the page you came from and try again.</p><p><a href="/">Go to the home page</a></p></body></html>`
+
+// CSRF defence: every state-changing request must come from our own pages.
+app.use((req, res, next) => {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next()
+  if (requestOrigin(req) === siteOrigin(req)) return next()
+  res.status(403).type('html').set('Cache-Control', 'no-store').send(FORBIDDEN_PAGE)
+})
+
+app.use((req, res, next) => {
+  const nonce = crypto.randomBytes(16).toString('base64')
+  res.locals.cspNonce = nonce
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  })
+  if (MODE === 'production') {
+    res.set(
+      'Content-Security-Policy',
+      [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${nonce}'`,
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ].join('; '),
+    )
+    if (siteOrigin(req).startsWith('https:')) res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+  }
+  next()
+})
+
+if (viteDevServer) {
+  app.use(viteDevServer.middlewares)
+} else {
+  // Fingerprinted by Vite: cache for a year.
+  app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y', index: false }))
+  app.use(express.static('build/client', { maxAge: '1h', index: false }))
+}
+
+app.all(
+  '*',
+  createRequestHandler({
+    build: viteDevServer ? () => loadBuild() : await loadBuild(),
+    mode: MODE,
+    getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce, clientIp: req.ip ?? 'unknown' }),
+  }),
+)
+
+const server = app.listen(PORT, HOST, () => {
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : PORT
+  console.log(`Summit is listening on http://localhost:${port} (${MODE}, ready in ${Date.now() - startedAt} ms)`)
+})
+
+function shutdown(signal) {
+  console.log(`${signal} received, closing`)
+  server.close(() => process.exit(0))
+  setTimeout(() => process.exit(0), 5000).unref()
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'))
+process.on('SIGINT', () => shutdown('SIGINT'))
