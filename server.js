@@ -12,6 +12,13 @@ import { createRequestHandler } from '@remix-run/express'
 import compression from 'compression'
 import express from 'express'
 
+// Settings from .env, when there is one (variables already set win).
+try {
+  process.loadEnvFile()
+} catch {
+  // no .env file: the environment alone configures Summit
+}
+
 const MODE = process.env.NODE_ENV === 'production' ? 'production' : 'development'
 const PORT = Number(process.env.PORT ?? 3000)
 const HOST = process.env.HOST || undefined
