@@ -307,7 +307,7 @@ export const answers = sqliteTable(
   },
   (t) => [
     // The question page: accepted first, then score, then age.
-    index('answers_question_order_idx').on(t.questionId, t.isAccepted, t.score, t.createdAt, t.id),
+    index('answers_question_order_idx').on(t.questionId, sql`${t.isAccepted} desc`, sql`${t.score} desc`, t.createdAt, t.id),
     // At most one accepted answer per question, enforced by SQLite.
     uniqueIndex('answers_one_accepted_per_question').on(t.questionId).where(sql`is_accepted = 1`),
     index('answers_author_idx').on(t.authorId, t.createdAt, t.id),

@@ -1,0 +1,7 @@
+import { type Role } from '~/lib/permissions'
+
+/** Staff posts carry a visible "Team" badge. */
+export function TeamBadge({ role }: { role: Role }) {
+  if (role === 'member') return null
+  return <span className="badge team-badge">Team</span>
+}

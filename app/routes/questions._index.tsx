@@ -1,0 +1,55 @@
+import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { Pager, TabLinks } from '~/components/pager'
+import { QuestionRow } from '~/components/post-rows'
+import { getDb } from '~/lib/db.server'
+import { decodeCursor } from '~/lib/pagination.server'
+import { listQuestions, QUESTION_TABS } from '~/models/questions.server'
+
+export const meta: MetaFunction = () => [{ title: 'Questions · Summit' }]
+
+const Query = z.object({
+  tab: z.enum(QUESTION_TABS).catch('newest'),
+  cursor: z.string().max(100).optional().catch(undefined),
+})
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams))
+  return { ...listQuestions(getDb(), { tab: query.tab, cursor: decodeCursor(query.cursor) }), tab: query.tab }
+}
+
+const TAB_OPTIONS = [
+  ['newest', 'Newest'],
+  ['active', 'Active'],
+  ['unanswered', 'Unanswered'],
+] as const
+
+export default function QuestionsPage() {
+  const { items, nextCursor, tab } = useLoaderData<typeof loader>()
+  return (
+    <>
+      <header className="page-header">
+        <h1>Questions</h1>
+      </header>
+      <div className="list-controls">
+        <TabLinks name="tab" current={tab} options={TAB_OPTIONS} label="Question lists" />
+      </div>
+      {items.length ? (
+        <ol className="post-list">
+          {items.map((question) => (
+            <QuestionRow key={question.id} question={question} headingLevel={2} />
+          ))}
+        </ol>
+      ) : (
+        <p className="empty">{tab === 'unanswered' ? 'Every question has an answer. Nice work, everyone.' : 'No questions yet.'}</p>
+      )}
+      <Pager nextCursor={nextCursor} label="Questions" />
+    </>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
