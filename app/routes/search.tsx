@@ -1,0 +1,104 @@
+import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { Highlighted } from '~/components/highlighted'
+import { getDb } from '~/lib/db.server'
+import { search, SEARCH_TYPES } from '~/models/search.server'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.q ? `“${data.q}” · Search · Summit` : 'Search · Summit' }]
+
+// Any text is a valid query: it is cut to 500 characters and made safe before it reaches FTS5.
+const Query = z.object({
+  q: z.string().catch('').transform((q) => q.trim().slice(0, 500)),
+  type: z.enum(SEARCH_TYPES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(1000).catch(1),
+})
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams))
+  const result = query.q ? search(getDb(), { q: query.q, type: query.type, page: query.page }) : { hits: [], hasMore: false, page: 1 }
+  return { q: query.q, type: query.type ?? '', ...result }
+}
+
+const TYPE_LABELS = { idea: 'Idea', question: 'Question', answer: 'Answer' } as const
+
+export default function SearchPage() {
+  const { q, type, hits, hasMore, page } = useLoaderData<typeof loader>()
+  const location = useLocation()
+  const pageLink = (n: number) => {
+    const params = new URLSearchParams(location.search)
+    params.set('page', String(n))
+    return `/search?${params}`
+  }
+  return (
+    <>
+      <header className="page-header">
+        <h1>Search</h1>
+      </header>
+      <Form method="get" className="filters search-form" role="search" aria-label="Search the community">
+        <div className="field-inline grow">
+          <label htmlFor="search-q">Search for</label>
+          <input id="search-q" type="search" name="q" defaultValue={q} maxLength={500} />
+        </div>
+        <div className="field-inline">
+          <label htmlFor="search-type">In</label>
+          <select id="search-type" name="type" defaultValue={type}>
+            <option value="">Everything</option>
+            <option value="idea">Ideas</option>
+            <option value="question">Questions</option>
+            <option value="answer">Answers</option>
+          </select>
+        </div>
+        <button type="submit">Search</button>
+      </Form>
+      {q ? (
+        hits.length ? (
+          <>
+            <p className="muted" role="status">
+              Results for “{q}”{page > 1 ? `, page ${page}` : ''}
+            </p>
+            <ol className="post-list search-results">
+              {hits.map((hit) => (
+                <li key={`${hit.type}-${hit.id}`} className="search-hit">
+                  <p className="post-meta">
+                    <span className="badge status-open">{TYPE_LABELS[hit.type]}</span>
+                    <span>
+                      {hit.votes} {Math.abs(hit.votes) === 1 ? 'vote' : 'votes'}
+                    </span>
+                  </p>
+                  <h2>
+                    <Link to={hit.url}>
+                      <Highlighted text={hit.title} />
+                    </Link>
+                  </h2>
+                  <p className="post-excerpt">
+                    <Highlighted text={hit.snippet} />
+                  </p>
+                </li>
+              ))}
+            </ol>
+            <nav className="pager" aria-label="Search result pages">
+              {page > 1 ? <Link to={pageLink(page - 1)}>Previous page</Link> : null}
+              {hasMore ? (
+                <Link to={pageLink(page + 1)} rel="next">
+                  Next page
+                </Link>
+              ) : null}
+            </nav>
+          </>
+        ) : (
+          <p className="empty" role="status">
+            Nothing matches “{q}”. Try fewer or different words.
+          </p>
+        )
+      ) : (
+        <p className="muted">Search ideas, questions and answers by any words they contain.</p>
+      )}
+    </>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

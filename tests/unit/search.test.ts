@@ -1,0 +1,93 @@
+import { eq } from 'drizzle-orm'
+import { describe, expect, test } from 'vitest'
+import { answers, ideas } from '#db/schema'
+import { getDb } from '~/lib/db.server'
+import { search, toFtsQuery } from '~/models/search.server'
+import { createTestAnswer, createTestIdea, createTestQuestion, createUser, unique } from '#tests/factories'
+
+describe('toFtsQuery', () => {
+  test('keeps words only, quoted, the last as a prefix', () => {
+    expect(toFtsQuery('dark mode')).toBe('"dark" "mode"*')
+    expect(toFtsQuery('  "NEAR(a b)" -x * OR')).toBe('"NEAR" "a" "b" "x" "OR"*')
+    expect(toFtsQuery('🙂 *** ()')).toBeNull()
+    expect(toFtsQuery('élan naïve')).toBe('"élan" "naïve"*')
+    expect(toFtsQuery('a '.repeat(50))?.split(' ')).toHaveLength(12)
+  })
+})
+
+describe('search', () => {
+  const nasty = [
+    '"',
+    '""',
+    "'",
+    '*',
+    '-',
+    'NEAR(',
+    'NEAR(dark mode, 2)',
+    '(((',
+    ')))',
+    'AND OR NOT',
+    'title:secret',
+    '^start',
+    'x'.repeat(5000),
+    'word '.repeat(1000),
+    '🙂🚀',
+    '\u0000\u0002\u0003',
+    '<script>alert(1)</script>',
+    "'; drop table ideas; --",
+  ]
+  test.each(nasty.map((q) => [q.length > 40 ? `${q.slice(0, 20)}… (${q.length} chars)` : q, q]))('never raises on %j', (_label, q) => {
+    expect(() => search(getDb(), { q })).not.toThrow()
+    expect(() => search(getDb(), { q, type: 'answer', page: 999 })).not.toThrow()
+  })
+
+  test('finds an answer by a word in its body, linking to its question, with the word highlighted', () => {
+    const db = getDb()
+    const word = unique('zebracorn')
+    const asker = createUser(db)
+    const question = createTestQuestion(db, { authorId: asker.id })
+    const answer = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id, bodyMd: `Restart the ${word} service.` })
+    const { hits } = search(db, { q: word })
+    expect(hits).toEqual([
+      expect.objectContaining({ type: 'answer', id: answer.id, url: `/questions/${question.id}#answer-${answer.id}`, title: question.title }),
+    ])
+    expect(hits[0]!.snippet).toContain(`\u0002${word}\u0003`)
+  })
+
+  test('the index follows edits and never shows hidden or deleted posts', () => {
+    const db = getDb()
+    const before = unique('quokka')
+    const after = unique('wombat')
+    const idea = createTestIdea(db, { authorId: createUser(db).id, title: `Support ${before} exports in reports` })
+    expect(search(db, { q: before }).hits.map((h) => h.id)).toEqual([idea.id])
+
+    db.update(ideas).set({ title: `Support ${after} exports in reports` }).where(eq(ideas.id, idea.id)).run()
+    expect(search(db, { q: before }).hits).toEqual([])
+    expect(search(db, { q: after }).hits.map((h) => h.id)).toEqual([idea.id])
+
+    db.update(ideas).set({ hiddenAt: new Date() }).where(eq(ideas.id, idea.id)).run()
+    expect(search(db, { q: after }).hits).toEqual([])
+    db.update(ideas).set({ hiddenAt: null, deletedAt: new Date() }).where(eq(ideas.id, idea.id)).run()
+    expect(search(db, { q: after }).hits).toEqual([])
+  })
+
+  test('a deleted answer disappears from search', () => {
+    const db = getDb()
+    const word = unique('axolotl')
+    const question = createTestQuestion(db, { authorId: createUser(db).id })
+    const answer = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id, bodyMd: `Use the ${word} setting.` })
+    db.update(answers).set({ deletedAt: new Date() }).where(eq(answers.id, answer.id)).run()
+    expect(search(db, { q: word }).hits).toEqual([])
+  })
+
+  test('filters by type and finds prefixes of the last word', () => {
+    const db = getDb()
+    const word = unique('pangolin')
+    const author = createUser(db)
+    createTestIdea(db, { authorId: author.id, title: `Track ${word} metrics on dashboards` })
+    createTestQuestion(db, { authorId: author.id, title: `Where are ${word} metrics shown?` })
+    expect(search(db, { q: word }).hits.map((h) => h.type).sort()).toEqual(['idea', 'question'])
+    expect(search(db, { q: word, type: 'question' }).hits.map((h) => h.type)).toEqual(['question'])
+    expect(search(db, { q: word.slice(0, -2) }).hits).toHaveLength(2)
+  })
+})
