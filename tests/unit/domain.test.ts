@@ -1,0 +1,158 @@
+import { and, asc, count, eq } from 'drizzle-orm'
+import { describe, expect, test } from 'vitest'
+import { answers, ideas, ideaFollows, ideaVotes, notifications, questions, reputationEvents, users } from '#db/schema'
+import { getDb } from '~/lib/db.server'
+import { ConflictError, ForbiddenError } from '~/lib/errors'
+import { acceptAnswer } from '~/models/answers.server'
+import { changeIdeaStatus } from '~/models/ideas.server'
+import { DAILY_VOTE_REPUTATION_CAP, findReputationMismatches } from '~/models/reputation.server'
+import { setIdeaVote, setPostVote } from '~/models/votes.server'
+import { createTestAnswer, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
+
+const db = () => getDb()
+const ledgerDeltas = (userId: number) =>
+  db().select({ d: reputationEvents.delta }).from(reputationEvents).where(eq(reputationEvents.userId, userId)).orderBy(asc(reputationEvents.id)).all().map((r) => r.d)
+const reputationOf = (userId: number) => db().select({ r: users.reputation }).from(users).where(eq(users.id, userId)).get()!.r
+const voteCountOf = (ideaId: number) => db().select({ v: ideas.voteCount }).from(ideas).where(eq(ideas.id, ideaId)).get()!.v
+const rowCountOf = (ideaId: number) => db().select({ n: count() }).from(ideaVotes).where(eq(ideaVotes.ideaId, ideaId)).get()!.n
+
+describe('idea votes', () => {
+  test('the author votes automatically and earns nothing for it', () => {
+    const author = createUser(db())
+    const idea = createTestIdea(db(), { authorId: author.id })
+    expect(voteCountOf(idea.id)).toBe(1)
+    expect(ledgerDeltas(author.id)).toEqual([])
+  })
+
+  test('voting twice and unvoting keeps the count, the ledger and reputation exact', () => {
+    const author = createUser(db())
+    const voter = createUser(db())
+    const idea = createTestIdea(db(), { authorId: author.id })
+    expect(setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: true })).toEqual({ voted: true, voteCount: 2 })
+    expect(setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: true })).toEqual({ voted: true, voteCount: 2 })
+    expect(setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: false })).toEqual({ voted: false, voteCount: 1 })
+    expect(setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: false })).toEqual({ voted: false, voteCount: 1 })
+    expect(ledgerDeltas(author.id)).toEqual([2, -2])
+    expect(reputationOf(author.id)).toBe(1)
+    expect(voteCountOf(idea.id)).toBe(rowCountOf(idea.id))
+  })
+
+  test('a locked idea refuses votes with a conflict', () => {
+    const idea = createTestIdea(db(), { authorId: createUser(db()).id })
+    db().update(ideas).set({ lockedAt: new Date() }).where(eq(ideas.id, idea.id)).run()
+    expect(() => setIdeaVote(db(), { ideaId: idea.id, userId: createUser(db()).id, voted: true })).toThrow(ConflictError)
+  })
+})
+
+describe('the daily vote cap', () => {
+  test('stops vote reputation at +200 a day, reverses exactly what was given, and lets an accept through', () => {
+    const author = createUser(db())
+    const now = new Date('2026-03-10T12:00:00Z')
+    const question = createTestQuestion(db(), { authorId: createUser(db()).id, now })
+    const answer = createTestAnswer(db(), { questionId: question.id, authorId: author.id, now })
+    const voters = Array.from({ length: 21 }, () => createUser(db()))
+    for (const voter of voters) setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voter.id, value: 1, now })
+    expect(reputationOf(author.id)).toBe(1 + DAILY_VOTE_REPUTATION_CAP)
+    expect(ledgerDeltas(author.id).slice(-1)).toEqual([0]) // the 21st upvote earned nothing
+    // Undoing the capped vote takes back nothing; undoing a paid one takes back 10.
+    setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voters[20]!.id, value: 0, now })
+    expect(reputationOf(author.id)).toBe(201)
+    setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voters[0]!.id, value: 0, now })
+    expect(reputationOf(author.id)).toBe(191)
+    // Accepting is exempt from the cap.
+    const asker = db().select({ id: questions.authorId }).from(questions).where(eq(questions.id, question.id)).get()!.id
+    acceptAnswer(db(), { answerId: answer.id, userId: asker, now })
+    expect(reputationOf(author.id)).toBe(206)
+    expect(findReputationMismatches(db())).toEqual([])
+  })
+
+  test('the next day starts a new allowance', () => {
+    const author = createUser(db())
+    const question = createTestQuestion(db(), { authorId: author.id })
+    const day1 = new Date('2026-04-01T23:00:00Z')
+    const day2 = new Date('2026-04-02T01:00:00Z')
+    const voters = Array.from({ length: 42 }, () => createUser(db()))
+    voters.forEach((voter, i) => setPostVote(db(), { targetType: 'question', targetId: question.id, userId: voter.id, value: 1, now: i < 41 ? day1 : day2 }))
+    expect(reputationOf(author.id)).toBe(1 + 200 + 5)
+  })
+})
+
+describe('post votes', () => {
+  test('you cannot vote on your own post', () => {
+    const author = createUser(db())
+    const question = createTestQuestion(db(), { authorId: author.id })
+    expect(() => setPostVote(db(), { targetType: 'question', targetId: question.id, userId: author.id, value: 1 })).toThrow(ForbiddenError)
+  })
+
+  test('changing a vote from up to down moves the score by exactly 2 and charges the voter 1 on answers', () => {
+    const author = createUser(db())
+    const voter = createUser(db(), { reputation: 200 })
+    const question = createTestQuestion(db(), { authorId: createUser(db()).id })
+    const answer = createTestAnswer(db(), { questionId: question.id, authorId: author.id })
+    expect(setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voter.id, value: 1 })).toEqual({ value: 1, score: 1 })
+    expect(setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voter.id, value: -1 })).toEqual({ value: -1, score: -1 })
+    expect(setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voter.id, value: -1 })).toEqual({ value: -1, score: -1 })
+    expect(reputationOf(author.id)).toBe(1 - 2)
+    expect(reputationOf(voter.id)).toBe(200 - 1)
+    expect(setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voter.id, value: 0 })).toEqual({ value: 0, score: 0 })
+    expect(reputationOf(author.id)).toBe(1)
+    expect(reputationOf(voter.id)).toBe(200)
+    expect(findReputationMismatches(db())).toEqual([])
+  })
+})
+
+describe('accepting answers', () => {
+  test('one accepted answer per question; switching moves the bonus; only the asker may accept', () => {
+    const asker = createUser(db())
+    const a1Author = createUser(db())
+    const a2Author = createUser(db())
+    const question = createTestQuestion(db(), { authorId: asker.id })
+    const a1 = createTestAnswer(db(), { questionId: question.id, authorId: a1Author.id })
+    const a2 = createTestAnswer(db(), { questionId: question.id, authorId: a2Author.id })
+    expect(() => acceptAnswer(db(), { answerId: a1.id, userId: a1Author.id })).toThrow(ForbiddenError)
+    acceptAnswer(db(), { answerId: a1.id, userId: asker.id })
+    acceptAnswer(db(), { answerId: a1.id, userId: asker.id }) // a replay changes nothing
+    expect(reputationOf(a1Author.id)).toBe(16)
+    expect(reputationOf(asker.id)).toBe(3)
+    acceptAnswer(db(), { answerId: a2.id, userId: asker.id })
+    expect(reputationOf(a1Author.id)).toBe(1)
+    expect(reputationOf(a2Author.id)).toBe(16)
+    expect(reputationOf(asker.id)).toBe(3)
+    const accepted = db().select({ id: answers.id }).from(answers).where(and(eq(answers.questionId, question.id), eq(answers.isAccepted, true))).all()
+    expect(accepted).toEqual([{ id: a2.id }])
+    expect(() => db().update(answers).set({ isAccepted: true }).where(eq(answers.id, a1.id)).run()).toThrow(/UNIQUE/)
+  })
+})
+
+describe('status changes close the loop', () => {
+  test('every voter, the author and every follower is notified once; the actor is not', () => {
+    const author = createUser(db())
+    const pat = createUser(db(), { role: 'product' })
+    const voters = Array.from({ length: 5 }, () => createUser(db()))
+    const follower = createUser(db())
+    const idea = createTestIdea(db(), { authorId: author.id })
+    for (const voter of voters) setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: true })
+    setIdeaVote(db(), { ideaId: idea.id, userId: pat.id, voted: true })
+    db().insert(ideaFollows).values([{ ideaId: idea.id, userId: follower.id }, { ideaId: idea.id, userId: voters[0]!.id }]).run()
+
+    const { notified } = changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'planned', noteMd: 'Coming in **Q3**.' })
+    const rows = db().select({ userId: notifications.userId, title: notifications.title, body: notifications.body }).from(notifications).where(and(eq(notifications.subjectType, 'idea'), eq(notifications.subjectId, idea.id))).all()
+    const expected = [author.id, ...voters.map((v) => v.id), follower.id].sort((a, b) => a - b)
+    expect(rows.map((r) => r.userId).sort((a, b) => a - b)).toEqual(expected)
+    expect(notified).toBe(expected.length)
+    expect(rows[0]!.body).toBe('Coming in Q3.')
+    expect(ledgerDeltas(author.id)).toEqual([2, 2, 2, 2, 2, 2, 10])
+  })
+
+  test('the planned bonus is paid once, even if the idea goes back and forth', () => {
+    const author = createUser(db())
+    const pat = createUser(db(), { role: 'product' })
+    const idea = createTestIdea(db(), { authorId: author.id })
+    changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'planned' })
+    changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'under_review' })
+    changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'planned' })
+    changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'shipped' })
+    expect(ledgerDeltas(author.id)).toEqual([10, 50])
+    expect(() => changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'shipped' })).toThrow(ConflictError)
+  })
+})
