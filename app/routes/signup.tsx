@@ -50,10 +50,10 @@ export default function SignupPage() {
         <TextField
           name="username"
           label="Username"
-          hint="3–30 characters: lower-case letters, digits, - and _. Shown publicly."
+          hint="2–30 characters: lower-case letters, digits, - and _. Shown publicly."
           autoComplete="username"
           required
-          minLength={3}
+          minLength={2}
           maxLength={30}
           result={result}
           autoFocus

@@ -2,13 +2,13 @@
 import { z } from 'zod'
 import { ROLE_ORDER } from '~/lib/permissions'
 
-export const USERNAME_PATTERN = /^[a-z0-9_-]{3,30}$/
+export const USERNAME_PATTERN = /^[a-z0-9_-]{2,30}$/
 
 export const Username = z
   .string({ error: 'Choose a username.' })
   .trim()
   .toLowerCase()
-  .min(3, 'Use at least 3 characters.')
+  .min(2, 'Use at least 2 characters.')
   .max(30, 'Use at most 30 characters.')
   .regex(/^[a-z0-9_-]+$/, 'Use only letters, digits, - and _.')
 

@@ -16,7 +16,7 @@ CREATE TABLE `answers` (
 	FOREIGN KEY (`author_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `answers_question_order_idx` ON `answers` (`question_id`,`is_accepted`,`score`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `answers_question_order_idx` ON `answers` (`question_id`,"is_accepted" desc,"score" desc,`created_at`,`id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `answers_one_accepted_per_question` ON `answers` (`question_id`) WHERE is_accepted = 1;--> statement-breakpoint
 CREATE INDEX `answers_author_idx` ON `answers` (`author_id`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `answers_new_idx` ON `answers` (`created_at`,`id`);--> statement-breakpoint
@@ -347,7 +347,7 @@ CREATE TABLE `users` (
 	`deleted_at` integer,
 	FOREIGN KEY (`segment_id`) REFERENCES `segments`(`id`) ON UPDATE no action ON DELETE set null,
 	CONSTRAINT "users_role_valid" CHECK("users"."role" in ('member', 'moderator', 'product', 'admin')),
-	CONSTRAINT "users_username_format" CHECK(length("users"."username") between 3 and 30),
+	CONSTRAINT "users_username_format" CHECK(length("users"."username") between 2 and 30),
 	CONSTRAINT "users_email_lower" CHECK("users"."email" = lower("users"."email"))
 );
 --> statement-breakpoint

@@ -33,13 +33,15 @@ describe('signup', () => {
 
   test('bad input is a 400 with a message per field, keeping what was typed but never the password', async () => {
     const request = await formRequest('/signup', { username: 'x!', email: 'not-an-email', password: 'short' })
+    const tooShort = await formRequest('/signup', { username: 'x', email: 'x@example.com', password: 'a-long-enough-passphrase' })
+    expect(await settle(() => signupAction(args(tooShort)))).toMatchObject({ status: 400, body: { fieldErrors: { username: ['Use at least 2 characters.'] } } })
     const res = await settle(() => signupAction(args(request)))
     expect(res).toMatchObject({
       status: 400,
       body: {
         fields: { username: 'x!', email: 'not-an-email' },
         fieldErrors: {
-          username: ['Use at least 3 characters.', 'Use only letters, digits, - and _.'],
+          username: ['Use only letters, digits, - and _.'],
           email: ['Enter an e-mail address.'],
           password: ['Use at least 10 characters.'],
         },
