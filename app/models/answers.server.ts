@@ -7,7 +7,7 @@ import { renderMarkdown } from '~/lib/markdown.server'
 import { type Role, STAFF_ROLES } from '~/lib/permissions'
 import { notifyUser } from './notifications.server'
 import { recordReputation, reverseReputation } from './reputation.server'
-import { refreshUnanswered } from './votes.server'
+import { laterOf, refreshUnanswered } from './votes.server'
 
 export function createAnswer(
   db: Db,
@@ -39,7 +39,7 @@ export function createAnswer(
         .returning({ id: answers.id })
         .get()
       tx.update(questions)
-        .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: now })
+        .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
         .where(eq(questions.id, question.id))
         .run()
       notifyUser(tx, question.authorId, {
@@ -74,14 +74,19 @@ export function acceptAnswer(db: Db, { answerId, userId, now = new Date() }: { a
         })
         .from(answers)
         .innerJoin(questions, eq(questions.id, answers.questionId))
-        .where(and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt)))
+        .where(
+          and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+        )
         .get()
       if (!row) throw new NotFoundError('answer')
       if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
       if (row.acceptedAnswerId === answerId) return { accepted: answerId }
       if (row.acceptedAnswerId != null) unaccept(tx, row.acceptedAnswerId, userId, now)
       tx.update(answers).set({ isAccepted: true }).where(eq(answers.id, answerId)).run()
-      tx.update(questions).set({ acceptedAnswerId: answerId, lastActivityAt: now }).where(eq(questions.id, row.questionId)).run()
+      tx.update(questions)
+        .set({ acceptedAnswerId: answerId, lastActivityAt: laterOf(questions.lastActivityAt, now) })
+        .where(eq(questions.id, row.questionId))
+        .run()
       if (row.answerAuthorId !== userId) {
         const source = { type: 'answer', id: answerId } as const
         recordReputation(tx, { userId: row.answerAuthorId, reason: 'answer_accepted', source, actorId: userId, now })

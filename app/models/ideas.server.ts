@@ -9,7 +9,7 @@ import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { notifyIdeaStakeholders } from './notifications.server'
 import { recordReputation } from './reputation.server'
 import { ensureTags, tagPost } from './tags.server'
-import { applyIdeaVote } from './votes.server'
+import { applyIdeaVote, laterOf } from './votes.server'
 
 export type NewIdea = {
   authorId: number
@@ -80,7 +80,7 @@ export function changeIdeaStatus(
         .returning({ id: ideaStatusChanges.id })
         .get()
       tx.update(ideas)
-        .set({ status: input.toStatus, statusChangedAt: now, lastActivityAt: now, updatedAt: now })
+        .set({ status: input.toStatus, statusChangedAt: now, lastActivityAt: laterOf(ideas.lastActivityAt, now), updatedAt: now })
         .where(eq(ideas.id, idea.id))
         .run()
       const bonus = input.toStatus === 'planned' ? 'idea_planned' : input.toStatus === 'shipped' ? 'idea_shipped' : null

@@ -2,7 +2,7 @@
  * The reputation ledger. Every earning action appends an event; undoing it appends the reversing
  * event (never a delete). users.reputation = 1 + sum(delta), moved in the same transaction.
  */
-import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm'
 import { reputationEvents, type ReputationSourceType, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 
@@ -45,6 +45,9 @@ export function recordReputation(
   let delta: number = REPUTATION[input.reason]
   const isCapped = CAPPED_REASONS.has(input.reason)
   if (isCapped && delta > 0) {
+    const dayStart = startOfUtcDay(now)
+    const dayEnd = new Date(dayStart.getTime() + 86_400_000)
+    // Bounded on both sides, so a backdated event (an import) counts against its own day only.
     const earnedToday =
       tx
         .select({ total: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
@@ -53,7 +56,8 @@ export function recordReputation(
           and(
             eq(reputationEvents.userId, input.userId),
             eq(reputationEvents.isCapped, true),
-            gte(reputationEvents.createdAt, startOfUtcDay(now)),
+            gte(reputationEvents.createdAt, dayStart),
+            lt(reputationEvents.createdAt, dayEnd),
           ),
         )
         .get()?.total ?? 0

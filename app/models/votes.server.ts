@@ -36,7 +36,11 @@ export function applyIdeaVote(tx: Tx, { ideaId, userId, voted, now }: { ideaId: 
   if (changed.length === 0) return { voted, voteCount: idea.voteCount } // already in that state
   const { voteCount } = tx
     .update(ideas)
-    .set({ voteCount: sql`${ideas.voteCount} + ${voted ? 1 : -1}`, lastActivityAt: now })
+    .set(
+      voted
+        ? { voteCount: sql`${ideas.voteCount} + 1`, lastActivityAt: laterOf(ideas.lastActivityAt, now) }
+        : { voteCount: sql`${ideas.voteCount} - 1` },
+    )
     .where(eq(ideas.id, ideaId))
     .returning({ voteCount: ideas.voteCount })
     .get()!
@@ -47,6 +51,11 @@ export function applyIdeaVote(tx: Tx, { ideaId, userId, voted, now }: { ideaId: 
     else reverseReputation(tx, { reason: 'idea_upvoted', source, actorId: userId, now })
   }
   return { voted, voteCount }
+}
+
+/** SQL for "the later of the stored time and now": activity times never move backwards. */
+export function laterOf(column: typeof ideas.lastActivityAt | typeof questions.lastActivityAt, now: Date) {
+  return sql`max(${column}, ${now.getTime()})`
 }
 
 export type PostVoteValue = 1 | -1 | 0

@@ -4,6 +4,7 @@ import { answers, ideas, ideaFollows, ideaVotes, notifications, questions, reput
 import { getDb } from '~/lib/db.server'
 import { ConflictError, ForbiddenError } from '~/lib/errors'
 import { acceptAnswer } from '~/models/answers.server'
+import { addComment } from '~/models/comments.server'
 import { changeIdeaStatus } from '~/models/ideas.server'
 import { DAILY_VOTE_REPUTATION_CAP, findReputationMismatches } from '~/models/reputation.server'
 import { setIdeaVote, setPostVote } from '~/models/votes.server'
@@ -154,5 +155,41 @@ describe('status changes close the loop', () => {
     changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'shipped' })
     expect(ledgerDeltas(author.id)).toEqual([10, 50])
     expect(() => changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'shipped' })).toThrow(ConflictError)
+  })
+})
+
+describe('fixes found while seeding', () => {
+  test('a backdated vote counts against its own day’s cap only', () => {
+    const author = createUser(db())
+    const question = createTestQuestion(db(), { authorId: author.id, now: new Date('2026-05-01T08:00:00Z') })
+    const voters = Array.from({ length: 41 }, () => createUser(db()))
+    // A full day's allowance earned on May 2nd …
+    voters.slice(0, 40).forEach((v) => setPostVote(db(), { targetType: 'question', targetId: question.id, userId: v.id, value: 1, now: new Date('2026-05-02T10:00:00Z') }))
+    // … does not eat into May 1st's allowance when an import writes a vote for that day afterwards.
+    setPostVote(db(), { targetType: 'question', targetId: question.id, userId: voters[40]!.id, value: 1, now: new Date('2026-05-01T09:00:00Z') })
+    expect(reputationOf(author.id)).toBe(1 + 200 + 5)
+  })
+
+  test('last activity never moves backwards, and removing a vote is not activity', () => {
+    const author = createUser(db())
+    const voter = createUser(db())
+    const t1 = new Date('2026-05-10T10:00:00Z')
+    const idea = createTestIdea(db(), { authorId: author.id, now: t1 })
+    const activity = () => db().select({ at: ideas.lastActivityAt }).from(ideas).where(eq(ideas.id, idea.id)).get()!.at.getTime()
+    setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: true, now: new Date('2026-05-09T10:00:00Z') })
+    expect(activity()).toBe(t1.getTime())
+    setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: false, now: new Date('2026-05-12T10:00:00Z') })
+    expect(activity()).toBe(t1.getTime())
+  })
+
+  test('comments on a locked question or its answers are refused; a comment moves the question’s activity', () => {
+    const question = createTestQuestion(db(), { authorId: createUser(db()).id, now: new Date('2026-05-01T00:00:00Z') })
+    const answer = createTestAnswer(db(), { questionId: question.id, authorId: createUser(db()).id, now: new Date('2026-05-01T01:00:00Z') })
+    const later = new Date('2026-05-03T00:00:00Z')
+    addComment(db(), { target: { type: 'answer', id: answer.id }, authorId: createUser(db()).id, bodyMd: 'Thanks, that worked.', now: later })
+    expect(db().select({ at: questions.lastActivityAt }).from(questions).where(eq(questions.id, question.id)).get()!.at).toEqual(later)
+    db().update(questions).set({ lockedAt: new Date() }).where(eq(questions.id, question.id)).run()
+    expect(() => addComment(db(), { target: { type: 'answer', id: answer.id }, authorId: createUser(db()).id, bodyMd: 'Hello there' })).toThrow(ConflictError)
+    expect(() => addComment(db(), { target: { type: 'question', id: question.id }, authorId: createUser(db()).id, bodyMd: 'Hello there' })).toThrow(ConflictError)
   })
 })
