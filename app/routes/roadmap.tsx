@@ -14,18 +14,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams))
   const db = getDb()
   const category = query.category ? findCategoryBySlug(db, query.category) : null
-  return { columns: getRoadmap(db, { categoryId: category?.id }), categories: listCategories(db), category: category?.slug ?? '' }
+  return {
+    columns: getRoadmap(db, { categoryId: category?.id }),
+    categories: listCategories(db),
+    category: category?.slug ?? '',
+    shippedDays: ROADMAP_SHIPPED_DAYS,
+  }
 }
 
-const COLUMN_HINTS = {
-  under_review: 'The team is looking into these.',
-  planned: 'Decided: these will be built.',
-  in_progress: 'Being built right now.',
-  shipped: `Delivered in the last ${ROADMAP_SHIPPED_DAYS} days.`,
-} as const
+const columnHint = (status: 'under_review' | 'planned' | 'in_progress' | 'shipped', shippedDays: number) =>
+  ({
+    under_review: 'The team is looking into these.',
+    planned: 'Decided: these will be built.',
+    in_progress: 'Being built right now.',
+    shipped: `Delivered in the last ${shippedDays} days.`,
+  })[status]
 
 export default function RoadmapPage() {
-  const { columns, categories, category } = useLoaderData<typeof loader>()
+  const { columns, categories, category, shippedDays } = useLoaderData<typeof loader>()
   return (
     <>
       <header className="page-header">
@@ -54,7 +60,7 @@ export default function RoadmapPage() {
             <h2 id={`column-${column.status}`}>
               {IDEA_STATUS_LABELS[column.status]} <span className="muted">({column.cards.length})</span>
             </h2>
-            <p className="field-hint">{COLUMN_HINTS[column.status]}</p>
+            <p className="field-hint">{columnHint(column.status, shippedDays)}</p>
             {column.cards.length ? (
               <ol>
                 {column.cards.map((card) => (

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
 import { getUser, safeRedirectPath, startSession } from '~/lib/auth.server'
@@ -37,6 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SignupPage() {
   const result = useActionData<typeof action>()
+  const { passwordMinLength } = useLoaderData<typeof loader>()
   const [searchParams] = useSearchParams()
   const busy = useNavigation().state === 'submitting'
   const redirectTo = searchParams.get('redirectTo') ?? '/'
@@ -73,10 +74,10 @@ export default function SignupPage() {
           name="password"
           label="Password"
           type="password"
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password.`}
+          hint={`At least ${passwordMinLength} characters. A few unrelated words make a strong password.`}
           autoComplete="new-password"
           required
-          minLength={PASSWORD_MIN_LENGTH}
+          minLength={passwordMinLength}
           maxLength={200}
           result={result}
         />
