@@ -3,6 +3,7 @@
  * Every demo account (admin, pat, mo, casey, …) uses SEED_PASSWORD, or 'summit-demo-pass'.
  * A database that already has users is left alone.
  */
+import './load-env'
 import { seedDemoCommunity } from '#db/seed'
 import { databaseFile, migrateDatabase, openDatabase } from '~/lib/db.server'
 

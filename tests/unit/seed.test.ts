@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm'
+import { describe, expect, test } from 'vitest'
+import { isDatabaseEmpty, seedDemoCommunity } from '#db/seed'
+import { getDb } from '~/lib/db.server'
+import { verifyPassword } from '~/lib/password.server'
+import { findReputationMismatches } from '~/models/reputation.server'
+import { findLoginAccount } from '~/models/users.server'
+
+// This file's database starts empty (a fresh copy of the migrated template).
+describe('the demo seed', () => {
+  test('builds a consistent community once, with the demo logins', async () => {
+    const db = getDb()
+    expect(isDatabaseEmpty(db)).toBe(true)
+    const summary = await seedDemoCommunity(db, { password: 'summit-demo-pass', now: new Date('2026-11-01T12:00:00Z') })
+    expect(summary).toMatchObject({ users: expect.any(Number), ideas: 60 })
+    expect(summary!.users).toBeGreaterThanOrEqual(30)
+    expect(summary!.questions).toBeGreaterThanOrEqual(40)
+    expect(summary!.acceptedAnswers).toBeGreaterThan(10)
+
+    for (const [username, role] of [['admin', 'admin'], ['pat', 'product'], ['mo', 'moderator'], ['casey', 'member']] as const) {
+      const account = findLoginAccount(db, username)
+      expect(account, username).not.toBeNull()
+      expect(await verifyPassword(account!.passwordHash, 'summit-demo-pass')).toBe(true)
+      expect(db.get<{ role: string }>(sql`select role from users where username = ${username}`)!.role).toBe(role)
+    }
+
+    const statuses = db.all<{ status: string }>(sql`select distinct status from ideas order by status`).map((r) => r.status)
+    expect(statuses).toEqual(['declined', 'in_progress', 'open', 'planned', 'shipped', 'under_review'])
+
+    // Every cached counter equals its recount, and every reputation equals 1 + its ledger.
+    expect(findReputationMismatches(db)).toEqual([])
+    const counterMismatches = db.all(sql`
+      select 'idea votes' as what, i.id from ideas i where i.vote_count != (select count(*) from idea_votes v where v.idea_id = i.id)
+      union all select 'idea comments', i.id from ideas i where i.comment_count != (select count(*) from comments c where c.target_type = 'idea' and c.target_id = i.id)
+      union all select 'answers', q.id from questions q where q.answer_count != (select count(*) from answers a where a.question_id = q.id)
+      union all select 'question score', q.id from questions q where q.score != (select coalesce(sum(value), 0) from post_votes p where p.target_type = 'question' and p.target_id = q.id)
+      union all select 'answer score', a.id from answers a where a.score != (select coalesce(sum(value), 0) from post_votes p where p.target_type = 'answer' and p.target_id = a.id)`)
+    expect(counterMismatches).toEqual([])
+
+    // Seeding again is a no-op.
+    expect(await seedDemoCommunity(db, { password: 'summit-demo-pass' })).toBeNull()
+    expect(db.get<{ n: number }>(sql`select count(*) as n from ideas`)!.n).toBe(60)
+  })
+})
