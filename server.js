@@ -124,7 +124,8 @@ app.all(
 const server = app.listen(PORT, HOST, () => {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : PORT
-  console.log(`Summit is listening on http://localhost:${port} (${MODE}, ready in ${Date.now() - startedAt} ms)`)
+  const host = HOST && HOST !== '0.0.0.0' && HOST !== '::' ? (HOST.includes(':') ? `[${HOST}]` : HOST) : 'localhost'
+  console.log(`Summit is listening on http://${host}:${port} (${MODE}, ready in ${Date.now() - startedAt} ms)`)
 })
 
 function shutdown(signal) {

@@ -5,7 +5,7 @@
  */
 import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from '@remix-run/node'
-import { RemixServer } from '@remix-run/react'
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './components/nonce'
@@ -63,7 +63,9 @@ export default function handleRequest(
 export const handleError: HandleErrorFunction = (error, { request }) => {
   // Aborted requests (the browser navigated away) are not errors.
   if (request.signal.aborted) return
-  // Thrown Responses (404, 403 …) are answers, not bugs.
+  // Thrown Responses (404, 403 …) and Remix's own 4xx answers (405 for a POST to a page without
+  // an action) are answers, not bugs.
   if (error instanceof Response) return
+  if (isRouteErrorResponse(error) && error.status < 500) return
   console.error(error)
 }

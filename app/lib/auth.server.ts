@@ -89,7 +89,7 @@ function serializeCookie(name: string, value: string, maxAgeSeconds: number, sec
 }
 
 function sessionCookie(sessionId: string, expiresAt: Date, request?: Request) {
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000))
+  const maxAge = Math.max(0, Math.round((expiresAt.getTime() - Date.now()) / 1000))
   return serializeCookie(SESSION_COOKIE_NAME, sessionId, maxAge, isSecureRequest(request))
 }
 

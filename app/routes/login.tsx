@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useEffect, useRef } from 'react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
 import { getUser, safeRedirectPath, startSession } from '~/lib/auth.server'
@@ -40,10 +41,16 @@ export default function LoginPage() {
   const [searchParams] = useSearchParams()
   const busy = useNavigation().state === 'submitting'
   const redirectTo = searchParams.get('redirectTo') ?? '/'
+  const formRef = useRef<HTMLFormElement>(null)
+  // After a failed attempt the password is cleared, as a page reload without JavaScript does.
+  useEffect(() => {
+    const password = formRef.current?.elements.namedItem('password')
+    if (result && password instanceof HTMLInputElement) password.value = ''
+  }, [result])
   return (
     <section className="card auth-card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
-      <Form method="post" className="form" noValidate aria-describedby={result?.formErrors?.length ? 'form-error' : undefined}>
+      <Form ref={formRef} method="post" className="form" noValidate aria-describedby={result?.formErrors?.length ? 'form-error' : undefined}>
         <FormErrors result={result} />
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <TextField name="identifier" label="Username or e-mail" autoComplete="username" required maxLength={254} result={result} autoFocus />
