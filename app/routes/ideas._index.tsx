@@ -82,7 +82,7 @@ export default function IdeasPage() {
         </Form>
       </div>
       {items.length ? (
-        <ol className="post-list">
+        <ol className="post-list" aria-label="Ideas">
           {items.map((idea) => (
             <IdeaRow key={idea.id} idea={idea} headingLevel={2} />
           ))}

@@ -37,7 +37,7 @@ export default function QuestionsPage() {
         <TabLinks name="tab" current={tab} options={TAB_OPTIONS} label="Question lists" />
       </div>
       {items.length ? (
-        <ol className="post-list">
+        <ol className="post-list" aria-label="Questions">
           {items.map((question) => (
             <QuestionRow key={question.id} question={question} headingLevel={2} />
           ))}

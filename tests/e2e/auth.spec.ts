@@ -73,6 +73,7 @@ test('a wrong password shows an error next to the field and keeps the username',
   await expect(password).toHaveAttribute('aria-invalid', 'true')
   await expect(password).toHaveAccessibleDescription(WRONG_PASSWORD_MESSAGE)
   await expect(page.getByRole('main').getByLabel('Username or e-mail')).toHaveValue(user.username)
+  await expect(password).toHaveValue('')
   await expect(page.getByRole('banner').getByRole('link', { name: 'Log in' })).toBeVisible()
   await expectAccessible(page)
 })
