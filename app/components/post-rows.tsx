@@ -29,14 +29,21 @@ export type IdeaRowData = {
   authorName: string
 }
 
+/** The boxed count beside a post: "12 votes", "1 answer". */
+export function CountBox({ value, one, many, className = 'count' }: { value: number; one: string; many: string; className?: string }) {
+  return (
+    <span className={className}>
+      <strong>{value}</strong> {Math.abs(value) === 1 ? one : many}
+    </span>
+  )
+}
+
 export function IdeaRow({ idea, headingLevel = 3 }: { idea: IdeaRowData; headingLevel?: 2 | 3 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3'
   return (
     <li className="post-row">
       <div className="counts">
-        <span className="count">
-          <strong>{idea.voteCount}</strong> {idea.voteCount === 1 ? 'vote' : 'votes'}
-        </span>
+        <CountBox value={idea.voteCount} one="vote" many="votes" />
       </div>
       <div>
         <Heading>

@@ -2,7 +2,9 @@
  * Reading and validating form posts. Every action reads its body through readForm(), which repeats
  * the server's same-origin check (so route tests cover it) and refuses oversized bodies with 413.
  */
+import { data } from '@remix-run/node'
 import { type z } from 'zod'
+import { RateLimitedError } from './errors'
 import { env } from './env.server'
 import { httpError } from './http.server'
 
@@ -120,4 +122,19 @@ export function fieldFailure(form: FormData, field: string, message: string, kee
 export function formFailure(form: FormData, message: string): FormFailure {
   const fields = Object.fromEntries(Object.entries(formFields(form)).filter(([name]) => !/password/i.test(name)))
   return { ok: false, fields, fieldErrors: {}, formErrors: [message] }
+}
+
+/**
+ * Runs a form action's work; a RateLimitedError becomes a 429 that re-renders the form with what
+ * was typed, the message and Retry-After, instead of an error page.
+ */
+export async function keepFormOnRateLimit<T>(form: FormData, work: () => Promise<T>) {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof RateLimitedError) {
+      return data(formFailure(form, error.message), { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
+    }
+    throw error
+  }
 }

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { DateTime, StatusBadge } from '~/components/post-rows'
+import { CountBox, DateTime, StatusBadge } from '~/components/post-rows'
 import { TeamBadge } from '~/components/team-badge'
 import { getDb } from '~/lib/db.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
@@ -33,9 +33,7 @@ export default function IdeaPage() {
       </p>
       <header className="post-header">
         <div className="counts">
-          <span className="count">
-            <strong>{idea.voteCount}</strong> {idea.voteCount === 1 ? 'vote' : 'votes'}
-          </span>
+          <CountBox value={idea.voteCount} one="vote" many="votes" />
         </div>
         <div>
           <h1 id="idea-title">{idea.title}</h1>

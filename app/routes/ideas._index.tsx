@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { IDEA_STATUSES } from '#db/schema'
+import { CategorySelect } from '~/components/category-select'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Pager, TabLinks } from '~/components/pager'
 import { IdeaRow } from '~/components/post-rows'
@@ -54,17 +55,7 @@ export default function IdeasPage() {
         <TabLinks name="sort" current={sort} options={SORT_OPTIONS} label="Sort ideas" />
         <Form method="get" className="filters" aria-label="Filter ideas">
           <input type="hidden" name="sort" value={sort} />
-          <div className="field-inline">
-            <label htmlFor="filter-category">Category</label>
-            <select id="filter-category" name="category" defaultValue={category}>
-              <option value="">All categories</option>
-              {categories.map((c) => (
-                <option key={c.id} value={c.slug}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <CategorySelect id="filter-category" categories={categories} selected={category} />
           <div className="field-inline">
             <label htmlFor="filter-status">Status</label>
             <select id="filter-status" name="status" defaultValue={status}>

@@ -5,8 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
 import { getUser, safeRedirectPath, startSession } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { RateLimitedError } from '~/lib/errors'
-import { fieldFailure, formFailure, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { attemptLogin } from '~/models/users.server'
 import { LoginForm } from '~/schemas/account'
 
@@ -23,17 +22,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(form, LoginForm)
   if (!parsed.ok) return data(parsed, { status: 400 })
   const { identifier, password, redirectTo } = parsed.data
-  try {
+  return keepFormOnRateLimit(form, async () => {
     const result = await attemptLogin(getDb(), { identifier, password, ip: context.clientIp ?? 'unknown' })
     if (!result.ok) return data(fieldFailure(form, 'password', 'Wrong username, e-mail or password.'), { status: 400 })
     const cookie = await startSession(result.userId, request)
     return redirect(safeRedirectPath(redirectTo), { headers: { 'Set-Cookie': cookie.header } })
-  } catch (error) {
-    if (error instanceof RateLimitedError) {
-      return data(formFailure(form, error.message), { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
-    }
-    throw error
-  }
+  })
 }
 
 export default function LoginPage() {

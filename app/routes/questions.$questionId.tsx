@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { DateTime } from '~/components/post-rows'
+import { CountBox, DateTime } from '~/components/post-rows'
 import { TeamBadge } from '~/components/team-badge'
 import { getDb } from '~/lib/db.server'
 import { orHttpError } from '~/lib/http.server'
@@ -46,9 +46,7 @@ export default function QuestionPage() {
       </p>
       <header className="post-header">
         <div className="counts">
-          <span className="count">
-            <strong>{question.score}</strong> {Math.abs(question.score) === 1 ? 'vote' : 'votes'}
-          </span>
+          <CountBox value={question.score} one="vote" many="votes" />
         </div>
         <div>
           <h1 id="question-title">{question.title}</h1>

@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { CategorySelect } from '~/components/category-select'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { getDb } from '~/lib/db.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
@@ -37,17 +38,7 @@ export default function RoadmapPage() {
       <header className="page-header">
         <h1>Roadmap</h1>
         <Form method="get" className="filters" aria-label="Filter the roadmap">
-          <div className="field-inline">
-            <label htmlFor="roadmap-category">Category</label>
-            <select id="roadmap-category" name="category" defaultValue={category}>
-              <option value="">All categories</option>
-              {categories.map((c) => (
-                <option key={c.id} value={c.slug}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <CategorySelect id="roadmap-category" categories={categories} selected={category} />
           <button type="submit" className="button-secondary">
             Filter
           </button>
