@@ -183,11 +183,6 @@ export async function endSession(request: Request) {
   return blankSessionCookie(request)
 }
 
-/** Ends every session of a user (password change, suspension, role change by an admin). */
-export async function endAllSessions(userId: number) {
-  await lucia().invalidateUserSessions(userId)
-}
-
 export function countSessions(db: Db, userId: number) {
   return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0
 }

@@ -134,7 +134,3 @@ export function check(
   if (isStaff(actor) || actor.reputation >= rule.reputation) return { ok: true }
   return { ok: false, status: 403, reason: `You need ${rule.reputation} reputation to ${grant.label}.` }
 }
-
-export function can(actor: Actor | null | undefined, permission: Permission, resource?: { authorId: number | null }) {
-  return check(actor, permission, resource).ok
-}

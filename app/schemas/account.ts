@@ -2,8 +2,6 @@
 import { z } from 'zod'
 import { ROLE_ORDER } from '~/lib/permissions'
 
-export const USERNAME_PATTERN = /^[a-z0-9_-]{2,30}$/
-
 export const Username = z
   .string({ error: 'Choose a username.' })
   .trim()

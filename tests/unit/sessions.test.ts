@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { changePassword, countSessions, endSession, getUser, requireUser, safeRedirectPath, startSession } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
+import { requirePermission, requireRole } from '~/lib/permissions.server'
 import { createUser } from '#tests/factories'
 
 function requestWithCookie(value: string | null, url = 'http://localhost:3000/') {
@@ -90,5 +91,39 @@ describe('safeRedirectPath', () => {
     [null, '/'],
   ])('%j → %j', (input, expected) => {
     expect(safeRedirectPath(input)).toBe(expected)
+  })
+})
+
+describe('requireRole and requirePermission', () => {
+  const pageRequest = async (userId: number | null) => {
+    const cookie = userId ? (await startSession(userId)).value : null
+    return requestWithCookie(cookie, 'http://localhost:3000/admin/flags')
+  }
+  const outcome = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn()
+      return 'ok'
+    } catch (thrown) {
+      if (!(thrown instanceof Response)) throw thrown
+      return thrown.status === 302 ? `redirect ${thrown.headers.get('Location')}` : thrown.status
+    }
+  }
+
+  test.each([
+    [null, 'redirect /login?redirectTo=%2Fadmin%2Fflags', 'redirect /login?redirectTo=%2Fadmin%2Fflags'],
+    ['member', 403, 403],
+    ['moderator', 'ok', 'ok'],
+    ['product', 'ok', 'ok'],
+    ['admin', 'ok', 'ok'],
+  ] as const)('%s: requireRole(moderator) → %s, requirePermission(review:flag) → %s', async (role, wantRole, wantPermission) => {
+    const userId = role ? createUser(getDb(), { role }).id : null
+    expect(await outcome(async () => requireRole(await pageRequest(userId), 'moderator'))).toBe(wantRole)
+    expect(await outcome(async () => requirePermission(await pageRequest(userId), 'review:flag'))).toBe(wantPermission)
+  })
+
+  test('a suspended moderator is refused with 403', async () => {
+    const mod = createUser(getDb(), { role: 'moderator', suspendedUntil: new Date(Date.now() + 86_400_000), suspensionReason: 'Cooling off.' })
+    expect(await outcome(async () => requireRole(await pageRequest(mod.id), 'moderator'))).toBe(403)
+    expect(await outcome(async () => requirePermission(await pageRequest(mod.id), 'review:flag'))).toBe(403)
   })
 })
