@@ -5,6 +5,7 @@
 import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm'
 import { reputationEvents, type ReputationSourceType, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
+import { COUNTERS, findCounterMismatches } from './counters.server'
 
 /** Stack Exchange-like starting rules from DESIGN.md. */
 export const REPUTATION = {
@@ -141,14 +142,9 @@ export function reverseReputation(
   return event
 }
 
-/** Users whose cached reputation differs from 1 + sum of their ledger. */
+/** Users whose cached reputation differs from 1 + the sum of their ledger. */
 export function findReputationMismatches(db: Db) {
-  return db.all<{ id: number; username: string; cached: number; ledger: number }>(sql`
-    select u.id, u.username, u.reputation as cached, 1 + coalesce(sum(e.delta), 0) as ledger
-    from users u left join reputation_events e on e.user_id = u.id
-    group by u.id
-    having cached != ledger
-    order by u.id`)
+  return findCounterMismatches(db, COUNTERS.filter((c) => c.name === 'reputation'))
 }
 
 /** Appends a staff adjustment of any size (also how test fixtures give a member reputation). */
