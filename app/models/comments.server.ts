@@ -205,7 +205,7 @@ export function postOfficialResponse(db: Db, input: { ideaId: number; authorId: 
 }
 
 /** Most comments shown on one page of an idea's thread; older ones are a link away. */
-export const IDEA_COMMENTS_PAGE_SIZE = 200
+const IDEA_COMMENTS_PAGE_SIZE = 200
 /** Earlier versions listed under one comment (the newest ones). */
 const REVISIONS_SHOWN = 10
 

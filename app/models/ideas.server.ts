@@ -387,7 +387,7 @@ function othersVoted(db: Db | Tx, idea: { id: number; authorId: number }) {
  * Once someone else has voted, the title is what they voted for, and once the team has picked the
  * idea up it is the team's record: from then on only staff (moderators and up) edit it.
  */
-export function ideaAuthorEditRefusal(idea: { status: IdeaStatus; lockedAt: Date | null; othersVoted: boolean }) {
+function ideaAuthorEditRefusal(idea: { status: IdeaStatus; lockedAt: Date | null; othersVoted: boolean }) {
   if (idea.status === 'merged') return 'This idea was merged into another one.'
   if (idea.lockedAt) return 'This idea is locked.'
   if (idea.status !== 'open') return 'The product team has picked this idea up, so only the team can edit it now.'

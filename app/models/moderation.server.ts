@@ -2,7 +2,7 @@
 import { moderationLog } from '#db/schema'
 import { type Tx } from '~/lib/db.server'
 
-export type ModerationEntry = {
+type ModerationEntry = {
   actorId: number
   /** What was done, in snake_case: 'edit_idea', 'edit_comment', 'merge_idea' … */
   action: string

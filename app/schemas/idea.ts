@@ -17,7 +17,7 @@ export const IdeaTitle = z
   .min(10, 'Use at least 10 characters.')
   .max(140, 'Use at most 140 characters.')
 
-export const MAX_IDEA_TAGS = 5
+const MAX_IDEA_TAGS = 5
 
 /** Tags typed as one comma-separated field: "reports, export". Normalized by the model. */
 export const TagList = z

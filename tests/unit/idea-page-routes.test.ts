@@ -3,7 +3,9 @@ import { and, count, eq, sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { comments, ideas, ideaStatusChanges, moderationLog, notifications, postRevisions } from '#db/schema'
 import { getDb } from '~/lib/db.server'
+import { decodeCursor } from '~/lib/pagination.server'
 import { type Role } from '~/lib/permissions'
+import { listIdeaComments } from '~/models/comments.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { action, loader } from '~/routes/ideas.$ideaId/route'
 import { createTestComment, createTestIdea, createUser, unique } from '#tests/factories'
@@ -180,11 +182,9 @@ describe('comment pages', () => {
     function commentAt(i: number) {
       return createTestComment(db(), { target: { type: 'idea', id: idea.id }, authorId: member.id, bodyMd: `Comment ${i}`, now: new Date(start + i * MINUTE) }).id
     }
-    const { listIdeaComments } = await import('~/models/comments.server')
     const first = listIdeaComments(db(), { ideaId: idea.id, pageSize: 3 })
     expect(first.items.map((c) => c.id)).toEqual(ids.slice(2))
     expect(first.olderCursor).not.toBeNull()
-    const { decodeCursor } = await import('~/lib/pagination.server')
     const older = listIdeaComments(db(), { ideaId: idea.id, pageSize: 3, before: decodeCursor(first.olderCursor) })
     expect(older.items.map((c) => c.id)).toEqual(ids.slice(0, 2))
     expect(older.olderCursor).toBeNull()
