@@ -226,7 +226,10 @@ const ideaCommentColumns = {
  * reading order: the newest IDEA_COMMENTS_PAGE_SIZE, or those before `before`. Each comment
  * carries its earlier versions (newest first, at most REVISIONS_SHOWN). Three queries.
  */
-export function listIdeaComments(db: Db, { ideaId, before = null, pageSize = IDEA_COMMENTS_PAGE_SIZE }: { ideaId: number; before?: Cursor | null; pageSize?: number }) {
+export function listIdeaComments(
+  db: Db,
+  { ideaId, before = null, pageSize = IDEA_COMMENTS_PAGE_SIZE }: { ideaId: number; before?: Cursor | null; pageSize?: number },
+) {
   const onIdea = visibleCommentOn({ type: 'idea', id: ideaId })
   const official =
     db

@@ -223,6 +223,9 @@ export function findCategoryBySlug(db: Db, slug: string) {
   return db.select({ id: categories.id, name: categories.name, slug: categories.slug }).from(categories).where(eq(categories.slug, slug)).get() ?? null
 }
 
+/** Ideas merged into one idea, listed on its page (newest merges first). */
+const MERGED_FROM_SHOWN = 50
+
 /**
  * Everything the idea page shows: the idea, its timeline of status changes with official notes,
  * its tags, its discussion (see listIdeaComments), the ideas merged into it, its followers, and
@@ -313,9 +316,6 @@ export function getIdeaPage(
     viewer,
   } as const
 }
-
-/** Ideas merged into one idea, listed on its page (newest merges first). */
-const MERGED_FROM_SHOWN = 50
 
 export const ROADMAP_COLUMNS = ['under_review', 'planned', 'in_progress', 'shipped'] as const
 /** Shipped ideas stay on the roadmap this long; the changelog keeps them for good. */
@@ -412,7 +412,15 @@ export function editIdea(
   return db.transaction(
     (tx) => {
       const idea = tx
-        .select({ id: ideas.id, authorId: ideas.authorId, title: ideas.title, bodyMd: ideas.bodyMd, categoryId: ideas.categoryId, status: ideas.status, lockedAt: ideas.lockedAt })
+        .select({
+          id: ideas.id,
+          authorId: ideas.authorId,
+          title: ideas.title,
+          bodyMd: ideas.bodyMd,
+          categoryId: ideas.categoryId,
+          status: ideas.status,
+          lockedAt: ideas.lockedAt,
+        })
         .from(ideas)
         .where(and(eq(ideas.id, ideaId), visibleIdea))
         .get()
@@ -442,7 +450,15 @@ export function editIdea(
       ].filter((field): field is string => field !== null)
       if (changed.length === 0) return { changed }
       tx.insert(postRevisions)
-        .values({ targetType: 'idea', targetId: ideaId, editorId, title: idea.title, bodyMd: idea.bodyMd, reason: `Changed the ${changed.join(', ')}.`, createdAt: now })
+        .values({
+          targetType: 'idea',
+          targetId: ideaId,
+          editorId,
+          title: idea.title,
+          bodyMd: idea.bodyMd,
+          reason: `Changed the ${changed.join(', ')}.`,
+          createdAt: now,
+        })
         .run()
       tx.update(ideas).set({ title, categoryId, updatedAt: now }).where(eq(ideas.id, ideaId)).run()
       if (changed.includes('tags')) retagPost(tx, { type: 'idea', id: ideaId }, ensureTags(tx, tagNames, editorId))
@@ -502,7 +518,14 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
   const noteHtml = noteMd ? renderMarkdown(noteMd) : ''
   return db.transaction(
     (tx) => {
-      const ideaColumns = { id: ideas.id, title: ideas.title, status: ideas.status, authorId: ideas.authorId, voteCount: ideas.voteCount, mergedIntoId: ideas.mergedIntoId }
+      const ideaColumns = {
+        id: ideas.id,
+        title: ideas.title,
+        status: ideas.status,
+        authorId: ideas.authorId,
+        voteCount: ideas.voteCount,
+        mergedIntoId: ideas.mergedIntoId,
+      }
       const source = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
       if (!source) throw new NotFoundError('idea')
       if (source.status === 'merged') throw new ConflictError('This idea was already merged into another one.')
@@ -538,7 +561,9 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
         returning user_id as userId`)
       tx.delete(ideaVotes).where(eq(ideaVotes.ideaId, source.id)).run()
       for (const { userId } of voters) {
-        if (userId !== source.authorId) reverseReputation(tx, { reason: 'idea_upvoted', source: { type: 'idea', id: source.id }, actorId: userId, now })
+        if (userId !== source.authorId) {
+          reverseReputation(tx, { reason: 'idea_upvoted', source: { type: 'idea', id: source.id }, actorId: userId, now })
+        }
       }
       for (const { userId } of moved) {
         if (userId !== target.authorId) {

@@ -1,19 +1,13 @@
 /** The idea's discussion: the pinned official response, the comment thread and its forms. */
-import { Form, Link, useLocation, useNavigation } from '@remix-run/react'
+import { Form, Link, useLocation } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { FormErrors } from '~/components/forms'
-import { AuthorName, type IdeaActionData, resultFor, TextAreaField, Timestamp } from './fields'
+import { AuthorName, type IdeaActionData, resultFor, TextAreaField, Timestamp, useSubmitting } from './fields'
 import type { IdeaPageData } from './route'
 
 type Comment = IdeaPageData['comments'][number]
 
 const MARKDOWN_HINT = 'Markdown works: **bold**, *italic*, `code`, links and lists.'
-
-function useBusy(intent: string, match: Record<string, string> = {}) {
-  const navigation = useNavigation()
-  const form = navigation.state === 'submitting' ? navigation.formData : null
-  return !!form && form.get('intent') === intent && Object.entries(match).every(([name, value]) => form.get(name) === value)
-}
 
 function RevisionHistory({ comment }: { comment: Comment }) {
   if (comment.revisionCount === 0) return null
@@ -43,7 +37,7 @@ function RevisionHistory({ comment }: { comment: Comment }) {
 
 function EditCommentForm({ comment, result, minutes }: { comment: Comment; result: IdeaActionData; minutes: number }) {
   const mine = resultFor(result, 'edit-comment', { commentId: String(comment.id) })
-  const busy = useBusy('edit-comment', { commentId: String(comment.id) })
+  const busy = useSubmitting('edit-comment', { commentId: String(comment.id) })
   if (comment.bodyMd === null) return null
   return (
     <details className="edit-comment" open={!!mine}>
@@ -144,7 +138,7 @@ export function Discussion({ page, result, children }: { page: IdeaPageData; res
 export function CommentForm({ page, result }: { page: IdeaPageData; result: IdeaActionData }) {
   const location = useLocation()
   const mine = resultFor(result, 'comment')
-  const busy = useBusy('comment')
+  const busy = useSubmitting('comment')
   const decision = page.can.comment
   if (!decision.ok) {
     return decision.status === 401 ? (

@@ -1,7 +1,9 @@
 /**
- * Form controls of the idea page that forms.tsx does not have yet: a labelled textarea and a
- * labelled select, with the same error, hint and kept-text behaviour as TextField.
+ * Pieces the idea page's sections share: which form an action's answer belongs to, a labelled
+ * textarea and select (forms.tsx has only TextField yet; same error, hint and kept-text
+ * behaviour), a timestamp and an author's name with the Team badge.
  */
+import { useNavigation } from '@remix-run/react'
 import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 import { type FormResult } from '~/components/forms'
 import { TeamBadge } from '~/components/team-badge'
@@ -16,13 +18,22 @@ export function resultFor(result: IdeaActionData, intent: string, match: Record<
   return Object.entries(match).every(([name, value]) => result.fields?.[name] === value) ? result : null
 }
 
+/** True while the form of `intent` (and, for several alike, `match`) is being submitted. */
+export function useSubmitting(intent: string, match: Record<string, string> = {}) {
+  const navigation = useNavigation()
+  const form = navigation.state === 'submitting' ? navigation.formData : null
+  return !!form && form.get('intent') === intent && Object.entries(match).every(([name, value]) => form.get(name) === value)
+}
+
 type FieldProps = { name: string; label: ReactNode; hint?: ReactNode; result?: FormResult; id?: string }
 
 function describe(id: string, hint: ReactNode, error: string | undefined) {
   return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
 }
 
-function FieldMessages({ id, hint, error, children, label }: { id: string; hint?: ReactNode; error?: string; children: ReactNode; label: ReactNode }) {
+type MessagesProps = { id: string; label: ReactNode; hint?: ReactNode; error?: string; children: ReactNode }
+
+function FieldMessages({ id, hint, error, children, label }: MessagesProps) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

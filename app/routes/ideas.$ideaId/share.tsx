@@ -1,12 +1,12 @@
 /** Following an idea, and a link to share it. */
-import { Form, Link, useLocation, useNavigation } from '@remix-run/react'
+import { Form, Link, useLocation } from '@remix-run/react'
 import { useEffect, useState } from 'react'
+import { useSubmitting } from './fields'
 import type { IdeaPageData } from './route'
 
 export function FollowBox({ page }: { page: IdeaPageData }) {
   const location = useLocation()
-  const navigation = useNavigation()
-  const busy = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'follow'
+  const busy = useSubmitting('follow')
   const { viewer, can } = page
   const follows = !!viewer?.follows
   return (

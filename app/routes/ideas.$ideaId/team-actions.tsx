@@ -1,19 +1,14 @@
 /** Editing the idea (its author or staff) and the product team's actions: status, response, merge. */
-import { Form, useNavigation } from '@remix-run/react'
+import { Form } from '@remix-run/react'
 import { FormErrors, TextField } from '~/components/forms'
-import { type IdeaActionData, resultFor, SelectField, TextAreaField } from './fields'
+import { type IdeaActionData, resultFor, SelectField, TextAreaField, useSubmitting } from './fields'
 import type { IdeaPageData } from './route'
 
 const NOTE_HINT = 'Optional, but it is what the voters, the followers and the author receive. Markdown works.'
 
-function useBusy(intent: string) {
-  const navigation = useNavigation()
-  return navigation.state === 'submitting' && navigation.formData?.get('intent') === intent
-}
-
 export function EditIdeaForm({ page, result }: { page: IdeaPageData; result: IdeaActionData }) {
   const mine = resultFor(result, 'edit-idea')
-  const busy = useBusy('edit-idea')
+  const busy = useSubmitting('edit-idea')
   const { idea, tags, categories } = page
   const categoryOptions = [{ value: '', label: 'No category' }, ...categories.map((c) => ({ value: String(c.id), label: c.name }))]
   return (
@@ -23,7 +18,13 @@ export function EditIdeaForm({ page, result }: { page: IdeaPageData; result: Ide
         <input type="hidden" name="intent" value="edit-idea" />
         <FormErrors result={mine} id="edit-idea-error" />
         <TextField name="title" label="Title" hint="10 to 140 characters." maxLength={140} defaultValue={idea.title} result={mine} />
-        <SelectField name="categoryId" label="Category" options={categoryOptions} defaultValue={idea.categoryId ? String(idea.categoryId) : ''} result={mine} />
+        <SelectField
+          name="categoryId"
+          label="Category"
+          options={categoryOptions}
+          defaultValue={idea.categoryId ? String(idea.categoryId) : ''}
+          result={mine}
+        />
         <TextField name="tags" label="Tags" hint="Up to 5, separated by commas." maxLength={400} defaultValue={tags.join(', ')} result={mine} />
         <button type="submit" disabled={busy}>
           Save the idea
@@ -49,7 +50,7 @@ export function TeamActions({ page, result }: { page: IdeaPageData; result: Idea
 
 function StatusForm({ page, result }: { page: IdeaPageData; result: IdeaActionData }) {
   const mine = resultFor(result, 'change-status')
-  const busy = useBusy('change-status')
+  const busy = useSubmitting('change-status')
   return (
     <div className="team-action" aria-labelledby="change-status-title" role="group">
       <h3 id="change-status-title">Change the status</h3>
@@ -68,7 +69,7 @@ function StatusForm({ page, result }: { page: IdeaPageData; result: IdeaActionDa
 
 function ResponseForm({ page, result }: { page: IdeaPageData; result: IdeaActionData }) {
   const mine = resultFor(result, 'respond')
-  const busy = useBusy('respond')
+  const busy = useSubmitting('respond')
   return (
     <div className="team-action" aria-labelledby="respond-title" role="group">
       <h3 id="respond-title">Official response</h3>
@@ -79,7 +80,13 @@ function ResponseForm({ page, result }: { page: IdeaPageData; result: IdeaAction
           name="body"
           id="response-body"
           label="Response"
-          hint={`Pinned on the idea and marked Team. ${page.officialResponse ? 'It replaces the pinned response, which stays in the thread. ' : ''}The voters, the followers and the author are notified. Markdown works.`}
+          hint={[
+            'Pinned on the idea and marked Team.',
+            page.officialResponse ? 'It replaces the pinned response, which stays in the thread.' : null,
+            'The voters, the followers and the author are notified. Markdown works.',
+          ]
+            .filter(Boolean)
+            .join(' ')}
           maxLength={5000}
           result={mine}
         />
@@ -93,7 +100,7 @@ function ResponseForm({ page, result }: { page: IdeaPageData; result: IdeaAction
 
 function MergeForm({ result }: { result: IdeaActionData }) {
   const mine = resultFor(result, 'merge')
-  const busy = useBusy('merge')
+  const busy = useSubmitting('merge')
   return (
     <div className="team-action" aria-labelledby="merge-title" role="group">
       <h3 id="merge-title">Merge into another idea</h3>
