@@ -39,6 +39,8 @@ export const GRANTS = {
   'respond:idea': { any: { role: 'product' }, label: 'post official responses' },
   'comment:idea': { any: { role: 'member' }, label: 'comment on ideas' },
   'follow:idea': { any: { role: 'member' }, label: 'follow ideas' },
+  // Comments: their author for a while (a state rule, checked by the model), moderators always.
+  'update:comment': { own: { role: 'member' }, any: { role: 'moderator' }, label: 'edit this comment' },
   // Questions and answers
   'create:question': { any: { role: 'member' }, label: 'ask questions' },
   'update:question': { own: { role: 'member' }, any: { reputation: R.editOthers }, label: 'edit this question' },

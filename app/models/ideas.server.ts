@@ -1,14 +1,27 @@
 /** Ideas: creation, status workflow and the lists that show them. */
 import { and, count, desc, eq, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
-import { categories, comments, type IdeaStatus, ideas, ideaStatusChanges, ideaTags, tags, users } from '#db/schema'
+import {
+  categories,
+  type IdeaStatus,
+  ideaFollows,
+  ideas,
+  ideaStatusChanges,
+  ideaTags,
+  ideaVotes,
+  postRevisions,
+  tags,
+  users,
+} from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
-import { ConflictError, NotFoundError } from '~/lib/errors'
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
+import { listIdeaComments } from './comments.server'
+import { logModeration } from './moderation.server'
 import { notifyIdeaStakeholders } from './notifications.server'
-import { recordReputation } from './reputation.server'
-import { ensureTags, tagPost } from './tags.server'
+import { recordReputation, reverseReputation } from './reputation.server'
+import { ensureTags, normalizeTagNames, retagPost, tagPost } from './tags.server'
 import { applyIdeaVote, laterOf } from './votes.server'
 
 export type NewIdea = {
@@ -210,14 +223,24 @@ export function findCategoryBySlug(db: Db, slug: string) {
   return db.select({ id: categories.id, name: categories.name, slug: categories.slug }).from(categories).where(eq(categories.slug, slug)).get() ?? null
 }
 
-/** Most comments shown on one idea page (oldest first). */
-export const IDEA_COMMENTS_LIMIT = 200
+/** Ideas merged into one idea, listed on its page (newest merges first). */
+const MERGED_FROM_SHOWN = 50
 
 /**
  * Everything the idea page shows: the idea, its timeline of status changes with official notes,
- * its tags and its comments. A merged idea answers with the id to redirect to.
+ * its tags, its discussion (see listIdeaComments), the ideas merged into it, its followers, and
+ * what the viewer has done (voted, followed). A merged idea answers with the id to redirect to,
+ * unless `showMerged` asks for the idea itself (its comments stay readable).
  */
-export function getIdeaPage(db: Db, { ideaId }: { ideaId: number }) {
+export function getIdeaPage(
+  db: Db,
+  {
+    ideaId,
+    viewerId = null,
+    commentsBefore = null,
+    showMerged = false,
+  }: { ideaId: number; viewerId?: number | null; commentsBefore?: Cursor | null; showMerged?: boolean },
+) {
   const idea = db
     .select({
       id: ideas.id,
@@ -229,6 +252,7 @@ export function getIdeaPage(db: Db, { ideaId }: { ideaId: number }) {
       mergedIntoId: ideas.mergedIntoId,
       createdAt: ideas.createdAt,
       lockedAt: ideas.lockedAt,
+      categoryId: ideas.categoryId,
       category: categories.name,
       categorySlug: categories.slug,
       authorId: ideas.authorId,
@@ -242,7 +266,10 @@ export function getIdeaPage(db: Db, { ideaId }: { ideaId: number }) {
     .where(and(eq(ideas.id, ideaId), visibleIdea))
     .get()
   if (!idea) throw new NotFoundError('idea')
-  if (idea.status === 'merged' && idea.mergedIntoId) return { redirectTo: idea.mergedIntoId } as const
+  if (idea.status === 'merged' && idea.mergedIntoId && !showMerged) return { redirectTo: idea.mergedIntoId } as const
+  const mergedInto = idea.mergedIntoId
+    ? (db.select({ id: ideas.id, title: ideas.title }).from(ideas).where(and(eq(ideas.id, idea.mergedIntoId), visibleIdea)).get() ?? null)
+    : null
   const timeline = db
     .select({
       id: ideaStatusChanges.id,
@@ -264,22 +291,30 @@ export function getIdeaPage(db: Db, { ideaId }: { ideaId: number }) {
     .where(eq(ideaTags.ideaId, ideaId))
     .orderBy(tags.name)
     .all()
-  const commentRows = db
-    .select({
-      id: comments.id,
-      bodyHtml: comments.bodyHtml,
-      isOfficial: comments.isOfficial,
-      createdAt: comments.createdAt,
-      authorName: users.displayName,
-      authorRole: users.role,
-    })
-    .from(comments)
-    .innerJoin(users, eq(users.id, comments.authorId))
-    .where(and(eq(comments.targetType, 'idea'), eq(comments.targetId, ideaId), isNull(comments.deletedAt), isNull(comments.hiddenAt)))
-    .orderBy(comments.createdAt, comments.id)
-    .limit(IDEA_COMMENTS_LIMIT)
+  const discussion = listIdeaComments(db, { ideaId, before: commentsBefore })
+  const mergedFrom = db
+    .select({ id: ideas.id, title: ideas.title })
+    .from(ideas)
+    .where(and(eq(ideas.mergedIntoId, ideaId), eq(ideas.status, 'merged'), visibleIdea))
+    .orderBy(desc(ideas.statusChangedAt), desc(ideas.id))
+    .limit(MERGED_FROM_SHOWN)
     .all()
-  return { idea, timeline, tags: ideaTagRows.map((t) => t.name), comments: commentRows } as const
+  const followerCount = db.select({ n: count() }).from(ideaFollows).where(eq(ideaFollows.ideaId, ideaId)).get()?.n ?? 0
+  const hasRow = (table: typeof ideaVotes | typeof ideaFollows, userId: number) =>
+    !!db.select({ one: sql`1` }).from(table).where(and(eq(table.ideaId, ideaId), eq(table.userId, userId))).get()
+  const viewer = viewerId ? { voted: hasRow(ideaVotes, viewerId), follows: hasRow(ideaFollows, viewerId) } : null
+  const authorEditRefusal = ideaAuthorEditRefusal({ ...idea, othersVoted: othersVoted(db, idea) })
+  return {
+    idea: { ...idea, followerCount, authorEditRefusal },
+    timeline,
+    tags: ideaTagRows.map((t) => t.name),
+    officialResponse: discussion.official,
+    comments: discussion.items,
+    olderCommentsCursor: discussion.olderCursor,
+    mergedInto,
+    mergedFrom,
+    viewer,
+  } as const
 }
 
 export const ROADMAP_COLUMNS = ['under_review', 'planned', 'in_progress', 'shipped'] as const
@@ -325,4 +360,249 @@ export function getRoadmap(db: Db, { categoryId, now = new Date() }: { categoryI
     ...column,
     cards: column.cards.map((card) => ({ ...card, latestNote: noteByIdea.get(card.id) ?? null })),
   }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The idea page's actions: following, editing, merging
+// ---------------------------------------------------------------------------------------------
+
+/** The author of a visible idea, for the route's permission check. */
+export function getIdeaOwner(db: Db, ideaId: number) {
+  const idea = db.select({ authorId: ideas.authorId }).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
+  if (!idea) throw new NotFoundError('idea')
+  return idea
+}
+
+function othersVoted(db: Db | Tx, idea: { id: number; authorId: number }) {
+  return !!db
+    .select({ one: sql`1` })
+    .from(ideaVotes)
+    .where(and(eq(ideaVotes.ideaId, idea.id), ne(ideaVotes.userId, idea.authorId)))
+    .limit(1)
+    .get()
+}
+
+/**
+ * Why the author may not edit their own idea's title, category and tags now (null: they may).
+ * Once someone else has voted, the title is what they voted for, and once the team has picked the
+ * idea up it is the team's record: from then on only staff (moderators and up) edit it.
+ */
+function ideaAuthorEditRefusal(idea: { status: IdeaStatus; lockedAt: Date | null; othersVoted: boolean }) {
+  if (idea.status === 'merged') return 'This idea was merged into another one.'
+  if (idea.lockedAt) return 'This idea is locked.'
+  if (idea.status !== 'open') return 'The product team has picked this idea up, so only the team can edit it now.'
+  if (idea.othersVoted) return 'Others have voted for this idea as it is, so only the team can edit it now.'
+  return null
+}
+
+/**
+ * Edits an idea's title, category and tags. The previous title and body go into post_revisions;
+ * tag counts move with the tags; a staff edit of someone else's idea is logged with before and
+ * after. `asStaff` (decided by the route's permission check) lifts the author's edit rules
+ * (ideaAuthorEditRefusal). Nothing changed: nothing written.
+ */
+export function editIdea(
+  db: Db,
+  input: { ideaId: number; editorId: number; asStaff: boolean; title: string; categoryId: number | null; tagNames: string[]; now?: Date },
+) {
+  const { ideaId, editorId, asStaff, categoryId } = input
+  const now = input.now ?? new Date()
+  const title = input.title.trim()
+  const tagNames = normalizeTagNames(input.tagNames)
+  return db.transaction(
+    (tx) => {
+      const idea = tx
+        .select({
+          id: ideas.id,
+          authorId: ideas.authorId,
+          title: ideas.title,
+          bodyMd: ideas.bodyMd,
+          categoryId: ideas.categoryId,
+          status: ideas.status,
+          lockedAt: ideas.lockedAt,
+        })
+        .from(ideas)
+        .where(and(eq(ideas.id, ideaId), visibleIdea))
+        .get()
+      if (!idea) throw new NotFoundError('idea')
+      if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one.')
+      if (!asStaff) {
+        if (idea.authorId !== editorId) throw new ForbiddenError('You can only edit your own ideas.')
+        const refusal = ideaAuthorEditRefusal({ ...idea, othersVoted: othersVoted(tx, idea) })
+        if (refusal) throw new ConflictError(refusal)
+      }
+      if (categoryId !== null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId)).get()) {
+        throw new DomainError('Choose a category from the list.', 400)
+      }
+      const tagsBefore = tx
+        .select({ name: tags.name })
+        .from(ideaTags)
+        .innerJoin(tags, eq(tags.id, ideaTags.tagId))
+        .where(eq(ideaTags.ideaId, ideaId))
+        .orderBy(tags.name)
+        .all()
+        .map((t) => t.name)
+      const tagsAfter = [...tagNames].sort()
+      const changed = [
+        title !== idea.title ? 'title' : null,
+        categoryId !== idea.categoryId ? 'category' : null,
+        tagsAfter.join(' ') !== tagsBefore.join(' ') ? 'tags' : null,
+      ].filter((field): field is string => field !== null)
+      if (changed.length === 0) return { changed }
+      tx.insert(postRevisions)
+        .values({
+          targetType: 'idea',
+          targetId: ideaId,
+          editorId,
+          title: idea.title,
+          bodyMd: idea.bodyMd,
+          reason: `Changed the ${changed.join(', ')}.`,
+          createdAt: now,
+        })
+        .run()
+      tx.update(ideas).set({ title, categoryId, updatedAt: now }).where(eq(ideas.id, ideaId)).run()
+      if (changed.includes('tags')) retagPost(tx, { type: 'idea', id: ideaId }, ensureTags(tx, tagNames, editorId))
+      if (idea.authorId !== editorId) {
+        logModeration(tx, {
+          actorId: editorId,
+          action: 'edit_idea',
+          target: { type: 'idea', id: ideaId },
+          before: { title: idea.title, categoryId: idea.categoryId, tags: tagsBefore },
+          after: { title, categoryId, tags: tagsAfter },
+          now,
+        })
+      }
+      return { changed }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/**
+ * Puts one member's follow of an idea into the requested state (the request names it, so a replay
+ * is harmless). Followers hear about status changes like voters do.
+ */
+export function setIdeaFollow(
+  db: Db,
+  { ideaId, userId, following, now = new Date() }: { ideaId: number; userId: number; following: boolean; now?: Date },
+) {
+  return db.transaction(
+    (tx) => {
+      const idea = tx.select({ status: ideas.status }).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
+      if (!idea) throw new NotFoundError('idea')
+      if (following && idea.status === 'merged') throw new ConflictError('This idea was merged into another one; follow that one instead.')
+      if (following) tx.insert(ideaFollows).values({ ideaId, userId, createdAt: now }).onConflictDoNothing().run()
+      else tx.delete(ideaFollows).where(and(eq(ideaFollows.ideaId, ideaId), eq(ideaFollows.userId, userId))).run()
+      const followerCount = tx.select({ n: count() }).from(ideaFollows).where(eq(ideaFollows.ideaId, ideaId)).get()?.n ?? 0
+      return { following, followerCount }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/**
+ * Merges an idea into another one, in one transaction:
+ * - the merged idea's author, voters and followers are notified (once each, never the actor);
+ * - its voters become the target's voters without double votes, and both vote counts are
+ *   recomputed from the rows; its author's `idea_upvoted` events are reversed, and each vote that
+ *   is new on the target pays the target's author (a voter who had voted for both pays nothing new);
+ * - its followers follow the target;
+ * - it becomes `merged` with `merged_into_id`, a timeline entry (with the note) and a log entry.
+ * Refused with 409: merging into itself, into a merged idea (which also rules out cycles), or an
+ * idea already merged.
+ */
+export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; actorId: number; noteMd?: string; now?: Date }) {
+  const { ideaId, targetId, actorId } = input
+  const now = input.now ?? new Date()
+  const noteMd = input.noteMd?.trim() ?? ''
+  const noteHtml = noteMd ? renderMarkdown(noteMd) : ''
+  return db.transaction(
+    (tx) => {
+      const ideaColumns = {
+        id: ideas.id,
+        title: ideas.title,
+        status: ideas.status,
+        authorId: ideas.authorId,
+        voteCount: ideas.voteCount,
+        mergedIntoId: ideas.mergedIntoId,
+      }
+      const source = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
+      if (!source) throw new NotFoundError('idea')
+      if (source.status === 'merged') throw new ConflictError('This idea was already merged into another one.')
+      if (targetId === ideaId) throw new ConflictError('An idea cannot be merged into itself.')
+      const target = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, targetId), visibleIdea)).get()
+      if (!target) throw new DomainError(`There is no idea #${targetId} to merge into.`, 404)
+      if (target.status === 'merged') {
+        throw new ConflictError(
+          target.mergedIntoId === source.id
+            ? `That would make a cycle: “${target.title}” was merged into this idea.`
+            : `“${target.title}” was itself merged into another idea; merge into that one instead.`,
+        )
+      }
+
+      // Before anything moves, so the merged idea's own voters and followers are the ones told.
+      const notified = notifyIdeaStakeholders(tx, source.id, {
+        kind: 'idea_merged',
+        subjectType: 'idea',
+        subjectId: source.id,
+        actorId,
+        title: `“${source.title}” was merged into “${target.title}”`,
+        body: noteMd ? excerpt(noteMd, 280) : 'Its votes and followers moved with it.',
+        url: `/ideas/${target.id}?merged=${source.id}`,
+        now,
+      })
+
+      const voters = tx.select({ userId: ideaVotes.userId }).from(ideaVotes).where(eq(ideaVotes.ideaId, source.id)).all()
+      // A WHERE clause is required here: it tells SQLite's parser that ON CONFLICT is the upsert's.
+      const moved = tx.all<{ userId: number }>(sql`
+        insert into idea_votes (idea_id, user_id, created_at)
+        select ${target.id}, user_id, created_at from idea_votes where idea_id = ${source.id}
+        on conflict do nothing
+        returning user_id as userId`)
+      tx.delete(ideaVotes).where(eq(ideaVotes.ideaId, source.id)).run()
+      for (const { userId } of voters) {
+        if (userId !== source.authorId) {
+          reverseReputation(tx, { reason: 'idea_upvoted', source: { type: 'idea', id: source.id }, actorId: userId, now })
+        }
+      }
+      for (const { userId } of moved) {
+        if (userId !== target.authorId) {
+          recordReputation(tx, { userId: target.authorId, reason: 'idea_upvoted', source: { type: 'idea', id: target.id }, actorId: userId, now })
+        }
+      }
+
+      tx.run(sql`
+        insert into idea_follows (idea_id, user_id, created_at)
+        select ${target.id}, user_id, created_at from idea_follows where idea_id = ${source.id}
+        on conflict do nothing`)
+      tx.delete(ideaFollows).where(eq(ideaFollows.ideaId, source.id)).run()
+
+      tx.update(ideas)
+        .set({ status: 'merged', mergedIntoId: target.id, voteCount: 0, statusChangedAt: now, updatedAt: now })
+        .where(eq(ideas.id, source.id))
+        .run()
+      // Recomputed from the rows (not moved by a delta): the union is what counts.
+      tx.update(ideas)
+        .set({
+          voteCount: sql`(select count(*) from idea_votes where idea_id = ${target.id})`,
+          lastActivityAt: laterOf(ideas.lastActivityAt, now),
+        })
+        .where(eq(ideas.id, target.id))
+        .run()
+      tx.insert(ideaStatusChanges)
+        .values({ ideaId: source.id, fromStatus: source.status, toStatus: 'merged', actorId, noteMd, noteHtml, createdAt: now })
+        .run()
+      logModeration(tx, {
+        actorId,
+        action: 'merge_idea',
+        target: { type: 'idea', id: source.id },
+        reason: noteMd,
+        before: { status: source.status, voteCount: source.voteCount },
+        after: { status: 'merged', mergedIntoId: target.id, votesMoved: moved.length },
+        now,
+      })
+      return { targetId: target.id, votesMoved: moved.length, notified }
+    },
+    { behavior: 'immediate' },
+  )
 }

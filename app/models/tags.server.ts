@@ -1,5 +1,5 @@
 /** Tags shared by questions and ideas. */
-import { inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { ideaTags, questionTags, tags } from '#db/schema'
 import { type Tx } from '~/lib/db.server'
 
@@ -37,4 +37,35 @@ export function tagPost(tx: Tx, post: { type: 'question' | 'idea'; id: number },
     tx.insert(ideaTags).values(tagIds.map((tagId) => ({ ideaId: post.id, tagId }))).onConflictDoNothing().run()
     tx.update(tags).set({ ideaCount: sql`${tags.ideaCount} + 1` }).where(inArray(tags.id, tagIds)).run()
   }
+}
+
+/** The normalized, de-duplicated names a list of typed tags stands for, as ensureTags() keeps them. */
+export function normalizeTagNames(names: string[]) {
+  return [...new Set(names.map(normalizeTagName).filter(Boolean))].slice(0, MAX_TAGS_PER_POST)
+}
+
+/**
+ * Sets a post's tags to exactly `tagIds`: links only the tags added, unlinks only the tags removed,
+ * and moves each one's cached count by one, so the counts stay equal to the links.
+ */
+export function retagPost(tx: Tx, post: { type: 'question' | 'idea'; id: number }, tagIds: number[]) {
+  const current =
+    post.type === 'question'
+      ? tx.select({ tagId: questionTags.tagId }).from(questionTags).where(eq(questionTags.questionId, post.id)).all()
+      : tx.select({ tagId: ideaTags.tagId }).from(ideaTags).where(eq(ideaTags.ideaId, post.id)).all()
+  const had = new Set(current.map((row) => row.tagId))
+  const wanted = new Set(tagIds)
+  const removed = [...had].filter((id) => !wanted.has(id))
+  const added = [...wanted].filter((id) => !had.has(id))
+  if (removed.length) {
+    if (post.type === 'question') {
+      tx.delete(questionTags).where(and(eq(questionTags.questionId, post.id), inArray(questionTags.tagId, removed))).run()
+      tx.update(tags).set({ questionCount: sql`${tags.questionCount} - 1` }).where(inArray(tags.id, removed)).run()
+    } else {
+      tx.delete(ideaTags).where(and(eq(ideaTags.ideaId, post.id), inArray(ideaTags.tagId, removed))).run()
+      tx.update(tags).set({ ideaCount: sql`${tags.ideaCount} - 1` }).where(inArray(tags.id, removed)).run()
+    }
+  }
+  tagPost(tx, post, added)
+  return { added: added.length, removed: removed.length }
 }

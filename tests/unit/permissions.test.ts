@@ -26,6 +26,8 @@ const matrix: Array<[Permission, { authorId: number } | undefined, Want, Want, W
   ['respond:idea', undefined, 401, 403, 403, 'ok', 'ok'],
   ['comment:idea', others, 401, 'ok', 'ok', 'ok', 'ok'],
   ['follow:idea', undefined, 401, 'ok', 'ok', 'ok', 'ok'],
+  ['update:comment', own, 401, 'ok', 'ok', 'ok', 'ok'],
+  ['update:comment', others, 401, 403, 'ok', 'ok', 'ok'],
   ['create:question', undefined, 401, 'ok', 'ok', 'ok', 'ok'],
   ['update:question', own, 401, 'ok', 'ok', 'ok', 'ok'],
   ['update:question', others, 401, 403, 'ok', 'ok', 'ok'],

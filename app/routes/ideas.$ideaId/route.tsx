@@ -1,0 +1,319 @@
+/**
+ * The idea page (/ideas/:ideaId): the idea, its official response, timeline and discussion, and
+ * every action on it as a plain form post with an `intent`: comment, edit-comment, follow,
+ * change-status, respond, edit-idea and merge. Each works without JavaScript (post/redirect/get).
+ */
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { CountBox, DateTime, StatusBadge } from '~/components/post-rows'
+import { getUser, requireUser } from '~/lib/auth.server'
+import { getDb } from '~/lib/db.server'
+import { parseForm, readForm, siteOrigin } from '~/lib/forms.server'
+import { orHttpError } from '~/lib/http.server'
+import { IDEA_STATUS_LABELS } from '~/lib/labels'
+import { decodeCursor } from '~/lib/pagination.server'
+import { parseId } from '~/lib/params.server'
+import { check } from '~/lib/permissions'
+import { assertCan, requirePermission } from '~/lib/permissions.server'
+import {
+  addComment,
+  COMMENT_EDIT_WINDOW_MS,
+  editComment,
+  getCommentOwner,
+  isCommentEditWindowOpen,
+  postOfficialResponse,
+} from '~/models/comments.server'
+import {
+  changeIdeaStatus,
+  editIdea,
+  getIdeaOwner,
+  getIdeaPage,
+  listCategories,
+  mergeIdea,
+  SETTABLE_STATUSES,
+  setIdeaFollow,
+} from '~/models/ideas.server'
+import { CommentBody, IdeaReference, IdeaTitle, OfficialNote, TagList } from '~/schemas/idea'
+import { CommentForm, Discussion, OfficialResponse } from './discussion'
+import { AuthorName } from './fields'
+import { EditIdeaForm, TeamActions } from './team-actions'
+import { FollowBox, ShareLink } from './share'
+
+const NOTICES = {
+  status: 'The status was changed. The voters, the followers and the author were notified.',
+  response: 'Your official response is pinned on the idea. The voters, the followers and the author were notified.',
+  edited: 'The idea was saved.',
+} as const
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ideaId = parseId(params.ideaId, 'idea')
+  const url = new URL(request.url)
+  const viewer = await getUser(request)
+  const db = getDb()
+  const page = orHttpError(() =>
+    getIdeaPage(db, {
+      ideaId,
+      viewerId: viewer?.id ?? null,
+      commentsBefore: decodeCursor(url.searchParams.get('before')),
+      showMerged: url.searchParams.get('show') === 'merged',
+    }),
+  )
+  if ('redirectTo' in page) throw redirect(`/ideas/${page.redirectTo}?merged=${ideaId}`)
+  const { idea } = page
+  const now = new Date()
+
+  // Decisions, not booleans, where the UI explains a refusal.
+  const staffMayEdit = check(viewer, 'update:idea').ok
+  const authorMayEdit = check(viewer, 'update:idea', idea).ok && idea.authorId === viewer?.id && !idea.authorEditRefusal
+  const mayEditAnyComment = check(viewer, 'update:comment').ok
+  const mayEditOwnComments = !!viewer && check(viewer, 'update:comment', { authorId: viewer.id }).ok
+  const takesComments = !idea.lockedAt && idea.status !== 'merged'
+  const present = <T extends { authorId: number; bodyMd: string; createdAt: Date }>({ authorId, bodyMd, ...comment }: T) => {
+    const canEdit =
+      mayEditAnyComment || (mayEditOwnComments && authorId === viewer?.id && takesComments && isCommentEditWindowOpen(comment.createdAt, now))
+    return { ...comment, canEdit, bodyMd: canEdit ? bodyMd : null } // the source only goes to who may edit it
+  }
+  const canEditIdea = idea.status !== 'merged' && (staffMayEdit || authorMayEdit)
+
+  const mergedId = Number(url.searchParams.get('merged'))
+  const done = url.searchParams.get('done')
+  return {
+    ...page,
+    officialResponse: page.officialResponse ? present(page.officialResponse) : null,
+    comments: page.comments.map(present),
+    mergedNotice: page.mergedFrom.find((m) => m.id === mergedId) ?? null,
+    notice: done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null,
+    shareUrl: `${siteOrigin(request)}/ideas/${idea.id}`,
+    commentEditMinutes: COMMENT_EDIT_WINDOW_MS / 60_000,
+    can: {
+      comment: check(viewer, 'comment:idea'),
+      follow: check(viewer, 'follow:idea'),
+      changeStatus: check(viewer, 'change-status:idea').ok,
+      respond: check(viewer, 'respond:idea').ok,
+      merge: check(viewer, 'merge:idea').ok,
+      editIdea: canEditIdea,
+    },
+    // The author sees why they can no longer edit; nobody else needs to.
+    editRefusal: !canEditIdea && viewer?.id === idea.authorId ? idea.authorEditRefusal : null,
+    categories: canEditIdea ? listCategories(db) : [],
+    statusOptions: [
+      { value: '', label: 'Choose a status' },
+      ...SETTABLE_STATUSES.filter((s) => s !== idea.status).map((s) => ({ value: s, label: IDEA_STATUS_LABELS[s] })),
+    ],
+  }
+}
+
+const CommentId = z.string({ error: 'Choose a comment.' }).regex(/^[1-9]\d{0,15}$/, 'Choose a comment.').transform(Number)
+const CategoryChoice = z
+  .string()
+  .regex(/^(?:[1-9]\d{0,15})?$/, 'Choose a category from the list.')
+  .optional()
+  .default('')
+  .transform((v) => (v ? Number(v) : null))
+
+const Intent = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('comment'), body: CommentBody }),
+  z.object({ intent: z.literal('edit-comment'), commentId: CommentId, body: CommentBody }),
+  z.object({ intent: z.literal('follow'), following: z.enum(['true', 'false']).transform((v) => v === 'true') }),
+  z.object({ intent: z.literal('change-status'), status: z.enum(SETTABLE_STATUSES, { error: 'Choose a status.' }), note: OfficialNote }),
+  z.object({ intent: z.literal('respond'), body: CommentBody }),
+  z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: TagList }),
+  z.object({ intent: z.literal('merge'), target: IdeaReference, note: OfficialNote }),
+])
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ideaId = parseId(params.ideaId, 'idea')
+  const form = await readForm(request)
+  const parsed = parseForm(form, Intent)
+  if (!parsed.ok) return data({ ...parsed, intent: String(form.get('intent') ?? '') }, { status: 400 })
+  const db = getDb()
+  const target = { type: 'idea', id: ideaId } as const
+  switch (parsed.data.intent) {
+    case 'comment': {
+      const user = await requirePermission(request, 'comment:idea')
+      const { body } = parsed.data
+      const comment = orHttpError(() => addComment(db, { target, authorId: user.id, bodyMd: body }))
+      return redirect(`/ideas/${ideaId}#comment-${comment.id}`)
+    }
+    case 'edit-comment': {
+      const user = await requireUser(request)
+      const { commentId, body } = parsed.data
+      assertCan(user, 'update:comment', orHttpError(() => getCommentOwner(db, { commentId, target })))
+      const asModerator = check(user, 'update:comment').ok
+      orHttpError(() => editComment(db, { commentId, target, editorId: user.id, bodyMd: body, asModerator }))
+      return redirect(`/ideas/${ideaId}#comment-${commentId}`)
+    }
+    case 'follow': {
+      const user = await requirePermission(request, 'follow:idea')
+      const { following } = parsed.data
+      orHttpError(() => setIdeaFollow(db, { ideaId, userId: user.id, following }))
+      return redirect(`/ideas/${ideaId}#follow`)
+    }
+    case 'change-status': {
+      const user = await requirePermission(request, 'change-status:idea')
+      const { status, note } = parsed.data
+      orHttpError(() => changeIdeaStatus(db, { ideaId, actorId: user.id, toStatus: status, noteMd: note }))
+      return redirect(`/ideas/${ideaId}?done=status#timeline`)
+    }
+    case 'respond': {
+      const user = await requirePermission(request, 'respond:idea')
+      const { body } = parsed.data
+      orHttpError(() => postOfficialResponse(db, { ideaId, authorId: user.id, bodyMd: body }))
+      return redirect(`/ideas/${ideaId}?done=response#official-response`)
+    }
+    case 'edit-idea': {
+      const user = await requireUser(request)
+      assertCan(user, 'update:idea', orHttpError(() => getIdeaOwner(db, ideaId)))
+      const { title, categoryId, tags } = parsed.data
+      const asStaff = check(user, 'update:idea').ok
+      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags }))
+      return redirect(`/ideas/${ideaId}?done=edited`)
+    }
+    case 'merge': {
+      const user = await requirePermission(request, 'merge:idea')
+      const { target: targetId, note } = parsed.data
+      const merged = orHttpError(() => mergeIdea(db, { ideaId, targetId, actorId: user.id, noteMd: note }))
+      return redirect(`/ideas/${merged.targetId}?merged=${ideaId}`)
+    }
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.idea.title ?? 'Idea not found'} · Summit` }]
+
+const people = (n: number) => `${n} ${n === 1 ? 'person' : 'people'} voted`
+const followers = (n: number) => `${n} ${n === 1 ? 'follower' : 'followers'}`
+
+export type IdeaPageData = ReturnType<typeof useLoaderData<typeof loader>>
+
+export default function IdeaPage() {
+  const page = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const { idea, timeline, tags, mergedInto, mergedFrom, mergedNotice, notice, viewer, can } = page
+  const isMerged = idea.status === 'merged'
+  return (
+    <article className="post idea-page" aria-labelledby="idea-title">
+      <p className="breadcrumbs">
+        <Link to="/ideas">Ideas</Link>
+        {idea.category ? (
+          <>
+            {' › '}
+            <Link to={`/ideas?category=${idea.categorySlug}`}>{idea.category}</Link>
+          </>
+        ) : null}
+      </p>
+      {mergedNotice ? (
+        <p className="notice" role="status">
+          “{mergedNotice.title}” was merged into this idea; {viewer?.voted ? 'your vote moved with it' : 'its votes moved with it'}.{' '}
+          <Link to={`/ideas/${mergedNotice.id}?show=merged`}>Read its comments</Link>
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {isMerged ? (
+        <p className="notice notice-warning" role="note">
+          This idea was merged
+          {mergedInto ? (
+            <>
+              {' '}
+              into <Link to={`/ideas/${mergedInto.id}`}>“{mergedInto.title}”</Link>
+            </>
+          ) : null}
+          . Its votes and followers moved there: vote, follow and comment there. This page is kept read-only so its
+          discussion stays readable.
+        </p>
+      ) : null}
+      <header className="post-header">
+        <div className="counts">
+          {/* Issue 4 (voting): the vote button takes the place of this count box. */}
+          <CountBox value={idea.voteCount} one="vote" many="votes" />
+        </div>
+        <div>
+          <h1 id="idea-title">{idea.title}</h1>
+          <p className="post-meta">
+            <StatusBadge status={idea.status} />
+            <span>
+              by <AuthorName name={idea.authorName} role={idea.authorRole} />, <DateTime value={idea.createdAt} />
+            </span>
+            {idea.lockedAt ? <span className="badge status-open">Locked</span> : null}
+          </p>
+          <p className="post-meta idea-stats">
+            <span>{people(idea.voteCount)}</span>
+            <span>{followers(idea.followerCount)}</span>
+            {viewer?.voted ? <span>You voted for this idea</span> : null}
+          </p>
+        </div>
+      </header>
+      <div className="prose" dangerouslySetInnerHTML={{ __html: idea.bodyHtml /* sanitized on write */ }} />
+      {tags.length ? (
+        <ul className="tag-list" aria-label="Tags">
+          {tags.map((tag) => (
+            <li key={tag} className="tag">
+              {tag}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {page.editRefusal ? <p className="muted idea-edit-refusal">{page.editRefusal}</p> : null}
+      {can.editIdea ? <EditIdeaForm page={page} result={result} /> : null}
+
+      {page.officialResponse ? <OfficialResponse comment={page.officialResponse} page={page} result={result} /> : null}
+
+      {isMerged ? null : (
+        <section className="idea-tools" aria-label="Follow and share">
+          <FollowBox page={page} />
+          <ShareLink url={page.shareUrl} />
+        </section>
+      )}
+
+      {timeline.length ? (
+        <section aria-labelledby="timeline-title" className="timeline" id="timeline">
+          <h2 id="timeline-title">Status updates</h2>
+          <ol>
+            {timeline.map((change) => (
+              <li key={change.id}>
+                <p className="post-meta">
+                  <span>
+                    {IDEA_STATUS_LABELS[change.fromStatus]} → <StatusBadge status={change.toStatus} />
+                  </span>
+                  <span>
+                    {change.actorName} <span className="badge team-badge">Team</span>, <DateTime value={change.createdAt} />
+                  </span>
+                </p>
+                {change.noteHtml ? <div className="prose official-note" dangerouslySetInnerHTML={{ __html: change.noteHtml }} /> : null}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+
+      {mergedFrom.length ? (
+        <section aria-labelledby="merged-from-title" className="merged-from">
+          <h2 id="merged-from-title">Merged into this idea</h2>
+          <p className="muted">Their votes and followers moved here; their discussions stay readable.</p>
+          <ul>
+            {mergedFrom.map((m) => (
+              <li key={m.id}>
+                <Link to={`/ideas/${m.id}?show=merged`}>{m.title}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {!isMerged && (can.changeStatus || can.respond || can.merge) ? <TeamActions page={page} result={result} /> : null}
+
+      <Discussion page={page} result={result}>
+        {isMerged ? null : <CommentForm page={page} result={result} />}
+      </Discussion>
+    </article>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary messages={{ 404: 'This idea does not exist, or it was removed.' }} />
+}
