@@ -85,6 +85,9 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li>
                   <Link to="/roadmap">Roadmap</Link>
                 </li>
+                <li>
+                  <Link to="/changelog">Changelog</Link>
+                </li>
               </ul>
             </nav>
           </div>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { DomainError, RateLimitedError } from './errors'
 
 /** Throws a plain-text HTTP error that the nearest ErrorBoundary renders in the site's style. */
@@ -34,4 +35,19 @@ export function humanDuration(seconds: number) {
   }
   const s = Math.max(1, Math.ceil(seconds))
   return `${s} second${s === 1 ? '' : 's'}`
+}
+
+/** A strong ETag for a response body: the same bytes give the same tag on every process. */
+export function etagFor(body: string) {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+}
+
+/** True when the request's If-None-Match already names this ETag (weak or strong, or `*`). */
+export function isNotModified(request: Request, etag: string) {
+  const header = request.headers.get('If-None-Match')
+  if (!header) return false
+  return header.split(',').some((tag) => {
+    const value = tag.trim()
+    return value === '*' || value.replace(/^W\//, '') === etag
+  })
 }
