@@ -64,7 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <SiteHeader siteName={siteName} viewer={root?.viewer ?? null} />
+        <SiteHeader siteName={siteName} viewer={root?.viewer ?? null} unread={root?.unread ?? 0} />
         <main id="main" tabIndex={-1}>
           {children}
         </main>
@@ -85,6 +85,9 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li>
                   <Link to="/roadmap">Roadmap</Link>
                 </li>
+                <li>
+                  <Link to="/changelog">Changelog</Link>
+                </li>
               </ul>
             </nav>
           </div>
@@ -96,7 +99,7 @@ export function Layout({ children }: { children: ReactNode }) {
   )
 }
 
-function SiteHeader({ siteName, viewer }: { siteName: string; viewer: RootData['viewer'] }) {
+function SiteHeader({ siteName, viewer, unread }: { siteName: string; viewer: RootData['viewer']; unread: number }) {
   const location = useLocation()
   const here = `${location.pathname}${location.search}`
   const loginTarget = location.pathname === '/login' || location.pathname === '/signup' ? '/login' : `/login?${new URLSearchParams({ redirectTo: here })}`
@@ -132,6 +135,16 @@ function SiteHeader({ siteName, viewer }: { siteName: string; viewer: RootData['
           </button>
         </Form>
         <div className="account">
+          {viewer ? (
+            <NavLink
+              to="/notifications"
+              className="notifications-link"
+              aria-label={unread > 0 ? `Notifications, ${unread} unread` : undefined}
+            >
+              Notifications
+              {unread > 0 ? <span className="unread-count">{unread > 99 ? '99+' : unread}</span> : null}
+            </NavLink>
+          ) : null}
           {viewer ? (
             <details className="user-menu">
               <summary>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { DomainError, RateLimitedError } from './errors'
 
 /** Throws a plain-text HTTP error that the nearest ErrorBoundary renders in the site's style. */
@@ -22,12 +23,31 @@ export function orHttpError<T>(fn: () => T): T {
   }
 }
 
-/** Formats seconds as "3 minutes" or "40 seconds" for rate-limit messages. */
+/** Formats seconds as "5 hours", "3 minutes" or "40 seconds" for rate-limit messages. */
 export function humanDuration(seconds: number) {
+  if (seconds >= 90 * 60) {
+    const hours = Math.ceil(seconds / 3600)
+    return `${hours} hour${hours === 1 ? '' : 's'}`
+  }
   if (seconds >= 90) {
     const minutes = Math.ceil(seconds / 60)
     return `${minutes} minute${minutes === 1 ? '' : 's'}`
   }
   const s = Math.max(1, Math.ceil(seconds))
   return `${s} second${s === 1 ? '' : 's'}`
+}
+
+/** A strong ETag for a response body: the same bytes give the same tag on every process. */
+export function etagFor(body: string) {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+}
+
+/** True when the request's If-None-Match already names this ETag (weak or strong, or `*`). */
+export function isNotModified(request: Request, etag: string) {
+  const header = request.headers.get('If-None-Match')
+  if (!header) return false
+  return header.split(',').some((tag) => {
+    const value = tag.trim()
+    return value === '*' || value.replace(/^W\//, '') === etag
+  })
 }

@@ -75,3 +75,44 @@ export function recordHits(db: Db, keys: string[], now = new Date()) {
 export function clearHits(db: Db, key: string) {
   db.delete(rateLimitHits).where(eq(rateLimitHits.key, key)).run()
 }
+
+// ---------------------------------------------------------------------------------------------
+// Posting ideas (durable, SQLite) and the live Markdown preview (in memory)
+// ---------------------------------------------------------------------------------------------
+
+/** DESIGN (Moderation): members younger than a day or under 15 reputation get lower limits. */
+export const NEW_MEMBER_AGE_MS = 24 * 60 * MINUTE
+export const NEW_MEMBER_REPUTATION = 15
+
+export function isNewMember(member: { createdAt: Date; reputation: number }, now = new Date()) {
+  return member.reputation < NEW_MEMBER_REPUTATION || now.getTime() - member.createdAt.getTime() < NEW_MEMBER_AGE_MS
+}
+
+/** Ideas posted per member per day, kept in SQLite (`rate_limit_hits`) like the login limits. */
+export const IDEA_POSTS_PER_DAY_NEW_MEMBER: LimitRule = { limit: 3, windowMs: 24 * 60 * MINUTE }
+export const IDEA_POSTS_PER_DAY: LimitRule = { limit: 20, windowMs: 24 * 60 * MINUTE }
+
+/**
+ * The live Markdown preview, per member. Kept in a per-process map: it resets on restart and does
+ * not add up across processes, which is fine for one node and for a request that writes nothing.
+ */
+export const MARKDOWN_PREVIEW_LIMIT: LimitRule = { limit: 60, windowMs: MINUTE }
+
+const memoryHits = new Map<string, number[]>()
+const MEMORY_KEYS_BEFORE_SWEEP = 10_000
+
+/** Counts one attempt against `key` in this process, or throws RateLimitedError when over the rule. */
+export function hitMemoryLimit(key: string, rule: LimitRule, message: string, now = new Date()) {
+  const since = now.getTime() - rule.windowMs
+  if (memoryHits.size > MEMORY_KEYS_BEFORE_SWEEP) {
+    for (const [k, times] of memoryHits) if ((times.at(-1) ?? 0) <= since) memoryHits.delete(k)
+  }
+  const hits = (memoryHits.get(key) ?? []).filter((t) => t > since)
+  if (hits.length >= rule.limit) {
+    memoryHits.set(key, hits)
+    const retryAfterSeconds = Math.max(1, Math.ceil((hits[hits.length - rule.limit]! + rule.windowMs - now.getTime()) / 1000))
+    throw new RateLimitedError(`${message} Try again in ${humanDuration(retryAfterSeconds)}.`, retryAfterSeconds)
+  }
+  hits.push(now.getTime())
+  memoryHits.set(key, hits)
+}

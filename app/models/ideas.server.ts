@@ -17,10 +17,12 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
+import { assertUnderLimit, IDEA_POSTS_PER_DAY, IDEA_POSTS_PER_DAY_NEW_MEMBER, isNewMember, recordHits } from '~/lib/rate-limit.server'
 import { listIdeaComments } from './comments.server'
 import { logModeration } from './moderation.server'
 import { notifyIdeaStakeholders } from './notifications.server'
 import { recordReputation, reverseReputation } from './reputation.server'
+import { similarIdeas } from './search.server'
 import { ensureTags, normalizeTagNames, retagPost, tagPost } from './tags.server'
 import { applyIdeaVote, laterOf } from './votes.server'
 
@@ -60,6 +62,46 @@ export function createIdea(db: Db, input: NewIdea) {
     },
     { behavior: 'immediate' },
   )
+}
+
+export type PostIdeaResult = { ok: true; ideaId: number } | { ok: false; field: 'categoryId'; message: string }
+
+/**
+ * A member posts an idea from the form: the category must be one of the site's (and is required
+ * once categories exist), and members post at most 3 ideas a day while new, 20 a day after that
+ * (throws RateLimitedError). Tags are normalized and created as needed.
+ * Every member may create new tags for now (TODO: Reputation-gated tag creation: issue 6).
+ */
+export function postIdea(
+  db: Db,
+  input: { authorId: number; title: string; bodyMd: string; categoryId: number | null; tagNames: string[]; now?: Date },
+): PostIdeaResult {
+  const now = input.now ?? new Date()
+  const category = checkCategory(db, input.categoryId)
+  if (!category.ok) return category
+  const author = db.select({ createdAt: users.createdAt, reputation: users.reputation }).from(users).where(eq(users.id, input.authorId)).get()
+  if (!author) throw new NotFoundError('account')
+  const key = `idea:user:${input.authorId}`
+  const rule = isNewMember(author, now) ? IDEA_POSTS_PER_DAY_NEW_MEMBER : IDEA_POSTS_PER_DAY
+  const message = `You can post ${rule.limit} ideas a day${rule === IDEA_POSTS_PER_DAY_NEW_MEMBER ? ' while your account is new' : ''}.`
+  assertUnderLimit(db, [{ key, rule, message }], now)
+  const idea = createIdea(db, { authorId: input.authorId, categoryId: input.categoryId, title: input.title, bodyMd: input.bodyMd, tagNames: input.tagNames, now })
+  recordHits(db, [key], now)
+  return { ok: true, ideaId: idea.id }
+}
+
+function checkCategory(db: Db, categoryId: number | null): { ok: true } | { ok: false; field: 'categoryId'; message: string } {
+  if (categoryId != null) {
+    const found = db.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId)).get()
+    return found ? { ok: true } : { ok: false, field: 'categoryId', message: 'Choose a category from the list.' }
+  }
+  const any = db.select({ id: categories.id }).from(categories).limit(1).get()
+  return any ? { ok: false, field: 'categoryId', message: 'Choose a category.' } : { ok: true }
+}
+
+/** What the Preview button shows: the body as it will look, and ideas that may already say the same. */
+export function previewIdea(db: Db, { title, bodyMd }: { title: string; bodyMd: string }) {
+  return { previewHtml: bodyMd.trim() ? renderMarkdown(bodyMd) : '', similar: similarIdeas(db, title) }
 }
 
 /** Statuses an idea can be moved to by the product team (merging has its own action). */
@@ -605,4 +647,51 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
     },
     { behavior: 'immediate' },
   )
+}
+
+export const CHANGELOG_PAGE_SIZE = 20
+
+/**
+ * Shipped ideas, the most recently shipped first, with the official note of the change that
+ * shipped each one. Keyset pages on (status_changed_at, id) through ideas_status_changed_idx; the
+ * notes come in one more query for the whole page.
+ */
+export function listChangelog(db: Db, { cursor, pageSize = CHANGELOG_PAGE_SIZE }: { cursor?: Cursor | null; pageSize?: number } = {}) {
+  const conditions: (SQL | undefined)[] = [eq(ideas.status, 'shipped'), visibleIdea]
+  if (cursor) conditions.push(sql`(${ideas.statusChangedAt}, ${ideas.id}) < (${cursor.sort}, ${cursor.id})`)
+  const rows = db
+    .select({
+      id: ideas.id,
+      title: ideas.title,
+      bodyMd: ideas.bodyMd,
+      voteCount: ideas.voteCount,
+      shippedAt: ideas.statusChangedAt,
+      category: categories.name,
+      categorySlug: categories.slug,
+    })
+    .from(ideas)
+    .leftJoin(categories, eq(categories.id, ideas.categoryId))
+    .where(and(...conditions))
+    .orderBy(desc(ideas.statusChangedAt), desc(ideas.id))
+    .limit(pageSize + 1)
+    .all()
+  const page = toPage(rows, pageSize, (row) => row.shippedAt.getTime())
+  const ids = page.items.map((row) => row.id)
+  const notes = ids.length
+    ? db
+        .select({ ideaId: ideaStatusChanges.ideaId, noteHtml: ideaStatusChanges.noteHtml })
+        .from(ideaStatusChanges)
+        .where(
+          and(
+            inArray(ideaStatusChanges.ideaId, ids),
+            sql`${ideaStatusChanges.id} = (select max(s.id) from idea_status_changes s where s.idea_id = ${ideaStatusChanges.ideaId} and s.to_status = 'shipped')`,
+          ),
+        )
+        .all()
+    : []
+  const noteByIdea = new Map(notes.map((n) => [n.ideaId, n.noteHtml]))
+  return {
+    items: page.items.map(({ bodyMd, ...row }) => ({ ...row, excerpt: excerpt(bodyMd, 200), noteHtml: noteByIdea.get(row.id) ?? '' })),
+    nextCursor: page.nextCursor,
+  }
 }

@@ -1,7 +1,9 @@
 /** In-app notifications. Written in the same transaction as the change they announce. */
-import { and, count, eq, isNull, sql } from 'drizzle-orm'
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm'
 import { notifications } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
+import { NotFoundError } from '~/lib/errors'
+import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 
 export type NotificationInput = {
   kind: string
@@ -57,4 +59,57 @@ export function countUnreadNotifications(db: Db, userId: number) {
       .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
       .get()?.n ?? 0
   )
+}
+
+/** One page of a member's notifications, newest first (keyset on created_at, id: notifications_user_idx). */
+export function listNotifications(
+  db: Db,
+  { userId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { userId: number; cursor?: Cursor | null; pageSize?: number },
+) {
+  const rows = db
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      title: notifications.title,
+      body: notifications.body,
+      url: notifications.url,
+      readAt: notifications.readAt,
+      createdAt: notifications.createdAt,
+    })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        cursor ? sql`(${notifications.createdAt}, ${notifications.id}) < (${cursor.sort}, ${cursor.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(pageSize + 1)
+    .all()
+  const page = toPage(rows, pageSize, (row) => row.createdAt.getTime())
+  return { items: page.items.map(({ readAt, ...row }) => ({ ...row, isUnread: readAt == null })), nextCursor: page.nextCursor }
+}
+
+/**
+ * Marks one of the member's notifications read (a second time changes nothing) and returns where it
+ * points. Another member's notification is a 404, as if it did not exist.
+ */
+export function markNotificationRead(db: Db, { userId, notificationId, now = new Date() }: { userId: number; notificationId: number; now?: Date }) {
+  const row = db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, ${now.getTime()})` })
+    .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId)))
+    .returning({ url: notifications.url })
+    .get()
+  if (!row) throw new NotFoundError('notification')
+  return row
+}
+
+/** Marks every unread notification of the member read; returns how many changed. */
+export function markAllNotificationsRead(db: Db, { userId, now = new Date() }: { userId: number; now?: Date }) {
+  return db
+    .update(notifications)
+    .set({ readAt: now })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+    .run().changes
 }

@@ -3,6 +3,7 @@
  * User text never reaches MATCH as typed: toFtsQuery() keeps words only and quotes each one.
  */
 import { sql } from 'drizzle-orm'
+import { type IdeaStatus } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 
 export const SEARCH_TYPES = ['idea', 'question', 'answer'] as const
@@ -85,4 +86,38 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
     votes: row.votes,
   }))
   return { hits, hasMore: rows.length > SEARCH_PAGE_SIZE && pageNumber < SEARCH_MAX_PAGES, page: pageNumber }
+}
+
+/** Words too common in idea titles to say what an idea is about ("Add an option to …"). */
+const SIMILARITY_STOP_WORDS: ReadonlySet<string> = new Set(
+  `a about add adding after all allow also an and any are as at be being but by can could do does
+  for from get have how i if in into is it its let lets like make me more my need new no not of on
+  one option or our please should so some support that the their them there this to up us use want
+  we what when which will with would you your`.split(/\s+/),
+)
+
+export const SIMILAR_IDEAS_LIMIT = 5
+
+export type SimilarIdea = { id: number; title: string; status: IdeaStatus; voteCount: number }
+
+/**
+ * Existing ideas that look like the title being typed, best first, so people vote instead of
+ * posting a duplicate. An OR of the title's quoted words (common words left out) finds ideas worded
+ * differently; bm25 ranks those sharing the most, and the rarest, words first. The last word is
+ * also a prefix, as it may be half typed. Hidden, deleted and merged ideas never appear.
+ */
+export function similarIdeas(db: Db, title: string, limit = SIMILAR_IDEAS_LIMIT): SimilarIdea[] {
+  const words = [...new Set(title.slice(0, 1000).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])]
+    .filter((word) => word.length > 1 && !SIMILARITY_STOP_WORDS.has(word))
+    .slice(0, MAX_TERMS)
+  if (words.length === 0) return []
+  const last = words.length - 1
+  const match = words.map((word, i) => `"${word}"${i === last && word.length >= 3 ? '*' : ''}`).join(' OR ')
+  const bounded = Math.min(Math.max(1, Math.trunc(limit)), SIMILAR_IDEAS_LIMIT)
+  return db.all<SimilarIdea>(sql`
+    select i.id as id, i.title as title, i.status as status, i.vote_count as voteCount
+    from ideas_fts join ideas i on i.id = ideas_fts.rowid
+    where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
+    order by bm25(ideas_fts, 5.0, 1.0), i.id desc
+    limit ${bounded}`)
 }

@@ -48,6 +48,9 @@ export default function HomePage() {
           <Link to="/ideas" className="button">
             Browse ideas
           </Link>
+          <Link to="/ideas/new" className="button button-secondary">
+            Post an idea
+          </Link>
           <Link to="/questions" className="button button-secondary">
             Ask the community
           </Link>

@@ -50,6 +50,9 @@ export default function IdeasPage() {
     <>
       <header className="page-header">
         <h1>Ideas</h1>
+        <a href="/ideas/new" className="button">
+          Post an idea
+        </a>
       </header>
       <div className="list-controls">
         <TabLinks name="sort" current={sort} options={SORT_OPTIONS} label="Sort ideas" />

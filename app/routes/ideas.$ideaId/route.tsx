@@ -35,7 +35,7 @@ import {
   SETTABLE_STATUSES,
   setIdeaFollow,
 } from '~/models/ideas.server'
-import { CommentBody, IdeaReference, IdeaTitle, OfficialNote, TagList } from '~/schemas/idea'
+import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
 import { AuthorName } from './fields'
 import { EditIdeaForm, TeamActions } from './team-actions'
@@ -119,7 +119,7 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('follow'), following: z.enum(['true', 'false']).transform((v) => v === 'true') }),
   z.object({ intent: z.literal('change-status'), status: z.enum(SETTABLE_STATUSES, { error: 'Choose a status.' }), note: OfficialNote }),
   z.object({ intent: z.literal('respond'), body: CommentBody }),
-  z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: TagList }),
+  z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: IdeaTags }),
   z.object({ intent: z.literal('merge'), target: IdeaReference, note: OfficialNote }),
 ])
 
