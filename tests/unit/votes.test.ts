@@ -7,7 +7,8 @@ import { build } from 'esbuild'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ideas, ideaVotes, reputationEvents, users } from '#db/schema'
 import { databaseFile, getDb } from '~/lib/db.server'
-import { ConflictError, NotFoundError } from '~/lib/errors'
+import { ConflictError, NotFoundError, RateLimitedError } from '~/lib/errors'
+import { hitVoteLimit, NEW_ACCOUNT_VOTE_LIMIT, VOTE_LIMIT } from '~/lib/rate-limit.server'
 import { changeIdeaStatus } from '~/models/ideas.server'
 import { setSetting } from '~/models/settings.server'
 import { getVoteBudgetState, ideaVoteBlock, setIdeaVote } from '~/models/votes.server'
@@ -94,6 +95,37 @@ describe('the vote budget', () => {
     expect(ideaVoteBlock(open, viewer, { ...spent, used: 2, left: 1 })).toBeNull()
     expect(ideaVoteBlock(open, viewer, null)).toBeNull()
     expect(ideaVoteBlock({ ...open, lockedAt: new Date() }, null, null)).toBe('This idea is locked; votes are closed.')
+  })
+})
+
+describe('the vote rate limit (in memory, per process)', () => {
+  const refusal = (fn: () => void) => {
+    try {
+      fn()
+    } catch (error) {
+      return error as RateLimitedError
+    }
+    return null
+  }
+
+  test('60 votes a minute, sliding: the 61st waits until the oldest is a minute old', () => {
+    const t0 = new Date('2026-06-01T10:00:00Z')
+    const member = { id: 900_001, createdAt: new Date('2025-01-01T00:00:00Z') }
+    for (let i = 0; i < VOTE_LIMIT.limit; i++) hitVoteLimit(member, new Date(t0.getTime() + i * 500))
+    const error = refusal(() => hitVoteLimit(member, new Date(t0.getTime() + 40_000)))
+    expect(error).toBeInstanceOf(RateLimitedError)
+    expect(error!.retryAfterSeconds).toBe(20)
+    expect(error!.message).toBe('You are voting very fast: at most 60 votes a minute. Try again in 20 seconds.')
+    expect(refusal(() => hitVoteLimit(member, new Date(t0.getTime() + 60_001)))).toBeNull()
+    // Another member is not affected.
+    expect(refusal(() => hitVoteLimit({ ...member, id: 900_002 }, new Date(t0.getTime() + 40_000)))).toBeNull()
+  })
+
+  test('accounts younger than a day get 20 a minute', () => {
+    const now = new Date('2026-06-01T10:00:00Z')
+    const member = { id: 900_003, createdAt: new Date(now.getTime() - 3_600_000) }
+    for (let i = 0; i < NEW_ACCOUNT_VOTE_LIMIT.limit; i++) hitVoteLimit(member, now)
+    expect(refusal(() => hitVoteLimit(member, now))?.message).toMatch(/^You are voting very fast: at most 20 votes a minute\./)
   })
 })
 
