@@ -161,7 +161,14 @@ beforeAll(async () => {
     logLevel: 'error',
   })
 })
-afterAll(() => fs.rmSync(WORKER_BUNDLE, { force: true }))
+const started = new Set<Worker>()
+afterAll(async () => {
+  await Promise.all([...started].map((worker) => worker.terminate())) // after a timeout, too
+  fs.rmSync(WORKER_BUNDLE, { force: true })
+})
+
+/** Starting 50 threads is the slow part, and a busy machine (or a parallel test file) slows it further. */
+const WORKERS_TIMEOUT_MS = 60_000
 
 /** Starts one worker per list of steps, lets them all go at once, and resolves with their results. */
 async function voteInWorkers(ideaId: number, stepsPerWorker: Step[][]) {
@@ -171,6 +178,7 @@ async function voteInWorkers(ideaId: number, stepsPerWorker: Step[][]) {
     // execArgv: [] keeps vitest's own flags out of the threads.
     (steps) => new Worker(WORKER_BUNDLE, { workerData: { file: databaseFile(), ideaId, steps, gate }, execArgv: [] }),
   )
+  for (const worker of workers) started.add(worker)
   const reports = workers.map(
     (worker) =>
       new Promise<WorkerReport>((resolve, reject) => {
@@ -186,6 +194,7 @@ async function voteInWorkers(ideaId: number, stepsPerWorker: Step[][]) {
   Atomics.notify(flag, 0)
   const done = await Promise.all(reports)
   await Promise.all(workers.map((worker) => worker.terminate()))
+  for (const worker of workers) started.delete(worker)
   for (const report of done) expect(report.error).toBeUndefined()
   return done
 }
@@ -210,7 +219,7 @@ describe('concurrent votes', () => {
     expect(rowCountOf(idea.id)).toBe(51)
     expect(reputationOf(author.id)).toBe(1 + ledgerSumOf(author.id))
     expect(reputationOf(author.id)).toBe(1 + 50 * 2)
-  })
+  }, WORKERS_TIMEOUT_MS)
 
   test('random vote and unvote sequences from parallel connections leave vote_count equal to count(*)', async () => {
     const author = createUser(db())
@@ -229,5 +238,5 @@ describe('concurrent votes', () => {
     expect(voteCountOf(idea.id)).toBe(expected)
     expect(reputationOf(author.id)).toBe(1 + ledgerSumOf(author.id))
     expect(reputationOf(author.id)).toBe(1 + 2 * (expected - 1))
-  })
+  }, WORKERS_TIMEOUT_MS)
 })
