@@ -5,9 +5,12 @@ import { ideas, ideaVotes } from '#db/schema'
 import { type Db, getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { type IdeaListInput, listIdeas } from '~/models/ideas.server'
+import { setSetting } from '~/models/settings.server'
 import { findTagByName } from '~/models/tags.server'
 import { setIdeaVote } from '~/models/votes.server'
+import { loader } from '~/routes/ideas._index'
 import { createCategory, createTestIdea, createUser, unique } from '#tests/factories'
+import { getRequest, settle } from '#tests/route-helpers'
 
 const DAY = 86_400_000
 const NOW = new Date('2026-03-10T12:30:00Z')
@@ -203,4 +206,43 @@ test('hidden and merged ideas stay out of every list', () => {
     expect(listIdeas(db, { sort, categoryId: category.id }).items.map((i) => i.id)).toEqual([shown.id])
   }
   expect(db.select({ n: sql<number>`count(*)` }).from(ideaVotes).where(eq(ideaVotes.ideaId, hidden.id)).get()!.n).toBe(1)
+})
+
+describe('the /ideas loader', () => {
+  const load = async (search: string, userId?: number) =>
+    settle(async () => loader({ request: await getRequest(`/ideas${search}`, { userId }), params: {}, context: {} }))
+
+  test('never fails on its query string: unknown values fall back, and "mine" means nothing to a visitor', async () => {
+    const res = await load('?sort=bogus&category=nope&status=merged&tag=%00%22&mine=voted&cursor=!!!')
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ sort: 'top', category: '', status: '', tag: '', mine: '', budget: null, vote: { ok: false, status: 401 } })
+    const long = await load(`?sort=${'x'.repeat(5000)}&tag=${'y'.repeat(5000)}&mine[]=1`)
+    expect(long.status).toBe(200)
+  })
+
+  test('a member sees their votes, what is left of the budget, and which rows the budget blocks', async () => {
+    const db = getDb()
+    const category = createCategory(db)
+    const member = createUser(db)
+    const author = createUser(db)
+    const [a, b] = [0, 1].map(() => createTestIdea(db, { authorId: author.id, categoryId: category.id }))
+    const own = createTestIdea(db, { authorId: member.id, categoryId: category.id })
+    setIdeaVote(db, { ideaId: a!.id, userId: member.id, voted: true })
+    try {
+      setSetting(db, 'voteBudget', { enabled: true, votesPerMember: 1 })
+      const res = await load(`?sort=new&category=${category.slug}`, member.id)
+      const body = res.body as Awaited<ReturnType<typeof loader>>
+      expect(body.budget).toBe('You have used all 1 of your votes. Votes come back when ideas ship or are declined; you can also take back a vote.')
+      expect(body.items.map((i) => [i.id, i.viewerVoted, i.voteBlock === null])).toEqual([
+        [own.id, true, true],
+        [b!.id, false, false],
+        [a!.id, true, true],
+      ])
+      expect(body.items[0]).not.toHaveProperty('authorId')
+      setSetting(db, 'voteBudget', { enabled: true, votesPerMember: 3 })
+      expect((await load(`?category=${category.slug}`, member.id)).body).toMatchObject({ budget: '2 of 3 votes left' })
+    } finally {
+      setSetting(db, 'voteBudget', { enabled: false, votesPerMember: 10 })
+    }
+  })
 })
