@@ -32,7 +32,8 @@ export type VoteButtonProps = {
 
 const votes = (n: number) => `${n} ${n === 1 ? 'vote' : 'votes'}`
 
-export function VoteButton({ ideaId, voted, voteCount, reason = null, loginFirst = false, reasonId, redirectTo, note = null }: VoteButtonProps) {
+export function VoteButton(props: VoteButtonProps) {
+  const { ideaId, voted, voteCount, reason = null, loginFirst = false, reasonId, redirectTo, note = null } = props
   const fetcher = useFetcher<typeof action>()
   const location = useLocation()
   const id = useId()

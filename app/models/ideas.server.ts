@@ -188,7 +188,9 @@ function trendingScores(db: Db, now: Date) {
   return db
     .select({
       ideaId: sql<number>`${ideaVotes.ideaId}`.as('idea_id'), // an expression: drizzle does not see a table in `from(sql)`
-      score: sql<number>`cast(round(sum(pow(0.5, (${anchor} - ${ideaVotes.createdAt}) / ${halfLifeMs})) * 1000) as integer)`.as('score'),
+      score: sql<number>`cast(round(sum(pow(0.5, (${anchor} - ${ideaVotes.createdAt}) / ${halfLifeMs})) * 1000) as integer)`.as(
+        'score',
+      ),
     })
     // Without table statistics SQLite prefers walking idea_votes_idea_time_idx whole (it saves the
     // GROUP BY sort); over years of votes the range scan of one week is far cheaper, so it is named.

@@ -54,7 +54,9 @@ export function getSetting<K extends SettingKey>(db: Db | Tx, key: K): SettingVa
  */
 export function setSetting<K extends SettingKey>(db: Db, key: K, value: unknown, now = new Date()) {
   const parsed = SETTINGS[key].schema.safeParse(value)
-  if (!parsed.success) return { ok: false as const, issues: parsed.error.issues.map((i) => `${i.path.join('.') || key}: ${i.message}`) }
+  if (!parsed.success) {
+    return { ok: false as const, issues: parsed.error.issues.map((i) => `${i.path.join('.') || key}: ${i.message}`) }
+  }
   db.insert(settings)
     .values({ key, value: parsed.data, updatedAt: now })
     .onConflictDoUpdate({ target: settings.key, set: { value: parsed.data, updatedAt: now } })

@@ -23,7 +23,13 @@ export function findTagByName(db: Db, name: string) {
 
 /** Tags used by at least one idea, by name: the idea list's tag filter. */
 export function listIdeaTags(db: Db, { limit = 200 }: { limit?: number } = {}) {
-  return db.select({ id: tags.id, name: tags.name }).from(tags).where(gt(tags.ideaCount, 0)).orderBy(asc(tags.name)).limit(limit).all()
+  return db
+    .select({ id: tags.id, name: tags.name })
+    .from(tags)
+    .where(gt(tags.ideaCount, 0))
+    .orderBy(asc(tags.name))
+    .limit(limit)
+    .all()
 }
 
 /** Ensures the tags exist (creating missing ones) and returns their ids, in the order given. */

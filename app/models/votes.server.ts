@@ -34,8 +34,9 @@ export function setIdeaVote(
  */
 export function applyIdeaVote(
   tx: Tx,
-  { ideaId, userId, voted, now, budgetLimit = null }: { ideaId: number; userId: number; voted: boolean; now: Date; budgetLimit?: number | null },
+  input: { ideaId: number; userId: number; voted: boolean; now: Date; budgetLimit?: number | null },
 ) {
+  const { ideaId, userId, voted, now, budgetLimit = null } = input
   const idea = tx
     .select({ authorId: ideas.authorId, lockedAt: ideas.lockedAt, voteCount: ideas.voteCount, status: ideas.status })
     .from(ideas)
@@ -89,7 +90,10 @@ export function applyIdeaVote(
 export const BUDGET_RETURNING_STATUSES = ['shipped', 'declined', 'merged'] as const satisfies readonly IdeaStatus[]
 
 export function voteBudgetExhaustedMessage(votesPerMember: number) {
-  return `You have used all ${votesPerMember} of your votes. Votes come back when ideas ship or are declined; you can also take back a vote.`
+  return (
+    `You have used all ${votesPerMember} of your votes. ` +
+    'Votes come back when ideas ship or are declined; you can also take back a vote.'
+  )
 }
 
 /** Whether a vote by `userId` on this idea uses up one of their open votes. */

@@ -25,7 +25,9 @@ import { hitVoteLimit } from '~/lib/rate-limit.server'
 import { getVoteBudgetState, setIdeaVote } from '~/models/votes.server'
 
 const VoteForm = z.object({
-  voted: z.enum(['true', 'false'], { message: 'Send voted=true to vote or voted=false to take the vote back.' }).transform((v) => v === 'true'),
+  voted: z
+    .enum(['true', 'false'], { message: 'Send voted=true to vote or voted=false to take the vote back.' })
+    .transform((v) => v === 'true'),
   redirectTo: z.string().max(2000).optional(),
 })
 

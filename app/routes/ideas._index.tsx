@@ -70,7 +70,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 function budgetSentence(budget: VoteBudgetState) {
-  return budget.left > 0 ? `${budget.left} of ${budget.votesPerMember} votes left` : voteBudgetExhaustedMessage(budget.votesPerMember)
+  if (budget.left === 0) return voteBudgetExhaustedMessage(budget.votesPerMember)
+  return `${budget.left} of ${budget.votesPerMember} votes left`
 }
 
 const SORT_OPTIONS = [

@@ -117,7 +117,8 @@ describe('a plain form post (no JavaScript)', () => {
 
   test('GET redirects to the idea page', async () => {
     const idea = newIdea()
-    const res = await settle(async () => loader({ request: await getRequest(`/ideas/${idea.id}/vote`), params: { ideaId: String(idea.id) }, context: {} }))
+    const request = await getRequest(`/ideas/${idea.id}/vote`)
+    const res = await settle(() => loader({ request, params: { ideaId: String(idea.id) }, context: {} }))
     expect(res).toMatchObject({ status: 302, location: `/ideas/${idea.id}` })
   })
 })
@@ -177,7 +178,8 @@ test('more than 20 votes a minute from a day-old account is a 429 with Retry-Aft
   const fetcher = await post(idea.id, { voted: 'true' }, asFetcher(member.id))
   expect(fetcher.status).toBe(429)
   expect(Number(fetcher.headers.get('Retry-After'))).toBeGreaterThan(0)
-  expect(fetcher.body).toMatchObject({ ok: false, error: expect.stringMatching(/^You are voting very fast: at most 20 votes a minute\. Try again in \d+ seconds?\.$/) })
+  const message = /^You are voting very fast: at most 20 votes a minute\. Try again in \d+ seconds?\.$/
+  expect(fetcher.body).toMatchObject({ ok: false, error: expect.stringMatching(message) })
   const document = await post(idea.id, { voted: 'true' }, { userId: member.id })
   expect(document.status).toBe(429)
   expect(document.headers.get('Retry-After')).toMatch(/^\d+$/)

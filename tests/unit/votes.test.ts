@@ -20,7 +20,11 @@ const voteCountOf = (ideaId: number) => db().select({ v: ideas.voteCount }).from
 const rowCountOf = (ideaId: number) => db().select({ n: count() }).from(ideaVotes).where(eq(ideaVotes.ideaId, ideaId)).get()!.n
 const reputationOf = (userId: number) => db().select({ r: users.reputation }).from(users).where(eq(users.id, userId)).get()!.r
 const ledgerSumOf = (userId: number) =>
-  db().select({ s: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` }).from(reputationEvents).where(eq(reputationEvents.userId, userId)).get()!.s
+  db()
+    .select({ s: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
+    .from(reputationEvents)
+    .where(eq(reputationEvents.userId, userId))
+    .get()!.s
 
 function withBudget(votesPerMember: number) {
   setSetting(db(), 'voteBudget', { enabled: true, votesPerMember })
@@ -80,7 +84,9 @@ describe('the vote budget', () => {
   test('off by default: no limit and no budget state', () => {
     const member = createUser(db())
     const author = createUser(db())
-    for (let i = 0; i < 12; i++) setIdeaVote(db(), { ideaId: createTestIdea(db(), { authorId: author.id }).id, userId: member.id, voted: true })
+    for (let i = 0; i < 12; i++) {
+      setIdeaVote(db(), { ideaId: createTestIdea(db(), { authorId: author.id }).id, userId: member.id, voted: true })
+    }
     expect(getVoteBudgetState(db(), member.id)).toBeNull()
   })
 
