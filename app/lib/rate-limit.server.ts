@@ -88,7 +88,7 @@ export function clearHits(db: Db, key: string) {
 export const VOTE_LIMIT: LimitRule = { limit: 60, windowMs: MINUTE }
 /** Accounts younger than NEW_ACCOUNT_AGE_MS vote more slowly: fresh sign-ups are how vote rings start. */
 export const NEW_ACCOUNT_VOTE_LIMIT: LimitRule = { limit: 20, windowMs: MINUTE }
-export const NEW_ACCOUNT_AGE_MS = 24 * 60 * MINUTE
+const NEW_ACCOUNT_AGE_MS = 24 * 60 * MINUTE
 
 /** Sliding windows of hit times per key; old hits are dropped as keys are used, idle keys now and then. */
 class MemoryWindows {
@@ -122,7 +122,7 @@ class MemoryWindows {
 const voteWindows = new MemoryWindows(MINUTE)
 
 /** The vote limit that applies to an account of this age. */
-export function voteLimitFor(account: { createdAt: Date }, now = new Date()) {
+function voteLimitFor(account: { createdAt: Date }, now = new Date()) {
   return now.getTime() - account.createdAt.getTime() < NEW_ACCOUNT_AGE_MS ? NEW_ACCOUNT_VOTE_LIMIT : VOTE_LIMIT
 }
 

@@ -156,7 +156,7 @@ export const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const
 export type IdeaSort = (typeof IDEA_SORTS)[number]
 /** "Ideas I voted on" and "my ideas": filters for a logged-in viewer. */
 export const IDEA_OWNER_FILTERS = ['voted', 'posted'] as const
-export type IdeaOwnerFilter = (typeof IDEA_OWNER_FILTERS)[number]
+type IdeaOwnerFilter = (typeof IDEA_OWNER_FILTERS)[number]
 
 const SORT_COLUMNS = {
   top: ideas.voteCount,
@@ -177,8 +177,8 @@ const SORT_COLUMNS = {
  * leaving the window move an idea. Scores are in thousandths of a vote, so cursors stay integers.
  * Only ideas with a vote in the window are listed.
  */
-export const TRENDING_WINDOW_DAYS = 7
-export const TRENDING_HALF_LIFE_DAYS = 3
+const TRENDING_WINDOW_DAYS = 7
+const TRENDING_HALF_LIFE_DAYS = 3
 const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
 

@@ -9,15 +9,15 @@ import { settings } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 
 /** The optional vote budget: when enabled, a member has this many open idea votes at a time. */
-export const VoteBudgetSetting = z.object({
+const VoteBudgetSetting = z.object({
   enabled: z.boolean(),
   votesPerMember: z.number().int().min(1).max(1000),
 })
-export type VoteBudgetSetting = z.infer<typeof VoteBudgetSetting>
+type VoteBudgetSetting = z.infer<typeof VoteBudgetSetting>
 
 type SettingValues = { voteBudget: VoteBudgetSetting }
-export type SettingKey = keyof SettingValues
-export type SettingValue<K extends SettingKey> = SettingValues[K]
+type SettingKey = keyof SettingValues
+type SettingValue<K extends SettingKey> = SettingValues[K]
 
 const SETTINGS: { [K in SettingKey]: { schema: z.ZodType<SettingValues[K]>; defaultValue: SettingValues[K] } } = {
   voteBudget: { schema: VoteBudgetSetting, defaultValue: { enabled: false, votesPerMember: 10 } },

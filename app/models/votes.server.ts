@@ -87,7 +87,7 @@ export function applyIdeaVote(
 // ---------------------------------------------------------------------------------------------
 
 /** Once an idea reaches one of these, its votes come back to their members. */
-export const BUDGET_RETURNING_STATUSES = ['shipped', 'declined', 'merged'] as const satisfies readonly IdeaStatus[]
+const BUDGET_RETURNING_STATUSES = ['shipped', 'declined', 'merged'] as const satisfies readonly IdeaStatus[]
 
 export function voteBudgetExhaustedMessage(votesPerMember: number) {
   return (
@@ -97,7 +97,7 @@ export function voteBudgetExhaustedMessage(votesPerMember: number) {
 }
 
 /** Whether a vote by `userId` on this idea uses up one of their open votes. */
-export function countsAgainstBudget(idea: { authorId: number; status: IdeaStatus; lockedAt?: Date | null }, userId: number) {
+function countsAgainstBudget(idea: { authorId: number; status: IdeaStatus; lockedAt?: Date | null }, userId: number) {
   return idea.authorId !== userId && !idea.lockedAt && !(BUDGET_RETURNING_STATUSES as readonly IdeaStatus[]).includes(idea.status)
 }
 
