@@ -1,5 +1,6 @@
 /** Rows for lists of ideas and questions, shared by the home page and the list pages. */
 import { Link } from '@remix-run/react'
+import { type ReactNode } from 'react'
 import { type IdeaStatus } from '#db/schema'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 
@@ -38,13 +39,12 @@ export function CountBox({ value, one, many, className = 'count' }: { value: num
   )
 }
 
-export function IdeaRow({ idea, headingLevel = 3 }: { idea: IdeaRowData; headingLevel?: 2 | 3 }) {
+/** `vote` replaces the vote count with a control (the idea list's vote button); `id` anchors the row. */
+export function IdeaRow({ idea, headingLevel = 3, vote, id }: { idea: IdeaRowData; headingLevel?: 2 | 3; vote?: ReactNode; id?: string }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3'
   return (
-    <li className="post-row">
-      <div className="counts">
-        <CountBox value={idea.voteCount} one="vote" many="votes" />
-      </div>
+    <li className="post-row" id={id}>
+      <div className="counts">{vote ?? <CountBox value={idea.voteCount} one="vote" many="votes" />}</div>
       <div>
         <Heading>
           <Link to={`/ideas/${idea.id}`}>{idea.title}</Link>

@@ -27,6 +27,7 @@ type UserAttributes = {
   suspendedUntil: Date | number | null
   suspensionReason: string | null
   deletedAt: Date | number | null
+  createdAt: Date | number
 }
 
 declare module 'lucia' {
@@ -54,6 +55,7 @@ function createLucia(db: Db) {
       suspendedUntil: toDate(row.suspendedUntil),
       suspensionReason: row.suspensionReason,
       deletedAt: toDate(row.deletedAt),
+      createdAt: toDate(row.createdAt)!,
     }),
   })
 }
@@ -69,7 +71,7 @@ function lucia(db = getDb()) {
 }
 
 /** What every page knows about the signed-in user: no e-mail, segment or hash. */
-export type SessionUser = Actor & { username: string; displayName: string }
+export type SessionUser = Actor & { username: string; displayName: string; createdAt: Date }
 
 type Resolved = { user: SessionUser | null; setCookie: string | null }
 const resolvedByRequest = new WeakMap<Request, Promise<Resolved>>()
@@ -122,6 +124,7 @@ async function resolve(request: Request): Promise<Resolved> {
       reputation: user.reputation,
       suspendedUntil: user.suspendedUntil,
       suspensionReason: user.suspensionReason,
+      createdAt: user.createdAt,
     },
     // lucia extends a session that is past half its life; the browser needs the new expiry.
     setCookie: session.fresh ? sessionCookie(session.id, session.expiresAt, request) : null,

@@ -4,8 +4,9 @@
  * Where each counter lives:
  * - Login and signup attempts are kept in SQLite (`rate_limit_hits`), one row per counted attempt,
  *   so a restart or a deploy does not reset them and every process sees the same counts.
- * - Per-minute posting and voting windows (added with those features) may use a per-process map:
- *   fine for one node, and that module must say so.
+ * - Per-minute voting windows are kept in a per-process map (the last section of this module):
+ *   fine for one node, but they reset on restart and do not add up across processes. Run more
+ *   than one node and they must move to SQLite (or a shared store) like the durable ones.
  *
  * Windows slide: a limit of 10 per 15 minutes refuses the 11th attempt until the oldest of the
  * last ten is 15 minutes old.
@@ -115,4 +116,65 @@ export function hitMemoryLimit(key: string, rule: LimitRule, message: string, no
   }
   hits.push(now.getTime())
   memoryHits.set(key, hits)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-process windows (idea votes)
+//
+// Kept in memory, in this process only: fine for one node. A restart or deploy forgets them, and
+// with several processes each counts on its own. Cheap enough to run on every vote.
+// ---------------------------------------------------------------------------------------------
+
+/** Idea votes per member per minute. */
+export const VOTE_LIMIT: LimitRule = { limit: 60, windowMs: MINUTE }
+/** Accounts younger than NEW_ACCOUNT_AGE_MS vote more slowly: fresh sign-ups are how vote rings start. */
+export const NEW_ACCOUNT_VOTE_LIMIT: LimitRule = { limit: 20, windowMs: MINUTE }
+const NEW_ACCOUNT_AGE_MS = 24 * 60 * MINUTE
+
+/** Sliding windows of hit times per key; old hits are dropped as keys are used, idle keys now and then. */
+class MemoryWindows {
+  private hits = new Map<string, number[]>()
+  private writes = 0
+
+  constructor(private readonly longestWindowMs: number) {}
+
+  /** Counts one hit, or refuses it with the seconds until a slot frees up (counting nothing). */
+  hit(key: string, rule: LimitRule, nowMs: number): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+    const since = nowMs - rule.windowMs
+    const times = (this.hits.get(key) ?? []).filter((t) => t > since)
+    if (times.length >= rule.limit) {
+      this.hits.set(key, times)
+      const freesAt = times[times.length - rule.limit]! + rule.windowMs
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freesAt - nowMs) / 1000)) }
+    }
+    times.push(nowMs)
+    this.hits.set(key, times)
+    if (++this.writes % 1000 === 0) this.sweep(nowMs)
+    return { allowed: true }
+  }
+
+  private sweep(nowMs: number) {
+    for (const [key, times] of this.hits) {
+      if ((times.at(-1) ?? 0) <= nowMs - this.longestWindowMs) this.hits.delete(key)
+    }
+  }
+}
+
+const voteWindows = new MemoryWindows(MINUTE)
+
+/** The vote limit that applies to an account of this age. */
+function voteLimitFor(account: { createdAt: Date }, now = new Date()) {
+  return now.getTime() - account.createdAt.getTime() < NEW_ACCOUNT_AGE_MS ? NEW_ACCOUNT_VOTE_LIMIT : VOTE_LIMIT
+}
+
+/** Counts one vote request of the member; throws RateLimitedError (429) when they are over their limit. */
+export function hitVoteLimit(member: { id: number; createdAt: Date }, now = new Date()) {
+  const rule = voteLimitFor(member, now)
+  const result = voteWindows.hit(`vote:${member.id}`, rule, now.getTime())
+  if (!result.allowed) {
+    throw new RateLimitedError(
+      `You are voting very fast: at most ${rule.limit} votes a minute. Try again in ${humanDuration(result.retryAfterSeconds)}.`,
+      result.retryAfterSeconds,
+    )
+  }
 }

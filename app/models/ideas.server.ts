@@ -1,5 +1,5 @@
 /** Ideas: creation, status workflow and the lists that show them. */
-import { and, count, desc, eq, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gte, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
 import {
   categories,
   type IdeaStatus,
@@ -207,14 +207,53 @@ export function listCategories(db: Db) {
 }
 
 
-export const IDEA_SORTS = ['top', 'new', 'active'] as const
+export const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const
 export type IdeaSort = (typeof IDEA_SORTS)[number]
+/** "Ideas I voted on" and "my ideas": filters for a logged-in viewer. */
+export const IDEA_OWNER_FILTERS = ['voted', 'posted'] as const
+type IdeaOwnerFilter = (typeof IDEA_OWNER_FILTERS)[number]
 
 const SORT_COLUMNS = {
   top: ideas.voteCount,
   new: ideas.createdAt,
   active: ideas.lastActivityAt,
 } as const
+
+/*
+ * Trending: the votes an idea received in the last TRENDING_WINDOW_DAYS, each weighted by its age,
+ * halving every TRENDING_HALF_LIFE_DAYS (a vote now counts 1, three days ago 0.5, six days ago 0.25,
+ * older than seven days 0). It is computed from idea_votes at query time through
+ * idea_votes_time_idx (created_at, idea_id), so it can never go stale; the cost is one range scan
+ * of the window's votes per page.
+ *
+ * Ages are measured from the start of the current hour, not from the exact request time: within an
+ * hour the scores of a visit's pages agree, so the keyset cursor (score, id) pages without skipping
+ * or repeating. Exponential decay keeps the order fixed as time passes; only new votes and votes
+ * leaving the window move an idea. Scores are in thousandths of a vote, so cursors stay integers.
+ * Only ideas with a vote in the window are listed.
+ */
+const TRENDING_WINDOW_DAYS = 7
+const TRENDING_HALF_LIFE_DAYS = 3
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+
+function trendingScores(db: Db, now: Date) {
+  const anchor = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS
+  const halfLifeMs = sql.raw(`${TRENDING_HALF_LIFE_DAYS * DAY_MS}.0`)
+  return db
+    .select({
+      ideaId: sql<number>`${ideaVotes.ideaId}`.as('idea_id'), // an expression: drizzle does not see a table in `from(sql)`
+      score: sql<number>`cast(round(sum(pow(0.5, (${anchor} - ${ideaVotes.createdAt}) / ${halfLifeMs})) * 1000) as integer)`.as(
+        'score',
+      ),
+    })
+    // Without table statistics SQLite prefers walking idea_votes_idea_time_idx whole (it saves the
+    // GROUP BY sort); over years of votes the range scan of one week is far cheaper, so it is named.
+    .from(sql`${ideaVotes} indexed by idea_votes_time_idx`)
+    .where(gte(ideaVotes.createdAt, new Date(anchor - TRENDING_WINDOW_DAYS * DAY_MS)))
+    .groupBy(ideaVotes.ideaId)
+    .as('trend')
+}
 
 const ideaRowColumns = {
   id: ideas.id,
@@ -225,38 +264,93 @@ const ideaRowColumns = {
   commentCount: ideas.commentCount,
   createdAt: ideas.createdAt,
   lastActivityAt: ideas.lastActivityAt,
+  lockedAt: ideas.lockedAt,
+  authorId: ideas.authorId,
   category: categories.name,
   authorName: users.displayName,
 }
 
+export type IdeaListInput = {
+  sort: IdeaSort
+  categoryId?: number | null
+  status?: IdeaStatus | null
+  tagId?: number | null
+  /** Applied only with a viewerId. */
+  mine?: IdeaOwnerFilter | null
+  /** The logged-in viewer: each row then says whether they voted for it. */
+  viewerId?: number | null
+  cursor?: Cursor | null
+  pageSize?: number
+  now?: Date
+}
+
 /**
- * One page of ideas in the given order, optionally in one category and/or status. Merged ideas
- * are left out (they redirect to their target). Keyset pagination on (sort value, id).
+ * One page of ideas in the given order, optionally filtered by category, status, tag, and for a
+ * logged-in viewer by "ideas I voted on" or "my ideas". Merged ideas are left out (they redirect to
+ * their target). Keyset pagination on (sort value, id). Two queries whatever the page size: the
+ * page, then the viewer's votes among its ids.
  */
-export function listIdeas(
-  db: Db,
-  input: { sort: IdeaSort; categoryId?: number | null; status?: IdeaStatus | null; cursor?: Cursor | null; pageSize?: number },
-) {
+export function listIdeas(db: Db, input: IdeaListInput) {
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE
-  const column = SORT_COLUMNS[input.sort]
+  const viewerId = input.viewerId ?? null
   const conditions: (SQL | undefined)[] = [visibleIdea, ne(ideas.status, 'merged')]
   if (input.categoryId) conditions.push(eq(ideas.categoryId, input.categoryId))
   if (input.status) conditions.push(eq(ideas.status, input.status))
-  if (input.cursor) conditions.push(sql`(${column}, ${ideas.id}) < (${input.cursor.sort}, ${input.cursor.id})`)
-  const rows = db
-    .select(ideaRowColumns)
-    .from(ideas)
-    .innerJoin(users, eq(users.id, ideas.authorId))
-    .leftJoin(categories, eq(categories.id, ideas.categoryId))
-    .where(and(...conditions))
-    .orderBy(desc(column), desc(ideas.id))
-    .limit(pageSize + 1)
-    .all()
-  const page = toPage(rows, pageSize, (row) =>
-    input.sort === 'top' ? row.voteCount : input.sort === 'new' ? row.createdAt.getTime() : row.lastActivityAt.getTime(),
-  )
+  if (input.tagId) {
+    conditions.push(inArray(ideas.id, db.select({ id: ideaTags.ideaId }).from(ideaTags).where(eq(ideaTags.tagId, input.tagId))))
+  }
+  if (viewerId && input.mine === 'posted') conditions.push(eq(ideas.authorId, viewerId))
+  if (viewerId && input.mine === 'voted') {
+    conditions.push(inArray(ideas.id, db.select({ id: ideaVotes.ideaId }).from(ideaVotes).where(eq(ideaVotes.userId, viewerId))))
+  }
+  const { cursor } = input
+
+  let rows
+  if (input.sort === 'trending') {
+    const trend = trendingScores(db, input.now ?? new Date())
+    if (cursor) conditions.push(sql`(${trend.score}, ${ideas.id}) < (${cursor.sort}, ${cursor.id})`)
+    rows = db
+      .select({ ...ideaRowColumns, sortValue: trend.score })
+      .from(trend)
+      .innerJoin(ideas, eq(ideas.id, trend.ideaId))
+      .innerJoin(users, eq(users.id, ideas.authorId))
+      .leftJoin(categories, eq(categories.id, ideas.categoryId))
+      .where(and(...conditions))
+      .orderBy(desc(trend.score), desc(ideas.id))
+      .limit(pageSize + 1)
+      .all()
+  } else {
+    const column = SORT_COLUMNS[input.sort]
+    if (cursor) conditions.push(sql`(${column}, ${ideas.id}) < (${cursor.sort}, ${cursor.id})`)
+    rows = db
+      .select({ ...ideaRowColumns, sortValue: sql<number>`${column}`.mapWith(Number) })
+      .from(ideas)
+      .innerJoin(users, eq(users.id, ideas.authorId))
+      .leftJoin(categories, eq(categories.id, ideas.categoryId))
+      .where(and(...conditions))
+      .orderBy(desc(column), desc(ideas.id))
+      .limit(pageSize + 1)
+      .all()
+  }
+  const page = toPage(rows, pageSize, (row) => row.sortValue)
+  const ids = page.items.map((row) => row.id)
+  const voted =
+    viewerId && ids.length
+      ? new Set(
+          db
+            .select({ ideaId: ideaVotes.ideaId })
+            .from(ideaVotes)
+            .where(and(eq(ideaVotes.userId, viewerId), inArray(ideaVotes.ideaId, ids)))
+            .all()
+            .map((v) => v.ideaId),
+        )
+      : new Set<number>()
   return {
-    items: page.items.map(({ bodyMd, lastActivityAt: _, ...row }) => ({ ...row, excerpt: excerpt(bodyMd, 180) })),
+    items: page.items.map(({ bodyMd, lastActivityAt: _, sortValue: __, ...row }) => ({
+      ...row,
+      excerpt: excerpt(bodyMd, 180),
+      viewerVoted: voted.has(row.id),
+    })),
     nextCursor: page.nextCursor,
   }
 }

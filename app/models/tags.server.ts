@@ -1,7 +1,7 @@
 /** Tags shared by questions and ideas. */
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import { ideaTags, questionTags, tags } from '#db/schema'
-import { type Tx } from '~/lib/db.server'
+import { type Db, type Tx } from '~/lib/db.server'
 
 export const MAX_TAGS_PER_POST = 5
 
@@ -12,6 +12,24 @@ export function normalizeTagName(name: string) {
     .replace(/\s+/g, '-')
     .replace(/[^a-z0-9.+#-]/g, '')
     .slice(0, 35)
+}
+
+/** A tag by its name as typed in a URL or a form (normalized first), or null. */
+export function findTagByName(db: Db, name: string) {
+  const normalized = normalizeTagName(name)
+  if (!normalized) return null
+  return db.select({ id: tags.id, name: tags.name }).from(tags).where(eq(tags.name, normalized)).get() ?? null
+}
+
+/** Tags used by at least one idea, by name: the idea list's tag filter. */
+export function listIdeaTags(db: Db, { limit = 200 }: { limit?: number } = {}) {
+  return db
+    .select({ id: tags.id, name: tags.name })
+    .from(tags)
+    .where(gt(tags.ideaCount, 0))
+    .orderBy(asc(tags.name))
+    .limit(limit)
+    .all()
 }
 
 /** Ensures the tags exist (creating missing ones) and returns their ids, in the order given. */

@@ -2,29 +2,48 @@
  * Votes. A vote request names the state wanted (vote / unvote, +1 / -1 / 0), so a replayed or
  * double-clicked POST cannot flip it. Rows, cached counters and the ledger move in one transaction.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm'
-import { answers, ideas, ideaVotes, postVotes, questions } from '#db/schema'
+import { and, count, eq, isNull, ne, notInArray, sql } from 'drizzle-orm'
+import { answers, type IdeaStatus, ideas, ideaVotes, postVotes, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { recordReputation, reverseReputation } from './reputation.server'
+import { getVoteBudget } from './settings.server'
 
-/** Puts one member's vote on an idea into the requested state. */
+const IDEA_LOCKED_MESSAGE = 'This idea is locked; votes are closed.'
+
+/**
+ * Puts one member's vote on an idea into the requested state. When the vote budget is on (an
+ * admin setting), a new vote that would take the member over it is refused with a conflict.
+ */
 export function setIdeaVote(
   db: Db,
   { ideaId, userId, voted, now = new Date() }: { ideaId: number; userId: number; voted: boolean; now?: Date },
 ) {
-  return db.transaction((tx) => applyIdeaVote(tx, { ideaId, userId, voted, now }), { behavior: 'immediate' })
+  return db.transaction(
+    (tx) => {
+      const budget = getVoteBudget(tx) // read in the transaction: a vote and the setting it obeys agree
+      return applyIdeaVote(tx, { ideaId, userId, voted, now, budgetLimit: budget.enabled ? budget.votesPerMember : null })
+    },
+    { behavior: 'immediate' },
+  )
 }
 
-/** setIdeaVote inside a caller's transaction (idea creation votes for its author). */
-export function applyIdeaVote(tx: Tx, { ideaId, userId, voted, now }: { ideaId: number; userId: number; voted: boolean; now: Date }) {
+/**
+ * setIdeaVote inside a caller's transaction (idea creation votes for its author). `budgetLimit` is
+ * the member's open-vote allowance, or null for none (the author's automatic vote is always free).
+ */
+export function applyIdeaVote(
+  tx: Tx,
+  input: { ideaId: number; userId: number; voted: boolean; now: Date; budgetLimit?: number | null },
+) {
+  const { ideaId, userId, voted, now, budgetLimit = null } = input
   const idea = tx
     .select({ authorId: ideas.authorId, lockedAt: ideas.lockedAt, voteCount: ideas.voteCount, status: ideas.status })
     .from(ideas)
-    .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt)))
+    .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt), isNull(ideas.hiddenAt)))
     .get()
   if (!idea) throw new NotFoundError('idea')
-  if (idea.lockedAt) throw new ConflictError('This idea is locked; votes are closed.')
+  if (idea.lockedAt) throw new ConflictError(IDEA_LOCKED_MESSAGE)
   if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one; vote there.')
   const changed = voted
     ? tx.insert(ideaVotes).values({ ideaId, userId, createdAt: now }).onConflictDoNothing().returning().all()
@@ -34,6 +53,11 @@ export function applyIdeaVote(tx: Tx, { ideaId, userId, voted, now }: { ideaId: 
         .returning()
         .all()
   if (changed.length === 0) return { voted, voteCount: idea.voteCount } // already in that state
+  // Counted after the insert, so the new vote is included; throwing rolls the insert back. A
+  // replayed vote changed nothing above and is never refused.
+  if (voted && budgetLimit != null && countsAgainstBudget(idea, userId) && countOpenVotes(tx, userId) > budgetLimit) {
+    throw new ConflictError(voteBudgetExhaustedMessage(budgetLimit))
+  }
   const { voteCount } = tx
     .update(ideas)
     .set(
@@ -51,6 +75,75 @@ export function applyIdeaVote(tx: Tx, { ideaId, userId, voted, now }: { ideaId: 
     else reverseReputation(tx, { reason: 'idea_upvoted', source, actorId: userId, now })
   }
   return { voted, voteCount }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The vote budget
+//
+// When an admin turns it on, a member has `votesPerMember` open votes. A vote is open while its
+// idea is still undecided: not shipped, declined or merged. Votes on one's own ideas are free (the
+// author's vote is automatic). Votes the member could not take back do not count either: on a
+// hidden, deleted or locked idea. A member can always remove a vote to spend it elsewhere.
+// ---------------------------------------------------------------------------------------------
+
+/** Once an idea reaches one of these, its votes come back to their members. */
+const BUDGET_RETURNING_STATUSES = ['shipped', 'declined', 'merged'] as const satisfies readonly IdeaStatus[]
+
+export function voteBudgetExhaustedMessage(votesPerMember: number) {
+  return (
+    `You have used all ${votesPerMember} of your votes. ` +
+    'Votes come back when ideas ship or are declined; you can also take back a vote.'
+  )
+}
+
+/** Whether a vote by `userId` on this idea uses up one of their open votes. */
+function countsAgainstBudget(idea: { authorId: number; status: IdeaStatus; lockedAt?: Date | null }, userId: number) {
+  return idea.authorId !== userId && !idea.lockedAt && !(BUDGET_RETURNING_STATUSES as readonly IdeaStatus[]).includes(idea.status)
+}
+
+/** The member's open votes (through idea_votes_user_idx, then each idea by its primary key). */
+function countOpenVotes(db: Db | Tx, userId: number) {
+  return (
+    db
+      .select({ n: count() })
+      .from(ideaVotes)
+      .innerJoin(ideas, eq(ideas.id, ideaVotes.ideaId))
+      .where(
+        and(
+          eq(ideaVotes.userId, userId),
+          ne(ideas.authorId, userId),
+          notInArray(ideas.status, [...BUDGET_RETURNING_STATUSES]),
+          isNull(ideas.lockedAt),
+          isNull(ideas.hiddenAt),
+          isNull(ideas.deletedAt),
+        ),
+      )
+      .get()?.n ?? 0
+  )
+}
+
+export type VoteBudgetState = { votesPerMember: number; used: number; left: number }
+
+/** What is left of the member's vote budget, or null when the budget is off. */
+export function getVoteBudgetState(db: Db, userId: number): VoteBudgetState | null {
+  const budget = getVoteBudget(db)
+  if (!budget.enabled) return null
+  const used = countOpenVotes(db, userId)
+  return { votesPerMember: budget.votesPerMember, used, left: Math.max(0, budget.votesPerMember - used) }
+}
+
+/**
+ * Why this member cannot vote on this idea right now, as a sentence for the vote button, or null.
+ * Taking a vote back is never blocked by the budget. (Who may vote at all is check(viewer, 'vote:idea').)
+ */
+export function ideaVoteBlock(
+  idea: { authorId: number; status: IdeaStatus; lockedAt: Date | null; viewerVoted: boolean },
+  viewer: { id: number } | null,
+  budget: VoteBudgetState | null,
+) {
+  if (idea.lockedAt) return IDEA_LOCKED_MESSAGE
+  if (!viewer || idea.viewerVoted || !budget || budget.left > 0) return null
+  return countsAgainstBudget(idea, viewer.id) ? voteBudgetExhaustedMessage(budget.votesPerMember) : null
 }
 
 /** SQL for "the later of the stored time and now": activity times never move backwards. */

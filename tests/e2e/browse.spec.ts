@@ -12,7 +12,7 @@ test('ideas: sort and filter live in the URL, pages follow, and an idea shows it
 
   // Top sort: vote counts never increase down the list.
   const ideaList = page.getByRole('list', { name: 'Ideas' })
-  const counts = await ideaList.getByRole('listitem').locator('.count strong').allTextContents()
+  const counts = await ideaList.getByRole('listitem').locator('.counts strong').allTextContents()
   const votes = counts.map(Number)
   expect(votes.length).toBe(20)
   expect(votes).toEqual([...votes].sort((a, b) => b - a))

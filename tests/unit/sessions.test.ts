@@ -21,6 +21,7 @@ describe('session lifecycle', () => {
       reputation: 1,
       suspendedUntil: null,
       suspensionReason: null,
+      createdAt: expect.any(Date),
     })
   })
 

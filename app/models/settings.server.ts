@@ -1,0 +1,67 @@
+/**
+ * Site settings set by admins, one JSON value per key in the `settings` table. Every key has a zod
+ * schema and a default: a value that is missing, is not JSON or fails its schema reads as the
+ * default, so a hand-edited row can never break a page. Writes are validated with the same schema.
+ */
+import { eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import { settings } from '#db/schema'
+import { type Db, type Tx } from '~/lib/db.server'
+
+/** The optional vote budget: when enabled, a member has this many open idea votes at a time. */
+const VoteBudgetSetting = z.object({
+  enabled: z.boolean(),
+  votesPerMember: z.number().int().min(1).max(1000),
+})
+type VoteBudgetSetting = z.infer<typeof VoteBudgetSetting>
+
+type SettingValues = { voteBudget: VoteBudgetSetting }
+type SettingKey = keyof SettingValues
+type SettingValue<K extends SettingKey> = SettingValues[K]
+
+const SETTINGS: { [K in SettingKey]: { schema: z.ZodType<SettingValues[K]>; defaultValue: SettingValues[K] } } = {
+  voteBudget: { schema: VoteBudgetSetting, defaultValue: { enabled: false, votesPerMember: 10 } },
+}
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[]
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key)
+}
+
+/** Reads a setting (inside a caller's transaction too); anything invalid reads as the default. */
+export function getSetting<K extends SettingKey>(db: Db | Tx, key: K): SettingValue<K> {
+  const { schema, defaultValue } = SETTINGS[key]
+  // The raw text, not the json column: drizzle's JSON.parse would throw on a malformed row.
+  const row = db
+    .select({ text: sql<string>`${settings.value}` })
+    .from(settings)
+    .where(eq(settings.key, key))
+    .get()
+  if (!row) return defaultValue
+  let value: unknown
+  try {
+    value = JSON.parse(row.text)
+  } catch {
+    return defaultValue
+  }
+  const parsed = schema.safeParse(value)
+  return parsed.success ? parsed.data : defaultValue
+}
+
+/**
+ * Validates and stores a setting. Returns the stored value, or the schema's issues when the value
+ * does not fit (the caller shows them; nothing is written).
+ */
+export function setSetting<K extends SettingKey>(db: Db, key: K, value: unknown, now = new Date()) {
+  const parsed = SETTINGS[key].schema.safeParse(value)
+  if (!parsed.success) {
+    return { ok: false as const, issues: parsed.error.issues.map((i) => `${i.path.join('.') || key}: ${i.message}`) }
+  }
+  db.insert(settings)
+    .values({ key, value: parsed.data, updatedAt: now })
+    .onConflictDoUpdate({ target: settings.key, set: { value: parsed.data, updatedAt: now } })
+    .run()
+  return { ok: true as const, value: parsed.data }
+}
+
+export const getVoteBudget = (db: Db | Tx) => getSetting(db, 'voteBudget')
