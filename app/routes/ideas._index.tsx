@@ -1,7 +1,6 @@
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { z } from 'zod'
-import { IDEA_STATUSES } from '#db/schema'
 import { CategorySelect } from '~/components/category-select'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Pager, TabLinks } from '~/components/pager'
@@ -9,7 +8,7 @@ import { IdeaRow } from '~/components/post-rows'
 import { VoteButton } from '~/components/vote-button'
 import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { IDEA_STATUS_LABELS } from '~/lib/labels'
+import { IDEA_STATUS_LABELS, LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { decodeCursor } from '~/lib/pagination.server'
 import { check } from '~/lib/permissions'
 import { findCategoryBySlug, IDEA_OWNER_FILTERS, IDEA_SORTS, listCategories, listIdeas } from '~/models/ideas.server'
@@ -18,7 +17,7 @@ import { getVoteBudgetState, ideaVoteBlock, type VoteBudgetState, voteBudgetExha
 
 export const meta: MetaFunction = () => [{ title: 'Ideas · Summit' }]
 
-const LISTED_STATUSES = IDEA_STATUSES.filter((s) => s !== 'merged')
+const LISTED_STATUSES = LISTED_IDEA_STATUSES
 
 // A GET list never fails on its query string: unknown values fall back to the defaults.
 const Query = z.object({

@@ -8,6 +8,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { CountBox, DateTime, StatusBadge } from '~/components/post-rows'
+import { VoteButton } from '~/components/vote-button'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { parseForm, readForm, siteOrigin } from '~/lib/forms.server'
@@ -35,6 +36,7 @@ import {
   SETTABLE_STATUSES,
   setIdeaFollow,
 } from '~/models/ideas.server'
+import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
 import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
 import { AuthorName } from './fields'
@@ -77,10 +79,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const canEditIdea = idea.status !== 'merged' && (staffMayEdit || authorMayEdit)
 
+  // The vote button: who may vote at all, then what blocks this idea (a lock, a spent budget).
+  const voteDecision = check(viewer, 'vote:idea')
+  const budget = viewer ? getVoteBudgetState(db, viewer.id) : null
+  const voteBlock = ideaVoteBlock({ ...idea, viewerVoted: page.viewer?.voted ?? false }, viewer, budget)
+  const vote = {
+    loginFirst: !voteDecision.ok && voteDecision.status === 401,
+    reason: voteDecision.ok ? voteBlock : voteDecision.reason,
+    note: budget && budget.left > 0 ? `${budget.left} of ${budget.votesPerMember} votes left` : null,
+    open: idea.status !== 'merged',
+  }
+
   const mergedId = Number(url.searchParams.get('merged'))
   const done = url.searchParams.get('done')
   return {
     ...page,
+    vote,
     officialResponse: page.officialResponse ? present(page.officialResponse) : null,
     comments: page.comments.map(present),
     mergedNotice: page.mergedFrom.find((m) => m.id === mergedId) ?? null,
@@ -229,8 +243,19 @@ export default function IdeaPage() {
       ) : null}
       <header className="post-header">
         <div className="counts">
-          {/* Issue 4 (voting): the vote button takes the place of this count box. */}
-          <CountBox value={idea.voteCount} one="vote" many="votes" />
+          {page.vote.open ? (
+            <VoteButton
+              ideaId={idea.id}
+              voted={viewer?.voted ?? false}
+              voteCount={idea.voteCount}
+              reason={page.vote.reason}
+              loginFirst={page.vote.loginFirst}
+              note={page.vote.note}
+              redirectTo={`/ideas/${idea.id}`}
+            />
+          ) : (
+            <CountBox value={idea.voteCount} one="vote" many="votes" />
+          )}
         </div>
         <div>
           <h1 id="idea-title">{idea.title}</h1>
