@@ -82,7 +82,7 @@ test('merging moves the votes: the target counts each voter once, and the merged
   await expect(page).toHaveURL(new RegExp(`/ideas/${b.id}\\?merged=${a.id}$`))
   // A: its author + v1, v2, v3. B: its author + v3, v4. Together: six people, v3 once.
   await expect(page.getByText('6 people voted')).toBeVisible()
-  await expect(page.locator('.post-header .count strong')).toHaveText('6')
+  await expect(page.getByRole('button', { name: 'Vote for this idea (6 votes)' })).toBeVisible()
   await expect(page.getByRole('status').filter({ hasText: `“${a.title}” was merged into this idea` })).toBeVisible()
   await expect(page.getByRole('region', { name: 'Merged into this idea' }).getByRole('link', { name: a.title })).toBeVisible()
   await expectAccessible(page)
