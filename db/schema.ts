@@ -315,6 +315,24 @@ export const answers = sqliteTable(
   ],
 )
 
+/**
+ * Who viewed a question on which UTC day, so a view counts at most once per viewer per question per
+ * day. `viewer_key` is `u:<user id>` for members and `a:<hash of IP and user agent>` for visitors.
+ * Rows of past days are pruned as new views arrive; `questions.view_count` keeps the total.
+ */
+export const questionViews = sqliteTable(
+  'question_views',
+  {
+    questionId: integer('question_id')
+      .notNull()
+      .references(() => questions.id, { onDelete: 'cascade' }),
+    viewerKey: text('viewer_key').notNull(),
+    /** Days since the epoch (UTC). */
+    day: integer('day').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.questionId, t.viewerKey, t.day] }), index('question_views_day_idx').on(t.day)],
+)
+
 /** Current up/down votes on questions and answers. History lives in the reputation ledger. */
 export const postVotes = sqliteTable(
   'post_votes',

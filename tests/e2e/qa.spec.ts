@@ -1,0 +1,126 @@
+/** Support Q&A end to end: answering, voting, accepting, closing, converting, searching. */
+import { type Browser, type Page } from '@playwright/test'
+import { startSession } from '~/lib/auth.server'
+import { getDb } from '~/lib/db.server'
+import { createTestAnswer, createTestQuestion, createUser, unique } from '#tests/factories'
+import { expect, expectAccessible, test, type TestUser } from './fixtures'
+
+/** A second browser (its own cookies) logged in as `user`, for tests with several people. */
+async function openAs(browser: Browser, baseURL: string, user: TestUser) {
+  const context = await browser.newContext({ baseURL })
+  const cookie = await startSession(user.id)
+  await context.addCookies([{ name: cookie.name, value: cookie.value, url: baseURL }])
+  return context.newPage()
+}
+
+const answerItem = (page: Page, answerId: number) => page.locator(`#answer-${answerId}`)
+
+/** The ids of the answers in the order the page shows them. */
+async function answerOrder(page: Page) {
+  const ids = await page.getByRole('region', { name: /answers?$/ }).locator('li.answer').evaluateAll((items) => items.map((li) => li.id))
+  return ids.map((id) => Number(id.replace('answer-', '')))
+}
+
+test('another user answers, votes reorder the answers, and the asker accepts one', async ({ page, browser, baseURL, loginAs }) => {
+  const asker = await loginAs('member')
+  const db = getDb()
+  const question = createTestQuestion(db, { authorId: asker.id, title: `Why does the export stop at 10,000 rows? ${unique('q')}` })
+  const early = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id, bodyMd: 'The export is capped; split it by date range.' })
+
+  // Someone else answers through the form.
+  const helper = createUser(db, { displayName: 'Helpful Hana' })
+  const helperPage = await openAs(browser, baseURL!, helper)
+  await helperPage.goto(`/questions/${question.id}`)
+  await expectAccessible(helperPage)
+  await helperPage.getByLabel('Write your answer').fill('Switch the export to **CSV streaming** in Settings → Exports; it has no row cap.')
+  await helperPage.getByRole('button', { name: 'Post your answer' }).click()
+  await expect(helperPage.getByText('Switch the export to')).toBeVisible()
+  await expect(helperPage.getByLabel('Write your answer')).toHaveValue('')
+  const helperAnswerId = Number(new URL(helperPage.url()).hash.replace('#answer-', ''))
+  expect(helperAnswerId).toBeGreaterThan(early.id)
+  // Your own answer shows its score, with nothing to press.
+  await expect(answerItem(helperPage, helperAnswerId).getByRole('button', { name: 'Upvote' })).toHaveCount(0)
+
+  // Two members with enough reputation upvote the newer answer: it moves above the older one.
+  await page.goto(`/questions/${question.id}`)
+  expect(await answerOrder(page)).toEqual([early.id, helperAnswerId])
+  for (const displayName of ['Voter One', 'Voter Two']) {
+    const voter = createUser(db, { reputation: 200, displayName })
+    const voterPage = await openAs(browser, baseURL!, voter)
+    await voterPage.goto(`/questions/${question.id}`)
+    const upvote = answerItem(voterPage, helperAnswerId).getByRole('button', { name: 'Upvote' })
+    await upvote.click()
+    await expect(upvote).toHaveAttribute('aria-pressed', 'true')
+    await voterPage.context().close()
+  }
+  await page.reload()
+  expect(await answerOrder(page)).toEqual([helperAnswerId, early.id])
+  await expect(answerItem(page, helperAnswerId).getByRole('group', { name: /Votes on the answer/ })).toContainText('2 votes')
+
+  // The asker (reputation 1) cannot vote, and is told why.
+  await expect(answerItem(page, early.id).getByRole('button', { name: 'Upvote' })).toBeDisabled()
+  await expect(answerItem(page, early.id).getByText('You need 15 reputation to upvote.')).toBeVisible()
+  await expectAccessible(page)
+
+  // Accepting puts the accepted answer first, whatever its score.
+  await answerItem(page, early.id).getByRole('button', { name: 'Accept this answer' }).click()
+  await expect(answerItem(page, early.id).getByText('Accepted answer')).toBeVisible()
+  expect(await answerOrder(page)).toEqual([early.id, helperAnswerId])
+  await expect(answerItem(page, early.id).getByRole('button', { name: 'Unaccept this answer' })).toBeVisible()
+  await expectAccessible(page)
+  await helperPage.context().close()
+})
+
+test('a downvote and taking it back move the score at once', async ({ page, loginAs }) => {
+  const db = getDb()
+  const question = createTestQuestion(db, { authorId: createUser(db).id })
+  const answer = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id })
+  await loginAs('member', { reputation: 200 })
+  await page.goto(`/questions/${question.id}`)
+  const votes = answerItem(page, answer.id).getByRole('group', { name: /Votes on the answer/ })
+  await votes.getByRole('button', { name: 'Downvote' }).click()
+  await expect(votes).toContainText('-1')
+  await expect(votes.getByRole('button', { name: 'Downvote' })).toHaveAttribute('aria-pressed', 'true')
+  await votes.getByRole('button', { name: 'Downvote' }).click()
+  await expect(votes).toContainText('0 votes')
+  await expect(votes.getByRole('button', { name: 'Downvote' })).toHaveAttribute('aria-pressed', 'false')
+  await page.reload()
+  await expect(votes).toContainText('0 votes')
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('the answer, comment and vote forms work as plain form posts', async ({ page, loginAs }) => {
+    const db = getDb()
+    const question = createTestQuestion(db, { authorId: createUser(db).id })
+    await loginAs('member', { reputation: 200 })
+    await page.goto(`/questions/${question.id}`)
+    await expectAccessible(page)
+
+    // A too-short answer comes back with its message and the text kept.
+    await page.getByLabel('Write your answer').fill('Too short.')
+    await page.getByRole('button', { name: 'Post your answer' }).click()
+    await expect(page.getByText('Write at least 20 characters.')).toBeVisible()
+    await expect(page.getByLabel('Write your answer')).toHaveValue('Too short.')
+    await expect(page.getByLabel('Write your answer')).toHaveAttribute('aria-invalid', 'true')
+    await expectAccessible(page)
+
+    const body = `Without scripts: restart the ${unique('sync')} worker from the admin page.`
+    await page.getByLabel('Write your answer').fill(body)
+    await page.getByRole('button', { name: 'Post your answer' }).click()
+    await expect(page).toHaveURL(new RegExp(`/questions/${question.id}#answer-\\d+$`))
+    await expect(page.getByText(body)).toBeVisible()
+
+    // A comment through the native disclosure.
+    await page.getByText('Add a comment').first().click()
+    await page.getByLabel('Comment on the question').fill('Which plan are you on?')
+    await page.getByRole('button', { name: 'Add comment' }).first().click()
+    await expect(page.getByRole('list', { name: 'Comments on the question' })).toContainText('Which plan are you on?')
+
+    // A vote posts and redirects back.
+    await page.getByRole('group', { name: 'Votes on the question' }).getByRole('button', { name: 'Upvote' }).click()
+    await expect(page.getByRole('group', { name: 'Votes on the question' })).toContainText('1 vote')
+    await expectAccessible(page)
+  })
+})
