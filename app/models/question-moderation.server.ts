@@ -4,9 +4,9 @@
  * action, target, reason, before/after) in the same transaction as the change.
  */
 import { and, eq, isNull } from 'drizzle-orm'
-import { answers, moderationLog, questions } from '#db/schema'
+import { answers, type CloseReason, moderationLog, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
-import { NotFoundError } from '~/lib/errors'
+import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 
 type LogEntry = {
   actorId: number
@@ -62,6 +62,112 @@ export function setAnswerOfficial(
         now,
       })
       return { isOfficial, questionId: answer.questionId }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** The original named for a duplicate cannot be used (missing, the question itself, a cycle): a 400 on that field. */
+export class DuplicateTargetError extends DomainError {
+  constructor(message: string) {
+    super(message, 400)
+  }
+}
+
+/** How far a chain of duplicates is followed to its original before giving up. */
+export const MAX_DUPLICATE_HOPS = 10
+
+const visibleQuestion = (questionId: number) => and(eq(questions.id, questionId), isNull(questions.deletedAt), isNull(questions.hiddenAt))
+
+/**
+ * The question a duplicate should point at. No chains: when the named original is itself closed as
+ * a duplicate, its own original is used (followed up to MAX_DUPLICATE_HOPS; a removed question
+ * ends the walk at the last visible one). Refused: the question itself, a missing or removed
+ * question, and a chain that leads back to the question being closed.
+ */
+function resolveOriginal(tx: Tx, questionId: number, namedId: number) {
+  if (namedId === questionId) throw new DuplicateTargetError('A question cannot be a duplicate of itself.')
+  let current = namedId
+  let lastVisible: number | null = null
+  for (let hop = 0; hop <= MAX_DUPLICATE_HOPS; hop++) {
+    if (current === questionId) throw new DuplicateTargetError(`Question #${namedId} is already closed as a duplicate of this one.`)
+    const row = tx
+      .select({ id: questions.id, status: questions.status, closeReason: questions.closeReason, duplicateOfId: questions.duplicateOfId })
+      .from(questions)
+      .where(visibleQuestion(current))
+      .get()
+    if (!row) break
+    lastVisible = row.id
+    if (row.status !== 'closed' || row.closeReason !== 'duplicate' || row.duplicateOfId == null) break
+    current = row.duplicateOfId
+  }
+  if (lastVisible == null) throw new DuplicateTargetError(`There is no question #${namedId}.`)
+  return lastVisible
+}
+
+/**
+ * Closes an open question as a duplicate (of `duplicateOfId`), off-topic or resolved. A closed
+ * question takes no new answers; comments, votes and accepting still work.
+ */
+export function closeQuestion(
+  db: Db,
+  input: { questionId: number; actorId: number; reason: CloseReason; duplicateOfId?: number | null; note?: string; now?: Date },
+) {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      const question = tx
+        .select({ status: questions.status, closeReason: questions.closeReason, duplicateOfId: questions.duplicateOfId })
+        .from(questions)
+        .where(visibleQuestion(input.questionId))
+        .get()
+      if (!question) throw new NotFoundError('question')
+      if (question.status === 'closed') throw new ConflictError('This question is already closed.')
+      let duplicateOfId: number | null = null
+      if (input.reason === 'duplicate') {
+        if (input.duplicateOfId == null) throw new DuplicateTargetError('Name the question this one duplicates.')
+        duplicateOfId = resolveOriginal(tx, input.questionId, input.duplicateOfId)
+      }
+      tx.update(questions).set({ status: 'closed', closeReason: input.reason, duplicateOfId }).where(eq(questions.id, input.questionId)).run()
+      logModeration(tx, {
+        actorId: input.actorId,
+        action: 'close',
+        targetType: 'question',
+        targetId: input.questionId,
+        reason: input.note?.trim() ?? '',
+        before: question,
+        after: { status: 'closed', closeReason: input.reason, duplicateOfId },
+        now,
+      })
+      return { duplicateOfId }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** Reopens a closed question: it takes answers again and no longer points at an original. */
+export function reopenQuestion(db: Db, input: { questionId: number; actorId: number; note?: string; now?: Date }) {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      const question = tx
+        .select({ status: questions.status, closeReason: questions.closeReason, duplicateOfId: questions.duplicateOfId })
+        .from(questions)
+        .where(visibleQuestion(input.questionId))
+        .get()
+      if (!question) throw new NotFoundError('question')
+      if (question.status === 'open') throw new ConflictError('This question is already open.')
+      tx.update(questions).set({ status: 'open', closeReason: null, duplicateOfId: null }).where(eq(questions.id, input.questionId)).run()
+      logModeration(tx, {
+        actorId: input.actorId,
+        action: 'reopen',
+        targetType: 'question',
+        targetId: input.questionId,
+        reason: input.note?.trim() ?? '',
+        before: question,
+        after: { status: 'open', closeReason: null, duplicateOfId: null },
+        now,
+      })
     },
     { behavior: 'immediate' },
   )

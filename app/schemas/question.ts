@@ -31,3 +31,19 @@ export const FormId = z
   .regex(/^[1-9]\d{0,15}$/, 'Not a valid id.')
   .transform(Number)
   .refine(Number.isSafeInteger, 'Not a valid id.')
+
+/** "123", "#123" or an address containing /questions/123: the question's id, else null. */
+export function parseQuestionRef(value: string) {
+  const text = value.trim()
+  const match = /^#?(\d{1,15})$/.exec(text) ?? /\/questions\/(\d{1,15})(?:[/?#-]|$)/.exec(text)
+  const id = match ? Number(match[1]) : NaN
+  return Number.isSafeInteger(id) && id > 0 ? id : null
+}
+
+export const CLOSE_NOTE_MAX_LENGTH = 500
+export const CloseNote = z
+  .string()
+  .trim()
+  .max(CLOSE_NOTE_MAX_LENGTH, `Use at most ${CLOSE_NOTE_MAX_LENGTH} characters.`)
+  .optional()
+  .default('')

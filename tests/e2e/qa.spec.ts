@@ -88,6 +88,33 @@ test('a downvote and taking it back move the score at once', async ({ page, logi
   await expect(votes).toContainText('0 votes')
 })
 
+test('a moderator closes a question as a duplicate, and it points to its original', async ({ page, loginAs }) => {
+  const db = getDb()
+  const original = createTestQuestion(db, { authorId: createUser(db).id, title: `How do I invite my whole team at once? ${unique('o')}` })
+  const duplicate = createTestQuestion(db, { authorId: createUser(db).id, title: `Bulk invite for teammates? ${unique('d')}` })
+  await loginAs('moderator')
+  await page.goto(`/questions/${duplicate.id}`)
+  await page.getByText('Close this question').click()
+  await page.getByLabel('Reason').selectOption('duplicate')
+  await page.getByLabel('Original question').fill(String(duplicate.id))
+  await page.getByRole('button', { name: 'Close question' }).click()
+  await expect(page.getByText('A question cannot be a duplicate of itself.')).toBeVisible()
+  await expectAccessible(page)
+
+  await page.getByLabel('Original question').fill(`/questions/${original.id}`)
+  await page.getByRole('button', { name: 'Close question' }).click()
+  const notice = page.getByRole('note').filter({ hasText: 'Closed as a duplicate of' })
+  await expect(notice.getByRole('link', { name: original.title })).toBeVisible()
+  await expect(page.getByText('This question is closed, so it takes no new answers.')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Reopen question' })).toBeVisible()
+  await expectAccessible(page)
+
+  await notice.getByRole('link', { name: original.title }).click()
+  await expect(page).toHaveURL(`/questions/${original.id}`)
+  await expect(page.getByRole('heading', { level: 1, name: original.title })).toBeVisible()
+  await expectAccessible(page)
+})
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 

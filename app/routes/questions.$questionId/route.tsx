@@ -1,23 +1,25 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { CLOSE_REASONS } from '#db/schema'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { DateTime } from '~/components/post-rows'
 import { TeamBadge } from '~/components/team-badge'
 import { VoteControl } from '~/components/vote-control'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
 import { httpError, notFound, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { type Actor, check } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
 import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
 import { addQaComment } from '~/models/comments.server'
-import { setAnswerOfficial } from '~/models/question-moderation.server'
+import { closeQuestion, DuplicateTargetError, reopenQuestion, setAnswerOfficial } from '~/models/question-moderation.server'
 import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
 import { setPostVote } from '~/models/votes.server'
-import { AnswerBody, FormId, QaCommentBody } from '~/schemas/question'
+import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
+import { CloseForm, ReopenForm } from './moderation'
 import { AcceptForm, AnswerForm, Comments, EditedNote, OfficialForm, QaCommentForm } from './parts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -44,6 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       answer: check(viewer, 'answer:question'),
       accept: check(viewer, 'accept:answer', question),
       markOfficial: check(viewer, 'mark-official:answer'),
+      close: check(viewer, 'close:question'),
     },
   }
 }
@@ -64,6 +67,18 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('comment'), target: Target, targetId: FormId, body: QaCommentBody }),
   z.object({ intent: z.literal('accept'), answerId: FormId, accepted: Flag }),
   z.object({ intent: z.literal('official'), answerId: FormId, official: Flag }),
+  z
+    .object({
+      intent: z.literal('close'),
+      reason: z.enum(CLOSE_REASONS, { error: 'Pick a reason.' }),
+      duplicateOf: z.string().max(2000).optional().default('').transform(parseQuestionRef),
+      note: CloseNote,
+    })
+    .refine((v) => v.reason !== 'duplicate' || v.duplicateOf != null, {
+      path: ['duplicateOf'],
+      message: 'Enter the number or the address of the original question.',
+    }),
+  z.object({ intent: z.literal('reopen'), note: CloseNote }),
 ])
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -120,6 +135,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
       orHttpError(() => setAnswerOfficial(db, { answerId, actorId: user.id, isOfficial: official }))
       return redirect(`${here}#answer-${answerId}`)
     }
+    case 'close': {
+      const { reason, duplicateOf, note } = parsed.data
+      const user = await requirePermission(request, 'close:question')
+      const refused = orHttpError(() => {
+        try {
+          closeQuestion(db, { questionId, actorId: user.id, reason, duplicateOfId: duplicateOf, note })
+          return null
+        } catch (error) {
+          if (error instanceof DuplicateTargetError) return error // a field error, shown next to the field
+          throw error
+        }
+      })
+      if (refused) return data({ ...fieldFailure(form, 'duplicateOf', refused.message), intent: 'close', formKey: '' }, { status: 400 })
+      return redirect(here)
+    }
+    case 'reopen': {
+      const { note } = parsed.data
+      const user = await requirePermission(request, 'close:question')
+      orHttpError(() => reopenQuestion(db, { questionId, actorId: user.id, note }))
+      return redirect(here)
+    }
   }
 }
 
@@ -129,7 +165,7 @@ function assertActive(user: Actor) {
   if (!decision.ok) httpError(decision.status, decision.reason)
 }
 
-const CLOSE_REASONS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
+const CLOSED_AS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
 
 export default function QuestionPage() {
   const { question, tags, answers, can } = useLoaderData<typeof loader>()
@@ -175,7 +211,7 @@ export default function QuestionPage() {
               <>Closed as a duplicate of a question that was removed.</>
             )
           ) : (
-            <>Closed as {question.closeReason ? CLOSE_REASONS[question.closeReason] : 'closed'}.</>
+            <>Closed as {question.closeReason ? CLOSED_AS[question.closeReason] : 'closed'}.</>
           )}{' '}
           It takes no new answers.
         </p>
@@ -194,6 +230,9 @@ export default function QuestionPage() {
             </li>
           ))}
         </ul>
+      ) : null}
+      {can.close.ok ? (
+        <div className="post-actions">{question.status === 'closed' ? <ReopenForm /> : <CloseForm />}</div>
       ) : null}
       <Comments comments={question.comments} label="Comments on the question" />
       <QaCommentForm target="question" targetId={question.id} decision={question.can.comment} count={question.comments.length} />
