@@ -227,6 +227,7 @@ export function getIdeaPage(db: Db, { ideaId }: { ideaId: number }) {
       voteCount: ideas.voteCount,
       commentCount: ideas.commentCount,
       mergedIntoId: ideas.mergedIntoId,
+      fromQuestionId: ideas.fromQuestionId,
       createdAt: ideas.createdAt,
       lockedAt: ideas.lockedAt,
       category: categories.name,

@@ -3,10 +3,13 @@
  * questions, converting a question into an idea. Each one writes its moderation_log row (actor,
  * action, target, reason, before/after) in the same transaction as the change.
  */
-import { and, eq, isNull } from 'drizzle-orm'
-import { answers, type CloseReason, moderationLog, questions } from '#db/schema'
+import { and, asc, eq, isNull, ne } from 'drizzle-orm'
+import { answers, categories, type CloseReason, ideas, moderationLog, postVotes, questions, questionTags } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
+import { notifyUser } from './notifications.server'
+import { tagPost } from './tags.server'
+import { applyIdeaVote } from './votes.server'
 
 type LogEntry = {
   actorId: number
@@ -168,6 +171,112 @@ export function reopenQuestion(db: Db, input: { questionId: number; actorId: num
         after: { status: 'open', closeReason: null, duplicateOfId: null },
         now,
       })
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/**
+ * Turns a question that is really a feature request into an idea, in one transaction:
+ * - the idea keeps the question's author, title, body and tags, in the chosen category, and
+ *   links back (`ideas.from_question_id`), as the question links forward (`converted_to_idea_id`);
+ * - its voters are the author (the automatic vote, which earns nothing) and every member who
+ *   upvoted the question, each once, through applyIdeaVote: the author earns `idea_upvoted` for
+ *   each carried vote as if it had been cast on the idea, with the voter as actor. The question
+ *   keeps its own votes and the reputation they earned, so every ledger stays exact;
+ * - an open question is closed as resolved (answers stay on it; new discussion goes to the idea);
+ * - the asker is notified, and the moderation log records the conversion.
+ */
+export function convertQuestionToIdea(
+  db: Db,
+  input: { questionId: number; actorId: number; categoryId: number; now?: Date },
+) {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      const question = tx
+        .select({
+          id: questions.id,
+          authorId: questions.authorId,
+          title: questions.title,
+          bodyMd: questions.bodyMd,
+          bodyHtml: questions.bodyHtml,
+          status: questions.status,
+          closeReason: questions.closeReason,
+          convertedToIdeaId: questions.convertedToIdeaId,
+        })
+        .from(questions)
+        .where(visibleQuestion(input.questionId))
+        .get()
+      if (!question) throw new NotFoundError('question')
+      if (question.convertedToIdeaId != null) throw new ConflictError('This question was already turned into an idea.')
+      if (!tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
+        throw new DomainError('Pick a category from the list.', 400)
+      }
+      const idea = tx
+        .insert(ideas)
+        .values({
+          authorId: question.authorId,
+          categoryId: input.categoryId,
+          title: question.title,
+          bodyMd: question.bodyMd,
+          bodyHtml: question.bodyHtml, // sanitized when the question was written
+          fromQuestionId: question.id,
+          createdAt: now,
+          updatedAt: now,
+          lastActivityAt: now,
+          statusChangedAt: now,
+        })
+        .returning({ id: ideas.id })
+        .get()
+      const tagIds = tx.select({ tagId: questionTags.tagId }).from(questionTags).where(eq(questionTags.questionId, question.id)).all()
+      tagPost(tx, { type: 'idea', id: idea.id }, tagIds.map((t) => t.tagId))
+      applyIdeaVote(tx, { ideaId: idea.id, userId: question.authorId, voted: true, now })
+      const upvoters = tx
+        .select({ userId: postVotes.userId })
+        .from(postVotes)
+        .where(
+          and(
+            eq(postVotes.targetType, 'question'),
+            eq(postVotes.targetId, question.id),
+            eq(postVotes.value, 1),
+            ne(postVotes.userId, question.authorId),
+          ),
+        )
+        .orderBy(asc(postVotes.createdAt), asc(postVotes.userId))
+        .all()
+      for (const { userId } of upvoters) applyIdeaVote(tx, { ideaId: idea.id, userId, voted: true, now })
+      const closes = question.status === 'open'
+      tx.update(questions)
+        .set({ convertedToIdeaId: idea.id, ...(closes ? { status: 'closed' as const, closeReason: 'resolved' as const } : {}) })
+        .where(eq(questions.id, question.id))
+        .run()
+      notifyUser(tx, question.authorId, {
+        kind: 'question_converted',
+        subjectType: 'idea',
+        subjectId: idea.id,
+        actorId: input.actorId,
+        title: `Your question “${question.title}” is now an idea`,
+        body: 'The team turned it into an idea; your question’s upvoters are its first voters.',
+        url: `/ideas/${idea.id}`,
+        now,
+      })
+      logModeration(tx, {
+        actorId: input.actorId,
+        action: 'convert_to_idea',
+        targetType: 'question',
+        targetId: question.id,
+        before: { status: question.status, closeReason: question.closeReason, convertedToIdeaId: null },
+        after: {
+          status: closes ? 'closed' : question.status,
+          closeReason: closes ? 'resolved' : question.closeReason,
+          convertedToIdeaId: idea.id,
+          categoryId: input.categoryId,
+          carriedVotes: upvoters.length,
+        },
+        now,
+      })
+      return { ideaId: idea.id, carriedVotes: upvoters.length }
     },
     { behavior: 'immediate' },
   )

@@ -1,7 +1,8 @@
 /** Support Q&A end to end: answering, voting, accepting, closing, converting, searching. */
-import { type Browser, type Page } from '@playwright/test'
+import { type Browser, type Locator, type Page } from '@playwright/test'
 import { startSession } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
+import { setPostVote } from '~/models/votes.server'
 import { createTestAnswer, createTestQuestion, createUser, unique } from '#tests/factories'
 import { expect, expectAccessible, test, type TestUser } from './fixtures'
 
@@ -13,6 +14,11 @@ async function openAs(browser: Browser, baseURL: string, user: TestUser) {
   return context.newPage()
 }
 
+/** Clicks a button that posts with a fetcher and waits for the server to answer the POST. */
+async function clickAndWaitForPost(page: Page, button: Locator) {
+  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.ok()), button.click()])
+}
+
 const answerItem = (page: Page, answerId: number) => page.locator(`#answer-${answerId}`)
 
 /** The ids of the answers in the order the page shows them. */
@@ -22,6 +28,7 @@ async function answerOrder(page: Page) {
 }
 
 test('another user answers, votes reorder the answers, and the asker accepts one', async ({ page, browser, baseURL, loginAs }) => {
+  test.slow() // four people in four browsers, and axe on every page
   const asker = await loginAs('member')
   const db = getDb()
   const question = createTestQuestion(db, { authorId: asker.id, title: `Why does the export stop at 10,000 rows? ${unique('q')}` })
@@ -49,7 +56,7 @@ test('another user answers, votes reorder the answers, and the asker accepts one
     const voterPage = await openAs(browser, baseURL!, voter)
     await voterPage.goto(`/questions/${question.id}`)
     const upvote = answerItem(voterPage, helperAnswerId).getByRole('button', { name: 'Upvote' })
-    await upvote.click()
+    await clickAndWaitForPost(voterPage, upvote)
     await expect(upvote).toHaveAttribute('aria-pressed', 'true')
     await voterPage.context().close()
   }
@@ -78,10 +85,10 @@ test('a downvote and taking it back move the score at once', async ({ page, logi
   await loginAs('member', { reputation: 200 })
   await page.goto(`/questions/${question.id}`)
   const votes = answerItem(page, answer.id).getByRole('group', { name: /Votes on the answer/ })
-  await votes.getByRole('button', { name: 'Downvote' }).click()
+  await clickAndWaitForPost(page, votes.getByRole('button', { name: 'Downvote' }))
   await expect(votes).toContainText('-1')
   await expect(votes.getByRole('button', { name: 'Downvote' })).toHaveAttribute('aria-pressed', 'true')
-  await votes.getByRole('button', { name: 'Downvote' }).click()
+  await clickAndWaitForPost(page, votes.getByRole('button', { name: 'Downvote' }))
   await expect(votes).toContainText('0 votes')
   await expect(votes.getByRole('button', { name: 'Downvote' })).toHaveAttribute('aria-pressed', 'false')
   await page.reload()
@@ -112,6 +119,37 @@ test('a moderator closes a question as a duplicate, and it points to its origina
   await notice.getByRole('link', { name: original.title }).click()
   await expect(page).toHaveURL(`/questions/${original.id}`)
   await expect(page.getByRole('heading', { level: 1, name: original.title })).toBeVisible()
+  await expectAccessible(page)
+})
+
+test('a product team member converts a question into an idea that shows the carried votes', async ({ page, loginAs }) => {
+  const db = getDb()
+  const question = createTestQuestion(db, {
+    authorId: createUser(db).id,
+    title: `Could dashboards refresh every minute? ${unique('c')}`,
+    bodyMd: 'Our wallboard shows stale numbers for up to an hour.',
+  })
+  for (let i = 0; i < 2; i++) {
+    setPostVote(db, { targetType: 'question', targetId: question.id, userId: createUser(db, { reputation: 50 }).id, value: 1 })
+  }
+  await loginAs('product')
+  await page.goto(`/questions/${question.id}`)
+  await page.getByText('Turn into an idea').click()
+  await page.getByLabel('Category for the idea').selectOption({ label: 'Integrations' })
+  await expectAccessible(page)
+  await page.getByRole('button', { name: 'Convert into an idea' }).click()
+
+  await expect(page).toHaveURL(/\/ideas\/\d+$/)
+  await expect(page.getByRole('heading', { level: 1, name: question.title })).toBeVisible()
+  // The asker's automatic vote and the question's two upvoters.
+  await expect(page.locator('.post-header .count')).toHaveText('3 votes')
+  await expect(page.getByText('Our wallboard shows stale numbers')).toBeVisible()
+  await expectAccessible(page)
+
+  await page.getByRole('link', { name: 'see the question and its answers' }).click()
+  await expect(page).toHaveURL(`/questions/${question.id}`)
+  await expect(page.getByRole('note').filter({ hasText: 'The team turned this question into an idea' })).toBeVisible()
+  await expect(page.getByText('Turn into an idea')).toHaveCount(0)
   await expectAccessible(page)
 })
 

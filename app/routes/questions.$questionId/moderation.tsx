@@ -72,3 +72,49 @@ export function ReopenForm() {
     </Form>
   )
 }
+
+/** The product team turns a feature request into an idea, in the category they pick. */
+export function ConvertForm({ categories }: { categories: ReadonlyArray<{ id: number; name: string }> }) {
+  const failed = useResult('convert')
+  const busy = useBusy('convert')
+  const error = failed?.fieldErrors.categoryId?.[0]
+  return (
+    <details className="moderation-disclosure" open={failed ? true : undefined}>
+      <summary>Turn into an idea</summary>
+      <Form method="post" className="form" noValidate>
+        <input type="hidden" name="intent" value="convert" />
+        <p className="field-hint">
+          The idea keeps the author, title, text and tags; everyone who upvoted the question becomes a voter. Answers stay here, and
+          the question is closed as resolved.
+        </p>
+        <div className="field">
+          <label htmlFor="convert-category">Category for the idea</label>
+          <select
+            id="convert-category"
+            name="categoryId"
+            defaultValue={failed?.fields.categoryId ?? ''}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'convert-category-error' : undefined}
+          >
+            <option value="">Choose a category</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          {error ? (
+            <p id="convert-category-error" className="field-error">
+              {error}
+            </p>
+          ) : null}
+        </div>
+        <div>
+          <button type="submit" disabled={busy}>
+            Convert into an idea
+          </button>
+        </div>
+      </Form>
+    </details>
+  )
+}

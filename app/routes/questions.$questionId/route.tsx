@@ -15,11 +15,18 @@ import { type Actor, check } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
 import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
 import { addQaComment } from '~/models/comments.server'
-import { closeQuestion, DuplicateTargetError, reopenQuestion, setAnswerOfficial } from '~/models/question-moderation.server'
+import { listCategories } from '~/models/ideas.server'
+import {
+  closeQuestion,
+  convertQuestionToIdea,
+  DuplicateTargetError,
+  reopenQuestion,
+  setAnswerOfficial,
+} from '~/models/question-moderation.server'
 import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
 import { setPostVote } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
-import { CloseForm, ReopenForm } from './moderation'
+import { CloseForm, ConvertForm, ReopenForm } from './moderation'
 import { AcceptForm, AnswerForm, Comments, EditedNote, OfficialForm, QaCommentForm } from './parts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -38,8 +45,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     comment: check(viewer, kind === 'question' ? 'comment:question' : 'comment:answer', post),
     edit: check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post),
   })
+  const convert = check(viewer, 'convert:question')
   return {
     ...page,
+    // The convert form's category picker, for the product team only.
+    categories: convert.ok && !question.convertedToIdeaId ? listCategories(db).map(({ id, name }) => ({ id, name })) : [],
     question: { ...question, can: postDecisions(question, 'question') },
     answers: page.answers.map((answer) => ({ ...answer, can: postDecisions(answer, 'answer') })),
     can: {
@@ -47,6 +57,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       accept: check(viewer, 'accept:answer', question),
       markOfficial: check(viewer, 'mark-official:answer'),
       close: check(viewer, 'close:question'),
+      convert,
     },
   }
 }
@@ -79,6 +90,10 @@ const Intent = z.discriminatedUnion('intent', [
       message: 'Enter the number or the address of the original question.',
     }),
   z.object({ intent: z.literal('reopen'), note: CloseNote }),
+  z.object({
+    intent: z.literal('convert'),
+    categoryId: z.string({ error: 'Pick a category.' }).regex(/^[1-9]\d{0,15}$/, 'Pick a category.').transform(Number),
+  }),
 ])
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -156,6 +171,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       orHttpError(() => reopenQuestion(db, { questionId, actorId: user.id, note }))
       return redirect(here)
     }
+    case 'convert': {
+      const { categoryId } = parsed.data
+      const user = await requirePermission(request, 'convert:question')
+      const { ideaId } = orHttpError(() => convertQuestionToIdea(db, { questionId, actorId: user.id, categoryId }))
+      return redirect(`/ideas/${ideaId}`)
+    }
   }
 }
 
@@ -168,7 +189,7 @@ function assertActive(user: Actor) {
 const CLOSED_AS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
 
 export default function QuestionPage() {
-  const { question, tags, answers, can } = useLoaderData<typeof loader>()
+  const { question, tags, answers, can, categories } = useLoaderData<typeof loader>()
   const acceptedNote = question.acceptedAnswerId ? null : can.accept.ok && answers.length ? 'Accept the answer that solved your problem.' : null
   return (
     <article className="post" aria-labelledby="question-title">
@@ -231,8 +252,11 @@ export default function QuestionPage() {
           ))}
         </ul>
       ) : null}
-      {can.close.ok ? (
-        <div className="post-actions">{question.status === 'closed' ? <ReopenForm /> : <CloseForm />}</div>
+      {can.close.ok || (can.convert.ok && !question.convertedToIdeaId) ? (
+        <div className="post-actions">
+          {can.close.ok ? question.status === 'closed' ? <ReopenForm /> : <CloseForm /> : null}
+          {can.convert.ok && !question.convertedToIdeaId ? <ConvertForm categories={categories} /> : null}
+        </div>
       ) : null}
       <Comments comments={question.comments} label="Comments on the question" />
       <QaCommentForm target="question" targetId={question.id} decision={question.can.comment} count={question.comments.length} />
