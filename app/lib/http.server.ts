@@ -22,8 +22,12 @@ export function orHttpError<T>(fn: () => T): T {
   }
 }
 
-/** Formats seconds as "3 minutes" or "40 seconds" for rate-limit messages. */
+/** Formats seconds as "5 hours", "3 minutes" or "40 seconds" for rate-limit messages. */
 export function humanDuration(seconds: number) {
+  if (seconds >= 90 * 60) {
+    const hours = Math.ceil(seconds / 3600)
+    return `${hours} hours`
+  }
   if (seconds >= 90) {
     const minutes = Math.ceil(seconds / 60)
     return `${minutes} minute${minutes === 1 ? '' : 's'}`

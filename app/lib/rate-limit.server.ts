@@ -6,6 +6,8 @@
  *   so a restart or a deploy does not reset them and every process sees the same counts.
  * - Per-minute posting and voting windows (added with those features) may use a per-process map:
  *   fine for one node, and that module must say so.
+ * - Daily question limits (questions asked per member per day) are kept in SQLite as well, under
+ *   the key `ask:user:<id>`.
  *
  * Windows slide: a limit of 10 per 15 minutes refuses the 11th attempt until the oldest of the
  * last ten is 15 minutes old.
@@ -74,4 +76,17 @@ export function recordHits(db: Db, keys: string[], now = new Date()) {
 /** Forgets the hits of a key (a successful login clears its account's failures). */
 export function clearHits(db: Db, key: string) {
   db.delete(rateLimitHits).where(eq(rateLimitHits.key, key)).run()
+}
+
+/** "New member" for posting limits (DESIGN.md): an account less than a day old, or below 15 reputation. */
+export const NEW_MEMBER_MAX_AGE_MS = 24 * 60 * MINUTE
+export const NEW_MEMBER_MAX_REPUTATION = 14
+
+/** Questions a new member may ask per day (durable, per account). */
+export const NEW_MEMBER_QUESTIONS_PER_DAY: LimitRule = { limit: 3, windowMs: 24 * 60 * MINUTE }
+/** Questions any other member may ask per day (durable, per account). */
+export const QUESTIONS_PER_DAY: LimitRule = { limit: 20, windowMs: 24 * 60 * MINUTE }
+
+export function isNewMember(member: { createdAt: Date; reputation: number }, now = new Date()) {
+  return now.getTime() - member.createdAt.getTime() < NEW_MEMBER_MAX_AGE_MS || member.reputation <= NEW_MEMBER_MAX_REPUTATION
 }

@@ -4,10 +4,12 @@ import { and, count, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'dr
 import { isbot } from 'isbot'
 import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
 import { type Db } from '~/lib/db.server'
-import { ConflictError, NotFoundError } from '~/lib/errors'
+import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
-import { ensureTags, tagPost } from './tags.server'
+import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
+import { similarPosts } from './search.server'
+import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
 
 export type NewQuestion = { authorId: number; title: string; bodyMd: string; tagNames?: string[]; now?: Date }
@@ -431,4 +433,47 @@ export function getQaPostOwner(db: Db, target: { type: 'question' | 'answer'; id
           .get()
   if (!row) throw new NotFoundError(target.type)
   return row
+}
+
+// ---------------------------------------------------------------------------------------------
+// Asking: the daily limit, tags that must exist, the preview.
+// ---------------------------------------------------------------------------------------------
+
+/** Some tags named in a question do not exist, and the asker may not create tags: a 400 on the tags field. */
+export class UnknownTagsError extends DomainError {
+  constructor(readonly names: string[]) {
+    super(`No tag named ${names.map((n) => `“${n}”`).join(', ')} exists yet.`, 400)
+  }
+}
+
+/**
+ * A member asks a question. Refused with RateLimitedError over the daily limit (3 a day for new
+ * members, 20 for others, counted in SQLite), and with UnknownTagsError when a tag does not exist
+ * and `mayCreateTags` is false. The hit is recorded once the question exists, so a refused or
+ * failed question costs nothing; the limit is per account, so two tabs racing may pass one extra.
+ */
+export function askQuestion(
+  db: Db,
+  input: { authorId: number; title: string; bodyMd: string; tagNames: string[]; mayCreateTags: boolean; now?: Date },
+) {
+  const now = input.now ?? new Date()
+  const member = db.select({ createdAt: users.createdAt, reputation: users.reputation }).from(users).where(eq(users.id, input.authorId)).get()
+  if (!member) throw new NotFoundError('account')
+  const isNew = isNewMember(member, now)
+  const rule = isNew ? NEW_MEMBER_QUESTIONS_PER_DAY : QUESTIONS_PER_DAY
+  const key = `ask:user:${input.authorId}`
+  const message = `You can ask ${rule.limit} questions a day${isNew ? ' while your account is new' : ''}.`
+  assertUnderLimit(db, [{ key, rule, message }], now)
+  if (!input.mayCreateTags) {
+    const unknown = findUnknownTags(db, input.tagNames)
+    if (unknown.length) throw new UnknownTagsError(unknown)
+  }
+  const question = createQuestion(db, { authorId: input.authorId, title: input.title, bodyMd: input.bodyMd, tagNames: input.tagNames, now })
+  recordHits(db, [key], now)
+  return question
+}
+
+/** What the ask page's Preview shows: the body as it will look, and posts like the title. */
+export function previewQuestion(db: Db, { title, bodyMd }: { title: string; bodyMd: string }) {
+  return { bodyHtml: renderMarkdown(bodyMd.slice(0, 20_000)), similar: similarPosts(db, { title }) }
 }

@@ -86,3 +86,39 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
   }))
   return { hits, hasMore: rows.length > SEARCH_PAGE_SIZE && pageNumber < SEARCH_MAX_PAGES, page: pageNumber }
 }
+
+/** Words too common to say anything about what a title is about. */
+const STOP_WORDS: ReadonlySet<string> = new Set(
+  `a about after all also am an and any are as at be been but by can could did do does doing for from get
+   gets got had has have having how i if in into is it its just me my no not of on or our should so some
+   than that the their them then there these they this to too up us was we were what when where which who
+   why will with would you your`
+    .split(/\s+/)
+    .filter(Boolean),
+)
+
+export type SimilarPost = { type: 'idea' | 'question'; id: number; url: string; title: string; status: string }
+
+/**
+ * Questions and ideas that look like a title being typed (to avoid duplicates): the title's words,
+ * stop words left out, each quoted and OR-ed, over questions_fts and ideas_fts, best bm25 first.
+ * Hidden, deleted and merged posts never appear.
+ */
+export function similarPosts(db: Db, { title, limit = 5 }: { title: string; limit?: number }): SimilarPost[] {
+  const words = [...new Set(title.slice(0, 500).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])]
+    .filter((word) => word.length > 1 && !STOP_WORDS.has(word))
+    .slice(0, MAX_TERMS)
+  if (words.length === 0) return []
+  const match = words.map((word) => `"${word}"`).join(' OR ')
+  const rows = db.all<{ type: 'idea' | 'question'; id: number; title: string; status: string }>(sql`
+    select type, id, title, status from (
+      select 'question' as type, q.id as id, q.title as title, q.status as status, bm25(questions_fts, 5.0, 1.0) as rank
+      from questions_fts join questions q on q.id = questions_fts.rowid
+      where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null
+      union all
+      select 'idea' as type, i.id as id, i.title as title, i.status as status, bm25(ideas_fts, 5.0, 1.0) as rank
+      from ideas_fts join ideas i on i.id = ideas_fts.rowid
+      where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
+    ) order by rank, id limit ${Math.min(Math.max(1, limit), 20)}`)
+  return rows.map((row) => ({ ...row, url: row.type === 'idea' ? `/ideas/${row.id}` : `/questions/${row.id}` }))
+}

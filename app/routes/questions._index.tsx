@@ -1,5 +1,5 @@
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Pager, TabLinks } from '~/components/pager'
@@ -32,6 +32,9 @@ export default function QuestionsPage() {
     <>
       <header className="page-header">
         <h1>Questions</h1>
+        <Link to="/questions/ask" className="button">
+          Ask a question
+        </Link>
       </header>
       <div className="list-controls">
         <TabLinks name="tab" current={tab} options={TAB_OPTIONS} label="Question lists" />

@@ -27,11 +27,36 @@ async function answerOrder(page: Page) {
   return ids.map((id) => Number(id.replace('answer-', '')))
 }
 
-test('another user answers, votes reorder the answers, and the asker accepts one', async ({ page, browser, baseURL, loginAs }) => {
+test('ask a question with tags; another user answers, votes reorder the answers, and the asker accepts one', async ({
+  page,
+  browser,
+  baseURL,
+  loginAs,
+}) => {
   test.slow() // four people in four browsers, and axe on every page
-  const asker = await loginAs('member')
   const db = getDb()
-  const question = createTestQuestion(db, { authorId: asker.id, title: `Why does the export stop at 10,000 rows? ${unique('q')}` })
+  await loginAs('member')
+  const word = unique('throttle')
+  createTestQuestion(db, { authorId: createUser(db).id, title: `Exports ${word} when the report is large` })
+
+  await page.goto('/questions')
+  await page.getByRole('link', { name: 'Ask a question' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Ask a question' })).toBeVisible()
+  const title = `Why does the export ${word} at 10,000 rows?`
+  await page.getByLabel('Title').fill(title)
+  // Similar posts appear while the title is typed.
+  await expect(page.getByRole('list', { name: 'Similar questions and ideas' }).getByRole('link', { name: new RegExp(word) })).toBeVisible()
+  await page.getByLabel('Your question').fill('Every CSV export stops at exactly 10,000 rows, even for **large** reports.')
+  await page.getByLabel('Tags').fill('performance, charts')
+  await page.getByRole('button', { name: 'Preview' }).click()
+  await expect(page.getByRole('region', { name: 'Preview' }).locator('strong')).toHaveText('large')
+  await expectAccessible(page)
+  await page.getByRole('button', { name: 'Post your question' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
+  await expect(page.getByRole('list', { name: 'Tags' })).toContainText('performance')
+  await expect(page.getByRole('list', { name: 'Tags' })).toContainText('charts')
+  const question = { id: Number(new URL(page.url()).pathname.split('/').pop()) }
+  expect(question.id).toBeGreaterThan(0)
   const early = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id, bodyMd: 'The export is capped; split it by date range.' })
 
   // Someone else answers through the form.
@@ -186,6 +211,26 @@ test.describe('without JavaScript', () => {
     // A vote posts and redirects back.
     await page.getByRole('group', { name: 'Votes on the question' }).getByRole('button', { name: 'Upvote' }).click()
     await expect(page.getByRole('group', { name: 'Votes on the question' })).toContainText('1 vote')
+    await expectAccessible(page)
+  })
+
+  test('the ask page previews the question and lists similar posts', async ({ page, loginAs }) => {
+    const db = getDb()
+    const word = unique('heatmap')
+    createTestQuestion(db, { authorId: createUser(db).id, title: `Can a ${word} show weekly totals?` })
+    await loginAs('member')
+    await page.goto('/questions/ask')
+    await page.getByLabel('Title').fill(`How do I colour a ${word} by region?`)
+    await page.getByLabel('Your question').fill('I would like _each region_ to get its own colour.')
+    await page.getByRole('button', { name: 'Preview' }).click()
+    await expect(page.getByRole('list', { name: 'Similar questions and ideas' }).getByRole('link', { name: new RegExp(word) })).toBeVisible()
+    await expect(page.getByRole('region', { name: 'Preview' }).locator('em')).toHaveText('each region')
+    await expect(page.getByLabel('Title')).toHaveValue(`How do I colour a ${word} by region?`)
+    await expectAccessible(page)
+    // Posting without tags keeps everything typed and says what is missing.
+    await page.getByRole('button', { name: 'Post your question' }).click()
+    await expect(page.getByText('Add at least one tag.')).toBeVisible()
+    await expect(page.getByLabel('Your question')).toHaveValue('I would like _each region_ to get its own colour.')
     await expectAccessible(page)
   })
 })
