@@ -416,6 +416,8 @@ export const tags = sqliteTable(
   (t) => [
     uniqueIndex('tags_name_unique').on(t.name),
     index('tags_question_count_idx').on(t.questionCount, t.id),
+    // The tag list: most used (questions and ideas together) first.
+    index('tags_total_count_idx').on(sql`(${t.questionCount} + ${t.ideaCount}) desc`, t.name),
     check('tags_name_format', sql`length(${t.name}) between 1 and 35 and ${t.name} = lower(${t.name})`),
   ],
 )

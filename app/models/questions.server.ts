@@ -78,13 +78,17 @@ export type QuestionTab = (typeof QUESTION_TABS)[number]
 
 /**
  * One page of questions: newest (by creation), active (by last activity) or unanswered (no
- * accepted answer and no answer scored above 0, newest first). Keyset pagination on (time, id).
+ * accepted answer and no answer scored above 0, newest first), optionally only those with a tag.
+ * Keyset pagination on (time, id).
  */
-export function listQuestions(db: Db, input: { tab: QuestionTab; cursor?: Cursor | null; pageSize?: number }) {
+export function listQuestions(db: Db, input: { tab: QuestionTab; tagId?: number | null; cursor?: Cursor | null; pageSize?: number }) {
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE
   const column = input.tab === 'active' ? questions.lastActivityAt : questions.createdAt
   const conditions: (SQL | undefined)[] = [visibleQuestion]
   if (input.tab === 'unanswered') conditions.push(eq(questions.isUnanswered, true))
+  if (input.tagId != null) {
+    conditions.push(sql`exists (select 1 from question_tags qt where qt.question_id = ${questions.id} and qt.tag_id = ${input.tagId})`)
+  }
   if (input.cursor) conditions.push(sql`(${column}, ${questions.id}) < (${input.cursor.sort}, ${input.cursor.id})`)
   const rows = db
     .select({

@@ -1,7 +1,9 @@
 /** Tags shared by questions and ideas. */
-import { inArray, sql } from 'drizzle-orm'
-import { ideaTags, questionTags, tags } from '#db/schema'
+import { and, desc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm'
+import { categories, ideas, ideaTags, questions, questionTags, tags, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
+import { excerpt } from '~/lib/markdown.server'
+import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 
 export const MAX_TAGS_PER_POST = 5
 
@@ -68,4 +70,90 @@ export function listTags(db: Db, { prefix = '', limit = TAG_LIST_LIMIT }: { pref
     .orderBy(sql`${tags.questionCount} + ${tags.ideaCount} desc`, tags.name)
     .limit(Math.min(Math.max(1, limit), TAG_LIST_LIMIT))
     .all()
+}
+
+/** A tag by its (normalized) name, or null. */
+export function findTagByName(db: Db, name: string) {
+  const normalized = normalizeTagName(name)
+  if (!normalized) return null
+  return (
+    db
+      .select({ id: tags.id, name: tags.name, description: tags.description, questionCount: tags.questionCount, ideaCount: tags.ideaCount })
+      .from(tags)
+      .where(eq(tags.name, normalized))
+      .get() ?? null
+  )
+}
+
+/**
+ * One page of the visible questions with a tag, newest first. Keyset pagination on the question id
+ * (ids grow with creation), which walks the index question_tags(tag_id, question_id).
+ */
+export function listTaggedQuestions(db: Db, { tagId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { tagId: number; cursor?: Cursor | null; pageSize?: number }) {
+  const rows = db
+    .select({
+      id: questions.id,
+      title: questions.title,
+      bodyMd: questions.bodyMd,
+      score: questions.score,
+      answerCount: questions.answerCount,
+      viewCount: questions.viewCount,
+      acceptedAnswerId: questions.acceptedAnswerId,
+      status: questions.status,
+      createdAt: questions.createdAt,
+      authorName: users.displayName,
+    })
+    .from(questionTags)
+    .innerJoin(questions, eq(questions.id, questionTags.questionId))
+    .innerJoin(users, eq(users.id, questions.authorId))
+    .where(
+      and(
+        eq(questionTags.tagId, tagId),
+        isNull(questions.deletedAt),
+        isNull(questions.hiddenAt),
+        cursor ? lt(questionTags.questionId, cursor.id) : undefined,
+      ),
+    )
+    .orderBy(desc(questionTags.questionId))
+    .limit(pageSize + 1)
+    .all()
+  const page = toPage(rows, pageSize, (row) => row.id)
+  return {
+    items: page.items.map(({ bodyMd, acceptedAnswerId, ...row }) => ({ ...row, hasAcceptedAnswer: acceptedAnswerId != null, excerpt: excerpt(bodyMd, 180) })),
+    nextCursor: page.nextCursor,
+  }
+}
+
+/** One page of the visible (not merged) ideas with a tag, newest first; keyset on the idea id. */
+export function listTaggedIdeas(db: Db, { tagId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { tagId: number; cursor?: Cursor | null; pageSize?: number }) {
+  const rows = db
+    .select({
+      id: ideas.id,
+      title: ideas.title,
+      bodyMd: ideas.bodyMd,
+      status: ideas.status,
+      voteCount: ideas.voteCount,
+      commentCount: ideas.commentCount,
+      createdAt: ideas.createdAt,
+      category: categories.name,
+      authorName: users.displayName,
+    })
+    .from(ideaTags)
+    .innerJoin(ideas, eq(ideas.id, ideaTags.ideaId))
+    .innerJoin(users, eq(users.id, ideas.authorId))
+    .leftJoin(categories, eq(categories.id, ideas.categoryId))
+    .where(
+      and(
+        eq(ideaTags.tagId, tagId),
+        isNull(ideas.deletedAt),
+        isNull(ideas.hiddenAt),
+        ne(ideas.status, 'merged'),
+        cursor ? lt(ideaTags.ideaId, cursor.id) : undefined,
+      ),
+    )
+    .orderBy(desc(ideaTags.ideaId))
+    .limit(pageSize + 1)
+    .all()
+  const page = toPage(rows, pageSize, (row) => row.id)
+  return { items: page.items.map(({ bodyMd, ...row }) => ({ ...row, excerpt: excerpt(bodyMd, 180) })), nextCursor: page.nextCursor }
 }

@@ -178,6 +178,28 @@ test('a product team member converts a question into an idea that shows the carr
   await expectAccessible(page)
 })
 
+test('tags: the directory, a tag page and the tag filter of the question list', async ({ page }) => {
+  const db = getDb()
+  const name = unique('tz')
+  const question = createTestQuestion(db, { authorId: createUser(db).id, title: `Where do I find the ${name} settings?`, tagNames: [name] })
+  await page.goto(`/tags?q=${name}`)
+  await expect(page.getByRole('heading', { level: 1, name: 'Tags' })).toBeVisible()
+  await expectAccessible(page)
+  await page.getByRole('list', { name: 'Tags, most used first' }).getByRole('link', { name }).click()
+  await expect(page).toHaveURL(`/tags/${name}`)
+  await expect(page.getByRole('list', { name: 'Questions' }).getByRole('link', { name: question.title })).toBeVisible()
+  await expectAccessible(page)
+  await page.getByRole('link', { name: 'Ideas (0)' }).click()
+  await expect(page.getByText('No ideas with this tag.')).toBeVisible()
+
+  await page.goto(`/questions/${question.id}`)
+  await page.getByRole('list', { name: 'Tags' }).getByRole('link', { name }).click()
+  await expect(page).toHaveURL(`/tags/${name}`)
+  await page.goto(`/questions?tag=${name}`)
+  await expect(page.getByRole('list', { name: 'Questions' }).getByRole('listitem')).toHaveCount(1)
+  await expectAccessible(page)
+})
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 

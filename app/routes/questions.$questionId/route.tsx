@@ -246,8 +246,10 @@ export default function QuestionPage() {
       {tags.length ? (
         <ul className="tag-list" aria-label="Tags">
           {tags.map((tag) => (
-            <li key={tag} className="tag">
-              {tag}
+            <li key={tag}>
+              <Link to={`/tags/${encodeURIComponent(tag)}`} className="tag">
+                {tag}
+              </Link>
             </li>
           ))}
         </ul>
