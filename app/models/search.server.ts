@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { type Db } from '~/lib/db.server'
+import { normalizeTagName } from './tags.server'
 
 export const SEARCH_TYPES = ['idea', 'question', 'answer'] as const
 export type SearchType = (typeof SEARCH_TYPES)[number]
@@ -39,12 +40,46 @@ export type SearchHit = {
   votes: number
 }
 
-/** One page of hits, best first. Hidden, deleted and merged posts never appear. */
-export function search(db: Db, { q, type, page = 1 }: { q: string; type?: SearchType | null; page?: number }) {
+/**
+ * Status filters: an idea status (ideas only), or a question state (questions, and answers by
+ * their question): open, closed, or answered (an accepted answer or one scored above 0).
+ */
+export const SEARCH_STATUSES = [
+  ...(['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const).map((s) => `idea:${s}` as const),
+  'question:open',
+  'question:closed',
+  'question:answered',
+] as const
+export type SearchStatus = (typeof SEARCH_STATUSES)[number]
+
+/**
+ * One page of hits, best first. Hidden, deleted and merged posts never appear. Optional filters:
+ * a status (which also limits the kinds of post searched) and a tag (an unknown tag finds nothing).
+ */
+export function search(
+  db: Db,
+  { q, type, page = 1, status, tag }: { q: string; type?: SearchType | null; page?: number; status?: SearchStatus | null; tag?: string | null },
+) {
   const match = toFtsQuery(q)
   if (!match) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const pageNumber = Math.min(Math.max(1, Math.trunc(page)), SEARCH_MAX_PAGES)
-  const want = (t: SearchType) => !type || type === t
+  const [statusKind, statusValue] = status ? (status.split(':') as ['idea' | 'question', string]) : [null, null]
+  let tagId: number | null = null
+  if (tag) {
+    tagId = db.get<{ id: number } | undefined>(sql`select id from tags where name = ${normalizeTagName(tag)}`)?.id ?? null
+    if (tagId == null) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
+  }
+  const want = (t: SearchType) =>
+    (!type || type === t) && (!statusKind || (statusKind === 'idea' ? t === 'idea' : t !== 'idea'))
+  /** The question filters, on the question `q` (a hit's own question, or an answer's). */
+  const questionFilters = sql.join(
+    [
+      statusValue === 'open' || statusValue === 'closed' ? sql` and q.status = ${statusValue}` : sql``,
+      statusValue === 'answered' ? sql` and q.is_unanswered = 0` : sql``,
+      tagId != null ? sql` and exists (select 1 from question_tags qt where qt.question_id = q.id and qt.tag_id = ${tagId})` : sql``,
+    ],
+    sql``,
+  )
   const parts = []
   if (want('idea')) {
     parts.push(sql`
@@ -52,7 +87,9 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
              snippet(ideas_fts, 1, char(2), char(3), '…', 16) as snippet, i.status as status, i.vote_count as votes,
              bm25(ideas_fts, 5.0, 1.0) as rank
       from ideas_fts join ideas i on i.id = ideas_fts.rowid
-      where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'`)
+      where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
+        ${statusKind === 'idea' ? sql`and i.status = ${statusValue}` : sql``}
+        ${tagId != null ? sql`and exists (select 1 from idea_tags it where it.idea_id = i.id and it.tag_id = ${tagId})` : sql``}`)
   }
   if (want('question')) {
     parts.push(sql`
@@ -60,7 +97,7 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
              snippet(questions_fts, 1, char(2), char(3), '…', 16) as snippet, q.status as status, q.score as votes,
              bm25(questions_fts, 5.0, 1.0) as rank
       from questions_fts join questions q on q.id = questions_fts.rowid
-      where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null`)
+      where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null${questionFilters}`)
   }
   if (want('answer')) {
     parts.push(sql`
@@ -69,8 +106,9 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
              case when a.is_accepted then 'accepted' else '' end as status, a.score as votes, bm25(answers_fts) as rank
       from answers_fts join answers a on a.id = answers_fts.rowid join questions q on q.id = a.question_id
       where answers_fts match ${match} and a.deleted_at is null and a.hidden_at is null
-        and q.deleted_at is null and q.hidden_at is null`)
+        and q.deleted_at is null and q.hidden_at is null${questionFilters}`)
   }
+  if (parts.length === 0) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const offset = (pageNumber - 1) * SEARCH_PAGE_SIZE
   const rows = db.all<{ type: SearchType; id: number; link_id: number; title: string; snippet: string; status: string; votes: number }>(
     sql`select * from (${sql.join(parts, sql` union all `)}) order by rank, id limit ${SEARCH_PAGE_SIZE + 1} offset ${offset}`,

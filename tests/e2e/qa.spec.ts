@@ -178,6 +178,41 @@ test('a product team member converts a question into an idea that shows the carr
   await expectAccessible(page)
 })
 
+test('search finds a just-posted answer by a word in its body, highlighted, also with filters', async ({ page, loginAs }) => {
+  const db = getDb()
+  const word = unique('marmot')
+  const tag = unique('st')
+  const question = createTestQuestion(db, { authorId: createUser(db).id, title: 'How do I rotate the webhook secret?', tagNames: [tag] })
+  await loginAs('member')
+  await page.goto(`/questions/${question.id}`)
+  await page.getByLabel('Write your answer').fill(`Open the ${word} panel under Integrations and press Rotate.`)
+  await page.getByRole('button', { name: 'Post your answer' }).click()
+  await expect(page.getByText(`Open the ${word} panel`)).toBeVisible()
+
+  await page.getByRole('search').getByLabel('Search ideas and questions').fill(word)
+  await page.getByRole('search').getByRole('button', { name: 'Search' }).click()
+  await expect(page).toHaveURL(new RegExp(`/search\\?q=${word}`))
+  const hit = page.getByRole('main').getByRole('listitem').filter({ hasText: 'How do I rotate the webhook secret?' })
+  await expect(hit).toHaveCount(1)
+  await expect(hit.locator('mark')).toHaveText(word)
+  await expectAccessible(page)
+
+  // Filters: an open question with this tag still matches; a closed one or an idea status does not.
+  const form = page.getByRole('search', { name: 'Search the community' })
+  await form.getByLabel('Status').selectOption('idea:open')
+  await form.getByLabel('Tag').fill(tag)
+  await form.getByRole('button', { name: 'Search' }).click()
+  await expect(page).toHaveURL(/status=idea%3Aopen/)
+  await expect(page.getByRole('status')).toContainText('Nothing matches')
+  await form.getByLabel('Status').selectOption('question:open')
+  await form.getByRole('button', { name: 'Search' }).click()
+  await expect(page).toHaveURL(/status=question%3Aopen/)
+  await expect(hit.locator('mark')).toHaveText(word)
+  await expectAccessible(page)
+  await hit.getByRole('link').click()
+  await expect(page).toHaveURL(new RegExp(`/questions/${question.id}#answer-\\d+$`))
+})
+
 test('tags: the directory, a tag page and the tag filter of the question list', async ({ page }) => {
   const db = getDb()
   const name = unique('tz')
