@@ -40,6 +40,7 @@ test('ask a question with tags; another user answers, votes reorder the answers,
   createTestQuestion(db, { authorId: createUser(db).id, title: `Exports ${word} when the report is large` })
 
   await page.goto('/questions')
+  await expectAccessible(page)
   await page.getByRole('link', { name: 'Ask a question' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Ask a question' })).toBeVisible()
   const title = `Why does the export ${word} at 10,000 rows?`
@@ -55,6 +56,7 @@ test('ask a question with tags; another user answers, votes reorder the answers,
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
   await expect(page.getByRole('list', { name: 'Tags' })).toContainText('performance')
   await expect(page.getByRole('list', { name: 'Tags' })).toContainText('charts')
+  await expectAccessible(page)
   const question = { id: Number(new URL(page.url()).pathname.split('/').pop()) }
   expect(question.id).toBeGreaterThan(0)
   const early = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id, bodyMd: 'The export is capped; split it by date range.' })
@@ -109,6 +111,7 @@ test('a downvote and taking it back move the score at once', async ({ page, logi
   const answer = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id })
   await loginAs('member', { reputation: 200 })
   await page.goto(`/questions/${question.id}`)
+  await expectAccessible(page)
   const votes = answerItem(page, answer.id).getByRole('group', { name: /Votes on the answer/ })
   await clickAndWaitForPost(page, votes.getByRole('button', { name: 'Downvote' }))
   await expect(votes).toContainText('-1')
@@ -188,6 +191,7 @@ test('search finds a just-posted answer by a word in its body, highlighted, also
   await page.getByLabel('Write your answer').fill(`Open the ${word} panel under Integrations and press Rotate.`)
   await page.getByRole('button', { name: 'Post your answer' }).click()
   await expect(page.getByText(`Open the ${word} panel`)).toBeVisible()
+  await expectAccessible(page)
 
   await page.getByRole('search').getByLabel('Search ideas and questions').fill(word)
   await page.getByRole('search').getByRole('button', { name: 'Search' }).click()
@@ -213,6 +217,28 @@ test('search finds a just-posted answer by a word in its body, highlighted, also
   await expect(page).toHaveURL(new RegExp(`/questions/${question.id}#answer-\\d+$`))
 })
 
+test('the author edits an answer and the history keeps the earlier version as text', async ({ page, loginAs }) => {
+  const db = getDb()
+  const author = await loginAs('member')
+  const question = createTestQuestion(db, { authorId: createUser(db).id })
+  const answer = createTestAnswer(db, { questionId: question.id, authorId: author.id, bodyMd: 'First try: <b>restart</b> the **sync** worker.' })
+  await page.goto(`/questions/${question.id}`)
+  await answerItem(page, answer.id).getByRole('link', { name: 'Edit answer' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Edit answer' })).toBeVisible()
+  await expectAccessible(page)
+  await page.getByLabel('Answer').fill('Better: restart the **sync** worker, then clear the cache.')
+  await page.getByLabel('What did you change? (optional)').fill('added the cache step')
+  await page.getByRole('button', { name: 'Save edits' }).click()
+  await expect(answerItem(page, answer.id).getByText('then clear the cache')).toBeVisible()
+  await answerItem(page, answer.id).getByRole('link', { name: /^edited/ }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Edit history' })).toBeVisible()
+  const versions = page.getByRole('list', { name: /Versions of the answer/ })
+  // The old source is shown as it was typed, never rendered.
+  await expect(versions.getByText('First try: <b>restart</b> the **sync** worker.')).toBeVisible()
+  await expect(versions.getByText('Reason: added the cache step')).toBeVisible()
+  await expectAccessible(page)
+})
+
 test('tags: the directory, a tag page and the tag filter of the question list', async ({ page }) => {
   const db = getDb()
   const name = unique('tz')
@@ -226,8 +252,10 @@ test('tags: the directory, a tag page and the tag filter of the question list', 
   await expectAccessible(page)
   await page.getByRole('link', { name: 'Ideas (0)' }).click()
   await expect(page.getByText('No ideas with this tag.')).toBeVisible()
+  await expectAccessible(page)
 
   await page.goto(`/questions/${question.id}`)
+  await expectAccessible(page)
   await page.getByRole('list', { name: 'Tags' }).getByRole('link', { name }).click()
   await expect(page).toHaveURL(`/tags/${name}`)
   await page.goto(`/questions?tag=${name}`)
