@@ -11,7 +11,7 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
 import { httpError, notFound, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
-import { type Actor, check } from '~/lib/permissions'
+import { check, isSuspended } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
 import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
 import { addQaComment } from '~/models/comments.server'
@@ -118,7 +118,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const owner = ownerOf({ type: target, id: targetId })
       if (value === 1) assertCan(user, 'upvote:post', owner)
       if (value === -1) assertCan(user, 'downvote:post', owner)
-      if (value === 0) assertActive(user) // taking a vote back needs no reputation
+      if (value === 0 && isSuspended(user)) httpError(403, 'Your account is suspended.') // taking a vote back needs no reputation
       const result = orHttpError(() => setPostVote(db, { targetType: target, targetId, userId: user.id, value }))
       if (respond === 'data') return { ok: true as const, ...result }
       return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
@@ -178,12 +178,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirect(`/ideas/${ideaId}`)
     }
   }
-}
-
-/** A suspended member may not act, even where no privilege is needed. */
-function assertActive(user: Actor) {
-  const decision = check(user, 'answer:question')
-  if (!decision.ok) httpError(decision.status, decision.reason)
 }
 
 const CLOSED_AS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
