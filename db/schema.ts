@@ -315,6 +315,24 @@ export const answers = sqliteTable(
   ],
 )
 
+/**
+ * Who viewed a question on which UTC day, so a view counts at most once per viewer per question per
+ * day. `viewer_key` is `u:<user id>` for members and `a:<hash of IP and user agent>` for visitors.
+ * Rows of past days are pruned as new views arrive; `questions.view_count` keeps the total.
+ */
+export const questionViews = sqliteTable(
+  'question_views',
+  {
+    questionId: integer('question_id')
+      .notNull()
+      .references(() => questions.id, { onDelete: 'cascade' }),
+    viewerKey: text('viewer_key').notNull(),
+    /** Days since the epoch (UTC). */
+    day: integer('day').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.questionId, t.viewerKey, t.day] }), index('question_views_day_idx').on(t.day)],
+)
+
 /** Current up/down votes on questions and answers. History lives in the reputation ledger. */
 export const postVotes = sqliteTable(
   'post_votes',
@@ -398,6 +416,8 @@ export const tags = sqliteTable(
   (t) => [
     uniqueIndex('tags_name_unique').on(t.name),
     index('tags_question_count_idx').on(t.questionCount, t.id),
+    // The tag list: most used (questions and ideas together) first.
+    index('tags_total_count_idx').on(sql`(${t.questionCount} + ${t.ideaCount}) desc`, t.name),
     check('tags_name_format', sql`length(${t.name}) between 1 and 35 and ${t.name} = lower(${t.name})`),
   ],
 )

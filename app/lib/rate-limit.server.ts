@@ -7,6 +7,7 @@
  * - Per-minute voting windows are kept in a per-process map (the last section of this module):
  *   fine for one node, but they reset on restart and do not add up across processes. Run more
  *   than one node and they must move to SQLite (or a shared store) like the durable ones.
+ * - Daily idea and question limits are kept in SQLite as well (keys `idea:user:<id>`, `ask:user:<id>`).
  *
  * Windows slide: a limit of 10 per 15 minutes refuses the 11th attempt until the oldest of the
  * last ten is 15 minutes old.
@@ -92,6 +93,10 @@ export function isNewMember(member: { createdAt: Date; reputation: number }, now
 /** Ideas posted per member per day, kept in SQLite (`rate_limit_hits`) like the login limits. */
 export const IDEA_POSTS_PER_DAY_NEW_MEMBER: LimitRule = { limit: 3, windowMs: 24 * 60 * MINUTE }
 export const IDEA_POSTS_PER_DAY: LimitRule = { limit: 20, windowMs: 24 * 60 * MINUTE }
+
+/** Questions asked per member per day, likewise durable. */
+export const NEW_MEMBER_QUESTIONS_PER_DAY: LimitRule = { limit: 3, windowMs: 24 * 60 * MINUTE }
+export const QUESTIONS_PER_DAY: LimitRule = { limit: 20, windowMs: 24 * 60 * MINUTE }
 
 /**
  * The live Markdown preview, per member. Kept in a per-process map: it resets on restart and does

@@ -1,6 +1,6 @@
 /** Answers: posting and accepting. */
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import { answers, questions } from '#db/schema'
+import { answers, postRevisions, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
@@ -113,4 +113,95 @@ function unaccept(tx: Tx, answerId: number, userId: number, now: Date) {
   const source = { type: 'answer', id: answerId } as const
   reverseReputation(tx, { reason: 'answer_accepted', source, actorId: userId, now })
   reverseReputation(tx, { reason: 'accepted_an_answer', source, actorId: userId, now })
+}
+
+/**
+ * The asker takes back their acceptance. The answerer's +15 and the asker's +2 are reversed by
+ * new ledger events. Un-accepting an answer that is not (or no longer) accepted changes nothing,
+ * so a replayed request is harmless.
+ */
+export function unacceptAnswer(db: Db, { answerId, userId, now = new Date() }: { answerId: number; userId: number; now?: Date }) {
+  return db.transaction(
+    (tx) => {
+      const row = tx
+        .select({ questionId: answers.questionId, askerId: questions.authorId, acceptedAnswerId: questions.acceptedAnswerId })
+        .from(answers)
+        .innerJoin(questions, eq(questions.id, answers.questionId))
+        .where(
+          and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+        )
+        .get()
+      if (!row) throw new NotFoundError('answer')
+      if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
+      if (row.acceptedAnswerId !== answerId) return { accepted: row.acceptedAnswerId }
+      unaccept(tx, answerId, userId, now)
+      tx.update(questions).set({ acceptedAnswerId: null }).where(eq(questions.id, row.questionId)).run()
+      refreshUnanswered(tx, row.questionId)
+      return { accepted: null }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** The source of a visible answer (on a visible question), for its edit form. */
+export function getAnswerForEdit(db: Db, answerId: number) {
+  const row = db
+    .select({
+      id: answers.id,
+      questionId: answers.questionId,
+      questionTitle: questions.title,
+      authorId: answers.authorId,
+      bodyMd: answers.bodyMd,
+      lockedAt: questions.lockedAt,
+    })
+    .from(answers)
+    .innerJoin(questions, eq(questions.id, answers.questionId))
+    .where(and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)))
+    .get()
+  if (!row) throw new NotFoundError('answer')
+  return row
+}
+
+/**
+ * Saves an edit of an answer, keeping the version it replaces in post_revisions. An edit that
+ * changes nothing records nothing; answers on a locked question cannot be edited.
+ */
+export function updateAnswer(
+  db: Db,
+  input: { answerId: number; editorId: number; bodyMd: string; reason?: string; now?: Date },
+) {
+  const now = input.now ?? new Date()
+  const bodyHtml = renderMarkdown(input.bodyMd)
+  return db.transaction(
+    (tx) => {
+      const current = tx
+        .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, lockedAt: questions.lockedAt })
+        .from(answers)
+        .innerJoin(questions, eq(questions.id, answers.questionId))
+        .where(
+          and(eq(answers.id, input.answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+        )
+        .get()
+      if (!current) throw new NotFoundError('answer')
+      if (current.lockedAt) throw new ConflictError('This question is locked; its answers cannot be edited.')
+      if (current.bodyMd === input.bodyMd) return { changed: false, questionId: current.questionId }
+      tx.insert(postRevisions)
+        .values({
+          targetType: 'answer',
+          targetId: input.answerId,
+          editorId: input.editorId,
+          bodyMd: current.bodyMd,
+          reason: input.reason?.trim() ?? '',
+          createdAt: now,
+        })
+        .run()
+      tx.update(answers).set({ bodyMd: input.bodyMd, bodyHtml, updatedAt: now }).where(eq(answers.id, input.answerId)).run()
+      tx.update(questions)
+        .set({ lastActivityAt: laterOf(questions.lastActivityAt, now) })
+        .where(eq(questions.id, current.questionId))
+        .run()
+      return { changed: true, questionId: current.questionId }
+    },
+    { behavior: 'immediate' },
+  )
 }

@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
 import { logModeration } from './moderation.server'
-import { notifyIdeaStakeholders } from './notifications.server'
+import { notifyIdeaStakeholders, notifyUser } from './notifications.server'
 import { laterOf } from './votes.server'
 
 const MERGED_IDEA_MESSAGE = 'This idea was merged into another one; comment there.'
@@ -75,6 +75,48 @@ export function addComment(
         .run()
       bumpActivity(tx, post, now)
       return comment
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/**
+ * A comment on a question or an answer. Like addComment, and the post's author is told ("comment on
+ * your post"), in the same transaction, unless they wrote the comment themself.
+ */
+export function addQaComment(
+  db: Db,
+  { target, authorId, bodyMd, now = new Date() }: { target: { type: 'question' | 'answer'; id: number }; authorId: number; bodyMd: string; now?: Date },
+) {
+  const bodyHtml = renderMarkdown(bodyMd)
+  return db.transaction(
+    (tx) => {
+      const post = commentablePost(tx, target)
+      if (post.lockedAt) throw new ConflictError('This question is locked; comments are closed.')
+      const questionId = post.questionId!
+      const table = target.type === 'question' ? questions : answers
+      const postAuthor = tx.select({ id: table.authorId }).from(table).where(eq(table.id, target.id)).get()!
+      const { title } = tx.select({ title: questions.title }).from(questions).where(eq(questions.id, questionId)).get()!
+      const comment = tx
+        .insert(comments)
+        .values({ targetType: target.type, targetId: target.id, authorId, bodyMd, bodyHtml, createdAt: now, updatedAt: now })
+        .returning({ id: comments.id })
+        .get()
+      tx.update(table)
+        .set({ commentCount: sql`${table.commentCount} + 1` })
+        .where(eq(table.id, target.id))
+        .run()
+      tx.update(questions).set({ lastActivityAt: laterOf(questions.lastActivityAt, now) }).where(eq(questions.id, questionId)).run()
+      notifyUser(tx, postAuthor.id, {
+        kind: 'comment',
+        subjectType: 'comment',
+        subjectId: comment.id,
+        actorId: authorId,
+        title: target.type === 'question' ? `New comment on your question “${title}”` : `New comment on your answer to “${title}”`,
+        url: `/questions/${questionId}#comment-${comment.id}`,
+        now,
+      })
+      return { id: comment.id, questionId }
     },
     { behavior: 'immediate' },
   )

@@ -386,6 +386,7 @@ export function getIdeaPage(
       voteCount: ideas.voteCount,
       commentCount: ideas.commentCount,
       mergedIntoId: ideas.mergedIntoId,
+      fromQuestionId: ideas.fromQuestionId,
       createdAt: ideas.createdAt,
       lockedAt: ideas.lockedAt,
       categoryId: ideas.categoryId,

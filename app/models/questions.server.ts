@@ -1,11 +1,16 @@
 /** Support questions: asking and the lists that show them. */
-import { and, count, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm'
-import { answers, comments, questions, questionTags, tags, users } from '#db/schema'
+import crypto from 'node:crypto'
+import { and, count, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import { isbot } from 'isbot'
+import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
 import { type Db } from '~/lib/db.server'
-import { NotFoundError } from '~/lib/errors'
+import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
-import { ensureTags, tagPost } from './tags.server'
+import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
+import { similarPosts } from './search.server'
+import { ensureTags, findUnknownTags, tagPost } from './tags.server'
+import { laterOf, type PostVoteValue } from './votes.server'
 
 export type NewQuestion = { authorId: number; title: string; bodyMd: string; tagNames?: string[]; now?: Date }
 
@@ -73,13 +78,17 @@ export type QuestionTab = (typeof QUESTION_TABS)[number]
 
 /**
  * One page of questions: newest (by creation), active (by last activity) or unanswered (no
- * accepted answer and no answer scored above 0, newest first). Keyset pagination on (time, id).
+ * accepted answer and no answer scored above 0, newest first), optionally only those with a tag.
+ * Keyset pagination on (time, id).
  */
-export function listQuestions(db: Db, input: { tab: QuestionTab; cursor?: Cursor | null; pageSize?: number }) {
+export function listQuestions(db: Db, input: { tab: QuestionTab; tagId?: number | null; cursor?: Cursor | null; pageSize?: number }) {
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE
   const column = input.tab === 'active' ? questions.lastActivityAt : questions.createdAt
   const conditions: (SQL | undefined)[] = [visibleQuestion]
   if (input.tab === 'unanswered') conditions.push(eq(questions.isUnanswered, true))
+  if (input.tagId != null) {
+    conditions.push(sql`exists (select 1 from question_tags qt where qt.question_id = ${questions.id} and qt.tag_id = ${input.tagId})`)
+  }
   if (input.cursor) conditions.push(sql`(${column}, ${questions.id}) < (${input.cursor.sort}, ${input.cursor.id})`)
   const rows = db
     .select({
@@ -117,12 +126,14 @@ export const QUESTION_ANSWERS_LIMIT = 100
 
 /**
  * Everything the question page shows: the question, its tags, its answers (accepted first, then
- * score, then age) and the comments on all of them, in four queries.
+ * score, then age), the comments on all of them, which posts were edited, and (for a signed-in
+ * viewer) their own votes. A fixed number of queries, whatever the number of answers.
  */
-export function getQuestionPage(db: Db, { questionId }: { questionId: number }) {
+export function getQuestionPage(db: Db, { questionId, viewerId = null }: { questionId: number; viewerId?: number | null }) {
   const question = db
     .select({
       id: questions.id,
+      authorId: questions.authorId,
       title: questions.title,
       bodyHtml: questions.bodyHtml,
       score: questions.score,
@@ -132,6 +143,8 @@ export function getQuestionPage(db: Db, { questionId }: { questionId: number }) 
       closeReason: questions.closeReason,
       duplicateOfId: questions.duplicateOfId,
       convertedToIdeaId: questions.convertedToIdeaId,
+      acceptedAnswerId: questions.acceptedAnswerId,
+      lockedAt: questions.lockedAt,
       createdAt: questions.createdAt,
       authorName: users.displayName,
       authorRole: users.role,
@@ -151,6 +164,7 @@ export function getQuestionPage(db: Db, { questionId }: { questionId: number }) 
   const answerRows = db
     .select({
       id: answers.id,
+      authorId: answers.authorId,
       bodyHtml: answers.bodyHtml,
       score: answers.score,
       isAccepted: answers.isAccepted,
@@ -166,6 +180,11 @@ export function getQuestionPage(db: Db, { questionId }: { questionId: number }) 
     .limit(QUESTION_ANSWERS_LIMIT)
     .all()
   const answerIds = answerRows.map((a) => a.id)
+  const ofThisPage = (table: typeof comments | typeof postRevisions | typeof postVotes) =>
+    or(
+      and(eq(table.targetType, 'question'), eq(table.targetId, questionId)),
+      answerIds.length ? and(eq(table.targetType, 'answer'), inArray(table.targetId, answerIds)) : undefined,
+    )
   const commentRows = db
     .select({
       id: comments.id,
@@ -177,22 +196,288 @@ export function getQuestionPage(db: Db, { questionId }: { questionId: number }) 
     })
     .from(comments)
     .innerJoin(users, eq(users.id, comments.authorId))
-    .where(
-      and(
-        or(
-          and(eq(comments.targetType, 'question'), eq(comments.targetId, questionId)),
-          answerIds.length ? and(eq(comments.targetType, 'answer'), inArray(comments.targetId, answerIds)) : undefined,
-        ),
-        isNull(comments.deletedAt),
-        isNull(comments.hiddenAt),
-      ),
-    )
+    .where(and(ofThisPage(comments), isNull(comments.deletedAt), isNull(comments.hiddenAt)))
     .orderBy(comments.createdAt, comments.id)
     .all()
+  const edits = db
+    .select({
+      targetType: postRevisions.targetType,
+      targetId: postRevisions.targetId,
+      lastEditedAt: sql<number>`max(${postRevisions.createdAt})`,
+    })
+    .from(postRevisions)
+    .where(ofThisPage(postRevisions))
+    .groupBy(postRevisions.targetType, postRevisions.targetId)
+    .all()
+  const viewerVotes = viewerId
+    ? db
+        .select({ targetType: postVotes.targetType, targetId: postVotes.targetId, value: postVotes.value })
+        .from(postVotes)
+        .where(and(eq(postVotes.userId, viewerId), ofThisPage(postVotes)))
+        .all()
+    : []
+  const duplicateOf = question.duplicateOfId ? findVisibleQuestionTitle(db, question.duplicateOfId) : null
   const commentsOf = (type: 'question' | 'answer', id: number) => commentRows.filter((c) => c.targetType === type && c.targetId === id)
-  return {
-    question: { ...question, comments: commentsOf('question', questionId) },
-    tags: questionTagRows.map((t) => t.name),
-    answers: answerRows.map((answer) => ({ ...answer, comments: commentsOf('answer', answer.id) })),
+  const editedAt = (type: 'question' | 'answer', id: number) => {
+    const edit = edits.find((e) => e.targetType === type && e.targetId === id)
+    return edit ? new Date(edit.lastEditedAt) : null
   }
+  const voteOf = (type: 'question' | 'answer', id: number) =>
+    (viewerVotes.find((v) => v.targetType === type && v.targetId === id)?.value ?? 0) as PostVoteValue
+  return {
+    question: {
+      ...question,
+      duplicateOf,
+      comments: commentsOf('question', questionId),
+      editedAt: editedAt('question', questionId),
+      viewerVote: voteOf('question', questionId),
+    },
+    tags: questionTagRows.map((t) => t.name),
+    answers: answerRows.map((answer) => ({
+      ...answer,
+      comments: commentsOf('answer', answer.id),
+      editedAt: editedAt('answer', answer.id),
+      viewerVote: voteOf('answer', answer.id),
+    })),
+  }
+}
+
+/** The id and title of a question members may see, or null (a removed duplicate target). */
+function findVisibleQuestionTitle(db: Db, questionId: number) {
+  return db.select({ id: questions.id, title: questions.title }).from(questions).where(and(eq(questions.id, questionId), visibleQuestion)).get() ?? null
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views: at most one per viewer per question per UTC day.
+// ---------------------------------------------------------------------------------------------
+
+const DAY_MS = 86_400_000
+
+/**
+ * Who is viewing, as a key for `question_views`: members by id; visitors by a hash of their IP
+ * address and user agent (so the table never holds an address); crawlers not at all (null).
+ */
+export function viewerKeyFor({ userId, ip, userAgent }: { userId: number | null; ip: string | null; userAgent: string | null }) {
+  if (userId != null) return `u:${userId}`
+  if (!ip || isbot(userAgent ?? '')) return null
+  return `a:${crypto.createHash('sha256').update(`${ip}\n${userAgent ?? ''}`).digest('base64url').slice(0, 22)}`
+}
+
+/**
+ * Counts a view of a visible question unless this viewer already viewed it today (UTC). The view
+ * row and `view_count` move in one transaction; rows of earlier days are pruned on the way.
+ * Returns whether the view counted.
+ */
+export function recordQuestionView(db: Db, { questionId, viewerKey, now = new Date() }: { questionId: number; viewerKey: string; now?: Date }) {
+  const day = Math.floor(now.getTime() / DAY_MS)
+  const key = and(eq(questionViews.questionId, questionId), eq(questionViews.viewerKey, viewerKey), eq(questionViews.day, day))
+  // A reload (the common case) is answered by a read, without taking the write lock.
+  if (db.select({ day: questionViews.day }).from(questionViews).where(key).get()) return false
+  return db.transaction(
+    (tx) => {
+      const visible = tx.select({ id: questions.id }).from(questions).where(and(eq(questions.id, questionId), visibleQuestion)).get()
+      if (!visible) return false
+      const inserted = tx.insert(questionViews).values({ questionId, viewerKey, day }).onConflictDoNothing().run()
+      if (inserted.changes === 0) return false
+      tx.update(questions)
+        .set({ viewCount: sql`${questions.viewCount} + 1` })
+        .where(eq(questions.id, questionId))
+        .run()
+      tx.delete(questionViews).where(lt(questionViews.day, day)).run()
+      return true
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing, with the previous version kept in post_revisions.
+// ---------------------------------------------------------------------------------------------
+
+/** The author (and the state that decides what may be done) of a visible question. */
+export function getQuestionOwner(db: Db, questionId: number) {
+  const row = db
+    .select({ authorId: questions.authorId, title: questions.title, status: questions.status, lockedAt: questions.lockedAt })
+    .from(questions)
+    .where(and(eq(questions.id, questionId), visibleQuestion))
+    .get()
+  if (!row) throw new NotFoundError('question')
+  return row
+}
+
+/** The source of a visible question, for its edit form. */
+export function getQuestionForEdit(db: Db, questionId: number) {
+  const row = db
+    .select({ id: questions.id, authorId: questions.authorId, title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt })
+    .from(questions)
+    .where(and(eq(questions.id, questionId), visibleQuestion))
+    .get()
+  if (!row) throw new NotFoundError('question')
+  return row
+}
+
+/**
+ * Saves an edit of a question. The version it replaces goes into post_revisions first; an edit
+ * that changes nothing records nothing. Locked questions cannot be edited.
+ */
+export function updateQuestion(
+  db: Db,
+  input: { questionId: number; editorId: number; title: string; bodyMd: string; reason?: string; now?: Date },
+) {
+  const now = input.now ?? new Date()
+  const title = input.title.trim()
+  const bodyHtml = renderMarkdown(input.bodyMd)
+  return db.transaction(
+    (tx) => {
+      const current = tx
+        .select({ title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt })
+        .from(questions)
+        .where(and(eq(questions.id, input.questionId), visibleQuestion))
+        .get()
+      if (!current) throw new NotFoundError('question')
+      if (current.lockedAt) throw new ConflictError('This question is locked; it cannot be edited.')
+      if (current.title === title && current.bodyMd === input.bodyMd) return { changed: false }
+      tx.insert(postRevisions)
+        .values({
+          targetType: 'question',
+          targetId: input.questionId,
+          editorId: input.editorId,
+          title: current.title,
+          bodyMd: current.bodyMd,
+          reason: input.reason?.trim() ?? '',
+          createdAt: now,
+        })
+        .run()
+      tx.update(questions)
+        .set({ title, bodyMd: input.bodyMd, bodyHtml, updatedAt: now, lastActivityAt: laterOf(questions.lastActivityAt, now) })
+        .where(eq(questions.id, input.questionId))
+        .run()
+      return { changed: true }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** Most earlier versions shown per post on the history page. */
+export const REVISIONS_PER_POST_LIMIT = 50
+
+/**
+ * The edit history of a question and its visible answers: each edited post's current source and
+ * its earlier versions, newest first. Sources are Markdown, shown as text (never rendered).
+ */
+export function getQuestionHistory(db: Db, questionId: number) {
+  const question = db
+    .select({ id: questions.id, title: questions.title, bodyMd: questions.bodyMd, updatedAt: questions.updatedAt })
+    .from(questions)
+    .where(and(eq(questions.id, questionId), visibleQuestion))
+    .get()
+  if (!question) throw new NotFoundError('question')
+  const answerRows = db
+    .select({ id: answers.id, bodyMd: answers.bodyMd, updatedAt: answers.updatedAt, authorName: users.displayName })
+    .from(answers)
+    .innerJoin(users, eq(users.id, answers.authorId))
+    .where(
+      and(
+        eq(answers.questionId, questionId),
+        isNull(answers.deletedAt),
+        isNull(answers.hiddenAt),
+        sql`exists (select 1 from post_revisions r where r.target_type = 'answer' and r.target_id = ${answers.id})`,
+      ),
+    )
+    .orderBy(answers.id)
+    .limit(QUESTION_ANSWERS_LIMIT)
+    .all()
+  const answerIds = answerRows.map((a) => a.id)
+  const revisionRows = db
+    .select({
+      id: postRevisions.id,
+      targetType: postRevisions.targetType,
+      targetId: postRevisions.targetId,
+      title: postRevisions.title,
+      bodyMd: postRevisions.bodyMd,
+      reason: postRevisions.reason,
+      createdAt: postRevisions.createdAt,
+      editorName: users.displayName,
+    })
+    .from(postRevisions)
+    .innerJoin(users, eq(users.id, postRevisions.editorId))
+    .where(
+      or(
+        and(eq(postRevisions.targetType, 'question'), eq(postRevisions.targetId, questionId)),
+        answerIds.length ? and(eq(postRevisions.targetType, 'answer'), inArray(postRevisions.targetId, answerIds)) : undefined,
+      ),
+    )
+    .orderBy(desc(postRevisions.createdAt), desc(postRevisions.id))
+    .all()
+  const revisionsOf = (type: 'question' | 'answer', id: number) =>
+    revisionRows.filter((r) => r.targetType === type && r.targetId === id).slice(0, REVISIONS_PER_POST_LIMIT)
+  return {
+    question: { ...question, revisions: revisionsOf('question', questionId) },
+    answers: answerRows.map((answer) => ({ ...answer, revisions: revisionsOf('answer', answer.id) })),
+  }
+}
+
+/**
+ * The author of a visible question or answer, with the question it belongs to and that question's
+ * asker: what the permission rules for voting, commenting and accepting look at.
+ */
+export function getQaPostOwner(db: Db, target: { type: 'question' | 'answer'; id: number }) {
+  const row =
+    target.type === 'question'
+      ? db
+          .select({ authorId: questions.authorId, questionId: questions.id, askerId: questions.authorId })
+          .from(questions)
+          .where(and(eq(questions.id, target.id), visibleQuestion))
+          .get()
+      : db
+          .select({ authorId: answers.authorId, questionId: questions.id, askerId: questions.authorId })
+          .from(answers)
+          .innerJoin(questions, eq(questions.id, answers.questionId))
+          .where(and(eq(answers.id, target.id), isNull(answers.deletedAt), isNull(answers.hiddenAt), visibleQuestion))
+          .get()
+  if (!row) throw new NotFoundError(target.type)
+  return row
+}
+
+// ---------------------------------------------------------------------------------------------
+// Asking: the daily limit, tags that must exist, the preview.
+// ---------------------------------------------------------------------------------------------
+
+/** Some tags named in a question do not exist, and the asker may not create tags: a 400 on the tags field. */
+export class UnknownTagsError extends DomainError {
+  constructor(readonly names: string[]) {
+    super(`No tag named ${names.map((n) => `“${n}”`).join(', ')} exists yet.`, 400)
+  }
+}
+
+/**
+ * A member asks a question. Refused with RateLimitedError over the daily limit (3 a day for new
+ * members, 20 for others, counted in SQLite), and with UnknownTagsError when a tag does not exist
+ * and `mayCreateTags` is false. The hit is recorded once the question exists, so a refused or
+ * failed question costs nothing; the limit is per account, so two tabs racing may pass one extra.
+ */
+export function askQuestion(
+  db: Db,
+  input: { authorId: number; title: string; bodyMd: string; tagNames: string[]; mayCreateTags: boolean; now?: Date },
+) {
+  const now = input.now ?? new Date()
+  const member = db.select({ createdAt: users.createdAt, reputation: users.reputation }).from(users).where(eq(users.id, input.authorId)).get()
+  if (!member) throw new NotFoundError('account')
+  const isNew = isNewMember(member, now)
+  const rule = isNew ? NEW_MEMBER_QUESTIONS_PER_DAY : QUESTIONS_PER_DAY
+  const key = `ask:user:${input.authorId}`
+  const message = `You can ask ${rule.limit} questions a day${isNew ? ' while your account is new' : ''}.`
+  assertUnderLimit(db, [{ key, rule, message }], now)
+  if (!input.mayCreateTags) {
+    const unknown = findUnknownTags(db, input.tagNames)
+    if (unknown.length) throw new UnknownTagsError(unknown)
+  }
+  const question = createQuestion(db, { authorId: input.authorId, title: input.title, bodyMd: input.bodyMd, tagNames: input.tagNames, now })
+  recordHits(db, [key], now)
+  return question
+}
+
+/** What the ask page's Preview shows: the body as it will look, and posts like the title. */
+export function previewQuestion(db: Db, { title, bodyMd }: { title: string; bodyMd: string }) {
+  return { bodyHtml: renderMarkdown(bodyMd.slice(0, 20_000)), similar: similarPosts(db, { title }) }
 }

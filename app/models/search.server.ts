@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm'
 import { type IdeaStatus } from '#db/schema'
 import { type Db } from '~/lib/db.server'
+import { normalizeTagName } from './tags.server'
 
 export const SEARCH_TYPES = ['idea', 'question', 'answer'] as const
 export type SearchType = (typeof SEARCH_TYPES)[number]
@@ -40,12 +41,46 @@ export type SearchHit = {
   votes: number
 }
 
-/** One page of hits, best first. Hidden, deleted and merged posts never appear. */
-export function search(db: Db, { q, type, page = 1 }: { q: string; type?: SearchType | null; page?: number }) {
+/**
+ * Status filters: an idea status (ideas only), or a question state (questions, and answers by
+ * their question): open, closed, or answered (an accepted answer or one scored above 0).
+ */
+export const SEARCH_STATUSES = [
+  ...(['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const).map((s) => `idea:${s}` as const),
+  'question:open',
+  'question:closed',
+  'question:answered',
+] as const
+export type SearchStatus = (typeof SEARCH_STATUSES)[number]
+
+/**
+ * One page of hits, best first. Hidden, deleted and merged posts never appear. Optional filters:
+ * a status (which also limits the kinds of post searched) and a tag (an unknown tag finds nothing).
+ */
+export function search(
+  db: Db,
+  { q, type, page = 1, status, tag }: { q: string; type?: SearchType | null; page?: number; status?: SearchStatus | null; tag?: string | null },
+) {
   const match = toFtsQuery(q)
   if (!match) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const pageNumber = Math.min(Math.max(1, Math.trunc(page)), SEARCH_MAX_PAGES)
-  const want = (t: SearchType) => !type || type === t
+  const [statusKind, statusValue] = status ? (status.split(':') as ['idea' | 'question', string]) : [null, null]
+  let tagId: number | null = null
+  if (tag) {
+    tagId = db.get<{ id: number } | undefined>(sql`select id from tags where name = ${normalizeTagName(tag)}`)?.id ?? null
+    if (tagId == null) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
+  }
+  const want = (t: SearchType) =>
+    (!type || type === t) && (!statusKind || (statusKind === 'idea' ? t === 'idea' : t !== 'idea'))
+  /** The question filters, on the question `q` (a hit's own question, or an answer's). */
+  const questionFilters = sql.join(
+    [
+      statusValue === 'open' || statusValue === 'closed' ? sql` and q.status = ${statusValue}` : sql``,
+      statusValue === 'answered' ? sql` and q.is_unanswered = 0` : sql``,
+      tagId != null ? sql` and exists (select 1 from question_tags qt where qt.question_id = q.id and qt.tag_id = ${tagId})` : sql``,
+    ],
+    sql``,
+  )
   const parts = []
   if (want('idea')) {
     parts.push(sql`
@@ -53,7 +88,9 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
              snippet(ideas_fts, 1, char(2), char(3), '…', 16) as snippet, i.status as status, i.vote_count as votes,
              bm25(ideas_fts, 5.0, 1.0) as rank
       from ideas_fts join ideas i on i.id = ideas_fts.rowid
-      where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'`)
+      where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
+        ${statusKind === 'idea' ? sql`and i.status = ${statusValue}` : sql``}
+        ${tagId != null ? sql`and exists (select 1 from idea_tags it where it.idea_id = i.id and it.tag_id = ${tagId})` : sql``}`)
   }
   if (want('question')) {
     parts.push(sql`
@@ -61,7 +98,7 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
              snippet(questions_fts, 1, char(2), char(3), '…', 16) as snippet, q.status as status, q.score as votes,
              bm25(questions_fts, 5.0, 1.0) as rank
       from questions_fts join questions q on q.id = questions_fts.rowid
-      where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null`)
+      where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null${questionFilters}`)
   }
   if (want('answer')) {
     parts.push(sql`
@@ -70,8 +107,9 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
              case when a.is_accepted then 'accepted' else '' end as status, a.score as votes, bm25(answers_fts) as rank
       from answers_fts join answers a on a.id = answers_fts.rowid join questions q on q.id = a.question_id
       where answers_fts match ${match} and a.deleted_at is null and a.hidden_at is null
-        and q.deleted_at is null and q.hidden_at is null`)
+        and q.deleted_at is null and q.hidden_at is null${questionFilters}`)
   }
+  if (parts.length === 0) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const offset = (pageNumber - 1) * SEARCH_PAGE_SIZE
   const rows = db.all<{ type: SearchType; id: number; link_id: number; title: string; snippet: string; status: string; votes: number }>(
     sql`select * from (${sql.join(parts, sql` union all `)}) order by rank, id limit ${SEARCH_PAGE_SIZE + 1} offset ${offset}`,
@@ -88,13 +126,31 @@ export function search(db: Db, { q, type, page = 1 }: { q: string; type?: Search
   return { hits, hasMore: rows.length > SEARCH_PAGE_SIZE && pageNumber < SEARCH_MAX_PAGES, page: pageNumber }
 }
 
-/** Words too common in idea titles to say what an idea is about ("Add an option to …"). */
-const SIMILARITY_STOP_WORDS: ReadonlySet<string> = new Set(
-  `a about add adding after all allow also an and any are as at be being but by can could do does
-  for from get have how i if in into is it its let lets like make me more my need new no not of on
-  one option or our please should so some support that the their them there this to up us use want
-  we what when which will with would you your`.split(/\s+/),
+/**
+ * Words too common in titles to say what a post is about ("How do I …", "Add an option to …"), left
+ * out of similarity searches.
+ */
+const TITLE_STOP_WORDS: ReadonlySet<string> = new Set(
+  `a about add adding after all allow also am an and any are as at be been being but by can could did do
+  does doing for from get gets got had has have having how i if in into is it its just let lets like make
+  me more my need new no not of on one option or our please should so some support than that the their
+  them then there these they this to too up us use want was we were what when where which who why will
+  with would you your`.split(/\s+/),
 )
+
+/**
+ * An FTS5 query that ORs a title's distinctive words (each quoted; common words left out), or null
+ * when nothing distinctive is left. With `prefixLast`, the last word also matches as a prefix, as
+ * it may be half typed.
+ */
+function similarityMatch(title: string, { prefixLast = false } = {}) {
+  const words = [...new Set(title.slice(0, 1000).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])]
+    .filter((word) => word.length > 1 && !TITLE_STOP_WORDS.has(word))
+    .slice(0, MAX_TERMS)
+  if (words.length === 0) return null
+  const last = words.length - 1
+  return words.map((word, i) => `"${word}"${prefixLast && i === last && word.length >= 3 ? '*' : ''}`).join(' OR ')
+}
 
 export const SIMILAR_IDEAS_LIMIT = 5
 
@@ -107,12 +163,8 @@ export type SimilarIdea = { id: number; title: string; status: IdeaStatus; voteC
  * also a prefix, as it may be half typed. Hidden, deleted and merged ideas never appear.
  */
 export function similarIdeas(db: Db, title: string, limit = SIMILAR_IDEAS_LIMIT): SimilarIdea[] {
-  const words = [...new Set(title.slice(0, 1000).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])]
-    .filter((word) => word.length > 1 && !SIMILARITY_STOP_WORDS.has(word))
-    .slice(0, MAX_TERMS)
-  if (words.length === 0) return []
-  const last = words.length - 1
-  const match = words.map((word, i) => `"${word}"${i === last && word.length >= 3 ? '*' : ''}`).join(' OR ')
+  const match = similarityMatch(title, { prefixLast: true })
+  if (!match) return []
   const bounded = Math.min(Math.max(1, Math.trunc(limit)), SIMILAR_IDEAS_LIMIT)
   return db.all<SimilarIdea>(sql`
     select i.id as id, i.title as title, i.status as status, i.vote_count as voteCount
@@ -120,4 +172,27 @@ export function similarIdeas(db: Db, title: string, limit = SIMILAR_IDEAS_LIMIT)
     where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
     order by bm25(ideas_fts, 5.0, 1.0), i.id desc
     limit ${bounded}`)
+}
+
+export type SimilarPost = { type: 'idea' | 'question'; id: number; url: string; title: string; status: string }
+
+/**
+ * Questions and ideas that look like a title being typed (to avoid duplicates): the title's words,
+ * stop words left out, each quoted and OR-ed, over questions_fts and ideas_fts, best bm25 first.
+ * Hidden, deleted and merged posts never appear.
+ */
+export function similarPosts(db: Db, { title, limit = 5 }: { title: string; limit?: number }): SimilarPost[] {
+  const match = similarityMatch(title.slice(0, 500))
+  if (!match) return []
+  const rows = db.all<{ type: 'idea' | 'question'; id: number; title: string; status: string }>(sql`
+    select type, id, title, status from (
+      select 'question' as type, q.id as id, q.title as title, q.status as status, bm25(questions_fts, 5.0, 1.0) as rank
+      from questions_fts join questions q on q.id = questions_fts.rowid
+      where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null
+      union all
+      select 'idea' as type, i.id as id, i.title as title, i.status as status, bm25(ideas_fts, 5.0, 1.0) as rank
+      from ideas_fts join ideas i on i.id = ideas_fts.rowid
+      where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
+    ) order by rank, id limit ${Math.min(Math.max(1, limit), 20)}`)
+  return rows.map((row) => ({ ...row, url: row.type === 'idea' ? `/ideas/${row.id}` : `/questions/${row.id}` }))
 }

@@ -1,7 +1,9 @@
 /** Tags shared by questions and ideas. */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
-import { ideaTags, questionTags, tags } from '#db/schema'
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm'
+import { categories, ideas, ideaTags, questions, questionTags, tags, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
+import { excerpt } from '~/lib/markdown.server'
+import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 
 export const MAX_TAGS_PER_POST = 5
 
@@ -12,13 +14,6 @@ export function normalizeTagName(name: string) {
     .replace(/\s+/g, '-')
     .replace(/[^a-z0-9.+#-]/g, '')
     .slice(0, 35)
-}
-
-/** A tag by its name as typed in a URL or a form (normalized first), or null. */
-export function findTagByName(db: Db, name: string) {
-  const normalized = normalizeTagName(name)
-  if (!normalized) return null
-  return db.select({ id: tags.id, name: tags.name }).from(tags).where(eq(tags.name, normalized)).get() ?? null
 }
 
 /** Tags used by at least one idea, by name: the idea list's tag filter. */
@@ -86,4 +81,121 @@ export function retagPost(tx: Tx, post: { type: 'question' | 'idea'; id: number 
   }
   tagPost(tx, post, added)
   return { added: added.length, removed: removed.length }
+}
+
+/** Tag names, normalized and without repeats, from what someone typed: "api, Billing  sso". */
+export function parseTagNames(input: string) {
+  return [...new Set(input.split(/[\s,]+/).map(normalizeTagName).filter(Boolean))]
+}
+
+/** The names among `names` that no tag has yet. */
+export function findUnknownTags(db: Db, names: string[]) {
+  if (names.length === 0) return []
+  const known = new Set(db.select({ name: tags.name }).from(tags).where(inArray(tags.name, names)).all().map((t) => t.name))
+  return names.filter((name) => !known.has(name))
+}
+
+/** Most tags shown on one page of the tag list. */
+export const TAG_LIST_LIMIT = 100
+
+/**
+ * Tags with their question and idea counts, most used first, optionally only those whose name
+ * starts with `prefix` (which uses the unique index on name). Bounded by `limit`.
+ */
+export function listTags(db: Db, { prefix = '', limit = TAG_LIST_LIMIT }: { prefix?: string; limit?: number } = {}) {
+  const start = normalizeTagName(prefix)
+  return db
+    .select({ id: tags.id, name: tags.name, description: tags.description, questionCount: tags.questionCount, ideaCount: tags.ideaCount })
+    .from(tags)
+    // Every name starting with `start` sorts between it and `start` followed by the highest character.
+    .where(start ? sql`${tags.name} >= ${start} and ${tags.name} < ${`${start}\u{10ffff}`}` : undefined)
+    .orderBy(sql`${tags.questionCount} + ${tags.ideaCount} desc`, tags.name)
+    .limit(Math.min(Math.max(1, limit), TAG_LIST_LIMIT))
+    .all()
+}
+
+/** A tag by its (normalized) name, or null. */
+export function findTagByName(db: Db, name: string) {
+  const normalized = normalizeTagName(name)
+  if (!normalized) return null
+  return (
+    db
+      .select({ id: tags.id, name: tags.name, description: tags.description, questionCount: tags.questionCount, ideaCount: tags.ideaCount })
+      .from(tags)
+      .where(eq(tags.name, normalized))
+      .get() ?? null
+  )
+}
+
+/**
+ * One page of the visible questions with a tag, newest first. Keyset pagination on the question id
+ * (ids grow with creation), which walks the index question_tags(tag_id, question_id).
+ */
+export function listTaggedQuestions(db: Db, { tagId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { tagId: number; cursor?: Cursor | null; pageSize?: number }) {
+  const rows = db
+    .select({
+      id: questions.id,
+      title: questions.title,
+      bodyMd: questions.bodyMd,
+      score: questions.score,
+      answerCount: questions.answerCount,
+      viewCount: questions.viewCount,
+      acceptedAnswerId: questions.acceptedAnswerId,
+      status: questions.status,
+      createdAt: questions.createdAt,
+      authorName: users.displayName,
+    })
+    .from(questionTags)
+    .innerJoin(questions, eq(questions.id, questionTags.questionId))
+    .innerJoin(users, eq(users.id, questions.authorId))
+    .where(
+      and(
+        eq(questionTags.tagId, tagId),
+        isNull(questions.deletedAt),
+        isNull(questions.hiddenAt),
+        cursor ? lt(questionTags.questionId, cursor.id) : undefined,
+      ),
+    )
+    .orderBy(desc(questionTags.questionId))
+    .limit(pageSize + 1)
+    .all()
+  const page = toPage(rows, pageSize, (row) => row.id)
+  return {
+    items: page.items.map(({ bodyMd, acceptedAnswerId, ...row }) => ({ ...row, hasAcceptedAnswer: acceptedAnswerId != null, excerpt: excerpt(bodyMd, 180) })),
+    nextCursor: page.nextCursor,
+  }
+}
+
+/** One page of the visible (not merged) ideas with a tag, newest first; keyset on the idea id. */
+export function listTaggedIdeas(db: Db, { tagId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { tagId: number; cursor?: Cursor | null; pageSize?: number }) {
+  const rows = db
+    .select({
+      id: ideas.id,
+      title: ideas.title,
+      bodyMd: ideas.bodyMd,
+      status: ideas.status,
+      voteCount: ideas.voteCount,
+      commentCount: ideas.commentCount,
+      createdAt: ideas.createdAt,
+      category: categories.name,
+      authorName: users.displayName,
+    })
+    .from(ideaTags)
+    .innerJoin(ideas, eq(ideas.id, ideaTags.ideaId))
+    .innerJoin(users, eq(users.id, ideas.authorId))
+    .leftJoin(categories, eq(categories.id, ideas.categoryId))
+    .where(
+      and(
+        eq(ideaTags.tagId, tagId),
+        isNull(ideas.deletedAt),
+        isNull(ideas.hiddenAt),
+        ne(ideas.status, 'merged'),
+        cursor ? lt(ideaTags.ideaId, cursor.id) : undefined,
+      ),
+    )
+    .orderBy(desc(ideaTags.ideaId))
+    .limit(pageSize + 1)
+    .all()
+  const page = toPage(rows, pageSize, (row) => row.id)
+  return { items: page.items.map(({ bodyMd, ...row }) => ({ ...row, excerpt: excerpt(bodyMd, 180) })), nextCursor: page.nextCursor }
 }

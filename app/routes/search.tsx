@@ -4,7 +4,9 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Highlighted } from '~/components/highlighted'
 import { getDb } from '~/lib/db.server'
-import { search, SEARCH_TYPES } from '~/models/search.server'
+import { type IdeaStatus } from '#db/schema'
+import { IDEA_STATUS_LABELS } from '~/lib/labels'
+import { search, SEARCH_STATUSES, SEARCH_TYPES } from '~/models/search.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.q ? `“${data.q}” · Search · Summit` : 'Search · Summit' }]
 
@@ -13,18 +15,28 @@ const Query = z.object({
   q: z.string().catch('').transform((q) => q.trim().slice(0, 500)),
   type: z.enum(SEARCH_TYPES).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1000).catch(1),
+  status: z.enum(SEARCH_STATUSES).optional().catch(undefined),
+  tag: z.string().catch('').transform((tag) => tag.trim().slice(0, 100)),
 })
+
+const QUESTION_STATE_LABELS = { open: 'Open', closed: 'Closed', answered: 'Answered' } as const
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams))
-  const result = query.q ? search(getDb(), { q: query.q, type: query.type, page: query.page }) : { hits: [], hasMore: false, page: 1 }
-  return { q: query.q, type: query.type ?? '', ...result }
+  const filters = { type: query.type, page: query.page, status: query.status, tag: query.tag || null }
+  const result = query.q ? search(getDb(), { q: query.q, ...filters }) : { hits: [], hasMore: false, page: 1 }
+  const statusOptions = SEARCH_STATUSES.map((value) => {
+    const [kind, state] = value.split(':') as ['idea' | 'question', string]
+    const label = kind === 'idea' ? IDEA_STATUS_LABELS[state as IdeaStatus] : QUESTION_STATE_LABELS[state as keyof typeof QUESTION_STATE_LABELS]
+    return { value, kind, label }
+  })
+  return { q: query.q, type: query.type ?? '', status: query.status ?? '', tag: query.tag, statusOptions, ...result }
 }
 
 const TYPE_LABELS = { idea: 'Idea', question: 'Question', answer: 'Answer' } as const
 
 export default function SearchPage() {
-  const { q, type, hits, hasMore, page } = useLoaderData<typeof loader>()
+  const { q, type, status, tag, statusOptions, hits, hasMore, page } = useLoaderData<typeof loader>()
   const location = useLocation()
   const pageLink = (n: number) => {
     const params = new URLSearchParams(location.search)
@@ -49,6 +61,34 @@ export default function SearchPage() {
             <option value="question">Questions</option>
             <option value="answer">Answers</option>
           </select>
+        </div>
+        <div className="field-inline">
+          <label htmlFor="search-status">Status</label>
+          <select id="search-status" name="status" defaultValue={status}>
+            <option value="">Any status</option>
+            <optgroup label="Ideas">
+              {statusOptions
+                .filter((o) => o.kind === 'idea')
+                .map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+            </optgroup>
+            <optgroup label="Questions">
+              {statusOptions
+                .filter((o) => o.kind === 'question')
+                .map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+            </optgroup>
+          </select>
+        </div>
+        <div className="field-inline">
+          <label htmlFor="search-tag">Tag</label>
+          <input id="search-tag" type="text" name="tag" defaultValue={tag} maxLength={100} className="search-tag-input" />
         </div>
         <button type="submit">Search</button>
       </Form>

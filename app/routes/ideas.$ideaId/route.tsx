@@ -273,6 +273,12 @@ export default function IdeaPage() {
           </p>
         </div>
       </header>
+      {idea.fromQuestionId ? (
+        <p className="notice" role="note">
+          This idea started as a support question:{' '}
+          <Link to={`/questions/${idea.fromQuestionId}`}>see the question and its answers</Link>.
+        </p>
+      ) : null}
       <div className="prose" dangerouslySetInnerHTML={{ __html: idea.bodyHtml /* sanitized on write */ }} />
       {tags.length ? (
         <ul className="tag-list" aria-label="Tags">

@@ -1,0 +1,113 @@
+/**
+ * Up/down votes on a question or an answer, with the score between them.
+ *
+ * A real form: each button posts the state it wants (`value=1|-1|0`), so a replayed or
+ * double-clicked request cannot flip the vote back. Without JavaScript the form posts and the page
+ * redirects back (post/redirect/get); with it, a fetcher posts and the new score shows at once.
+ * The `respond` field, added only once the page is hydrated, asks the action for data instead of a
+ * redirect. A refused vote (`check()` said no) disables its button and shows the reason; a
+ * logged-out visitor's vote leads to the login page.
+ */
+import { useFetcher } from '@remix-run/react'
+import { useEffect, useState } from 'react'
+import { type Decision } from '~/lib/permissions'
+
+export type VoteValue = -1 | 0 | 1
+
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false)
+  useEffect(() => setHydrated(true), [])
+  return hydrated
+}
+
+function pendingValue(formData: FormData | undefined): VoteValue | null {
+  const value = formData?.get('value')
+  return value === '1' ? 1 : value === '-1' ? -1 : value === '0' ? 0 : null
+}
+
+/** A refusal worth explaining (403): a logged-out visitor (401) may press and is asked to log in. */
+const refused = (decision: Decision) => !decision.ok && decision.status === 403
+
+export function VoteControl({
+  target,
+  targetId,
+  score,
+  viewerVote,
+  up,
+  down,
+  isOwn,
+  label,
+}: {
+  target: 'question' | 'answer'
+  targetId: number
+  score: number
+  viewerVote: VoteValue
+  up: Decision
+  down: Decision
+  /** The viewer wrote the post: only the score is shown. */
+  isOwn: boolean
+  label: string
+}) {
+  const fetcher = useFetcher({ key: `vote-${target}-${targetId}` })
+  const hydrated = useHydrated()
+  const pending = pendingValue(fetcher.formData)
+  const current = pending ?? viewerVote
+  const shownScore = score - viewerVote + current
+  const scoreId = `${target}-${targetId}-score`
+  const reasonId = `${target}-${targetId}-vote-reason`
+  const reason = refused(up) && !up.ok ? up.reason : refused(down) && !down.ok ? down.reason : null
+
+  if (isOwn) {
+    return (
+      <div className="vote-control" role="group" aria-label={label}>
+        <span className="vote-score" id={scoreId}>
+          <strong>{score}</strong> <span className="vote-score-label">{Math.abs(score) === 1 ? 'vote' : 'votes'}</span>
+        </span>
+      </div>
+    )
+  }
+  return (
+    <fetcher.Form method="post" className="vote-control" role="group" aria-label={label}>
+      <input type="hidden" name="intent" value="vote" />
+      <input type="hidden" name="target" value={target} />
+      <input type="hidden" name="targetId" value={targetId} />
+      {hydrated ? <input type="hidden" name="respond" value="data" /> : null}
+      <button
+        type="submit"
+        name="value"
+        value={current === 1 ? '0' : '1'}
+        className="vote-button"
+        aria-pressed={current === 1}
+        disabled={refused(up) && current !== 1 /* taking a vote back needs no privilege */}
+        aria-describedby={refused(up) ? reasonId : undefined}
+      >
+        <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 20 20">
+          <path d="M10 4 L18 15 L2 15 Z" fill="currentColor" />
+        </svg>
+        <span className="visually-hidden">Upvote</span>
+      </button>
+      <span className="vote-score" id={scoreId}>
+        <strong>{shownScore}</strong> <span className="vote-score-label">{Math.abs(shownScore) === 1 ? 'vote' : 'votes'}</span>
+      </span>
+      <button
+        type="submit"
+        name="value"
+        value={current === -1 ? '0' : '-1'}
+        className="vote-button"
+        aria-pressed={current === -1}
+        disabled={refused(down) && current !== -1}
+        aria-describedby={refused(down) ? reasonId : undefined}
+      >
+        <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 20 20">
+          <path d="M10 16 L18 5 L2 5 Z" fill="currentColor" />
+        </svg>
+        <span className="visually-hidden">Downvote</span>
+      </button>
+      {reason ? (
+        <small id={reasonId} className="vote-reason">
+          {reason}
+        </small>
+      ) : null}
+    </fetcher.Form>
+  )
+}

@@ -1,0 +1,324 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { CLOSE_REASONS } from '#db/schema'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { DateTime } from '~/components/post-rows'
+import { TeamBadge } from '~/components/team-badge'
+import { VoteControl } from '~/components/vote-control'
+import { getUser, requireUser } from '~/lib/auth.server'
+import { getDb } from '~/lib/db.server'
+import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
+import { httpError, notFound, orHttpError } from '~/lib/http.server'
+import { parseId } from '~/lib/params.server'
+import { check, isSuspended } from '~/lib/permissions'
+import { assertCan, requirePermission } from '~/lib/permissions.server'
+import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
+import { addQaComment } from '~/models/comments.server'
+import { listCategories } from '~/models/ideas.server'
+import {
+  closeQuestion,
+  convertQuestionToIdea,
+  DuplicateTargetError,
+  reopenQuestion,
+  setAnswerOfficial,
+} from '~/models/question-moderation.server'
+import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
+import { setPostVote } from '~/models/votes.server'
+import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
+import { CloseForm, ConvertForm, ReopenForm } from './moderation'
+import { AcceptForm, AnswerForm, Comments, EditedNote, OfficialForm, QaCommentForm } from './parts'
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const questionId = parseId(params.questionId, 'question')
+  const viewer = await getUser(request)
+  const db = getDb()
+  const viewerKey = viewerKeyFor({ userId: viewer?.id ?? null, ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') })
+  if (viewerKey) recordQuestionView(db, { questionId, viewerKey }) // before the read, so the count shown includes this view
+  const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null }))
+  const { question } = page
+  // Decisions, not booleans: a refused control says why.
+  const postDecisions = (post: { authorId: number }, kind: 'question' | 'answer') => ({
+    isOwn: viewer?.id === post.authorId,
+    up: check(viewer, 'upvote:post', post),
+    down: check(viewer, 'downvote:post', post),
+    comment: check(viewer, kind === 'question' ? 'comment:question' : 'comment:answer', post),
+    edit: check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post),
+  })
+  const convert = check(viewer, 'convert:question')
+  return {
+    ...page,
+    // The convert form's category picker, for the product team only.
+    categories: convert.ok && !question.convertedToIdeaId ? listCategories(db).map(({ id, name }) => ({ id, name })) : [],
+    question: { ...question, can: postDecisions(question, 'question') },
+    answers: page.answers.map((answer) => ({ ...answer, can: postDecisions(answer, 'answer') })),
+    can: {
+      answer: check(viewer, 'answer:question'),
+      accept: check(viewer, 'accept:answer', question),
+      markOfficial: check(viewer, 'mark-official:answer'),
+      close: check(viewer, 'close:question'),
+      convert,
+    },
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.question.title ?? 'Question not found'} · Summit` }]
+
+const Target = z.enum(['question', 'answer'])
+const Flag = z.enum(['true', 'false']).transform((v) => v === 'true')
+const Intent = z.discriminatedUnion('intent', [
+  z.object({
+    intent: z.literal('vote'),
+    target: Target,
+    targetId: FormId,
+    value: z.enum(['1', '-1', '0']).transform((v) => Number(v) as 1 | -1 | 0),
+    respond: z.literal('data').optional(),
+  }),
+  z.object({ intent: z.literal('answer'), body: AnswerBody }),
+  z.object({ intent: z.literal('comment'), target: Target, targetId: FormId, body: QaCommentBody }),
+  z.object({ intent: z.literal('accept'), answerId: FormId, accepted: Flag }),
+  z.object({ intent: z.literal('official'), answerId: FormId, official: Flag }),
+  z
+    .object({
+      intent: z.literal('close'),
+      reason: z.enum(CLOSE_REASONS, { error: 'Pick a reason.' }),
+      duplicateOf: z.string().max(2000).optional().default('').transform(parseQuestionRef),
+      note: CloseNote,
+    })
+    .refine((v) => v.reason !== 'duplicate' || v.duplicateOf != null, {
+      path: ['duplicateOf'],
+      message: 'Enter the number or the address of the original question.',
+    }),
+  z.object({ intent: z.literal('reopen'), note: CloseNote }),
+  z.object({
+    intent: z.literal('convert'),
+    categoryId: z.string({ error: 'Pick a category.' }).regex(/^[1-9]\d{0,15}$/, 'Pick a category.').transform(Number),
+  }),
+])
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const questionId = parseId(params.questionId, 'question')
+  const here = `/questions/${questionId}`
+  const form = await readForm(request)
+  const parsed = parseForm(form, Intent)
+  if (!parsed.ok) {
+    const formKey = `${form.get('target') ?? ''}-${form.get('targetId') ?? ''}`
+    return data({ ...parsed, intent: String(form.get('intent') ?? ''), formKey }, { status: 400 })
+  }
+  const db = getDb()
+  /** The post named by the form, which must belong to this question (else it is not on this page: 404). */
+  const ownerOf = (target: { type: 'question' | 'answer'; id: number }) => {
+    const owner = orHttpError(() => getQaPostOwner(db, target))
+    return owner.questionId === questionId ? owner : notFound(target.type)
+  }
+  switch (parsed.data.intent) {
+    case 'vote': {
+      const { target, targetId, value, respond } = parsed.data
+      const user = await requireUser(request, here)
+      const owner = ownerOf({ type: target, id: targetId })
+      if (value === 1) assertCan(user, 'upvote:post', owner)
+      if (value === -1) assertCan(user, 'downvote:post', owner)
+      if (value === 0 && isSuspended(user)) httpError(403, 'Your account is suspended.') // taking a vote back needs no reputation
+      const result = orHttpError(() => setPostVote(db, { targetType: target, targetId, userId: user.id, value }))
+      if (respond === 'data') return { ok: true as const, ...result }
+      return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
+    }
+    case 'answer': {
+      const { body } = parsed.data
+      const user = await requirePermission(request, 'answer:question')
+      const answer = orHttpError(() => createAnswer(db, { questionId, authorId: user.id, authorRole: user.role, bodyMd: body }))
+      return redirect(`${here}#answer-${answer.id}`)
+    }
+    case 'comment': {
+      const { target, targetId, body } = parsed.data
+      const user = await requireUser(request, here)
+      assertCan(user, target === 'question' ? 'comment:question' : 'comment:answer', ownerOf({ type: target, id: targetId }))
+      const comment = orHttpError(() => addQaComment(db, { target: { type: target, id: targetId }, authorId: user.id, bodyMd: body }))
+      return redirect(`${here}#comment-${comment.id}`)
+    }
+    case 'accept': {
+      const { answerId, accepted } = parsed.data
+      const user = await requireUser(request, here)
+      assertCan(user, 'accept:answer', { authorId: ownerOf({ type: 'answer', id: answerId }).askerId })
+      orHttpError(() => (accepted ? acceptAnswer : unacceptAnswer)(db, { answerId, userId: user.id }))
+      return redirect(`${here}#answer-${answerId}`)
+    }
+    case 'official': {
+      const { answerId, official } = parsed.data
+      const user = await requirePermission(request, 'mark-official:answer')
+      ownerOf({ type: 'answer', id: answerId })
+      orHttpError(() => setAnswerOfficial(db, { answerId, actorId: user.id, isOfficial: official }))
+      return redirect(`${here}#answer-${answerId}`)
+    }
+    case 'close': {
+      const { reason, duplicateOf, note } = parsed.data
+      const user = await requirePermission(request, 'close:question')
+      const refused = orHttpError(() => {
+        try {
+          closeQuestion(db, { questionId, actorId: user.id, reason, duplicateOfId: duplicateOf, note })
+          return null
+        } catch (error) {
+          if (error instanceof DuplicateTargetError) return error // a field error, shown next to the field
+          throw error
+        }
+      })
+      if (refused) return data({ ...fieldFailure(form, 'duplicateOf', refused.message), intent: 'close', formKey: '' }, { status: 400 })
+      return redirect(here)
+    }
+    case 'reopen': {
+      const { note } = parsed.data
+      const user = await requirePermission(request, 'close:question')
+      orHttpError(() => reopenQuestion(db, { questionId, actorId: user.id, note }))
+      return redirect(here)
+    }
+    case 'convert': {
+      const { categoryId } = parsed.data
+      const user = await requirePermission(request, 'convert:question')
+      const { ideaId } = orHttpError(() => convertQuestionToIdea(db, { questionId, actorId: user.id, categoryId }))
+      return redirect(`/ideas/${ideaId}`)
+    }
+  }
+}
+
+const CLOSED_AS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
+
+export default function QuestionPage() {
+  const { question, tags, answers, can, categories } = useLoaderData<typeof loader>()
+  const acceptedNote = question.acceptedAnswerId ? null : can.accept.ok && answers.length ? 'Accept the answer that solved your problem.' : null
+  return (
+    <article className="post" aria-labelledby="question-title">
+      <p className="breadcrumbs">
+        <Link to="/questions">Questions</Link>
+      </p>
+      <header className="post-header">
+        <VoteControl
+          target="question"
+          targetId={question.id}
+          score={question.score}
+          viewerVote={question.viewerVote}
+          up={question.can.up}
+          down={question.can.down}
+          isOwn={question.can.isOwn}
+          label="Votes on the question"
+        />
+        <div>
+          <h1 id="question-title">{question.title}</h1>
+          <p className="post-meta">
+            <span>
+              asked by {question.authorName} <TeamBadge role={question.authorRole} />, <DateTime value={question.createdAt} />
+            </span>
+            <span>
+              {question.viewCount} {question.viewCount === 1 ? 'view' : 'views'}
+            </span>
+            <EditedNote editedAt={question.editedAt} questionId={question.id} />
+            {question.can.edit.ok ? <Link to={`/questions/${question.id}/edit`}>Edit question</Link> : null}
+          </p>
+        </div>
+      </header>
+      {question.status === 'closed' ? (
+        <p className="notice notice-warning" role="note">
+          {question.closeReason === 'duplicate' ? (
+            question.duplicateOf ? (
+              <>
+                Closed as a duplicate of <Link to={`/questions/${question.duplicateOf.id}`}>{question.duplicateOf.title}</Link>.
+              </>
+            ) : (
+              <>Closed as a duplicate of a question that was removed.</>
+            )
+          ) : (
+            <>Closed as {question.closeReason ? CLOSED_AS[question.closeReason] : 'closed'}.</>
+          )}{' '}
+          It takes no new answers.
+        </p>
+      ) : null}
+      {question.convertedToIdeaId ? (
+        <p className="notice" role="note">
+          The team turned this question into an idea: <Link to={`/ideas/${question.convertedToIdeaId}`}>vote on it there</Link>.
+        </p>
+      ) : null}
+      <div className="prose" dangerouslySetInnerHTML={{ __html: question.bodyHtml /* sanitized on write */ }} />
+      {tags.length ? (
+        <ul className="tag-list" aria-label="Tags">
+          {tags.map((tag) => (
+            <li key={tag}>
+              <Link to={`/tags/${encodeURIComponent(tag)}`} className="tag">
+                {tag}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {can.close.ok || (can.convert.ok && !question.convertedToIdeaId) ? (
+        <div className="post-actions">
+          {can.close.ok ? question.status === 'closed' ? <ReopenForm /> : <CloseForm /> : null}
+          {can.convert.ok && !question.convertedToIdeaId ? <ConvertForm categories={categories} /> : null}
+        </div>
+      ) : null}
+      <Comments comments={question.comments} label="Comments on the question" />
+      <QaCommentForm target="question" targetId={question.id} decision={question.can.comment} count={question.comments.length} />
+
+      <section aria-labelledby="answers-title" className="answers">
+        <h2 id="answers-title">
+          {answers.length} {answers.length === 1 ? 'answer' : 'answers'}
+        </h2>
+        {acceptedNote ? <p className="muted">{acceptedNote}</p> : null}
+        {answers.length ? (
+          <ol>
+            {answers.map((answer) => (
+              <li key={answer.id} id={`answer-${answer.id}`} className={answer.isAccepted ? 'answer answer-accepted' : 'answer'}>
+                <div className="answer-layout">
+                  <VoteControl
+                    target="answer"
+                    targetId={answer.id}
+                    score={answer.score}
+                    viewerVote={answer.viewerVote}
+                    up={answer.can.up}
+                    down={answer.can.down}
+                    isOwn={answer.can.isOwn}
+                    label={`Votes on the answer by ${answer.authorName}`}
+                  />
+                  <div>
+                    <p className="post-meta">
+                      {answer.isAccepted ? <span className="badge status-shipped">Accepted answer</span> : null}
+                      {answer.isOfficial ? <span className="badge team-badge">Official</span> : null}
+                    </p>
+                    <div className="prose" dangerouslySetInnerHTML={{ __html: answer.bodyHtml }} />
+                    <p className="post-meta">
+                      <span>
+                        answered by {answer.authorName} <TeamBadge role={answer.authorRole} />, <DateTime value={answer.createdAt} />
+                      </span>
+                      <EditedNote editedAt={answer.editedAt} questionId={question.id} anchor={`answer-${answer.id}`} />
+                      {answer.can.edit.ok ? <Link to={`/answers/${answer.id}/edit`}>Edit answer</Link> : null}
+                    </p>
+                    {can.accept.ok || can.markOfficial.ok ? (
+                      <div className="post-actions">
+                        {can.accept.ok ? <AcceptForm answerId={answer.id} isAccepted={answer.isAccepted} /> : null}
+                        {can.markOfficial.ok ? <OfficialForm answerId={answer.id} isOfficial={answer.isOfficial} /> : null}
+                      </div>
+                    ) : null}
+                    <Comments comments={answer.comments} label={`Comments on the answer by ${answer.authorName}`} />
+                    <QaCommentForm target="answer" targetId={answer.id} decision={answer.can.comment} count={answer.comments.length} />
+                  </div>
+                </div>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">No answers yet.</p>
+        )}
+      </section>
+
+      <AnswerForm
+        questionId={question.id}
+        isClosed={question.status === 'closed'}
+        isLocked={question.lockedAt != null}
+        decision={can.answer}
+        count={answers.length}
+      />
+    </article>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary messages={{ 404: 'This question does not exist, or it was removed.' }} />
+}

@@ -1,0 +1,1 @@
+CREATE INDEX `tags_total_count_idx` ON `tags` (("question_count" + "idea_count") desc,`name`);
