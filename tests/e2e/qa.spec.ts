@@ -170,7 +170,8 @@ test('a product team member converts a question into an idea that shows the carr
   await expect(page).toHaveURL(/\/ideas\/\d+$/)
   await expect(page.getByRole('heading', { level: 1, name: question.title })).toBeVisible()
   // The asker's automatic vote and the question's two upvoters.
-  await expect(page.locator('.post-header .count')).toHaveText('3 votes')
+  await expect(page.getByRole('button', { name: 'Vote for this idea (3 votes)' })).toBeVisible()
+  await expect(page.getByText('3 people voted')).toBeVisible()
   await expect(page.getByText('Our wallboard shows stale numbers')).toBeVisible()
   await expectAccessible(page)
 
