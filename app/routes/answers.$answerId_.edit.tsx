@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
-import { MARKDOWN_HINT, TextAreaField } from '~/components/qa-forms'
+import { MARKDOWN_HINT, TextAreaField } from '~/components/forms'
 import { requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { parseForm, readForm } from '~/lib/forms.server'

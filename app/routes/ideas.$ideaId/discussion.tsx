@@ -2,7 +2,8 @@
 import { Form, Link, useLocation } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { FormErrors } from '~/components/forms'
-import { AuthorName, type IdeaActionData, resultFor, TextAreaField, Timestamp, useSubmitting } from './fields'
+import { TextAreaField } from '~/components/forms'
+import { AuthorName, type IdeaActionData, resultFor, Timestamp, useSubmitting } from './fields'
 import type { IdeaPageData } from './route'
 
 type Comment = IdeaPageData['comments'][number]

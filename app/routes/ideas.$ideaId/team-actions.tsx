@@ -1,7 +1,8 @@
 /** Editing the idea (its author or staff) and the product team's actions: status, response, merge. */
 import { Form } from '@remix-run/react'
 import { FormErrors, TextField } from '~/components/forms'
-import { type IdeaActionData, resultFor, SelectField, TextAreaField, useSubmitting } from './fields'
+import { SelectField, TextAreaField } from '~/components/forms'
+import { type IdeaActionData, resultFor, useSubmitting } from './fields'
 import type { IdeaPageData } from './route'
 
 const NOTE_HINT = 'Optional, but it is what the voters, the followers and the author receive. Markdown works.'

@@ -2,7 +2,7 @@
 import { Form, Link, useActionData, useLocation, useNavigation } from '@remix-run/react'
 import { FormErrors } from '~/components/forms'
 import { DateTime } from '~/components/post-rows'
-import { MARKDOWN_HINT, TextAreaField } from '~/components/qa-forms'
+import { MARKDOWN_HINT, TextAreaField } from '~/components/forms'
 import { type Decision } from '~/lib/permissions'
 import { ANSWER_BODY_LENGTH, QA_COMMENT_LENGTH } from '~/schemas/question'
 import { type action } from './route'
