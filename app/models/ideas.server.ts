@@ -169,31 +169,6 @@ function hasEverReached(tx: Tx, ideaId: number, status: IdeaStatus, exceptChange
 
 const visibleIdea = and(isNull(ideas.deletedAt), isNull(ideas.hiddenAt))
 
-/** The most-voted ideas still open to votes (merged ones excluded), for the home page. */
-export function listTopIdeas(db: Db, { limit = 10 }: { limit?: number } = {}) {
-  const rows = db
-    .select({
-      id: ideas.id,
-      title: ideas.title,
-      bodyMd: ideas.bodyMd,
-      status: ideas.status,
-      voteCount: ideas.voteCount,
-      commentCount: ideas.commentCount,
-      createdAt: ideas.createdAt,
-      category: categories.name,
-      categorySlug: categories.slug,
-      authorName: users.displayName,
-    })
-    .from(ideas)
-    .innerJoin(users, eq(users.id, ideas.authorId))
-    .leftJoin(categories, eq(categories.id, ideas.categoryId))
-    .where(and(visibleIdea, ne(ideas.status, 'merged')))
-    .orderBy(desc(ideas.voteCount), desc(ideas.id))
-    .limit(limit)
-    .all()
-  return rows.map(({ bodyMd, ...row }) => ({ ...row, excerpt: excerpt(bodyMd, 160) }))
-}
-
 export function countVisibleIdeas(db: Db) {
   return db.select({ n: count() }).from(ideas).where(and(visibleIdea, ne(ideas.status, 'merged'))).get()?.n ?? 0
 }

@@ -5,7 +5,7 @@ import { IdeaRow, QuestionRow } from '~/components/post-rows'
 import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
-import { countVisibleIdeas, listTopIdeas } from '~/models/ideas.server'
+import { countVisibleIdeas, listIdeas } from '~/models/ideas.server'
 import { countVisibleQuestions, listRecentQuestions } from '~/models/questions.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     siteName: env().SITE_NAME,
     isLoggedIn: viewer != null,
-    topIdeas: listTopIdeas(db, { limit: 8 }),
+    topIdeas: listIdeas(db, { sort: 'top', pageSize: 8 }).items,
     recentQuestions: listRecentQuestions(db, { limit: 8 }),
     ideaCount: countVisibleIdeas(db),
     questionCount: countVisibleQuestions(db),
