@@ -69,57 +69,34 @@ export function addComment(
         .returning({ id: comments.id })
         .get()
       const table = target.type === 'idea' ? ideas : target.type === 'question' ? questions : answers
-      tx.update(table)
+      const { postAuthorId } = tx
+        .update(table)
         .set({ commentCount: sql`${table.commentCount} + 1` })
         .where(eq(table.id, target.id))
-        .run()
+        .returning({ postAuthorId: table.authorId })
+        .get()!
       bumpActivity(tx, post, now)
+      notifyUser(tx, postAuthorId, { ...commentNotice(tx, target, post, comment.id), actorId: authorId, now })
       return comment
     },
     { behavior: 'immediate' },
   )
 }
 
-/**
- * A comment on a question or an answer. Like addComment, and the post's author is told ("comment on
- * your post"), in the same transaction, unless they wrote the comment themself.
- */
-export function addQaComment(
-  db: Db,
-  { target, authorId, bodyMd, now = new Date() }: { target: { type: 'question' | 'answer'; id: number }; authorId: number; bodyMd: string; now?: Date },
-) {
-  const bodyHtml = renderMarkdown(bodyMd)
-  return db.transaction(
-    (tx) => {
-      const post = commentablePost(tx, target)
-      if (post.lockedAt) throw new ConflictError('This question is locked; comments are closed.')
-      const questionId = post.questionId!
-      const table = target.type === 'question' ? questions : answers
-      const postAuthor = tx.select({ id: table.authorId }).from(table).where(eq(table.id, target.id)).get()!
-      const { title } = tx.select({ title: questions.title }).from(questions).where(eq(questions.id, questionId)).get()!
-      const comment = tx
-        .insert(comments)
-        .values({ targetType: target.type, targetId: target.id, authorId, bodyMd, bodyHtml, createdAt: now, updatedAt: now })
-        .returning({ id: comments.id })
-        .get()
-      tx.update(table)
-        .set({ commentCount: sql`${table.commentCount} + 1` })
-        .where(eq(table.id, target.id))
-        .run()
-      tx.update(questions).set({ lastActivityAt: laterOf(questions.lastActivityAt, now) }).where(eq(questions.id, questionId)).run()
-      notifyUser(tx, postAuthor.id, {
-        kind: 'comment',
-        subjectType: 'comment',
-        subjectId: comment.id,
-        actorId: authorId,
-        title: target.type === 'question' ? `New comment on your question “${title}”` : `New comment on your answer to “${title}”`,
-        url: `/questions/${questionId}#comment-${comment.id}`,
-        now,
-      })
-      return { id: comment.id, questionId }
-    },
-    { behavior: 'immediate' },
-  )
+/** What the post's author is told about a new comment ("comment on your post"): a title and a link. */
+function commentNotice(tx: Tx, target: CommentTarget, post: { ideaId: number | null; questionId: number | null }, commentId: number) {
+  const base = { kind: 'comment', subjectType: 'comment', subjectId: commentId }
+  if (post.ideaId) {
+    const { title } = tx.select({ title: ideas.title }).from(ideas).where(eq(ideas.id, post.ideaId)).get()!
+    return { ...base, title: `New comment on your idea “${title}”`, url: `/ideas/${post.ideaId}#comment-${commentId}` }
+  }
+  const questionId = post.questionId!
+  const { title } = tx.select({ title: questions.title }).from(questions).where(eq(questions.id, questionId)).get()!
+  return {
+    ...base,
+    title: target.type === 'question' ? `New comment on your question “${title}”` : `New comment on your answer to “${title}”`,
+    url: `/questions/${questionId}#comment-${commentId}`,
+  }
 }
 
 /** A comment (or an edit of one) is activity on the idea or question it belongs to. */

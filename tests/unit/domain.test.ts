@@ -193,3 +193,23 @@ describe('fixes found while seeding', () => {
     expect(() => addComment(db(), { target: { type: 'question', id: question.id }, authorId: createUser(db()).id, bodyMd: 'Hello there' })).toThrow(ConflictError)
   })
 })
+
+describe('comment notifications', () => {
+  test("a comment on someone's idea tells its author once; a comment on one's own idea tells nobody", () => {
+    const author = createUser(db())
+    const commenter = createUser(db())
+    const idea = createTestIdea(db(), { authorId: author.id, title: 'Saved filters for every dashboard' })
+    const comment = addComment(db(), { target: { type: 'idea', id: idea.id }, authorId: commenter.id, bodyMd: 'Yes please, we need this.' })
+    addComment(db(), { target: { type: 'idea', id: idea.id }, authorId: author.id, bodyMd: 'Thanks for the support!' })
+    const rows = db()
+      .select({ userId: notifications.userId, title: notifications.title, url: notifications.url, kind: notifications.kind })
+      .from(notifications)
+      .where(and(eq(notifications.subjectType, 'comment'), eq(notifications.actorId, commenter.id)))
+      .all()
+    expect(rows).toEqual([
+      { userId: author.id, kind: 'comment', title: 'New comment on your idea “Saved filters for every dashboard”', url: `/ideas/${idea.id}#comment-${comment.id}` },
+    ])
+    const own = db().select({ n: count() }).from(notifications).where(and(eq(notifications.userId, author.id), eq(notifications.actorId, author.id))).get()!.n
+    expect(own).toBe(0)
+  })
+})

@@ -14,7 +14,7 @@ import { parseId } from '~/lib/params.server'
 import { check, isSuspended } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
 import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
-import { addQaComment } from '~/models/comments.server'
+import { addComment } from '~/models/comments.server'
 import { listCategories } from '~/models/ideas.server'
 import {
   closeQuestion,
@@ -133,7 +133,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const { target, targetId, body } = parsed.data
       const user = await requireUser(request, here)
       assertCan(user, target === 'question' ? 'comment:question' : 'comment:answer', ownerOf({ type: target, id: targetId }))
-      const comment = orHttpError(() => addQaComment(db, { target: { type: target, id: targetId }, authorId: user.id, bodyMd: body }))
+      const comment = orHttpError(() => addComment(db, { target: { type: target, id: targetId }, authorId: user.id, bodyMd: body }))
       return redirect(`${here}#comment-${comment.id}`)
     }
     case 'accept': {
