@@ -104,23 +104,12 @@ export const QUESTIONS_PER_DAY: LimitRule = { limit: 20, windowMs: 24 * 60 * MIN
  */
 export const MARKDOWN_PREVIEW_LIMIT: LimitRule = { limit: 60, windowMs: MINUTE }
 
-const memoryHits = new Map<string, number[]>()
-const MEMORY_KEYS_BEFORE_SWEEP = 10_000
-
 /** Counts one attempt against `key` in this process, or throws RateLimitedError when over the rule. */
 export function hitMemoryLimit(key: string, rule: LimitRule, message: string, now = new Date()) {
-  const since = now.getTime() - rule.windowMs
-  if (memoryHits.size > MEMORY_KEYS_BEFORE_SWEEP) {
-    for (const [k, times] of memoryHits) if ((times.at(-1) ?? 0) <= since) memoryHits.delete(k)
+  const result = previewWindows.hit(key, rule, now.getTime())
+  if (!result.allowed) {
+    throw new RateLimitedError(`${message} Try again in ${humanDuration(result.retryAfterSeconds)}.`, result.retryAfterSeconds)
   }
-  const hits = (memoryHits.get(key) ?? []).filter((t) => t > since)
-  if (hits.length >= rule.limit) {
-    memoryHits.set(key, hits)
-    const retryAfterSeconds = Math.max(1, Math.ceil((hits[hits.length - rule.limit]! + rule.windowMs - now.getTime()) / 1000))
-    throw new RateLimitedError(`${message} Try again in ${humanDuration(retryAfterSeconds)}.`, retryAfterSeconds)
-  }
-  hits.push(now.getTime())
-  memoryHits.set(key, hits)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,6 +155,7 @@ class MemoryWindows {
 }
 
 const voteWindows = new MemoryWindows(MINUTE)
+const previewWindows = new MemoryWindows(MARKDOWN_PREVIEW_LIMIT.windowMs)
 
 /** The vote limit that applies to an account of this age. */
 function voteLimitFor(account: { createdAt: Date }, now = new Date()) {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { getDb } from '~/lib/db.server'
 import { RateLimitedError } from '~/lib/errors'
-import { assertUnderLimit, recordHits } from '~/lib/rate-limit.server'
+import { assertUnderLimit, hitMemoryLimit, recordHits } from '~/lib/rate-limit.server'
 import { unique } from '#tests/factories'
 
 const rule = { limit: 3, windowMs: 60_000 }
@@ -40,5 +40,24 @@ describe('durable sliding-window rate limits', () => {
     recordHits(db, [a, a, a], now)
     expect(() => assertUnderLimit(db, [{ key: a, rule, message: 'x' }], now)).toThrow(RateLimitedError)
     expect(() => assertUnderLimit(db, [{ key: b, rule, message: 'x' }], now)).not.toThrow()
+  })
+})
+
+describe('per-process sliding windows', () => {
+  test('hitMemoryLimit refuses the attempt after the limit with the seconds until a slot frees', () => {
+    const key = unique('memory:')
+    const rule = { limit: 3, windowMs: 60_000 }
+    const t0 = new Date('2026-01-01T10:00:00Z').getTime()
+    for (const ms of [0, 5_000, 10_000]) hitMemoryLimit(key, rule, 'Too many previews.', new Date(t0 + ms))
+    let refusal: unknown
+    try {
+      hitMemoryLimit(key, rule, 'Too many previews.', new Date(t0 + 20_000))
+    } catch (error) {
+      refusal = error
+    }
+    expect(refusal).toBeInstanceOf(RateLimitedError)
+    expect((refusal as RateLimitedError).retryAfterSeconds).toBe(40)
+    expect((refusal as RateLimitedError).message).toBe('Too many previews. Try again in 40 seconds.')
+    expect(() => hitMemoryLimit(key, rule, 'Too many previews.', new Date(t0 + 60_001))).not.toThrow()
   })
 })
