@@ -4,38 +4,13 @@
  * action, target, reason, before/after) in the same transaction as the change.
  */
 import { and, asc, eq, isNull, ne } from 'drizzle-orm'
-import { answers, categories, type CloseReason, ideas, moderationLog, postVotes, questions, questionTags } from '#db/schema'
+import { answers, categories, type CloseReason, ideas, postVotes, questions, questionTags } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
+import { logModeration } from './moderation.server'
 import { notifyUser } from './notifications.server'
 import { tagPost } from './tags.server'
 import { applyIdeaVote } from './votes.server'
-
-type LogEntry = {
-  actorId: number
-  action: string
-  targetType: 'question' | 'answer'
-  targetId: number
-  reason?: string
-  before?: unknown
-  after?: unknown
-  now: Date
-}
-
-function logModeration(tx: Tx, entry: LogEntry) {
-  tx.insert(moderationLog)
-    .values({
-      actorId: entry.actorId,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      reason: entry.reason ?? '',
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      createdAt: entry.now,
-    })
-    .run()
-}
 
 /** Staff mark an answer official (or take the mark back). Setting the state it already has logs nothing. */
 export function setAnswerOfficial(
@@ -58,8 +33,7 @@ export function setAnswerOfficial(
       logModeration(tx, {
         actorId,
         action: isOfficial ? 'mark_official' : 'unmark_official',
-        targetType: 'answer',
-        targetId: answerId,
+        target: { type: 'answer', id: answerId },
         before: { isOfficial: answer.isOfficial },
         after: { isOfficial },
         now,
@@ -135,8 +109,7 @@ export function closeQuestion(
       logModeration(tx, {
         actorId: input.actorId,
         action: 'close',
-        targetType: 'question',
-        targetId: input.questionId,
+        target: { type: 'question', id: input.questionId },
         reason: input.note?.trim() ?? '',
         before: question,
         after: { status: 'closed', closeReason: input.reason, duplicateOfId },
@@ -164,8 +137,7 @@ export function reopenQuestion(db: Db, input: { questionId: number; actorId: num
       logModeration(tx, {
         actorId: input.actorId,
         action: 'reopen',
-        targetType: 'question',
-        targetId: input.questionId,
+        target: { type: 'question', id: input.questionId },
         reason: input.note?.trim() ?? '',
         before: question,
         after: { status: 'open', closeReason: null, duplicateOfId: null },
@@ -264,8 +236,7 @@ export function convertQuestionToIdea(
       logModeration(tx, {
         actorId: input.actorId,
         action: 'convert_to_idea',
-        targetType: 'question',
-        targetId: question.id,
+        target: { type: 'question', id: question.id },
         before: { status: question.status, closeReason: question.closeReason, convertedToIdeaId: null },
         after: {
           status: closes ? 'closed' : question.status,
