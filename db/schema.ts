@@ -43,6 +43,9 @@ export type ReputationSourceType = (typeof REPUTATION_SOURCE_TYPES)[number]
 
 export const FLAG_REASONS = ['spam', 'rude', 'off_topic', 'duplicate', 'other'] as const
 export const FLAG_STATUSES = ['pending', 'accepted', 'rejected'] as const
+export const HIDDEN_REASONS = ['flags', 'moderator', 'premoderation'] as const
+export type HiddenReason = (typeof HIDDEN_REASONS)[number]
+export const SUGGESTED_EDIT_STATUSES = ['pending', 'approved', 'rejected'] as const
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '))
 
@@ -89,6 +92,8 @@ export const users = sqliteTable(
     suspendedUntil: integer('suspended_until', { mode: 'timestamp_ms' }),
     suspensionReason: text('suspension_reason'),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+    /** The member's e-mail choices as JSON (see app/models/users.server.ts); '{}' means the defaults. */
+    emailPrefs: text('email_prefs', { mode: 'json' }).notNull().default(sql`'{}'`),
   },
   (t) => [
     uniqueIndex('users_username_unique').on(t.username),
@@ -156,6 +161,8 @@ export const ideas = sqliteTable(
     statusChangedAt: integer('status_changed_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
     lockedAt: integer('locked_at', { mode: 'timestamp_ms' }),
     hiddenAt: integer('hidden_at', { mode: 'timestamp_ms' }),
+    /** Why hidden_at is set: 'flags' (three pending flags), 'moderator', or 'premoderation'. */
+    hiddenReason: text('hidden_reason', { enum: HIDDEN_REASONS }),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
@@ -264,6 +271,8 @@ export const questions = sqliteTable(
     lastActivityAt: integer('last_activity_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
     lockedAt: integer('locked_at', { mode: 'timestamp_ms' }),
     hiddenAt: integer('hidden_at', { mode: 'timestamp_ms' }),
+    /** Why hidden_at is set: 'flags' (three pending flags), 'moderator', or 'premoderation'. */
+    hiddenReason: text('hidden_reason', { enum: HIDDEN_REASONS }),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
@@ -303,6 +312,8 @@ export const answers = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
     hiddenAt: integer('hidden_at', { mode: 'timestamp_ms' }),
+    /** Why hidden_at is set: 'flags' (three pending flags), 'moderator', or 'premoderation'. */
+    hiddenReason: text('hidden_reason', { enum: HIDDEN_REASONS }),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
@@ -371,6 +382,8 @@ export const comments = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
     hiddenAt: integer('hidden_at', { mode: 'timestamp_ms' }),
+    /** Why hidden_at is set: 'flags' (three pending flags), 'moderator', or 'premoderation'. */
+    hiddenReason: text('hidden_reason', { enum: HIDDEN_REASONS }),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
@@ -578,3 +591,99 @@ export const settings = sqliteTable('settings', {
   value: text('value', { mode: 'json' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
 })
+
+// ---------------------------------------------------------------------------------------------
+// Badges, suggested edits, internal notes, e-mail
+// ---------------------------------------------------------------------------------------------
+
+/** Badges held: each badge at most once per member (app/lib/badges.ts lists them). */
+export const userBadges = sqliteTable(
+  'user_badges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    badge: text('badge').notNull(),
+    /** The post (or user) whose event earned it. */
+    sourceType: text('source_type', { enum: REPUTATION_SOURCE_TYPES }),
+    sourceId: integer('source_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('user_badges_one_per_user').on(t.userId, t.badge),
+    index('user_badges_badge_idx').on(t.badge, t.createdAt, t.id),
+    index('user_badges_user_idx').on(t.userId, t.createdAt, t.id),
+  ],
+)
+
+/** An edit proposed by a member below the edit privilege, reviewed by the author or an editor. */
+export const suggestedEdits = sqliteTable(
+  'suggested_edits',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetType: text('target_type', { enum: ['idea', 'question', 'answer'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The proposed title (ideas and questions), null for answers. */
+    title: text('title'),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    /** Why the edit helps, shown to the reviewer. */
+    comment: text('comment').notNull().default(''),
+    status: text('status', { enum: SUGGESTED_EDIT_STATUSES }).notNull().default('pending'),
+    reviewedById: integer('reviewed_by_id').references(() => users.id, { onDelete: 'set null' }),
+    reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' }),
+    reviewReason: text('review_reason').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('suggested_edits_pending_idx').on(t.createdAt, t.id).where(sql`status = 'pending'`),
+    index('suggested_edits_target_idx').on(t.targetType, t.targetId, t.status),
+    index('suggested_edits_author_idx').on(t.authorId, t.createdAt, t.id),
+    check('suggested_edits_target_valid', sql`${t.targetType} in ('idea', 'question', 'answer')`),
+    check('suggested_edits_status_valid', sql`${t.status} in (${inList(SUGGESTED_EDIT_STATUSES)})`),
+  ],
+)
+
+/** Staff-only notes on an idea: never in a public page, feed, search or member export. */
+export const ideaNotes = sqliteTable(
+  'idea_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ideaId: integer('idea_id')
+      .notNull()
+      .references(() => ideas.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('idea_notes_idea_idx').on(t.ideaId, t.createdAt, t.id)],
+)
+
+/** E-mail waiting to be sent, written in the same transaction as its notification. */
+export const emailOutbox = sqliteTable(
+  'email_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    bodyText: text('body_text').notNull(),
+    kind: text('kind').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('email_outbox_due_idx').on(t.nextAttemptAt, t.id).where(sql`sent_at is null`),
+    index('email_outbox_user_idx').on(t.userId, t.createdAt),
+  ],
+)

@@ -15,12 +15,32 @@ const VoteBudgetSetting = z.object({
 })
 type VoteBudgetSetting = z.infer<typeof VoteBudgetSetting>
 
-type SettingValues = { voteBudget: VoteBudgetSetting }
+/** The community's name, shown in the header, titles and feeds (SITE_NAME is the default). */
+const SiteNameSetting = z.string().trim().min(1).max(60)
+/** Hold the first posts of new members for review before anyone else sees them. */
+const PremoderationSetting = z.object({
+  enabled: z.boolean(),
+  /** How many of a new member's first posts (ideas, questions, answers) wait for review. */
+  firstPosts: z.number().int().min(1).max(20),
+})
+/** Site-wide e-mail switch; members choose what they get in their own settings. */
+const EmailSetting = z.object({ enabled: z.boolean() })
+
+type SettingValues = {
+  voteBudget: VoteBudgetSetting
+  siteName: z.infer<typeof SiteNameSetting> | null
+  premoderation: z.infer<typeof PremoderationSetting>
+  email: z.infer<typeof EmailSetting>
+}
 type SettingKey = keyof SettingValues
 type SettingValue<K extends SettingKey> = SettingValues[K]
 
 const SETTINGS: { [K in SettingKey]: { schema: z.ZodType<SettingValues[K]>; defaultValue: SettingValues[K] } } = {
   voteBudget: { schema: VoteBudgetSetting, defaultValue: { enabled: false, votesPerMember: 10 } },
+  // null: use the SITE_NAME environment variable.
+  siteName: { schema: SiteNameSetting.nullable(), defaultValue: null },
+  premoderation: { schema: PremoderationSetting, defaultValue: { enabled: false, firstPosts: 1 } },
+  email: { schema: EmailSetting, defaultValue: { enabled: false } },
 }
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[]
 
@@ -65,3 +85,5 @@ export function setSetting<K extends SettingKey>(db: Db, key: K, value: unknown,
 }
 
 export const getVoteBudget = (db: Db | Tx) => getSetting(db, 'voteBudget')
+export const getPremoderation = (db: Db | Tx) => getSetting(db, 'premoderation')
+export const getEmailSetting = (db: Db | Tx) => getSetting(db, 'email')
