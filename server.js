@@ -2,10 +2,12 @@
  * Summit's production (and development) entry: a small Express server around Remix.
  *
  * - Refuses cross-site POSTs (and every other non-GET) with 403 before Remix sees them: Remix's own
- *   origin check answers them with a bare 500.
+ *   origin check answers them with a bare 500. The one exception is a mail client's one-click
+ *   unsubscribe (RFC 8058), which carries neither Origin nor Referer.
  * - Sets security headers, with a per-request nonce for the Content-Security-Policy.
  * - Compresses responses and caches fingerprinted assets for a year.
- * - Migrates the database and seeds the demo community (when empty) before it listens.
+ * - Migrates the database and seeds the demo community (when empty) before it listens, and starts
+ *   the e-mail outbox worker.
  */
 import crypto from 'node:crypto'
 import { createRequestHandler } from '@remix-run/express'
@@ -40,6 +42,8 @@ const startedAt = Date.now()
   const build = await loadBuild()
   const summary = await build.entry.module.prepareDatabase()
   console.log(summary)
+  // Delivers the e-mail outbox while e-mail is on in the site settings (checked on every tick).
+  await build.entry.module.startEmailWorker()
 }
 
 const app = express()
@@ -66,9 +70,20 @@ function requestOrigin(req) {
 
 const FORBIDDEN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>403 Forbidden · Summit</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1>403 Forbidden</h1><p>This form was sent from another site, so it was refused. Go back to the page you came from and try again.</p><p><a href="/">Go to the home page</a></p></body></html>`
 
+/**
+ * RFC 8058 one-click unsubscribe: mail providers POST `List-Unsubscribe=One-Click` to the link in an
+ * e-mail's header from their own servers, with neither Origin nor Referer. Exactly that request is
+ * let through: the signed token in its URL is its only authority (the route checks it; it acts on
+ * no session), so a forged cross-site form gains nothing a plain GET of the link would not.
+ */
+function isOneClickUnsubscribe(req) {
+  return req.method === 'POST' && req.path === '/unsubscribe' && !req.get('origin') && !req.get('referer')
+}
+
 // CSRF defence: every state-changing request must come from our own pages.
 app.use((req, res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next()
+  if (isOneClickUnsubscribe(req)) return next()
   if (requestOrigin(req) === siteOrigin(req)) return next()
   res.status(403).type('html').set('Cache-Control', 'no-store').send(FORBIDDEN_PAGE)
 })

@@ -21,6 +21,20 @@ const EnvSchema = z.object({
   SEED_DEMO: Bool,
   SEED_PASSWORD: z.string().min(10).default('summit-demo-pass'),
   SITE_NAME: z.string().min(1).max(60).default('Summit'),
+  /** Where server.js listens; only used to build absolute links in e-mail when PUBLIC_URL is unset. */
+  PORT: z.string().regex(/^\d{1,5}$/).default('3000').catch('3000'),
+  /** The log transport's folder for .eml files (default: `mail/` beside the database). */
+  MAIL_DIR: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  /** The From header of every e-mail (default: `<site name> <no-reply@<PUBLIC_URL host>>`). */
+  MAIL_FROM: z.string().min(3).max(200).optional().or(z.literal('').transform(() => undefined)),
+  /** smtp:// or smtps:// URL: deliver through nodemailer (an optional dependency) instead of .eml files. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Signs unsubscribe links. Unset: a random secret kept in a file beside the database. */
+  EMAIL_TOKEN_SECRET: z.string().min(32).optional().or(z.literal('').transform(() => undefined)),
 })
 
 export type Env = z.infer<typeof EnvSchema>

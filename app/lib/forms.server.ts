@@ -62,9 +62,14 @@ async function readBodyLimited(request: Request, maxBytes: number) {
   return body
 }
 
-/** Same-origin (403) and size (413) checks, then the FormData. */
-export async function readForm(request: Request, { maxBytes = MAX_FORM_BYTES } = {}): Promise<FormData> {
-  assertSameOrigin(request)
+/**
+ * Same-origin (403) and size (413) checks, then the FormData. `allowNoOrigin` also accepts a request
+ * with neither Origin nor Referer (a mail client's one-click unsubscribe, authorised by a signed
+ * token instead); a foreign Origin is still refused.
+ */
+export async function readForm(request: Request, { maxBytes = MAX_FORM_BYTES, allowNoOrigin = false } = {}): Promise<FormData> {
+  const hasNoOrigin = !request.headers.get('Origin') && !request.headers.get('Referer')
+  if (!(allowNoOrigin && hasNoOrigin)) assertSameOrigin(request)
   const declared = Number(request.headers.get('Content-Length') ?? '0')
   if (declared > maxBytes) httpError(413, 'What you sent is too large.')
   const body = await readBodyLimited(request, maxBytes)

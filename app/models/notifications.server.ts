@@ -1,8 +1,12 @@
-/** In-app notifications. Written in the same transaction as the change they announce. */
+/**
+ * In-app notifications. Written in the same transaction as the change they announce, together with
+ * the e-mails the recipients asked for (enqueueEmails).
+ */
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm'
 import { notifications } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
+import { enqueueEmails } from './email.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 
 export type NotificationInput = {
@@ -22,7 +26,7 @@ export type NotificationInput = {
  */
 export function notifyIdeaStakeholders(tx: Tx, ideaId: number, n: NotificationInput) {
   const now = n.now ?? new Date()
-  const result = tx.run(sql`
+  const recipients = tx.all<{ user_id: number }>(sql`
     insert into notifications (user_id, kind, subject_type, subject_id, actor_id, title, body, url, created_at)
     select user_id, ${n.kind}, ${n.subjectType}, ${n.subjectId}, ${n.actorId}, ${n.title}, ${n.body ?? ''}, ${n.url}, ${now.getTime()}
     from (
@@ -30,8 +34,10 @@ export function notifyIdeaStakeholders(tx: Tx, ideaId: number, n: NotificationIn
       union select author_id from ideas where id = ${ideaId}
       union select user_id from idea_follows where idea_id = ${ideaId}
     )
-    where user_id is not ${n.actorId}`)
-  return result.changes
+    where user_id is not ${n.actorId}
+    returning user_id`)
+  enqueueEmails(tx, recipients.map((r) => ({ ...n, userId: r.user_id })))
+  return recipients.length
 }
 
 export function notifyUser(tx: Tx, userId: number, n: NotificationInput) {
@@ -49,6 +55,7 @@ export function notifyUser(tx: Tx, userId: number, n: NotificationInput) {
       createdAt: n.now ?? new Date(),
     })
     .run()
+  enqueueEmails(tx, [{ ...n, userId }])
 }
 
 export function countUnreadNotifications(db: Db, userId: number) {

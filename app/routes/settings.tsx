@@ -2,13 +2,15 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { FormErrors, TextField } from '~/components/forms'
+import { FormErrors, type FormResult, TextField } from '~/components/forms'
 import { changePassword, endOtherSessions, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { ROLE_LABELS } from '~/lib/labels'
 import { getAccountSettings, updateDisplayName, verifyPasswordChange } from '~/models/users.server'
+import { type EmailPrefs, getEmailPrefs, setEmailPrefs } from '~/models/email.server'
+import { getEmailSetting } from '~/models/settings.server'
 import { ChangePasswordForm, ProfileForm } from '~/schemas/account'
 
 export const meta: MetaFunction = () => [{ title: 'Settings · Summit' }]
@@ -17,6 +19,7 @@ const NOTICES = {
   password: 'Your password was changed. Every other session has been logged out.',
   profile: 'Your profile was saved.',
   sessions: 'Every other session has been logged out.',
+  email: 'Your e-mail choices were saved.',
 } as const
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,13 +31,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
     account: { ...account, roleLabel: ROLE_LABELS[account.role], createdAt: account.createdAt.toISOString().slice(0, 10) },
     notice,
     passwordMinLength: PASSWORD_MIN_LENGTH,
+    email: { prefs: getEmailPrefs(getDb(), user.id), siteSendsEmail: getEmailSetting(getDb()).enabled },
   }
 }
+
+/** An unticked checkbox sends nothing; a ticked one sends "on". */
+const Checkbox = z.literal('on', 'Tick the box or leave it empty.').optional().transform((v) => v === 'on')
+const EmailPrefsForm = z.object({
+  intent: z.literal('email-prefs'),
+  statusChanges: Checkbox,
+  answers: Checkbox,
+  mentions: Checkbox,
+  badges: Checkbox,
+  digest: z.enum(['off', 'daily'], 'Choose how often you get e-mail.'),
+})
 
 const Intent = z.discriminatedUnion('intent', [
   ChangePasswordForm,
   ProfileForm,
   z.object({ intent: z.literal('end-other-sessions') }),
+  EmailPrefsForm,
 ])
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -59,11 +75,16 @@ export async function action({ request }: ActionFunctionArgs) {
       const cookie = await endOtherSessions(user.id, request)
       return redirect('/settings?done=sessions', { headers: { 'Set-Cookie': cookie } })
     }
+    case 'email-prefs': {
+      const { intent: _, ...prefs } = parsed.data
+      setEmailPrefs(db, user.id, prefs)
+      return redirect('/settings?done=email')
+    }
   }
 }
 
 export default function SettingsPage() {
-  const { account, notice, passwordMinLength } = useLoaderData<typeof loader>()
+  const { account, notice, passwordMinLength, email } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
@@ -170,7 +191,69 @@ export default function SettingsPage() {
           </button>
         </Form>
       </section>
+
+      <EmailPrefsSection
+        prefs={email.prefs}
+        siteSendsEmail={email.siteSendsEmail}
+        result={resultFor('email-prefs')}
+        busy={busyIntent === 'email-prefs'}
+      />
     </div>
+  )
+}
+
+const EMAIL_KINDS: { name: Exclude<keyof EmailPrefs, 'digest'>; label: string }[] = [
+  { name: 'statusChanges', label: 'Status changes of ideas I voted on, follow or wrote' },
+  { name: 'answers', label: 'Answers and comments on my posts' },
+  { name: 'mentions', label: 'Mentions of me' },
+  { name: 'badges', label: 'Badges I earn' },
+]
+
+function EmailPrefsSection(props: { prefs: EmailPrefs; siteSendsEmail: boolean; result: FormResult; busy: boolean }) {
+  const { prefs, result } = props
+  const digestError = result?.fieldErrors?.digest?.[0]
+  return (
+    <section className="card" aria-labelledby="email-title">
+      <h2 id="email-title">E-mail</h2>
+      {props.siteSendsEmail ? (
+        <p className="muted">E-mails go to your address above. Each one has a link to unsubscribe.</p>
+      ) : (
+        <p className="notice notice-warning">The site does not send e-mail at the moment. Your choices are kept for when it does.</p>
+      )}
+      {/* The key resets the boxes to what was saved after each post. */}
+      <Form method="post" className="form" noValidate key={JSON.stringify(prefs)}>
+        <input type="hidden" name="intent" value="email-prefs" />
+        <FormErrors result={result} id="email-form-error" />
+        <fieldset className="choice-group">
+          <legend>E-mail me about</legend>
+          {EMAIL_KINDS.map(({ name, label }) => (
+            <div className="choice" key={name}>
+              <input type="checkbox" id={`email-${name}`} name={name} defaultChecked={prefs[name]} />
+              <label htmlFor={`email-${name}`}>{label}</label>
+            </div>
+          ))}
+        </fieldset>
+        <fieldset className="choice-group" aria-describedby={digestError ? 'email-digest-error' : undefined}>
+          <legend>How often</legend>
+          <div className="choice">
+            <input type="radio" id="email-digest-off" name="digest" value="off" defaultChecked={prefs.digest === 'off'} />
+            <label htmlFor="email-digest-off">One e-mail for each notification</label>
+          </div>
+          <div className="choice">
+            <input type="radio" id="email-digest-daily" name="digest" value="daily" defaultChecked={prefs.digest === 'daily'} />
+            <label htmlFor="email-digest-daily">One daily digest of my unread notifications</label>
+          </div>
+          {digestError ? (
+            <p id="email-digest-error" className="field-error">
+              {digestError}
+            </p>
+          ) : null}
+        </fieldset>
+        <button type="submit" disabled={props.busy}>
+          Save e-mail choices
+        </button>
+      </Form>
+    </section>
   )
 }
 
