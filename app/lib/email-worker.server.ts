@@ -26,7 +26,16 @@ export const GAVE_UP_AT = new Date(Date.UTC(9999, 11, 31))
 const BATCH_SIZE = 25
 export const WORKER_INTERVAL_MS = 15_000
 
-type OutboxRow = { id: number; userId: number | null; toAddress: string; subject: string; bodyText: string; kind: string; attempts: number }
+type OutboxRow = {
+  id: number
+  userId: number | null
+  toAddress: string
+  subject: string
+  bodyText: string
+  kind: string
+  attempts: number
+  createdAt: Date
+}
 
 function fromAddress(siteName: string) {
   const configured = env().MAIL_FROM
@@ -48,7 +57,8 @@ export function toMailMessage(row: OutboxRow, from: string): MailMessage {
     subject: row.subject,
     text: row.bodyText,
     headers,
-    messageId: `<outbox-${row.id}@${new URL(publicBaseUrl()).hostname}>`,
+    // The same on every retry (a client can drop a duplicate), unique across databases by the time.
+    messageId: `<outbox-${row.id}.${row.createdAt.getTime().toString(36)}@${new URL(publicBaseUrl()).hostname}>`,
   }
 }
 
@@ -70,6 +80,7 @@ export async function deliverDueEmails(db: Db, transport: MailTransport, now = n
           bodyText: emailOutbox.bodyText,
           kind: emailOutbox.kind,
           attempts: emailOutbox.attempts,
+          createdAt: emailOutbox.createdAt,
         })
         .from(emailOutbox)
         .where(and(isNull(emailOutbox.sentAt), lte(emailOutbox.nextAttemptAt, now)))
