@@ -174,6 +174,7 @@ describe('the delivery worker', () => {
     expect(sent[0]).toMatchObject({ to: user.email, subject: row.subject, text: row.bodyText, from: 'Summit <no-reply@localhost>' })
     const unsubscribe = `<http://localhost:3000/unsubscribe?token=${signUnsubscribeToken(user.id, 'answers')}>`
     expect(sent[0]!.headers).toMatchObject({ 'List-Unsubscribe': unsubscribe, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' })
+    expect(sent[0]!.messageId).toMatch(new RegExp(`^<outbox-${row.id}\\.[0-9a-z]+@localhost>$`))
     expect(outboxOf([user.id])[0]).toMatchObject({ sentAt: now, attempts: 0 })
     expect(await deliverDueEmails(db(), transport, new Date(now.getTime() + 60 * MINUTE))).toEqual({ sent: 0, retried: 0, gaveUp: 0 })
   })
