@@ -92,7 +92,7 @@ export const users = sqliteTable(
     suspendedUntil: integer('suspended_until', { mode: 'timestamp_ms' }),
     suspensionReason: text('suspension_reason'),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
-    /** The member's e-mail choices as JSON (see app/models/users.server.ts); '{}' means the defaults. */
+    /** The member's e-mail choices as JSON (see app/models/email.server.ts); '{}' means the defaults. */
     emailPrefs: text('email_prefs', { mode: 'json' }).notNull().default(sql`'{}'`),
   },
   (t) => [
