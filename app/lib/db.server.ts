@@ -61,3 +61,14 @@ export function checkDatabase(db: Db) {
   const row = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }
   return { migrations: row.n }
 }
+
+/**
+ * For a clean shutdown (server.js on SIGTERM/SIGINT): folds the WAL back into the database file,
+ * then closes every connection, so the file alone is complete and the next start replays nothing.
+ */
+export function checkpointAndCloseDatabases() {
+  for (const db of globalForDb.__summitDbs?.values() ?? []) {
+    if (db.$client.open && !db.$client.memory) db.$client.pragma('wal_checkpoint(TRUNCATE)')
+  }
+  closeDatabases()
+}
