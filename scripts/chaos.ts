@@ -16,8 +16,9 @@
  *        vote whose last request was cut off by the kill is in the state before or after it,
  *      - every cached counter and every member's reputation equals its recount,
  *      - PRAGMA integrity_check is ok.
- * Finally it stops the server with SIGTERM and checks that it exits cleanly with the WAL folded
- * back into the database. Exits with 1 when any check fails.
+ * Finally it stops the server with SIGTERM under the same load and checks that it exits with 0,
+ * the WAL folded back into the database file, and the same checks pass on that file alone.
+ * Exits with 1 when any check fails.
  */
 import './load-env'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
@@ -147,8 +148,17 @@ function tailOfLog() {
 
 async function killServer() {
   server?.kill('SIGKILL')
-  await serverExit
+  const exit = await serverExit
   server = null
+  return exit
+}
+
+/** SIGTERM; null when the server has not exited 15 s later. */
+async function stopServer() {
+  server?.kill('SIGTERM')
+  const exit = await Promise.race([serverExit, new Promise<null>((r) => setTimeout(() => r(null), 15_000))])
+  if (exit) server = null
+  return exit
 }
 
 function fail(message: string): never {
@@ -213,9 +223,19 @@ type RoundStats = { sent: number; acknowledged: number; refused: number; inFligh
 // The load
 // ---------------------------------------------------------------------------------------------
 
+function describeActions(stats: RoundStats) {
+  return Object.entries(stats.byAction)
+    .map(([name, n]) => `${n} ${name}`)
+    .join(', ')
+}
+
 const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!
 
-async function runRound(round: number, setup: Awaited<ReturnType<typeof setUp>>) {
+/**
+ * One round of load, ended by `signal`: SIGKILL mid-load (the kill test), or SIGTERM (a clean stop
+ * under load: the requests in progress must still be answered).
+ */
+async function runRound(round: number, setup: Awaited<ReturnType<typeof setUp>>, signal: 'SIGKILL' | 'SIGTERM', killAfterMs: number) {
   const stats: RoundStats = { sent: 0, acknowledged: 0, refused: 0, inFlightAtKill: 0, byAction: {} }
   let killed = false
   const inFlight = new Set<Promise<unknown>>()
@@ -317,6 +337,7 @@ async function runRound(round: number, setup: Awaited<ReturnType<typeof setUp>>)
       response = await send()
       await response.arrayBuffer()
     } catch {
+      // Cut off by the kill (or, on a clean stop, refused at connect before it reached the server).
       if (!killed) fail(`${action}: the request failed while the server was up`)
       stats.inFlightAtKill += 1
       onCutOff()
@@ -349,13 +370,15 @@ async function runRound(round: number, setup: Awaited<ReturnType<typeof setUp>>)
 
   const started = Date.now()
   const clients = Array.from({ length: CONCURRENCY }, (_, i) => client(i))
-  const delay = Math.round(KILL_AFTER_MS / 2 + Math.random() * (KILL_AFTER_MS / 2))
+  const delay = Math.round(killAfterMs / 2 + Math.random() * (killAfterMs / 2))
   await new Promise((r) => setTimeout(r, delay))
   killed = true
   const pending = inFlight.size
-  await killServer()
+  let exit: Awaited<typeof serverExit> | null
+  if (signal === 'SIGKILL') exit = await killServer()
+  else exit = await stopServer()
   await Promise.all(clients)
-  return { stats, delay, pending, loadMs: Date.now() - started }
+  return { stats, delay, pending, exit, loadMs: Date.now() - started }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -423,30 +446,34 @@ const setup = await setUp()
 let totalAcknowledged = 0
 for (let round = 1; round <= ROUNDS; round++) {
   const roundStarted = Date.now()
-  const { stats, delay, pending } = await runRound(round, setup)
+  const { stats, delay, pending } = await runRound(round, setup, 'SIGKILL', KILL_AFTER_MS)
   await startServer()
   const { problems, checked } = check()
   totalAcknowledged += stats.acknowledged
-  const actions = Object.entries(stats.byAction)
-    .map(([name, n]) => `${n} ${name}`)
-    .join(', ')
   console.log(
     `Round ${round}/${ROUNDS}: killed after ${delay} ms; ${stats.acknowledged} acknowledged, ${stats.refused} refused, ${stats.inFlightAtKill} in flight at kill (${pending} clients mid-request); ${checked} checks ${problems.length ? `FAILED (${problems.length})` : 'passed'}; ${seconds(Date.now() - roundStarted)}`,
   )
-  console.log(`  sent: ${actions}`)
+  console.log(`  sent: ${describeActions(stats)}`)
   if (problems.length) fail(problems.join('\n'))
 }
 
-// A clean stop: SIGTERM closes the database, which folds the WAL back into the file.
-server!.kill('SIGTERM')
-const exit = await Promise.race([serverExit, new Promise<null>((r) => setTimeout(() => r(null), 15_000))])
-if (!exit) fail('the server did not stop within 15 s of SIGTERM')
-if (exit.code !== 0) fail(`the server exited with ${exit.code ?? exit.signal} on SIGTERM\n${tailOfLog()}`)
-server = null
-const walBytes = fs.existsSync(`${DB_FILE}-wal`) ? fs.statSync(`${DB_FILE}-wal`).size : 0
-if (walBytes > 0) fail(`after a clean stop the WAL still holds ${walBytes} bytes`)
+// A clean stop under load: SIGTERM lets the requests in progress finish, then checkpoints the WAL
+// into the database file and closes it. The checks then run on the file alone, with no server.
+{
+  const { stats, pending, exit } = await runRound(ROUNDS + 1, setup, 'SIGTERM', 1000)
+  if (!exit) fail('the server did not stop within 15 s of SIGTERM')
+  if (exit.code !== 0) fail(`the server exited with ${exit.code ?? exit.signal} on SIGTERM\n${tailOfLog()}`)
+  const walBytes = fs.existsSync(`${DB_FILE}-wal`) ? fs.statSync(`${DB_FILE}-wal`).size : 0
+  if (walBytes > 0) fail(`after a clean stop the WAL still holds ${walBytes} bytes`)
+  const { problems, checked } = check()
+  totalAcknowledged += stats.acknowledged
+  console.log(
+    `Clean stop: SIGTERM with ${pending} clients mid-request; ${stats.acknowledged} acknowledged, ${stats.inFlightAtKill} not answered; exit code 0, WAL checkpointed; ${checked} checks ${problems.length ? `FAILED (${problems.length})` : 'passed'}`,
+  )
+  if (problems.length) fail(problems.join('\n'))
+}
 
-console.log(`All ${ROUNDS} rounds passed: ${totalAcknowledged} acknowledged writes kept; clean SIGTERM stop with the WAL checkpointed. ${seconds(Date.now() - startedAt)}`)
+console.log(`All ${ROUNDS} kill rounds and the clean stop passed: ${totalAcknowledged} acknowledged writes kept. ${seconds(Date.now() - startedAt)}`)
 if (values.keep) console.log(`Kept ${WORK_DIR}`)
 else fs.rmSync(WORK_DIR, { recursive: true, force: true })
 process.exit(0) // without waiting for the HTTP client's idle keep-alive sockets to time out

@@ -23,7 +23,9 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('journal_mode = WAL') // stored in the file, but cheap to repeat
   sqlite.pragma('foreign_keys = ON') // these three are per connection: set them every time one opens
   sqlite.pragma('busy_timeout = 5000')
-  sqlite.pragma('synchronous = NORMAL')
+  // NORMAL in WAL mode: a commit is in the WAL file (the OS's cache) before the answer is sent, so a
+  // killed process loses nothing; FULL also fsyncs every commit, against power loss (docs/operations.md).
+  sqlite.pragma(`synchronous = ${env().DATABASE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`)
   return drizzle({ client: sqlite, schema }) as Db
 }
 
