@@ -54,9 +54,10 @@ export async function backupDatabase(source: string, destination: string, option
     let lastRemaining = Infinity
     await db.backup(partial, {
       progress({ totalPages, remainingPages }) {
-        // A write by another connection made SQLite start over: copy the rest in one step (one
-        // read transaction, which in WAL mode blocks no writer), so a busy site cannot starve it.
-        if (remainingPages > lastRemaining) {
+        // A write by another connection made SQLite start over (a step that copied pages always
+        // lowers the remainder): copy the rest in one step (one read transaction, which in WAL mode
+        // blocks no writer), so a site that writes between every two steps cannot starve it.
+        if (remainingPages >= lastRemaining) {
           restarts += 1
           lastRemaining = remainingPages
           return totalPages
