@@ -455,6 +455,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   )
   console.log(`  sent: ${describeActions(stats)}`)
   if (problems.length) fail(problems.join('\n'))
+  if (stats.acknowledged === 0) fail('no write was acknowledged before the kill: nothing was tested (raise --kill-after-ms)')
 }
 
 // A clean stop under load: SIGTERM lets the requests in progress finish, then checkpoints the WAL
