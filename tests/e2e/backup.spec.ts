@@ -47,9 +47,10 @@ test('a backup taken while members vote is consistent and serves the site when r
   const author = makeUser()
   const ideas = Array.from({ length: 3 }, () => createTestIdea(getDb(), { authorId: author.id }))
   const session = await startSession(voter.id)
-  const dir = path.resolve('tests/.tmp', `e2e-backup-${Date.now()}-${process.pid}`)
-  fs.mkdirSync(dir, { recursive: true })
-  const backupFile = path.join(dir, 'backup.db')
+  // Files named like the run's own database, so the config's clean-up sweeps up any a crash leaves.
+  const stem = path.resolve('tests/.tmp', `e2e-backup-${Date.now()}-${process.pid}`)
+  const backupFile = `${stem}.db`
+  const restoredFile = `${stem}-restored.db`
 
   // The load: vote and unvote in turn until the backup is done (at most 60 a minute per member).
   let voting = true
@@ -98,7 +99,6 @@ test('a backup taken while members vote is consistent and serves the site when r
     }
 
     // Restore: the copy is a complete database on its own.
-    const restoredFile = path.join(dir, 'restored.db')
     fs.copyFileSync(backupFile, restoredFile)
     const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
@@ -121,6 +121,8 @@ test('a backup taken while members vote is consistent and serves the site when r
       restored.kill('SIGTERM')
       await exited
     }
-    fs.rmSync(dir, { recursive: true, force: true })
+    for (const file of [backupFile, restoredFile]) {
+      for (const suffix of ['', '-wal', '-shm', '.partial']) fs.rmSync(file + suffix, { force: true })
+    }
   }
 })

@@ -14,7 +14,7 @@ test('acknowledged writes survive SIGKILL mid-load, and counters equal their rec
   test.setTimeout(90_000)
   const { stdout } = await run(
     process.execPath,
-    ['--import', 'tsx', 'scripts/chaos.ts', '--rounds', '2', '--concurrency', '8', '--kill-after-ms', '1500'],
+    ['--import', 'tsx', 'scripts/chaos.ts', '--rounds', '2', '--concurrency', '8', '--kill-after-ms', '1200'],
     { timeout: 80_000, maxBuffer: 10_000_000 },
   ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
     throw new Error(`npm run chaos failed:\n${error.stdout ?? ''}\n${error.stderr ?? error.message}`)
