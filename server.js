@@ -8,6 +8,7 @@
  * - Compresses responses and caches fingerprinted assets for a year.
  * - Migrates the database and seeds the demo community (when empty) before it listens, and starts
  *   the e-mail outbox worker.
+ * - Stops cleanly on SIGTERM/SIGINT: finishes the requests in progress, checkpoints and closes the database.
  */
 import crypto from 'node:crypto'
 import { createRequestHandler } from '@remix-run/express'
@@ -37,17 +38,27 @@ async function loadBuild() {
 }
 
 const startedAt = Date.now()
+/** Stops the e-mail worker's interval (set when the worker starts). */
+let stopEmailWorker = () => {}
 {
   // Migrations and the demo seed run once, before the server listens.
   const build = await loadBuild()
   const summary = await build.entry.module.prepareDatabase()
   console.log(summary)
   // Delivers the e-mail outbox while e-mail is on in the site settings (checked on every tick).
-  await build.entry.module.startEmailWorker()
+  stopEmailWorker = await build.entry.module.startEmailWorker()
 }
+
+/** Set once SIGTERM or SIGINT arrives (see shutdown() at the end). */
+let stopping = false
 
 const app = express()
 app.disable('x-powered-by')
+// While stopping, answers close their connection, so no keep-alive connection holds the stop up.
+app.use((req, res, next) => {
+  if (stopping) res.set('Connection', 'close')
+  next()
+})
 if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : process.env.TRUST_PROXY)
 app.use(compression())
 
@@ -143,10 +154,39 @@ const server = app.listen(PORT, HOST, () => {
   console.log(`Summit is listening on http://${host}:${port} (${MODE}, ready in ${Date.now() - startedAt} ms)`)
 })
 
+/**
+ * A clean stop (SIGTERM from a process manager, SIGINT from Ctrl-C): stop accepting connections,
+ * let the requests in progress finish (idle keep-alive connections are closed at once), then fold
+ * the WAL into the database file and close it. Requests still running after 10 s are cut off; the
+ * database is closed all the same (better-sqlite3 never leaves a transaction open between ticks).
+ */
 function shutdown(signal) {
-  console.log(`${signal} received, closing`)
-  server.close(() => process.exit(0))
-  setTimeout(() => process.exit(0), 5000).unref()
+  if (stopping) return
+  stopping = true
+  stopEmailWorker()
+  console.log(`${signal} received: finishing the requests in progress`)
+  const closeDatabase = async () => {
+    try {
+      const build = await loadBuild()
+      build.entry.module.checkpointAndCloseDatabases()
+      console.log('Database checkpointed and closed')
+      return true
+    } catch (error) {
+      console.error('Closing the database failed:', error)
+      return false
+    }
+  }
+  server.close(async () => {
+    const closed = await closeDatabase()
+    if (viteDevServer) await viteDevServer.close()
+    process.exit(closed ? 0 : 1)
+  })
+  server.closeIdleConnections()
+  setTimeout(async () => {
+    console.error('Requests still running after 10 s: stopping anyway')
+    await closeDatabase()
+    process.exit(1)
+  }, 10_000).unref()
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'))
 process.on('SIGINT', () => shutdown('SIGINT'))

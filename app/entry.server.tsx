@@ -2,6 +2,7 @@
  * Close to Remix's default entry, plus: the CSP nonce is handed to every inline script, unexpected
  * errors are logged once (never shown in production), and prepareDatabase() is exported for
  * server.js to run before it listens, startEmailWorker() for it to start the outbox worker.
+ * server.js to run before it listens (and checkpointAndCloseDatabases() for it to run when it stops).
  */
 import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from '@remix-run/node'
@@ -12,6 +13,7 @@ import { NonceProvider } from './components/nonce'
 
 export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './lib/email-worker.server'
+export { checkpointAndCloseDatabases } from './lib/db.server'
 
 export const streamTimeout = 5_000
 

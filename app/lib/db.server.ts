@@ -23,7 +23,9 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('journal_mode = WAL') // stored in the file, but cheap to repeat
   sqlite.pragma('foreign_keys = ON') // these three are per connection: set them every time one opens
   sqlite.pragma('busy_timeout = 5000')
-  sqlite.pragma('synchronous = NORMAL')
+  // NORMAL in WAL mode: a commit is in the WAL file (the OS's cache) before the answer is sent, so a
+  // killed process loses nothing; FULL also fsyncs every commit, against power loss (docs/operations.md).
+  sqlite.pragma(`synchronous = ${env().DATABASE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`)
   return drizzle({ client: sqlite, schema }) as Db
 }
 
@@ -60,4 +62,15 @@ export function closeDatabases() {
 export function checkDatabase(db: Db) {
   const row = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }
   return { migrations: row.n }
+}
+
+/**
+ * For a clean shutdown (server.js on SIGTERM/SIGINT): folds the WAL back into the database file,
+ * then closes every connection, so the file alone is complete and the next start replays nothing.
+ */
+export function checkpointAndCloseDatabases() {
+  for (const db of globalForDb.__summitDbs?.values() ?? []) {
+    if (db.$client.open && !db.$client.memory) db.$client.pragma('wal_checkpoint(TRUNCATE)')
+  }
+  closeDatabases()
 }

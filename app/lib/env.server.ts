@@ -12,6 +12,11 @@ const Bool = z
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().min(1).default('./data/summit.db'),
+  /**
+   * SQLite's synchronous setting. normal: a commit survives the process being killed, not a power
+   * loss; full: an fsync per commit, so it survives that too (docs/operations.md).
+   */
+  DATABASE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   /** The site's public origin (https://community.example.com). Decides the cookie's Secure flag and the CSRF origin. */
   PUBLIC_URL: z
     .string()
