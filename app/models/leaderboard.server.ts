@@ -1,0 +1,167 @@
+/**
+ * The members' leaderboard: reputation gained this week, month or year (calendar periods in UTC,
+ * weeks starting on Monday), or the all-time total.
+ *
+ * Period rankings sum the ledger at query time: a range scan of reputation_events_period_idx
+ * (created_at, user_id, delta), which covers the query, so no table row is read, then a sort of
+ * the per-member totals. Nothing orders those totals ahead of time, so a keyset cursor would save
+ * nothing (each page recomputes the aggregate anyway); pages use OFFSET, which is exact, and stop
+ * at MAX_PERIOD_PAGES so a crawler cannot walk the whole membership one aggregate at a time.
+ * All time reads users.reputation through users_reputation_idx with a keyset cursor.
+ */
+import { and, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
+import { reputationEvents, userBadges, users } from '#db/schema'
+import { BADGE_LEVELS, type BadgeLevel, badgeById } from '~/lib/badges'
+import { type Db } from '~/lib/db.server'
+import { type Cursor, toPage } from '~/lib/pagination.server'
+
+export const LEADERBOARD_PERIODS = ['week', 'month', 'year', 'all'] as const
+export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number]
+export const LEADERBOARD_PAGE_SIZE = 50
+export const MAX_PERIOD_PAGES = 20
+export const MAX_SEARCH_LENGTH = 50
+
+/** The first instant of the current week (Monday), month or year, in UTC. */
+export function periodStart(period: Exclude<LeaderboardPeriod, 'all'>, now = new Date()) {
+  const y = now.getUTCFullYear()
+  const m = now.getUTCMonth()
+  const d = now.getUTCDate()
+  if (period === 'year') return new Date(Date.UTC(y, 0, 1))
+  if (period === 'month') return new Date(Date.UTC(y, m, 1))
+  const sinceMonday = (now.getUTCDay() + 6) % 7
+  return new Date(Date.UTC(y, m, d - sinceMonday))
+}
+
+/** A LIKE pattern matching `text` anywhere, with %, _ and the escape character itself taken literally. */
+export function containsPattern(text: string) {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+function nameMatches(q: string | null | undefined): SQL | undefined {
+  const text = q?.trim().slice(0, MAX_SEARCH_LENGTH)
+  if (!text) return undefined
+  const pattern = containsPattern(text)
+  // username is stored lower-case; LIKE is case-insensitive for ASCII, lower() covers the rest.
+  return sql`(${users.username} like ${pattern} escape '\\' or lower(${users.displayName}) like ${pattern} escape '\\')`
+}
+
+export type LeaderboardRow = {
+  rank: number
+  id: number
+  username: string
+  displayName: string
+  role: (typeof users.$inferSelect)['role']
+  reputation: number
+  /** Reputation gained in the period (equal to the total for all time). */
+  gained: number
+  badges: Record<BadgeLevel, number>
+}
+
+type LeaderboardInput = { period: LeaderboardPeriod; q?: string | null; page?: number; cursor?: Cursor | null; now?: Date }
+
+/** One page of the leaderboard. `page` (1-based) serves the periods, `cursor` serves all time. */
+export function listLeaderboard(db: Db, input: LeaderboardInput) {
+  const result = input.period === 'all' ? allTime(db, input) : forPeriod(db, { ...input, period: input.period })
+  const counts = badgeCounts(
+    db,
+    result.rows.map((r) => r.id),
+  )
+  const rows: LeaderboardRow[] = result.rows.map((r) => ({ ...r, badges: counts.get(r.id) ?? emptyCounts() }))
+  return { rows, nextCursor: result.nextCursor, nextPage: result.nextPage }
+}
+
+/** The query behind a period's page (exported so a test can read its plan). */
+export function periodLeaderboardQuery(db: Db, input: { period: Exclude<LeaderboardPeriod, 'all'>; q?: string | null; page: number; now?: Date }) {
+  const since = periodStart(input.period, input.now).getTime()
+  const gained = db
+    .select({
+      userId: sql<number>`${reputationEvents.userId}`.as('user_id'),
+      gained: sql<number>`sum(${reputationEvents.delta})`.as('gained'),
+    })
+    // Named: without statistics SQLite may walk reputation_events_user_idx whole to skip the GROUP BY sort.
+    .from(sql`${reputationEvents} indexed by reputation_events_period_idx`)
+    .where(sql`${reputationEvents.createdAt} >= ${since}`)
+    .groupBy(reputationEvents.userId)
+    .having(sql`sum(${reputationEvents.delta}) > 0`)
+    .as('g')
+  return db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      reputation: users.reputation,
+      gained: gained.gained,
+    })
+    .from(gained)
+    .innerJoin(users, eq(users.id, gained.userId))
+    .where(and(isNull(users.deletedAt), nameMatches(input.q)))
+    .orderBy(desc(gained.gained), users.id)
+    .limit(LEADERBOARD_PAGE_SIZE + 1)
+    .offset((input.page - 1) * LEADERBOARD_PAGE_SIZE)
+}
+
+function forPeriod(db: Db, input: LeaderboardInput & { period: Exclude<LeaderboardPeriod, 'all'> }) {
+  const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1)), MAX_PERIOD_PAGES)
+  const rows = periodLeaderboardQuery(db, { period: input.period, q: input.q, page, now: input.now }).all()
+  const hasMore = rows.length > LEADERBOARD_PAGE_SIZE && page < MAX_PERIOD_PAGES
+  const firstRank = (page - 1) * LEADERBOARD_PAGE_SIZE + 1
+  return {
+    rows: rows.slice(0, LEADERBOARD_PAGE_SIZE).map((r, i) => ({ ...r, rank: firstRank + i })),
+    nextPage: hasMore ? page + 1 : null,
+    nextCursor: null,
+  }
+}
+
+function allTime(db: Db, input: LeaderboardInput) {
+  const filter = and(isNull(users.deletedAt), nameMatches(input.q))
+  const cursor = input.cursor ?? null
+  const rows = db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      reputation: users.reputation,
+    })
+    .from(users)
+    .where(and(filter, cursor ? sql`(${users.reputation}, ${users.id}) < (${cursor.sort}, ${cursor.id})` : undefined))
+    .orderBy(desc(users.reputation), desc(users.id))
+    .limit(LEADERBOARD_PAGE_SIZE + 1)
+    .all()
+  // The rank of a later page's first row: one count through the same index.
+  const before = cursor
+    ? (db
+        .select({ n: count() })
+        .from(users)
+        .where(and(filter, sql`(${users.reputation}, ${users.id}) >= (${cursor.sort}, ${cursor.id})`))
+        .get()?.n ?? 0)
+    : 0
+  const page = toPage(rows, LEADERBOARD_PAGE_SIZE, (r) => r.reputation)
+  return {
+    rows: page.items.map((r, i) => ({ ...r, gained: r.reputation, rank: before + i + 1 })),
+    nextCursor: page.nextCursor,
+    nextPage: null,
+  }
+}
+
+const emptyCounts = (): Record<BadgeLevel, number> => Object.fromEntries(BADGE_LEVELS.map((l) => [l, 0])) as Record<BadgeLevel, number>
+
+/** Badges held per member of the page, by level: one query for the whole page. */
+function badgeCounts(db: Db, userIds: number[]) {
+  const counts = new Map<number, Record<BadgeLevel, number>>()
+  if (userIds.length === 0) return counts
+  const rows = db
+    .select({ userId: userBadges.userId, badge: userBadges.badge })
+    .from(userBadges)
+    .where(inArray(userBadges.userId, userIds))
+    .all()
+  for (const row of rows) {
+    const level = badgeById(row.badge)?.level
+    if (!level) continue
+    const c = counts.get(row.userId) ?? emptyCounts()
+    c[level] += 1
+    counts.set(row.userId, c)
+  }
+  return counts
+}
