@@ -113,10 +113,10 @@ function forPeriod(db: Db, input: LeaderboardInput & { period: Exclude<Leaderboa
   }
 }
 
-function allTime(db: Db, input: LeaderboardInput) {
-  const filter = and(isNull(users.deletedAt), nameMatches(input.q))
+/** The query behind an all-time page (exported so a test can read its plan). */
+export function allTimeLeaderboardQuery(db: Db, input: { q?: string | null; cursor?: Cursor | null }) {
   const cursor = input.cursor ?? null
-  const rows = db
+  return db
     .select({
       id: users.id,
       username: users.username,
@@ -125,10 +125,15 @@ function allTime(db: Db, input: LeaderboardInput) {
       reputation: users.reputation,
     })
     .from(users)
-    .where(and(filter, cursor ? sql`(${users.reputation}, ${users.id}) < (${cursor.sort}, ${cursor.id})` : undefined))
+    .where(and(isNull(users.deletedAt), nameMatches(input.q), cursor ? sql`(${users.reputation}, ${users.id}) < (${cursor.sort}, ${cursor.id})` : undefined))
     .orderBy(desc(users.reputation), desc(users.id))
     .limit(LEADERBOARD_PAGE_SIZE + 1)
-    .all()
+}
+
+function allTime(db: Db, input: LeaderboardInput) {
+  const filter = and(isNull(users.deletedAt), nameMatches(input.q))
+  const cursor = input.cursor ?? null
+  const rows = allTimeLeaderboardQuery(db, { q: input.q, cursor }).all()
   // The rank of a later page's first row: one count through the same index.
   const before = cursor
     ? (db
