@@ -14,13 +14,9 @@ import { and, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-or
 import { reputationEvents, userBadges, users } from '#db/schema'
 import { BADGE_LEVELS, type BadgeLevel, badgeById } from '~/lib/badges'
 import { type Db } from '~/lib/db.server'
+import { LEADERBOARD_PAGE_SIZE, type LeaderboardPeriod, MAX_PERIOD_PAGES, MAX_SEARCH_LENGTH } from '~/lib/leaderboard'
 import { type Cursor, toPage } from '~/lib/pagination.server'
 
-export const LEADERBOARD_PERIODS = ['week', 'month', 'year', 'all'] as const
-export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number]
-export const LEADERBOARD_PAGE_SIZE = 50
-export const MAX_PERIOD_PAGES = 20
-export const MAX_SEARCH_LENGTH = 50
 
 /** The first instant of the current week (Monday), month or year, in UTC. */
 export function periodStart(period: Exclude<LeaderboardPeriod, 'all'>, now = new Date()) {

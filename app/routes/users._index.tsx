@@ -6,7 +6,8 @@ import { Pager, TabLinks } from '~/components/pager'
 import { TeamBadge } from '~/components/team-badge'
 import { getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
-import { LEADERBOARD_PERIODS, type LeaderboardPeriod, listLeaderboard, MAX_PERIOD_PAGES, MAX_SEARCH_LENGTH } from '~/models/leaderboard.server'
+import { LEADERBOARD_PERIODS, type LeaderboardPeriod, MAX_PERIOD_PAGES, MAX_SEARCH_LENGTH } from '~/lib/leaderboard'
+import { listLeaderboard } from '~/models/leaderboard.server'
 
 export const meta: MetaFunction = () => [{ title: 'Members · Summit' }]
 

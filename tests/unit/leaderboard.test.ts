@@ -2,13 +2,12 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { users } from '#db/schema'
 import { getDb } from '~/lib/db.server'
+import { LEADERBOARD_PAGE_SIZE, MAX_PERIOD_PAGES } from '~/lib/leaderboard'
 import { decodeCursor } from '~/lib/pagination.server'
 import {
   allTimeLeaderboardQuery,
   containsPattern,
-  LEADERBOARD_PAGE_SIZE,
   listLeaderboard,
-  MAX_PERIOD_PAGES,
   periodLeaderboardQuery,
   periodStart,
   periodTotalsQuery,

@@ -16,6 +16,7 @@ import {
 } from '~/models/profiles.server'
 import { adjustReputation, recordReputation } from '~/models/reputation.server'
 import { setIdeaVote, setPostVote } from '~/models/votes.server'
+import { action as settingsAction } from '~/routes/settings'
 import { loader as profileLoader } from '~/routes/u.$username'
 import {
   awardTestBadge,
@@ -26,7 +27,7 @@ import {
   createTestQuestion,
   createUser,
 } from '#tests/factories'
-import { getRequest, settle } from '#tests/route-helpers'
+import { formRequest, getRequest, settle } from '#tests/route-helpers'
 
 const db = () => getDb()
 const DAY = 86_400_000
@@ -275,5 +276,34 @@ describe('badges and posts', () => {
     expect(JSON.stringify(shown)).not.toContain(hiddenQuestion.title)
     db().update(answers).set({ deletedAt: new Date() }).where(eq(answers.id, answer.id)).run()
     expect(listProfileAnswers(db(), { userId: author.id, viewer: { id: author.id, isStaff: false } }).items).toEqual([])
+  })
+})
+
+describe('the bio in settings', () => {
+  test('is rendered and sanitized once on save; too long is a 400 that keeps the text', async () => {
+    const member = createUser(db())
+    const save = async (bio: string) =>
+      settle(async () =>
+        settingsAction({
+          request: await formRequest('/settings', { intent: 'profile', displayName: 'Mary', bio }, { userId: member.id }),
+          params: {},
+          context: {},
+        }),
+      )
+    expect(await save('Hi, I **build** things. <img src=x onerror=alert(1)> [x](javascript:alert(1))')).toMatchObject({
+      status: 302,
+      location: '/settings?done=profile',
+    })
+    const row = db().select({ bioMd: users.bioMd, bioHtml: users.bioHtml, displayName: users.displayName }).from(users).where(eq(users.id, member.id)).get()!
+    expect(row.displayName).toBe('Mary')
+    expect(row.bioMd).toContain('<img')
+    expect(row.bioHtml).toContain('<strong>build</strong>')
+    expect(row.bioHtml).not.toMatch(/<img|onerror|javascript:/)
+    expect(getPublicProfile(db(), member.username).bioHtml).toBe(row.bioHtml)
+
+    const long = 'x'.repeat(2001)
+    expect(await save(long)).toMatchObject({ status: 400, body: { fields: { bio: long }, fieldErrors: { bio: ['Use at most 2000 characters.'] } } })
+    expect(await save('')).toMatchObject({ status: 302 })
+    expect(getPublicProfile(db(), member.username).bioHtml).toBe('')
   })
 })
