@@ -123,6 +123,9 @@ function SiteHeader({ siteName, viewer, unread }: { siteName: string; viewer: Ro
             <li>
               <NavLink to="/roadmap">Roadmap</NavLink>
             </li>
+            <li>
+              <NavLink to="/users">Members</NavLink>
+            </li>
           </ul>
         </nav>
         <Form method="get" action="/search" role="search" className="header-search">
@@ -156,6 +159,9 @@ function SiteHeader({ siteName, viewer, unread }: { siteName: string; viewer: Ro
                 </span>
               </summary>
               <ul>
+                <li>
+                  <Link to={`/u/${viewer.username}`}>Your profile</Link>
+                </li>
                 <li>
                   <Link to="/settings">Settings</Link>
                 </li>

@@ -488,6 +488,8 @@ export const reputationEvents = sqliteTable(
     index('reputation_events_user_idx').on(t.userId, t.createdAt, t.id),
     index('reputation_events_source_idx').on(t.sourceType, t.sourceId, t.reason, t.actorId),
     index('reputation_events_time_idx').on(t.createdAt, t.userId),
+    // The leaderboard's period totals: a covering range scan, no row lookups for delta.
+    index('reputation_events_period_idx').on(t.createdAt, t.userId, t.delta),
     uniqueIndex('reputation_events_reverses_unique').on(t.reversesId).where(sql`reverses_id is not null`),
   ],
 )

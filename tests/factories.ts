@@ -5,7 +5,8 @@
  */
 import { hashSync } from '@node-rs/argon2'
 import { eq } from 'drizzle-orm'
-import { categories, segments, users } from '#db/schema'
+import { categories, type ReputationSourceType, segments, userBadges, users } from '#db/schema'
+import { type BadgeId } from '~/lib/badges'
 import { type Db } from '~/lib/db.server'
 import { type Role } from '~/lib/permissions'
 import { addComment, type CommentTarget } from '~/models/comments.server'
@@ -157,4 +158,22 @@ export function createTestComment(
     bodyMd: overrides.bodyMd ?? 'Same here, this would help us a lot.',
     now: overrides.now,
   })
+}
+
+/** Gives a member a badge row directly (awarding rules live elsewhere; this is for pages that show badges). */
+export function awardTestBadge(
+  db: Db,
+  input: { userId: number; badge: BadgeId; source?: { type: ReputationSourceType; id: number } | null; createdAt?: Date },
+) {
+  return db
+    .insert(userBadges)
+    .values({
+      userId: input.userId,
+      badge: input.badge,
+      sourceType: input.source?.type ?? null,
+      sourceId: input.source?.id ?? null,
+      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    })
+    .returning({ id: userBadges.id })
+    .get()
 }

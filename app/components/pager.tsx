@@ -42,6 +42,7 @@ export function TabLinks<T extends string>({
           const params = new URLSearchParams(location.search)
           params.set(name, value)
           params.delete('cursor')
+          params.delete('page') // a new tab starts on its first page
           return (
             <li key={value}>
               <Link to={`${location.pathname}?${params}`} aria-current={value === current ? 'page' : undefined}>

@@ -3,6 +3,7 @@ import { Link } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { type IdeaStatus } from '#db/schema'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
+import { MemberName } from './member-name'
 
 const DATE_FORMAT = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
 
@@ -28,6 +29,8 @@ export type IdeaRowData = {
   createdAt: string | Date
   category: string | null
   authorName: string
+  /** Links the name to the author's profile when present. */
+  authorUsername?: string
 }
 
 /** The boxed count beside a post: "12 votes", "1 answer". */
@@ -55,7 +58,7 @@ export function IdeaRow({ idea, headingLevel = 3, vote, id }: { idea: IdeaRowDat
           {idea.category ? <span>{idea.category}</span> : null}
           <span>{plural(idea.commentCount, 'comment', 'comments')}</span>
           <span>
-            by {idea.authorName}, <DateTime value={idea.createdAt} />
+            by <MemberName name={idea.authorName} username={idea.authorUsername} />, <DateTime value={idea.createdAt} />
           </span>
         </p>
       </div>
@@ -74,6 +77,7 @@ export type QuestionRowData = {
   status: 'open' | 'closed'
   createdAt: string | Date
   authorName: string
+  authorUsername?: string
 }
 
 export function QuestionRow({ question, headingLevel = 3 }: { question: QuestionRowData; headingLevel?: 2 | 3 }) {
@@ -97,7 +101,7 @@ export function QuestionRow({ question, headingLevel = 3 }: { question: Question
           <span>{plural(question.score, 'vote', 'votes')}</span>
           <span>{plural(question.viewCount, 'view', 'views')}</span>
           <span>
-            asked by {question.authorName}, <DateTime value={question.createdAt} />
+            asked by <MemberName name={question.authorName} username={question.authorUsername} />, <DateTime value={question.createdAt} />
           </span>
         </p>
       </div>

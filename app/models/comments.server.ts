@@ -237,6 +237,7 @@ const ideaCommentColumns = {
   createdAt: comments.createdAt,
   updatedAt: comments.updatedAt,
   authorName: users.displayName,
+  authorUsername: users.username,
   authorRole: users.role,
 }
 

@@ -243,6 +243,7 @@ const ideaRowColumns = {
   authorId: ideas.authorId,
   category: categories.name,
   authorName: users.displayName,
+  authorUsername: users.username,
 }
 
 export type IdeaListInput = {

@@ -55,6 +55,7 @@ export function listRecentQuestions(db: Db, { limit = 10 }: { limit?: number } =
       status: questions.status,
       createdAt: questions.createdAt,
       authorName: users.displayName,
+      authorUsername: users.username,
     })
     .from(questions)
     .innerJoin(users, eq(users.id, questions.authorId))
@@ -103,6 +104,7 @@ export function listQuestions(db: Db, input: { tab: QuestionTab; tagId?: number 
       createdAt: questions.createdAt,
       lastActivityAt: questions.lastActivityAt,
       authorName: users.displayName,
+      authorUsername: users.username,
     })
     .from(questions)
     .innerJoin(users, eq(users.id, questions.authorId))
@@ -147,6 +149,7 @@ export function getQuestionPage(db: Db, { questionId, viewerId = null }: { quest
       lockedAt: questions.lockedAt,
       createdAt: questions.createdAt,
       authorName: users.displayName,
+      authorUsername: users.username,
       authorRole: users.role,
     })
     .from(questions)
@@ -171,6 +174,7 @@ export function getQuestionPage(db: Db, { questionId, viewerId = null }: { quest
       isOfficial: answers.isOfficial,
       createdAt: answers.createdAt,
       authorName: users.displayName,
+      authorUsername: users.username,
       authorRole: users.role,
     })
     .from(answers)
@@ -193,6 +197,7 @@ export function getQuestionPage(db: Db, { questionId, viewerId = null }: { quest
       bodyHtml: comments.bodyHtml,
       createdAt: comments.createdAt,
       authorName: users.displayName,
+      authorUsername: users.username,
     })
     .from(comments)
     .innerJoin(users, eq(users.id, comments.authorId))

@@ -144,6 +144,7 @@ export function listTaggedQuestions(db: Db, { tagId, cursor, pageSize = DEFAULT_
       status: questions.status,
       createdAt: questions.createdAt,
       authorName: users.displayName,
+      authorUsername: users.username,
     })
     .from(questionTags)
     .innerJoin(questions, eq(questions.id, questionTags.questionId))
@@ -179,6 +180,7 @@ export function listTaggedIdeas(db: Db, { tagId, cursor, pageSize = DEFAULT_PAGE
       createdAt: ideas.createdAt,
       category: categories.name,
       authorName: users.displayName,
+      authorUsername: users.username,
     })
     .from(ideaTags)
     .innerJoin(ideas, eq(ideas.id, ideaTags.ideaId))

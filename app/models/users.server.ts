@@ -3,6 +3,7 @@ import { and, eq, isNull, or, sql } from 'drizzle-orm'
 import { segments, users } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
+import { renderMarkdown } from '~/lib/markdown.server'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '~/lib/password.server'
 import { type Role } from '~/lib/permissions'
 import { assertUnderLimit, clearHits, LOGIN_LIMIT, recordHits, SIGNUP_LIMIT } from '~/lib/rate-limit.server'
@@ -91,9 +92,12 @@ export function getAccountSettings(db: Db, userId: number) {
   return row
 }
 
-export function updateDisplayName(db: Db, userId: number, displayName: string) {
+/** Saves the public profile: the bio's Markdown is rendered and sanitized here, once, before the write. */
+export function updateProfile(db: Db, userId: number, { displayName, bioMd }: { displayName: string; bioMd: string }) {
+  const source = bioMd.trim()
+  const bioHtml = source ? renderMarkdown(source) : ''
   db.update(users)
-    .set({ displayName: displayName.trim() || sql`${users.username}` })
+    .set({ displayName: displayName.trim() || sql`${users.username}`, bioMd: source, bioHtml })
     .where(eq(users.id, userId))
     .run()
 }

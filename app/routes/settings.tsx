@@ -1,17 +1,18 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { FormErrors, type FormResult, TextField } from '~/components/forms'
+import { FormErrors, type FormResult, MARKDOWN_HINT, TextAreaField, TextField } from '~/components/forms'
 import { changePassword, endOtherSessions, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { ROLE_LABELS } from '~/lib/labels'
-import { getAccountSettings, updateDisplayName, verifyPasswordChange } from '~/models/users.server'
+import { getProfileSource } from '~/models/profiles.server'
+import { getAccountSettings, updateProfile, verifyPasswordChange } from '~/models/users.server'
 import { type EmailPrefs, getEmailPrefs, setEmailPrefs } from '~/models/email.server'
 import { getEmailSetting } from '~/models/settings.server'
-import { ChangePasswordForm, ProfileForm } from '~/schemas/account'
+import { BIO_MAX_LENGTH, ChangePasswordForm, ProfileForm } from '~/schemas/account'
 
 export const meta: MetaFunction = () => [{ title: 'Settings · Summit' }]
 
@@ -25,6 +26,7 @@ const NOTICES = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const account = getAccountSettings(getDb(), user.id)
+  const { bioMd } = getProfileSource(getDb(), user.id)
   const done = new URL(request.url).searchParams.get('done')
   const notice = done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null
   return {
@@ -32,6 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     notice,
     passwordMinLength: PASSWORD_MIN_LENGTH,
     email: { prefs: getEmailPrefs(getDb(), user.id), siteSendsEmail: getEmailSetting(getDb()).enabled },
+    bio: bioMd,
+    bioMaxLength: BIO_MAX_LENGTH,
   }
 }
 
@@ -68,7 +72,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return redirect('/settings?done=password', { headers: { 'Set-Cookie': cookie } })
     }
     case 'profile': {
-      updateDisplayName(db, user.id, parsed.data.displayName)
+      updateProfile(db, user.id, { displayName: parsed.data.displayName, bioMd: parsed.data.bio })
       return redirect('/settings?done=profile')
     }
     case 'end-other-sessions': {
@@ -84,7 +88,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SettingsPage() {
-  const { account, notice, passwordMinLength, email } = useLoaderData<typeof loader>()
+  const { account, notice, passwordMinLength, email, bio, bioMaxLength } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
@@ -124,6 +128,9 @@ export default function SettingsPage() {
 
       <section className="card" aria-labelledby="profile-title">
         <h2 id="profile-title">Profile</h2>
+        <p>
+          <Link to={`/u/${account.username}`}>See your public profile</Link>
+        </p>
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="intent" value="profile" />
           <TextField
@@ -132,6 +139,15 @@ export default function SettingsPage() {
             hint="Shown next to your posts. Leave empty to use your username."
             maxLength={50}
             defaultValue={account.displayName}
+            result={resultFor('profile')}
+          />
+          <TextAreaField
+            name="bio"
+            label="Bio"
+            hint={`Shown on your public profile, at most ${bioMaxLength} characters. ${MARKDOWN_HINT}`}
+            maxLength={bioMaxLength}
+            rows={6}
+            defaultValue={bio}
             result={resultFor('profile')}
           />
           <button type="submit" disabled={busyIntent === 'profile'}>

@@ -56,9 +56,14 @@ export const ChangePasswordForm = z
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords differ.' })
 
+export const BIO_MAX_LENGTH = 2000
+
+export const Bio = z.string().max(BIO_MAX_LENGTH, `Use at most ${BIO_MAX_LENGTH} characters.`)
+
 export const ProfileForm = z.object({
   intent: z.literal('profile'),
   displayName: DisplayName,
+  bio: Bio.optional().default(''),
 })
 
 export const RoleSchema = z.enum(ROLE_ORDER)

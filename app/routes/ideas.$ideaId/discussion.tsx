@@ -71,7 +71,7 @@ function CommentMeta({ comment }: { comment: Comment }) {
   return (
     <p className="post-meta">
       <span>
-        <AuthorName name={comment.authorName} role={comment.authorRole} className="comment-author" />, <Timestamp value={comment.createdAt} />
+        <AuthorName name={comment.authorName} username={comment.authorUsername} role={comment.authorRole} className="comment-author" />, <Timestamp value={comment.createdAt} />
       </span>
       {edited ? (
         <span>

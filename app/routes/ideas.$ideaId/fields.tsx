@@ -4,7 +4,7 @@
  */
 import { useNavigation } from '@remix-run/react'
 import { type FormResult } from '~/components/forms'
-import { TeamBadge } from '~/components/team-badge'
+import { MemberName } from '~/components/member-name'
 import { type Role } from '~/lib/permissions'
 
 /** What a refused form post returned: the text typed, a message per field, and which form it was. */
@@ -40,16 +40,6 @@ export function Timestamp({ value }: { value: string | Date }) {
 }
 
 /** A name, with the Team badge after it for staff (and no stray space for members). */
-export function AuthorName({ name, role, className }: { name: string; role: Role; className?: string }) {
-  return (
-    <>
-      <span className={className}>{name}</span>
-      {role === 'member' ? null : (
-        <>
-          {' '}
-          <TeamBadge role={role} />
-        </>
-      )}
-    </>
-  )
+export function AuthorName({ name, username, role, className }: { name: string; username?: string; role: Role; className?: string }) {
+  return <MemberName name={name} username={username} role={role} className={className} />
 }

@@ -262,7 +262,7 @@ export default function IdeaPage() {
           <p className="post-meta">
             <StatusBadge status={idea.status} />
             <span>
-              by <AuthorName name={idea.authorName} role={idea.authorRole} />, <DateTime value={idea.createdAt} />
+              by <AuthorName name={idea.authorName} username={idea.authorUsername} role={idea.authorRole} />, <DateTime value={idea.createdAt} />
             </span>
             {idea.lockedAt ? <span className="badge status-open">Locked</span> : null}
           </p>

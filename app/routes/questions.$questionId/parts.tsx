@@ -1,13 +1,14 @@
 /** Pieces of the question page: comments, the comment and answer forms, accept and official buttons. */
 import { Form, Link, useActionData, useLocation, useNavigation } from '@remix-run/react'
 import { FormErrors } from '~/components/forms'
+import { MemberName } from '~/components/member-name'
 import { DateTime } from '~/components/post-rows'
 import { MARKDOWN_HINT, TextAreaField } from '~/components/forms'
 import { type Decision } from '~/lib/permissions'
 import { ANSWER_BODY_LENGTH, QA_COMMENT_LENGTH } from '~/schemas/question'
 import { type action } from './route'
 
-type CommentData = { id: number; bodyHtml: string; createdAt: string | Date; authorName: string }
+type CommentData = { id: number; bodyHtml: string; createdAt: string | Date; authorName: string; authorUsername?: string }
 
 export function Comments({ comments, label }: { comments: CommentData[]; label: string }) {
   if (comments.length === 0) return null
@@ -17,7 +18,7 @@ export function Comments({ comments, label }: { comments: CommentData[]; label: 
         <li key={c.id} id={`comment-${c.id}`}>
           <span className="prose" dangerouslySetInnerHTML={{ __html: c.bodyHtml /* sanitized on write */ }} />{' '}
           <span className="muted">
-            – {c.authorName}, <DateTime value={c.createdAt} />
+            – <MemberName name={c.authorName} username={c.authorUsername} />, <DateTime value={c.createdAt} />
           </span>
         </li>
       ))}

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { CLOSE_REASONS } from '#db/schema'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { DateTime } from '~/components/post-rows'
-import { TeamBadge } from '~/components/team-badge'
+import { MemberName } from '~/components/member-name'
 import { VoteControl } from '~/components/vote-control'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
@@ -205,7 +205,7 @@ export default function QuestionPage() {
           <h1 id="question-title">{question.title}</h1>
           <p className="post-meta">
             <span>
-              asked by {question.authorName} <TeamBadge role={question.authorRole} />, <DateTime value={question.createdAt} />
+              asked by <MemberName name={question.authorName} username={question.authorUsername} role={question.authorRole} />, <DateTime value={question.createdAt} />
             </span>
             <span>
               {question.viewCount} {question.viewCount === 1 ? 'view' : 'views'}
@@ -285,7 +285,7 @@ export default function QuestionPage() {
                     <div className="prose" dangerouslySetInnerHTML={{ __html: answer.bodyHtml }} />
                     <p className="post-meta">
                       <span>
-                        answered by {answer.authorName} <TeamBadge role={answer.authorRole} />, <DateTime value={answer.createdAt} />
+                        answered by <MemberName name={answer.authorName} username={answer.authorUsername} role={answer.authorRole} />, <DateTime value={answer.createdAt} />
                       </span>
                       <EditedNote editedAt={answer.editedAt} questionId={question.id} anchor={`answer-${answer.id}`} />
                       {answer.can.edit.ok ? <Link to={`/answers/${answer.id}/edit`}>Edit answer</Link> : null}

@@ -1,0 +1,1 @@
+CREATE INDEX `reputation_events_period_idx` ON `reputation_events` (`created_at`,`user_id`,`delta`);
