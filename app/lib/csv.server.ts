@@ -55,12 +55,18 @@ export function csvResponse(filename: string, header: readonly string[], nextBat
         controller.enqueue(encoder.encode(`\uFEFF${csvRow(header)}`))
         return
       }
-      const batch = nextBatch()
-      if (!batch) {
-        controller.close()
-        return
+      // An empty batch enqueues nothing, and the stream would not pull again: ask for the next one.
+      for (;;) {
+        const batch = nextBatch()
+        if (!batch) {
+          controller.close()
+          return
+        }
+        if (batch.length) {
+          controller.enqueue(encoder.encode(batch.map(csvRow).join('')))
+          return
+        }
       }
-      if (batch.length) controller.enqueue(encoder.encode(batch.map(csvRow).join('')))
     },
   })
   return new Response(stream, {

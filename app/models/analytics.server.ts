@@ -26,6 +26,7 @@ type Bucket = { week: number; n: number }
 export function weeklyActivity(db: Db, now = new Date()) {
   const start = weekStart(now) - (DASHBOARD_WEEKS - 1) * WEEK_MS
   const weeks = Array.from({ length: DASHBOARD_WEEKS }, (_, i) => new Date(start + i * WEEK_MS))
+  // better-sqlite3 binds JS numbers as REAL, hence the cast back to a whole week number.
   const fill = (rows: Bucket[]) => {
     const counts = new Array<number>(DASHBOARD_WEEKS).fill(0)
     for (const row of rows) if (row.week >= 0 && row.week < DASHBOARD_WEEKS) counts[row.week] = row.n
@@ -34,17 +35,17 @@ export function weeklyActivity(db: Db, now = new Date()) {
   // The conditions repeat the partial indexes' WHERE clauses (ideas_new_idx, questions_new_idx) so
   // SQLite may use them; votes go through idea_votes_time_idx (created_at, idea_id).
   const ideas = db.all<Bucket>(sql`
-    select (created_at - ${start}) / ${WEEK_MS} as week, count(*) as n
+    select cast((created_at - ${start}) / ${WEEK_MS} as integer) as week, count(*) as n
     from ideas
     where deleted_at is null and hidden_at is null and created_at >= ${start}
     group by week`)
   const questions = db.all<Bucket>(sql`
-    select (created_at - ${start}) / ${WEEK_MS} as week, count(*) as n
+    select cast((created_at - ${start}) / ${WEEK_MS} as integer) as week, count(*) as n
     from questions
     where deleted_at is null and hidden_at is null and created_at >= ${start}
     group by week`)
   const votes = db.all<Bucket>(sql`
-    select (created_at - ${start}) / ${WEEK_MS} as week, count(*) as n
+    select cast((created_at - ${start}) / ${WEEK_MS} as integer) as week, count(*) as n
     from idea_votes indexed by idea_votes_time_idx
     where created_at >= ${start}
     group by week`)
