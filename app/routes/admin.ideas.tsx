@@ -14,8 +14,7 @@ import { type FormFailure, formFields, readForm } from '~/lib/forms.server'
 import { IDEA_STATUS_LABELS, LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { check } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
-import { SETTABLE_STATUSES } from '~/models/ideas.server'
-import { listCategories } from '~/models/ideas.server'
+import { listCategories, SETTABLE_STATUSES } from '~/models/ideas.server'
 import {
   BULK_MAX_IDEAS,
   bulkChangeIdeaStatus,
@@ -50,6 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     categories: categories.map((c) => ({ id: c.id, name: c.name })),
     result,
     canChangeStatus: check(user, 'change-status:idea').ok,
+    statusOptions: SETTABLE_STATUSES.map((s) => ({ value: s, label: IDEA_STATUS_LABELS[s] })),
     canExport: check(user, 'export:ideas').ok,
     notice: done
       ? `${done} idea${done === '1' ? ' was' : 's were'} moved; each one's voters, followers and author were notified.${skipped && skipped !== '0' ? ` ${skipped} already had that status or could not be changed.` : ''}`
@@ -128,7 +128,7 @@ function FilterForm() {
 }
 
 export default function AdminIdeas() {
-  const { filter, segments, result, canChangeStatus, canExport, notice } = useLoaderData<typeof loader>()
+  const { filter, segments, result, canChangeStatus, canExport, notice, statusOptions } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
@@ -245,7 +245,7 @@ export default function AdminIdeas() {
               id="bulk-status"
               label="New status"
               result={failure}
-              options={[{ value: '', label: 'Choose a status' }, ...SETTABLE_STATUSES.map((s) => ({ value: s, label: IDEA_STATUS_LABELS[s] }))]}
+              options={[{ value: '', label: 'Choose a status' }, ...statusOptions]}
             />
             <TextAreaField
               name="note"
