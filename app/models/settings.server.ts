@@ -77,9 +77,11 @@ export function setSetting<K extends SettingKey>(db: Db | Tx, key: K, value: unk
   if (!parsed.success) {
     return { ok: false as const, issues: parsed.error.issues.map((i) => `${i.path.join('.') || key}: ${i.message}`) }
   }
+  // A null value (siteName: use SITE_NAME) is stored as the JSON text 'null'; the column is NOT NULL.
+  const stored = parsed.data === null ? sql`'null'` : parsed.data
   db.insert(settings)
-    .values({ key, value: parsed.data, updatedAt: now })
-    .onConflictDoUpdate({ target: settings.key, set: { value: parsed.data, updatedAt: now } })
+    .values({ key, value: stored, updatedAt: now })
+    .onConflictDoUpdate({ target: settings.key, set: { value: stored, updatedAt: now } })
     .run()
   return { ok: true as const, value: parsed.data }
 }
