@@ -50,9 +50,12 @@ function ideaFilters({ status, categoryId }: Pick<ProductRankingInput, 'status' 
  * - trend: votes cast in the window, one range scan of idea_votes_time_idx.
  * - segment: votes from members of one segment, through users_segment_idx then idea_votes_user_idx;
  *   only ideas with at least one such vote are ranked.
- * - weighted: each vote counts its voter's segment weight, 1 without a segment. Computed as
- *   vote_count + Σ (weight − 1) over the votes of segments whose weight is not 1, so only those
- *   votes are read; a site with every weight at 1 reads no vote at all.
+ * - weighted: each vote counts its voter's segment weight, 1 without a segment, computed as
+ *   vote_count + Σ (weight − 1) over the votes from segments whose weight is not 1. The votes are
+ *   read in primary-key order (idea_id, user_id), a covering scan already grouped by idea, with
+ *   one users lookup each (CROSS JOIN fixes that order: reaching the votes through
+ *   idea_votes_user_idx instead costs a table lookup per vote plus a sort, about five times slower
+ *   at 500,000 votes; see scripts/bench-product.ts).
  */
 function rankIdeaIds(db: Db, input: ProductRankingInput) {
   const filters = ideaFilters(input)
@@ -87,9 +90,9 @@ function rankIdeaIds(db: Db, input: ProductRankingInput) {
     case 'weighted':
       query = sql`select i.id as id, i.vote_count + coalesce(t.extra, 0) as score
         from ideas i
-        left join (select v.idea_id as idea_id, sum(s.weight - 1) as extra from segments s
-                   join users u on u.segment_id = s.id
-                   join idea_votes v indexed by idea_votes_user_idx on v.user_id = u.id
+        left join (select v.idea_id as idea_id, sum(s.weight - 1) as extra from idea_votes v
+                   cross join users u on u.id = v.user_id
+                   cross join segments s on s.id = u.segment_id
                    where s.weight != 1 group by v.idea_id) t on t.idea_id = i.id
         where ${filters}
         order by score desc, i.id desc limit ${limit} offset ${offset}`
