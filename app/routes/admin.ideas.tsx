@@ -187,6 +187,7 @@ export default function AdminIdeas() {
                 <th scope="col">Posted</th>
                 <th scope="col">Last activity</th>
                 <th scope="col">Notes</th>
+                {canExport ? <th scope="col">Voters</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -222,6 +223,13 @@ export default function AdminIdeas() {
                     <DateTime value={idea.lastActivityAt} />
                   </td>
                   <td>{idea.noteCount}</td>
+                  {canExport ? (
+                    <td>
+                      <a href={`/admin/ideas/${idea.id}/voters.csv`} download aria-label={`Voters of “${idea.title}” as CSV`}>
+                        CSV
+                      </a>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -90,6 +90,16 @@ test('the ideas CSV downloads with formula cells escaped', async ({ page, loginA
   expect(row).toContain(`,"'=HYPERLINK(""https://evil.example"",""open"") exploit idea`)
   expect(row).not.toMatch(/,=HYPERLINK/)
   expect(end).toBe('')
+
+  // The voters of one idea: its author's automatic vote, without e-mail addresses.
+  const [voters] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /^Voters of “=HYPERLINK.*” as CSV$/ }).click(),
+  ])
+  expect(voters.suggestedFilename()).toMatch(/^idea-\d+-voters\.csv$/)
+  const votersCsv = (await readFile((await voters.path())!, 'utf8')).replace(/^\uFEFF/, '')
+  expect(votersCsv.split('\r\n')[0]).toBe('username,display name,segment,voted at')
+  expect(votersCsv).not.toContain('@example.com')
 })
 
 test('a member never sees an internal note: not on the page, in search, nor in the changelog feed', async ({ page, context, baseURL, loginAs }) => {
