@@ -160,3 +160,32 @@ test('members get no Admin link and a 403 page; admins reach the settings', asyn
   await expect(page.getByRole('status')).toHaveText('The segment was added.')
   await expect(page.getByRole('form', { name: `Edit segment ${name}` })).toBeVisible()
 })
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('an admin reorders categories and moves an idea in bulk with plain form posts', async ({ page, loginAs }) => {
+    const db = getDb()
+    const first = createCategory(db, { name: unique('Alpha '), position: 500 })
+    const second = createCategory(db, { name: unique('Beta '), position: 500 })
+    const idea = createTestIdea(db, { authorId: createUser(db).id, categoryId: second.id, title: `Offline bulk move ${unique('')}` })
+    await loginAs('admin')
+
+    await page.goto('/admin/settings')
+    const names = page.getByRole('region', { name: 'Categories' }).getByRole('form', { name: /^Edit category / })
+    const position = async (name: string) => (await names.evaluateAll((forms) => forms.map((f) => f.getAttribute('aria-label')))).indexOf(`Edit category ${name}`)
+    expect(await position(second.name)).toBe((await position(first.name)) + 1)
+    await page.getByRole('button', { name: `Move ${second.name} up` }).click()
+    await expect(page.getByRole('status')).toHaveText('The categories were reordered.')
+    expect(await position(second.name)).toBe((await position(first.name)) - 1)
+    await expectAccessible(page)
+
+    await page.goto(`/admin/ideas?category=${second.id}`)
+    await page.getByRole('checkbox', { name: `Select “${idea.title}”` }).check()
+    await page.getByLabel('New status').selectOption('under_review')
+    await page.getByRole('button', { name: 'Change status of selected ideas' }).click()
+    await expect(page.getByRole('status')).toContainText('1 idea was moved')
+    await expect(page.getByRole('row').filter({ hasText: idea.title })).toContainText('Under review')
+    await expectAccessible(page)
+  })
+})
