@@ -19,6 +19,7 @@ import { getDb } from './lib/db.server'
 import { env } from './lib/env.server'
 import { isStaff } from './lib/permissions'
 import { countUnreadNotifications } from './models/notifications.server'
+import { getSetting } from './models/settings.server'
 import styles from './styles/app.css?url'
 
 export const links: LinksFunction = () => [
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, reputation: user.reputation, isStaff: isStaff(user) }
     : null
   return data(
-    { siteName: env().SITE_NAME, viewer, unread },
+    { siteName: getSetting(getDb(), 'siteName') ?? env().SITE_NAME, viewer, unread },
     { headers: setCookie ? { 'Set-Cookie': setCookie } : undefined },
   )
 }
@@ -126,6 +127,11 @@ function SiteHeader({ siteName, viewer, unread }: { siteName: string; viewer: Ro
             <li>
               <NavLink to="/users">Members</NavLink>
             </li>
+            {viewer?.isStaff ? (
+              <li>
+                <NavLink to="/admin">Admin</NavLink>
+              </li>
+            ) : null}
           </ul>
         </nav>
         <Form method="get" action="/search" role="search" className="header-search">

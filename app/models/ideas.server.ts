@@ -116,46 +116,52 @@ export function changeIdeaStatus(
   db: Db,
   input: { ideaId: number; actorId: number; toStatus: SettableStatus; noteMd?: string; now?: Date },
 ) {
+  return db.transaction((tx) => applyIdeaStatusChange(tx, input), { behavior: 'immediate' })
+}
+
+/**
+ * changeIdeaStatus's work inside a caller's transaction, so a bulk change of several ideas is one
+ * transaction whose every idea gets exactly what a single change gives it.
+ */
+export function applyIdeaStatusChange(
+  tx: Tx,
+  input: { ideaId: number; actorId: number; toStatus: SettableStatus; noteMd?: string; now?: Date },
+) {
   const now = input.now ?? new Date()
   const noteMd = input.noteMd?.trim() ?? ''
   const noteHtml = noteMd ? renderMarkdown(noteMd) : ''
-  return db.transaction(
-    (tx) => {
-      const idea = tx
-        .select({ id: ideas.id, title: ideas.title, status: ideas.status, authorId: ideas.authorId })
-        .from(ideas)
-        .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
-        .get()
-      if (!idea) throw new NotFoundError('idea')
-      if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one.')
-      if (idea.status === input.toStatus) throw new ConflictError(`This idea is already ${IDEA_STATUS_LABELS[idea.status].toLowerCase()}.`)
-      const change = tx
-        .insert(ideaStatusChanges)
-        .values({ ideaId: idea.id, fromStatus: idea.status, toStatus: input.toStatus, actorId: input.actorId, noteMd, noteHtml, createdAt: now })
-        .returning({ id: ideaStatusChanges.id })
-        .get()
-      tx.update(ideas)
-        .set({ status: input.toStatus, statusChangedAt: now, lastActivityAt: laterOf(ideas.lastActivityAt, now), updatedAt: now })
-        .where(eq(ideas.id, idea.id))
-        .run()
-      const bonus = input.toStatus === 'planned' ? 'idea_planned' : input.toStatus === 'shipped' ? 'idea_shipped' : null
-      if (bonus && !hasEverReached(tx, idea.id, input.toStatus, change.id)) {
-        recordReputation(tx, { userId: idea.authorId, reason: bonus, source: { type: 'idea', id: idea.id }, actorId: input.actorId, now })
-      }
-      const notified = notifyIdeaStakeholders(tx, idea.id, {
-        kind: 'idea_status',
-        subjectType: 'idea',
-        subjectId: idea.id,
-        actorId: input.actorId,
-        title: `“${idea.title}” is now ${IDEA_STATUS_LABELS[input.toStatus].toLowerCase()}`,
-        body: noteMd ? excerpt(noteMd, 280) : '',
-        url: `/ideas/${idea.id}`,
-        now,
-      })
-      return { changeId: change.id, notified }
-    },
-    { behavior: 'immediate' },
-  )
+  const idea = tx
+    .select({ id: ideas.id, title: ideas.title, status: ideas.status, authorId: ideas.authorId })
+    .from(ideas)
+    .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
+    .get()
+  if (!idea) throw new NotFoundError('idea')
+  if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one.')
+  if (idea.status === input.toStatus) throw new ConflictError(`This idea is already ${IDEA_STATUS_LABELS[idea.status].toLowerCase()}.`)
+  const change = tx
+    .insert(ideaStatusChanges)
+    .values({ ideaId: idea.id, fromStatus: idea.status, toStatus: input.toStatus, actorId: input.actorId, noteMd, noteHtml, createdAt: now })
+    .returning({ id: ideaStatusChanges.id })
+    .get()
+  tx.update(ideas)
+    .set({ status: input.toStatus, statusChangedAt: now, lastActivityAt: laterOf(ideas.lastActivityAt, now), updatedAt: now })
+    .where(eq(ideas.id, idea.id))
+    .run()
+  const bonus = input.toStatus === 'planned' ? 'idea_planned' : input.toStatus === 'shipped' ? 'idea_shipped' : null
+  if (bonus && !hasEverReached(tx, idea.id, input.toStatus, change.id)) {
+    recordReputation(tx, { userId: idea.authorId, reason: bonus, source: { type: 'idea', id: idea.id }, actorId: input.actorId, now })
+  }
+  const notified = notifyIdeaStakeholders(tx, idea.id, {
+    kind: 'idea_status',
+    subjectType: 'idea',
+    subjectId: idea.id,
+    actorId: input.actorId,
+    title: `“${idea.title}” is now ${IDEA_STATUS_LABELS[input.toStatus].toLowerCase()}`,
+    body: noteMd ? excerpt(noteMd, 280) : '',
+    url: `/ideas/${idea.id}`,
+    now,
+  })
+  return { changeId: change.id, notified }
 }
 
 

@@ -72,14 +72,16 @@ export function getSetting<K extends SettingKey>(db: Db | Tx, key: K): SettingVa
  * Validates and stores a setting. Returns the stored value, or the schema's issues when the value
  * does not fit (the caller shows them; nothing is written).
  */
-export function setSetting<K extends SettingKey>(db: Db, key: K, value: unknown, now = new Date()) {
+export function setSetting<K extends SettingKey>(db: Db | Tx, key: K, value: unknown, now = new Date()) {
   const parsed = SETTINGS[key].schema.safeParse(value)
   if (!parsed.success) {
     return { ok: false as const, issues: parsed.error.issues.map((i) => `${i.path.join('.') || key}: ${i.message}`) }
   }
+  // A null value (siteName: use SITE_NAME) is stored as the JSON text 'null'; the column is NOT NULL.
+  const stored = parsed.data === null ? sql`'null'` : parsed.data
   db.insert(settings)
-    .values({ key, value: parsed.data, updatedAt: now })
-    .onConflictDoUpdate({ target: settings.key, set: { value: parsed.data, updatedAt: now } })
+    .values({ key, value: stored, updatedAt: now })
+    .onConflictDoUpdate({ target: settings.key, set: { value: stored, updatedAt: now } })
     .run()
   return { ok: true as const, value: parsed.data }
 }

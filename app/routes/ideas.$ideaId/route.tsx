@@ -7,6 +7,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { InternalNotes } from '~/components/internal-notes'
 import { CountBox, DateTime, StatusBadge } from '~/components/post-rows'
 import { VoteButton } from '~/components/vote-button'
 import { getUser, requireUser } from '~/lib/auth.server'
@@ -36,6 +37,7 @@ import {
   SETTABLE_STATUSES,
   setIdeaFollow,
 } from '~/models/ideas.server'
+import { addIdeaNote, listIdeaNotes } from '~/models/product.server'
 import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
 import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
@@ -47,6 +49,7 @@ const NOTICES = {
   status: 'The status was changed. The voters, the followers and the author were notified.',
   response: 'Your official response is pinned on the idea. The voters, the followers and the author were notified.',
   edited: 'The idea was saved.',
+  note: 'Your internal note was added. Only the team sees it.',
 } as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -112,6 +115,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The author sees why they can no longer edit; nobody else needs to.
     editRefusal: !canEditIdea && viewer?.id === idea.authorId ? idea.authorEditRefusal : null,
     categories: canEditIdea ? listCategories(db) : [],
+    // Staff-only: sent to the page only for viewers who may write internal notes.
+    internalNotes: check(viewer, 'note:idea').ok ? listIdeaNotes(db, idea.id) : null,
     statusOptions: [
       { value: '', label: 'Choose a status' },
       ...SETTABLE_STATUSES.filter((s) => s !== idea.status).map((s) => ({ value: s, label: IDEA_STATUS_LABELS[s] })),
@@ -135,6 +140,7 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('respond'), body: CommentBody }),
   z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: IdeaTags }),
   z.object({ intent: z.literal('merge'), target: IdeaReference, note: OfficialNote }),
+  z.object({ intent: z.literal('internal-note'), body: CommentBody }),
 ])
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -190,6 +196,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const { target: targetId, note } = parsed.data
       const merged = orHttpError(() => mergeIdea(db, { ideaId, targetId, actorId: user.id, noteMd: note }))
       return redirect(`/ideas/${merged.targetId}?merged=${ideaId}`)
+    }
+    case 'internal-note': {
+      const user = await requirePermission(request, 'note:idea')
+      const { body } = parsed.data
+      const note = orHttpError(() => addIdeaNote(db, { ideaId, authorId: user.id, bodyMd: body }))
+      return redirect(`/ideas/${ideaId}?done=note#note-${note.id}`)
     }
   }
 }
@@ -337,6 +349,14 @@ export default function IdeaPage() {
       ) : null}
 
       {!isMerged && (can.changeStatus || can.respond || can.merge) ? <TeamActions page={page} result={result} /> : null}
+
+      {page.internalNotes ? (
+        <InternalNotes
+          notes={page.internalNotes.items}
+          total={page.internalNotes.total}
+          result={result && result.intent === 'internal-note' ? result : null}
+        />
+      ) : null}
 
       <Discussion page={page} result={result}>
         {isMerged ? null : <CommentForm page={page} result={result} />}
