@@ -5,6 +5,7 @@ import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { type Role, STAFF_ROLES } from '~/lib/permissions'
+import { awardBadge, checkAcceptedBadge } from './badges.server'
 import { notifyUser } from './notifications.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { laterOf, refreshUnanswered } from './votes.server'
@@ -38,6 +39,7 @@ export function createAnswer(
         })
         .returning({ id: answers.id })
         .get()
+      awardBadge(tx, input.authorId, 'first_answer', { type: 'answer', id: answer.id }, now)
       tx.update(questions)
         .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
         .where(eq(questions.id, question.id))
@@ -100,6 +102,7 @@ export function acceptAnswer(db: Db, { answerId, userId, now = new Date() }: { a
           url: `/questions/${row.questionId}#answer-${answerId}`,
           now,
         })
+        checkAcceptedBadge(tx, row.answerAuthorId, answerId, now)
       }
       refreshUnanswered(tx, row.questionId)
       return { accepted: answerId }

@@ -18,10 +18,11 @@ import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, IDEA_POSTS_PER_DAY, IDEA_POSTS_PER_DAY_NEW_MEMBER, isNewMember, recordHits } from '~/lib/rate-limit.server'
+import { awardBadge, checkPopularIdeaBadge } from './badges.server'
 import { listIdeaComments } from './comments.server'
 import { logModeration } from './moderation.server'
 import { notifyIdeaStakeholders } from './notifications.server'
-import { recordReputation, reverseReputation } from './reputation.server'
+import { hasEarned, recordReputation, reverseReputation } from './reputation.server'
 import { similarIdeas } from './search.server'
 import { ensureTags, normalizeTagNames, retagPost, tagPost } from './tags.server'
 import { applyIdeaVote, laterOf } from './votes.server'
@@ -58,6 +59,7 @@ export function createIdea(db: Db, input: NewIdea) {
         .get()
       tagPost(tx, { type: 'idea', id: idea.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
       applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
+      awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
       return idea
     },
     { behavior: 'immediate' },
@@ -138,10 +140,7 @@ export function changeIdeaStatus(
         .set({ status: input.toStatus, statusChangedAt: now, lastActivityAt: laterOf(ideas.lastActivityAt, now), updatedAt: now })
         .where(eq(ideas.id, idea.id))
         .run()
-      const bonus = input.toStatus === 'planned' ? 'idea_planned' : input.toStatus === 'shipped' ? 'idea_shipped' : null
-      if (bonus && !hasEverReached(tx, idea.id, input.toStatus, change.id)) {
-        recordReputation(tx, { userId: idea.authorId, reason: bonus, source: { type: 'idea', id: idea.id }, actorId: input.actorId, now })
-      }
+      payStatusBonuses(tx, { idea, toStatus: input.toStatus, actorId: input.actorId, now })
       const notified = notifyIdeaStakeholders(tx, idea.id, {
         kind: 'idea_status',
         subjectType: 'idea',
@@ -159,12 +158,35 @@ export function changeIdeaStatus(
 }
 
 
-function hasEverReached(tx: Tx, ideaId: number, status: IdeaStatus, exceptChangeId: number) {
-  return !!tx
-    .select({ id: ideaStatusChanges.id })
-    .from(ideaStatusChanges)
-    .where(and(eq(ideaStatusChanges.ideaId, ideaId), eq(ideaStatusChanges.toStatus, status), ne(ideaStatusChanges.id, exceptChangeId)))
-    .get()
+/**
+ * The bonuses of reaching planned or shipped (see REPUTATION): each paid once per idea and person,
+ * checked on the ledger, so leaving the status and coming back pays nothing twice. Shipping also
+ * pays the author of the question the idea came from, when that is someone else; both get the
+ * Co-creator badge.
+ */
+function payStatusBonuses(
+  tx: Tx,
+  { idea, toStatus, actorId, now }: { idea: { id: number; authorId: number }; toStatus: SettableStatus; actorId: number; now: Date },
+) {
+  const source = { type: 'idea', id: idea.id } as const
+  if (toStatus === 'planned') {
+    if (!hasEarned(tx, { userId: idea.authorId, reason: 'idea_planned', source })) {
+      recordReputation(tx, { userId: idea.authorId, reason: 'idea_planned', source, actorId, now })
+    }
+    awardBadge(tx, idea.authorId, 'idea_planned', source, now)
+  }
+  if (toStatus === 'shipped') {
+    const asker = tx.get<{ authorId: number }>(
+      sql`select q.author_id as authorId from ideas i join questions q on q.id = i.from_question_id where i.id = ${idea.id}`,
+    )
+    const coCreators = new Set([idea.authorId, ...(asker ? [asker.authorId] : [])])
+    for (const userId of coCreators) {
+      if (!hasEarned(tx, { userId, reason: 'idea_shipped', source })) {
+        recordReputation(tx, { userId, reason: 'idea_shipped', source, actorId, now })
+      }
+      awardBadge(tx, userId, 'co_creator', source, now)
+    }
+  }
 }
 
 const visibleIdea = and(isNull(ideas.deletedAt), isNull(ideas.hiddenAt))
@@ -694,13 +716,16 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
         .where(eq(ideas.id, source.id))
         .run()
       // Recomputed from the rows (not moved by a delta): the union is what counts.
-      tx.update(ideas)
+      const merged = tx
+        .update(ideas)
         .set({
           voteCount: sql`(select count(*) from idea_votes where idea_id = ${target.id})`,
           lastActivityAt: laterOf(ideas.lastActivityAt, now),
         })
         .where(eq(ideas.id, target.id))
-        .run()
+        .returning({ voteCount: ideas.voteCount })
+        .get()!
+      checkPopularIdeaBadge(tx, { id: target.id, authorId: target.authorId, voteCount: merged.voteCount }, now)
       tx.insert(ideaStatusChanges)
         .values({ ideaId: source.id, fromStatus: source.status, toStatus: 'merged', actorId, noteMd, noteHtml, createdAt: now })
         .run()

@@ -8,6 +8,7 @@ import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
+import { awardBadge } from './badges.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
@@ -33,6 +34,7 @@ export function createQuestion(db: Db, input: NewQuestion) {
         .returning({ id: questions.id })
         .get()
       tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
+      awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
       return question
     },
     { behavior: 'immediate' },
