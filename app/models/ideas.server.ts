@@ -161,8 +161,8 @@ export function changeIdeaStatus(
 /**
  * The bonuses of reaching planned or shipped (see REPUTATION): each paid once per idea and person,
  * checked on the ledger, so leaving the status and coming back pays nothing twice. Shipping also
- * pays the author of the question the idea came from, when that is someone else; both get the
- * Co-creator badge.
+ * pays the author of a question turned into the idea, or into an idea merged into it, when that is
+ * someone else; each co-creator gets the Co-creator badge.
  */
 function payStatusBonuses(
   tx: Tx,
@@ -176,10 +176,12 @@ function payStatusBonuses(
     awardBadge(tx, idea.authorId, 'idea_planned', source, now)
   }
   if (toStatus === 'shipped') {
-    const asker = tx.get<{ authorId: number }>(
-      sql`select q.author_id as authorId from ideas i join questions q on q.id = i.from_question_id where i.id = ${idea.id}`,
-    )
-    const coCreators = new Set([idea.authorId, ...(asker ? [asker.authorId] : [])])
+    // The askers of questions turned into this idea or into an idea merged into it.
+    const askers = tx.all<{ authorId: number }>(sql`
+      select q.author_id as authorId from ideas i join questions q on q.id = i.from_question_id
+      where i.id = ${idea.id} or i.merged_into_id = ${idea.id}
+      order by q.id`)
+    const coCreators = new Set([idea.authorId, ...askers.map((a) => a.authorId)])
     for (const userId of coCreators) {
       if (!hasEarned(tx, { userId, reason: 'idea_shipped', source })) {
         recordReputation(tx, { userId, reason: 'idea_shipped', source, actorId, now })

@@ -14,8 +14,8 @@ import { COUNTERS, findCounterMismatches } from './counters.server'
  *   first 100 voters). The cap is read from the ledger, so an unvote reverses exactly what its vote
  *   earned (possibly 0) and frees room for the next voter; a recount matches by construction.
  * - idea_planned and idea_shipped are paid once per idea and person, the first time the idea
- *   reaches that status; idea_shipped ("Co-creator") goes to the idea's author and, when the idea
- *   came from a question with a different author, to that author too. Moving an idea back out of
+ *   reaches that status; idea_shipped ("Co-creator") goes to the idea's author and to the author of
+ *   any question turned into it (or into an idea merged into it), each once. Moving an idea back out of
  *   planned or shipped takes nothing back, and reaching the status again pays nothing more
  *   (Stack Exchange never takes back a bounty that was earned).
  * - suggested_edit_approved (+2 for the member whose suggested edit was approved) is not a vote, so
