@@ -75,11 +75,7 @@ export function checkPopularIdeaBadge(tx: Tx, idea: { id: number; authorId: numb
 
 /** Every badge with how many members hold it (one grouped query over user_badges_badge_idx). */
 export function listBadgesWithCounts(db: Db) {
-  const rows = db
-    .select({ badge: userBadges.badge, holders: count() })
-    .from(userBadges)
-    .groupBy(userBadges.badge)
-    .all()
+  const rows = db.select({ badge: userBadges.badge, holders: count() }).from(userBadges).groupBy(userBadges.badge).all()
   const holders = new Map(rows.map((r) => [r.badge, r.holders]))
   return BADGES.map((b) => ({ ...b, holders: holders.get(b.id) ?? 0 }))
 }
@@ -89,7 +85,7 @@ export const BADGE_HOLDERS_PAGE_SIZE = DEFAULT_PAGE_SIZE
 /** The members who hold a badge, most recent first (keyset on created_at, id: user_badges_badge_idx). */
 export function listBadgeHolders(
   db: Db,
-  { badge, cursor, pageSize = BADGE_HOLDERS_PAGE_SIZE }: { badge: string; cursor?: Cursor | null; pageSize?: number },
+  { badge, cursor, pageSize = BADGE_HOLDERS_PAGE_SIZE }: { badge: string; cursor?: Cursor | null; pageSize?: number }
 ) {
   const definition = badgeById(badge)
   if (!definition) throw new NotFoundError('badge')
@@ -103,12 +99,7 @@ export function listBadgeHolders(
     })
     .from(userBadges)
     .innerJoin(users, eq(users.id, userBadges.userId))
-    .where(
-      and(
-        eq(userBadges.badge, badge),
-        cursor ? sql`(${userBadges.createdAt}, ${userBadges.id}) < (${cursor.sort}, ${cursor.id})` : undefined,
-      ),
-    )
+    .where(and(eq(userBadges.badge, badge), cursor ? sql`(${userBadges.createdAt}, ${userBadges.id}) < (${cursor.sort}, ${cursor.id})` : undefined))
     .orderBy(desc(userBadges.createdAt), desc(userBadges.id))
     .limit(pageSize + 1)
     .all()

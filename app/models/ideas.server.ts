@@ -615,6 +615,33 @@ export function editIdea(
 }
 
 /**
+ * Replaces an idea's title and text (an approved suggested edit, inside the caller's transaction):
+ * the version it replaces goes into post_revisions, the FTS triggers follow the update. Merged or
+ * locked ideas are not edited.
+ */
+export function applyIdeaTextEdit(
+  tx: Tx,
+  input: { ideaId: number; editorId: number; title: string; bodyMd: string; bodyHtml: string; reason?: string; now: Date },
+) {
+  const { now } = input
+  const title = input.title.trim()
+  const idea = tx
+    .select({ title: ideas.title, bodyMd: ideas.bodyMd, status: ideas.status, lockedAt: ideas.lockedAt })
+    .from(ideas)
+    .where(and(eq(ideas.id, input.ideaId), visibleIdea))
+    .get()
+  if (!idea) throw new NotFoundError('idea')
+  if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one.')
+  if (idea.lockedAt) throw new ConflictError('This idea is locked.')
+  if (idea.title === title && idea.bodyMd === input.bodyMd) return { changed: false }
+  tx.insert(postRevisions)
+    .values({ targetType: 'idea', targetId: input.ideaId, editorId: input.editorId, title: idea.title, bodyMd: idea.bodyMd, reason: input.reason?.trim() ?? '', createdAt: now })
+    .run()
+  tx.update(ideas).set({ title, bodyMd: input.bodyMd, bodyHtml: input.bodyHtml, updatedAt: now }).where(eq(ideas.id, input.ideaId)).run()
+  return { changed: true }
+}
+
+/**
  * Puts one member's follow of an idea into the requested state (the request names it, so a replay
  * is harmless). Followers hear about status changes like voters do.
  */
