@@ -40,7 +40,7 @@ describe('suggested edits (model)', () => {
     })
     const row = db().select().from(questions).where(eq(questions.id, question.id)).get()!
     expect(row.title).toBe('How do I rotate my API key without downtime?')
-    expect(row.bodyHtml).toBe('<p>I need to <strong>rotate</strong> the zanzibarkey while traffic keeps flowing.</p>\n')
+    expect(row.bodyHtml).toBe('<p>I need to <strong>rotate</strong> the zanzibarkey while traffic keeps flowing.</p>')
     const revisions = db().select().from(postRevisions).where(and(eq(postRevisions.targetType, 'question'), eq(postRevisions.targetId, question.id))).all()
     expect(revisions).toEqual([expect.objectContaining({ editorId: suggester.id, title: question.title, reason: 'Suggested edit: Clearer title' })])
     expect(search(db(), { q: 'zanzibarkey' }).hits.map((h) => h.id)).toContain(question.id)
