@@ -354,3 +354,4 @@ export function hasOwnPendingSuggestion(db: Db, { target, authorId }: { target: 
     )
     .get()
 }
+

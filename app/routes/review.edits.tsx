@@ -167,7 +167,7 @@ export default function ReviewEditsPage() {
       </ol>
       {nextCursor ? (
         <p>
-          <Link to={`/review/edits?cursor=${nextCursor}`}>More suggested edits</Link>
+          <Link to={`/review/edits?cursor=${nextCursor}`}>Next page</Link>
         </p>
       ) : null}
     </div>

@@ -8,6 +8,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { CountBox, DateTime, StatusBadge } from '~/components/post-rows'
+import { SuggestedEditLinks } from '~/components/suggested-edit-links'
 import { VoteButton } from '~/components/vote-button'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
@@ -36,6 +37,7 @@ import {
   SETTABLE_STATUSES,
   setIdeaFollow,
 } from '~/models/ideas.server'
+import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
 import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
 import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
@@ -90,6 +92,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     open: idea.status !== 'merged',
   }
 
+  const isEditable = idea.status !== 'merged' && !idea.lockedAt
+  const suggestedEdits = {
+    canSuggest: isEditable && !staffMayEdit && check(viewer, 'suggest-edit:post', idea).ok,
+    canReview: check(viewer, 'review:suggested-edit', idea).ok,
+    ...((viewer ? countPendingSuggestedEdits(db, [{ type: 'idea', id: idea.id }], viewer.id).get(`idea:${idea.id}`) : null) ?? {
+      pending: 0,
+      isViewerPending: false,
+    }),
+  }
+
   const mergedId = Number(url.searchParams.get('merged'))
   const done = url.searchParams.get('done')
   return {
@@ -109,6 +121,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       merge: check(viewer, 'merge:idea').ok,
       editIdea: canEditIdea,
     },
+    suggestedEdits,
     // The author sees why they can no longer edit; nobody else needs to.
     editRefusal: !canEditIdea && viewer?.id === idea.authorId ? idea.authorEditRefusal : null,
     categories: canEditIdea ? listCategories(db) : [],
@@ -270,6 +283,7 @@ export default function IdeaPage() {
             <span>{people(idea.voteCount)}</span>
             <span>{followers(idea.followerCount)}</span>
             {viewer?.voted ? <span>You voted for this idea</span> : null}
+            <SuggestedEditLinks type="idea" id={idea.id} state={page.suggestedEdits} />
           </p>
         </div>
       </header>
