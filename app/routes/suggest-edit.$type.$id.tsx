@@ -55,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     post: { type: post.type, id: post.id, heading: post.heading, url: post.url, title: post.title, bodyMd: post.bodyMd, hasTitle: post.title !== null },
     isPending: hasOwnPendingSuggestion(getDb(), { target: post, authorId: user.id }),
     isLocked: post.isLocked,
+    approvalReputation: REPUTATION.suggested_edit_approved,
   }
 }
 
@@ -83,7 +84,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Sugges
 const TYPE_NAMES: Record<SuggestableType, string> = { idea: 'idea', question: 'question', answer: 'answer' }
 
 export default function SuggestEditPage() {
-  const { post, isPending, isLocked } = useLoaderData<typeof loader>()
+  const { post, isPending, isLocked, approvalReputation } = useLoaderData<typeof loader>()
   const failed = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   return (
@@ -98,7 +99,7 @@ export default function SuggestEditPage() {
       </p>
       <p className="muted">
         You need {PRIVILEGE_REPUTATION.editOthers} reputation to edit others’ posts directly. Until then, suggest an edit: the author or a
-        member with that privilege reviews it, and you earn +{REPUTATION.suggested_edit_approved} reputation when it is approved.
+        member with that privilege reviews it, and you earn +{approvalReputation} reputation when it is approved.
       </p>
       {isLocked ? (
         <p className="notice" role="note">
