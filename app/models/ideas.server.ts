@@ -24,7 +24,7 @@ import { logModeration } from './moderation.server'
 import { notifyIdeaStakeholders } from './notifications.server'
 import { hasEarned, recordReputation, reverseReputation } from './reputation.server'
 import { similarIdeas } from './search.server'
-import { ensureTags, normalizeTagNames, retagPost, tagPost } from './tags.server'
+import { ensureTags, findUnknownTags, normalizeTagNames, retagPost, tagPost } from './tags.server'
 import { applyIdeaVote, laterOf } from './votes.server'
 
 export type NewIdea = {
@@ -66,21 +66,34 @@ export function createIdea(db: Db, input: NewIdea) {
   )
 }
 
-export type PostIdeaResult = { ok: true; ideaId: number } | { ok: false; field: 'categoryId'; message: string }
+export type PostIdeaResult = { ok: true; ideaId: number } | { ok: false; field: 'categoryId' | 'tags'; message: string }
+
+/**
+ * When the member may not create tags (`tagRefusal`: the reason check('create:tag') gave), a tag
+ * that does not exist yet is refused with that reason; null means they may create tags.
+ */
+function refuseNewTags(db: Db | Tx, tagNames: string[], tagRefusal: string | null | undefined) {
+  if (!tagRefusal) return null
+  const unknown = findUnknownTags(db, normalizeTagNames(tagNames))
+  if (!unknown.length) return null
+  return `No tag named ${unknown.map((n) => `“${n}”`).join(', ')} exists yet. ${tagRefusal} Use existing tags, or leave the new ones out.`
+}
 
 /**
  * A member posts an idea from the form: the category must be one of the site's (and is required
  * once categories exist), and members post at most 3 ideas a day while new, 20 a day after that
- * (throws RateLimitedError). Tags are normalized and created as needed.
- * Every member may create new tags for now (TODO: Reputation-gated tag creation: issue 6).
+ * (throws RateLimitedError). Tags are normalized and created as needed, unless `tagRefusal` says
+ * the member may not create tags (then an unknown tag is a field error).
  */
 export function postIdea(
   db: Db,
-  input: { authorId: number; title: string; bodyMd: string; categoryId: number | null; tagNames: string[]; now?: Date },
+  input: { authorId: number; title: string; bodyMd: string; categoryId: number | null; tagNames: string[]; tagRefusal?: string | null; now?: Date },
 ): PostIdeaResult {
   const now = input.now ?? new Date()
   const category = checkCategory(db, input.categoryId)
   if (!category.ok) return category
+  const tagsRefused = refuseNewTags(db, input.tagNames, input.tagRefusal)
+  if (tagsRefused) return { ok: false, field: 'tags', message: tagsRefused }
   const author = db.select({ createdAt: users.createdAt, reputation: users.reputation }).from(users).where(eq(users.id, input.authorId)).get()
   if (!author) throw new NotFoundError('account')
   const key = `idea:user:${input.authorId}`
@@ -539,7 +552,17 @@ function ideaAuthorEditRefusal(idea: { status: IdeaStatus; lockedAt: Date | null
  */
 export function editIdea(
   db: Db,
-  input: { ideaId: number; editorId: number; asStaff: boolean; title: string; categoryId: number | null; tagNames: string[]; now?: Date },
+  input: {
+    ideaId: number
+    editorId: number
+    asStaff: boolean
+    title: string
+    categoryId: number | null
+    tagNames: string[]
+    /** Why the editor may not create tags (check('create:tag')), or null when they may. */
+    tagRefusal?: string | null
+    now?: Date
+  },
 ) {
   const { ideaId, editorId, asStaff, categoryId } = input
   const now = input.now ?? new Date()
@@ -570,6 +593,8 @@ export function editIdea(
       if (categoryId !== null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId)).get()) {
         throw new DomainError('Choose a category from the list.', 400)
       }
+      const tagsRefused = refuseNewTags(tx, tagNames, input.tagRefusal)
+      if (tagsRefused) throw new DomainError(tagsRefused, 400)
       const tagsBefore = tx
         .select({ name: tags.name })
         .from(ideaTags)

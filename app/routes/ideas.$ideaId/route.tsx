@@ -195,7 +195,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       assertCan(user, 'update:idea', orHttpError(() => getIdeaOwner(db, ideaId)))
       const { title, categoryId, tags } = parsed.data
       const asStaff = check(user, 'update:idea').ok
-      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags }))
+      const createTag = check(user, 'create:tag')
+      const tagRefusal = createTag.ok ? null : createTag.reason
+      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags, tagRefusal }))
       return redirect(`/ideas/${ideaId}?done=edited`)
     }
     case 'merge': {
