@@ -642,22 +642,27 @@ export function editIdea(
 /**
  * Replaces an idea's title and text (an approved suggested edit, inside the caller's transaction):
  * the version it replaces goes into post_revisions, the FTS triggers follow the update. Merged or
- * locked ideas are not edited.
+ * locked ideas are not edited, and unless `asStaff`, the title obeys the author's edit rules
+ * (ideaAuthorEditRefusal): once others voted for it, only the team changes it.
  */
 export function applyIdeaTextEdit(
   tx: Tx,
-  input: { ideaId: number; editorId: number; title: string; bodyMd: string; bodyHtml: string; reason?: string; now: Date },
+  input: { ideaId: number; editorId: number; asStaff: boolean; title: string; bodyMd: string; bodyHtml: string; reason?: string; now: Date },
 ) {
   const { now } = input
   const title = input.title.trim()
   const idea = tx
-    .select({ title: ideas.title, bodyMd: ideas.bodyMd, status: ideas.status, lockedAt: ideas.lockedAt })
+    .select({ id: ideas.id, authorId: ideas.authorId, title: ideas.title, bodyMd: ideas.bodyMd, status: ideas.status, lockedAt: ideas.lockedAt })
     .from(ideas)
     .where(and(eq(ideas.id, input.ideaId), visibleIdea))
     .get()
   if (!idea) throw new NotFoundError('idea')
   if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one.')
   if (idea.lockedAt) throw new ConflictError('This idea is locked.')
+  if (!input.asStaff && title !== idea.title) {
+    const refusal = ideaAuthorEditRefusal({ ...idea, othersVoted: othersVoted(tx, idea) })
+    if (refusal) throw new ConflictError(`${refusal} (The title cannot change; a suggestion that keeps it can be approved.)`)
+  }
   if (idea.title === title && idea.bodyMd === input.bodyMd) return { changed: false }
   tx.insert(postRevisions)
     .values({ targetType: 'idea', targetId: input.ideaId, editorId: input.editorId, title: idea.title, bodyMd: idea.bodyMd, reason: input.reason?.trim() ?? '', createdAt: now })

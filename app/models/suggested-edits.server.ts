@@ -127,7 +127,15 @@ export function getSuggestedEditOwner(db: Db, editId: number) {
  */
 export function reviewSuggestedEdit(
   db: Db,
-  input: { editId: number; reviewerId: number; decision: 'approve' | 'reject'; reason?: string; now?: Date }
+  input: {
+    editId: number
+    reviewerId: number
+    /** Staff may change an idea's title after others voted for it; other reviewers may not. */
+    reviewerIsStaff?: boolean
+    decision: 'approve' | 'reject'
+    reason?: string
+    now?: Date
+  },
 ) {
   const now = input.now ?? new Date()
   const reason = input.reason?.trim() ?? ''
@@ -143,7 +151,8 @@ export function reviewSuggestedEdit(
       const note = edit.comment ? `Suggested edit: ${edit.comment}` : 'Suggested edit.'
       if (input.decision === 'approve') {
         const common = { editorId: edit.authorId, bodyMd: edit.bodyMd, bodyHtml: edit.bodyHtml, reason: note.slice(0, 200), now }
-        if (edit.targetType === 'idea') applyIdeaTextEdit(tx, { ...common, ideaId: edit.targetId, title: edit.title ?? post.title! })
+        const asStaff = input.reviewerIsStaff ?? false
+        if (edit.targetType === 'idea') applyIdeaTextEdit(tx, { ...common, ideaId: edit.targetId, asStaff, title: edit.title ?? post.title! })
         else if (edit.targetType === 'question') applyQuestionEdit(tx, { ...common, questionId: edit.targetId, title: edit.title ?? post.title! })
         else applyAnswerEdit(tx, { ...common, answerId: edit.targetId })
         recordReputation(tx, {

@@ -13,7 +13,7 @@ import { getDb } from '~/lib/db.server'
 import { parseForm, readForm } from '~/lib/forms.server'
 import { orHttpError } from '~/lib/http.server'
 import { decodeCursor } from '~/lib/pagination.server'
-import { check, PRIVILEGE_REPUTATION } from '~/lib/permissions'
+import { check, isStaff, PRIVILEGE_REPUTATION } from '~/lib/permissions'
 import { assertCan } from '~/lib/permissions.server'
 import { getSuggestedEditOwner, listReviewableSuggestedEdits, reviewSuggestedEdit } from '~/models/suggested-edits.server'
 import { FormId } from '~/schemas/question'
@@ -67,7 +67,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const owner = orHttpError(() => getSuggestedEditOwner(db, editId))
   assertCan(user, 'review:suggested-edit', { authorId: owner.postAuthorId })
   const reason = parsed.data.intent === 'reject' ? parsed.data.reason : undefined
-  orHttpError(() => reviewSuggestedEdit(db, { editId, reviewerId: user.id, decision: parsed.data.intent, reason }))
+  orHttpError(() => reviewSuggestedEdit(db, { editId, reviewerId: user.id, reviewerIsStaff: isStaff(user), decision: parsed.data.intent, reason }))
   return redirect('/review/edits')
 }
 

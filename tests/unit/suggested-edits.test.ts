@@ -6,6 +6,7 @@ import { getDb } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError } from '~/lib/errors'
 import { findReputationMismatches } from '~/models/reputation.server'
 import { search } from '~/models/search.server'
+import { setIdeaVote } from '~/models/votes.server'
 import { countPendingSuggestedEdits, listReviewableSuggestedEdits, reviewSuggestedEdit, suggestEdit } from '~/models/suggested-edits.server'
 import { action as reviewAction, loader as reviewLoader } from '~/routes/review.edits'
 import { action as suggestAction, loader as suggestLoader } from '~/routes/suggest-edit.$type.$id'
@@ -86,6 +87,22 @@ describe('suggested edits (model)', () => {
     expect(db().select({ title: ideas.title }).from(ideas).where(eq(ideas.id, idea.id)).get()!.title).toBe(`${idea.title}, please`)
     expect(suggestEdit(db(), { target, authorId: suggester.id, title: null, bodyMd: 'Another improvement.', comment: '' }).id).toBeGreaterThan(first.id)
     expect(reputationOf(suggester.id)).toBe(3)
+  })
+
+  test('an idea’s title others voted for changes only with staff approval; its text may change', () => {
+    const author = createUser(db()), suggester = createUser(db()), voter = createUser(db()), moderator = createUser(db(), { role: 'moderator' })
+    const idea = createTestIdea(db(), { authorId: author.id })
+    setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: true })
+    const target = { type: 'idea', id: idea.id } as const
+    const retitle = suggestEdit(db(), { target, authorId: suggester.id, title: 'Export every report as a CSV file', bodyMd: 'Same text.', comment: '' })
+    expect(() => reviewSuggestedEdit(db(), { editId: retitle.id, reviewerId: author.id, decision: 'approve' })).toThrow(ConflictError)
+    expect(db().select({ status: suggestedEdits.status }).from(suggestedEdits).where(eq(suggestedEdits.id, retitle.id)).get()!.status).toBe('pending')
+    reviewSuggestedEdit(db(), { editId: retitle.id, reviewerId: moderator.id, reviewerIsStaff: true, decision: 'approve' })
+    expect(db().select({ title: ideas.title }).from(ideas).where(eq(ideas.id, idea.id)).get()!.title).toBe('Export every report as a CSV file')
+    const text = suggestEdit(db(), { target, authorId: suggester.id, title: null, bodyMd: 'A clearer text, same title.', comment: '' })
+    reviewSuggestedEdit(db(), { editId: text.id, reviewerId: author.id, decision: 'approve' })
+    expect(db().select({ bodyHtml: ideas.bodyHtml }).from(ideas).where(eq(ideas.id, idea.id)).get()!.bodyHtml).toBe('<p>A clearer text, same title.</p>')
+    expect(reputationOf(suggester.id)).toBe(5)
   })
 
   test('the review list shows the author their posts’ suggestions, and editors everyone’s but their own', () => {
