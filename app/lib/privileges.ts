@@ -14,7 +14,12 @@ export const PRIVILEGES: readonly Privilege[] = [
     description: 'Post ideas, vote on them and comment on them; ask questions, answer them and comment on your own questions; suggest edits.',
   },
   { id: 'upvote', name: 'Upvote', reputation: PRIVILEGE_REPUTATION.upvote, description: 'Upvote questions and answers that are useful.' },
-  { id: 'flag', name: 'Flag posts', reputation: PRIVILEGE_REPUTATION.flag, description: 'Bring spam, rude or off-topic posts to the moderators’ attention.' },
+  {
+    id: 'flag',
+    name: 'Flag posts',
+    reputation: PRIVILEGE_REPUTATION.flag,
+    description: 'Bring spam, rude or off-topic posts to the moderators’ attention.',
+  },
   {
     id: 'comment-everywhere',
     name: 'Comment everywhere',
@@ -34,5 +39,10 @@ export const PRIVILEGES: readonly Privilege[] = [
     reputation: PRIVILEGE_REPUTATION.editOthers,
     description: 'Edit other members’ questions and answers directly, and review the edits others suggest. Below this, suggest edits for review.',
   },
-  { id: 'close', name: 'Vote to close', reputation: PRIVILEGE_REPUTATION.voteToClose, description: 'Close questions that are duplicates, off-topic or resolved, and reopen them.' },
+  {
+    id: 'close',
+    name: 'Vote to close',
+    reputation: PRIVILEGE_REPUTATION.voteToClose,
+    description: 'Close questions that are duplicates, off-topic or resolved, and reopen them.',
+  },
 ]

@@ -85,7 +85,7 @@ export const BADGE_HOLDERS_PAGE_SIZE = DEFAULT_PAGE_SIZE
 /** The members who hold a badge, most recent first (keyset on created_at, id: user_badges_badge_idx). */
 export function listBadgeHolders(
   db: Db,
-  { badge, cursor, pageSize = BADGE_HOLDERS_PAGE_SIZE }: { badge: string; cursor?: Cursor | null; pageSize?: number }
+  { badge, cursor, pageSize = BADGE_HOLDERS_PAGE_SIZE }: { badge: string; cursor?: Cursor | null; pageSize?: number },
 ) {
   const definition = badgeById(badge)
   if (!definition) throw new NotFoundError('badge')

@@ -52,7 +52,7 @@ export function getPostForSuggestion(db: Db, target: SuggestTarget) {
  */
 export function suggestEdit(
   db: Db,
-  input: { target: SuggestTarget; authorId: number; title: string | null; bodyMd: string; comment: string; now?: Date }
+  input: { target: SuggestTarget; authorId: number; title: string | null; bodyMd: string; comment: string; now?: Date },
 ) {
   const now = input.now ?? new Date()
   const bodyHtml = renderMarkdown(input.bodyMd)
@@ -73,8 +73,8 @@ export function suggestEdit(
             eq(suggestedEdits.targetType, post.type),
             eq(suggestedEdits.targetId, post.id),
             eq(suggestedEdits.status, 'pending'),
-            eq(suggestedEdits.authorId, input.authorId)
-          )
+            eq(suggestedEdits.authorId, input.authorId),
+          ),
         )
         .get()
       if (pending) throw new ConflictError('You already have a suggested edit waiting for review on this post.')
@@ -103,7 +103,7 @@ export function suggestEdit(
       })
       return edit
     },
-    { behavior: 'immediate' }
+    { behavior: 'immediate' },
   )
 }
 
@@ -180,7 +180,7 @@ export function reviewSuggestedEdit(
       })
       return { status, url: post.url }
     },
-    { behavior: 'immediate' }
+    { behavior: 'immediate' },
   )
 }
 
@@ -226,7 +226,7 @@ export function listReviewableSuggestedEdits(
     mayReviewAny,
     cursor,
     pageSize = DEFAULT_PAGE_SIZE,
-  }: { viewerId: number; mayReviewAny: boolean; cursor?: Cursor | null; pageSize?: number }
+  }: { viewerId: number; mayReviewAny: boolean; cursor?: Cursor | null; pageSize?: number },
 ) {
   const rows = db
     .select({
@@ -247,8 +247,8 @@ export function listReviewableSuggestedEdits(
         eq(suggestedEdits.status, 'pending'),
         sql`${suggestedEdits.authorId} <> ${viewerId}`,
         mayReviewAny ? undefined : sql`${authorOfTarget} = ${viewerId}`,
-        cursor ? sql`(${suggestedEdits.createdAt}, ${suggestedEdits.id}) > (${cursor.sort}, ${cursor.id})` : undefined
-      )
+        cursor ? sql`(${suggestedEdits.createdAt}, ${suggestedEdits.id}) > (${cursor.sort}, ${cursor.id})` : undefined,
+      ),
     )
     .orderBy(suggestedEdits.createdAt, suggestedEdits.id)
     .limit(pageSize + 1)
@@ -256,7 +256,7 @@ export function listReviewableSuggestedEdits(
   const page = toPage(rows, pageSize, (row) => row.createdAt.getTime())
   const posts = loadPosts(
     db,
-    page.items.map((r) => ({ type: r.targetType, id: r.targetId }))
+    page.items.map((r) => ({ type: r.targetType, id: r.targetId })),
   )
   return {
     items: page.items.flatMap((row) => {
@@ -329,8 +329,8 @@ function loadPosts(db: Db | Tx, targets: SuggestTarget[]) {
           isNull(answers.deletedAt),
           isNull(answers.hiddenAt),
           isNull(questions.deletedAt),
-          isNull(questions.hiddenAt)
-        )
+          isNull(questions.hiddenAt),
+        ),
       )
       .all()) {
       result.set(`answer:${row.id}`, {
@@ -358,9 +358,8 @@ export function hasOwnPendingSuggestion(db: Db, { target, authorId }: { target: 
         eq(suggestedEdits.targetType, target.type),
         eq(suggestedEdits.targetId, target.id),
         eq(suggestedEdits.status, 'pending'),
-        eq(suggestedEdits.authorId, authorId)
-      )
+        eq(suggestedEdits.authorId, authorId),
+      ),
     )
     .get()
 }
-

@@ -34,8 +34,8 @@ export default function BadgePage() {
         <ol className="badge-holders" aria-label="Recent holders">
           {items.map((holder) => (
             <li key={holder.id}>
-              <Link to={`/u/${holder.username}`}>{holder.displayName}</Link> <span className="muted">{holder.reputation} reputation</span>,
-              awarded <DateTime value={holder.createdAt} />
+              <Link to={`/u/${holder.username}`}>{holder.displayName}</Link> <span className="muted">{holder.reputation} reputation</span>, awarded{' '}
+              <DateTime value={holder.createdAt} />
             </li>
           ))}
         </ol>

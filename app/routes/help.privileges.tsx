@@ -91,22 +91,57 @@ export default function PrivilegesPage() {
           </tr>
         </thead>
         <tbody>
-          <tr><td>Your idea gets a vote</td><td>{signed(rules.idea_upvoted)} (up to {signed(ideaCap)} per idea)</td></tr>
-          <tr><td>Your question is upvoted</td><td>{signed(rules.question_upvoted)}</td></tr>
-          <tr><td>Your answer is upvoted</td><td>{signed(rules.answer_upvoted)}</td></tr>
-          <tr><td>Your answer is accepted</td><td>{signed(rules.answer_accepted)}</td></tr>
-          <tr><td>You accept an answer to your question</td><td>{signed(rules.accepted_an_answer)}</td></tr>
-          <tr><td>Your idea is planned</td><td>{signed(rules.idea_planned)}</td></tr>
-          <tr><td>Your idea (or the question it came from) ships</td><td>{signed(rules.idea_shipped)}</td></tr>
-          <tr><td>Your suggested edit is approved</td><td>{signed(rules.suggested_edit_approved)}</td></tr>
-          <tr><td>Your post is downvoted</td><td>{signed(rules.post_downvoted)}</td></tr>
-          <tr><td>You downvote an answer</td><td>{signed(rules.downvote_cast)}</td></tr>
-          <tr><td>Your post is removed as spam</td><td>{signed(rules.post_removed_as_spam)}</td></tr>
+          <tr>
+            <td>Your idea gets a vote</td>
+            <td>
+              {signed(rules.idea_upvoted)} (up to {signed(ideaCap)} per idea)
+            </td>
+          </tr>
+          <tr>
+            <td>Your question is upvoted</td>
+            <td>{signed(rules.question_upvoted)}</td>
+          </tr>
+          <tr>
+            <td>Your answer is upvoted</td>
+            <td>{signed(rules.answer_upvoted)}</td>
+          </tr>
+          <tr>
+            <td>Your answer is accepted</td>
+            <td>{signed(rules.answer_accepted)}</td>
+          </tr>
+          <tr>
+            <td>You accept an answer to your question</td>
+            <td>{signed(rules.accepted_an_answer)}</td>
+          </tr>
+          <tr>
+            <td>Your idea is planned</td>
+            <td>{signed(rules.idea_planned)}</td>
+          </tr>
+          <tr>
+            <td>Your idea (or the question it came from) ships</td>
+            <td>{signed(rules.idea_shipped)}</td>
+          </tr>
+          <tr>
+            <td>Your suggested edit is approved</td>
+            <td>{signed(rules.suggested_edit_approved)}</td>
+          </tr>
+          <tr>
+            <td>Your post is downvoted</td>
+            <td>{signed(rules.post_downvoted)}</td>
+          </tr>
+          <tr>
+            <td>You downvote an answer</td>
+            <td>{signed(rules.downvote_cast)}</td>
+          </tr>
+          <tr>
+            <td>Your post is removed as spam</td>
+            <td>{signed(rules.post_removed_as_spam)}</td>
+          </tr>
         </tbody>
       </table>
       <p className="muted">
-        Votes earn at most {signed(dailyCap)} a day; accepted answers, the idea bonuses and approved edits are not counted in that
-        limit. Taking a vote back takes back exactly what it earned. Planned and shipped bonuses are paid once per idea and kept.
+        Votes earn at most {signed(dailyCap)} a day; accepted answers, the idea bonuses and approved edits are not counted in that limit. Taking a
+        vote back takes back exactly what it earned. Planned and shipped bonuses are paid once per idea and kept.
       </p>
       <p>
         <Link to="/badges">See the badges you can earn</Link>

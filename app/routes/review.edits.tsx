@@ -120,12 +120,20 @@ export default function ReviewEditsPage() {
               <div className="diff">
                 <section aria-labelledby={`edit-${item.id}-current`}>
                   <h3 id={`edit-${item.id}-current`}>Current</h3>
-                  {titleChanged ? <p className="diff-title"><del>{item.current.title}</del></p> : null}
+                  {titleChanged ? (
+                    <p className="diff-title">
+                      <del>{item.current.title}</del>
+                    </p>
+                  ) : null}
                   <MarkedLines text={item.current.bodyMd} other={item.suggested.bodyMd} as="del" />
                 </section>
                 <section aria-labelledby={`edit-${item.id}-suggested`}>
                   <h3 id={`edit-${item.id}-suggested`}>Suggested</h3>
-                  {titleChanged ? <p className="diff-title"><ins>{item.suggested.title}</ins></p> : null}
+                  {titleChanged ? (
+                    <p className="diff-title">
+                      <ins>{item.suggested.title}</ins>
+                    </p>
+                  ) : null}
                   <MarkedLines text={item.suggested.bodyMd} other={item.current.bodyMd} as="ins" />
                 </section>
               </div>

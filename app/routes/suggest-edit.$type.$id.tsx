@@ -52,7 +52,15 @@ async function suggestablePost(request: Request, params: LoaderFunctionArgs['par
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, post } = await suggestablePost(request, params)
   return {
-    post: { type: post.type, id: post.id, heading: post.heading, url: post.url, title: post.title, bodyMd: post.bodyMd, hasTitle: post.title !== null },
+    post: {
+      type: post.type,
+      id: post.id,
+      heading: post.heading,
+      url: post.url,
+      title: post.title,
+      bodyMd: post.bodyMd,
+      hasTitle: post.title !== null,
+    },
     isPending: hasOwnPendingSuggestion(getDb(), { target: post, authorId: user.id }),
     isLocked: post.isLocked,
     approvalReputation: REPUTATION.suggested_edit_approved,
@@ -98,8 +106,8 @@ export default function SuggestEditPage() {
         <Link to={post.url}>{post.heading}</Link>
       </p>
       <p className="muted">
-        You need {PRIVILEGE_REPUTATION.editOthers} reputation to edit others’ posts directly. Until then, suggest an edit: the author or a
-        member with that privilege reviews it, and you earn +{approvalReputation} reputation when it is approved.
+        You need {PRIVILEGE_REPUTATION.editOthers} reputation to edit others’ posts directly. Until then, suggest an edit: the author or a member with
+        that privilege reviews it, and you earn +{approvalReputation} reputation when it is approved.
       </p>
       {isLocked ? (
         <p className="notice" role="note">

@@ -9,7 +9,8 @@ const reputationOf = (userId: number) => getDb().select({ r: users.reputation })
 
 function questionWithAnswer() {
   const db = getDb()
-  const asker = createUser(db), answerer = createUser(db)
+  const asker = createUser(db),
+    answerer = createUser(db)
   const question = createTestQuestion(db, { authorId: asker.id })
   const answer = createTestAnswer(db, { questionId: question.id, authorId: answerer.id })
   return { asker, answerer, question, answer }

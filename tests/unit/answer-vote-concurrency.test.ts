@@ -77,7 +77,9 @@ describe('20 concurrent voters on one answer', () => {
     await voteInWorkers(steps)
 
     const score = db().select({ score: answers.score }).from(answers).where(eq(answers.id, answer.id)).get()!.score
-    const votesSum = db().get<{ s: number }>(sql`select coalesce(sum(value), 0) as s from post_votes where target_type = 'answer' and target_id = ${answer.id}`)!.s
+    const votesSum = db().get<{ s: number }>(
+      sql`select coalesce(sum(value), 0) as s from post_votes where target_type = 'answer' and target_id = ${answer.id}`,
+    )!.s
     expect(score).toBe(14 - 6)
     expect(votesSum).toBe(score)
     // 14 upvotes at +10 (200 a day is never passed: at most 20 up at once) and 6 downvotes at -2.

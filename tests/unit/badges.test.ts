@@ -16,7 +16,13 @@ import { getRequest, settle } from '#tests/route-helpers'
 
 const db = () => getDb()
 const badgesOf = (userId: number) =>
-  db().select({ badge: userBadges.badge }).from(userBadges).where(eq(userBadges.userId, userId)).orderBy(userBadges.id).all().map((b) => b.badge)
+  db()
+    .select({ badge: userBadges.badge })
+    .from(userBadges)
+    .where(eq(userBadges.userId, userId))
+    .orderBy(userBadges.id)
+    .all()
+    .map((b) => b.badge)
 const badgeNotes = (userId: number) =>
   db()
     .select({ title: notifications.title, url: notifications.url })
@@ -27,7 +33,8 @@ const badgeNotes = (userId: number) =>
 
 describe('awarding', () => {
   test('first idea, question and answer, and supporter: once each, with one notification each', () => {
-    const member = createUser(db()), other = createUser(db())
+    const member = createUser(db()),
+      other = createUser(db())
     createTestIdea(db(), { authorId: member.id })
     createTestIdea(db(), { authorId: member.id })
     const question = createTestQuestion(db(), { authorId: member.id })
@@ -52,7 +59,8 @@ describe('awarding', () => {
   })
 
   test('idea planned and co-creator go to the author when the idea reaches the status, once', () => {
-    const author = createUser(db()), team = createUser(db(), { role: 'product' })
+    const author = createUser(db()),
+      team = createUser(db(), { role: 'product' })
     const idea = createTestIdea(db(), { authorId: author.id })
     changeIdeaStatus(db(), { ideaId: idea.id, actorId: team.id, toStatus: 'under_review' })
     expect(badgesOf(author.id)).toEqual(['first_idea'])
@@ -78,7 +86,9 @@ describe('awarding', () => {
   })
 
   test('helpful at the 10th answer with a score of 1 or more; never taken back', () => {
-    const answerer = createUser(db()), asker = createUser(db()), voter = createUser(db(), { reputation: 15 })
+    const answerer = createUser(db()),
+      asker = createUser(db()),
+      voter = createUser(db(), { reputation: 15 })
     const question = createTestQuestion(db(), { authorId: asker.id })
     const answers = Array.from({ length: 10 }, () => createTestAnswer(db(), { questionId: question.id, authorId: answerer.id }))
     // A second upvote on an answer already at 1 does not count twice.
@@ -94,7 +104,8 @@ describe('awarding', () => {
   })
 
   test('problem solver at the 10th accepted answer to someone else’s question; self-accepts do not count', () => {
-    const answerer = createUser(db()), asker = createUser(db())
+    const answerer = createUser(db()),
+      asker = createUser(db())
     for (let i = 0; i < 3; i++) {
       const own = createTestQuestion(db(), { authorId: answerer.id })
       acceptAnswer(db(), { answerId: createTestAnswer(db(), { questionId: own.id, authorId: answerer.id }).id, userId: answerer.id })
@@ -132,10 +143,16 @@ describe('badge pages', () => {
     expect(first.items.map((h) => h.username)).toEqual([holders[2]!.username, holders[1]!.username])
     expect(first.nextCursor).not.toBeNull()
     const res = await settle(async () =>
-      badgeLoader({ request: await getRequest(`/badges/first_question?cursor=${first.nextCursor}`), params: { badgeId: 'first_question' }, context: {} }),
+      badgeLoader({
+        request: await getRequest(`/badges/first_question?cursor=${first.nextCursor}`),
+        params: { badgeId: 'first_question' },
+        context: {},
+      }),
     )
     expect((res.body as { items: Array<{ username: string }> }).items[0]!.username).toBe(holders[0]!.username)
-    expect(await settle(async () => badgeLoader({ request: await getRequest('/badges/nope'), params: { badgeId: 'nope' }, context: {} }))).toMatchObject({
+    expect(
+      await settle(async () => badgeLoader({ request: await getRequest('/badges/nope'), params: { badgeId: 'nope' }, context: {} })),
+    ).toMatchObject({
       status: 404,
     })
   })

@@ -26,7 +26,8 @@ const DAY = new Date('2031-03-10T08:00:00Z')
 const at = (days: number, minutes = 0) => new Date(DAY.getTime() + days * 86_400_000 + minutes * 60_000)
 
 function qa() {
-  const asker = createUser(db()), answerer = createUser(db())
+  const asker = createUser(db()),
+    answerer = createUser(db())
   const question = createTestQuestion(db(), { authorId: asker.id })
   const answer = createTestAnswer(db(), { questionId: question.id, authorId: answerer.id })
   return { asker, answerer, question, answer }
@@ -97,7 +98,8 @@ describe('accepted answers', () => {
 
 describe('the daily cap of +200 from votes', () => {
   test('stops at +200 in a day, lets an accept through, and a capped vote’s reversal undoes exactly 0', () => {
-    const author = createUser(db()), asker = createUser(db())
+    const author = createUser(db()),
+      asker = createUser(db())
     const question = createTestQuestion(db(), { authorId: asker.id })
     const answer = createTestAnswer(db(), { questionId: question.id, authorId: author.id })
     const voters = Array.from({ length: 21 }, () => createUser(db(), { reputation: 15 }))
@@ -136,7 +138,8 @@ describe('the daily cap of +200 from votes', () => {
 
 describe('idea votes', () => {
   test('+2 per vote, none for the author’s own automatic vote; an unvote reverses it', () => {
-    const author = createUser(db()), voter = createUser(db())
+    const author = createUser(db()),
+      voter = createUser(db())
     const idea = createTestIdea(db(), { authorId: author.id })
     setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: true })
     setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: false })
@@ -176,7 +179,8 @@ describe('idea votes', () => {
 
 describe('idea status bonuses', () => {
   test('planned +10 and shipped +50, each once: leaving and coming back pays nothing more and takes nothing back', () => {
-    const author = createUser(db()), team = createUser(db(), { role: 'product' })
+    const author = createUser(db()),
+      team = createUser(db(), { role: 'product' })
     const idea = createTestIdea(db(), { authorId: author.id })
     const move = (toStatus: 'planned' | 'in_progress' | 'shipped' | 'under_review') =>
       changeIdeaStatus(db(), { ideaId: idea.id, actorId: team.id, toStatus })
@@ -200,7 +204,8 @@ describe('idea status bonuses', () => {
   test('Co-creator: the asker of a question turned into the idea, or into an idea merged into it, gets +50 once', () => {
     const team = createUser(db(), { role: 'product' })
     const category = createCategory(db())
-    const asker = createUser(db()), otherAsker = createUser(db())
+    const asker = createUser(db()),
+      otherAsker = createUser(db())
     const question = createTestQuestion(db(), { authorId: asker.id })
     const { ideaId } = convertQuestionToIdea(db(), { questionId: question.id, actorId: team.id, categoryId: category.id })
     // A second question becomes an idea that is merged into the first one.
