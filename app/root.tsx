@@ -88,6 +88,12 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li>
                   <Link to="/changelog">Changelog</Link>
                 </li>
+                <li>
+                  <Link to="/badges">Badges</Link>
+                </li>
+                <li>
+                  <Link to="/help/privileges">Privileges</Link>
+                </li>
               </ul>
             </nav>
           </div>

@@ -8,6 +8,8 @@ import { findReputationMismatches } from '~/models/reputation.server'
 import { search } from '~/models/search.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { countPendingSuggestedEdits, listReviewableSuggestedEdits, reviewSuggestedEdit, suggestEdit } from '~/models/suggested-edits.server'
+import { loader as ideaLoader } from '~/routes/ideas.$ideaId/route'
+import { loader as questionLoader } from '~/routes/questions.$questionId/route'
 import { action as reviewAction, loader as reviewLoader } from '~/routes/review.edits'
 import { action as suggestAction, loader as suggestLoader } from '~/routes/suggest-edit.$type.$id'
 import { createTestAnswer, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
@@ -240,5 +242,41 @@ describe('suggested edits (routes)', () => {
     expect(await send(author.id, { intent: 'approve', editId: String(edit.id) })).toMatchObject({ status: 302, location: '/review/edits' })
     expect(reputationOf(member.id)).toBe(3)
     expect(db().get<{ n: number }>(sql`select count(*) as n from suggested_edits where id = ${edit.id} and status = 'approved'`)!.n).toBe(1)
+  })
+
+  test('post pages offer “Suggest an edit” to members who cannot edit, and show reviewers how many are pending', async () => {
+    const author = createUser(db()),
+      member = createUser(db()),
+      editor = createUser(db(), { reputation: 2000 })
+    const idea = createTestIdea(db(), { authorId: author.id })
+    const question = createTestQuestion(db(), { authorId: author.id })
+    type Page = { suggestedEdits: unknown; question: { can: { suggestedEdits: unknown } } }
+    const ideaState = async (userId?: number) =>
+      (
+        (
+          await settle(async () =>
+            ideaLoader({ request: await getRequest(`/ideas/${idea.id}`, { userId }), params: { ideaId: String(idea.id) }, context: {} }),
+          )
+        ).body as Page
+      ).suggestedEdits
+    const questionState = async (userId?: number) =>
+      (
+        (
+          await settle(async () =>
+            questionLoader({
+              request: await getRequest(`/questions/${question.id}`, { userId }),
+              params: { questionId: String(question.id) },
+              context: {},
+            }),
+          )
+        ).body as Page
+      ).question.can.suggestedEdits
+    expect(await ideaState()).toEqual({ canSuggest: false, canReview: false, pending: 0, isViewerPending: false })
+    expect(await ideaState(member.id)).toEqual({ canSuggest: true, canReview: false, pending: 0, isViewerPending: false })
+    suggestEdit(db(), { target: { type: 'idea', id: idea.id }, authorId: member.id, title: null, bodyMd: 'A clearer text.', comment: '' })
+    expect(await ideaState(member.id)).toEqual({ canSuggest: true, canReview: false, pending: 1, isViewerPending: true })
+    expect(await ideaState(author.id)).toEqual({ canSuggest: false, canReview: true, pending: 1, isViewerPending: false })
+    expect(await questionState(member.id)).toEqual({ canSuggest: true, canReview: false, pending: 0, isViewerPending: false })
+    expect(await questionState(editor.id)).toEqual({ canSuggest: false, canReview: true, pending: 0, isViewerPending: false })
   })
 })
