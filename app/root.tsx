@@ -166,6 +166,12 @@ function SiteHeader({ siteName, viewer, unread }: { siteName: string; viewer: Ro
                   <Link to="/settings">Settings</Link>
                 </li>
                 <li>
+                  <Link to="/review/edits">Suggested edits</Link>
+                </li>
+                <li>
+                  <Link to="/help/privileges">Privileges</Link>
+                </li>
+                <li>
                   <Form method="post" action="/logout">
                     <button type="submit" className="link-button">
                       Log out

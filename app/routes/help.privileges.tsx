@@ -12,6 +12,7 @@ import { DAILY_VOTE_REPUTATION_CAP, IDEA_UPVOTE_REPUTATION_CAP, REPUTATION } fro
 
 export const meta: MetaFunction = () => [{ title: 'Privileges · Summit' }]
 
+// Pages show at least 1 (DESIGN.md); the stored total is the exact sum and may be lower.
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getUser(request)
   return {
@@ -38,7 +39,7 @@ export default function PrivilegesPage() {
           ) : (
             <>
               {' '}
-              You have <strong>{viewer.reputation}</strong> reputation.
+              You have <strong>{Math.max(1, viewer.reputation)}</strong> reputation.
             </>
           )
         ) : (
@@ -67,11 +68,11 @@ export default function PrivilegesPage() {
                   <p className="privilege-status">
                     <progress
                       max={privilege.reputation}
-                      value={Math.max(0, Math.min(viewer.reputation, privilege.reputation))}
+                      value={Math.max(1, Math.min(viewer.reputation, privilege.reputation))}
                       aria-label={`Progress towards ${privilege.name}`}
                     />{' '}
                     <span>
-                      {Math.max(0, viewer.reputation)} / {privilege.reputation}
+                      {Math.max(1, viewer.reputation)} / {privilege.reputation}
                     </span>
                   </p>
                 )
