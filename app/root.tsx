@@ -89,6 +89,12 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li>
                   <Link to="/changelog">Changelog</Link>
                 </li>
+                <li>
+                  <Link to="/badges">Badges</Link>
+                </li>
+                <li>
+                  <Link to="/help/privileges">Privileges</Link>
+                </li>
               </ul>
             </nav>
           </div>
@@ -170,6 +176,12 @@ function SiteHeader({ siteName, viewer, unread }: { siteName: string; viewer: Ro
                 </li>
                 <li>
                   <Link to="/settings">Settings</Link>
+                </li>
+                <li>
+                  <Link to="/review/edits">Suggested edits</Link>
+                </li>
+                <li>
+                  <Link to="/help/privileges">Privileges</Link>
                 </li>
                 <li>
                   <Form method="post" action="/logout">

@@ -54,8 +54,12 @@ export function VoteControl({
   const current = pending ?? viewerVote
   const shownScore = score - viewerVote + current
   const scoreId = `${target}-${targetId}-score`
-  const reasonId = `${target}-${targetId}-vote-reason`
-  const reason = refused(up) && !up.ok ? up.reason : refused(down) && !down.ok ? down.reason : null
+  // Each refused button is described by its own reason ("You need 125 reputation to downvote."),
+  // shown as visible text too.
+  const upReasonId = `${target}-${targetId}-upvote-reason`
+  const downReasonId = `${target}-${targetId}-downvote-reason`
+  const upReason = refused(up) && !up.ok ? up.reason : null
+  const downReason = refused(down) && !down.ok ? down.reason : null
 
   if (isOwn) {
     return (
@@ -79,7 +83,7 @@ export function VoteControl({
         className="vote-button"
         aria-pressed={current === 1}
         disabled={refused(up) && current !== 1 /* taking a vote back needs no privilege */}
-        aria-describedby={refused(up) ? reasonId : undefined}
+        aria-describedby={upReason ? upReasonId : undefined}
       >
         <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 20 20">
           <path d="M10 4 L18 15 L2 15 Z" fill="currentColor" />
@@ -96,16 +100,21 @@ export function VoteControl({
         className="vote-button"
         aria-pressed={current === -1}
         disabled={refused(down) && current !== -1}
-        aria-describedby={refused(down) ? reasonId : undefined}
+        aria-describedby={downReason ? (downReason === upReason ? upReasonId : downReasonId) : undefined}
       >
         <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 20 20">
           <path d="M10 16 L18 5 L2 5 Z" fill="currentColor" />
         </svg>
         <span className="visually-hidden">Downvote</span>
       </button>
-      {reason ? (
-        <small id={reasonId} className="vote-reason">
-          {reason}
+      {upReason ? (
+        <small id={upReasonId} className="vote-reason">
+          {upReason}
+        </small>
+      ) : null}
+      {downReason && downReason !== upReason ? (
+        <small id={downReasonId} className="vote-reason">
+          {downReason}
         </small>
       ) : null}
     </fetcher.Form>

@@ -56,6 +56,7 @@ export const GRANTS = {
   'convert:question': { any: { role: 'product' }, label: 'convert questions into ideas' },
   'create:tag': { any: { reputation: R.createTags }, label: 'create new tags' },
   'suggest-edit:post': { own: 'never', any: { role: 'member' }, label: 'suggest edits' },
+  'review:suggested-edit': { own: { role: 'member' }, any: { reputation: R.editOthers }, label: 'review suggested edits' },
   // Moderation and admin
   'flag:post': { own: 'never', any: { reputation: R.flag }, label: 'flag posts' },
   'review:flag': { any: { role: 'moderator' }, label: 'review flags' },

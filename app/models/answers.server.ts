@@ -5,6 +5,7 @@ import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { type Role, STAFF_ROLES } from '~/lib/permissions'
+import { awardBadge, checkAcceptedBadge } from './badges.server'
 import { notifyUser } from './notifications.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { laterOf, refreshUnanswered } from './votes.server'
@@ -38,6 +39,7 @@ export function createAnswer(
         })
         .returning({ id: answers.id })
         .get()
+      awardBadge(tx, input.authorId, 'first_answer', { type: 'answer', id: answer.id }, now)
       tx.update(questions)
         .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
         .where(eq(questions.id, question.id))
@@ -100,6 +102,7 @@ export function acceptAnswer(db: Db, { answerId, userId, now = new Date() }: { a
           url: `/questions/${row.questionId}#answer-${answerId}`,
           now,
         })
+        checkAcceptedBadge(tx, row.answerAuthorId, answerId, now)
       }
       refreshUnanswered(tx, row.questionId)
       return { accepted: answerId }
@@ -172,36 +175,40 @@ export function updateAnswer(
 ) {
   const now = input.now ?? new Date()
   const bodyHtml = renderMarkdown(input.bodyMd)
-  return db.transaction(
-    (tx) => {
-      const current = tx
-        .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, lockedAt: questions.lockedAt })
-        .from(answers)
-        .innerJoin(questions, eq(questions.id, answers.questionId))
-        .where(
-          and(eq(answers.id, input.answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
-        )
-        .get()
-      if (!current) throw new NotFoundError('answer')
-      if (current.lockedAt) throw new ConflictError('This question is locked; its answers cannot be edited.')
-      if (current.bodyMd === input.bodyMd) return { changed: false, questionId: current.questionId }
-      tx.insert(postRevisions)
-        .values({
-          targetType: 'answer',
-          targetId: input.answerId,
-          editorId: input.editorId,
-          bodyMd: current.bodyMd,
-          reason: input.reason?.trim() ?? '',
-          createdAt: now,
-        })
-        .run()
-      tx.update(answers).set({ bodyMd: input.bodyMd, bodyHtml, updatedAt: now }).where(eq(answers.id, input.answerId)).run()
-      tx.update(questions)
-        .set({ lastActivityAt: laterOf(questions.lastActivityAt, now) })
-        .where(eq(questions.id, current.questionId))
-        .run()
-      return { changed: true, questionId: current.questionId }
-    },
-    { behavior: 'immediate' },
-  )
+  return db.transaction((tx) => applyAnswerEdit(tx, { ...input, bodyHtml, now }), { behavior: 'immediate' })
+}
+
+/** updateAnswer inside a caller's transaction (an approved suggested edit), with the body already rendered. */
+export function applyAnswerEdit(
+  tx: Tx,
+  input: { answerId: number; editorId: number; bodyMd: string; bodyHtml: string; reason?: string; now: Date },
+) {
+  const { now, bodyHtml } = input
+  const current = tx
+    .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, lockedAt: questions.lockedAt })
+    .from(answers)
+    .innerJoin(questions, eq(questions.id, answers.questionId))
+    .where(
+      and(eq(answers.id, input.answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+    )
+    .get()
+  if (!current) throw new NotFoundError('answer')
+  if (current.lockedAt) throw new ConflictError('This question is locked; its answers cannot be edited.')
+  if (current.bodyMd === input.bodyMd) return { changed: false, questionId: current.questionId }
+  tx.insert(postRevisions)
+    .values({
+      targetType: 'answer',
+      targetId: input.answerId,
+      editorId: input.editorId,
+      bodyMd: current.bodyMd,
+      reason: input.reason?.trim() ?? '',
+      createdAt: now,
+    })
+    .run()
+  tx.update(answers).set({ bodyMd: input.bodyMd, bodyHtml, updatedAt: now }).where(eq(answers.id, input.answerId)).run()
+  tx.update(questions)
+    .set({ lastActivityAt: laterOf(questions.lastActivityAt, now) })
+    .where(eq(questions.id, current.questionId))
+    .run()
+  return { changed: true, questionId: current.questionId }
 }

@@ -42,8 +42,9 @@ const PREF_FOR_KIND: Record<string, EmailPrefKind> = {
   new_answer: 'answers',
   answer_accepted: 'answers',
   comment: 'answers',
+  suggested_edit: 'answers',
   mention: 'mentions',
-  badge_awarded: 'badges',
+  badge: 'badges',
 }
 export const DIGEST_KIND = 'digest'
 

@@ -18,12 +18,13 @@ import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, IDEA_POSTS_PER_DAY, IDEA_POSTS_PER_DAY_NEW_MEMBER, isNewMember, recordHits } from '~/lib/rate-limit.server'
+import { awardBadge, checkPopularIdeaBadge } from './badges.server'
 import { listIdeaComments } from './comments.server'
 import { logModeration } from './moderation.server'
 import { notifyIdeaStakeholders } from './notifications.server'
-import { recordReputation, reverseReputation } from './reputation.server'
+import { hasEarned, recordReputation, reverseReputation } from './reputation.server'
 import { similarIdeas } from './search.server'
-import { ensureTags, normalizeTagNames, retagPost, tagPost } from './tags.server'
+import { ensureTags, findUnknownTags, normalizeTagNames, retagPost, tagPost } from './tags.server'
 import { applyIdeaVote, laterOf } from './votes.server'
 
 export type NewIdea = {
@@ -58,27 +59,41 @@ export function createIdea(db: Db, input: NewIdea) {
         .get()
       tagPost(tx, { type: 'idea', id: idea.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
       applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
+      awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
       return idea
     },
     { behavior: 'immediate' },
   )
 }
 
-export type PostIdeaResult = { ok: true; ideaId: number } | { ok: false; field: 'categoryId'; message: string }
+export type PostIdeaResult = { ok: true; ideaId: number } | { ok: false; field: 'categoryId' | 'tags'; message: string }
+
+/**
+ * When the member may not create tags (`tagRefusal`: the reason check('create:tag') gave), a tag
+ * that does not exist yet is refused with that reason; null means they may create tags.
+ */
+function refuseNewTags(db: Db | Tx, tagNames: string[], tagRefusal: string | null | undefined) {
+  if (!tagRefusal) return null
+  const unknown = findUnknownTags(db, normalizeTagNames(tagNames))
+  if (!unknown.length) return null
+  return `No tag named ${unknown.map((n) => `“${n}”`).join(', ')} exists yet. ${tagRefusal} Use existing tags, or leave the new ones out.`
+}
 
 /**
  * A member posts an idea from the form: the category must be one of the site's (and is required
  * once categories exist), and members post at most 3 ideas a day while new, 20 a day after that
- * (throws RateLimitedError). Tags are normalized and created as needed.
- * Every member may create new tags for now (TODO: Reputation-gated tag creation: issue 6).
+ * (throws RateLimitedError). Tags are normalized and created as needed, unless `tagRefusal` says
+ * the member may not create tags (then an unknown tag is a field error).
  */
 export function postIdea(
   db: Db,
-  input: { authorId: number; title: string; bodyMd: string; categoryId: number | null; tagNames: string[]; now?: Date },
+  input: { authorId: number; title: string; bodyMd: string; categoryId: number | null; tagNames: string[]; tagRefusal?: string | null; now?: Date },
 ): PostIdeaResult {
   const now = input.now ?? new Date()
   const category = checkCategory(db, input.categoryId)
   if (!category.ok) return category
+  const tagsRefused = refuseNewTags(db, input.tagNames, input.tagRefusal)
+  if (tagsRefused) return { ok: false, field: 'tags', message: tagsRefused }
   const author = db.select({ createdAt: users.createdAt, reputation: users.reputation }).from(users).where(eq(users.id, input.authorId)).get()
   if (!author) throw new NotFoundError('account')
   const key = `idea:user:${input.authorId}`
@@ -147,10 +162,7 @@ export function applyIdeaStatusChange(
     .set({ status: input.toStatus, statusChangedAt: now, lastActivityAt: laterOf(ideas.lastActivityAt, now), updatedAt: now })
     .where(eq(ideas.id, idea.id))
     .run()
-  const bonus = input.toStatus === 'planned' ? 'idea_planned' : input.toStatus === 'shipped' ? 'idea_shipped' : null
-  if (bonus && !hasEverReached(tx, idea.id, input.toStatus, change.id)) {
-    recordReputation(tx, { userId: idea.authorId, reason: bonus, source: { type: 'idea', id: idea.id }, actorId: input.actorId, now })
-  }
+  payStatusBonuses(tx, { idea, toStatus: input.toStatus, actorId: input.actorId, now })
   const notified = notifyIdeaStakeholders(tx, idea.id, {
     kind: 'idea_status',
     subjectType: 'idea',
@@ -165,12 +177,37 @@ export function applyIdeaStatusChange(
 }
 
 
-function hasEverReached(tx: Tx, ideaId: number, status: IdeaStatus, exceptChangeId: number) {
-  return !!tx
-    .select({ id: ideaStatusChanges.id })
-    .from(ideaStatusChanges)
-    .where(and(eq(ideaStatusChanges.ideaId, ideaId), eq(ideaStatusChanges.toStatus, status), ne(ideaStatusChanges.id, exceptChangeId)))
-    .get()
+/**
+ * The bonuses of reaching planned or shipped (see REPUTATION): each paid once per idea and person,
+ * checked on the ledger, so leaving the status and coming back pays nothing twice. Shipping also
+ * pays the author of a question turned into the idea, or into an idea merged into it, when that is
+ * someone else; each co-creator gets the Co-creator badge.
+ */
+function payStatusBonuses(
+  tx: Tx,
+  { idea, toStatus, actorId, now }: { idea: { id: number; authorId: number }; toStatus: SettableStatus; actorId: number; now: Date },
+) {
+  const source = { type: 'idea', id: idea.id } as const
+  if (toStatus === 'planned') {
+    if (!hasEarned(tx, { userId: idea.authorId, reason: 'idea_planned', source })) {
+      recordReputation(tx, { userId: idea.authorId, reason: 'idea_planned', source, actorId, now })
+    }
+    awardBadge(tx, idea.authorId, 'idea_planned', source, now)
+  }
+  if (toStatus === 'shipped') {
+    // The askers of questions turned into this idea or into an idea merged into it.
+    const askers = tx.all<{ authorId: number }>(sql`
+      select q.author_id as authorId from ideas i join questions q on q.id = i.from_question_id
+      where i.id = ${idea.id} or i.merged_into_id = ${idea.id}
+      order by q.id`)
+    const coCreators = new Set([idea.authorId, ...askers.map((a) => a.authorId)])
+    for (const userId of coCreators) {
+      if (!hasEarned(tx, { userId, reason: 'idea_shipped', source })) {
+        recordReputation(tx, { userId, reason: 'idea_shipped', source, actorId, now })
+      }
+      awardBadge(tx, userId, 'co_creator', source, now)
+    }
+  }
 }
 
 const visibleIdea = and(isNull(ideas.deletedAt), isNull(ideas.hiddenAt))
@@ -522,7 +559,17 @@ function ideaAuthorEditRefusal(idea: { status: IdeaStatus; lockedAt: Date | null
  */
 export function editIdea(
   db: Db,
-  input: { ideaId: number; editorId: number; asStaff: boolean; title: string; categoryId: number | null; tagNames: string[]; now?: Date },
+  input: {
+    ideaId: number
+    editorId: number
+    asStaff: boolean
+    title: string
+    categoryId: number | null
+    tagNames: string[]
+    /** Why the editor may not create tags (check('create:tag')), or null when they may. */
+    tagRefusal?: string | null
+    now?: Date
+  },
 ) {
   const { ideaId, editorId, asStaff, categoryId } = input
   const now = input.now ?? new Date()
@@ -553,6 +600,8 @@ export function editIdea(
       if (categoryId !== null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId)).get()) {
         throw new DomainError('Choose a category from the list.', 400)
       }
+      const tagsRefused = refuseNewTags(tx, tagNames, input.tagRefusal)
+      if (tagsRefused) throw new DomainError(tagsRefused, 400)
       const tagsBefore = tx
         .select({ name: tags.name })
         .from(ideaTags)
@@ -595,6 +644,38 @@ export function editIdea(
     },
     { behavior: 'immediate' },
   )
+}
+
+/**
+ * Replaces an idea's title and text (an approved suggested edit, inside the caller's transaction):
+ * the version it replaces goes into post_revisions, the FTS triggers follow the update. Merged or
+ * locked ideas are not edited, and unless `asStaff`, the title obeys the author's edit rules
+ * (ideaAuthorEditRefusal): once others voted for it, only the team changes it.
+ */
+export function applyIdeaTextEdit(
+  tx: Tx,
+  input: { ideaId: number; editorId: number; asStaff: boolean; title: string; bodyMd: string; bodyHtml: string; reason?: string; now: Date },
+) {
+  const { now } = input
+  const title = input.title.trim()
+  const idea = tx
+    .select({ id: ideas.id, authorId: ideas.authorId, title: ideas.title, bodyMd: ideas.bodyMd, status: ideas.status, lockedAt: ideas.lockedAt })
+    .from(ideas)
+    .where(and(eq(ideas.id, input.ideaId), visibleIdea))
+    .get()
+  if (!idea) throw new NotFoundError('idea')
+  if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one.')
+  if (idea.lockedAt) throw new ConflictError('This idea is locked.')
+  if (!input.asStaff && title !== idea.title) {
+    const refusal = ideaAuthorEditRefusal({ ...idea, othersVoted: othersVoted(tx, idea) })
+    if (refusal) throw new ConflictError(`${refusal} (The title cannot change; a suggestion that keeps it can be approved.)`)
+  }
+  if (idea.title === title && idea.bodyMd === input.bodyMd) return { changed: false }
+  tx.insert(postRevisions)
+    .values({ targetType: 'idea', targetId: input.ideaId, editorId: input.editorId, title: idea.title, bodyMd: idea.bodyMd, reason: input.reason?.trim() ?? '', createdAt: now })
+    .run()
+  tx.update(ideas).set({ title, bodyMd: input.bodyMd, bodyHtml: input.bodyHtml, updatedAt: now }).where(eq(ideas.id, input.ideaId)).run()
+  return { changed: true }
 }
 
 /**
@@ -701,13 +782,16 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
         .where(eq(ideas.id, source.id))
         .run()
       // Recomputed from the rows (not moved by a delta): the union is what counts.
-      tx.update(ideas)
+      const merged = tx
+        .update(ideas)
         .set({
           voteCount: sql`(select count(*) from idea_votes where idea_id = ${target.id})`,
           lastActivityAt: laterOf(ideas.lastActivityAt, now),
         })
         .where(eq(ideas.id, target.id))
-        .run()
+        .returning({ voteCount: ideas.voteCount })
+        .get()!
+      checkPopularIdeaBadge(tx, { id: target.id, authorId: target.authorId, voteCount: merged.voteCount }, now)
       tx.insert(ideaStatusChanges)
         .values({ ideaId: source.id, fromStatus: source.status, toStatus: 'merged', actorId, noteMd, noteHtml, createdAt: now })
         .run()

@@ -124,6 +124,7 @@ const REASON_LABELS = {
   idea_planned: 'Idea planned',
   idea_shipped: 'Idea shipped',
   post_removed_as_spam: 'Post removed as spam',
+  suggested_edit_approved: 'Suggested edit approved',
 } satisfies Record<ReputationReason, string>
 
 /** A human label for a ledger reason; reasons this module does not know get a generic one. */

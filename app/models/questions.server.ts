@@ -3,11 +3,12 @@ import crypto from 'node:crypto'
 import { and, count, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import { isbot } from 'isbot'
 import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
+import { awardBadge } from './badges.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
@@ -33,6 +34,7 @@ export function createQuestion(db: Db, input: NewQuestion) {
         .returning({ id: questions.id })
         .get()
       tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
+      awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
       return question
     },
     { behavior: 'immediate' },
@@ -330,37 +332,41 @@ export function updateQuestion(
   input: { questionId: number; editorId: number; title: string; bodyMd: string; reason?: string; now?: Date },
 ) {
   const now = input.now ?? new Date()
-  const title = input.title.trim()
   const bodyHtml = renderMarkdown(input.bodyMd)
-  return db.transaction(
-    (tx) => {
-      const current = tx
-        .select({ title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt })
-        .from(questions)
-        .where(and(eq(questions.id, input.questionId), visibleQuestion))
-        .get()
-      if (!current) throw new NotFoundError('question')
-      if (current.lockedAt) throw new ConflictError('This question is locked; it cannot be edited.')
-      if (current.title === title && current.bodyMd === input.bodyMd) return { changed: false }
-      tx.insert(postRevisions)
-        .values({
-          targetType: 'question',
-          targetId: input.questionId,
-          editorId: input.editorId,
-          title: current.title,
-          bodyMd: current.bodyMd,
-          reason: input.reason?.trim() ?? '',
-          createdAt: now,
-        })
-        .run()
-      tx.update(questions)
-        .set({ title, bodyMd: input.bodyMd, bodyHtml, updatedAt: now, lastActivityAt: laterOf(questions.lastActivityAt, now) })
-        .where(eq(questions.id, input.questionId))
-        .run()
-      return { changed: true }
-    },
-    { behavior: 'immediate' },
-  )
+  return db.transaction((tx) => applyQuestionEdit(tx, { ...input, bodyHtml, now }), { behavior: 'immediate' })
+}
+
+/** updateQuestion inside a caller's transaction (an approved suggested edit), with the body already rendered. */
+export function applyQuestionEdit(
+  tx: Tx,
+  input: { questionId: number; editorId: number; title: string; bodyMd: string; bodyHtml: string; reason?: string; now: Date },
+) {
+  const { now, bodyHtml } = input
+  const title = input.title.trim()
+  const current = tx
+    .select({ title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt })
+    .from(questions)
+    .where(and(eq(questions.id, input.questionId), visibleQuestion))
+    .get()
+  if (!current) throw new NotFoundError('question')
+  if (current.lockedAt) throw new ConflictError('This question is locked; it cannot be edited.')
+  if (current.title === title && current.bodyMd === input.bodyMd) return { changed: false }
+  tx.insert(postRevisions)
+    .values({
+      targetType: 'question',
+      targetId: input.questionId,
+      editorId: input.editorId,
+      title: current.title,
+      bodyMd: current.bodyMd,
+      reason: input.reason?.trim() ?? '',
+      createdAt: now,
+    })
+    .run()
+  tx.update(questions)
+    .set({ title, bodyMd: input.bodyMd, bodyHtml, updatedAt: now, lastActivityAt: laterOf(questions.lastActivityAt, now) })
+    .where(eq(questions.id, input.questionId))
+    .run()
+  return { changed: true }
 }
 
 /** Most earlier versions shown per post on the history page. */

@@ -7,7 +7,20 @@ import { reputationEvents, type ReputationSourceType, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { COUNTERS, findCounterMismatches } from './counters.server'
 
-/** Stack Exchange-like starting rules from DESIGN.md. */
+/**
+ * Stack Exchange-like starting rules from DESIGN.md, with these decisions:
+ * - idea_upvoted is capped per idea as well as per day: an idea pays its author +2 for each vote
+ *   while the idea's net idea_upvoted total is under IDEA_UPVOTE_REPUTATION_CAP (+200, i.e. the
+ *   first 100 voters). The cap is read from the ledger, so an unvote reverses exactly what its vote
+ *   earned (possibly 0) and frees room for the next voter; a recount matches by construction.
+ * - idea_planned and idea_shipped are paid once per idea and person, the first time the idea
+ *   reaches that status; idea_shipped ("Co-creator") goes to the idea's author and to the author of
+ *   any question turned into it (or into an idea merged into it), each once. Moving an idea back out of
+ *   planned or shipped takes nothing back, and reaching the status again pays nothing more
+ *   (Stack Exchange never takes back a bounty that was earned).
+ * - suggested_edit_approved (+2 for the member whose suggested edit was approved) is not a vote, so
+ *   it is exempt from the daily vote cap, like accepts and the idea bonuses.
+ */
 export const REPUTATION = {
   question_upvoted: 5,
   answer_upvoted: 10,
@@ -19,6 +32,7 @@ export const REPUTATION = {
   idea_planned: 10,
   idea_shipped: 50,
   post_removed_as_spam: -100,
+  suggested_edit_approved: 2,
 } as const
 /** A staff correction (or a test fixture): any delta, pointing at the user it applies to. */
 export const ADJUSTMENT_REASON = 'adjustment'
@@ -27,6 +41,11 @@ export type ReputationReason = keyof typeof REPUTATION
 /** Votes earn at most this much per user per UTC day; accepts and shipped bonuses are exempt. */
 export const DAILY_VOTE_REPUTATION_CAP = 200
 const CAPPED_REASONS: ReadonlySet<ReputationReason> = new Set(['question_upvoted', 'answer_upvoted', 'idea_upvoted'])
+
+/** The most an idea's votes pay its author, net (100 voters at +2). */
+export const IDEA_UPVOTE_REPUTATION_CAP = 200
+/** Kinds with a ceiling per source post, on the net of that kind's events for the post. */
+const PER_SOURCE_CAPS: Partial<Record<ReputationReason, number>> = { idea_upvoted: IDEA_UPVOTE_REPUTATION_CAP }
 
 export type Source = { type: ReputationSourceType; id: number }
 
@@ -63,6 +82,23 @@ export function recordReputation(
         )
         .get()?.total ?? 0
     delta = Math.max(0, Math.min(delta, DAILY_VOTE_REPUTATION_CAP - earnedToday))
+  }
+  const sourceCap = PER_SOURCE_CAPS[input.reason]
+  if (sourceCap !== undefined && delta > 0) {
+    // reputation_events_source_idx (source_type, source_id, reason, …): one range of this post's events.
+    const earnedOnSource =
+      tx
+        .select({ total: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
+        .from(reputationEvents)
+        .where(
+          and(
+            eq(reputationEvents.sourceType, input.source.type),
+            eq(reputationEvents.sourceId, input.source.id),
+            eq(reputationEvents.reason, input.reason),
+          ),
+        )
+        .get()?.total ?? 0
+    delta = Math.max(0, Math.min(delta, sourceCap - earnedOnSource))
   }
   const event = tx
     .insert(reputationEvents)
@@ -140,6 +176,23 @@ export function reverseReputation(
       .run()
   }
   return event
+}
+
+/** Whether `userId` was ever paid `reason` for `source` (bonuses paid once, never taken back). */
+export function hasEarned(tx: Tx, input: { userId: number; reason: ReputationReason; source: Source }) {
+  return !!tx
+    .select({ id: reputationEvents.id })
+    .from(reputationEvents)
+    .where(
+      and(
+        eq(reputationEvents.sourceType, input.source.type),
+        eq(reputationEvents.sourceId, input.source.id),
+        eq(reputationEvents.reason, input.reason),
+        eq(reputationEvents.userId, input.userId),
+      ),
+    )
+    .limit(1)
+    .get()
 }
 
 /** Users whose cached reputation differs from 1 + the sum of their ledger. */

@@ -89,7 +89,7 @@ export function parseTagNames(input: string) {
 }
 
 /** The names among `names` that no tag has yet. */
-export function findUnknownTags(db: Db, names: string[]) {
+export function findUnknownTags(db: Db | Tx, names: string[]) {
   if (names.length === 0) return []
   const known = new Set(db.select({ name: tags.name }).from(tags).where(inArray(tags.name, names)).all().map((t) => t.name))
   return names.filter((name) => !known.has(name))

@@ -6,6 +6,7 @@ import { and, count, eq, isNull, ne, notInArray, sql } from 'drizzle-orm'
 import { answers, type IdeaStatus, ideas, ideaVotes, postVotes, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { awardBadge, checkHelpfulBadge, checkPopularIdeaBadge } from './badges.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { getVoteBudget } from './settings.server'
 
@@ -74,6 +75,7 @@ export function applyIdeaVote(
     if (voted) recordReputation(tx, { userId: idea.authorId, reason: 'idea_upvoted', source, actorId: userId, now })
     else reverseReputation(tx, { reason: 'idea_upvoted', source, actorId: userId, now })
   }
+  if (voted) checkPopularIdeaBadge(tx, { id: ideaId, authorId: idea.authorId, voteCount }, now)
   return { voted, voteCount }
 }
 
@@ -226,7 +228,11 @@ export function setPostVote(
         .where(eq(table.id, targetId))
         .returning({ score: table.score })
         .get()!
-      if (targetType === 'answer') refreshUnanswered(tx, post.questionId)
+      if (targetType === 'answer') {
+        refreshUnanswered(tx, post.questionId)
+        if (post.score < 1 && score >= 1) checkHelpfulBadge(tx, post.authorId, targetId, now)
+      }
+      if (value === 1) awardBadge(tx, userId, 'supporter', source, now)
       return { value, score }
     },
     { behavior: 'immediate' },

@@ -12,7 +12,7 @@ function distinctiveIdea() {
 
 test('post an idea: a similar idea is suggested while typing the title, the preview follows the text', async ({ page, loginAs }) => {
   const existing = distinctiveIdea()
-  await loginAs('member')
+  await loginAs('member', { reputation: 500 }) // its tags may be new ones
   await page.goto('/ideas')
   await page.getByRole('link', { name: 'Post an idea' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Post an idea' })).toBeVisible()
@@ -57,7 +57,7 @@ test.describe('without JavaScript', () => {
 
   test('the form, its Preview button and its errors work as plain form posts', async ({ page, loginAs }) => {
     const existing = distinctiveIdea()
-    await loginAs('member')
+    await loginAs('member', { reputation: 500 }) // its tag may be a new one
     await page.goto('/ideas/new')
     await expectAccessible(page)
 

@@ -142,7 +142,7 @@ describe('queueing e-mail with notifications', () => {
     db().transaction((tx: Tx) => {
       for (const user of [answersOff, defaults]) notifyUser(tx, user.id, { ...notice, kind: 'new_answer' })
       notifyUser(tx, defaults.id, { ...notice, kind: 'something_new' })
-      notifyUser(tx, defaults.id, { ...notice, kind: 'badge_awarded' }) // badges are off by default
+      notifyUser(tx, defaults.id, { ...notice, kind: 'badge' }) // badges are off by default
     })
     expect(outboxOf([answersOff.id, defaults.id]).map((r) => [r.userId, r.kind])).toEqual([[defaults.id, 'new_answer']])
   })
@@ -243,7 +243,7 @@ describe('the daily digest', () => {
       notifyUser(tx, member.id, { ...base, kind: 'idea_status', title: 'Older than a day', now: at('2031-03-09T05:00:00Z') })
       notifyUser(tx, member.id, { ...base, kind: 'idea_status', title: 'Planned yesterday', now: at('2031-03-09T18:00:00Z') })
       notifyUser(tx, member.id, { ...base, kind: 'comment', title: 'A comment tonight', now: at('2031-03-10T01:00:00Z') })
-      notifyUser(tx, member.id, { ...base, kind: 'badge_awarded', title: 'A badge (not wanted)', now: at('2031-03-10T02:00:00Z') })
+      notifyUser(tx, member.id, { ...base, kind: 'badge', title: 'A badge (not wanted)', now: at('2031-03-10T02:00:00Z') })
       notifyUser(tx, member.id, { ...base, kind: 'comment', title: 'Already read', now: at('2031-03-10T03:00:00Z') })
     })
     db().update(notifications).set({ readAt: now }).where(and(eq(notifications.userId, member.id), eq(notifications.title, 'Already read'))).run()

@@ -6,6 +6,7 @@ import { getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { type Role } from '~/lib/permissions'
 import { listIdeaComments } from '~/models/comments.server'
+import { adjustReputation } from '~/models/reputation.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { action, loader } from '~/routes/ideas.$ideaId/route'
 import { createTestComment, createTestIdea, createUser, unique } from '#tests/factories'
@@ -291,6 +292,10 @@ describe('editing an idea', () => {
   test('the author edits title, category and tags while nobody else voted; the old title is kept', async () => {
     const { idea, author } = newIdea()
     const tagA = unique('tag-a'), tagB = unique('tag-b')
+    // New tags need the create-tags privilege (500 reputation).
+    const refused = await post(idea.id, { intent: 'edit-idea', title: idea.title, categoryId: '', tags: tagA }, { userId: author.id })
+    expect(refused).toMatchObject({ status: 400, body: expect.stringContaining('You need 500 reputation to create new tags.') })
+    db().transaction((tx) => adjustReputation(tx, { userId: author.id, delta: 499, actorId: null }))
     const res = await post(idea.id, { intent: 'edit-idea', title: 'Export reports as CSV files', categoryId: '', tags: `${tagA}, ${tagB.toUpperCase()}` }, { userId: author.id })
     expect(res).toMatchObject({ status: 302, location: `/ideas/${idea.id}?done=edited` })
     let page = await pageOf(`/ideas/${idea.id}`, author.id)

@@ -29,8 +29,26 @@ async function post(fields: Record<string, string>, userId?: number) {
 }
 
 describe('posting an idea', () => {
-  test('creates the idea with its author’s vote and normalized tags, and redirects to it', async () => {
+  test('a member under 500 reputation may use existing tags but not create new ones', async () => {
+    const tagger = createUser(db(), { reputation: 500, createdAt: new Date(Date.now() - 2 * DAY) })
+    expect(await post({ ...valid(), tags: 'reports' }, tagger.id)).toMatchObject({ status: 302 }) // 500: creates it
     const author = establishedMember()
+    const fresh = unique('fresh')
+    const res = await post({ ...valid(), tags: `reports, ${fresh}` }, author.id)
+    expect(res).toMatchObject({
+      status: 400,
+      body: {
+        fieldErrors: {
+          tags: [`No tag named “${fresh}” exists yet. You need 500 reputation to create new tags. Use existing tags, or leave the new ones out.`],
+        },
+        fields: { tags: `reports, ${fresh}` },
+      },
+    })
+    expect(await post({ ...valid(), tags: 'reports' }, author.id)).toMatchObject({ status: 302 })
+  })
+
+  test('creates the idea with its author’s vote and normalized tags, and redirects to it', async () => {
+    const author = createUser(db(), { reputation: 500, createdAt: new Date(Date.now() - 2 * DAY) })
     const fields = { ...valid(), title: `  Schedule ${unique('csv')} exports  `, tags: 'Reports, CSV  export,reports' }
     const res = await post(fields, author.id)
     expect(res.status).toBe(302)

@@ -110,7 +110,10 @@ describe('/notifications', () => {
       const { items } = await pageOf(member.id)
       const about = items.filter((n) => n.url === `/ideas/${idea.id}`)
       expect(about).toEqual([expect.objectContaining({ title: `“${idea.title}” is now planned`, isUnread: true })])
-      expect(countUnreadNotifications(db(), member.id)).toBe(1)
+      // Besides it, only the badges the author earned (First idea, Idea planned).
+      const badges = items.filter((n) => n.title.startsWith('You earned')).length
+      expect(badges).toBe(member === author ? 2 : 0)
+      expect(countUnreadNotifications(db(), member.id)).toBe(1 + badges)
     }
     expect((await pageOf(team.id)).items.filter((n) => n.url === `/ideas/${idea.id}`)).toEqual([])
 

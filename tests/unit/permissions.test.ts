@@ -48,6 +48,8 @@ const matrix: Array<[Permission, { authorId: number } | undefined, Want, Want, W
   ['create:tag', undefined, 401, 403, 'ok', 'ok', 'ok'],
   ['suggest-edit:post', others, 401, 'ok', 'ok', 'ok', 'ok'],
   ['suggest-edit:post', own, 401, 403, 403, 403, 403],
+  ['review:suggested-edit', own, 401, 'ok', 'ok', 'ok', 'ok'],
+  ['review:suggested-edit', others, 401, 403, 'ok', 'ok', 'ok'],
   ['flag:post', others, 401, 403, 'ok', 'ok', 'ok'],
   ['flag:post', own, 401, 403, 403, 403, 403],
   ['review:flag', undefined, 401, 403, 'ok', 'ok', 'ok'],
@@ -85,6 +87,7 @@ describe('reputation rules', () => {
     ['create:tag', PRIVILEGE_REPUTATION.createTags],
     ['update:answer', PRIVILEGE_REPUTATION.editOthers],
     ['close:question', PRIVILEGE_REPUTATION.voteToClose],
+    ['review:suggested-edit', PRIVILEGE_REPUTATION.editOthers],
   ] as const)('%s opens to members at exactly %i reputation', (permission, threshold) => {
     expect(check(actorFor('member', threshold - 1), permission, others).ok).toBe(false)
     expect(check(actorFor('member', threshold), permission, others).ok).toBe(true)

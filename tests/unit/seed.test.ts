@@ -30,6 +30,12 @@ describe('the demo seed', () => {
     // Every cached counter equals its recount, and every reputation equals 1 + its ledger.
     expect(findCounterMismatches(db)).toEqual([])
 
+    // Badges came with the events that earned them, one notification each.
+    const badges = db.all<{ badge: string }>(sql`select distinct badge from user_badges order by badge`).map((r) => r.badge)
+    expect(badges).toEqual(expect.arrayContaining(['co_creator', 'first_answer', 'first_idea', 'first_question', 'idea_planned', 'supporter']))
+    const awarded = db.get<{ n: number }>(sql`select count(*) as n from user_badges`)!.n
+    expect(db.get<{ n: number }>(sql`select count(*) as n from notifications where kind = 'badge'`)!.n).toBe(awarded)
+
     // Seeding again is a no-op.
     expect(await seedDemoCommunity(db, { password: 'summit-demo-pass' })).toBeNull()
     expect(db.get<{ n: number }>(sql`select count(*) as n from ideas`)!.n).toBe(60)

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { InternalNotes } from '~/components/internal-notes'
 import { CountBox, DateTime, StatusBadge } from '~/components/post-rows'
+import { SuggestedEditLinks } from '~/components/suggested-edit-links'
 import { VoteButton } from '~/components/vote-button'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
@@ -38,6 +39,7 @@ import {
   setIdeaFollow,
 } from '~/models/ideas.server'
 import { addIdeaNote, listIdeaNotes } from '~/models/product.server'
+import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
 import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
 import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
@@ -93,6 +95,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     open: idea.status !== 'merged',
   }
 
+  const isEditable = idea.status !== 'merged' && !idea.lockedAt
+  const suggestedEdits = {
+    canSuggest: isEditable && !staffMayEdit && check(viewer, 'suggest-edit:post', idea).ok,
+    canReview: check(viewer, 'review:suggested-edit', idea).ok,
+    ...((viewer ? countPendingSuggestedEdits(db, [{ type: 'idea', id: idea.id }], viewer.id).get(`idea:${idea.id}`) : null) ?? {
+      pending: 0,
+      isViewerPending: false,
+    }),
+  }
+
   const mergedId = Number(url.searchParams.get('merged'))
   const done = url.searchParams.get('done')
   return {
@@ -112,6 +124,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       merge: check(viewer, 'merge:idea').ok,
       editIdea: canEditIdea,
     },
+    suggestedEdits,
     // The author sees why they can no longer edit; nobody else needs to.
     editRefusal: !canEditIdea && viewer?.id === idea.authorId ? idea.authorEditRefusal : null,
     categories: canEditIdea ? listCategories(db) : [],
@@ -188,7 +201,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       assertCan(user, 'update:idea', orHttpError(() => getIdeaOwner(db, ideaId)))
       const { title, categoryId, tags } = parsed.data
       const asStaff = check(user, 'update:idea').ok
-      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags }))
+      const createTag = check(user, 'create:tag')
+      const tagRefusal = createTag.ok ? null : createTag.reason
+      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags, tagRefusal }))
       return redirect(`/ideas/${ideaId}?done=edited`)
     }
     case 'merge': {
@@ -282,6 +297,7 @@ export default function IdeaPage() {
             <span>{people(idea.voteCount)}</span>
             <span>{followers(idea.followerCount)}</span>
             {viewer?.voted ? <span>You voted for this idea</span> : null}
+            <SuggestedEditLinks type="idea" id={idea.id} state={page.suggestedEdits} />
           </p>
         </div>
       </header>

@@ -5,6 +5,7 @@ import { CLOSE_REASONS } from '#db/schema'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { DateTime } from '~/components/post-rows'
 import { MemberName } from '~/components/member-name'
+import { SuggestedEditLinks } from '~/components/suggested-edit-links'
 import { VoteControl } from '~/components/vote-control'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
@@ -24,6 +25,7 @@ import {
   setAnswerOfficial,
 } from '~/models/question-moderation.server'
 import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
+import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
 import { setPostVote } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
 import { CloseForm, ConvertForm, ReopenForm } from './moderation'
@@ -38,13 +40,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null }))
   const { question } = page
   // Decisions, not booleans: a refused control says why.
-  const postDecisions = (post: { authorId: number }, kind: 'question' | 'answer') => ({
-    isOwn: viewer?.id === post.authorId,
-    up: check(viewer, 'upvote:post', post),
-    down: check(viewer, 'downvote:post', post),
-    comment: check(viewer, kind === 'question' ? 'comment:question' : 'comment:answer', post),
-    edit: check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post),
-  })
+  const pendingEdits = viewer
+    ? countPendingSuggestedEdits(db, [{ type: 'question', id: question.id }, ...page.answers.map((a) => ({ type: 'answer' as const, id: a.id }))], viewer.id)
+    : null
+  const postDecisions = (post: { id: number; authorId: number }, kind: 'question' | 'answer') => {
+    const edit = check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post)
+    return {
+      isOwn: viewer?.id === post.authorId,
+      up: check(viewer, 'upvote:post', post),
+      down: check(viewer, 'downvote:post', post),
+      comment: check(viewer, kind === 'question' ? 'comment:question' : 'comment:answer', post),
+      edit,
+      suggestedEdits: {
+        canSuggest: !edit.ok && check(viewer, 'suggest-edit:post', post).ok,
+        canReview: check(viewer, 'review:suggested-edit', post).ok,
+        ...(pendingEdits?.get(`${kind}:${post.id}`) ?? { pending: 0, isViewerPending: false }),
+      },
+    }
+  }
   const convert = check(viewer, 'convert:question')
   return {
     ...page,
@@ -212,6 +225,7 @@ export default function QuestionPage() {
             </span>
             <EditedNote editedAt={question.editedAt} questionId={question.id} />
             {question.can.edit.ok ? <Link to={`/questions/${question.id}/edit`}>Edit question</Link> : null}
+            <SuggestedEditLinks type="question" id={question.id} state={question.can.suggestedEdits} />
           </p>
         </div>
       </header>
@@ -289,6 +303,7 @@ export default function QuestionPage() {
                       </span>
                       <EditedNote editedAt={answer.editedAt} questionId={question.id} anchor={`answer-${answer.id}`} />
                       {answer.can.edit.ok ? <Link to={`/answers/${answer.id}/edit`}>Edit answer</Link> : null}
+                      <SuggestedEditLinks type="answer" id={answer.id} state={answer.can.suggestedEdits} />
                     </p>
                     {can.accept.ok || can.markOfficial.ok ? (
                       <div className="post-actions">
