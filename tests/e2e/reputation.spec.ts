@@ -42,7 +42,7 @@ test('a new member cannot downvote and sees why; with 125 reputation the downvot
   expect(reputationOf(answerer.id)).toBe(-1)
 })
 
-test('posting a first answer awards a badge, and its notification shows', async ({ page, loginAs }) => {
+test('posting a first answer awards a badge; its notification leads to the badge on the profile', async ({ page, loginAs }) => {
   const db = getDb()
   const question = createTestQuestion(db, { authorId: createUser(db).id })
   await loginAs('member')
@@ -53,6 +53,12 @@ test('posting a first answer awards a badge, and its notification shows', async 
   await page.goto('/notifications')
   await expect(page.getByRole('heading', { name: 'You earned the “First answer” badge' })).toBeVisible()
   await expectAccessible(page)
+  // Following the notification opens the member's profile at their badges.
+  await page.getByRole('button', { name: 'You earned the “First answer” badge', exact: true }).click()
+  await expect(page).toHaveURL(/\/u\/[^/]+#badges$/)
+  const badges = page.getByRole('region', { name: 'Badges' })
+  await expect(badges.getByText('First answer')).toBeVisible()
+  await expect(badges.getByText('Answered a first question.')).toBeVisible()
 })
 
 test('/help/privileges shows a member their progress; staff hold everything; /badges lists the badges', async ({ page, loginAs }) => {
