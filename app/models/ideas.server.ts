@@ -350,7 +350,8 @@ export function getIdeaPage(
     viewerId = null,
     commentsBefore = null,
     showMerged = false,
-  }: { ideaId: number; viewerId?: number | null; commentsBefore?: Cursor | null; showMerged?: boolean },
+    staffView = false,
+  }: { ideaId: number; viewerId?: number | null; commentsBefore?: Cursor | null; showMerged?: boolean; staffView?: boolean },
 ) {
   const idea = db
     .select({
@@ -371,13 +372,15 @@ export function getIdeaPage(
       authorName: users.displayName,
       authorUsername: users.username,
       authorRole: users.role,
+      hiddenReason: ideas.hiddenReason,
     })
     .from(ideas)
     .innerJoin(users, eq(users.id, ideas.authorId))
     .leftJoin(categories, eq(categories.id, ideas.categoryId))
-    .where(and(eq(ideas.id, ideaId), visibleIdea))
+    .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt)))
     .get()
-  if (!idea) throw new NotFoundError('idea')
+  // A hidden idea is shown to its author (marked) and to staff; to anyone else it does not exist.
+  if (!idea || (idea.hiddenReason && !staffView && idea.authorId !== viewerId)) throw new NotFoundError('idea')
   if (idea.status === 'merged' && idea.mergedIntoId && !showMerged) return { redirectTo: idea.mergedIntoId } as const
   const mergedInto = idea.mergedIntoId
     ? (db.select({ id: ideas.id, title: ideas.title }).from(ideas).where(and(eq(ideas.id, idea.mergedIntoId), visibleIdea)).get() ?? null)

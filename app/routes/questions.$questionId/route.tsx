@@ -8,7 +8,8 @@ import { TeamBadge } from '~/components/team-badge'
 import { VoteControl } from '~/components/vote-control'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
+import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
 import { httpError, notFound, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { check, isSuspended } from '~/lib/permissions'
@@ -96,7 +97,7 @@ const Intent = z.discriminatedUnion('intent', [
   }),
 ])
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const questionId = parseId(params.questionId, 'question')
   const here = `/questions/${questionId}`
   const form = await readForm(request)
@@ -119,6 +120,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (value === 1) assertCan(user, 'upvote:post', owner)
       if (value === -1) assertCan(user, 'downvote:post', owner)
       if (value === 0 && isSuspended(user)) httpError(403, 'Your account is suspended.') // taking a vote back needs no reputation
+      orHttpError(() => {
+        hitVoteLimit(user)
+        hitVoteIpLimit(context.clientIp)
+      })
       const result = orHttpError(() => setPostVote(db, { targetType: target, targetId, userId: user.id, value }))
       if (respond === 'data') return { ok: true as const, ...result }
       return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
@@ -126,15 +131,31 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case 'answer': {
       const { body } = parsed.data
       const user = await requirePermission(request, 'answer:question')
-      const answer = orHttpError(() => createAnswer(db, { questionId, authorId: user.id, authorRole: user.role, bodyMd: body }))
-      return redirect(`${here}#answer-${answer.id}`)
+      return keepFormOnRateLimit(
+        form,
+        async () => {
+          const answer = limitPosting(db, { kind: 'answer', member: user, ip: context.clientIp }, () =>
+            orHttpError(() => createAnswer(db, { questionId, authorId: user.id, authorRole: user.role, bodyMd: body })),
+          )
+          return redirect(`${here}#answer-${answer.id}`)
+        },
+        { intent: 'answer', formKey: '' },
+      )
     }
     case 'comment': {
       const { target, targetId, body } = parsed.data
       const user = await requireUser(request, here)
       assertCan(user, target === 'question' ? 'comment:question' : 'comment:answer', ownerOf({ type: target, id: targetId }))
-      const comment = orHttpError(() => addComment(db, { target: { type: target, id: targetId }, authorId: user.id, bodyMd: body }))
-      return redirect(`${here}#comment-${comment.id}`)
+      return keepFormOnRateLimit(
+        form,
+        async () => {
+          const comment = limitPosting(db, { kind: 'comment', member: user, ip: context.clientIp }, () =>
+            orHttpError(() => addComment(db, { target: { type: target, id: targetId }, authorId: user.id, bodyMd: body })),
+          )
+          return redirect(`${here}#comment-${comment.id}`)
+        },
+        { intent: 'comment', formKey: `${target}-${targetId}` },
+      )
     }
     case 'accept': {
       const { answerId, accepted } = parsed.data
