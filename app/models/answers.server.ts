@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm'
 import { answers, postRevisions, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { holdsForPremoderation } from './moderation.server'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { type Role, STAFF_ROLES } from '~/lib/permissions'
 import { notifyUser } from './notifications.server'
@@ -25,6 +26,7 @@ export function createAnswer(
       if (!question) throw new NotFoundError('question')
       if (question.status === 'closed') throw new ConflictError('This question is closed; it takes no new answers.')
       if (question.lockedAt) throw new ConflictError('This question is locked; it takes no new answers.')
+      const held = holdsForPremoderation(tx, input.authorId, now)
       const answer = tx
         .insert(answers)
         .values({
@@ -35,6 +37,7 @@ export function createAnswer(
           isOfficial: input.authorRole ? STAFF_ROLES.includes(input.authorRole) : false,
           createdAt: now,
           updatedAt: now,
+          ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
         })
         .returning({ id: answers.id })
         .get()
@@ -42,7 +45,7 @@ export function createAnswer(
         .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
         .where(eq(questions.id, question.id))
         .run()
-      notifyUser(tx, question.authorId, {
+      if (!held) notifyUser(tx, question.authorId, {
         kind: 'new_answer',
         subjectType: 'answer',
         subjectId: answer.id,

@@ -14,6 +14,7 @@ import {
 } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { holdsForPremoderation } from './moderation.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
@@ -41,6 +42,7 @@ export function createIdea(db: Db, input: NewIdea) {
   const bodyHtml = renderMarkdown(input.bodyMd)
   return db.transaction(
     (tx) => {
+      const held = holdsForPremoderation(tx, input.authorId, now)
       const idea = tx
         .insert(ideas)
         .values({
@@ -58,6 +60,8 @@ export function createIdea(db: Db, input: NewIdea) {
         .get()
       tagPost(tx, { type: 'idea', id: idea.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
       applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
+      // Held for review after the author's vote, which needs a visible idea.
+      if (held) tx.update(ideas).set({ hiddenAt: now, hiddenReason: 'premoderation' }).where(eq(ideas.id, idea.id)).run()
       return idea
     },
     { behavior: 'immediate' },

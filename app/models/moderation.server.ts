@@ -786,3 +786,15 @@ export function listModerationLog(
     .all();
   return toPage(rows, pageSize, (row) => row.createdAt.getTime());
 }
+
+/** A member's current suspension (shown at login), or null. */
+export function getSuspension(db: Db, userId: number, now = new Date()) {
+  const row = db
+    .select({ until: users.suspendedUntil, reason: users.suspensionReason })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
+  return row?.until && row.until.getTime() > now.getTime()
+    ? { until: row.until, reason: row.reason ?? "" }
+    : null;
+}

@@ -262,7 +262,10 @@ export default function FlagQueuePage() {
                     <div className="form-buttons">
                       <button type="submit" name="act" value={`reject:${key}`}>
                         Restore
-                        <span className="visually-hidden"> “{post.title}”</span>{" "}
+                        <span className="visually-hidden">
+                          {" "}
+                          “{post.title}”
+                        </span>{" "}
                         and reject the flags
                       </button>
                       <button

@@ -1,34 +1,48 @@
 /** Inputs of the flag control and the moderation forms, shared by their routes and tests. */
-import { z } from 'zod'
-import { FLAG_REASONS, POST_TYPES } from '#db/schema'
+import { z } from "zod";
+import { FLAG_REASONS, POST_TYPES } from "#db/schema";
 
-export const FLAG_TEXT_MAX = 500
-export const MODERATION_REASON_MAX = 500
+export const FLAG_TEXT_MAX = 500;
+export const MODERATION_REASON_MAX = 500;
 
 export const PostId = z
-  .string({ error: 'Choose a post.' })
-  .regex(/^[1-9]\d{0,15}$/, 'Choose a post.')
-  .transform(Number)
+  .string({ error: "Choose a post." })
+  .regex(/^[1-9]\d{0,15}$/, "Choose a post.")
+  .transform(Number);
 
 export const FlagForm = z
   .object({
-    type: z.enum(POST_TYPES, { error: 'Choose a post.' }),
+    type: z.enum(POST_TYPES, { error: "Choose a post." }),
     id: PostId,
-    reason: z.enum(FLAG_REASONS, { error: 'Choose a reason.' }),
-    text: z.string().trim().max(FLAG_TEXT_MAX, `Keep it under ${FLAG_TEXT_MAX} characters.`).optional().default(''),
+    reason: z.enum(FLAG_REASONS, { error: "Choose a reason." }),
+    text: z
+      .string()
+      .trim()
+      .max(FLAG_TEXT_MAX, `Keep it under ${FLAG_TEXT_MAX} characters.`)
+      .optional()
+      .default(""),
     redirectTo: z.string().max(2000).optional(),
   })
-  .refine((v) => v.reason !== 'other' || v.text.length >= 3, { path: ['text'], message: 'Say what is wrong with this post.' })
+  .refine((v) => v.reason !== "other" || v.text.length >= 3, {
+    path: ["text"],
+    message: "Say what is wrong with this post.",
+  });
 
 export const ModerationReason = z
   .string()
   .trim()
-  .max(MODERATION_REASON_MAX, `Keep the reason under ${MODERATION_REASON_MAX} characters.`)
+  .max(
+    MODERATION_REASON_MAX,
+    `Keep the reason under ${MODERATION_REASON_MAX} characters.`
+  )
   .optional()
-  .default('')
+  .default("");
 
 export const RequiredReason = z
-  .string({ error: 'Give a reason.' })
+  .string({ error: "Give a reason." })
   .trim()
-  .min(3, 'Give a reason.')
-  .max(MODERATION_REASON_MAX, `Keep the reason under ${MODERATION_REASON_MAX} characters.`)
+  .min(3, "Give a reason.")
+  .max(
+    MODERATION_REASON_MAX,
+    `Keep the reason under ${MODERATION_REASON_MAX} characters.`
+  );

@@ -5,6 +5,8 @@ import { CLOSE_REASONS } from '#db/schema'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { DateTime } from '~/components/post-rows'
 import { TeamBadge } from '~/components/team-badge'
+import { FlagControl } from '~/components/flag-form'
+import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { VoteControl } from '~/components/vote-control'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
@@ -25,6 +27,7 @@ import {
   setAnswerOfficial,
 } from '~/models/question-moderation.server'
 import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
+import { flaggedByViewer } from '~/models/flags.server'
 import { setPostVote } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
 import { CloseForm, ConvertForm, ReopenForm } from './moderation'
@@ -36,7 +39,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = getDb()
   const viewerKey = viewerKeyFor({ userId: viewer?.id ?? null, ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') })
   if (viewerKey) recordQuestionView(db, { questionId, viewerKey }) // before the read, so the count shown includes this view
-  const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null }))
+  const moderate = check(viewer, 'moderate:post').ok
+  const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null, staffView: moderate }))
   const { question } = page
   // Decisions, not booleans: a refused control says why.
   const postDecisions = (post: { authorId: number }, kind: 'question' | 'answer') => ({
@@ -47,12 +51,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     edit: check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post),
   })
   const convert = check(viewer, 'convert:question')
+  // Flags: what this viewer flagged already on the page (one query).
+  const flagDecision = check(viewer, 'flag:post')
+  const pageRefs = [
+    { type: 'question' as const, id: question.id },
+    ...question.comments.map((c) => ({ type: 'comment' as const, id: c.id })),
+    ...page.answers.flatMap((a) => [{ type: 'answer' as const, id: a.id }, ...a.comments.map((c) => ({ type: 'comment' as const, id: c.id }))]),
+  ]
+  const flagged = viewer && flagDecision.ok ? [...flaggedByViewer(db, viewer.id, pageRefs)] : []
   return {
     ...page,
     // The convert form's category picker, for the product team only.
     categories: convert.ok && !question.convertedToIdeaId ? listCategories(db).map(({ id, name }) => ({ id, name })) : [],
     question: { ...question, can: postDecisions(question, 'question') },
     answers: page.answers.map((answer) => ({ ...answer, can: postDecisions(answer, 'answer') })),
+    viewerId: viewer?.id ?? null,
+    flagging: viewer ? { decision: flagDecision, flagged } : null,
+    moderate,
     can: {
       answer: check(viewer, 'answer:question'),
       accept: check(viewer, 'accept:answer', question),
@@ -204,7 +219,30 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const CLOSED_AS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
 
 export default function QuestionPage() {
-  const { question, tags, answers, can, categories } = useLoaderData<typeof loader>()
+  const { question, tags, answers, can, categories, flagging, viewerId, moderate } = useLoaderData<typeof loader>()
+  const here = `/questions/${question.id}`
+  const tools = (target: { type: 'question' | 'answer' | 'comment'; id: number; authorId: number; hiddenReason: string | null; anchor: string }) => (
+    <div className="post-tools">
+      <FlagControl
+        target={target}
+        redirectTo={`${here}${target.anchor}`}
+        viewer={flagging && { ...flagging, isOwn: target.authorId === viewerId, flagged: flagging.flagged.includes(`${target.type}:${target.id}`) }}
+      />
+      {moderate ? (
+        <ModerationMenu
+          target={target}
+          state={{ hidden: !!target.hiddenReason, hiddenReason: target.hiddenReason, deleted: false, locked: target.type === 'question' ? !!question.lockedAt : undefined }}
+          redirectTo={`${here}${target.anchor}`}
+        />
+      ) : null}
+    </div>
+  )
+  const commentTools = (c: { id: number; authorId: number; hiddenReason: string | null }) => (
+    <>
+      <HiddenMark hiddenReason={c.hiddenReason} isStaff={moderate} />
+      {tools({ type: 'comment', id: c.id, authorId: c.authorId, hiddenReason: c.hiddenReason, anchor: `#comment-${c.id}` })}
+    </>
+  )
   const acceptedNote = question.acceptedAnswerId ? null : can.accept.ok && answers.length ? 'Accept the answer that solved your problem.' : null
   return (
     <article className="post" aria-labelledby="question-title">
@@ -257,7 +295,9 @@ export default function QuestionPage() {
           The team turned this question into an idea: <Link to={`/ideas/${question.convertedToIdeaId}`}>vote on it there</Link>.
         </p>
       ) : null}
+      <HiddenMark hiddenReason={question.hiddenReason} isStaff={moderate} />
       <div className="prose" dangerouslySetInnerHTML={{ __html: question.bodyHtml /* sanitized on write */ }} />
+      {tools({ type: 'question', id: question.id, authorId: question.authorId, hiddenReason: question.hiddenReason, anchor: '' })}
       {tags.length ? (
         <ul className="tag-list" aria-label="Tags">
           {tags.map((tag) => (
@@ -275,7 +315,7 @@ export default function QuestionPage() {
           {can.convert.ok && !question.convertedToIdeaId ? <ConvertForm categories={categories} /> : null}
         </div>
       ) : null}
-      <Comments comments={question.comments} label="Comments on the question" />
+      <Comments comments={question.comments} label="Comments on the question" tools={commentTools} />
       <QaCommentForm target="question" targetId={question.id} decision={question.can.comment} count={question.comments.length} />
 
       <section aria-labelledby="answers-title" className="answers">
@@ -303,7 +343,9 @@ export default function QuestionPage() {
                       {answer.isAccepted ? <span className="badge status-shipped">Accepted answer</span> : null}
                       {answer.isOfficial ? <span className="badge team-badge">Official</span> : null}
                     </p>
+                    <HiddenMark hiddenReason={answer.hiddenReason} isStaff={moderate} />
                     <div className="prose" dangerouslySetInnerHTML={{ __html: answer.bodyHtml }} />
+                    {tools({ type: 'answer', id: answer.id, authorId: answer.authorId, hiddenReason: answer.hiddenReason, anchor: `#answer-${answer.id}` })}
                     <p className="post-meta">
                       <span>
                         answered by {answer.authorName} <TeamBadge role={answer.authorRole} />, <DateTime value={answer.createdAt} />
@@ -317,7 +359,7 @@ export default function QuestionPage() {
                         {can.markOfficial.ok ? <OfficialForm answerId={answer.id} isOfficial={answer.isOfficial} /> : null}
                       </div>
                     ) : null}
-                    <Comments comments={answer.comments} label={`Comments on the answer by ${answer.authorName}`} />
+                    <Comments comments={answer.comments} label={`Comments on the answer by ${answer.authorName}`} tools={commentTools} />
                     <QaCommentForm target="answer" targetId={answer.id} decision={answer.can.comment} count={answer.comments.length} />
                   </div>
                 </div>
