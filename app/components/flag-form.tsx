@@ -1,16 +1,16 @@
 /** The flag control: a small disclosure with a reason and a note, posting to /flag (works without JavaScript). */
-import { Form } from "@remix-run/react";
-import { FormErrors, type FormResult } from "~/components/forms";
+import { Form } from '@remix-run/react'
+import { FormErrors, type FormResult } from '~/components/forms'
 
 const REASONS = [
-  ["spam", "Spam"],
-  ["rude", "Rude or abusive"],
-  ["off_topic", "Off-topic"],
-  ["duplicate", "Duplicate"],
-  ["other", "Something else"],
-] as const;
+  ['spam', 'Spam'],
+  ['rude', 'Rude or abusive'],
+  ['off_topic', 'Off-topic'],
+  ['duplicate', 'Duplicate'],
+  ['other', 'Something else'],
+] as const
 
-type Target = { type: "idea" | "question" | "answer" | "comment"; id: number };
+type Target = { type: 'idea' | 'question' | 'answer' | 'comment'; id: number }
 
 /** The fields and button; `result` brings back a refused flag with what was typed. */
 export function FlagFields({
@@ -19,35 +19,26 @@ export function FlagFields({
   result,
   idPrefix,
 }: {
-  target: Target;
-  redirectTo: string;
-  result: FormResult;
-  idPrefix: string;
+  target: Target
+  redirectTo: string
+  result: FormResult
+  idPrefix: string
 }) {
-  const fields = result?.fields ?? {};
-  const textError = result?.fieldErrors?.text?.[0];
-  const reasonError = result?.fieldErrors?.reason?.[0];
-  const base = `${idPrefix}-${target.type}-${target.id}`;
+  const fields = result?.fields ?? {}
+  const textError = result?.fieldErrors?.text?.[0]
+  const reasonError = result?.fieldErrors?.reason?.[0]
+  const base = `${idPrefix}-${target.type}-${target.id}`
   return (
     <Form method="post" action="/flag" className="form flag-form" noValidate>
       <FormErrors result={result} id={`${base}-error`} />
       <input type="hidden" name="type" value={target.type} />
       <input type="hidden" name="id" value={target.id} />
       <input type="hidden" name="redirectTo" value={redirectTo} />
-      <fieldset
-        className="field"
-        aria-describedby={reasonError ? `${base}-reason-error` : undefined}
-      >
+      <fieldset className="field" aria-describedby={reasonError ? `${base}-reason-error` : undefined}>
         <legend>What is wrong with it?</legend>
         {REASONS.map(([value, label]) => (
           <label key={value} className="radio">
-            <input
-              type="radio"
-              name="reason"
-              value={value}
-              defaultChecked={fields.reason === value}
-            />{" "}
-            {label}
+            <input type="radio" name="reason" value={value} defaultChecked={fields.reason === value} /> {label}
           </label>
         ))}
         {reasonError ? (
@@ -57,9 +48,7 @@ export function FlagFields({
         ) : null}
       </fieldset>
       <div className="field">
-        <label htmlFor={`${base}-text`}>
-          Details (required for “Something else”)
-        </label>
+        <label htmlFor={`${base}-text`}>Details (required for “Something else”)</label>
         <textarea
           id={`${base}-text`}
           name="text"
@@ -79,7 +68,7 @@ export function FlagFields({
         Send flag
       </button>
     </Form>
-  );
+  )
 }
 
 /**
@@ -91,30 +80,24 @@ export function FlagControl({
   redirectTo,
   viewer,
 }: {
-  target: Target;
-  redirectTo: string;
+  target: Target
+  redirectTo: string
   viewer: {
-    isOwn: boolean;
-    flagged: boolean;
-    decision: { ok: true } | { ok: false; status: number; reason: string };
-  } | null;
+    isOwn: boolean
+    flagged: boolean
+    decision: { ok: true } | { ok: false; status: number; reason: string }
+  } | null
 }) {
-  if (!viewer || viewer.isOwn) return null;
-  if (viewer.flagged)
-    return <p className="muted flag-note">You flagged this {target.type}.</p>;
+  if (!viewer || viewer.isOwn) return null
+  if (viewer.flagged) return <p className="muted flag-note">You flagged this {target.type}.</p>
   // Below the privilege, no control: one note under every comment would drown the page.
-  if (!viewer.decision.ok) return null;
+  if (!viewer.decision.ok) return null
   return (
     <details className="flag-control">
       <summary>
         Flag<span className="visually-hidden"> this {target.type}</span>
       </summary>
-      <FlagFields
-        target={target}
-        redirectTo={redirectTo}
-        result={null}
-        idPrefix="flag"
-      />
+      <FlagFields target={target} redirectTo={redirectTo} result={null} idPrefix="flag" />
     </details>
-  );
+  )
 }

@@ -1,6 +1,6 @@
 /** The moderation log: every staff action on someone else's content, append-only. */
-import { and, count, desc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { and, count, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
 import {
   answers,
   categories,
@@ -13,35 +13,28 @@ import {
   reputationEvents,
   segments,
   users,
-} from "#db/schema";
-import { type Db, type Tx } from "~/lib/db.server";
-import { ConflictError, ForbiddenError, NotFoundError } from "~/lib/errors";
-import { type Cursor, toPage } from "~/lib/pagination.server";
-import { type Role, roleRank } from "~/lib/permissions";
-import { isNewMember } from "~/lib/rate-limit.server";
-import { refundSpamPenalty } from "./flags.server";
-import { notifyUser } from "./notifications.server";
-import {
-  loadPost,
-  loadPosts,
-  postKey,
-  type PostRef,
-  type PostState,
-  setPostState,
-} from "./posts.server";
-import { getPremoderation } from "./settings.server";
+} from '#db/schema'
+import { type Db, type Tx } from '~/lib/db.server'
+import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { type Cursor, toPage } from '~/lib/pagination.server'
+import { type Role, roleRank } from '~/lib/permissions'
+import { isNewMember } from '~/lib/rate-limit.server'
+import { refundSpamPenalty } from './flags.server'
+import { notifyUser } from './notifications.server'
+import { loadPost, loadPosts, postKey, type PostRef, type PostState, setPostState } from './posts.server'
+import { getPremoderation } from './settings.server'
 
 type ModerationEntry = {
-  actorId: number;
+  actorId: number
   /** What was done, in snake_case: 'edit_idea', 'edit_comment', 'merge_idea' … */
-  action: string;
-  target: { type: string; id: number };
-  reason?: string;
+  action: string
+  target: { type: string; id: number }
+  reason?: string
   /** The state before and after, where it applies (stored as JSON). */
-  before?: unknown;
-  after?: unknown;
-  now?: Date;
-};
+  before?: unknown
+  after?: unknown
+  now?: Date
+}
 
 /** Appends one entry, inside the transaction of the action it records. */
 export function logModeration(tx: Tx, entry: ModerationEntry) {
@@ -51,57 +44,29 @@ export function logModeration(tx: Tx, entry: ModerationEntry) {
       action: entry.action,
       targetType: entry.target.type,
       targetId: entry.target.id,
-      reason: entry.reason ?? "",
+      reason: entry.reason ?? '',
       before: entry.before ?? null,
       after: entry.after ?? null,
       createdAt: entry.now ?? new Date(),
     })
-    .run();
+    .run()
 }
 
 // ---------------------------------------------------------------------------------------------
 // Post actions: hide, restore, delete, lock, unlock, move category, pre-moderation decisions
 // ---------------------------------------------------------------------------------------------
 
-export const POST_ACTIONS = [
-  "hide",
-  "restore",
-  "delete",
-  "lock",
-  "unlock",
-] as const;
-export type PostAction = (typeof POST_ACTIONS)[number];
+export const POST_ACTIONS = ['hide', 'restore', 'delete', 'lock', 'unlock'] as const
+export type PostAction = (typeof POST_ACTIONS)[number]
 
-/** Every action the log can hold, for the log's filter (the first ones come from other modules). */
-export const MODERATION_ACTIONS = [
-  "edit_idea",
-  "edit_comment",
-  "merge_idea",
-  "close",
-  "reopen",
-  "convert_to_idea",
-  "accept_flags",
-  "reject_flags",
-  "hide_post",
-  "restore_post",
-  "delete_post",
-  "lock_post",
-  "unlock_post",
-  "move_idea",
-  "approve_post",
-  "reject_post",
-  "suspend_user",
-  "unsuspend_user",
-  "change_role",
-  "change_segment",
-] as const;
+export { MODERATION_ACTIONS } from '~/schemas/moderation'
 
 const postStateOf = (post: PostState) => ({
   hidden: post.hiddenAt != null,
   hiddenReason: post.hiddenReason,
   deleted: post.deletedAt != null,
   locked: post.lockedAt != null,
-});
+})
 
 /**
  * A moderator hides, restores, deletes (softly), locks or unlocks a post. Restoring shows a hidden
@@ -111,141 +76,115 @@ const postStateOf = (post: PostState) => ({
 export function moderatePost(
   db: Db,
   input: {
-    actorId: number;
-    target: PostRef;
-    action: PostAction;
-    reason?: string;
-    now?: Date;
-  }
+    actorId: number
+    target: PostRef
+    action: PostAction
+    reason?: string
+    now?: Date
+  },
 ) {
-  const now = input.now ?? new Date();
-  const { target, action } = input;
+  const now = input.now ?? new Date()
+  const { target, action } = input
   return db.transaction(
     (tx) => {
-      const post = loadPost(tx, target);
-      if (!post) throw new NotFoundError(target.type);
-      const before = postStateOf(post);
-      const lockable = target.type === "idea" || target.type === "question";
+      const post = loadPost(tx, target)
+      if (!post) throw new NotFoundError(target.type)
+      const before = postStateOf(post)
+      const lockable = target.type === 'idea' || target.type === 'question'
       switch (action) {
-        case "hide":
-          if (post.deletedAt) throw new ConflictError("This post is deleted.");
-          if (post.hiddenAt && post.hiddenReason === "moderator")
-            throw new ConflictError("This post is already hidden.");
+        case 'hide':
+          if (post.deletedAt) throw new ConflictError('This post is deleted.')
+          if (post.hiddenAt && post.hiddenReason === 'moderator') throw new ConflictError('This post is already hidden.')
           setPostState(tx, target, {
             hiddenAt: post.hiddenAt ?? now,
-            hiddenReason: "moderator",
-          });
-          break;
-        case "restore":
-          if (!post.hiddenAt && !post.deletedAt)
-            throw new ConflictError("This post is already visible.");
+            hiddenReason: 'moderator',
+          })
+          break
+        case 'restore':
+          if (!post.hiddenAt && !post.deletedAt) throw new ConflictError('This post is already visible.')
           setPostState(tx, target, {
             hiddenAt: null,
             hiddenReason: null,
             deletedAt: null,
-          });
+          })
           tx.update(flags)
             .set({
-              status: "rejected",
+              status: 'rejected',
               handledById: input.actorId,
               handledAt: now,
             })
-            .where(
-              and(
-                eq(flags.targetType, target.type),
-                eq(flags.targetId, target.id),
-                eq(flags.status, "pending")
-              )
-            )
-            .run();
-          refundSpamPenalty(tx, target, now);
-          break;
-        case "delete":
-          if (post.deletedAt)
-            throw new ConflictError("This post is already deleted.");
-          setPostState(tx, target, { deletedAt: now });
-          break;
-        case "lock":
-          if (!lockable)
-            throw new ConflictError(
-              "Only ideas and questions can be locked; the lock covers their answers and comments."
-            );
-          if (post.lockedAt)
-            throw new ConflictError("This post is already locked.");
-          setPostState(tx, target, { lockedAt: now });
-          break;
-        case "unlock":
-          if (!lockable)
-            throw new ConflictError("Only ideas and questions can be locked.");
-          if (!post.lockedAt)
-            throw new ConflictError("This post is not locked.");
-          setPostState(tx, target, { lockedAt: null });
-          break;
+            .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.status, 'pending')))
+            .run()
+          refundSpamPenalty(tx, target, now)
+          break
+        case 'delete':
+          if (post.deletedAt) throw new ConflictError('This post is already deleted.')
+          setPostState(tx, target, { deletedAt: now })
+          break
+        case 'lock':
+          if (!lockable) throw new ConflictError('Only ideas and questions can be locked; the lock covers their answers and comments.')
+          if (post.lockedAt) throw new ConflictError('This post is already locked.')
+          setPostState(tx, target, { lockedAt: now })
+          break
+        case 'unlock':
+          if (!lockable) throw new ConflictError('Only ideas and questions can be locked.')
+          if (!post.lockedAt) throw new ConflictError('This post is not locked.')
+          setPostState(tx, target, { lockedAt: null })
+          break
       }
-      const after = postStateOf(loadPost(tx, target)!);
+      const after = postStateOf(loadPost(tx, target)!)
       logModeration(tx, {
         actorId: input.actorId,
         action: `${action}_post`,
         target,
-        reason: input.reason ?? "",
+        reason: input.reason ?? '',
         before,
         after,
         now,
-      });
-      return { post: { ...post, ...after } };
+      })
+      return { post: { ...post, ...after } }
     },
-    { behavior: "immediate" }
-  );
+    { behavior: 'immediate' },
+  )
 }
 
 /** A moderator moves an idea to another category (or none), logged with before and after. */
 export function moveIdeaCategory(
   db: Db,
   input: {
-    actorId: number;
-    ideaId: number;
-    categoryId: number | null;
-    reason?: string;
-    now?: Date;
-  }
+    actorId: number
+    ideaId: number
+    categoryId: number | null
+    reason?: string
+    now?: Date
+  },
 ) {
-  const now = input.now ?? new Date();
+  const now = input.now ?? new Date()
   return db.transaction(
     (tx) => {
       const idea = tx
         .select({ categoryId: ideas.categoryId })
         .from(ideas)
         .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
-        .get();
-      if (!idea) throw new NotFoundError("idea");
-      if (
-        input.categoryId != null &&
-        !tx
-          .select({ id: categories.id })
-          .from(categories)
-          .where(eq(categories.id, input.categoryId))
-          .get()
-      ) {
-        throw new NotFoundError("category");
+        .get()
+      if (!idea) throw new NotFoundError('idea')
+      if (input.categoryId != null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
+        throw new NotFoundError('category')
       }
-      if (idea.categoryId === input.categoryId)
-        throw new ConflictError("The idea is already in that category.");
-      tx.update(ideas)
-        .set({ categoryId: input.categoryId })
-        .where(eq(ideas.id, input.ideaId))
-        .run();
+      if (idea.categoryId === input.categoryId) throw new ConflictError('The idea is already in that category.')
+      tx.update(ideas).set({ categoryId: input.categoryId }).where(eq(ideas.id, input.ideaId)).run()
       logModeration(tx, {
         actorId: input.actorId,
-        action: "move_idea",
-        target: { type: "idea", id: input.ideaId },
-        reason: input.reason ?? "",
+        action: 'move_idea',
+        target: { type: 'idea', id: input.ideaId },
+        reason: input.reason ?? '',
         before: { categoryId: idea.categoryId },
         after: { categoryId: input.categoryId },
         now,
-      });
+      })
     },
-    { behavior: "immediate" }
-  );
+    { behavior: 'immediate' },
+  )
 }
 
 /**
@@ -255,74 +194,56 @@ export function moveIdeaCategory(
 export function decidePendingPosts(
   db: Db,
   input: {
-    actorId: number;
-    targets: PostRef[];
-    approve: boolean;
-    reason?: string;
-    now?: Date;
-  }
+    actorId: number
+    targets: PostRef[]
+    approve: boolean
+    reason?: string
+    now?: Date
+  },
 ) {
-  const now = input.now ?? new Date();
+  const now = input.now ?? new Date()
   return db.transaction(
     (tx) => {
-      for (const target of input.targets) decideOne(tx, target);
+      for (const target of input.targets) decideOne(tx, target)
     },
-    { behavior: "immediate" }
-  );
+    { behavior: 'immediate' },
+  )
   function decideOne(tx: Tx, target: PostRef) {
-    const post = loadPost(tx, target);
-    if (!post || post.deletedAt) throw new NotFoundError(target.type);
-    if (post.hiddenReason !== "premoderation")
-      throw new ConflictError("This post is not waiting for review.");
-    const before = postStateOf(post);
+    const post = loadPost(tx, target)
+    if (!post || post.deletedAt) throw new NotFoundError(target.type)
+    if (post.hiddenReason !== 'premoderation') throw new ConflictError('This post is not waiting for review.')
+    const before = postStateOf(post)
     if (input.approve) {
-      setPostState(tx, target, { hiddenAt: null, hiddenReason: null });
-      if (target.type === "idea")
-        tx.update(ideas)
-          .set({ lastActivityAt: now })
-          .where(eq(ideas.id, target.id))
-          .run();
-      if (target.type === "question")
-        tx.update(questions)
-          .set({ lastActivityAt: now })
-          .where(eq(questions.id, target.id))
-          .run();
-      if (target.type === "answer") {
-        const answer = tx
-          .select({ questionId: answers.questionId })
-          .from(answers)
-          .where(eq(answers.id, target.id))
-          .get()!;
-        tx.update(questions)
-          .set({ lastActivityAt: now })
-          .where(eq(questions.id, answer.questionId))
-          .run();
+      setPostState(tx, target, { hiddenAt: null, hiddenReason: null })
+      if (target.type === 'idea') tx.update(ideas).set({ lastActivityAt: now }).where(eq(ideas.id, target.id)).run()
+      if (target.type === 'question') tx.update(questions).set({ lastActivityAt: now }).where(eq(questions.id, target.id)).run()
+      if (target.type === 'answer') {
+        const answer = tx.select({ questionId: answers.questionId }).from(answers).where(eq(answers.id, target.id)).get()!
+        tx.update(questions).set({ lastActivityAt: now }).where(eq(questions.id, answer.questionId)).run()
       }
     } else {
-      setPostState(tx, target, { deletedAt: now });
+      setPostState(tx, target, { deletedAt: now })
     }
-    const after = postStateOf(loadPost(tx, target)!);
+    const after = postStateOf(loadPost(tx, target)!)
     logModeration(tx, {
       actorId: input.actorId,
-      action: input.approve ? "approve_post" : "reject_post",
+      action: input.approve ? 'approve_post' : 'reject_post',
       target,
-      reason: input.reason ?? "",
+      reason: input.reason ?? '',
       before,
       after,
       now,
-    });
+    })
     notifyUser(tx, post.authorId, {
-      kind: "post_reviewed",
+      kind: 'post_reviewed',
       subjectType: target.type,
       subjectId: target.id,
       actorId: input.actorId,
-      title: input.approve
-        ? "Your post was approved and is now public."
-        : "Your post was not approved.",
-      body: input.reason ?? "",
-      url: input.approve ? post.url : "/notifications",
+      title: input.approve ? 'Your post was approved and is now public.' : 'Your post was not approved.',
+      body: input.reason ?? '',
+      url: input.approve ? post.url : '/notifications',
       now,
-    });
+    })
   }
 }
 
@@ -330,13 +251,9 @@ export function decidePendingPosts(
  * Whether a new post by this member waits for review: pre-moderation is on, the member is new
  * (isNewMember) and has fewer than `firstPosts` ideas, questions and answers so far. Staff never wait.
  */
-export function holdsForPremoderation(
-  tx: Db | Tx,
-  authorId: number,
-  now = new Date()
-) {
-  const setting = getPremoderation(tx);
-  if (!setting.enabled) return false;
+export function holdsForPremoderation(tx: Db | Tx, authorId: number, now = new Date()) {
+  const setting = getPremoderation(tx)
+  if (!setting.enabled) return false
   const author = tx
     .select({
       role: users.role,
@@ -345,42 +262,32 @@ export function holdsForPremoderation(
     })
     .from(users)
     .where(eq(users.id, authorId))
-    .get();
-  if (!author || author.role !== "member" || !isNewMember(author, now))
-    return false;
+    .get()
+  if (!author || author.role !== 'member' || !isNewMember(author, now)) return false
   const posted = (table: typeof ideas | typeof questions | typeof answers) =>
-    tx
-      .select({ n: count() })
-      .from(table)
-      .where(eq(table.authorId, authorId))
-      .get()?.n ?? 0;
-  return (
-    posted(ideas) + posted(questions) + posted(answers) < setting.firstPosts
-  );
+    tx.select({ n: count() }).from(table).where(eq(table.authorId, authorId)).get()?.n ?? 0
+  return posted(ideas) + posted(questions) + posted(answers) < setting.firstPosts
 }
 
 // ---------------------------------------------------------------------------------------------
 // Members: search, their record, suspension, role and segment
 // ---------------------------------------------------------------------------------------------
 
-export const USER_SEARCH_PAGE_SIZE = 25;
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const USER_SEARCH_PAGE_SIZE = 25
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /** Members whose username, display name or e-mail contains `query` (escaped LIKE), newest first, keyset paged. */
-export function searchUsers(
-  db: Db,
-  input: { query: string; cursor?: Cursor | null; pageSize?: number }
-) {
-  const pageSize = input.pageSize ?? USER_SEARCH_PAGE_SIZE;
-  const query = input.query.trim().toLowerCase().slice(0, 100);
-  const pattern = `%${escapeLike(query)}%`;
+export function searchUsers(db: Db, input: { query: string; cursor?: Cursor | null; pageSize?: number }) {
+  const pageSize = input.pageSize ?? USER_SEARCH_PAGE_SIZE
+  const query = input.query.trim().toLowerCase().slice(0, 100)
+  const pattern = `%${escapeLike(query)}%`
   const matches = query
     ? or(
         sql`lower(${users.username}) like ${pattern} escape '\\'`,
         sql`lower(${users.displayName}) like ${pattern} escape '\\'`,
-        sql`${users.email} like ${pattern} escape '\\'`
+        sql`${users.email} like ${pattern} escape '\\'`,
       )
-    : undefined;
+    : undefined
   const rows = db
     .select({
       id: users.id,
@@ -393,20 +300,14 @@ export function searchUsers(
       suspendedUntil: users.suspendedUntil,
     })
     .from(users)
-    .where(
-      and(
-        isNull(users.deletedAt),
-        matches,
-        input.cursor ? lt(users.id, input.cursor.id) : undefined
-      )
-    )
+    .where(and(isNull(users.deletedAt), matches, input.cursor ? lt(users.id, input.cursor.id) : undefined))
     .orderBy(desc(users.id))
     .limit(pageSize + 1)
-    .all();
-  return toPage(rows, pageSize, (row) => row.id);
+    .all()
+  return toPage(rows, pageSize, (row) => row.id)
 }
 
-const RECENT = 20;
+const RECENT = 20
 
 /** What a moderator sees about one member: account, recent posts, flags raised and received, ledger, log. */
 export function getUserRecord(db: Db, userId: number) {
@@ -427,12 +328,9 @@ export function getUserRecord(db: Db, userId: number) {
     .from(users)
     .leftJoin(segments, eq(segments.id, users.segmentId))
     .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-    .get();
-  if (!user) throw new NotFoundError("member");
-  const recent = (
-    table: typeof ideas | typeof questions | typeof answers | typeof comments,
-    type: PostType
-  ) =>
+    .get()
+  if (!user) throw new NotFoundError('member')
+  const recent = (table: typeof ideas | typeof questions | typeof answers | typeof comments, type: PostType) =>
     db
       .select({ id: table.id, createdAt: table.createdAt })
       .from(table)
@@ -440,20 +338,13 @@ export function getUserRecord(db: Db, userId: number) {
       .orderBy(desc(table.createdAt), desc(table.id))
       .limit(RECENT)
       .all()
-      .map((r) => ({ type, ...r }));
-  const postRefs = [
-    recent(ideas, "idea"),
-    recent(questions, "question"),
-    recent(answers, "answer"),
-    recent(comments, "comment"),
-  ]
+      .map((r) => ({ type, ...r }))
+  const postRefs = [recent(ideas, 'idea'), recent(questions, 'question'), recent(answers, 'answer'), recent(comments, 'comment')]
     .flat()
-    .sort(
-      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id
-    )
-    .slice(0, RECENT);
-  const postsById = loadPosts(db, postRefs);
-  const posts = postRefs.flatMap((ref) => postsById.get(postKey(ref)) ?? []);
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    .slice(0, RECENT)
+  const postsById = loadPosts(db, postRefs)
+  const posts = postRefs.flatMap((ref) => postsById.get(postKey(ref)) ?? [])
   const flagsRaised = db
     .select({
       id: flags.id,
@@ -467,11 +358,8 @@ export function getUserRecord(db: Db, userId: number) {
     .where(eq(flags.userId, userId))
     .orderBy(desc(flags.createdAt), desc(flags.id))
     .limit(RECENT)
-    .all();
-  const received = (
-    table: typeof ideas | typeof questions | typeof answers | typeof comments,
-    type: PostType
-  ) =>
+    .all()
+  const received = (table: typeof ideas | typeof questions | typeof answers | typeof comments, type: PostType) =>
     db
       .select({
         id: flags.id,
@@ -482,25 +370,20 @@ export function getUserRecord(db: Db, userId: number) {
         createdAt: flags.createdAt,
       })
       .from(flags)
-      .innerJoin(
-        table,
-        and(eq(flags.targetType, type), eq(flags.targetId, table.id))
-      )
+      .innerJoin(table, and(eq(flags.targetType, type), eq(flags.targetId, table.id)))
       .where(eq(table.authorId, userId))
       .orderBy(desc(flags.createdAt), desc(flags.id))
       .limit(RECENT)
-      .all();
+      .all()
   const flagsReceived = [
-    received(ideas, "idea"),
-    received(questions, "question"),
-    received(answers, "answer"),
-    received(comments, "comment"),
+    received(ideas, 'idea'),
+    received(questions, 'question'),
+    received(answers, 'answer'),
+    received(comments, 'comment'),
   ]
     .flat()
-    .sort(
-      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id
-    )
-    .slice(0, RECENT);
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    .slice(0, RECENT)
   const ledger = db
     .select({
       id: reputationEvents.id,
@@ -514,28 +397,20 @@ export function getUserRecord(db: Db, userId: number) {
     .where(eq(reputationEvents.userId, userId))
     .orderBy(desc(reputationEvents.createdAt), desc(reputationEvents.id))
     .limit(50)
-    .all();
+    .all()
   const log = listModerationLog(db, {
     targetUserId: userId,
     pageSize: RECENT,
-  }).items;
-  return { user, posts, flagsRaised, flagsReceived, ledger, log };
+  }).items
+  return { user, posts, flagsRaised, flagsReceived, ledger, log }
 }
 
 export function listSegments(db: Db) {
-  return db
-    .select({ id: segments.id, name: segments.name })
-    .from(segments)
-    .orderBy(segments.position, segments.id)
-    .all();
+  return db.select({ id: segments.id, name: segments.name }).from(segments).orderBy(segments.position, segments.id).all()
 }
 
 /** The target of a staff action on a member, who must be someone the actor outranks. */
-function memberForStaffAction(
-  tx: Tx,
-  actor: { id: number; role: Role },
-  userId: number
-) {
+function memberForStaffAction(tx: Tx, actor: { id: number; role: Role }, userId: number) {
   const user = tx
     .select({
       id: users.id,
@@ -546,207 +421,171 @@ function memberForStaffAction(
     })
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-    .get();
-  if (!user) throw new NotFoundError("member");
-  return user;
+    .get()
+  if (!user) throw new NotFoundError('member')
+  return user
 }
 
 /** Suspends a member until `until` with a reason they see. Staff cannot suspend themselves or their equals. */
 export function suspendUser(
   db: Db,
   input: {
-    actor: { id: number; role: Role };
-    userId: number;
-    until: Date;
-    reason: string;
-    now?: Date;
-  }
+    actor: { id: number; role: Role }
+    userId: number
+    until: Date
+    reason: string
+    now?: Date
+  },
 ) {
-  const now = input.now ?? new Date();
-  if (input.until.getTime() <= now.getTime())
-    throw new ConflictError("Choose an end date in the future.");
+  const now = input.now ?? new Date()
+  if (input.until.getTime() <= now.getTime()) throw new ConflictError('Choose an end date in the future.')
   return db.transaction(
     (tx) => {
-      const user = memberForStaffAction(tx, input.actor, input.userId);
-      if (user.id === input.actor.id)
-        throw new ForbiddenError("You cannot suspend yourself.");
-      if (roleRank(user.role) >= roleRank(input.actor.role))
-        throw new ForbiddenError(
-          "You can only suspend members below your own role."
-        );
-      tx.update(users)
-        .set({ suspendedUntil: input.until, suspensionReason: input.reason })
-        .where(eq(users.id, user.id))
-        .run();
+      const user = memberForStaffAction(tx, input.actor, input.userId)
+      if (user.id === input.actor.id) throw new ForbiddenError('You cannot suspend yourself.')
+      if (roleRank(user.role) >= roleRank(input.actor.role)) throw new ForbiddenError('You can only suspend members below your own role.')
+      tx.update(users).set({ suspendedUntil: input.until, suspensionReason: input.reason }).where(eq(users.id, user.id)).run()
       logModeration(tx, {
         actorId: input.actor.id,
-        action: "suspend_user",
-        target: { type: "user", id: user.id },
+        action: 'suspend_user',
+        target: { type: 'user', id: user.id },
         reason: input.reason,
         before: { suspendedUntil: user.suspendedUntil?.toISOString() ?? null },
         after: { suspendedUntil: input.until.toISOString() },
         now,
-      });
+      })
     },
-    { behavior: "immediate" }
-  );
+    { behavior: 'immediate' },
+  )
 }
 
 export function unsuspendUser(
   db: Db,
   input: {
-    actor: { id: number; role: Role };
-    userId: number;
-    reason?: string;
-    now?: Date;
-  }
+    actor: { id: number; role: Role }
+    userId: number
+    reason?: string
+    now?: Date
+  },
 ) {
-  const now = input.now ?? new Date();
+  const now = input.now ?? new Date()
   return db.transaction(
     (tx) => {
-      const user = memberForStaffAction(tx, input.actor, input.userId);
-      if (
-        !user.suspendedUntil ||
-        user.suspendedUntil.getTime() <= now.getTime()
-      )
-        throw new ConflictError("This member is not suspended.");
-      tx.update(users)
-        .set({ suspendedUntil: null, suspensionReason: null })
-        .where(eq(users.id, user.id))
-        .run();
+      const user = memberForStaffAction(tx, input.actor, input.userId)
+      if (!user.suspendedUntil || user.suspendedUntil.getTime() <= now.getTime()) throw new ConflictError('This member is not suspended.')
+      tx.update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, user.id)).run()
       logModeration(tx, {
         actorId: input.actor.id,
-        action: "unsuspend_user",
-        target: { type: "user", id: user.id },
-        reason: input.reason ?? "",
+        action: 'unsuspend_user',
+        target: { type: 'user', id: user.id },
+        reason: input.reason ?? '',
         before: {
           suspendedUntil: user.suspendedUntil.toISOString(),
           reason: user.suspensionReason,
         },
         after: { suspendedUntil: null },
         now,
-      });
+      })
     },
-    { behavior: "immediate" }
-  );
+    { behavior: 'immediate' },
+  )
 }
 
 /** An admin changes a member's role. The last admin cannot step down (409). */
 export function changeUserRole(
   db: Db,
   input: {
-    actor: { id: number; role: Role };
-    userId: number;
-    role: Role;
-    reason?: string;
-    now?: Date;
-  }
+    actor: { id: number; role: Role }
+    userId: number
+    role: Role
+    reason?: string
+    now?: Date
+  },
 ) {
-  const now = input.now ?? new Date();
+  const now = input.now ?? new Date()
   return db.transaction(
     (tx) => {
-      const user = memberForStaffAction(tx, input.actor, input.userId);
+      const user = memberForStaffAction(tx, input.actor, input.userId)
       if (user.role === input.role)
-        throw new ConflictError(
-          `This member is already ${
-            input.role === "admin" ? "an admin" : `a ${input.role}`
-          }.`
-        );
-      if (user.role === "admin") {
+        throw new ConflictError(`This member is already ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`)
+      if (user.role === 'admin') {
         const admins =
           tx
             .select({ n: count() })
             .from(users)
-            .where(and(eq(users.role, "admin"), isNull(users.deletedAt)))
-            .get()?.n ?? 0;
-        if (admins <= 1)
-          throw new ConflictError(
-            "This is the last admin; make someone else an admin first."
-          );
+            .where(and(eq(users.role, 'admin'), isNull(users.deletedAt)))
+            .get()?.n ?? 0
+        if (admins <= 1) throw new ConflictError('This is the last admin; make someone else an admin first.')
       }
-      tx.update(users)
-        .set({ role: input.role })
-        .where(eq(users.id, user.id))
-        .run();
+      tx.update(users).set({ role: input.role }).where(eq(users.id, user.id)).run()
       logModeration(tx, {
         actorId: input.actor.id,
-        action: "change_role",
-        target: { type: "user", id: user.id },
-        reason: input.reason ?? "",
+        action: 'change_role',
+        target: { type: 'user', id: user.id },
+        reason: input.reason ?? '',
         before: { role: user.role },
         after: { role: input.role },
         now,
-      });
+      })
     },
-    { behavior: "immediate" }
-  );
+    { behavior: 'immediate' },
+  )
 }
 
 export function changeUserSegment(
   db: Db,
   input: {
-    actor: { id: number; role: Role };
-    userId: number;
-    segmentId: number | null;
-    reason?: string;
-    now?: Date;
-  }
+    actor: { id: number; role: Role }
+    userId: number
+    segmentId: number | null
+    reason?: string
+    now?: Date
+  },
 ) {
-  const now = input.now ?? new Date();
+  const now = input.now ?? new Date()
   return db.transaction(
     (tx) => {
-      const user = memberForStaffAction(tx, input.actor, input.userId);
-      if (
-        input.segmentId != null &&
-        !tx
-          .select({ id: segments.id })
-          .from(segments)
-          .where(eq(segments.id, input.segmentId))
-          .get()
-      ) {
-        throw new NotFoundError("segment");
+      const user = memberForStaffAction(tx, input.actor, input.userId)
+      if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
+        throw new NotFoundError('segment')
       }
-      if (user.segmentId === input.segmentId)
-        throw new ConflictError("This member is already in that segment.");
-      tx.update(users)
-        .set({ segmentId: input.segmentId })
-        .where(eq(users.id, user.id))
-        .run();
+      if (user.segmentId === input.segmentId) throw new ConflictError('This member is already in that segment.')
+      tx.update(users).set({ segmentId: input.segmentId }).where(eq(users.id, user.id)).run()
       logModeration(tx, {
         actorId: input.actor.id,
-        action: "change_segment",
-        target: { type: "user", id: user.id },
-        reason: input.reason ?? "",
+        action: 'change_segment',
+        target: { type: 'user', id: user.id },
+        reason: input.reason ?? '',
         before: { segmentId: user.segmentId },
         after: { segmentId: input.segmentId },
         now,
-      });
+      })
     },
-    { behavior: "immediate" }
-  );
+    { behavior: 'immediate' },
+  )
 }
 
 // ---------------------------------------------------------------------------------------------
 // The log page
 // ---------------------------------------------------------------------------------------------
 
-export const LOG_PAGE_SIZE = 50;
+export const LOG_PAGE_SIZE = 50
 
 /** The moderation log, newest first, keyset paged; filters by actor, action, dates or a member it is about. */
 export function listModerationLog(
   db: Db,
   input: {
-    actorUsername?: string | null;
-    action?: string | null;
-    from?: Date | null;
-    to?: Date | null;
-    targetUserId?: number | null;
-    cursor?: Cursor | null;
-    pageSize?: number;
-  } = {}
+    actorUsername?: string | null
+    action?: string | null
+    from?: Date | null
+    to?: Date | null
+    targetUserId?: number | null
+    cursor?: Cursor | null
+    pageSize?: number
+  } = {},
 ) {
-  const pageSize = input.pageSize ?? LOG_PAGE_SIZE;
-  const actors = alias(users, "actors");
+  const pageSize = input.pageSize ?? LOG_PAGE_SIZE
+  const actors = alias(users, 'actors')
   const rows = db
     .select({
       id: moderationLog.id,
@@ -764,37 +603,22 @@ export function listModerationLog(
     .innerJoin(actors, eq(actors.id, moderationLog.actorId))
     .where(
       and(
-        input.actorUsername
-          ? eq(actors.username, input.actorUsername.trim().toLowerCase())
-          : undefined,
+        input.actorUsername ? eq(actors.username, input.actorUsername.trim().toLowerCase()) : undefined,
         input.action ? eq(moderationLog.action, input.action) : undefined,
         input.from ? gte(moderationLog.createdAt, input.from) : undefined,
         input.to ? lt(moderationLog.createdAt, input.to) : undefined,
-        input.targetUserId != null
-          ? and(
-              eq(moderationLog.targetType, "user"),
-              eq(moderationLog.targetId, input.targetUserId)
-            )
-          : undefined,
-        input.cursor
-          ? sql`(${moderationLog.createdAt}, ${moderationLog.id}) < (${input.cursor.sort}, ${input.cursor.id})`
-          : undefined
-      )
+        input.targetUserId != null ? and(eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, input.targetUserId)) : undefined,
+        input.cursor ? sql`(${moderationLog.createdAt}, ${moderationLog.id}) < (${input.cursor.sort}, ${input.cursor.id})` : undefined,
+      ),
     )
     .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
     .limit(pageSize + 1)
-    .all();
-  return toPage(rows, pageSize, (row) => row.createdAt.getTime());
+    .all()
+  return toPage(rows, pageSize, (row) => row.createdAt.getTime())
 }
 
 /** A member's current suspension (shown at login), or null. */
 export function getSuspension(db: Db, userId: number, now = new Date()) {
-  const row = db
-    .select({ until: users.suspendedUntil, reason: users.suspensionReason })
-    .from(users)
-    .where(eq(users.id, userId))
-    .get();
-  return row?.until && row.until.getTime() > now.getTime()
-    ? { until: row.until, reason: row.reason ?? "" }
-    : null;
+  const row = db.select({ until: users.suspendedUntil, reason: users.suspensionReason }).from(users).where(eq(users.id, userId)).get()
+  return row?.until && row.until.getTime() > now.getTime() ? { until: row.until, reason: row.reason ?? '' } : null
 }

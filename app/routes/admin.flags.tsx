@@ -3,130 +3,103 @@
  * with its flags and its author's history; and (tab "Pending posts") new members' posts held by
  * pre-moderation. One form: per-post buttons, or checkboxes and one action for all selected.
  */
-import {
-  type ActionFunctionArgs,
-  data,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { POST_TYPES } from "#db/schema";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FormErrors } from "~/components/forms";
-import { DateTime } from "~/components/post-rows";
-import { getDb } from "~/lib/db.server";
-import { formFailure, readForm } from "~/lib/forms.server";
-import { orHttpError } from "~/lib/http.server";
-import { requirePermission } from "~/lib/permissions.server";
-import {
-  decideFlags,
-  FLAG_REASON_LABELS,
-  type FlagDecision,
-  listFlagQueue,
-  listPendingPosts,
-} from "~/models/flags.server";
-import { decidePendingPosts } from "~/models/moderation.server";
-import { type PostRef } from "~/models/posts.server";
-import { ModerationReason } from "~/schemas/moderation";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { POST_TYPES } from '#db/schema'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FormErrors } from '~/components/forms'
+import { DateTime } from '~/components/post-rows'
+import { getDb } from '~/lib/db.server'
+import { formFailure, readForm } from '~/lib/forms.server'
+import { orHttpError } from '~/lib/http.server'
+import { requirePermission } from '~/lib/permissions.server'
+import { decideFlags, type FlagDecision, listFlagQueue, listPendingPosts } from '~/models/flags.server'
+import { decidePendingPosts } from '~/models/moderation.server'
+import { type PostRef } from '~/models/posts.server'
+import { FLAG_REASON_LABELS, ModerationReason } from '~/schemas/moderation'
 
-const TABS = ["flags", "pending"] as const;
-type Tab = (typeof TABS)[number];
+const TABS = ['flags', 'pending'] as const
+type Tab = (typeof TABS)[number]
 const NOTICES = {
-  decided: "Done. The decision is in the moderation log.",
-  approved: "The post is published.",
-  rejected: "The post was rejected and deleted.",
-} as const;
+  decided: 'Done. The decision is in the moderation log.',
+  approved: 'The post is published.',
+  rejected: 'The post was rejected and deleted.',
+} as const
 
-export const meta: MetaFunction = () => [
-  { title: "Moderation queue · Summit" },
-];
+export const meta: MetaFunction = () => [{ title: 'Moderation queue · Summit' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "review:flag");
-  const url = new URL(request.url);
-  const tab: Tab =
-    url.searchParams.get("tab") === "pending" ? "pending" : "flags";
-  const done = url.searchParams.get("done");
-  const db = getDb();
+  await requirePermission(request, 'review:flag')
+  const url = new URL(request.url)
+  const tab: Tab = url.searchParams.get('tab') === 'pending' ? 'pending' : 'flags'
+  const done = url.searchParams.get('done')
+  const db = getDb()
   return {
     tab,
-    notice:
-      done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null,
-    queue: tab === "flags" ? listFlagQueue(db) : { items: [], hasMore: false },
-    pending: tab === "pending" ? listPendingPosts(db) : [],
-  };
+    notice: done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null,
+    queue: tab === 'flags' ? listFlagQueue(db) : { items: [], hasMore: false },
+    pending: tab === 'pending' ? listPendingPosts(db) : [],
+  }
 }
 
 const PostKey = z
   .string()
   .regex(/^(idea|question|answer|comment):[1-9]\d{0,15}$/)
   .transform((key): PostRef => {
-    const [type, id] = key.split(":");
-    return { type: type as (typeof POST_TYPES)[number], id: Number(id) };
-  });
+    const [type, id] = key.split(':')
+    return { type: type as (typeof POST_TYPES)[number], id: Number(id) }
+  })
 /** `act` names the decision, and the post for a per-post button ("hide:idea:12"); bulk buttons name none. */
 const Act = z
   .string()
-  .regex(
-    /^(reject|hide|delete|approve|decline)(?::(?:idea|question|answer|comment):[1-9]\d{0,15})?$/,
-    "Choose an action."
-  );
+  .regex(/^(reject|hide|delete|approve|decline)(?::(?:idea|question|answer|comment):[1-9]\d{0,15})?$/, 'Choose an action.')
 const Decision = z.object({
   act: Act,
   reason: ModerationReason,
-  posts: z.array(PostKey).max(100, "Choose at most 100 posts at a time."),
+  posts: z.array(PostKey).max(100, 'Choose at most 100 posts at a time.'),
   spam: z.array(z.string().max(40)).max(100),
-});
+})
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await readForm(request);
-  const user = await requirePermission(request, "review:flag");
+  const form = await readForm(request)
+  const user = await requirePermission(request, 'review:flag')
   const parsed = Decision.safeParse({
-    act: form.get("act") ?? "",
-    reason: form.get("reason") ?? "",
-    posts: form.getAll("posts"),
-    spam: form.getAll("spam"),
-  });
-  if (!parsed.success)
-    return data(
-      formFailure(form, parsed.error.issues[0]?.message ?? "Choose an action."),
-      { status: 400 }
-    );
-  const { act, reason, spam } = parsed.data;
-  const [decision, ...rest] = act.split(":");
-  const single = rest.length ? PostKey.parse(rest.join(":")) : null;
-  const targets = single ? [single] : parsed.data.posts;
+    act: form.get('act') ?? '',
+    reason: form.get('reason') ?? '',
+    posts: form.getAll('posts'),
+    spam: form.getAll('spam'),
+  })
+  if (!parsed.success) return data(formFailure(form, parsed.error.issues[0]?.message ?? 'Choose an action.'), { status: 400 })
+  const { act, reason, spam } = parsed.data
+  const [decision, ...rest] = act.split(':')
+  const single = rest.length ? PostKey.parse(rest.join(':')) : null
+  const targets = single ? [single] : parsed.data.posts
   if (!targets.length)
-    return data(formFailure(form, "Select at least one post."), {
+    return data(formFailure(form, 'Select at least one post.'), {
       status: 400,
-    });
-  const db = getDb();
-  if (decision === "approve" || decision === "decline") {
-    await requirePermission(request, "moderate:post");
+    })
+  const db = getDb()
+  if (decision === 'approve' || decision === 'decline') {
+    await requirePermission(request, 'moderate:post')
     orHttpError(() =>
       decidePendingPosts(db, {
         actorId: user.id,
         targets,
-        approve: decision === "approve",
+        approve: decision === 'approve',
         reason,
-      })
-    );
-    return redirect(
-      `/admin/flags?tab=pending&done=${
-        decision === "approve" ? "approved" : "rejected"
-      }`
-    );
+      }),
+    )
+    return redirect(`/admin/flags?tab=pending&done=${decision === 'approve' ? 'approved' : 'rejected'}`)
   }
   const decided: FlagDecision =
-    decision === "reject"
-      ? { decision: "reject" }
+    decision === 'reject'
+      ? { decision: 'reject' }
       : {
-          decision: "accept",
-          removal: decision === "delete" ? "delete" : "hide",
+          decision: 'accept',
+          removal: decision === 'delete' ? 'delete' : 'hide',
           spam: false,
-        };
+        }
   orHttpError(() =>
     decideFlags(db, {
       actorId: user.id,
@@ -134,38 +107,33 @@ export async function action({ request }: ActionFunctionArgs) {
       decision: decided,
       spamKeys: new Set(spam),
       reason,
-    })
-  );
-  return redirect("/admin/flags?done=decided");
+    }),
+  )
+  return redirect('/admin/flags?done=decided')
 }
 
 function AuthorLine({
   author,
 }: {
   author: {
-    userId: number;
-    displayName: string;
-    username: string;
-    posts: number;
-    flagsAccepted: number;
-    flagsRejected: number;
-    suspendedUntil: string | Date | null;
-  } | null;
+    userId: number
+    displayName: string
+    username: string
+    posts: number
+    flagsAccepted: number
+    flagsRejected: number
+    suspendedUntil: string | Date | null
+  } | null
 }) {
-  if (!author) return null;
-  const suspended =
-    author.suspendedUntil &&
-    new Date(author.suspendedUntil).getTime() > Date.now();
+  if (!author) return null
+  const suspended = author.suspendedUntil && new Date(author.suspendedUntil).getTime() > Date.now()
   return (
     <p className="post-meta">
       <span>
-        by{" "}
-        <Link to={`/admin/users/${author.userId}`}>{author.displayName}</Link>{" "}
-        (@{author.username})
+        by <Link to={`/admin/users/${author.userId}`}>{author.displayName}</Link> (@{author.username})
       </span>
       <span>
-        {author.posts} posts, {author.flagsAccepted} flags upheld,{" "}
-        {author.flagsRejected} rejected
+        {author.posts} posts, {author.flagsAccepted} flags upheld, {author.flagsRejected} rejected
       </span>
       {suspended ? (
         <span>
@@ -173,12 +141,12 @@ function AuthorLine({
         </span>
       ) : null}
     </p>
-  );
+  )
 }
 
 export default function FlagQueuePage() {
-  const { tab, queue, pending, notice } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { tab, queue, pending, notice } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
   return (
     <div className="admin-page">
       <header className="page-header">
@@ -188,11 +156,8 @@ export default function FlagQueuePage() {
         <ul>
           {TABS.map((t) => (
             <li key={t}>
-              <Link
-                to={t === "flags" ? "/admin/flags" : "/admin/flags?tab=pending"}
-                aria-current={t === tab ? "page" : undefined}
-              >
-                {t === "flags" ? "Flagged posts" : "Pending posts"}
+              <Link to={t === 'flags' ? '/admin/flags' : '/admin/flags?tab=pending'} aria-current={t === tab ? 'page' : undefined}>
+                {t === 'flags' ? 'Flagged posts' : 'Pending posts'}
               </Link>
             </li>
           ))}
@@ -205,7 +170,7 @@ export default function FlagQueuePage() {
       ) : null}
       <Form method="post" className="form form-wide moderation-queue">
         <FormErrors result={result} />
-        {tab === "flags" ? (
+        {tab === 'flags' ? (
           queue.items.length ? (
             <>
               <div className="field">
@@ -216,13 +181,7 @@ export default function FlagQueuePage() {
                 {queue.items.map(({ key, post, flags, author }) => (
                   <li key={key} className="card queue-item">
                     <h2 className="queue-title">
-                      <input
-                        type="checkbox"
-                        name="posts"
-                        value={key}
-                        id={`select-${key}`}
-                        aria-label={`Select “${post.title}”`}
-                      />{" "}
+                      <input type="checkbox" name="posts" value={key} id={`select-${key}`} aria-label={`Select “${post.title}”`} />{' '}
                       <Link to={post.url}>{post.title}</Link>
                     </h2>
                     <p className="post-meta">
@@ -231,58 +190,34 @@ export default function FlagQueuePage() {
                         posted <DateTime value={post.createdAt} />
                       </span>
                       {post.hiddenReason ? (
-                        <span className="badge">
-                          {post.hiddenReason === "flags"
-                            ? "Hidden by flags"
-                            : "Hidden"}
-                        </span>
+                        <span className="badge">{post.hiddenReason === 'flags' ? 'Hidden by flags' : 'Hidden'}</span>
                       ) : null}
-                      {post.deletedAt ? (
-                        <span className="badge">Deleted</span>
-                      ) : null}
+                      {post.deletedAt ? <span className="badge">Deleted</span> : null}
                     </p>
                     <AuthorLine author={author} />
-                    <blockquote className="queue-excerpt">
-                      {post.excerpt}
-                    </blockquote>
+                    <blockquote className="queue-excerpt">{post.excerpt}</blockquote>
                     <h3>Flags ({flags.length})</h3>
                     <ul className="flag-list">
                       {flags.map((f) => (
                         <li key={f.id}>
-                          <strong>{FLAG_REASON_LABELS[f.reason]}</strong> by{" "}
-                          {f.flaggerName}, <DateTime value={f.createdAt} />
+                          <strong>{FLAG_REASON_LABELS[f.reason]}</strong> by {f.flaggerName}, <DateTime value={f.createdAt} />
                           {f.text ? <>: “{f.text}”</> : null}
                         </li>
                       ))}
                     </ul>
                     <label className="checkbox">
-                      <input type="checkbox" name="spam" value={key} /> Spam:
-                      take 100 reputation from the author
+                      <input type="checkbox" name="spam" value={key} /> Spam: take 100 reputation from the author
                     </label>
                     <div className="form-buttons">
                       <button type="submit" name="act" value={`reject:${key}`}>
                         Restore
-                        <span className="visually-hidden">
-                          {" "}
-                          “{post.title}”
-                        </span>{" "}
-                        and reject the flags
+                        <span className="visually-hidden"> “{post.title}”</span> and reject the flags
                       </button>
-                      <button
-                        type="submit"
-                        name="act"
-                        value={`hide:${key}`}
-                        className="button-secondary"
-                      >
+                      <button type="submit" name="act" value={`hide:${key}`} className="button-secondary">
                         Hide
                         <span className="visually-hidden"> “{post.title}”</span>
                       </button>
-                      <button
-                        type="submit"
-                        name="act"
-                        value={`delete:${key}`}
-                        className="button-secondary"
-                      >
+                      <button type="submit" name="act" value={`delete:${key}`} className="button-secondary">
                         Delete
                         <span className="visually-hidden"> “{post.title}”</span>
                       </button>
@@ -290,31 +225,17 @@ export default function FlagQueuePage() {
                   </li>
                 ))}
               </ol>
-              {queue.hasMore ? (
-                <p className="muted">
-                  More posts wait: decide these to see the next ones.
-                </p>
-              ) : null}
+              {queue.hasMore ? <p className="muted">More posts wait: decide these to see the next ones.</p> : null}
               <fieldset className="bulk-actions">
                 <legend>For all selected posts</legend>
                 <div className="form-buttons">
                   <button type="submit" name="act" value="reject">
                     Restore selected and reject their flags
                   </button>
-                  <button
-                    type="submit"
-                    name="act"
-                    value="hide"
-                    className="button-secondary"
-                  >
+                  <button type="submit" name="act" value="hide" className="button-secondary">
                     Hide selected
                   </button>
-                  <button
-                    type="submit"
-                    name="act"
-                    value="delete"
-                    className="button-secondary"
-                  >
+                  <button type="submit" name="act" value="delete" className="button-secondary">
                     Delete selected
                   </button>
                 </div>
@@ -326,39 +247,24 @@ export default function FlagQueuePage() {
         ) : pending.length ? (
           <>
             <div className="field">
-              <label htmlFor="queue-reason">
-                Reason (logged, sent to the author)
-              </label>
+              <label htmlFor="queue-reason">Reason (logged, sent to the author)</label>
               <input id="queue-reason" name="reason" maxLength={500} />
             </div>
             <ol className="queue-list">
               {pending.map(({ key, post, author }) => (
                 <li key={key} className="card queue-item">
                   <h2 className="queue-title">
-                    <input
-                      type="checkbox"
-                      name="posts"
-                      value={key}
-                      id={`select-${key}`}
-                      aria-label={`Select “${post.title}”`}
-                    />{" "}
+                    <input type="checkbox" name="posts" value={key} id={`select-${key}`} aria-label={`Select “${post.title}”`} />{' '}
                     <Link to={post.url}>{post.title}</Link>
                   </h2>
                   <AuthorLine author={author} />
-                  <blockquote className="queue-excerpt">
-                    {post.excerpt}
-                  </blockquote>
+                  <blockquote className="queue-excerpt">{post.excerpt}</blockquote>
                   <div className="form-buttons">
                     <button type="submit" name="act" value={`approve:${key}`}>
                       Approve
                       <span className="visually-hidden"> “{post.title}”</span>
                     </button>
-                    <button
-                      type="submit"
-                      name="act"
-                      value={`decline:${key}`}
-                      className="button-secondary"
-                    >
+                    <button type="submit" name="act" value={`decline:${key}`} className="button-secondary">
                       Reject
                       <span className="visually-hidden"> “{post.title}”</span>
                     </button>
@@ -372,12 +278,7 @@ export default function FlagQueuePage() {
                 <button type="submit" name="act" value="approve">
                   Approve selected
                 </button>
-                <button
-                  type="submit"
-                  name="act"
-                  value="decline"
-                  className="button-secondary"
-                >
+                <button type="submit" name="act" value="decline" className="button-secondary">
                   Reject selected
                 </button>
               </div>
@@ -388,9 +289,9 @@ export default function FlagQueuePage() {
         )}
       </Form>
     </div>
-  );
+  )
 }
 
 export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
+  return <GeneralErrorBoundary />
 }

@@ -3,148 +3,117 @@
  * received, their reputation ledger and what staff did about them; suspend and unsuspend; and,
  * for admins, their role and segment.
  */
-import {
-  type ActionFunctionArgs,
-  data,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { ROLES } from "#db/schema";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FormErrors } from "~/components/forms";
-import { ModerationMenu } from "~/components/moderation-menu";
-import { DateTime } from "~/components/post-rows";
-import { getDb } from "~/lib/db.server";
-import { parseForm, readForm } from "~/lib/forms.server";
-import { httpError, orHttpError } from "~/lib/http.server";
-import { parseId } from "~/lib/params.server";
-import { check, isSuspended } from "~/lib/permissions";
-import { requirePermission } from "~/lib/permissions.server";
-import { FLAG_REASON_LABELS } from "~/models/flags.server";
-import {
-  changeUserRole,
-  changeUserSegment,
-  getUserRecord,
-  listSegments,
-  suspendUser,
-  unsuspendUser,
-} from "~/models/moderation.server";
-import { ModerationReason, RequiredReason } from "~/schemas/moderation";
-import { LogChanges } from "~/components/log-changes";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { ROLES } from '#db/schema'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FormErrors } from '~/components/forms'
+import { ModerationMenu } from '~/components/moderation-menu'
+import { DateTime } from '~/components/post-rows'
+import { getDb } from '~/lib/db.server'
+import { parseForm, readForm } from '~/lib/forms.server'
+import { httpError, orHttpError } from '~/lib/http.server'
+import { parseId } from '~/lib/params.server'
+import { check, isSuspended } from '~/lib/permissions'
+import { requirePermission } from '~/lib/permissions.server'
+import { changeUserRole, changeUserSegment, getUserRecord, listSegments, suspendUser, unsuspendUser } from '~/models/moderation.server'
+import { FLAG_REASON_LABELS, ModerationReason, RequiredReason } from '~/schemas/moderation'
+import { LogChanges } from '~/components/log-changes'
 
-const SUSPENSION_DAYS = ["1", "3", "7", "30"] as const;
-const DAY_MS = 86_400_000;
+const SUSPENSION_DAYS = ['1', '3', '7', '30'] as const
+const DAY_MS = 86_400_000
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.user.displayName ?? "Member"} · Members · Summit` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.displayName ?? 'Member'} · Members · Summit` }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const userId = parseId(params.userId, "member");
-  const viewer = await requirePermission(request, "suspend:user");
-  const db = getDb();
-  const record = orHttpError(() => getUserRecord(db, userId));
-  const mayChangeRole = check(viewer, "change-role:user").ok;
+  const userId = parseId(params.userId, 'member')
+  const viewer = await requirePermission(request, 'suspend:user')
+  const db = getDb()
+  const record = orHttpError(() => getUserRecord(db, userId))
+  const mayChangeRole = check(viewer, 'change-role:user').ok
   return {
     ...record,
     isSuspended: isSuspended({ suspendedUntil: record.user.suspendedUntil }),
     mayChangeRole,
     segments: mayChangeRole ? listSegments(db) : [],
-  };
+  }
 }
 
-const Intent = z.discriminatedUnion("intent", [
+const Intent = z.discriminatedUnion('intent', [
   z
     .object({
-      intent: z.literal("suspend"),
-      days: z.enum([...SUSPENSION_DAYS, "custom"], {
-        error: "Choose how long.",
+      intent: z.literal('suspend'),
+      days: z.enum([...SUSPENSION_DAYS, 'custom'], {
+        error: 'Choose how long.',
       }),
-      until: z.string().max(20).optional().default(""),
+      until: z.string().max(20).optional().default(''),
       reason: RequiredReason,
     })
-    .refine((v) => v.days !== "custom" || /^\d{4}-\d{2}-\d{2}$/.test(v.until), {
-      path: ["until"],
-      message: "Choose the last day of the suspension.",
+    .refine((v) => v.days !== 'custom' || /^\d{4}-\d{2}-\d{2}$/.test(v.until), {
+      path: ['until'],
+      message: 'Choose the last day of the suspension.',
     }),
-  z.object({ intent: z.literal("unsuspend"), reason: ModerationReason }),
+  z.object({ intent: z.literal('unsuspend'), reason: ModerationReason }),
   z.object({
-    intent: z.literal("role"),
-    role: z.enum(ROLES, { error: "Choose a role." }),
+    intent: z.literal('role'),
+    role: z.enum(ROLES, { error: 'Choose a role.' }),
     reason: ModerationReason,
   }),
   z.object({
-    intent: z.literal("segment"),
+    intent: z.literal('segment'),
     segmentId: z
       .string()
-      .regex(/^(?:[1-9]\d{0,15})?$/, "Choose a segment.")
+      .regex(/^(?:[1-9]\d{0,15})?$/, 'Choose a segment.')
       .transform((v) => (v ? Number(v) : null)),
     reason: ModerationReason,
   }),
-]);
+])
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const userId = parseId(params.userId, "member");
-  const form = await readForm(request);
-  const user = await requirePermission(request, "suspend:user");
-  const parsed = parseForm(form, Intent);
-  if (!parsed.ok)
-    return data(
-      { ...parsed, intent: String(form.get("intent") ?? "") },
-      { status: 400 }
-    );
-  const db = getDb();
-  const actor = { id: user.id, role: user.role };
-  const here = `/admin/users/${userId}`;
+  const userId = parseId(params.userId, 'member')
+  const form = await readForm(request)
+  const user = await requirePermission(request, 'suspend:user')
+  const parsed = parseForm(form, Intent)
+  if (!parsed.ok) return data({ ...parsed, intent: String(form.get('intent') ?? '') }, { status: 400 })
+  const db = getDb()
+  const actor = { id: user.id, role: user.role }
+  const here = `/admin/users/${userId}`
   switch (parsed.data.intent) {
-    case "suspend": {
-      const { days, until, reason } = parsed.data;
-      const now = new Date();
+    case 'suspend': {
+      const { days, until, reason } = parsed.data
+      const now = new Date()
       // A custom date suspends through the end of that day (UTC).
-      const end =
-        days === "custom"
-          ? new Date(`${until}T23:59:59.999Z`)
-          : new Date(now.getTime() + Number(days) * DAY_MS);
-      if (Number.isNaN(end.getTime()))
-        httpError(400, "Choose the last day of the suspension.");
-      orHttpError(() =>
-        suspendUser(db, { actor, userId, until: end, reason, now })
-      );
-      return redirect(here);
+      const end = days === 'custom' ? new Date(`${until}T23:59:59.999Z`) : new Date(now.getTime() + Number(days) * DAY_MS)
+      if (Number.isNaN(end.getTime())) httpError(400, 'Choose the last day of the suspension.')
+      orHttpError(() => suspendUser(db, { actor, userId, until: end, reason, now }))
+      return redirect(here)
     }
-    case "unsuspend": {
-      orHttpError(() =>
-        unsuspendUser(db, { actor, userId, reason: parsed.data.reason })
-      );
-      return redirect(here);
+    case 'unsuspend': {
+      orHttpError(() => unsuspendUser(db, { actor, userId, reason: parsed.data.reason }))
+      return redirect(here)
     }
-    case "role": {
-      const { role, reason } = parsed.data;
-      await requirePermission(request, "change-role:user");
-      orHttpError(() => changeUserRole(db, { actor, userId, role, reason }));
-      return redirect(here);
+    case 'role': {
+      const { role, reason } = parsed.data
+      await requirePermission(request, 'change-role:user')
+      orHttpError(() => changeUserRole(db, { actor, userId, role, reason }))
+      return redirect(here)
     }
-    case "segment": {
-      const { segmentId, reason } = parsed.data;
-      await requirePermission(request, "change-role:user");
-      orHttpError(() =>
-        changeUserSegment(db, { actor, userId, segmentId, reason })
-      );
-      return redirect(here);
+    case 'segment': {
+      const { segmentId, reason } = parsed.data
+      await requirePermission(request, 'change-role:user')
+      orHttpError(() => changeUserSegment(db, { actor, userId, segmentId, reason }))
+      return redirect(here)
     }
   }
 }
 
 export default function AdminUserPage() {
-  const page = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const { user } = page;
-  const failed = (intent: string) =>
-    result && "intent" in result && result.intent === intent ? result : null;
-  const suspendFailure = failed("suspend");
+  const page = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const { user } = page
+  const failed = (intent: string) => (result && 'intent' in result && result.intent === intent ? result : null)
+  const suspendFailure = failed('suspend')
   return (
     <div className="admin-page">
       <p className="breadcrumbs">
@@ -161,7 +130,7 @@ export default function AdminUserPage() {
         <dt>Role</dt>
         <dd>{user.role}</dd>
         <dt>Segment</dt>
-        <dd>{user.segment ?? "None"}</dd>
+        <dd>{user.segment ?? 'None'}</dd>
         <dt>Reputation</dt>
         <dd>{user.reputation}</dd>
         <dt>Joined</dt>
@@ -172,26 +141,21 @@ export default function AdminUserPage() {
         <dd>
           {page.isSuspended ? (
             <>
-              until <DateTime value={user.suspendedUntil!} />. Reason:{" "}
-              {user.suspensionReason}
+              until <DateTime value={user.suspendedUntil!} />. Reason: {user.suspensionReason}
             </>
           ) : (
-            "Not suspended"
+            'Not suspended'
           )}
         </dd>
       </dl>
 
       <section aria-labelledby="suspend-title" className="card">
-        <h2 id="suspend-title">
-          {page.isSuspended ? "Suspension" : "Suspend"}
-        </h2>
+        <h2 id="suspend-title">{page.isSuspended ? 'Suspension' : 'Suspend'}</h2>
         {page.isSuspended ? (
           <Form method="post" className="form">
             <input type="hidden" name="intent" value="unsuspend" />
             <div className="field">
-              <label htmlFor="unsuspend-reason">
-                Reason (logged, optional)
-              </label>
+              <label htmlFor="unsuspend-reason">Reason (logged, optional)</label>
               <input id="unsuspend-reason" name="reason" maxLength={500} />
             </div>
             <button type="submit">Lift the suspension</button>
@@ -204,47 +168,24 @@ export default function AdminUserPage() {
               <legend>For how long?</legend>
               {SUSPENSION_DAYS.map((d) => (
                 <label key={d} className="radio">
-                  <input
-                    type="radio"
-                    name="days"
-                    value={d}
-                    defaultChecked={(suspendFailure?.fields.days ?? "1") === d}
-                  />{" "}
-                  {d} {d === "1" ? "day" : "days"}
+                  <input type="radio" name="days" value={d} defaultChecked={(suspendFailure?.fields.days ?? '1') === d} /> {d}{' '}
+                  {d === '1' ? 'day' : 'days'}
                 </label>
               ))}
               <label className="radio">
-                <input
-                  type="radio"
-                  name="days"
-                  value="custom"
-                  defaultChecked={suspendFailure?.fields.days === "custom"}
-                />{" "}
-                Until a date
+                <input type="radio" name="days" value="custom" defaultChecked={suspendFailure?.fields.days === 'custom'} /> Until a date
               </label>
-              {suspendFailure?.fieldErrors.days ? (
-                <p className="field-error">
-                  {suspendFailure.fieldErrors.days[0]}
-                </p>
-              ) : null}
+              {suspendFailure?.fieldErrors.days ? <p className="field-error">{suspendFailure.fieldErrors.days[0]}</p> : null}
             </fieldset>
             <div className="field">
-              <label htmlFor="suspend-until">
-                Last day (for “Until a date”)
-              </label>
+              <label htmlFor="suspend-until">Last day (for “Until a date”)</label>
               <input
                 id="suspend-until"
                 name="until"
                 type="date"
                 defaultValue={suspendFailure?.fields.until}
-                aria-invalid={
-                  suspendFailure?.fieldErrors.until ? true : undefined
-                }
-                aria-describedby={
-                  suspendFailure?.fieldErrors.until
-                    ? "suspend-until-error"
-                    : undefined
-                }
+                aria-invalid={suspendFailure?.fieldErrors.until ? true : undefined}
+                aria-describedby={suspendFailure?.fieldErrors.until ? 'suspend-until-error' : undefined}
               />
               {suspendFailure?.fieldErrors.until ? (
                 <p id="suspend-until-error" className="field-error">
@@ -253,23 +194,15 @@ export default function AdminUserPage() {
               ) : null}
             </div>
             <div className="field">
-              <label htmlFor="suspend-reason">
-                Reason (the member sees it)
-              </label>
+              <label htmlFor="suspend-reason">Reason (the member sees it)</label>
               <input
                 id="suspend-reason"
                 name="reason"
                 maxLength={500}
                 required
                 defaultValue={suspendFailure?.fields.reason}
-                aria-invalid={
-                  suspendFailure?.fieldErrors.reason ? true : undefined
-                }
-                aria-describedby={
-                  suspendFailure?.fieldErrors.reason
-                    ? "suspend-reason-error"
-                    : undefined
-                }
+                aria-invalid={suspendFailure?.fieldErrors.reason ? true : undefined}
+                aria-describedby={suspendFailure?.fieldErrors.reason ? 'suspend-reason-error' : undefined}
               />
               {suspendFailure?.fieldErrors.reason ? (
                 <p id="suspend-reason-error" className="field-error">
@@ -303,11 +236,7 @@ export default function AdminUserPage() {
             <input type="hidden" name="intent" value="segment" />
             <div className="field">
               <label htmlFor="user-segment">Segment</label>
-              <select
-                id="user-segment"
-                name="segmentId"
-                defaultValue={user.segmentId ?? ""}
-              >
+              <select id="user-segment" name="segmentId" defaultValue={user.segmentId ?? ''}>
                 <option value="">None</option>
                 {page.segments.map((s) => (
                   <option key={s.id} value={s.id}>
@@ -327,14 +256,8 @@ export default function AdminUserPage() {
           <ul className="admin-list">
             {page.posts.map((p) => (
               <li key={`${p.type}:${p.id}`}>
-                <Link to={p.url}>{p.title}</Link>{" "}
-                <span className="muted">({p.type})</span>{" "}
-                <DateTime value={p.createdAt} />
-                {p.deletedAt ? (
-                  <span className="badge">Deleted</span>
-                ) : p.hiddenReason ? (
-                  <span className="badge">Hidden</span>
-                ) : null}
+                <Link to={p.url}>{p.title}</Link> <span className="muted">({p.type})</span> <DateTime value={p.createdAt} />
+                {p.deletedAt ? <span className="badge">Deleted</span> : p.hiddenReason ? <span className="badge">Hidden</span> : null}
                 <ModerationMenu
                   target={{ type: p.type, id: p.id }}
                   state={{
@@ -359,10 +282,7 @@ export default function AdminUserPage() {
       </section>
       <section aria-labelledby="flags-received-title">
         <h2 id="flags-received-title">Flags received</h2>
-        <FlagTable
-          rows={page.flagsReceived}
-          caption="Flags on this member's posts"
-        />
+        <FlagTable rows={page.flagsReceived} caption="Flags on this member's posts" />
       </section>
 
       <section aria-labelledby="ledger-title">
@@ -385,7 +305,7 @@ export default function AdminUserPage() {
                     <DateTime value={e.createdAt} />
                   </td>
                   <td>{e.delta > 0 ? `+${e.delta}` : e.delta}</td>
-                  <td>{e.reason.replaceAll("_", " ")}</td>
+                  <td>{e.reason.replaceAll('_', ' ')}</td>
                   <td>
                     {e.sourceType} {e.sourceId}
                   </td>
@@ -404,9 +324,8 @@ export default function AdminUserPage() {
           <ul className="admin-list">
             {page.log.map((entry) => (
               <li key={entry.id}>
-                <DateTime value={entry.createdAt} /> {entry.actorName}:{" "}
-                {entry.action.replaceAll("_", " ")}
-                {entry.reason ? ` (${entry.reason})` : ""}
+                <DateTime value={entry.createdAt} /> {entry.actorName}: {entry.action.replaceAll('_', ' ')}
+                {entry.reason ? ` (${entry.reason})` : ''}
                 <LogChanges before={entry.before} after={entry.after} />
               </li>
             ))}
@@ -416,7 +335,7 @@ export default function AdminUserPage() {
         )}
       </section>
     </div>
-  );
+  )
 }
 
 function FlagTable({
@@ -424,16 +343,16 @@ function FlagTable({
   caption,
 }: {
   rows: Array<{
-    id: number;
-    targetType: string;
-    targetId: number;
-    reason: keyof typeof FLAG_REASON_LABELS;
-    status: string;
-    createdAt: string | Date;
-  }>;
-  caption: string;
+    id: number
+    targetType: string
+    targetId: number
+    reason: keyof typeof FLAG_REASON_LABELS
+    status: string
+    createdAt: string | Date
+  }>
+  caption: string
 }) {
-  if (!rows.length) return <p className="muted">None.</p>;
+  if (!rows.length) return <p className="muted">None.</p>
   return (
     <table className="admin-table">
       <caption className="visually-hidden">{caption}</caption>
@@ -460,11 +379,9 @@ function FlagTable({
         ))}
       </tbody>
     </table>
-  );
+  )
 }
 
 export function ErrorBoundary() {
-  return (
-    <GeneralErrorBoundary messages={{ 404: "This member does not exist." }} />
-  );
+  return <GeneralErrorBoundary messages={{ 404: 'This member does not exist.' }} />
 }
