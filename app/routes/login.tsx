@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
@@ -38,6 +38,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(safeRedirectPath(redirectTo), { headers: { 'Set-Cookie': cookie.header } })
   })
 }
+
+/** After a suspended member logs in, stay on the notice instead of following the loader's "already logged in" redirect. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  actionResult && typeof actionResult === 'object' && 'suspended' in actionResult ? false : defaultShouldRevalidate
 
 export default function LoginPage() {
   const result = useActionData<typeof action>()
