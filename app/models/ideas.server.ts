@@ -376,6 +376,7 @@ export function getIdeaPage(
       authorName: users.displayName,
       authorUsername: users.username,
       authorRole: users.role,
+      hiddenAt: ideas.hiddenAt,
       hiddenReason: ideas.hiddenReason,
     })
     .from(ideas)
@@ -384,7 +385,7 @@ export function getIdeaPage(
     .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt)))
     .get()
   // A hidden idea is shown to its author (marked) and to staff; to anyone else it does not exist.
-  if (!idea || (idea.hiddenReason && !staffView && idea.authorId !== viewerId)) throw new NotFoundError('idea')
+  if (!idea || (idea.hiddenAt && !staffView && idea.authorId !== viewerId)) throw new NotFoundError('idea')
   if (idea.status === 'merged' && idea.mergedIntoId && !showMerged) return { redirectTo: idea.mergedIntoId } as const
   const mergedInto = idea.mergedIntoId
     ? (db.select({ id: ideas.id, title: ideas.title }).from(ideas).where(and(eq(ideas.id, idea.mergedIntoId), visibleIdea)).get() ?? null)

@@ -115,7 +115,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     viewerId: viewer?.id ?? null,
     flagging: viewer ? { decision: flagDecision, flagged } : null,
     moderation: moderate
-      ? { categories: listCategories(db).map(({ id, name }) => ({ id, name })), state: { hidden: !!idea.hiddenReason, hiddenReason: idea.hiddenReason, deleted: false, locked: !!idea.lockedAt } }
+      ? { categories: listCategories(db).map(({ id, name }) => ({ id, name })), state: { hidden: !!idea.hiddenAt, hiddenReason: idea.hiddenReason, deleted: false, locked: !!idea.lockedAt } }
       : null,
     commentEditMinutes: COMMENT_EDIT_WINDOW_MS / 60_000,
     can: {
