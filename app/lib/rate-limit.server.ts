@@ -7,7 +7,11 @@
  * - Per-minute voting windows are kept in a per-process map (the last section of this module):
  *   fine for one node, but they reset on restart and do not add up across processes. Run more
  *   than one node and they must move to SQLite (or a shared store) like the durable ones.
- * - Daily idea and question limits are kept in SQLite as well (keys `idea:user:<id>`, `ask:user:<id>`).
+ * - Daily idea and question limits are kept in SQLite as well (keys `idea:user:<id>`, `ask:user:<id>`),
+ *   and so are the daily answer, comment and flag limits per member (`answer:user:<id>`,
+ *   `comment:user:<id>`, `flag:user:<id>`) and the hourly windows per IP address (`post:ip:<ip>`
+ *   for every idea, question, answer and comment; `flag:ip:<ip>`): see limitPosting().
+ * - Votes per IP address per minute sit beside the per-member vote window, in memory.
  *
  * Windows slide: a limit of 10 per 15 minutes refuses the 11th attempt until the oldest of the
  * last ten is 15 minutes old.

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm'
 import { answers, postRevisions, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
-import { holdsForPremoderation } from './moderation.server'
+import { holdsForPremoderation, logModeration } from './moderation.server'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { type Role, STAFF_ROLES } from '~/lib/permissions'
 import { notifyUser } from './notifications.server'
@@ -178,7 +178,7 @@ export function updateAnswer(
   return db.transaction(
     (tx) => {
       const current = tx
-        .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, lockedAt: questions.lockedAt })
+        .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, lockedAt: questions.lockedAt, authorId: answers.authorId })
         .from(answers)
         .innerJoin(questions, eq(questions.id, answers.questionId))
         .where(
@@ -188,6 +188,17 @@ export function updateAnswer(
       if (!current) throw new NotFoundError('answer')
       if (current.lockedAt) throw new ConflictError('This question is locked; its answers cannot be edited.')
       if (current.bodyMd === input.bodyMd) return { changed: false, questionId: current.questionId }
+      if (current.authorId !== input.editorId) {
+        logModeration(tx, {
+          actorId: input.editorId,
+          action: 'edit_answer',
+          target: { type: 'answer', id: input.answerId },
+          reason: input.reason?.trim() ?? '',
+          before: { bodyMd: current.bodyMd },
+          after: { bodyMd: input.bodyMd },
+          now,
+        })
+      }
       tx.insert(postRevisions)
         .values({
           targetType: 'answer',

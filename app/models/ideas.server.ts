@@ -523,7 +523,17 @@ function ideaAuthorEditRefusal(idea: { status: IdeaStatus; lockedAt: Date | null
  */
 export function editIdea(
   db: Db,
-  input: { ideaId: number; editorId: number; asStaff: boolean; title: string; categoryId: number | null; tagNames: string[]; now?: Date },
+  input: {
+    ideaId: number
+    editorId: number
+    asStaff: boolean
+    title: string
+    categoryId: number | null
+    tagNames: string[]
+    /** Why staff edited someone else's idea: kept in the revision and the moderation log. */
+    reason?: string
+    now?: Date
+  },
 ) {
   const { ideaId, editorId, asStaff, categoryId } = input
   const now = input.now ?? new Date()
@@ -576,7 +586,7 @@ export function editIdea(
           editorId,
           title: idea.title,
           bodyMd: idea.bodyMd,
-          reason: `Changed the ${changed.join(', ')}.`,
+          reason: [`Changed the ${changed.join(', ')}.`, input.reason?.trim()].filter(Boolean).join(' '),
           createdAt: now,
         })
         .run()
@@ -587,6 +597,7 @@ export function editIdea(
           actorId: editorId,
           action: 'edit_idea',
           target: { type: 'idea', id: ideaId },
+          reason: input.reason?.trim() ?? '',
           before: { title: idea.title, categoryId: idea.categoryId, tags: tagsBefore },
           after: { title, categoryId, tags: tagsAfter },
           now,

@@ -8,7 +8,7 @@ import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
-import { holdsForPremoderation } from './moderation.server'
+import { holdsForPremoderation, logModeration } from './moderation.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
@@ -343,13 +343,25 @@ export function updateQuestion(
   return db.transaction(
     (tx) => {
       const current = tx
-        .select({ title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt })
+        .select({ title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt, authorId: questions.authorId })
         .from(questions)
         .where(and(eq(questions.id, input.questionId), visibleQuestion))
         .get()
       if (!current) throw new NotFoundError('question')
       if (current.lockedAt) throw new ConflictError('This question is locked; it cannot be edited.')
       if (current.title === title && current.bodyMd === input.bodyMd) return { changed: false }
+      // Someone else's edit (staff or a trusted member) is also a moderation record.
+      if (current.authorId !== input.editorId) {
+        logModeration(tx, {
+          actorId: input.editorId,
+          action: 'edit_question',
+          target: { type: 'question', id: input.questionId },
+          reason: input.reason?.trim() ?? '',
+          before: { title: current.title, bodyMd: current.bodyMd },
+          after: { title, bodyMd: input.bodyMd },
+          now,
+        })
+      }
       tx.insert(postRevisions)
         .values({
           targetType: 'question',

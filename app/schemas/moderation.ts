@@ -44,10 +44,12 @@ export const FLAG_REASON_LABELS: Record<(typeof FLAG_REASONS)[number], string> =
   other: 'Something else',
 }
 
-/** Every action the moderation log can hold, for the log's filter (the first six come from other modules). */
+/** Every action the moderation log can hold, for the log's filter (the edits, merge, close, reopen and convert come from other modules). */
 export const MODERATION_ACTIONS = [
   'edit_idea',
   'edit_comment',
+  'edit_question',
+  'edit_answer',
   'merge_idea',
   'close',
   'reopen',

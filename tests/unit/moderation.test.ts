@@ -8,7 +8,7 @@ import { answers, ideas, moderationLog, questions, users } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { DomainError } from '~/lib/errors'
 import { addComment } from '~/models/comments.server'
-import { createAnswer } from '~/models/answers.server'
+import { createAnswer, updateAnswer } from '~/models/answers.server'
 import { listPendingPosts } from '~/models/flags.server'
 import { getIdeaPage } from '~/models/ideas.server'
 import {
@@ -20,6 +20,7 @@ import {
   suspendUser,
   unsuspendUser,
 } from '~/models/moderation.server'
+import { updateQuestion } from '~/models/questions.server'
 import { setSetting } from '~/models/settings.server'
 import { setIdeaVote, setPostVote } from '~/models/votes.server'
 import { action as loginAction } from '~/routes/login'
@@ -249,5 +250,33 @@ describe('posting limits', () => {
     const refused = await answer(other.id, question.id, ip)
     expect(refused.status).toBe(429)
     expect(refused.body).toMatchObject({ formErrors: [expect.stringMatching(/60 posts an hour come from one address/)] })
+  })
+})
+
+describe('edits with a reason', () => {
+  test('a moderator’s edit of someone else’s idea, question or answer is logged with its reason', async () => {
+    const mod = createUser(db(), { role: 'moderator' })
+    const idea = createTestIdea(db(), { authorId: createUser(db()).id })
+    const res = await settle(async () =>
+      ideaAction({
+        request: await formRequest(
+          `/ideas/${idea.id}`,
+          { intent: 'edit-idea', title: 'A clearer title for this idea', categoryId: '', tags: '', reason: 'Clearer title' },
+          { userId: mod.id },
+        ),
+        params: { ideaId: String(idea.id) },
+        context: {},
+      }),
+    )
+    expect(res.status).toBe(302)
+    const question = createTestQuestion(db(), { authorId: createUser(db()).id })
+    const editor = createUser(db(), { reputation: 2500 })
+    updateQuestion(db(), { questionId: question.id, editorId: editor.id, title: 'How do I rotate my API key safely?', bodyMd: 'Fixed the wording.', reason: 'Typos' })
+    const answer = createAnswer(db(), { questionId: question.id, authorId: createUser(db()).id, bodyMd: 'Go to settings.' })
+    updateAnswer(db(), { answerId: answer.id, editorId: mod.id, bodyMd: 'Go to **Settings → API**.', reason: 'Formatting' })
+    const entries = (action: string) => listModerationLog(db(), { action }).items
+    expect(entries('edit_idea').find((e) => e.targetId === idea.id)).toMatchObject({ reason: 'Clearer title', after: { title: 'A clearer title for this idea' } })
+    expect(entries('edit_question').find((e) => e.targetId === question.id)).toMatchObject({ reason: 'Typos', before: { bodyMd: 'I cannot find the setting anywhere in the dashboard.' } })
+    expect(entries('edit_answer').find((e) => e.targetId === answer.id)).toMatchObject({ reason: 'Formatting', after: { bodyMd: 'Go to **Settings → API**.' } })
   })
 })

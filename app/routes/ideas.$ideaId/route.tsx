@@ -42,6 +42,7 @@ import {
 import { flaggedByViewer } from '~/models/flags.server'
 import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
 import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
+import { ModerationReason } from '~/schemas/moderation'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
 import { AuthorName } from './fields'
 import { EditIdeaForm, TeamActions } from './team-actions'
@@ -150,7 +151,7 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('follow'), following: z.enum(['true', 'false']).transform((v) => v === 'true') }),
   z.object({ intent: z.literal('change-status'), status: z.enum(SETTABLE_STATUSES, { error: 'Choose a status.' }), note: OfficialNote }),
   z.object({ intent: z.literal('respond'), body: CommentBody }),
-  z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: IdeaTags }),
+  z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: IdeaTags, reason: ModerationReason }),
   z.object({ intent: z.literal('merge'), target: IdeaReference, note: OfficialNote }),
 ])
 
@@ -205,9 +206,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case 'edit-idea': {
       const user = await requireUser(request)
       assertCan(user, 'update:idea', orHttpError(() => getIdeaOwner(db, ideaId)))
-      const { title, categoryId, tags } = parsed.data
+      const { title, categoryId, tags, reason } = parsed.data
       const asStaff = check(user, 'update:idea').ok
-      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags }))
+      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags, reason }))
       return redirect(`/ideas/${ideaId}?done=edited`)
     }
     case 'merge': {
