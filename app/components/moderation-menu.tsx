@@ -63,7 +63,7 @@ export function ModerationMenu({
         <input type="hidden" name="id" value={target.id} />
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <div className="field">
-          <label htmlFor={`${base}-reason`}>Reason (logged)</label>
+          <label htmlFor={`${base}-reason`}>Note for the moderation log</label>
           <input id={`${base}-reason`} name="reason" maxLength={500} />
         </div>
         <div className="form-buttons">
@@ -93,7 +93,7 @@ export function ModerationMenu({
             </select>
           </div>
           <div className="field">
-            <label htmlFor={`${base}-move-reason`}>Reason (logged)</label>
+            <label htmlFor={`${base}-move-reason`}>Note for the moderation log</label>
             <input id={`${base}-move-reason`} name="reason" maxLength={500} />
           </div>
           <button type="submit" className="button-secondary">
