@@ -200,9 +200,9 @@ export const FLAGS_PER_IP_PER_HOUR: LimitRule = { limit: numberFromEnv('FLAGS_PE
 export type PostingKind = 'idea' | 'question' | 'answer' | 'comment' | 'flag'
 
 const MEMBER_RULES = {
-  answer: { fresh: ANSWERS_PER_DAY_NEW_MEMBER, settled: ANSWERS_PER_DAY, noun: 'answers' },
-  comment: { fresh: COMMENTS_PER_DAY_NEW_MEMBER, settled: COMMENTS_PER_DAY, noun: 'comments' },
-  flag: { fresh: FLAGS_PER_DAY_NEW_MEMBER, settled: FLAGS_PER_DAY, noun: 'flags' },
+  answer: { fresh: ANSWERS_PER_DAY_NEW_MEMBER, settled: ANSWERS_PER_DAY, verb: 'post', noun: 'answers' },
+  comment: { fresh: COMMENTS_PER_DAY_NEW_MEMBER, settled: COMMENTS_PER_DAY, verb: 'post', noun: 'comments' },
+  flag: { fresh: FLAGS_PER_DAY_NEW_MEMBER, settled: FLAGS_PER_DAY, verb: 'send', noun: 'flags' },
 } as const
 
 /** The windows a post of `kind` counts against: the member's daily one (answers, comments, flags) and the address's. */
@@ -215,7 +215,7 @@ export function postingChecks(kind: PostingKind, member: { id: number; createdAt
     checks.push({
       key: `${kind}:user:${member.id}`,
       rule,
-      message: `You can post ${rule.limit} ${rules.noun} a day${isNew ? ' while your account is new' : ''}.`,
+      message: `You can ${rules.verb} ${rule.limit} ${rules.noun} a day${isNew ? ' while your account is new' : ''}.`,
     })
   }
   checks.push(

@@ -9,6 +9,7 @@ import { flags, ideas, users } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { type Role } from '~/lib/permissions'
 import { flagPost } from '~/models/flags.server'
+import { setSetting } from '~/models/settings.server'
 import { action as flagsAction, loader as flagsLoader } from '~/routes/admin.flags'
 import { loader as logLoader } from '~/routes/admin.log'
 import { action as userAction, loader as userLoader } from '~/routes/admin.users.$userId'
@@ -108,6 +109,32 @@ const actions: ActionCase[] = [
       return { path: '/admin/flags', fields: { act: 'reject', posts: `idea:${idea.id}` }, params: {}, done: () => pendingFlags(idea.id) === 0 }
     },
     call: flagsPost,
+  },
+  ...(['approve', 'decline'] as const).map((act) => ({
+    name: `/admin/flags act=${act} (pending posts)`,
+    expected: STAFF_ONLY,
+    setup: () => {
+      setSetting(db(), 'premoderation', { enabled: true, firstPosts: 1 })
+      const idea = createTestIdea(db(), { authorId: createUser(db()).id })
+      setSetting(db(), 'premoderation', { enabled: false, firstPosts: 1 })
+      return {
+        path: '/admin/flags',
+        fields: { act: `${act}:idea:${idea.id}` },
+        params: {},
+        done: () => ideaState(idea.id).hiddenReason !== 'premoderation' || ideaState(idea.id).deletedAt != null,
+      }
+    },
+    call: flagsPost,
+  })),
+  {
+    name: '/moderate intent=unlock',
+    expected: STAFF_ONLY,
+    setup: () => {
+      const idea = createTestIdea(db(), { authorId: createUser(db()).id })
+      db().update(ideas).set({ lockedAt: new Date() }).where(eq(ideas.id, idea.id)).run()
+      return { path: '/moderate', fields: { intent: 'unlock', type: 'idea', id: String(idea.id) }, params: {}, done: () => ideaState(idea.id).lockedAt == null }
+    },
+    call: moderatePost,
   },
   ...(['hide', 'delete', 'lock'] as const).map((intent) => ({
     name: `/moderate intent=${intent}`,

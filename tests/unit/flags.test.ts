@@ -109,6 +109,25 @@ describe('flagging', () => {
     expect(ok.location).toBe(`/flag?type=idea&id=${idea.id}&done=1`)
   })
 
+  test('a new member’s 6th flag in a day is 429 and the flag form keeps its text', async () => {
+    const u = createUser(db(), { reputation: 20 }) // joined today: new-member limits
+    const author = createUser(db())
+    const flag = async (ideaId: number, text: string) =>
+      settle(async () =>
+        flagAction({
+          request: await formRequest('/flag', { type: 'idea', id: String(ideaId), reason: 'other', text }, { userId: u.id }),
+          params: {},
+          context: { clientIp: unique('10.7.') },
+        }),
+      )
+    for (let i = 1; i <= 5; i++) expect((await flag(createTestIdea(db(), { authorId: author.id }).id, `Looks like spam ${i}`)).status).toBe(302)
+    const sixth = await flag(createTestIdea(db(), { authorId: author.id }).id, 'The sixth report')
+    expect(sixth).toMatchObject({
+      status: 429,
+      body: { fields: { text: 'The sixth report', reason: 'other' }, formErrors: [expect.stringMatching(/^You can send 5 flags a day while your account is new\./)] },
+    })
+  })
+
   test('a suspended member cannot flag: 403 with the reason', async () => {
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })
     const u = createUser(db(), { reputation: 50, suspendedUntil: new Date(Date.now() + 86_400_000), suspensionReason: 'Spamming flags' })
