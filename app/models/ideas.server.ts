@@ -411,7 +411,7 @@ export function getIdeaPage(
     .where(eq(ideaTags.ideaId, ideaId))
     .orderBy(tags.name)
     .all()
-  const discussion = listIdeaComments(db, { ideaId, before: commentsBefore })
+  const discussion = listIdeaComments(db, { ideaId, before: commentsBefore, viewerId, staffView })
   const mergedFrom = db
     .select({ id: ideas.id, title: ideas.title })
     .from(ideas)

@@ -74,6 +74,20 @@ describe('flagging', () => {
     expect(search(db(), { q: word }).hits.filter((h) => h.type === 'idea').map((h) => h.id)).not.toContain(idea.id)
   })
 
+  test('a hidden comment on an idea disappears for others and stays, marked, for its author and staff', () => {
+    const idea = createTestIdea(db(), { authorId: createUser(db()).id })
+    const commenter = createUser(db())
+    const comment = createTestComment(db(), { target: { type: 'idea', id: idea.id }, authorId: commenter.id })
+    threeFlags({ type: 'comment', id: comment.id })
+    const ids = (viewerId: number | null, staffView = false) => {
+      const page = getIdeaPage(db(), { ideaId: idea.id, viewerId, staffView })
+      return 'comments' in page ? page.comments!.map((c) => [c.id, c.hiddenReason]) : []
+    }
+    expect(ids(null)).toEqual([])
+    expect(ids(commenter.id)).toEqual([[comment.id, 'flags']])
+    expect(ids(null, true)).toEqual([[comment.id, 'flags']])
+  })
+
   test('hidden answers and comments disappear from the question page except for their author', () => {
     const asker = createUser(db())
     const question = createTestQuestion(db(), { authorId: asker.id })

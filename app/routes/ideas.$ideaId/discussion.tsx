@@ -3,7 +3,7 @@ import { Form, Link, useLocation } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { FlagControl } from '~/components/flag-form'
 import { FormErrors } from '~/components/forms'
-import { ModerationMenu } from '~/components/moderation-menu'
+import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { TextAreaField } from '~/components/forms'
 import { AuthorName, type IdeaActionData, resultFor, Timestamp, useSubmitting } from './fields'
 import type { IdeaPageData } from './route'
@@ -124,6 +124,7 @@ export function Discussion({ page, result, children }: { page: IdeaPageData; res
           {comments.map((comment) => (
             <li key={comment.id} id={`comment-${comment.id}`} className="comment">
               <CommentMeta comment={comment} />
+              <HiddenMark hiddenReason={comment.hiddenAt ? (comment.hiddenReason ?? 'moderator') : null} isStaff={!!page.moderation} />
               <div className="prose" dangerouslySetInnerHTML={{ __html: comment.bodyHtml /* sanitized on write */ }} />
               <RevisionHistory comment={comment} />
               <EditCommentForm comment={comment} result={result} minutes={page.commentEditMinutes} />
@@ -136,7 +137,7 @@ export function Discussion({ page, result, children }: { page: IdeaPageData; res
                 {page.moderation ? (
                   <ModerationMenu
                     target={{ type: 'comment', id: comment.id }}
-                    state={{ hidden: false, deleted: false }}
+                    state={{ hidden: !!comment.hiddenAt, hiddenReason: comment.hiddenReason, deleted: false }}
                     redirectTo={`/ideas/${idea.id}#comments`}
                   />
                 ) : null}
