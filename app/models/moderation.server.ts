@@ -409,8 +409,8 @@ export function listSegments(db: Db) {
   return db.select({ id: segments.id, name: segments.name }).from(segments).orderBy(segments.position, segments.id).all()
 }
 
-/** The target of a staff action on a member, who must be someone the actor outranks. */
-function memberForStaffAction(tx: Tx, actor: { id: number; role: Role }, userId: number) {
+/** The member a staff action is about (not deleted), or a 404. */
+function findMember(tx: Tx, userId: number) {
   const user = tx
     .select({
       id: users.id,
@@ -441,7 +441,7 @@ export function suspendUser(
   if (input.until.getTime() <= now.getTime()) throw new ConflictError('Choose an end date in the future.')
   return db.transaction(
     (tx) => {
-      const user = memberForStaffAction(tx, input.actor, input.userId)
+      const user = findMember(tx, input.userId)
       if (user.id === input.actor.id) throw new ForbiddenError('You cannot suspend yourself.')
       if (roleRank(user.role) >= roleRank(input.actor.role)) throw new ForbiddenError('You can only suspend members below your own role.')
       tx.update(users).set({ suspendedUntil: input.until, suspensionReason: input.reason }).where(eq(users.id, user.id)).run()
@@ -471,7 +471,7 @@ export function unsuspendUser(
   const now = input.now ?? new Date()
   return db.transaction(
     (tx) => {
-      const user = memberForStaffAction(tx, input.actor, input.userId)
+      const user = findMember(tx, input.userId)
       if (!user.suspendedUntil || user.suspendedUntil.getTime() <= now.getTime()) throw new ConflictError('This member is not suspended.')
       tx.update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, user.id)).run()
       logModeration(tx, {
@@ -505,7 +505,7 @@ export function changeUserRole(
   const now = input.now ?? new Date()
   return db.transaction(
     (tx) => {
-      const user = memberForStaffAction(tx, input.actor, input.userId)
+      const user = findMember(tx, input.userId)
       if (user.role === input.role)
         throw new ConflictError(`This member is already ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`)
       if (user.role === 'admin') {
@@ -545,7 +545,7 @@ export function changeUserSegment(
   const now = input.now ?? new Date()
   return db.transaction(
     (tx) => {
-      const user = memberForStaffAction(tx, input.actor, input.userId)
+      const user = findMember(tx, input.userId)
       if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
         throw new NotFoundError('segment')
       }
