@@ -133,12 +133,18 @@ export function formFailure(form: FormData, message: string): FormFailure {
  * Runs a form action's work; a RateLimitedError becomes a 429 that re-renders the form with what
  * was typed, the message and Retry-After, instead of an error page.
  */
-export async function keepFormOnRateLimit<T>(form: FormData, work: () => Promise<T>) {
+export async function keepFormOnRateLimit<T, E extends Record<string, string> = Record<never, string>>(
+  form: FormData,
+  work: () => Promise<T>,
+  /** Extra fields for the failure, such as the `intent` a page with several forms matches on. */
+  extra?: E,
+) {
   try {
     return await work()
   } catch (error) {
     if (error instanceof RateLimitedError) {
-      return data(formFailure(form, error.message), { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
+      const failure = { ...formFailure(form, error.message), ...(extra as E) }
+      return data(failure, { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
     }
     throw error
   }

@@ -7,7 +7,11 @@
  * - Per-minute voting windows are kept in a per-process map (the last section of this module):
  *   fine for one node, but they reset on restart and do not add up across processes. Run more
  *   than one node and they must move to SQLite (or a shared store) like the durable ones.
- * - Daily idea and question limits are kept in SQLite as well (keys `idea:user:<id>`, `ask:user:<id>`).
+ * - Daily idea and question limits are kept in SQLite as well (keys `idea:user:<id>`, `ask:user:<id>`),
+ *   and so are the daily answer, comment and flag limits per member (`answer:user:<id>`,
+ *   `comment:user:<id>`, `flag:user:<id>`) and the hourly windows per IP address (`post:ip:<ip>`
+ *   for every idea, question, answer and comment; `flag:ip:<ip>`): see limitPosting().
+ * - Votes per IP address per minute sit beside the per-member vote window, in memory.
  *
  * Windows slide: a limit of 10 per 15 minutes refuses the 11th attempt until the oldest of the
  * last ten is 15 minutes old.
@@ -169,6 +173,88 @@ export function hitVoteLimit(member: { id: number; createdAt: Date }, now = new 
   if (!result.allowed) {
     throw new RateLimitedError(
       `You are voting very fast: at most ${rule.limit} votes a minute. Try again in ${humanDuration(result.retryAfterSeconds)}.`,
+      result.retryAfterSeconds,
+    )
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers, comments and flags per member, and every post per IP address (durable, SQLite)
+//
+// Ideas and questions count per member in their own model functions (postIdea, askQuestion);
+// limitPosting() adds the per-IP window for them and both windows for answers, comments and flags.
+// ---------------------------------------------------------------------------------------------
+
+const DAY_MS = 24 * 60 * MINUTE
+
+export const ANSWERS_PER_DAY_NEW_MEMBER: LimitRule = { limit: 10, windowMs: DAY_MS }
+export const ANSWERS_PER_DAY: LimitRule = { limit: 100, windowMs: DAY_MS }
+export const COMMENTS_PER_DAY_NEW_MEMBER: LimitRule = { limit: 10, windowMs: DAY_MS }
+export const COMMENTS_PER_DAY: LimitRule = { limit: 200, windowMs: DAY_MS }
+export const FLAGS_PER_DAY_NEW_MEMBER: LimitRule = { limit: 5, windowMs: DAY_MS }
+export const FLAGS_PER_DAY: LimitRule = { limit: 30, windowMs: DAY_MS }
+/** Every idea, question, answer and comment from one address: generous, against scripted floods. */
+export const POSTS_PER_IP_PER_HOUR: LimitRule = { limit: numberFromEnv('POSTS_PER_IP_PER_HOUR', 60), windowMs: 60 * MINUTE }
+export const FLAGS_PER_IP_PER_HOUR: LimitRule = { limit: numberFromEnv('FLAGS_PER_IP_PER_HOUR', 30), windowMs: 60 * MINUTE }
+
+export type PostingKind = 'idea' | 'question' | 'answer' | 'comment' | 'flag'
+
+const MEMBER_RULES = {
+  answer: { fresh: ANSWERS_PER_DAY_NEW_MEMBER, settled: ANSWERS_PER_DAY, verb: 'post', noun: 'answers' },
+  comment: { fresh: COMMENTS_PER_DAY_NEW_MEMBER, settled: COMMENTS_PER_DAY, verb: 'post', noun: 'comments' },
+  flag: { fresh: FLAGS_PER_DAY_NEW_MEMBER, settled: FLAGS_PER_DAY, verb: 'send', noun: 'flags' },
+} as const
+
+/** The windows a post of `kind` counts against: the member's daily one (answers, comments, flags) and the address's. */
+export function postingChecks(kind: PostingKind, member: { id: number; createdAt: Date; reputation: number }, ip: string, now = new Date()) {
+  const checks: Array<{ key: string; rule: LimitRule; message: string }> = []
+  if (kind === 'answer' || kind === 'comment' || kind === 'flag') {
+    const rules = MEMBER_RULES[kind]
+    const isNew = isNewMember(member, now)
+    const rule = isNew ? rules.fresh : rules.settled
+    checks.push({
+      key: `${kind}:user:${member.id}`,
+      rule,
+      message: `You can ${rules.verb} ${rule.limit} ${rules.noun} a day${isNew ? ' while your account is new' : ''}.`,
+    })
+  }
+  checks.push(
+    kind === 'flag'
+      ? { key: `flag:ip:${ip}`, rule: FLAGS_PER_IP_PER_HOUR, message: `At most ${FLAGS_PER_IP_PER_HOUR.limit} flags an hour come from one address.` }
+      : { key: `post:ip:${ip}`, rule: POSTS_PER_IP_PER_HOUR, message: `At most ${POSTS_PER_IP_PER_HOUR.limit} posts an hour come from one address.` },
+  )
+  return checks
+}
+
+/**
+ * Runs `work` (a post of `kind`) if the member and their address are under their limits, then
+ * counts it. A refusal throws RateLimitedError (429) and counts nothing; so does a failed post.
+ */
+export function limitPosting<T>(
+  db: Db,
+  input: { kind: PostingKind; member: { id: number; createdAt: Date; reputation: number }; ip: string | undefined },
+  work: () => T,
+  now = new Date(),
+): T {
+  const checks = postingChecks(input.kind, input.member, input.ip ?? 'unknown', now)
+  assertUnderLimit(db, checks, now)
+  const result = work()
+  recordHits(
+    db,
+    checks.map((c) => c.key),
+    now,
+  )
+  return result
+}
+
+/** Votes from one address per minute (in memory, like the per-member vote window). */
+export const VOTES_PER_IP_PER_MINUTE: LimitRule = { limit: 120, windowMs: MINUTE }
+
+export function hitVoteIpLimit(ip: string | undefined, now = new Date()) {
+  const result = voteWindows.hit(`vote:ip:${ip ?? 'unknown'}`, VOTES_PER_IP_PER_MINUTE, now.getTime())
+  if (!result.allowed) {
+    throw new RateLimitedError(
+      `Too many votes come from your address: at most ${VOTES_PER_IP_PER_MINUTE.limit} a minute. Try again in ${humanDuration(result.retryAfterSeconds)}.`,
       result.retryAfterSeconds,
     )
   }

@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm'
 import { answers, postRevisions, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { holdsForPremoderation, logModeration } from './moderation.server'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { type Role, STAFF_ROLES } from '~/lib/permissions'
 import { awardBadge, checkAcceptedBadge } from './badges.server'
@@ -26,6 +27,7 @@ export function createAnswer(
       if (!question) throw new NotFoundError('question')
       if (question.status === 'closed') throw new ConflictError('This question is closed; it takes no new answers.')
       if (question.lockedAt) throw new ConflictError('This question is locked; it takes no new answers.')
+      const held = holdsForPremoderation(tx, input.authorId, now)
       const answer = tx
         .insert(answers)
         .values({
@@ -36,6 +38,7 @@ export function createAnswer(
           isOfficial: input.authorRole ? STAFF_ROLES.includes(input.authorRole) : false,
           createdAt: now,
           updatedAt: now,
+          ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
         })
         .returning({ id: answers.id })
         .get()
@@ -44,7 +47,7 @@ export function createAnswer(
         .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
         .where(eq(questions.id, question.id))
         .run()
-      notifyUser(tx, question.authorId, {
+      if (!held) notifyUser(tx, question.authorId, {
         kind: 'new_answer',
         subjectType: 'answer',
         subjectId: answer.id,
@@ -185,7 +188,7 @@ export function applyAnswerEdit(
 ) {
   const { now, bodyHtml } = input
   const current = tx
-    .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, lockedAt: questions.lockedAt })
+    .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, lockedAt: questions.lockedAt, authorId: answers.authorId })
     .from(answers)
     .innerJoin(questions, eq(questions.id, answers.questionId))
     .where(
@@ -195,6 +198,17 @@ export function applyAnswerEdit(
   if (!current) throw new NotFoundError('answer')
   if (current.lockedAt) throw new ConflictError('This question is locked; its answers cannot be edited.')
   if (current.bodyMd === input.bodyMd) return { changed: false, questionId: current.questionId }
+  if (current.authorId !== input.editorId) {
+    logModeration(tx, {
+      actorId: input.editorId,
+      action: 'edit_answer',
+      target: { type: 'answer', id: input.answerId },
+      reason: input.reason?.trim() ?? '',
+      before: { bodyMd: current.bodyMd },
+      after: { bodyMd: input.bodyMd },
+      now,
+    })
+  }
   tx.insert(postRevisions)
     .values({
       targetType: 'answer',

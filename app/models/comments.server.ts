@@ -1,5 +1,5 @@
 /** Comments on ideas, questions and answers. */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm'
 import { answers, comments, ideas, postRevisions, questions, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
@@ -239,6 +239,8 @@ const ideaCommentColumns = {
   authorName: users.displayName,
   authorUsername: users.username,
   authorRole: users.role,
+  hiddenAt: comments.hiddenAt,
+  hiddenReason: comments.hiddenReason,
 }
 
 /**
@@ -248,9 +250,21 @@ const ideaCommentColumns = {
  */
 export function listIdeaComments(
   db: Db,
-  { ideaId, before = null, pageSize = IDEA_COMMENTS_PAGE_SIZE }: { ideaId: number; before?: Cursor | null; pageSize?: number },
+  {
+    ideaId,
+    before = null,
+    pageSize = IDEA_COMMENTS_PAGE_SIZE,
+    viewerId = null,
+    staffView = false,
+  }: { ideaId: number; before?: Cursor | null; pageSize?: number; viewerId?: number | null; staffView?: boolean },
 ) {
-  const onIdea = visibleCommentOn({ type: 'idea', id: ideaId })
+  // Hidden comments stay visible to their author (marked) and to staff.
+  const onIdea = and(
+    eq(comments.targetType, 'idea'),
+    eq(comments.targetId, ideaId),
+    isNull(comments.deletedAt),
+    staffView ? undefined : or(isNull(comments.hiddenAt), viewerId != null ? eq(comments.authorId, viewerId) : undefined),
+  )
   const official =
     db
       .select(ideaCommentColumns)

@@ -14,6 +14,7 @@ import {
 } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { holdsForPremoderation } from './moderation.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
@@ -42,6 +43,7 @@ export function createIdea(db: Db, input: NewIdea) {
   const bodyHtml = renderMarkdown(input.bodyMd)
   return db.transaction(
     (tx) => {
+      const held = holdsForPremoderation(tx, input.authorId, now)
       const idea = tx
         .insert(ideas)
         .values({
@@ -60,6 +62,8 @@ export function createIdea(db: Db, input: NewIdea) {
       tagPost(tx, { type: 'idea', id: idea.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
       applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
       awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
+      // Held for review after the author's vote, which needs a visible idea.
+      if (held) tx.update(ideas).set({ hiddenAt: now, hiddenReason: 'premoderation' }).where(eq(ideas.id, idea.id)).run()
       return idea
     },
     { behavior: 'immediate' },
@@ -394,7 +398,8 @@ export function getIdeaPage(
     viewerId = null,
     commentsBefore = null,
     showMerged = false,
-  }: { ideaId: number; viewerId?: number | null; commentsBefore?: Cursor | null; showMerged?: boolean },
+    staffView = false,
+  }: { ideaId: number; viewerId?: number | null; commentsBefore?: Cursor | null; showMerged?: boolean; staffView?: boolean },
 ) {
   const idea = db
     .select({
@@ -415,13 +420,16 @@ export function getIdeaPage(
       authorName: users.displayName,
       authorUsername: users.username,
       authorRole: users.role,
+      hiddenAt: ideas.hiddenAt,
+      hiddenReason: ideas.hiddenReason,
     })
     .from(ideas)
     .innerJoin(users, eq(users.id, ideas.authorId))
     .leftJoin(categories, eq(categories.id, ideas.categoryId))
-    .where(and(eq(ideas.id, ideaId), visibleIdea))
+    .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt)))
     .get()
-  if (!idea) throw new NotFoundError('idea')
+  // A hidden idea is shown to its author (marked) and to staff; to anyone else it does not exist.
+  if (!idea || (idea.hiddenAt && !staffView && idea.authorId !== viewerId)) throw new NotFoundError('idea')
   if (idea.status === 'merged' && idea.mergedIntoId && !showMerged) return { redirectTo: idea.mergedIntoId } as const
   const mergedInto = idea.mergedIntoId
     ? (db.select({ id: ideas.id, title: ideas.title }).from(ideas).where(and(eq(ideas.id, idea.mergedIntoId), visibleIdea)).get() ?? null)
@@ -447,7 +455,7 @@ export function getIdeaPage(
     .where(eq(ideaTags.ideaId, ideaId))
     .orderBy(tags.name)
     .all()
-  const discussion = listIdeaComments(db, { ideaId, before: commentsBefore })
+  const discussion = listIdeaComments(db, { ideaId, before: commentsBefore, viewerId, staffView })
   const mergedFrom = db
     .select({ id: ideas.id, title: ideas.title })
     .from(ideas)
@@ -568,6 +576,8 @@ export function editIdea(
     tagNames: string[]
     /** Why the editor may not create tags (check('create:tag')), or null when they may. */
     tagRefusal?: string | null
+    /** Why staff edited someone else's idea: kept in the revision and the moderation log. */
+    reason?: string
     now?: Date
   },
 ) {
@@ -624,7 +634,7 @@ export function editIdea(
           editorId,
           title: idea.title,
           bodyMd: idea.bodyMd,
-          reason: `Changed the ${changed.join(', ')}.`,
+          reason: [`Changed the ${changed.join(', ')}.`, input.reason?.trim()].filter(Boolean).join(' '),
           createdAt: now,
         })
         .run()
@@ -635,6 +645,7 @@ export function editIdea(
           actorId: editorId,
           action: 'edit_idea',
           target: { type: 'idea', id: ideaId },
+          reason: input.reason?.trim() ?? '',
           before: { title: idea.title, categoryId: idea.categoryId, tags: tagsBefore },
           after: { title, categoryId, tags: tagsAfter },
           now,

@@ -1,6 +1,28 @@
 /** The moderation log: every staff action on someone else's content, append-only. */
-import { moderationLog } from '#db/schema'
-import { type Tx } from '~/lib/db.server'
+import { and, count, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import {
+  answers,
+  categories,
+  comments,
+  flags,
+  ideas,
+  moderationLog,
+  type PostType,
+  questions,
+  reputationEvents,
+  segments,
+  users,
+} from '#db/schema'
+import { type Db, type Tx } from '~/lib/db.server'
+import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { type Cursor, toPage } from '~/lib/pagination.server'
+import { type Role, roleRank } from '~/lib/permissions'
+import { isNewMember } from '~/lib/rate-limit.server'
+import { refundSpamPenalty } from './flags.server'
+import { notifyUser } from './notifications.server'
+import { loadPost, loadPosts, postKey, type PostRef, type PostState, setPostState } from './posts.server'
+import { getPremoderation } from './settings.server'
 
 type ModerationEntry = {
   actorId: number
@@ -28,4 +50,575 @@ export function logModeration(tx: Tx, entry: ModerationEntry) {
       createdAt: entry.now ?? new Date(),
     })
     .run()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Post actions: hide, restore, delete, lock, unlock, move category, pre-moderation decisions
+// ---------------------------------------------------------------------------------------------
+
+export const POST_ACTIONS = ['hide', 'restore', 'delete', 'lock', 'unlock'] as const
+export type PostAction = (typeof POST_ACTIONS)[number]
+
+export { MODERATION_ACTIONS } from '~/schemas/moderation'
+
+const postStateOf = (post: PostState) => ({
+  hidden: post.hiddenAt != null,
+  hiddenReason: post.hiddenReason,
+  deleted: post.deletedAt != null,
+  locked: post.lockedAt != null,
+})
+
+/**
+ * A moderator hides, restores, deletes (softly), locks or unlocks a post. Restoring shows a hidden
+ * or deleted post again, rejects its pending flags and gives back a spam penalty. Only ideas and
+ * questions lock (a lock covers their answers and comments). A no-op is a 409 that says why.
+ */
+export function moderatePost(
+  db: Db,
+  input: {
+    actorId: number
+    target: PostRef
+    action: PostAction
+    reason?: string
+    now?: Date
+  },
+) {
+  const now = input.now ?? new Date()
+  const { target, action } = input
+  return db.transaction(
+    (tx) => {
+      const post = loadPost(tx, target)
+      if (!post) throw new NotFoundError(target.type)
+      const before = postStateOf(post)
+      const lockable = target.type === 'idea' || target.type === 'question'
+      switch (action) {
+        case 'hide':
+          if (post.deletedAt) throw new ConflictError('This post is deleted.')
+          if (post.hiddenAt && post.hiddenReason === 'moderator') throw new ConflictError('This post is already hidden.')
+          setPostState(tx, target, {
+            hiddenAt: post.hiddenAt ?? now,
+            hiddenReason: 'moderator',
+          })
+          break
+        case 'restore':
+          if (!post.hiddenAt && !post.deletedAt) throw new ConflictError('This post is already visible.')
+          setPostState(tx, target, {
+            hiddenAt: null,
+            hiddenReason: null,
+            deletedAt: null,
+          })
+          tx.update(flags)
+            .set({
+              status: 'rejected',
+              handledById: input.actorId,
+              handledAt: now,
+            })
+            .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.status, 'pending')))
+            .run()
+          refundSpamPenalty(tx, target, now)
+          break
+        case 'delete':
+          if (post.deletedAt) throw new ConflictError('This post is already deleted.')
+          setPostState(tx, target, { deletedAt: now })
+          break
+        case 'lock':
+          if (!lockable) throw new ConflictError('Only ideas and questions can be locked; the lock covers their answers and comments.')
+          if (post.lockedAt) throw new ConflictError('This post is already locked.')
+          setPostState(tx, target, { lockedAt: now })
+          break
+        case 'unlock':
+          if (!lockable) throw new ConflictError('Only ideas and questions can be locked.')
+          if (!post.lockedAt) throw new ConflictError('This post is not locked.')
+          setPostState(tx, target, { lockedAt: null })
+          break
+      }
+      const after = postStateOf(loadPost(tx, target)!)
+      logModeration(tx, {
+        actorId: input.actorId,
+        action: `${action}_post`,
+        target,
+        reason: input.reason ?? '',
+        before,
+        after,
+        now,
+      })
+      return { post: { ...post, ...after } }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** A moderator moves an idea to another category (or none), logged with before and after. */
+export function moveIdeaCategory(
+  db: Db,
+  input: {
+    actorId: number
+    ideaId: number
+    categoryId: number | null
+    reason?: string
+    now?: Date
+  },
+) {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      const idea = tx
+        .select({ categoryId: ideas.categoryId })
+        .from(ideas)
+        .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
+        .get()
+      if (!idea) throw new NotFoundError('idea')
+      if (input.categoryId != null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
+        throw new NotFoundError('category')
+      }
+      if (idea.categoryId === input.categoryId) throw new ConflictError('The idea is already in that category.')
+      tx.update(ideas).set({ categoryId: input.categoryId }).where(eq(ideas.id, input.ideaId)).run()
+      logModeration(tx, {
+        actorId: input.actorId,
+        action: 'move_idea',
+        target: { type: 'idea', id: input.ideaId },
+        reason: input.reason ?? '',
+        before: { categoryId: idea.categoryId },
+        after: { categoryId: input.categoryId },
+        now,
+      })
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/**
+ * A moderator decides a post held by pre-moderation: approving publishes it (it counts as new
+ * activity, so it surfaces in the "active" lists); rejecting deletes it. The author is told.
+ */
+export function decidePendingPosts(
+  db: Db,
+  input: {
+    actorId: number
+    targets: PostRef[]
+    approve: boolean
+    reason?: string
+    now?: Date
+  },
+) {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      for (const target of input.targets) decideOne(tx, target)
+    },
+    { behavior: 'immediate' },
+  )
+  function decideOne(tx: Tx, target: PostRef) {
+    const post = loadPost(tx, target)
+    if (!post || post.deletedAt) throw new NotFoundError(target.type)
+    if (post.hiddenReason !== 'premoderation') throw new ConflictError('This post is not waiting for review.')
+    const before = postStateOf(post)
+    if (input.approve) {
+      setPostState(tx, target, { hiddenAt: null, hiddenReason: null })
+      if (target.type === 'idea') tx.update(ideas).set({ lastActivityAt: now }).where(eq(ideas.id, target.id)).run()
+      if (target.type === 'question') tx.update(questions).set({ lastActivityAt: now }).where(eq(questions.id, target.id)).run()
+      if (target.type === 'answer') {
+        const answer = tx.select({ questionId: answers.questionId }).from(answers).where(eq(answers.id, target.id)).get()!
+        tx.update(questions).set({ lastActivityAt: now }).where(eq(questions.id, answer.questionId)).run()
+      }
+    } else {
+      setPostState(tx, target, { deletedAt: now })
+    }
+    const after = postStateOf(loadPost(tx, target)!)
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: input.approve ? 'approve_post' : 'reject_post',
+      target,
+      reason: input.reason ?? '',
+      before,
+      after,
+      now,
+    })
+    notifyUser(tx, post.authorId, {
+      kind: 'post_reviewed',
+      subjectType: target.type,
+      subjectId: target.id,
+      actorId: input.actorId,
+      title: input.approve ? 'Your post was approved and is now public.' : 'Your post was not approved.',
+      body: input.reason ?? '',
+      url: input.approve ? post.url : '/notifications',
+      now,
+    })
+  }
+}
+
+/**
+ * Whether a new post by this member waits for review: pre-moderation is on, the member is new
+ * (isNewMember) and has fewer than `firstPosts` ideas, questions and answers so far. Staff never wait.
+ */
+export function holdsForPremoderation(tx: Db | Tx, authorId: number, now = new Date()) {
+  const setting = getPremoderation(tx)
+  if (!setting.enabled) return false
+  const author = tx
+    .select({
+      role: users.role,
+      reputation: users.reputation,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .where(eq(users.id, authorId))
+    .get()
+  if (!author || author.role !== 'member' || !isNewMember(author, now)) return false
+  const posted = (table: typeof ideas | typeof questions | typeof answers) =>
+    tx.select({ n: count() }).from(table).where(eq(table.authorId, authorId)).get()?.n ?? 0
+  return posted(ideas) + posted(questions) + posted(answers) < setting.firstPosts
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members: search, their record, suspension, role and segment
+// ---------------------------------------------------------------------------------------------
+
+export const USER_SEARCH_PAGE_SIZE = 25
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** Members whose username, display name or e-mail contains `query` (escaped LIKE), newest first, keyset paged. */
+export function searchUsers(db: Db, input: { query: string; cursor?: Cursor | null; pageSize?: number }) {
+  const pageSize = input.pageSize ?? USER_SEARCH_PAGE_SIZE
+  const query = input.query.trim().toLowerCase().slice(0, 100)
+  const pattern = `%${escapeLike(query)}%`
+  const matches = query
+    ? or(
+        sql`lower(${users.username}) like ${pattern} escape '\\'`,
+        sql`lower(${users.displayName}) like ${pattern} escape '\\'`,
+        sql`${users.email} like ${pattern} escape '\\'`,
+      )
+    : undefined
+  const rows = db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      email: users.email,
+      role: users.role,
+      reputation: users.reputation,
+      createdAt: users.createdAt,
+      suspendedUntil: users.suspendedUntil,
+    })
+    .from(users)
+    .where(and(isNull(users.deletedAt), matches, input.cursor ? lt(users.id, input.cursor.id) : undefined))
+    .orderBy(desc(users.id))
+    .limit(pageSize + 1)
+    .all()
+  return toPage(rows, pageSize, (row) => row.id)
+}
+
+const RECENT = 20
+
+/** What a moderator sees about one member: account, recent posts, flags raised and received, ledger, log. */
+export function getUserRecord(db: Db, userId: number) {
+  const user = db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      email: users.email,
+      role: users.role,
+      segmentId: users.segmentId,
+      segment: segments.name,
+      reputation: users.reputation,
+      createdAt: users.createdAt,
+      suspendedUntil: users.suspendedUntil,
+      suspensionReason: users.suspensionReason,
+    })
+    .from(users)
+    .leftJoin(segments, eq(segments.id, users.segmentId))
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+    .get()
+  if (!user) throw new NotFoundError('member')
+  const recent = (table: typeof ideas | typeof questions | typeof answers | typeof comments, type: PostType) =>
+    db
+      .select({ id: table.id, createdAt: table.createdAt })
+      .from(table)
+      .where(eq(table.authorId, userId))
+      .orderBy(desc(table.createdAt), desc(table.id))
+      .limit(RECENT)
+      .all()
+      .map((r) => ({ type, ...r }))
+  const postRefs = [recent(ideas, 'idea'), recent(questions, 'question'), recent(answers, 'answer'), recent(comments, 'comment')]
+    .flat()
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    .slice(0, RECENT)
+  const postsById = loadPosts(db, postRefs)
+  const posts = postRefs.flatMap((ref) => postsById.get(postKey(ref)) ?? [])
+  const flagsRaised = db
+    .select({
+      id: flags.id,
+      targetType: flags.targetType,
+      targetId: flags.targetId,
+      reason: flags.reason,
+      status: flags.status,
+      createdAt: flags.createdAt,
+    })
+    .from(flags)
+    .where(eq(flags.userId, userId))
+    .orderBy(desc(flags.createdAt), desc(flags.id))
+    .limit(RECENT)
+    .all()
+  const received = (table: typeof ideas | typeof questions | typeof answers | typeof comments, type: PostType) =>
+    db
+      .select({
+        id: flags.id,
+        targetType: flags.targetType,
+        targetId: flags.targetId,
+        reason: flags.reason,
+        status: flags.status,
+        createdAt: flags.createdAt,
+      })
+      .from(flags)
+      .innerJoin(table, and(eq(flags.targetType, type), eq(flags.targetId, table.id)))
+      .where(eq(table.authorId, userId))
+      .orderBy(desc(flags.createdAt), desc(flags.id))
+      .limit(RECENT)
+      .all()
+  const flagsReceived = [
+    received(ideas, 'idea'),
+    received(questions, 'question'),
+    received(answers, 'answer'),
+    received(comments, 'comment'),
+  ]
+    .flat()
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    .slice(0, RECENT)
+  const ledger = db
+    .select({
+      id: reputationEvents.id,
+      delta: reputationEvents.delta,
+      reason: reputationEvents.reason,
+      sourceType: reputationEvents.sourceType,
+      sourceId: reputationEvents.sourceId,
+      createdAt: reputationEvents.createdAt,
+    })
+    .from(reputationEvents)
+    .where(eq(reputationEvents.userId, userId))
+    .orderBy(desc(reputationEvents.createdAt), desc(reputationEvents.id))
+    .limit(50)
+    .all()
+  const log = listModerationLog(db, {
+    targetUserId: userId,
+    pageSize: RECENT,
+  }).items
+  return { user, posts, flagsRaised, flagsReceived, ledger, log }
+}
+
+export function listSegments(db: Db) {
+  return db.select({ id: segments.id, name: segments.name }).from(segments).orderBy(segments.position, segments.id).all()
+}
+
+/** The member a staff action is about (not deleted), or a 404. */
+function findMember(tx: Tx, userId: number) {
+  const user = tx
+    .select({
+      id: users.id,
+      role: users.role,
+      segmentId: users.segmentId,
+      suspendedUntil: users.suspendedUntil,
+      suspensionReason: users.suspensionReason,
+    })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+    .get()
+  if (!user) throw new NotFoundError('member')
+  return user
+}
+
+/** Suspends a member until `until` with a reason they see. Staff cannot suspend themselves or their equals. */
+export function suspendUser(
+  db: Db,
+  input: {
+    actor: { id: number; role: Role }
+    userId: number
+    until: Date
+    reason: string
+    now?: Date
+  },
+) {
+  const now = input.now ?? new Date()
+  if (input.until.getTime() <= now.getTime()) throw new ConflictError('Choose an end date in the future.')
+  return db.transaction(
+    (tx) => {
+      const user = findMember(tx, input.userId)
+      if (user.id === input.actor.id) throw new ForbiddenError('You cannot suspend yourself.')
+      if (roleRank(user.role) >= roleRank(input.actor.role)) throw new ForbiddenError('You can only suspend members below your own role.')
+      tx.update(users).set({ suspendedUntil: input.until, suspensionReason: input.reason }).where(eq(users.id, user.id)).run()
+      logModeration(tx, {
+        actorId: input.actor.id,
+        action: 'suspend_user',
+        target: { type: 'user', id: user.id },
+        reason: input.reason,
+        before: { suspendedUntil: user.suspendedUntil?.toISOString() ?? null },
+        after: { suspendedUntil: input.until.toISOString() },
+        now,
+      })
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+export function unsuspendUser(
+  db: Db,
+  input: {
+    actor: { id: number; role: Role }
+    userId: number
+    reason?: string
+    now?: Date
+  },
+) {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      const user = findMember(tx, input.userId)
+      if (!user.suspendedUntil || user.suspendedUntil.getTime() <= now.getTime()) throw new ConflictError('This member is not suspended.')
+      tx.update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, user.id)).run()
+      logModeration(tx, {
+        actorId: input.actor.id,
+        action: 'unsuspend_user',
+        target: { type: 'user', id: user.id },
+        reason: input.reason ?? '',
+        before: {
+          suspendedUntil: user.suspendedUntil.toISOString(),
+          reason: user.suspensionReason,
+        },
+        after: { suspendedUntil: null },
+        now,
+      })
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** An admin changes a member's role. The last admin cannot step down (409). */
+export function changeUserRole(
+  db: Db,
+  input: {
+    actor: { id: number; role: Role }
+    userId: number
+    role: Role
+    reason?: string
+    now?: Date
+  },
+) {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      const user = findMember(tx, input.userId)
+      if (user.role === input.role)
+        throw new ConflictError(`This member is already ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`)
+      if (user.role === 'admin') {
+        const admins =
+          tx
+            .select({ n: count() })
+            .from(users)
+            .where(and(eq(users.role, 'admin'), isNull(users.deletedAt)))
+            .get()?.n ?? 0
+        if (admins <= 1) throw new ConflictError('This is the last admin; make someone else an admin first.')
+      }
+      tx.update(users).set({ role: input.role }).where(eq(users.id, user.id)).run()
+      logModeration(tx, {
+        actorId: input.actor.id,
+        action: 'change_role',
+        target: { type: 'user', id: user.id },
+        reason: input.reason ?? '',
+        before: { role: user.role },
+        after: { role: input.role },
+        now,
+      })
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+export function changeUserSegment(
+  db: Db,
+  input: {
+    actor: { id: number; role: Role }
+    userId: number
+    segmentId: number | null
+    reason?: string
+    now?: Date
+  },
+) {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      const user = findMember(tx, input.userId)
+      if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
+        throw new NotFoundError('segment')
+      }
+      if (user.segmentId === input.segmentId) throw new ConflictError('This member is already in that segment.')
+      tx.update(users).set({ segmentId: input.segmentId }).where(eq(users.id, user.id)).run()
+      logModeration(tx, {
+        actorId: input.actor.id,
+        action: 'change_segment',
+        target: { type: 'user', id: user.id },
+        reason: input.reason ?? '',
+        before: { segmentId: user.segmentId },
+        after: { segmentId: input.segmentId },
+        now,
+      })
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The log page
+// ---------------------------------------------------------------------------------------------
+
+export const LOG_PAGE_SIZE = 50
+
+/** The moderation log, newest first, keyset paged; filters by actor, action, dates or a member it is about. */
+export function listModerationLog(
+  db: Db,
+  input: {
+    actorUsername?: string | null
+    action?: string | null
+    from?: Date | null
+    to?: Date | null
+    targetUserId?: number | null
+    cursor?: Cursor | null
+    pageSize?: number
+  } = {},
+) {
+  const pageSize = input.pageSize ?? LOG_PAGE_SIZE
+  const actors = alias(users, 'actors')
+  const rows = db
+    .select({
+      id: moderationLog.id,
+      action: moderationLog.action,
+      targetType: moderationLog.targetType,
+      targetId: moderationLog.targetId,
+      reason: moderationLog.reason,
+      before: moderationLog.before,
+      after: moderationLog.after,
+      createdAt: moderationLog.createdAt,
+      actorUsername: actors.username,
+      actorName: actors.displayName,
+    })
+    .from(moderationLog)
+    .innerJoin(actors, eq(actors.id, moderationLog.actorId))
+    .where(
+      and(
+        input.actorUsername ? eq(actors.username, input.actorUsername.trim().toLowerCase()) : undefined,
+        input.action ? eq(moderationLog.action, input.action) : undefined,
+        input.from ? gte(moderationLog.createdAt, input.from) : undefined,
+        input.to ? lt(moderationLog.createdAt, input.to) : undefined,
+        input.targetUserId != null ? and(eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, input.targetUserId)) : undefined,
+        input.cursor ? sql`(${moderationLog.createdAt}, ${moderationLog.id}) < (${input.cursor.sort}, ${input.cursor.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
+    .limit(pageSize + 1)
+    .all()
+  return toPage(rows, pageSize, (row) => row.createdAt.getTime())
+}
+
+/** A member's current suspension (shown at login), or null. */
+export function getSuspension(db: Db, userId: number, now = new Date()) {
+  const row = db.select({ until: users.suspendedUntil, reason: users.suspensionReason }).from(users).where(eq(users.id, userId)).get()
+  return row?.until && row.until.getTime() > now.getTime() ? { until: row.until, reason: row.reason ?? '' } : null
 }

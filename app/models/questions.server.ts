@@ -9,6 +9,7 @@ import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
 import { awardBadge } from './badges.server'
+import { holdsForPremoderation, logModeration } from './moderation.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
@@ -20,6 +21,7 @@ export function createQuestion(db: Db, input: NewQuestion) {
   const bodyHtml = renderMarkdown(input.bodyMd)
   return db.transaction(
     (tx) => {
+      const held = holdsForPremoderation(tx, input.authorId, now)
       const question = tx
         .insert(questions)
         .values({
@@ -30,6 +32,7 @@ export function createQuestion(db: Db, input: NewQuestion) {
           createdAt: now,
           updatedAt: now,
           lastActivityAt: now,
+          ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
         })
         .returning({ id: questions.id })
         .get()
@@ -133,7 +136,13 @@ export const QUESTION_ANSWERS_LIMIT = 100
  * score, then age), the comments on all of them, which posts were edited, and (for a signed-in
  * viewer) their own votes. A fixed number of queries, whatever the number of answers.
  */
-export function getQuestionPage(db: Db, { questionId, viewerId = null }: { questionId: number; viewerId?: number | null }) {
+export function getQuestionPage(
+  db: Db,
+  { questionId, viewerId = null, staffView = false }: { questionId: number; viewerId?: number | null; staffView?: boolean },
+) {
+  // Hidden posts are shown to their author (marked) and to staff; to anyone else they do not exist.
+  const seenHidden = (table: typeof questions | typeof answers | typeof comments) =>
+    staffView ? undefined : or(isNull(table.hiddenAt), viewerId != null ? eq(table.authorId, viewerId) : undefined)
   const question = db
     .select({
       id: questions.id,
@@ -153,10 +162,11 @@ export function getQuestionPage(db: Db, { questionId, viewerId = null }: { quest
       authorName: users.displayName,
       authorUsername: users.username,
       authorRole: users.role,
+      hiddenReason: questions.hiddenReason,
     })
     .from(questions)
     .innerJoin(users, eq(users.id, questions.authorId))
-    .where(and(eq(questions.id, questionId), visibleQuestion))
+    .where(and(eq(questions.id, questionId), isNull(questions.deletedAt), seenHidden(questions)))
     .get()
   if (!question) throw new NotFoundError('question')
   const questionTagRows = db
@@ -178,10 +188,11 @@ export function getQuestionPage(db: Db, { questionId, viewerId = null }: { quest
       authorName: users.displayName,
       authorUsername: users.username,
       authorRole: users.role,
+      hiddenReason: answers.hiddenReason,
     })
     .from(answers)
     .innerJoin(users, eq(users.id, answers.authorId))
-    .where(and(eq(answers.questionId, questionId), isNull(answers.deletedAt), isNull(answers.hiddenAt)))
+    .where(and(eq(answers.questionId, questionId), isNull(answers.deletedAt), seenHidden(answers)))
     .orderBy(desc(answers.isAccepted), desc(answers.score), answers.createdAt, answers.id)
     .limit(QUESTION_ANSWERS_LIMIT)
     .all()
@@ -198,12 +209,14 @@ export function getQuestionPage(db: Db, { questionId, viewerId = null }: { quest
       targetId: comments.targetId,
       bodyHtml: comments.bodyHtml,
       createdAt: comments.createdAt,
+      authorId: comments.authorId,
       authorName: users.displayName,
       authorUsername: users.username,
+      hiddenReason: comments.hiddenReason,
     })
     .from(comments)
     .innerJoin(users, eq(users.id, comments.authorId))
-    .where(and(ofThisPage(comments), isNull(comments.deletedAt), isNull(comments.hiddenAt)))
+    .where(and(ofThisPage(comments), isNull(comments.deletedAt), seenHidden(comments)))
     .orderBy(comments.createdAt, comments.id)
     .all()
   const edits = db
@@ -344,13 +357,25 @@ export function applyQuestionEdit(
   const { now, bodyHtml } = input
   const title = input.title.trim()
   const current = tx
-    .select({ title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt })
+    .select({ title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt, authorId: questions.authorId })
     .from(questions)
     .where(and(eq(questions.id, input.questionId), visibleQuestion))
     .get()
   if (!current) throw new NotFoundError('question')
   if (current.lockedAt) throw new ConflictError('This question is locked; it cannot be edited.')
   if (current.title === title && current.bodyMd === input.bodyMd) return { changed: false }
+  // Someone else's edit (staff or a trusted member) is also a moderation record.
+  if (current.authorId !== input.editorId) {
+    logModeration(tx, {
+      actorId: input.editorId,
+      action: 'edit_question',
+      target: { type: 'question', id: input.questionId },
+      reason: input.reason?.trim() ?? '',
+      before: { title: current.title, bodyMd: current.bodyMd },
+      after: { title, bodyMd: input.bodyMd },
+      now,
+    })
+  }
   tx.insert(postRevisions)
     .values({
       targetType: 'question',

@@ -21,7 +21,7 @@ import { parseForm, readForm } from '~/lib/forms.server'
 import { httpError, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { check } from '~/lib/permissions'
-import { hitVoteLimit } from '~/lib/rate-limit.server'
+import { hitVoteIpLimit, hitVoteLimit } from '~/lib/rate-limit.server'
 import { getVoteBudgetState, setIdeaVote } from '~/models/votes.server'
 
 const VoteForm = z.object({
@@ -40,7 +40,7 @@ function isDocumentRequest(request: Request) {
   return (request.headers.get('Accept') ?? '').includes('text/html')
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const ideaId = parseId(params.ideaId, 'idea')
   const form = await readForm(request)
   const document = isDocumentRequest(request)
@@ -59,6 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const decision = check(user, 'vote:idea')
     if (!decision.ok) throw new ForbiddenError(decision.reason)
     hitVoteLimit(user)
+    hitVoteIpLimit(context.clientIp)
     const db = getDb()
     const result = setIdeaVote(db, { ideaId, userId: user.id, voted })
     return { ...result, budget: getVoteBudgetState(db, user.id) }

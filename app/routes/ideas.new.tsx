@@ -8,6 +8,7 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, formFields, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { requirePermission } from '~/lib/permissions.server'
 import { check } from '~/lib/permissions'
+import { limitPosting } from '~/lib/rate-limit.server'
 import { listCategories, postIdea, previewIdea } from '~/models/ideas.server'
 import type { SimilarIdea } from '~/models/search.server'
 import { IdeaDraftForm, NewIdeaIntent, newIdeaForm } from '~/schemas/idea'
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { categories: listCategories(getDb()) }
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request)
   const user = await requirePermission(request, 'create:idea')
   const { intent } = NewIdeaIntent.parse(formFields(form))
@@ -37,7 +38,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return keepFormOnRateLimit(form, async () => {
     const createTag = check(user, 'create:tag')
     const tagRefusal = createTag.ok ? null : createTag.reason
-    const result = postIdea(db, { authorId: user.id, title, bodyMd: body, categoryId, tagNames: tags, tagRefusal })
+    const result = limitPosting(db, { kind: 'idea', member: user, ip: context.clientIp }, () =>
+      postIdea(db, { authorId: user.id, title, bodyMd: body, categoryId, tagNames: tags, tagRefusal }),
+    )
     if (!result.ok) return data({ ...fieldFailure(form, result.field, result.message), intent }, { status: 400 })
     return redirect(`/ideas/${result.ideaId}`) // post/redirect/get: a reload does not post twice
   })

@@ -1,11 +1,12 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
 import { getUser, safeRedirectPath, startSession } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
+import { getSuspension } from '~/models/moderation.server'
 import { attemptLogin } from '~/models/users.server'
 import { LoginForm } from '~/schemas/account'
 
@@ -26,9 +27,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const result = await attemptLogin(getDb(), { identifier, password, ip: context.clientIp ?? 'unknown' })
     if (!result.ok) return data(fieldFailure(form, 'password', 'Wrong username, e-mail or password.'), { status: 400 })
     const cookie = await startSession(result.userId, request)
+    // A suspended member may still log in and read, but first learns why they cannot take part.
+    const suspension = getSuspension(getDb(), result.userId)
+    if (suspension) {
+      return data(
+        { suspended: { until: suspension.until.toISOString(), reason: suspension.reason }, redirectTo: safeRedirectPath(redirectTo) },
+        { headers: { 'Set-Cookie': cookie.header } },
+      )
+    }
     return redirect(safeRedirectPath(redirectTo), { headers: { 'Set-Cookie': cookie.header } })
   })
 }
+
+/** After a suspended member logs in, stay on the notice instead of following the loader's "already logged in" redirect. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  actionResult && typeof actionResult === 'object' && 'suspended' in actionResult ? false : defaultShouldRevalidate
 
 export default function LoginPage() {
   const result = useActionData<typeof action>()
@@ -41,14 +54,29 @@ export default function LoginPage() {
     const password = formRef.current?.elements.namedItem('password')
     if (result && password instanceof HTMLInputElement) password.value = ''
   }, [result])
+  if (result && 'suspended' in result) {
+    return (
+      <section className="card auth-card" aria-labelledby="login-title">
+        <h1 id="login-title">Your account is suspended</h1>
+        <p role="alert">
+          Your account is suspended until {result.suspended.until.slice(0, 10)}. Reason: {result.suspended.reason}
+        </p>
+        <p>You are logged in and can read everything, but you cannot post, vote or flag until then.</p>
+        <p>
+          <Link to={result.redirectTo}>Continue</Link>
+        </p>
+      </section>
+    )
+  }
+  const failure = result && 'suspended' in result ? null : result
   return (
     <section className="card auth-card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
-      <Form ref={formRef} method="post" className="form" noValidate aria-describedby={result?.formErrors?.length ? 'form-error' : undefined}>
-        <FormErrors result={result} />
+      <Form ref={formRef} method="post" className="form" noValidate aria-describedby={failure?.formErrors?.length ? 'form-error' : undefined}>
+        <FormErrors result={failure} />
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <TextField name="identifier" label="Username or e-mail" autoComplete="username" required maxLength={254} result={result} autoFocus />
-        <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={200} result={result} />
+        <TextField name="identifier" label="Username or e-mail" autoComplete="username" required maxLength={254} result={failure} autoFocus />
+        <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={200} result={failure} />
         <button type="submit" disabled={busy}>
           {busy ? 'Logging in…' : 'Log in'}
         </button>

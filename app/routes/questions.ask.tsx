@@ -7,6 +7,7 @@ import { FormErrors, TextField } from '~/components/forms'
 import { MARKDOWN_HINT, TextAreaField } from '~/components/forms'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
+import { limitPosting } from '~/lib/rate-limit.server'
 import { RateLimitedError } from '~/lib/errors'
 import { orHttpError } from '~/lib/http.server'
 import { check } from '~/lib/permissions'
@@ -47,7 +48,7 @@ const Intent = z.discriminatedUnion('intent', [
   }),
 ])
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request)
   const parsed = parseForm(form, Intent)
   if (!parsed.ok) return data(parsed, { status: 400 })
@@ -62,7 +63,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const createTag = check(user, 'create:tag')
   return keepFormOnRateLimit(form, async () => {
     try {
-      const asked = askQuestion(db, { authorId: user.id, title, bodyMd: body, tagNames: tags, mayCreateTags: createTag.ok })
+      const asked = limitPosting(db, { kind: 'question', member: user, ip: context.clientIp }, () =>
+        askQuestion(db, { authorId: user.id, title, bodyMd: body, tagNames: tags, mayCreateTags: createTag.ok }),
+      )
       return redirect(`/questions/${asked.id}`)
     } catch (error) {
       if (error instanceof UnknownTagsError) {

@@ -1,7 +1,9 @@
 /** The idea's discussion: the pinned official response, the comment thread and its forms. */
 import { Form, Link, useLocation } from '@remix-run/react'
 import { type ReactNode } from 'react'
+import { FlagControl } from '~/components/flag-form'
 import { FormErrors } from '~/components/forms'
+import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { TextAreaField } from '~/components/forms'
 import { AuthorName, type IdeaActionData, resultFor, Timestamp, useSubmitting } from './fields'
 import type { IdeaPageData } from './route'
@@ -122,9 +124,24 @@ export function Discussion({ page, result, children }: { page: IdeaPageData; res
           {comments.map((comment) => (
             <li key={comment.id} id={`comment-${comment.id}`} className="comment">
               <CommentMeta comment={comment} />
+              <HiddenMark hiddenReason={comment.hiddenAt ? (comment.hiddenReason ?? 'moderator') : null} isStaff={!!page.moderation} />
               <div className="prose" dangerouslySetInnerHTML={{ __html: comment.bodyHtml /* sanitized on write */ }} />
               <RevisionHistory comment={comment} />
               <EditCommentForm comment={comment} result={result} minutes={page.commentEditMinutes} />
+              <div className="post-tools">
+                <FlagControl
+                  target={{ type: 'comment', id: comment.id }}
+                  redirectTo={`/ideas/${idea.id}#comment-${comment.id}`}
+                  viewer={page.flagging && { ...page.flagging, isOwn: comment.isOwn, flagged: page.flagging.flagged.includes(`comment:${comment.id}`) }}
+                />
+                {page.moderation ? (
+                  <ModerationMenu
+                    target={{ type: 'comment', id: comment.id }}
+                    state={{ hidden: !!comment.hiddenAt, hiddenReason: comment.hiddenReason, deleted: false }}
+                    redirectTo={`/ideas/${idea.id}#comments`}
+                  />
+                ) : null}
+              </div>
             </li>
           ))}
         </ol>

@@ -10,10 +10,13 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { InternalNotes } from '~/components/internal-notes'
 import { CountBox, DateTime, StatusBadge } from '~/components/post-rows'
 import { SuggestedEditLinks } from '~/components/suggested-edit-links'
+import { FlagControl } from '~/components/flag-form'
+import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { VoteButton } from '~/components/vote-button'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { parseForm, readForm, siteOrigin } from '~/lib/forms.server'
+import { keepFormOnRateLimit, parseForm, readForm, siteOrigin } from '~/lib/forms.server'
+import { limitPosting } from '~/lib/rate-limit.server'
 import { orHttpError } from '~/lib/http.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { decodeCursor } from '~/lib/pagination.server'
@@ -40,8 +43,10 @@ import {
 } from '~/models/ideas.server'
 import { addIdeaNote, listIdeaNotes } from '~/models/product.server'
 import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
+import { flaggedByViewer } from '~/models/flags.server'
 import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
 import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
+import { ModerationReason } from '~/schemas/moderation'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
 import { AuthorName } from './fields'
 import { EditIdeaForm, TeamActions } from './team-actions'
@@ -65,6 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       viewerId: viewer?.id ?? null,
       commentsBefore: decodeCursor(url.searchParams.get('before')),
       showMerged: url.searchParams.get('show') === 'merged',
+      staffView: check(viewer, 'moderate:post').ok,
     }),
   )
   if ('redirectTo' in page) throw redirect(`/ideas/${page.redirectTo}?merged=${ideaId}`)
@@ -80,7 +86,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const present = <T extends { authorId: number; bodyMd: string; createdAt: Date }>({ authorId, bodyMd, ...comment }: T) => {
     const canEdit =
       mayEditAnyComment || (mayEditOwnComments && authorId === viewer?.id && takesComments && isCommentEditWindowOpen(comment.createdAt, now))
-    return { ...comment, canEdit, bodyMd: canEdit ? bodyMd : null } // the source only goes to who may edit it
+    return { ...comment, canEdit, isOwn: authorId === viewer?.id, bodyMd: canEdit ? bodyMd : null } // the source only goes to who may edit it
   }
   const canEditIdea = idea.status !== 'merged' && (staffMayEdit || authorMayEdit)
 
@@ -104,6 +110,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       isViewerPending: false,
     }),
   }
+  // Flags and moderation: what this viewer flagged already, and the moderators' menu.
+  const flagDecision = check(viewer, 'flag:post')
+  const flagged = viewer && flagDecision.ok
+    ? [...flaggedByViewer(db, viewer.id, [{ type: 'idea', id: idea.id }, ...page.comments.map((c) => ({ type: 'comment' as const, id: c.id }))])]
+    : []
+  const moderate = check(viewer, 'moderate:post').ok
 
   const mergedId = Number(url.searchParams.get('merged'))
   const done = url.searchParams.get('done')
@@ -115,6 +127,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mergedNotice: page.mergedFrom.find((m) => m.id === mergedId) ?? null,
     notice: done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null,
     shareUrl: `${siteOrigin(request)}/ideas/${idea.id}`,
+    viewerId: viewer?.id ?? null,
+    flagging: viewer ? { decision: flagDecision, flagged } : null,
+    moderation: moderate
+      ? { categories: listCategories(db).map(({ id, name }) => ({ id, name })), state: { hidden: !!idea.hiddenAt, hiddenReason: idea.hiddenReason, deleted: false, locked: !!idea.lockedAt } }
+      : null,
     commentEditMinutes: COMMENT_EDIT_WINDOW_MS / 60_000,
     can: {
       comment: check(viewer, 'comment:idea'),
@@ -151,12 +168,12 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('follow'), following: z.enum(['true', 'false']).transform((v) => v === 'true') }),
   z.object({ intent: z.literal('change-status'), status: z.enum(SETTABLE_STATUSES, { error: 'Choose a status.' }), note: OfficialNote }),
   z.object({ intent: z.literal('respond'), body: CommentBody }),
-  z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: IdeaTags }),
+  z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: IdeaTags, reason: ModerationReason }),
   z.object({ intent: z.literal('merge'), target: IdeaReference, note: OfficialNote }),
   z.object({ intent: z.literal('internal-note'), body: CommentBody }),
 ])
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const ideaId = parseId(params.ideaId, 'idea')
   const form = await readForm(request)
   const parsed = parseForm(form, Intent)
@@ -167,8 +184,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case 'comment': {
       const user = await requirePermission(request, 'comment:idea')
       const { body } = parsed.data
-      const comment = orHttpError(() => addComment(db, { target, authorId: user.id, bodyMd: body }))
-      return redirect(`/ideas/${ideaId}#comment-${comment.id}`)
+      return keepFormOnRateLimit(
+        form,
+        async () => {
+          const comment = limitPosting(db, { kind: 'comment', member: user, ip: context.clientIp }, () =>
+            orHttpError(() => addComment(db, { target, authorId: user.id, bodyMd: body })),
+          )
+          return redirect(`/ideas/${ideaId}#comment-${comment.id}`)
+        },
+        { intent: 'comment' },
+      )
     }
     case 'edit-comment': {
       const user = await requireUser(request)
@@ -199,11 +224,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case 'edit-idea': {
       const user = await requireUser(request)
       assertCan(user, 'update:idea', orHttpError(() => getIdeaOwner(db, ideaId)))
-      const { title, categoryId, tags } = parsed.data
+      const { title, categoryId, tags, reason } = parsed.data
       const asStaff = check(user, 'update:idea').ok
       const createTag = check(user, 'create:tag')
       const tagRefusal = createTag.ok ? null : createTag.reason
-      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags, tagRefusal }))
+      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags, tagRefusal, reason }))
       return redirect(`/ideas/${ideaId}?done=edited`)
     }
     case 'merge': {
@@ -307,7 +332,24 @@ export default function IdeaPage() {
           <Link to={`/questions/${idea.fromQuestionId}`}>see the question and its answers</Link>.
         </p>
       ) : null}
+      <HiddenMark hiddenReason={idea.hiddenReason} isStaff={!!page.moderation} />
       <div className="prose" dangerouslySetInnerHTML={{ __html: idea.bodyHtml /* sanitized on write */ }} />
+      <div className="post-tools">
+        <FlagControl
+          target={{ type: 'idea', id: idea.id }}
+          redirectTo={`/ideas/${idea.id}`}
+          viewer={page.flagging && { ...page.flagging, isOwn: idea.authorId === page.viewerId, flagged: page.flagging.flagged.includes(`idea:${idea.id}`) }}
+        />
+        {page.moderation ? (
+          <ModerationMenu
+            target={{ type: 'idea', id: idea.id }}
+            state={page.moderation.state}
+            redirectTo={`/ideas/${idea.id}`}
+            categories={page.moderation.categories}
+            categoryId={idea.categoryId}
+          />
+        ) : null}
+      </div>
       {tags.length ? (
         <ul className="tag-list" aria-label="Tags">
           {tags.map((tag) => (

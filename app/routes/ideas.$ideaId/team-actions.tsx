@@ -27,6 +27,9 @@ export function EditIdeaForm({ page, result }: { page: IdeaPageData; result: Ide
           result={mine}
         />
         <TextField name="tags" label="Tags" hint="Up to 5, separated by commas." maxLength={400} defaultValue={tags.join(', ')} result={mine} />
+        {page.moderation && page.idea.authorId !== page.viewerId ? (
+          <TextField name="reason" label="Why this edit (kept in the moderation log)" maxLength={500} result={mine} />
+        ) : null}
         <button type="submit" disabled={busy}>
           Save the idea
         </button>

@@ -1,5 +1,6 @@
 /** Pieces of the question page: comments, the comment and answer forms, accept and official buttons. */
 import { Form, Link, useActionData, useLocation, useNavigation } from '@remix-run/react'
+import { type ReactNode } from 'react'
 import { FormErrors } from '~/components/forms'
 import { MemberName } from '~/components/member-name'
 import { DateTime } from '~/components/post-rows'
@@ -8,9 +9,17 @@ import { type Decision } from '~/lib/permissions'
 import { ANSWER_BODY_LENGTH, QA_COMMENT_LENGTH } from '~/schemas/question'
 import { type action } from './route'
 
-type CommentData = { id: number; bodyHtml: string; createdAt: string | Date; authorName: string; authorUsername?: string }
+type CommentData = {
+  id: number
+  bodyHtml: string
+  createdAt: string | Date
+  authorName: string
+  authorUsername?: string
+  authorId: number
+  hiddenReason: string | null
+}
 
-export function Comments({ comments, label }: { comments: CommentData[]; label: string }) {
+export function Comments({ comments, label, tools }: { comments: CommentData[]; label: string; tools?: (comment: CommentData) => ReactNode }) {
   if (comments.length === 0) return null
   return (
     <ol className="inline-comments" aria-label={label}>
@@ -20,6 +29,7 @@ export function Comments({ comments, label }: { comments: CommentData[]; label: 
           <span className="muted">
             – <MemberName name={c.authorName} username={c.authorUsername} />, <DateTime value={c.createdAt} />
           </span>
+          {tools ? tools(c) : null}
         </li>
       ))}
     </ol>

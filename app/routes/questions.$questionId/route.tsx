@@ -6,10 +6,13 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { DateTime } from '~/components/post-rows'
 import { MemberName } from '~/components/member-name'
 import { SuggestedEditLinks } from '~/components/suggested-edit-links'
+import { FlagControl } from '~/components/flag-form'
+import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { VoteControl } from '~/components/vote-control'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
+import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
 import { httpError, notFound, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { check, isSuspended } from '~/lib/permissions'
@@ -26,6 +29,7 @@ import {
 } from '~/models/question-moderation.server'
 import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
 import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
+import { flaggedByViewer } from '~/models/flags.server'
 import { setPostVote } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
 import { CloseForm, ConvertForm, ReopenForm } from './moderation'
@@ -37,7 +41,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = getDb()
   const viewerKey = viewerKeyFor({ userId: viewer?.id ?? null, ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') })
   if (viewerKey) recordQuestionView(db, { questionId, viewerKey }) // before the read, so the count shown includes this view
-  const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null }))
+  const moderate = check(viewer, 'moderate:post').ok
+  const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null, staffView: moderate }))
   const { question } = page
   // Decisions, not booleans: a refused control says why.
   const pendingEdits = viewer
@@ -59,12 +64,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     }
   }
   const convert = check(viewer, 'convert:question')
+  // Flags: what this viewer flagged already on the page (one query).
+  const flagDecision = check(viewer, 'flag:post')
+  const pageRefs = [
+    { type: 'question' as const, id: question.id },
+    ...question.comments.map((c) => ({ type: 'comment' as const, id: c.id })),
+    ...page.answers.flatMap((a) => [{ type: 'answer' as const, id: a.id }, ...a.comments.map((c) => ({ type: 'comment' as const, id: c.id }))]),
+  ]
+  const flagged = viewer && flagDecision.ok ? [...flaggedByViewer(db, viewer.id, pageRefs)] : []
   return {
     ...page,
     // The convert form's category picker, for the product team only.
     categories: convert.ok && !question.convertedToIdeaId ? listCategories(db).map(({ id, name }) => ({ id, name })) : [],
     question: { ...question, can: postDecisions(question, 'question') },
     answers: page.answers.map((answer) => ({ ...answer, can: postDecisions(answer, 'answer') })),
+    viewerId: viewer?.id ?? null,
+    flagging: viewer ? { decision: flagDecision, flagged } : null,
+    moderate,
     can: {
       answer: check(viewer, 'answer:question'),
       accept: check(viewer, 'accept:answer', question),
@@ -109,7 +125,7 @@ const Intent = z.discriminatedUnion('intent', [
   }),
 ])
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const questionId = parseId(params.questionId, 'question')
   const here = `/questions/${questionId}`
   const form = await readForm(request)
@@ -132,6 +148,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (value === 1) assertCan(user, 'upvote:post', owner)
       if (value === -1) assertCan(user, 'downvote:post', owner)
       if (value === 0 && isSuspended(user)) httpError(403, 'Your account is suspended.') // taking a vote back needs no reputation
+      orHttpError(() => {
+        hitVoteLimit(user)
+        hitVoteIpLimit(context.clientIp)
+      })
       const result = orHttpError(() => setPostVote(db, { targetType: target, targetId, userId: user.id, value }))
       if (respond === 'data') return { ok: true as const, ...result }
       return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
@@ -139,15 +159,31 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case 'answer': {
       const { body } = parsed.data
       const user = await requirePermission(request, 'answer:question')
-      const answer = orHttpError(() => createAnswer(db, { questionId, authorId: user.id, authorRole: user.role, bodyMd: body }))
-      return redirect(`${here}#answer-${answer.id}`)
+      return keepFormOnRateLimit(
+        form,
+        async () => {
+          const answer = limitPosting(db, { kind: 'answer', member: user, ip: context.clientIp }, () =>
+            orHttpError(() => createAnswer(db, { questionId, authorId: user.id, authorRole: user.role, bodyMd: body })),
+          )
+          return redirect(`${here}#answer-${answer.id}`)
+        },
+        { intent: 'answer', formKey: '' },
+      )
     }
     case 'comment': {
       const { target, targetId, body } = parsed.data
       const user = await requireUser(request, here)
       assertCan(user, target === 'question' ? 'comment:question' : 'comment:answer', ownerOf({ type: target, id: targetId }))
-      const comment = orHttpError(() => addComment(db, { target: { type: target, id: targetId }, authorId: user.id, bodyMd: body }))
-      return redirect(`${here}#comment-${comment.id}`)
+      return keepFormOnRateLimit(
+        form,
+        async () => {
+          const comment = limitPosting(db, { kind: 'comment', member: user, ip: context.clientIp }, () =>
+            orHttpError(() => addComment(db, { target: { type: target, id: targetId }, authorId: user.id, bodyMd: body })),
+          )
+          return redirect(`${here}#comment-${comment.id}`)
+        },
+        { intent: 'comment', formKey: `${target}-${targetId}` },
+      )
     }
     case 'accept': {
       const { answerId, accepted } = parsed.data
@@ -196,7 +232,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const CLOSED_AS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
 
 export default function QuestionPage() {
-  const { question, tags, answers, can, categories } = useLoaderData<typeof loader>()
+  const { question, tags, answers, can, categories, flagging, viewerId, moderate } = useLoaderData<typeof loader>()
+  const here = `/questions/${question.id}`
+  const tools = (target: { type: 'question' | 'answer' | 'comment'; id: number; authorId: number; hiddenReason: string | null; anchor: string }) => (
+    <div className="post-tools">
+      <FlagControl
+        target={target}
+        redirectTo={`${here}${target.anchor}`}
+        viewer={flagging && { ...flagging, isOwn: target.authorId === viewerId, flagged: flagging.flagged.includes(`${target.type}:${target.id}`) }}
+      />
+      {moderate ? (
+        <ModerationMenu
+          target={target}
+          state={{ hidden: !!target.hiddenReason, hiddenReason: target.hiddenReason, deleted: false, locked: target.type === 'question' ? !!question.lockedAt : undefined }}
+          redirectTo={`${here}${target.anchor}`}
+        />
+      ) : null}
+    </div>
+  )
+  const commentTools = (c: { id: number; authorId: number; hiddenReason: string | null }) => (
+    <>
+      <HiddenMark hiddenReason={c.hiddenReason} isStaff={moderate} />
+      {tools({ type: 'comment', id: c.id, authorId: c.authorId, hiddenReason: c.hiddenReason, anchor: `#comment-${c.id}` })}
+    </>
+  )
   const acceptedNote = question.acceptedAnswerId ? null : can.accept.ok && answers.length ? 'Accept the answer that solved your problem.' : null
   return (
     <article className="post" aria-labelledby="question-title">
@@ -250,7 +309,9 @@ export default function QuestionPage() {
           The team turned this question into an idea: <Link to={`/ideas/${question.convertedToIdeaId}`}>vote on it there</Link>.
         </p>
       ) : null}
+      <HiddenMark hiddenReason={question.hiddenReason} isStaff={moderate} />
       <div className="prose" dangerouslySetInnerHTML={{ __html: question.bodyHtml /* sanitized on write */ }} />
+      {tools({ type: 'question', id: question.id, authorId: question.authorId, hiddenReason: question.hiddenReason, anchor: '' })}
       {tags.length ? (
         <ul className="tag-list" aria-label="Tags">
           {tags.map((tag) => (
@@ -268,7 +329,7 @@ export default function QuestionPage() {
           {can.convert.ok && !question.convertedToIdeaId ? <ConvertForm categories={categories} /> : null}
         </div>
       ) : null}
-      <Comments comments={question.comments} label="Comments on the question" />
+      <Comments comments={question.comments} label="Comments on the question" tools={commentTools} />
       <QaCommentForm target="question" targetId={question.id} decision={question.can.comment} count={question.comments.length} />
 
       <section aria-labelledby="answers-title" className="answers">
@@ -296,7 +357,9 @@ export default function QuestionPage() {
                       {answer.isAccepted ? <span className="badge status-shipped">Accepted answer</span> : null}
                       {answer.isOfficial ? <span className="badge team-badge">Official</span> : null}
                     </p>
+                    <HiddenMark hiddenReason={answer.hiddenReason} isStaff={moderate} />
                     <div className="prose" dangerouslySetInnerHTML={{ __html: answer.bodyHtml }} />
+                    {tools({ type: 'answer', id: answer.id, authorId: answer.authorId, hiddenReason: answer.hiddenReason, anchor: `#answer-${answer.id}` })}
                     <p className="post-meta">
                       <span>
                         answered by <MemberName name={answer.authorName} username={answer.authorUsername} role={answer.authorRole} />, <DateTime value={answer.createdAt} />
@@ -311,7 +374,7 @@ export default function QuestionPage() {
                         {can.markOfficial.ok ? <OfficialForm answerId={answer.id} isOfficial={answer.isOfficial} /> : null}
                       </div>
                     ) : null}
-                    <Comments comments={answer.comments} label={`Comments on the answer by ${answer.authorName}`} />
+                    <Comments comments={answer.comments} label={`Comments on the answer by ${answer.authorName}`} tools={commentTools} />
                     <QaCommentForm target="answer" targetId={answer.id} decision={answer.can.comment} count={answer.comments.length} />
                   </div>
                 </div>

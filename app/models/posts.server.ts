@@ -1,0 +1,195 @@
+/**
+ * Any post (idea, question, answer, comment) seen the same way by flags and moderation: who wrote
+ * it, where it lives, and its hidden/deleted/locked state. Loaded in batches, never one per row.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { answers, comments, ideas, type PostType, questions } from '#db/schema'
+import { type Db, type Tx } from '~/lib/db.server'
+
+export type PostRef = { type: PostType; id: number }
+
+export type PostState = {
+  type: PostType
+  id: number
+  authorId: number
+  title: string
+  excerpt: string
+  url: string
+  hiddenAt: Date | null
+  hiddenReason: 'flags' | 'moderator' | 'premoderation' | null
+  deletedAt: Date | null
+  /** Ideas and questions only; an answer or comment follows its question's or idea's lock. */
+  lockedAt: Date | null
+  createdAt: Date
+}
+
+const EXCERPT_CHARS = 280
+const clip = (text: string) => (text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1)}…` : text)
+
+export function postKey(ref: PostRef) {
+  return `${ref.type}:${ref.id}`
+}
+
+export function postTable(type: PostType) {
+  return {
+    idea: ideas,
+    question: questions,
+    answer: answers,
+    comment: comments,
+  }[type]
+}
+
+/** Loads the posts named (any state), keyed by `type:id`. At most one query per post type. */
+export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> {
+  const result = new Map<string, PostState>()
+  const idsOf = (type: PostType) => [...new Set(refs.filter((r) => r.type === type).map((r) => r.id))]
+  const ideaIds = idsOf('idea')
+  if (ideaIds.length) {
+    for (const row of db
+      .select({
+        id: ideas.id,
+        authorId: ideas.authorId,
+        title: ideas.title,
+        bodyMd: ideas.bodyMd,
+        hiddenAt: ideas.hiddenAt,
+        hiddenReason: ideas.hiddenReason,
+        deletedAt: ideas.deletedAt,
+        lockedAt: ideas.lockedAt,
+        createdAt: ideas.createdAt,
+      })
+      .from(ideas)
+      .where(inArray(ideas.id, ideaIds))
+      .all()) {
+      const { bodyMd, ...rest } = row
+      result.set(postKey({ type: 'idea', id: row.id }), {
+        ...rest,
+        type: 'idea',
+        excerpt: clip(bodyMd),
+        url: `/ideas/${row.id}`,
+      })
+    }
+  }
+  const questionIds = idsOf('question')
+  if (questionIds.length) {
+    for (const row of db
+      .select({
+        id: questions.id,
+        authorId: questions.authorId,
+        title: questions.title,
+        bodyMd: questions.bodyMd,
+        hiddenAt: questions.hiddenAt,
+        hiddenReason: questions.hiddenReason,
+        deletedAt: questions.deletedAt,
+        lockedAt: questions.lockedAt,
+        createdAt: questions.createdAt,
+      })
+      .from(questions)
+      .where(inArray(questions.id, questionIds))
+      .all()) {
+      const { bodyMd, ...rest } = row
+      result.set(postKey({ type: 'question', id: row.id }), {
+        ...rest,
+        type: 'question',
+        excerpt: clip(bodyMd),
+        url: `/questions/${row.id}`,
+      })
+    }
+  }
+  const answerIds = idsOf('answer')
+  if (answerIds.length) {
+    for (const row of db
+      .select({
+        id: answers.id,
+        authorId: answers.authorId,
+        questionId: answers.questionId,
+        title: questions.title,
+        bodyMd: answers.bodyMd,
+        hiddenAt: answers.hiddenAt,
+        hiddenReason: answers.hiddenReason,
+        deletedAt: answers.deletedAt,
+        createdAt: answers.createdAt,
+      })
+      .from(answers)
+      .innerJoin(questions, eq(questions.id, answers.questionId))
+      .where(inArray(answers.id, answerIds))
+      .all()) {
+      const { bodyMd, questionId, title, ...rest } = row
+      result.set(postKey({ type: 'answer', id: row.id }), {
+        ...rest,
+        type: 'answer',
+        title: `Answer to “${title}”`,
+        excerpt: clip(bodyMd),
+        lockedAt: null,
+        url: `/questions/${questionId}#answer-${row.id}`,
+      })
+    }
+  }
+  const commentIds = idsOf('comment')
+  if (commentIds.length) {
+    const rows = db
+      .select({
+        id: comments.id,
+        authorId: comments.authorId,
+        targetType: comments.targetType,
+        targetId: comments.targetId,
+        bodyMd: comments.bodyMd,
+        hiddenAt: comments.hiddenAt,
+        hiddenReason: comments.hiddenReason,
+        deletedAt: comments.deletedAt,
+        createdAt: comments.createdAt,
+        // The page a comment lives on: its idea, its question, or its answer's question.
+        questionId: sql<number | null>`case ${comments.targetType} when 'question' then ${comments.targetId}
+          when 'answer' then (select a.question_id from answers a where a.id = ${comments.targetId}) end`,
+      })
+      .from(comments)
+      .where(inArray(comments.id, commentIds))
+      .all()
+    for (const { bodyMd, targetType, targetId, questionId, ...rest } of rows) {
+      const page = targetType === 'idea' ? `/ideas/${targetId}` : `/questions/${questionId}`
+      result.set(postKey({ type: 'comment', id: rest.id }), {
+        ...rest,
+        type: 'comment',
+        title: `Comment on ${targetType === 'idea' ? 'an idea' : targetType === 'question' ? 'a question' : 'an answer'}`,
+        excerpt: clip(bodyMd),
+        lockedAt: null,
+        url: `${page}#comment-${rest.id}`,
+      })
+    }
+  }
+  return result
+}
+
+export function loadPost(db: Db | Tx, ref: PostRef) {
+  return loadPosts(db, [ref]).get(postKey(ref)) ?? null
+}
+
+/** Sets the moderation columns of one post (inside the caller's transaction). */
+export function setPostState(
+  tx: Tx,
+  ref: PostRef,
+  state: Partial<{
+    hiddenAt: Date | null
+    hiddenReason: PostState['hiddenReason']
+    deletedAt: Date | null
+    lockedAt: Date | null
+  }>,
+) {
+  switch (ref.type) {
+    case 'idea':
+      return tx.update(ideas).set(state).where(eq(ideas.id, ref.id)).run()
+    case 'question':
+      return tx.update(questions).set(state).where(eq(questions.id, ref.id)).run()
+    case 'answer': {
+      const { lockedAt: _ignored, ...rest } = state
+      return tx.update(answers).set(rest).where(eq(answers.id, ref.id)).run()
+    }
+    case 'comment': {
+      const { lockedAt: _ignored, ...rest } = state
+      return tx
+        .update(comments)
+        .set(rest)
+        .where(and(eq(comments.id, ref.id)))
+        .run()
+    }
+  }
+}
