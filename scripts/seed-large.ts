@@ -575,7 +575,7 @@ async function main() {
           const user = voting.sample() + 1
           if (voters.has(user)) continue
           voters.add(user)
-          const at = timeBetween(Math.max(created, userCreated[user - 1]!), 2.2)
+          const at = timeBetween(Math.max(created, userCreated[user - 1]!), 1.2)
           insertIdeaVote.run(id, user, at)
           ledger.add(author, 'idea_upvoted', 'idea', id, user, at)
         }

@@ -2,7 +2,7 @@
  * One search over ideas, questions and answers (SQLite FTS5, bm25 ranking, highlighted snippets).
  * User text never reaches MATCH as typed: toFtsQuery() keeps words only and quotes each one.
  */
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import { type IdeaStatus } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 import { normalizeTagName } from './tags.server'
@@ -84,8 +84,7 @@ export function search(
   const parts = []
   if (want('idea')) {
     parts.push(sql`
-      select 'idea' as type, i.id as id, i.id as link_id, highlight(ideas_fts, 0, char(2), char(3)) as title,
-             snippet(ideas_fts, 1, char(2), char(3), '…', 16) as snippet, i.status as status, i.vote_count as votes,
+      select 'idea' as type, i.id as id, i.id as link_id, null as title, i.status as status, i.vote_count as votes,
              bm25(ideas_fts, 5.0, 1.0) as rank
       from ideas_fts join ideas i on i.id = ideas_fts.rowid
       where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
@@ -94,8 +93,7 @@ export function search(
   }
   if (want('question')) {
     parts.push(sql`
-      select 'question' as type, q.id as id, q.id as link_id, highlight(questions_fts, 0, char(2), char(3)) as title,
-             snippet(questions_fts, 1, char(2), char(3), '…', 16) as snippet, q.status as status, q.score as votes,
+      select 'question' as type, q.id as id, q.id as link_id, null as title, q.status as status, q.score as votes,
              bm25(questions_fts, 5.0, 1.0) as rank
       from questions_fts join questions q on q.id = questions_fts.rowid
       where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null${questionFilters}`)
@@ -103,7 +101,6 @@ export function search(
   if (want('answer')) {
     parts.push(sql`
       select 'answer' as type, a.id as id, a.question_id as link_id, q.title as title,
-             snippet(answers_fts, 0, char(2), char(3), '…', 16) as snippet,
              case when a.is_accepted then 'accepted' else '' end as status, a.score as votes, bm25(answers_fts) as rank
       from answers_fts join answers a on a.id = answers_fts.rowid join questions q on q.id = a.question_id
       where answers_fts match ${match} and a.deleted_at is null and a.hidden_at is null
@@ -111,19 +108,49 @@ export function search(
   }
   if (parts.length === 0) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const offset = (pageNumber - 1) * SEARCH_PAGE_SIZE
-  const rows = db.all<{ type: SearchType; id: number; link_id: number; title: string; snippet: string; status: string; votes: number }>(
+  const rows = db.all<{ type: SearchType; id: number; link_id: number; title: string | null; status: string; votes: number }>(
     sql`select * from (${sql.join(parts, sql` union all `)}) order by rank, id limit ${SEARCH_PAGE_SIZE + 1} offset ${offset}`,
   )
-  const hits = rows.slice(0, SEARCH_PAGE_SIZE).map((row) => ({
+  const shown = rows.slice(0, SEARCH_PAGE_SIZE)
+  const marked = highlightHits(db, match, shown)
+  const hits = shown.map((row) => ({
     type: row.type,
     id: row.id,
     url: row.type === 'idea' ? `/ideas/${row.link_id}` : row.type === 'question' ? `/questions/${row.link_id}` : `/questions/${row.link_id}#answer-${row.id}`,
-    title: row.title,
-    snippet: row.snippet,
+    title: marked.get(`${row.type}:${row.id}`)?.title ?? row.title ?? '',
+    snippet: marked.get(`${row.type}:${row.id}`)?.snippet ?? '',
     status: row.status,
     votes: row.votes,
   }))
   return { hits, hasMore: rows.length > SEARCH_PAGE_SIZE && pageNumber < SEARCH_MAX_PAGES, page: pageNumber }
+}
+
+/**
+ * The highlighted title and the snippet of each hit shown, computed for the page's rows only (at
+ * most one query per kind of post): computing them in the ranking query would build them for every
+ * match of a common word before the page is cut.
+ */
+function highlightHits(db: Db, match: string, rows: Array<{ type: SearchType; id: number }>) {
+  const marked = new Map<string, { title: string | null; snippet: string }>()
+  const queries = {
+    idea: (ids: SQL) =>
+      sql`select rowid as id, highlight(ideas_fts, 0, char(2), char(3)) as title, snippet(ideas_fts, 1, char(2), char(3), '…', 16) as snippet
+          from ideas_fts where ideas_fts match ${match} and rowid in (${ids})`,
+    question: (ids: SQL) =>
+      sql`select rowid as id, highlight(questions_fts, 0, char(2), char(3)) as title, snippet(questions_fts, 1, char(2), char(3), '…', 16) as snippet
+          from questions_fts where questions_fts match ${match} and rowid in (${ids})`,
+    answer: (ids: SQL) =>
+      sql`select rowid as id, null as title, snippet(answers_fts, 0, char(2), char(3), '…', 16) as snippet
+          from answers_fts where answers_fts match ${match} and rowid in (${ids})`,
+  } as const
+  for (const type of ['idea', 'question', 'answer'] as const) {
+    const ids = rows.filter((row) => row.type === type).map((row) => sql`${row.id}`)
+    if (ids.length === 0) continue
+    for (const row of db.all<{ id: number; title: string | null; snippet: string }>(queries[type](sql.join(ids, sql`, `)))) {
+      marked.set(`${type}:${row.id}`, { title: row.title, snippet: row.snippet })
+    }
+  }
+  return marked
 }
 
 /**
