@@ -83,10 +83,14 @@ function prepare() {
   db.pragma('busy_timeout = 5000')
   const one = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as T | undefined
   const visible = 'deleted_at is null and hidden_at is null'
+  // The idea with the fewest comments among those with at least 200, the question with the fewest
+  // answers among those with at least 30 (the seed makes one of each); else the longest there is.
   const idea = one<{ id: number; n: number }>(
-    `select id, comment_count as n from ideas where ${visible} and status != 'merged' order by comment_count desc limit 1`,
+    `select id, comment_count as n from ideas where ${visible} and status != 'merged' order by comment_count >= 200 desc, (comment_count >= 200) * comment_count, comment_count desc limit 1`,
   )
-  const question = one<{ id: number; n: number }>(`select id, answer_count as n from questions where ${visible} order by answer_count desc limit 1`)
+  const question = one<{ id: number; n: number }>(
+    `select id, answer_count as n from questions where ${visible} order by answer_count >= 30 desc, (answer_count >= 30) * answer_count, answer_count desc limit 1`,
+  )
   const topUser = one<{ username: string; reputation: number }>(
     'select username, reputation from users where deleted_at is null order by reputation desc, id limit 1',
   )

@@ -12,6 +12,9 @@
 import type Database from 'better-sqlite3'
 import { type Db } from './db.server'
 
+/** Results kept at most per connection (search keys are as many as the words people type). */
+const MAX_ENTRIES = 500
+
 type Cache = { version: string; values: Map<string, unknown>; versionQuery: Database.Statement }
 const caches = new WeakMap<Database.Database, Cache>()
 
@@ -42,6 +45,9 @@ export function memoUntilWrite<T>(db: Db, key: string, compute: () => T): T {
   if (cache.values.has(key)) return cache.values.get(key) as T
   const value = compute()
   // Recheck: compute() itself must not have written (then the result is still fresh).
-  if ((cache.versionQuery.get() as string) === version) cache.values.set(key, value)
+  if ((cache.versionQuery.get() as string) === version) {
+    if (cache.values.size >= MAX_ENTRIES) cache.values.clear()
+    cache.values.set(key, value)
+  }
   return value
 }

@@ -6,6 +6,7 @@ import { databaseFile, getDb, openDatabase } from '~/lib/db.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { countVisibleIdeas, listIdeas } from '~/models/ideas.server'
 import { countVisibleQuestions } from '~/models/questions.server'
+import { MARK_END, MARK_START, SEARCH_PAGE_SIZE, search } from '~/models/search.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { createCategory, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
 
@@ -85,4 +86,32 @@ test('the first trending page is the filtered query’s ranking, and a new vote 
   const after = ids({ pageSize: 4 }).items.map((i) => i.id)
   expect(after[0]).toBe(bottom)
   expect(after).not.toContain(last)
+})
+
+describe('search of a common word', () => {
+  test('ranks each index first, and falls back to the full query when hidden posts fill the top', () => {
+    const db = getDb()
+    const author = createUser(db)
+    const old = (title: string) => createTestIdea(db, { authorId: author.id, title, bodyMd: 'Plain body.', now: ago(60 * DAY) })
+    // The best matches (the word twice in a short title) are all hidden: more than the shortcut reads.
+    const hidden = Array.from({ length: 140 }, () => old('Zebra zebra'))
+    for (const idea of hidden) db.update(ideas).set({ hiddenAt: new Date() }).where(eq(ideas.id, idea.id)).run()
+    const shown = Array.from({ length: 5 }, (_, i) => old(`A zebra crossing for reports number ${i}`))
+    const hits = search(db, { q: 'zebra' }).hits
+    expect(hits.map((h) => h.id).sort((a, b) => a - b)).toEqual(shown.map((i) => i.id))
+    expect(hits[0]!.title).toContain(`${MARK_START}zebra${MARK_END}`)
+  })
+
+  test('gives the same page as the filtered query, and a new post shows at once', () => {
+    const db = getDb()
+    const author = createUser(db)
+    for (let i = 0; i < 30; i++) createTestIdea(db, { authorId: author.id, title: `Quokka mode ${'for dashboards '.repeat(i % 5)}${i}`, now: ago(60 * DAY) })
+    const first = search(db, { q: 'quokka' })
+    expect(first.hits).toHaveLength(SEARCH_PAGE_SIZE)
+    expect(first.hasMore).toBe(true)
+    // The status filter takes the one-query path; every idea here is open.
+    expect(search(db, { q: 'quokka', status: 'idea:open' }).hits.map((h) => h.id)).toEqual(first.hits.map((h) => h.id))
+    const fresh = createTestIdea(db, { authorId: author.id, title: 'Quokka', now: ago(DAY) })
+    expect(search(db, { q: 'quokka' }).hits[0]!.id).toBe(fresh.id)
+  })
 })
