@@ -38,12 +38,16 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '20' },
     port: { type: 'string', default: '3917' },
     only: { type: 'string' },
+    'node-options': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean' },
   },
 })
 if (args.help) {
-  console.log('Usage: npm run bench -- [--db data/large.db] [--duration 10] [--warmup 2] [--connections 20] [--port 3917] [--only <name>] [--no-build]')
+  console.log(
+    'Usage: npm run bench -- [--db data/large.db] [--duration 10] [--warmup 2] [--connections 20] [--port 3917] [--only <name>] [--no-build]\n' +
+      "                        [--node-options '--max-old-space-size=256']   (NODE_OPTIONS for the server, e.g. to cap its heap)",
+  )
   process.exit(0)
 }
 
@@ -188,7 +192,15 @@ async function startServer() {
   const logs: string[] = []
   const started = performance.now()
   const child = spawn(process.execPath, ['server.js'], {
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: DB_FILE, PORT: String(PORT), HOST: '127.0.0.1', SEED_DEMO: 'false' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: DB_FILE,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'false',
+      ...(args['node-options'] ? { NODE_OPTIONS: args['node-options'] } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()))
@@ -268,6 +280,7 @@ async function main() {
   )
   const { child, startupMs, logs } = await startServer()
   const pid = child.pid!
+  if (args['node-options']) console.log(`Server NODE_OPTIONS: ${args['node-options']}`)
   console.log(`Server started in ${startupMs} ms (spawn to the first 200 from /healthz); RSS ${Math.round(rssKb(pid, 'VmRSS') / 1024)} MB.`)
   let pairIndex = 0
   let reusedPairs = 0
@@ -355,7 +368,7 @@ async function main() {
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryMb: Math.round(os.totalmem() / 1e6), node: process.version, loadAverage: os.loadavg() },
     database: { file: path.relative(process.cwd(), DB_FILE), ...setup.counts },
-    options: { durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS, voteSessions: setup.sessions, votePairs: setup.pairs.length, reusedPairs },
+    options: { nodeOptions: args['node-options'] ?? null, durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS, voteSessions: setup.sessions, votePairs: setup.pairs.length, reusedPairs },
     targets: TARGETS,
     startupMs,
     peakRssMb,
