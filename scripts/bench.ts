@@ -177,6 +177,17 @@ function rssKb(pid: number, field: 'VmRSS' | 'VmHWM') {
   }
 }
 
+/** CPU time (user + system) the process has used so far, in ms (from /proc; 0 where unavailable). */
+function cpuMs(pid: number) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // After "pid (comm) ": utime and stime are fields 14 and 15 of the line, in clock ticks (100 Hz).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return 0
+  }
+}
+
 function get(pathname: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; bytes: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const req = http.get(`${ORIGIN}${pathname}`, { headers }, (res) => {
@@ -235,6 +246,8 @@ type Row = {
   bytesPerResponse: number
   uncompressedBytes: number
   peakRssMb: number
+  /** Server CPU time per request: what a request costs whatever else loads the machine. */
+  serverCpuMsPerRequest: number
   meetsTargets: boolean
 }
 
@@ -300,7 +313,9 @@ async function main() {
       let peakRss = rssKb(pid, 'VmRSS')
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssKb(pid, 'VmRSS'))), 100)
       if (WARMUP > 0) await cannon(c, WARMUP, nextPair)
+      const cpuBefore = cpuMs(pid)
       const result = await cannon(c, DURATION, nextPair)
+      const cpuUsed = cpuMs(pid) - cpuBefore
       clearInterval(sampler)
       peakRss = Math.max(peakRss, rssKb(pid, 'VmRSS'))
       const statusCodes: Record<string, number> = {}
@@ -319,6 +334,7 @@ async function main() {
         bytesPerResponse: result.requests.total ? Math.round(result.throughput.total / result.requests.total) : 0,
         uncompressedBytes: uncompressed,
         peakRssMb: Math.round(peakRss / 1024),
+        serverCpuMsPerRequest: result.requests.total ? Math.round((cpuUsed / result.requests.total) * 100) / 100 : 0,
         meetsTargets: false,
       }
       row.meetsTargets =
@@ -327,7 +343,7 @@ async function main() {
           : row.p99Ms < TARGETS.pageP99Ms && row.requestsPerSecond >= TARGETS.pageRps && errors === 0
       rows.push(row)
       console.log(
-        `  ${c.name.padEnd(30)} ${String(row.requestsPerSecond).padStart(6)} req/s  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  errors ${errors}${
+        `  ${c.name.padEnd(30)} ${String(row.requestsPerSecond).padStart(6)} req/s  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  server CPU ${row.serverCpuMsPerRequest} ms/req  errors ${errors}${
           errors ? ` (${JSON.stringify(statusCodes)})` : ''
         }`,
       )
@@ -351,6 +367,7 @@ async function main() {
           'bytes/resp (gzip)': r.bytesPerResponse,
           'bytes (raw)': r.uncompressedBytes || '',
           'peak RSS MB': r.peakRssMb,
+          'server CPU ms/req': r.serverCpuMsPerRequest,
           targets: r.meetsTargets ? 'met' : 'MISSED',
         },
       ]),
@@ -360,6 +377,9 @@ async function main() {
   const rssOk = peakRssMb < TARGETS.rssMb
   console.log(`Start-up ${startupMs} ms (target < ${TARGETS.startupMs}): ${startupOk ? 'met' : 'MISSED'}`)
   console.log(`Server peak RSS (VmHWM) ${peakRssMb} MB (target < ${TARGETS.rssMb}): ${rssOk ? 'met' : 'MISSED'}`)
+  console.log(
+    'Server CPU ms/req is the CPU time the server spent per answered request (user + system), a measure of cost that other load on the machine does not inflate much.',
+  )
   console.log(
     `Targets: pages p99 < ${TARGETS.pageP99Ms} ms and >= ${TARGETS.pageRps} req/s, votes >= ${TARGETS.voteRps}/s, no errors. Client and server share this machine.`,
   )
