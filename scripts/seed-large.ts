@@ -387,7 +387,9 @@ async function main() {
   const progress = new Progress(rowTotal + 2 * finishingUnits)
   const BATCH = 20_000
   /** Runs `insert` for every i in 0..n-1 in transactions of BATCH rows, ticking the bar. */
-  function bulk(n: number, insert: (i: number) => void) {
+  /** Lets a pending Ctrl-C run its handler between two transactions. */
+  const yieldToSignals = () => new Promise<void>((resolve) => setImmediate(resolve))
+  async function bulk(n: number, insert: (i: number) => void) {
     const run = sqlite.transaction((from: number, to: number) => {
       for (let i = from; i < to; i++) insert(i)
     })
@@ -395,6 +397,7 @@ async function main() {
       const to = Math.min(n, from + BATCH)
       run(from, to)
       progress.tick(to - from)
+      await yieldToSignals()
     }
   }
   const ledger = new Ledger()
@@ -434,7 +437,7 @@ async function main() {
   const insertUser = sqlite.prepare(
     'insert into users (id, username, email, password_hash, display_name, role, segment_id, created_at, last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
-  bulk(U, (i) => {
+  await bulk(U, (i) => {
     const first = pick(FIRST)
     const last = pick(LAST)
     const username = `${first}_${last}${i + 1}`.slice(0, 30)
@@ -493,7 +496,7 @@ async function main() {
   )
   const insertIdeaTag = sqlite.prepare('insert or ignore into idea_tags (idea_id, tag_id) values (?, ?)')
   const ideaHidden = new Uint8Array(I)
-  bulk(I, (i) => {
+  await bulk(I, (i) => {
     const id = i + 1
     const created = ideaCreated[i]!
     const author = authorAt(created)
@@ -582,7 +585,10 @@ async function main() {
         progress.tick(voters.size)
       }
     })
-    for (let from = 0; from < I; from += 2000) run(from, Math.min(I, from + 2000))
+    for (let from = 0; from < I; from += 2000) {
+      run(from, Math.min(I, from + 2000))
+      await yieldToSignals()
+    }
   }
 
   // --- Questions -----------------------------------------------------------------------------
@@ -596,7 +602,7 @@ async function main() {
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertQuestionTag = sqlite.prepare('insert or ignore into question_tags (question_id, tag_id) values (?, ?)')
-  bulk(Q, (i) => {
+  await bulk(Q, (i) => {
     const created = questionCreated[i]!
     const author = authorAt(created)
     questionAuthor[i] = author
@@ -666,7 +672,7 @@ async function main() {
       }
     }
     rows.sort((a, b) => a.at - b.at)
-    bulk(rows.length, (i) => {
+    await bulk(rows.length, (i) => {
       const row = rows[i]!
       const id = i + 1
       answerQuestion[i] = row.q + 1
@@ -727,6 +733,7 @@ async function main() {
       run(n)
       written += n
       progress.tick(n)
+      await yieldToSignals()
     }
   }
 
@@ -764,7 +771,7 @@ async function main() {
       'insert into comments (id, target_type, target_id, parent_id, author_id, body_md, body_html, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     const topLevel = new Map<string, number[]>()
-    bulk(rows.length, (i) => {
+    await bulk(rows.length, (i) => {
       const row = rows[i]!
       const key = `${row.type}:${row.target}`
       const earlier = topLevel.get(key)
@@ -787,7 +794,7 @@ async function main() {
     const insertEvent = sqlite.prepare(
       'insert into reputation_events (user_id, delta, reason, source_type, source_id, actor_id, is_capped, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
     )
-    bulk(L, (k) => {
+    await bulk(L, (k) => {
       const e = order[k]!
       const reason = REASONS[ledger.reason[e]!]!
       const userId = ledger.user[e]!
@@ -811,11 +818,14 @@ async function main() {
   for (const index of droppedIndexes) {
     sqlite.exec(index.sql)
     progress.tick(indexUnits)
+    await yieldToSignals()
   }
   progress.start('counters', finishingUnits)
   // Twice: the unanswered flag reads answer scores, which come later in the list.
   fixCounters(db)
+  await yieldToSignals()
   fixCounters(db)
+  await yieldToSignals()
   progress.tick(Math.floor(finishingUnits / 2))
   sqlite.exec(`
     update ideas set last_activity_at = max(created_at, status_changed_at,
