@@ -5,7 +5,8 @@
  *   origin check answers them with a bare 500. The one exception is a mail client's one-click
  *   unsubscribe (RFC 8058), which carries neither Origin nor Referer.
  * - Sets security headers, with a per-request nonce for the Content-Security-Policy.
- * - Compresses responses and caches fingerprinted assets for a year.
+ * - Compresses responses and caches fingerprinted assets for a year; pages for visitors without a
+ *   session carry an ETag, so an unchanged page is revalidated with a 304.
  * - Migrates the database and seeds the demo community (when empty) before it listens, and starts
  *   the e-mail outbox worker.
  * - Stops cleanly on SIGTERM/SIGINT: finishes the requests in progress, checkpoints and closes the database.
@@ -130,6 +131,66 @@ app.use((req, res, next) => {
   next()
 })
 
+/** Whether the request carries a session cookie (a member's pages are personal: never shared). */
+function hasSession(req) {
+  return /(?:^|;\s*)summit_session=/.test(req.get('cookie') ?? '')
+}
+
+/** Whether an If-None-Match header names this (weak) ETag. */
+function matchesETag(header, etag) {
+  if (!header) return false
+  const bare = (tag) => tag.trim().replace(/^W\//, '')
+  return header.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag))
+}
+
+/**
+ * Conditional GETs for visitors without a session: a 200 HTML page or loader data gets a weak
+ * ETag (a hash of the body, with the per-request CSP nonce left out) and
+ * `Cache-Control: public, max-age=0, must-revalidate` with `Vary: Cookie`, so a browser or a proxy
+ * may keep the page but asks every time; an unchanged page then costs a 304 and no body. The 304
+ * carries no Content-Security-Policy, so the stored page keeps the policy whose nonce it holds.
+ * Pages for a logged-in member are never marked cacheable, so what they do shows at once.
+ */
+function conditionalGet(req, res, next) {
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || hasSession(req)) return next()
+  const write = res.write
+  const end = res.end
+  const chunks = []
+  const keep = (chunk, encoding) => {
+    if (chunk != null && chunk.length !== 0) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8'))
+  }
+  res.write = function (chunk, encoding, callback) {
+    keep(chunk, encoding)
+    const done = typeof encoding === 'function' ? encoding : callback
+    if (done) process.nextTick(done)
+    return true
+  }
+  res.end = function (chunk, encoding, callback) {
+    if (typeof chunk === 'function') [callback, chunk] = [chunk, undefined]
+    else if (typeof encoding === 'function') [callback, encoding] = [encoding, undefined]
+    keep(chunk, encoding)
+    res.write = write
+    res.end = end
+    const body = Buffer.concat(chunks)
+    const type = String(res.getHeader('Content-Type') ?? '')
+    if (res.statusCode === 200 && !res.getHeader('Cache-Control') && !res.getHeader('Set-Cookie') && /^(text\/html|application\/json)/.test(type)) {
+      const nonce = res.locals.cspNonce
+      const hashed = nonce ? body.toString('utf8').replaceAll(nonce, '') : body
+      const etag = `W/"${crypto.createHash('sha1').update(hashed).digest('base64url')}"`
+      res.setHeader('ETag', etag)
+      res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate')
+      res.vary('Cookie')
+      if (matchesETag(req.get('if-none-match'), etag)) {
+        for (const header of ['Content-Security-Policy', 'Content-Type', 'Content-Length']) res.removeHeader(header)
+        res.statusCode = 304
+        return end.call(res, undefined, undefined, callback)
+      }
+    }
+    return end.call(res, body, undefined, callback)
+  }
+  next()
+}
+
 if (viteDevServer) {
   app.use(viteDevServer.middlewares)
 } else {
@@ -140,6 +201,7 @@ if (viteDevServer) {
 
 app.all(
   '*',
+  conditionalGet,
   createRequestHandler({
     build: viteDevServer ? () => loadBuild() : await loadBuild(),
     mode: MODE,

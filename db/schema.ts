@@ -174,6 +174,8 @@ export const ideas = sqliteTable(
     index('ideas_status_changed_idx').on(t.status, t.statusChangedAt, t.id),
     index('ideas_author_idx').on(t.authorId, t.createdAt, t.id),
     index('ideas_merged_into_idx').on(t.mergedIntoId),
+    // Only hidden and deleted ideas (few): the count of visible ones is all ideas minus these.
+    index('ideas_removed_idx').on(t.id).where(sql`deleted_at is not null or hidden_at is not null`),
     check('ideas_status_valid', sql`${t.status} in (${inList(IDEA_STATUSES)})`),
     check('ideas_vote_count_non_negative', sql`${t.voteCount} >= 0`),
     check('ideas_comment_count_non_negative', sql`${t.commentCount} >= 0`),
@@ -283,6 +285,8 @@ export const questions = sqliteTable(
       .where(sql`is_unanswered = 1 and deleted_at is null and hidden_at is null`),
     index('questions_author_idx').on(t.authorId, t.createdAt, t.id),
     index('questions_duplicate_of_idx').on(t.duplicateOfId),
+    // Only hidden and deleted questions (few): the count of visible ones is all questions minus these.
+    index('questions_removed_idx').on(t.id).where(sql`deleted_at is not null or hidden_at is not null`),
     check('questions_status_valid', sql`${t.status} in (${inList(QUESTION_STATUSES)})`),
     check(
       'questions_close_reason_valid',

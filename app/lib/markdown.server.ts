@@ -41,7 +41,28 @@ export function markdownToText(source: string) {
     .trim()
 }
 
+/**
+ * Recent excerpts, by length and source: lists show the same rows to every visitor, and parsing and
+ * sanitizing each row's Markdown again on every request is most of a list's cost. A pure function,
+ * so a kept result is always right. Bounded: sources up to 4,000 characters, 2,000 entries.
+ */
+const EXCERPTS_KEPT = 2000
+const EXCERPT_SOURCE_MAX = 4000
+const excerpts = new Map<string, string>()
+
 export function excerpt(source: string, maxLength = 180) {
+  const key = source.length <= EXCERPT_SOURCE_MAX ? `${maxLength}:${source}` : null
+  const kept = key === null ? undefined : excerpts.get(key)
+  if (kept !== undefined) return kept
+  const value = excerptNow(source, maxLength)
+  if (key !== null) {
+    if (excerpts.size >= EXCERPTS_KEPT) excerpts.delete(excerpts.keys().next().value!)
+    excerpts.set(key, value)
+  }
+  return value
+}
+
+function excerptNow(source: string, maxLength: number) {
   const text = markdownToText(source)
   if (text.length <= maxLength) return text
   const cut = text.slice(0, maxLength)

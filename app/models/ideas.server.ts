@@ -1,5 +1,5 @@
 /** Ideas: creation, status workflow and the lists that show them. */
-import { and, count, desc, eq, gte, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
 import {
   categories,
   type IdeaStatus,
@@ -20,6 +20,7 @@ import { excerpt, renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, IDEA_POSTS_PER_DAY, IDEA_POSTS_PER_DAY_NEW_MEMBER, isNewMember, recordHits } from '~/lib/rate-limit.server'
 import { awardBadge, checkPopularIdeaBadge } from './badges.server'
+import { memoUntilWrite } from '~/lib/read-cache.server'
 import { listIdeaComments } from './comments.server'
 import { logModeration } from './moderation.server'
 import { notifyIdeaStakeholders } from './notifications.server'
@@ -216,8 +217,16 @@ function payStatusBonuses(
 
 const visibleIdea = and(isNull(ideas.deletedAt), isNull(ideas.hiddenAt))
 
+/**
+ * Visible ideas that are not merged: all ideas (counted from an index alone), minus the hidden or
+ * deleted ones (ideas_removed_idx), minus the visible merged ones (by status); never a read of every
+ * row. Reused until the next write (see read-cache).
+ */
 export function countVisibleIdeas(db: Db) {
-  return db.select({ n: count() }).from(ideas).where(and(visibleIdea, ne(ideas.status, 'merged'))).get()?.n ?? 0
+  return memoUntilWrite(db, 'visible ideas', () => {
+    const n = (where?: SQL) => db.select({ n: count() }).from(ideas).where(where).get()?.n ?? 0
+    return n() - n(or(isNotNull(ideas.deletedAt), isNotNull(ideas.hiddenAt))) - n(and(eq(ideas.status, 'merged'), visibleIdea))
+  })
 }
 
 export function listCategories(db: Db) {
@@ -329,7 +338,10 @@ export function listIdeas(db: Db, input: IdeaListInput) {
   const { cursor } = input
 
   let rows
-  if (input.sort === 'trending') {
+  const unfiltered = !cursor && !input.categoryId && !input.status && !input.tagId && !(viewerId && input.mine)
+  if (input.sort === 'trending' && unfiltered) {
+    rows = firstTrendingPage(db, input.now ?? new Date(), pageSize)
+  } else if (input.sort === 'trending') {
     const trend = trendingScores(db, input.now ?? new Date())
     if (cursor) conditions.push(sql`(${trend.score}, ${ideas.id}) < (${cursor.sort}, ${cursor.id})`)
     rows = db
@@ -376,6 +388,40 @@ export function listIdeas(db: Db, input: IdeaListInput) {
     })),
     nextCursor: page.nextCursor,
   }
+}
+
+/**
+ * The first page of trending without filters, the list everyone lands on: the window's scores are
+ * ranked once and the ranking is reused until the next write (read-cache: never stale), then the
+ * page's ideas are read by key, a chunk of the ranking at a time, until the page (plus one row, for
+ * the cursor) is full of visible ideas. The same rows, in the same order, as the query below.
+ */
+function firstTrendingPage(db: Db, now: Date, pageSize: number) {
+  const anchor = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS
+  const ranked = memoUntilWrite(db, `trending ${anchor}`, () => {
+    const trend = trendingScores(db, now)
+    return db.select({ ideaId: trend.ideaId, score: trend.score }).from(trend).orderBy(desc(trend.score), desc(trend.ideaId)).all()
+  })
+  const chunkSize = (pageSize + 1) * 2
+  const rows: Array<ReturnType<typeof pageRows>[number] & { sortValue: number }> = []
+  function pageRows(ids: number[]) {
+    return db
+      .select(ideaRowColumns)
+      .from(ideas)
+      .innerJoin(users, eq(users.id, ideas.authorId))
+      .leftJoin(categories, eq(categories.id, ideas.categoryId))
+      .where(and(visibleIdea, ne(ideas.status, 'merged'), inArray(ideas.id, ids)))
+      .all()
+  }
+  for (let start = 0; start < ranked.length && rows.length <= pageSize; start += chunkSize) {
+    const chunk = ranked.slice(start, start + chunkSize)
+    const found = new Map(pageRows(chunk.map((c) => c.ideaId)).map((row) => [row.id, row]))
+    for (const { ideaId, score } of chunk) {
+      const row = found.get(ideaId)
+      if (row && rows.length <= pageSize) rows.push({ ...row, sortValue: score })
+    }
+  }
+  return rows
 }
 
 export function findCategoryBySlug(db: Db, slug: string) {

@@ -1,6 +1,6 @@
 /** Support questions: asking and the lists that show them. */
 import crypto from 'node:crypto'
-import { and, count, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import { isbot } from 'isbot'
 import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
@@ -10,6 +10,7 @@ import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
 import { awardBadge } from './badges.server'
 import { holdsForPremoderation, logModeration } from './moderation.server'
+import { memoUntilWrite } from '~/lib/read-cache.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
@@ -75,8 +76,15 @@ export function listRecentQuestions(db: Db, { limit = 10 }: { limit?: number } =
   }))
 }
 
+/**
+ * Visible questions: all questions (counted from an index alone) minus the hidden or deleted ones
+ * (questions_removed_idx); never a read of every row. Reused until the next write (see read-cache).
+ */
 export function countVisibleQuestions(db: Db) {
-  return db.select({ n: count() }).from(questions).where(visibleQuestion).get()?.n ?? 0
+  return memoUntilWrite(db, 'visible questions', () => {
+    const n = (where?: SQL) => db.select({ n: count() }).from(questions).where(where).get()?.n ?? 0
+    return n() - n(or(isNotNull(questions.deletedAt), isNotNull(questions.hiddenAt)))
+  })
 }
 
 export const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const

@@ -2,9 +2,10 @@
  * One search over ideas, questions and answers (SQLite FTS5, bm25 ranking, highlighted snippets).
  * User text never reaches MATCH as typed: toFtsQuery() keeps words only and quotes each one.
  */
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import { type IdeaStatus } from '#db/schema'
 import { type Db } from '~/lib/db.server'
+import { memoUntilWrite } from '~/lib/read-cache.server'
 import { normalizeTagName } from './tags.server'
 
 export const SEARCH_TYPES = ['idea', 'question', 'answer'] as const
@@ -57,10 +58,15 @@ export type SearchStatus = (typeof SEARCH_STATUSES)[number]
  * One page of hits, best first. Hidden, deleted and merged posts never appear. Optional filters:
  * a status (which also limits the kinds of post searched) and a tag (an unknown tag finds nothing).
  */
-export function search(
-  db: Db,
-  { q, type, page = 1, status, tag }: { q: string; type?: SearchType | null; page?: number; status?: SearchStatus | null; tag?: string | null },
-) {
+export function search(db: Db, input: SearchInput) {
+  // The same search again (a popular word) is answered from memory until the next write.
+  const { q, type = null, page = 1, status = null, tag = null } = input
+  return memoUntilWrite(db, `search ${JSON.stringify([q, type, page, status, tag])}`, () => searchNow(db, input))
+}
+
+type SearchInput = { q: string; type?: SearchType | null; page?: number; status?: SearchStatus | null; tag?: string | null }
+
+function searchNow(db: Db, { q, type, page = 1, status, tag }: SearchInput) {
   const match = toFtsQuery(q)
   if (!match) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const pageNumber = Math.min(Math.max(1, Math.trunc(page)), SEARCH_MAX_PAGES)
@@ -84,8 +90,7 @@ export function search(
   const parts = []
   if (want('idea')) {
     parts.push(sql`
-      select 'idea' as type, i.id as id, i.id as link_id, highlight(ideas_fts, 0, char(2), char(3)) as title,
-             snippet(ideas_fts, 1, char(2), char(3), '…', 16) as snippet, i.status as status, i.vote_count as votes,
+      select 'idea' as type, i.id as id, i.id as link_id, null as title, i.status as status, i.vote_count as votes,
              bm25(ideas_fts, 5.0, 1.0) as rank
       from ideas_fts join ideas i on i.id = ideas_fts.rowid
       where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
@@ -94,8 +99,7 @@ export function search(
   }
   if (want('question')) {
     parts.push(sql`
-      select 'question' as type, q.id as id, q.id as link_id, highlight(questions_fts, 0, char(2), char(3)) as title,
-             snippet(questions_fts, 1, char(2), char(3), '…', 16) as snippet, q.status as status, q.score as votes,
+      select 'question' as type, q.id as id, q.id as link_id, null as title, q.status as status, q.score as votes,
              bm25(questions_fts, 5.0, 1.0) as rank
       from questions_fts join questions q on q.id = questions_fts.rowid
       where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null${questionFilters}`)
@@ -103,7 +107,6 @@ export function search(
   if (want('answer')) {
     parts.push(sql`
       select 'answer' as type, a.id as id, a.question_id as link_id, q.title as title,
-             snippet(answers_fts, 0, char(2), char(3), '…', 16) as snippet,
              case when a.is_accepted then 'accepted' else '' end as status, a.score as votes, bm25(answers_fts) as rank
       from answers_fts join answers a on a.id = answers_fts.rowid join questions q on q.id = a.question_id
       where answers_fts match ${match} and a.deleted_at is null and a.hidden_at is null
@@ -111,19 +114,105 @@ export function search(
   }
   if (parts.length === 0) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const offset = (pageNumber - 1) * SEARCH_PAGE_SIZE
-  const rows = db.all<{ type: SearchType; id: number; link_id: number; title: string; snippet: string; status: string; votes: number }>(
-    sql`select * from (${sql.join(parts, sql` union all `)}) order by rank, id limit ${SEARCH_PAGE_SIZE + 1} offset ${offset}`,
-  )
-  const hits = rows.slice(0, SEARCH_PAGE_SIZE).map((row) => ({
+  const limit = SEARCH_PAGE_SIZE + 1
+  const ranked = !statusKind && tagId == null ? rankEachIndexFirst(db, match, SEARCH_TYPES.filter(want), offset + limit) : null
+  const rows =
+    ranked?.slice(offset, offset + limit) ??
+    db.all<RankedRow>(sql`select * from (${sql.join(parts, sql` union all `)}) order by rank, id limit ${limit} offset ${offset}`)
+  const shown = rows.slice(0, SEARCH_PAGE_SIZE)
+  const marked = highlightHits(db, match, shown)
+  const hits = shown.map((row) => ({
     type: row.type,
     id: row.id,
     url: row.type === 'idea' ? `/ideas/${row.link_id}` : row.type === 'question' ? `/questions/${row.link_id}` : `/questions/${row.link_id}#answer-${row.id}`,
-    title: row.title,
-    snippet: row.snippet,
+    title: marked.get(`${row.type}:${row.id}`)?.title ?? row.title ?? '',
+    snippet: marked.get(`${row.type}:${row.id}`)?.snippet ?? '',
     status: row.status,
     votes: row.votes,
   }))
   return { hits, hasMore: rows.length > SEARCH_PAGE_SIZE && pageNumber < SEARCH_MAX_PAGES, page: pageNumber }
+}
+
+type RankedRow = { type: SearchType; id: number; link_id: number; title: string | null; status: string; votes: number; rank: number }
+
+/** Candidates kept per kind of post beyond the rows a page needs, for hits that turn out hidden. */
+const CANDIDATE_SLACK = 100
+
+/**
+ * The first `needed` hits of an unfiltered search, or null when this shortcut cannot be sure of
+ * them. A common word matches tens of thousands of posts; FTS5 ranks them all quickly, but joining
+ * every match to its post (to leave out hidden, deleted and merged ones) costs far more. So each
+ * index is ranked alone and only its best `needed + CANDIDATE_SLACK` matches are read by key and
+ * filtered. The result is exact when every row kept ranks strictly better than the worst candidate
+ * of each list that was cut short (anything left out ranks no better); otherwise (many hidden
+ * matches at the top) the caller runs the one-query search.
+ */
+function rankEachIndexFirst(db: Db, match: string, types: readonly SearchType[], needed: number): RankedRow[] | null {
+  const k = needed + CANDIDATE_SLACK
+  const ranking = {
+    idea: sql`select rowid as id, bm25(ideas_fts, 5.0, 1.0) as rank from ideas_fts where ideas_fts match ${match} order by rank limit ${k}`,
+    question: sql`select rowid as id, bm25(questions_fts, 5.0, 1.0) as rank from questions_fts where questions_fts match ${match} order by rank limit ${k}`,
+    answer: sql`select rowid as id, bm25(answers_fts) as rank from answers_fts where answers_fts match ${match} order by rank limit ${k}`,
+  } as const
+  const posts = {
+    idea: (ids: SQL) => sql`
+      select 'idea' as type, i.id as id, i.id as link_id, null as title, i.status as status, i.vote_count as votes
+      from ideas i where i.id in (${ids}) and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'`,
+    question: (ids: SQL) => sql`
+      select 'question' as type, q.id as id, q.id as link_id, null as title, q.status as status, q.score as votes
+      from questions q where q.id in (${ids}) and q.deleted_at is null and q.hidden_at is null`,
+    answer: (ids: SQL) => sql`
+      select 'answer' as type, a.id as id, a.question_id as link_id, q.title as title,
+             case when a.is_accepted then 'accepted' else '' end as status, a.score as votes
+      from answers a join questions q on q.id = a.question_id
+      where a.id in (${ids}) and a.deleted_at is null and a.hidden_at is null and q.deleted_at is null and q.hidden_at is null`,
+  } as const
+  const rows: RankedRow[] = []
+  let leftOutFrom = Infinity // no post left out of a cut-short list ranks better than this
+  for (const type of types) {
+    const candidates = db.all<{ id: number; rank: number }>(ranking[type])
+    if (candidates.length === 0) continue
+    if (candidates.length === k) leftOutFrom = Math.min(leftOutFrom, candidates[k - 1]!.rank)
+    const found = new Map(
+      db.all<Omit<RankedRow, 'rank'>>(posts[type](sql.join(candidates.map((c) => sql`${c.id}`), sql`, `))).map((row) => [row.id, row]),
+    )
+    for (const { id, rank } of candidates) {
+      const row = found.get(id)
+      if (row) rows.push({ ...row, rank })
+    }
+  }
+  rows.sort((a, b) => a.rank - b.rank || a.id - b.id)
+  if (leftOutFrom === Infinity) return rows
+  const last = rows[needed - 1]
+  return last && last.rank < leftOutFrom ? rows : null
+}
+
+/**
+ * The highlighted title and the snippet of each hit shown, computed for the page's rows only (at
+ * most one query per kind of post): computing them in the ranking query would build them for every
+ * match of a common word before the page is cut.
+ */
+function highlightHits(db: Db, match: string, rows: Array<{ type: SearchType; id: number }>) {
+  const marked = new Map<string, { title: string | null; snippet: string }>()
+  const queries = {
+    idea: (ids: SQL) =>
+      sql`select rowid as id, highlight(ideas_fts, 0, char(2), char(3)) as title, snippet(ideas_fts, 1, char(2), char(3), '…', 16) as snippet
+          from ideas_fts where ideas_fts match ${match} and rowid in (${ids})`,
+    question: (ids: SQL) =>
+      sql`select rowid as id, highlight(questions_fts, 0, char(2), char(3)) as title, snippet(questions_fts, 1, char(2), char(3), '…', 16) as snippet
+          from questions_fts where questions_fts match ${match} and rowid in (${ids})`,
+    answer: (ids: SQL) =>
+      sql`select rowid as id, null as title, snippet(answers_fts, 0, char(2), char(3), '…', 16) as snippet
+          from answers_fts where answers_fts match ${match} and rowid in (${ids})`,
+  } as const
+  for (const type of ['idea', 'question', 'answer'] as const) {
+    const ids = rows.filter((row) => row.type === type).map((row) => sql`${row.id}`)
+    if (ids.length === 0) continue
+    for (const row of db.all<{ id: number; title: string | null; snippet: string }>(queries[type](sql.join(ids, sql`, `)))) {
+      marked.set(`${type}:${row.id}`, { title: row.title, snippet: row.snippet })
+    }
+  }
+  return marked
 }
 
 /**

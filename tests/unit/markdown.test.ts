@@ -44,3 +44,14 @@ describe('excerpt', () => {
     expect(text).not.toContain('<')
   })
 })
+
+test('excerpts are kept per source and length, and the same source gives the same excerpt', () => {
+  const source = `**Bold** start of a long idea. ${'More words follow here. '.repeat(20)}`
+  const short = excerpt(source, 40)
+  expect(excerpt(source, 40)).toBe(short)
+  expect(short.length).toBeLessThanOrEqual(41)
+  expect(excerpt(source, 200)).not.toBe(short)
+  expect(excerpt(source, 200).startsWith('Bold start of a long idea.')).toBe(true)
+  const huge = `# Title\n\n${'x '.repeat(5000)}`
+  expect(excerpt(huge, 10)).toBe(excerpt(huge, 10))
+})

@@ -1,0 +1,2 @@
+CREATE INDEX `ideas_removed_idx` ON `ideas` (`id`) WHERE deleted_at is not null or hidden_at is not null;--> statement-breakpoint
+CREATE INDEX `questions_removed_idx` ON `questions` (`id`) WHERE deleted_at is not null or hidden_at is not null;
