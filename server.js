@@ -41,6 +41,8 @@ async function loadBuild() {
 const startedAt = Date.now()
 /** Stops the e-mail worker's interval (set when the worker starts). */
 let stopEmailWorker = () => {}
+/** The database's version token for the visitor page cache (from the server build). */
+let pageCacheVersion = () => null
 {
   // Migrations and the demo seed run once, before the server listens.
   const build = await loadBuild()
@@ -48,6 +50,7 @@ let stopEmailWorker = () => {}
   console.log(summary)
   // Delivers the e-mail outbox while e-mail is on in the site settings (checked on every tick).
   stopEmailWorker = await build.entry.module.startEmailWorker()
+  pageCacheVersion = build.entry.module.pageCacheVersion
 }
 
 /** Set once SIGTERM or SIGINT arrives (see shutdown() at the end). */
@@ -153,6 +156,10 @@ function matchesETag(header, etag) {
  */
 function conditionalGet(req, res, next) {
   if ((req.method !== 'GET' && req.method !== 'HEAD') || hasSession(req)) return next()
+  const cached = pageCache.get(req)
+  if (cached) return sendCachedPage(req, res, cached)
+  // Read before rendering: a page is kept only if nothing was written while it was rendered.
+  const versionBefore = pageCache.enabled ? pageCache.currentVersion() : null
   const write = res.write
   const end = res.end
   const chunks = []
@@ -180,6 +187,7 @@ function conditionalGet(req, res, next) {
       res.setHeader('ETag', etag)
       res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate')
       res.vary('Cookie')
+      pageCache.put(req, { body, nonce, type, etag, versionBefore })
       if (matchesETag(req.get('if-none-match'), etag)) {
         for (const header of ['Content-Security-Policy', 'Content-Type', 'Content-Length']) res.removeHeader(header)
         res.statusCode = 304
@@ -189,6 +197,93 @@ function conditionalGet(req, res, next) {
     return end.call(res, body, undefined, callback)
   }
   next()
+}
+
+/**
+ * Visitors' pages kept until the database changes. A page rendered for a visitor without a session
+ * (the same pages that get an ETag above) is kept under the database's version token; it is served
+ * again only while that token is unchanged, i.e. while no row anywhere may have changed, and for at
+ * most PAGE_CACHE_SECONDS (pages that depend on the clock, such as trending, move on within that
+ * time). Any vote, post or edit drops every kept page, so nobody ever sees a page older than the
+ * last write; members' pages are never kept. Each hit gets its own CSP nonce. Question pages are
+ * not kept: rendering one counts a view. Production only; PAGE_CACHE_SECONDS=0 turns it off.
+ */
+const PAGE_CACHE_SECONDS = Number(process.env.PAGE_CACHE_SECONDS ?? 60)
+const PAGE_CACHE_MAX_BYTES = 16 * 1024 * 1024
+const NONCE_SLOT = '\u0000nonce\u0000'
+const pageCache = {
+  entries: new Map(),
+  bytes: 0,
+  version: null,
+  enabled: MODE === 'production' && PAGE_CACHE_SECONDS > 0,
+  key(req) {
+    return req.method === 'GET' && !/^\/questions\/\d+/.test(req.path) ? req.originalUrl : null
+  },
+  /** The version token, or null when it cannot be read (then nothing is kept or served). */
+  currentVersion() {
+    try {
+      return pageCacheVersion()
+    } catch {
+      return null
+    }
+  },
+  get(req) {
+    const key = this.enabled && this.key(req)
+    if (!key || !this.entries.has(key)) return null
+    const entry = this.entries.get(key)
+    const version = this.currentVersion()
+    if (version === null || version !== this.version) {
+      this.clear()
+      return null
+    }
+    if (Date.now() - entry.at > PAGE_CACHE_SECONDS * 1000) {
+      this.drop(key)
+      return null
+    }
+    return entry
+  },
+  put(req, { body, nonce, type, etag, versionBefore }) {
+    const key = this.enabled && this.key(req)
+    if (!key || body.length > PAGE_CACHE_MAX_BYTES / 16) return
+    const version = this.currentVersion()
+    if (version === null || version !== versionBefore) return
+    // A page rendered under an older version than the kept ones would be stale beside them.
+    if (version !== this.version) {
+      this.clear()
+      this.version = version
+    }
+    const text = nonce ? body.toString('utf8').replaceAll(nonce, NONCE_SLOT) : body.toString('utf8')
+    this.drop(key)
+    this.entries.set(key, { text, type, etag, at: Date.now(), size: text.length })
+    this.bytes += text.length
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes <= PAGE_CACHE_MAX_BYTES) break
+      this.entries.delete(oldest)
+      this.bytes -= entry.size
+    }
+  },
+  drop(key) {
+    const entry = this.entries.get(key)
+    if (!entry) return
+    this.entries.delete(key)
+    this.bytes -= entry.size
+  },
+  clear() {
+    this.entries.clear()
+    this.bytes = 0
+  },
+}
+
+function sendCachedPage(req, res, entry) {
+  res.setHeader('ETag', entry.etag)
+  res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate')
+  res.vary('Cookie')
+  if (matchesETag(req.get('if-none-match'), entry.etag)) {
+    res.removeHeader('Content-Security-Policy')
+    return res.status(304).end()
+  }
+  const body = res.locals.cspNonce ? entry.text.replaceAll(NONCE_SLOT, res.locals.cspNonce) : entry.text
+  res.status(200).type(entry.type).send(body)
 }
 
 if (viteDevServer) {

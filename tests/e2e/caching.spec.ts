@@ -1,5 +1,10 @@
-/** HTTP caching: public pages revalidate with an ETag for visitors; a member's pages are never shared. */
-import { expect, test } from './fixtures'
+/**
+ * HTTP caching: public pages revalidate with an ETag for visitors; a member's pages are never shared;
+ * the server keeps visitors' pages only until the next write.
+ */
+import { getDb } from '~/lib/db.server'
+import { createTestIdea, createUser, unique } from '#tests/factories'
+import { expect, expectAccessible, test } from './fixtures'
 
 test('a visitor’s page carries an ETag, and an unchanged page is a 304 without a body or a new CSP', async ({ request, page }) => {
   const first = await request.get('/ideas')
@@ -38,4 +43,35 @@ test('errors, and every page for a logged-in member, are not marked cacheable', 
   expect(response!.status()).toBe(200)
   expect(response!.headers()['etag']).toBeUndefined()
   expect(response!.headers()['cache-control'] ?? '').not.toContain('public')
+})
+
+test('a kept visitor page never outlives a write: a new idea and a member’s vote show at once', async ({ request, page, loginAs }) => {
+  const db = getDb()
+  expect((await request.get('/ideas?sort=new')).status()).toBe(200)
+  // Served again from the kept page, each time with its own CSP nonce, which the page's scripts carry.
+  const nonces: string[] = []
+  for (let i = 0; i < 2; i++) {
+    const response = await request.get('/ideas?sort=new')
+    const nonce = /'nonce-([^']+)'/.exec(response.headers()['content-security-policy'] ?? '')?.[1] ?? ''
+    expect(nonce).not.toBe('')
+    expect(await response.text()).toContain(`nonce="${nonce}"`)
+    nonces.push(nonce)
+  }
+  expect(nonces[0]).not.toBe(nonces[1])
+
+  // A write from another connection (a new idea) shows on the next visit.
+  const title = unique('Kept pages are dropped on write ')
+  const idea = createTestIdea(db, { authorId: createUser(db).id, title })
+  expect(await (await request.get('/ideas?sort=new')).text()).toContain(title)
+
+  // A member's vote through the site shows to a visitor at once.
+  expect(await (await request.get(`/ideas/${idea.id}`)).text()).toContain('Vote for this idea (1 vote)')
+  await loginAs('member')
+  await page.goto(`/ideas/${idea.id}`)
+  const voted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`/ideas/${idea.id}/vote`))
+  await page.getByRole('button', { name: 'Vote for this idea (1 vote)' }).click()
+  await voted
+  await expect(page.getByRole('button', { name: 'Remove your vote (2 votes)' })).toBeVisible()
+  expect(await (await request.get(`/ideas/${idea.id}`)).text()).toContain('Vote for this idea (2 votes)')
+  await expectAccessible(page)
 })
