@@ -43,6 +43,8 @@ const startedAt = Date.now()
 let stopEmailWorker = () => {}
 /** The database's version token for the visitor page cache (from the server build). */
 let pageCacheVersion = () => null
+/** The writes rendering a visitor's page would make, done before the page cache is asked. */
+let beforeVisitorPage = () => {}
 {
   // Migrations and the demo seed run once, before the server listens.
   const build = await loadBuild()
@@ -51,6 +53,7 @@ let pageCacheVersion = () => null
   // Delivers the e-mail outbox while e-mail is on in the site settings (checked on every tick).
   stopEmailWorker = await build.entry.module.startEmailWorker()
   pageCacheVersion = build.entry.module.pageCacheVersion
+  beforeVisitorPage = build.entry.module.beforeVisitorPage
 }
 
 /** Set once SIGTERM or SIGINT arrives (see shutdown() at the end). */
@@ -156,6 +159,14 @@ function matchesETag(header, etag) {
  */
 function conditionalGet(req, res, next) {
   if ((req.method !== 'GET' && req.method !== 'HEAD') || hasSession(req)) return next()
+  if (pageCache.enabled && req.method === 'GET') {
+    try {
+      beforeVisitorPage(req.path, req.ip ?? 'unknown', req.get('user-agent') ?? null)
+    } catch (error) {
+      // The page's own loader makes the same write (and reports a real failure).
+      console.error('Recording a visitor page view failed:', error)
+    }
+  }
   const cached = pageCache.get(req)
   if (cached) return sendCachedPage(req, res, cached)
   // Read before rendering: a page is kept only if nothing was written while it was rendered.
@@ -205,8 +216,9 @@ function conditionalGet(req, res, next) {
  * again only while that token is unchanged, i.e. while no row anywhere may have changed, and for at
  * most PAGE_CACHE_SECONDS (pages that depend on the clock, such as trending, move on within that
  * time). Any vote, post or edit drops every kept page, so nobody ever sees a page older than the
- * last write; members' pages are never kept. Each hit gets its own CSP nonce. Question pages are
- * not kept: rendering one counts a view. Production only; PAGE_CACHE_SECONDS=0 turns it off.
+ * last write; members' pages are never kept. Each hit gets its own CSP nonce. The writes a visitor's
+ * page makes (a question page counts a view) happen before the cache is asked, so a view that
+ * counts drops the kept pages and the page shows it. Production only; PAGE_CACHE_SECONDS=0 turns it off.
  */
 const PAGE_CACHE_SECONDS = Number(process.env.PAGE_CACHE_SECONDS ?? 60)
 const PAGE_CACHE_MAX_BYTES = 16 * 1024 * 1024
@@ -217,7 +229,7 @@ const pageCache = {
   version: null,
   enabled: MODE === 'production' && PAGE_CACHE_SECONDS > 0,
   key(req) {
-    return req.method === 'GET' && !/^\/questions\/\d+/.test(req.path) ? req.originalUrl : null
+    return req.method === 'GET' ? req.originalUrl : null
   },
   /** The version token, or null when it cannot be read (then nothing is kept or served). */
   currentVersion() {

@@ -14,7 +14,7 @@ import { NonceProvider } from './components/nonce'
 export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './lib/email-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
-export { pageCacheVersion } from './lib/page-cache.server'
+export { beforeVisitorPage, pageCacheVersion } from './lib/page-cache.server'
 
 export const streamTimeout = 5_000
 

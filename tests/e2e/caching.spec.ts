@@ -3,7 +3,7 @@
  * the server keeps visitors' pages only until the next write.
  */
 import { getDb } from '~/lib/db.server'
-import { createTestIdea, createUser, unique } from '#tests/factories'
+import { createTestIdea, createTestQuestion, createUser, unique } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
 
 test('a visitor’s page carries an ETag, and an unchanged page is a 304 without a body or a new CSP', async ({ request, page }) => {
@@ -74,4 +74,20 @@ test('a kept visitor page never outlives a write: a new idea and a member’s vo
   await expect(page.getByRole('button', { name: 'Remove your vote (2 votes)' })).toBeVisible()
   expect(await (await request.get(`/ideas/${idea.id}`)).text()).toContain('Vote for this idea (2 votes)')
   await expectAccessible(page)
+})
+
+const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0'
+const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
+
+test('a question page counts each visitor’s view once a day, kept page or not', async ({ request }) => {
+  const db = getDb()
+  const question = createTestQuestion(db, { authorId: createUser(db).id })
+  const viewsShown = async (userAgent: string) => {
+    const html = await (await request.get(`/questions/${question.id}`, { headers: { 'User-Agent': userAgent } })).text()
+    return Number(/(\d+)(?:<!-- -->| )*views?</.exec(html)?.[1])
+  }
+  expect(await viewsShown(FIREFOX)).toBe(1)
+  expect(await viewsShown(FIREFOX)).toBe(1) // the same visitor again today: no new view
+  expect(await viewsShown(CHROME)).toBe(2) // a new visitor counts, and sees the new count
+  expect(await viewsShown(FIREFOX)).toBe(2)
 })
