@@ -246,34 +246,17 @@ export function countPendingFlagPosts(db: Db) {
 
 /** Posts held by pre-moderation (ideas, questions, answers), oldest first, bounded. */
 export function listPendingPosts(db: Db, { limit = FLAG_QUEUE_PAGE_SIZE }: { limit?: number } = {}) {
-  const held = (table: typeof ideas | typeof questions | typeof answers) =>
-    and(eq(table.hiddenReason, 'premoderation'), isNotNull(table.hiddenAt), isNull(table.deletedAt))
-  const refs: PostRef[] = [
-    ...db
-      .select({ id: ideas.id, at: ideas.createdAt })
-      .from(ideas)
-      .where(held(ideas))
-      .orderBy(asc(ideas.createdAt))
+  // The oldest held posts of one type (its hidden_reason is in the posts' own table).
+  const heldOf = <T extends 'idea' | 'question' | 'answer'>(type: T, table: typeof ideas | typeof questions | typeof answers) =>
+    db
+      .select({ id: table.id, at: table.createdAt })
+      .from(table)
+      .where(and(eq(table.hiddenReason, 'premoderation'), isNotNull(table.hiddenAt), isNull(table.deletedAt)))
+      .orderBy(asc(table.createdAt))
       .limit(limit)
       .all()
-      .map((r) => ({ type: 'idea' as const, ...r })),
-    ...db
-      .select({ id: questions.id, at: questions.createdAt })
-      .from(questions)
-      .where(held(questions))
-      .orderBy(asc(questions.createdAt))
-      .limit(limit)
-      .all()
-      .map((r) => ({ type: 'question' as const, ...r })),
-    ...db
-      .select({ id: answers.id, at: answers.createdAt })
-      .from(answers)
-      .where(held(answers))
-      .orderBy(asc(answers.createdAt))
-      .limit(limit)
-      .all()
-      .map((r) => ({ type: 'answer' as const, ...r })),
-  ]
+      .map((r) => ({ type, ...r }))
+  const refs: PostRef[] = [...heldOf('idea', ideas), ...heldOf('question', questions), ...heldOf('answer', answers)]
     .sort((a, b) => a.at.getTime() - b.at.getTime())
     .slice(0, limit)
   const posts = loadPosts(db, refs)
