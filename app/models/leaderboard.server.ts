@@ -15,6 +15,7 @@ import { reputationEvents, userBadges, users } from '#db/schema'
 import { BADGE_LEVELS, type BadgeLevel, badgeById } from '~/lib/badges'
 import { type Db } from '~/lib/db.server'
 import { LEADERBOARD_PAGE_SIZE, type LeaderboardPeriod, MAX_PERIOD_PAGES, MAX_SEARCH_LENGTH } from '~/lib/leaderboard'
+import { containsPattern } from '~/lib/like.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
 
 
@@ -29,10 +30,6 @@ export function periodStart(period: Exclude<LeaderboardPeriod, 'all'>, now = new
   return new Date(Date.UTC(y, m, d - sinceMonday))
 }
 
-/** A LIKE pattern matching `text` anywhere, with %, _ and the escape character itself taken literally. */
-export function containsPattern(text: string) {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
 
 function nameMatches(q: string | null | undefined): SQL | undefined {
   const text = q?.trim().slice(0, MAX_SEARCH_LENGTH)

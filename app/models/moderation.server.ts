@@ -16,6 +16,7 @@ import {
 } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { containsPattern } from '~/lib/like.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
 import { type Role, roleRank } from '~/lib/permissions'
 import { isNewMember } from '~/lib/rate-limit.server'
@@ -274,13 +275,12 @@ export function holdsForPremoderation(tx: Db | Tx, authorId: number, now = new D
 // ---------------------------------------------------------------------------------------------
 
 export const USER_SEARCH_PAGE_SIZE = 25
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /** Members whose username, display name or e-mail contains `query` (escaped LIKE), newest first, keyset paged. */
 export function searchUsers(db: Db, input: { query: string; cursor?: Cursor | null; pageSize?: number }) {
   const pageSize = input.pageSize ?? USER_SEARCH_PAGE_SIZE
   const query = input.query.trim().toLowerCase().slice(0, 100)
-  const pattern = `%${escapeLike(query)}%`
+  const pattern = containsPattern(query)
   const matches = query
     ? or(
         sql`lower(${users.username}) like ${pattern} escape '\\'`,

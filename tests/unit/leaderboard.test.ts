@@ -3,10 +3,10 @@ import { describe, expect, test } from 'vitest'
 import { users } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { LEADERBOARD_PAGE_SIZE, MAX_PERIOD_PAGES } from '~/lib/leaderboard'
+import { containsPattern } from '~/lib/like.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import {
   allTimeLeaderboardQuery,
-  containsPattern,
   listLeaderboard,
   periodLeaderboardQuery,
   periodStart,
