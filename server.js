@@ -193,12 +193,13 @@ function conditionalGet(req, res, next) {
     const type = String(res.getHeader('Content-Type') ?? '')
     if (res.statusCode === 200 && !res.getHeader('Cache-Control') && !res.getHeader('Set-Cookie') && /^(text\/html|application\/json)/.test(type)) {
       const nonce = res.locals.cspNonce
-      const hashed = nonce ? body.toString('utf8').replaceAll(nonce, '') : body
-      const etag = `W/"${crypto.createHash('sha1').update(hashed).digest('base64url')}"`
+      // The page with its nonce replaced by a slot: hashed for the tag, and kept by the page cache.
+      const template = nonce ? body.toString('utf8').replaceAll(nonce, NONCE_SLOT) : body.toString('utf8')
+      const etag = `W/"${crypto.createHash('sha1').update(template).digest('base64url')}"`
       res.setHeader('ETag', etag)
       res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate')
       res.vary('Cookie')
-      pageCache.put(req, { body, nonce, type, etag, versionBefore })
+      pageCache.put(req, { template, type, etag, versionBefore })
       if (matchesETag(req.get('if-none-match'), etag)) {
         for (const header of ['Content-Security-Policy', 'Content-Type', 'Content-Length']) res.removeHeader(header)
         res.statusCode = 304
@@ -254,9 +255,9 @@ const pageCache = {
     }
     return entry
   },
-  put(req, { body, nonce, type, etag, versionBefore }) {
+  put(req, { template, type, etag, versionBefore }) {
     const key = this.enabled && this.key(req)
-    if (!key || body.length > PAGE_CACHE_MAX_BYTES / 16) return
+    if (!key || template.length > PAGE_CACHE_MAX_BYTES / 16) return
     const version = this.currentVersion()
     if (version === null || version !== versionBefore) return
     // A page rendered under an older version than the kept ones would be stale beside them.
@@ -264,10 +265,9 @@ const pageCache = {
       this.clear()
       this.version = version
     }
-    const text = nonce ? body.toString('utf8').replaceAll(nonce, NONCE_SLOT) : body.toString('utf8')
     this.drop(key)
-    this.entries.set(key, { text, type, etag, at: Date.now(), size: text.length })
-    this.bytes += text.length
+    this.entries.set(key, { text: template, type, etag, at: Date.now(), size: template.length })
+    this.bytes += template.length
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= PAGE_CACHE_MAX_BYTES) break
       this.entries.delete(oldest)
