@@ -28,7 +28,20 @@ export const MARK_END = '\u0003'
 export function toFtsQuery(input: string) {
   const words = input.slice(0, 1000).match(/[\p{L}\p{N}]+/gu)?.slice(0, MAX_TERMS) ?? []
   if (words.length === 0) return null
-  return words.map((word, i) => `"${word}"${i === words.length - 1 ? '*' : ''}`).join(' ')
+  return words.map((word, i) => (i === words.length - 1 ? prefixTerm(word) : `"${word}"`)).join(' AND ')
+}
+
+/**
+ * A half-typed word as an FTS5 prefix term. The porter tokenizer stems query terms too, prefix
+ * terms included, so a fragment can be rewritten into something no indexed word starts with:
+ * "analy" becomes "anali", which misses "analytics" (stored as "analyt"). The fragment with its
+ * trailing vowels, y and s removed ("anal") is left alone by the stemmer and is a prefix of the
+ * stored form, so both are asked for. Fragments shorter than three letters stay as typed.
+ */
+export function prefixTerm(word: string) {
+  const stable = word.replace(/[aeiouys]+$/iu, '')
+  if (stable === word || stable.length < 3) return `"${word}"*`
+  return `("${word}"* OR "${stable}"*)`
 }
 
 export type SearchHit = {
@@ -238,7 +251,7 @@ function similarityMatch(title: string, { prefixLast = false } = {}) {
     .slice(0, MAX_TERMS)
   if (words.length === 0) return null
   const last = words.length - 1
-  return words.map((word, i) => `"${word}"${prefixLast && i === last && word.length >= 3 ? '*' : ''}`).join(' OR ')
+  return words.map((word, i) => (prefixLast && i === last && word.length >= 3 ? prefixTerm(word) : `"${word}"`)).join(' OR ')
 }
 
 export const SIMILAR_IDEAS_LIMIT = 5

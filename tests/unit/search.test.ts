@@ -2,16 +2,23 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { answers, ideas } from '#db/schema'
 import { getDb } from '~/lib/db.server'
-import { search, toFtsQuery } from '~/models/search.server'
+import { prefixTerm, search, toFtsQuery } from '~/models/search.server'
 import { createTestAnswer, createTestIdea, createTestQuestion, createUser, unique } from '#tests/factories'
 
 describe('toFtsQuery', () => {
   test('keeps words only, quoted, the last as a prefix', () => {
-    expect(toFtsQuery('dark mode')).toBe('"dark" "mode"*')
-    expect(toFtsQuery('  "NEAR(a b)" -x * OR')).toBe('"NEAR" "a" "b" "x" "OR"*')
+    expect(toFtsQuery('dark mode')).toBe('"dark" AND ("mode"* OR "mod"*)')
+    expect(toFtsQuery('  "NEAR(a b)" -x * OR')).toBe('"NEAR" AND "a" AND "b" AND "x" AND "OR"*')
     expect(toFtsQuery('🙂 *** ()')).toBeNull()
-    expect(toFtsQuery('élan naïve')).toBe('"élan" "naïve"*')
-    expect(toFtsQuery('a '.repeat(50))?.split(' ')).toHaveLength(12)
+    expect(toFtsQuery('élan naïve')).toBe('"élan" AND ("naïve"* OR "naïv"*)')
+    expect(toFtsQuery('a '.repeat(50))?.split(' AND ')).toHaveLength(12)
+  })
+
+  test('a half-typed last word is also asked for in a form the stemmer leaves alone', () => {
+    expect(prefixTerm('analy')).toBe('("analy"* OR "anal"*)')
+    expect(prefixTerm('dashboards')).toBe('("dashboards"* OR "dashboard"*)')
+    expect(prefixTerm('export')).toBe('"export"*')
+    expect(prefixTerm('you')).toBe('"you"*')
   })
 })
 
@@ -89,5 +96,24 @@ describe('search', () => {
     expect(search(db, { q: word }).hits.map((h) => h.type).sort()).toEqual(['idea', 'question'])
     expect(search(db, { q: word, type: 'question' }).hits.map((h) => h.type)).toEqual(['question'])
     expect(search(db, { q: word.slice(0, -2) }).hits).toHaveLength(2)
+  })
+
+  // The porter stemmer rewrites query terms, prefixes included: "analy" became "anali" and found
+  // nothing, and so did a fragment such as "pangolin6uy" of a word "pangolin6uy01".
+  test.each(['analy', 'analyti', 'dashboa', 'Quarterl', 'summaries'])('the fragment %j finds the words it begins', (fragment) => {
+    const db = getDb()
+    const marker = unique('ocelot')
+    const idea = createTestIdea(db, {
+      authorId: createUser(db).id,
+      title: `${marker} quarterly analytics dashboards with summaries`,
+    })
+    expect(search(db, { q: `${marker} ${fragment}` }).hits.map((h) => h.id)).toEqual([idea.id])
+  })
+
+  test('a fragment ending in a letter the stemmer rewrites still finds its word', () => {
+    const db = getDb()
+    const word = `pangolin6uy01${unique('x')}`
+    const idea = createTestIdea(db, { authorId: createUser(db).id, title: `Track ${word} metrics` })
+    expect(search(db, { q: 'pangolin6uy' }).hits.map((h) => h.id)).toContain(idea.id)
   })
 })
