@@ -45,6 +45,8 @@ let stopEmailWorker = () => {}
 let pageCacheVersion = () => null
 /** The writes rendering a visitor's page would make, done before the page cache is asked. */
 let beforeVisitorPage = () => {}
+/** Gzip of a kept page, compressed once with slots for the nonce (app/lib/gzip-template.server.ts). */
+let gzipPages = { prepare: null, fill: null }
 {
   // Migrations and the demo seed run once, before the server listens.
   const build = await loadBuild()
@@ -54,6 +56,7 @@ let beforeVisitorPage = () => {}
   stopEmailWorker = await build.entry.module.startEmailWorker()
   pageCacheVersion = build.entry.module.pageCacheVersion
   beforeVisitorPage = build.entry.module.beforeVisitorPage
+  gzipPages = { prepare: build.entry.module.prepareGzipTemplate, fill: build.entry.module.gzipTemplate }
 }
 
 /** Set once SIGTERM or SIGINT arrives (see shutdown() at the end). */
@@ -286,16 +289,32 @@ const pageCache = {
   },
 }
 
+/**
+ * A kept page, with this answer's nonce. A client that takes gzip gets the page compressed once,
+ * when it was first asked for so (the compression middleware leaves an encoded answer alone):
+ * compressing a large page again for every copy cost more CPU than everything else in a cached answer.
+ */
 function sendCachedPage(req, res, entry) {
   res.setHeader('ETag', entry.etag)
   res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate')
   res.vary('Cookie')
+  res.vary('Accept-Encoding')
   if (matchesETag(req.get('if-none-match'), entry.etag)) {
     res.removeHeader('Content-Security-Policy')
     return res.status(304).end()
   }
-  const body = res.locals.cspNonce ? entry.text.replaceAll(NONCE_SLOT, res.locals.cspNonce) : entry.text
-  res.status(200).type(entry.type).send(body)
+  const nonce = res.locals.cspNonce ?? ''
+  res.status(200).type(entry.type)
+  if (req.acceptsEncodings('gzip') === 'gzip') {
+    if (!entry.gzip) {
+      entry.gzip = gzipPages.prepare(entry.text, NONCE_SLOT)
+      entry.size += entry.gzip.bytes
+      pageCache.bytes += entry.gzip.bytes
+    }
+    res.setHeader('Content-Encoding', 'gzip')
+    return res.send(gzipPages.fill(entry.gzip, nonce))
+  }
+  res.send(entry.text.replaceAll(NONCE_SLOT, nonce))
 }
 
 if (viteDevServer) {

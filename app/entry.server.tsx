@@ -15,6 +15,7 @@ export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './lib/email-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
 export { beforeVisitorPage, pageCacheVersion } from './lib/page-cache.server'
+export { gzipTemplate, prepareGzipTemplate } from './lib/gzip-template.server'
 
 export const streamTimeout = 5_000
 
