@@ -34,12 +34,14 @@ export function toFtsQuery(input: string) {
 /**
  * A half-typed word as an FTS5 prefix term. The porter tokenizer stems query terms too, prefix
  * terms included, so a fragment can be rewritten into something no indexed word starts with:
- * "analy" becomes "anali", which misses "analytics" (stored as "analyt"). The fragment with its
- * trailing vowels, y and s removed ("anal") is left alone by the stemmer and is a prefix of the
- * stored form, so both are asked for. Fragments shorter than three letters stay as typed.
+ * "analy" becomes "anali", which misses "analytics" (stored as "analyt"). The fragment without its
+ * trailing vowels, y, s, "ed" and "ing" ("anal") is left alone by the stemmer and is a prefix of
+ * the stored form, so both are asked for. Fragments shorter than three letters stay as typed.
+ * Still missed: a fragment cut inside a longer suffix the stemmer rewrites ("integrat" of
+ * "integration", stored as "integr"), until the word is complete.
  */
 export function prefixTerm(word: string) {
-  const stable = word.replace(/[aeiouys]+$/iu, '')
+  const stable = word.replace(/(?:[aeiouys]|ed|ing)+$/iu, '')
   if (stable === word || stable.length < 3) return `"${word}"*`
   return `("${word}"* OR "${stable}"*)`
 }
