@@ -7,7 +7,7 @@ export type FormResult =
   | undefined
 
 /** One line of what Markdown is allowed, shown under each Markdown field. */
-export const MARKDOWN_HINT = 'Markdown: **bold**, *italic*, `code`, lists and links. No images or HTML.'
+export const MARKDOWN_HINT = 'Markdown: **bold**, *italic*, `code`, lists and links; @username tells a member. No images or HTML.'
 
 type FieldProps = { name: string; label: ReactNode; hint?: ReactNode; result?: FormResult; id?: string }
 

@@ -2,10 +2,44 @@
  * Markdown is rendered once, on write: the source (`*_md`) is kept for editing, the sanitized HTML
  * (`*_html`) for display. No HTML reaches a page without passing through renderMarkdown().
  */
-import { Marked } from 'marked'
+import { Marked, type Token, type Tokens } from 'marked'
 import sanitizeHtml from 'sanitize-html'
 
 const marked = new Marked({ gfm: true, breaks: false })
+
+/**
+ * `@username` of a member, found before rendering (models/mentions.server.ts), becomes a link to
+ * their profile; any other `@word` stays text. Not inside code or link text, and not the middle of
+ * an e-mail address. The names to link are set for the length of one synchronous render.
+ */
+let linkableMentions: ReadonlySet<string> = new Set()
+/** An @name not inside a word, an e-mail address or a path; use with matchAll (it is global). */
+export const MENTION_PATTERN = /(?<![\p{L}\p{N}_.@/-])@([a-z0-9_-]{2,30})(?![a-z0-9_-])/giu
+/** The same, for search(), which ignores the global flag and lastIndex. */
+const MENTION_START = new RegExp(MENTION_PATTERN.source, 'iu')
+marked.use({
+  extensions: [
+    {
+      name: 'mention',
+      level: 'inline',
+      start(src: string) {
+        if (linkableMentions.size === 0) return undefined
+        const index = src.search(MENTION_START)
+        return index === -1 ? undefined : index
+      },
+      tokenizer(src: string) {
+        if (linkableMentions.size === 0 || this.lexer.state.inLink) return undefined
+        const match = /^@([a-z0-9_-]{2,30})(?![a-z0-9_-])/i.exec(src)
+        const username = match?.[1]?.toLowerCase()
+        if (!match || !username || !linkableMentions.has(username)) return undefined
+        return { type: 'mention', raw: match[0], username }
+      },
+      renderer(token) {
+        return `<a href="/u/${token.username as string}">${token.raw}</a>`
+      },
+    },
+  ],
+})
 
 const ALLOWED: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -25,8 +59,35 @@ const ALLOWED: sanitizeHtml.IOptions = {
   },
 }
 
-export function renderMarkdown(source: string) {
-  return sanitizeHtml(marked.parse(source, { async: false }), ALLOWED).trim()
+/**
+ * The prose of a Markdown source: its text without code blocks, code spans, raw HTML or links
+ * (the places where an @name is not a mention), pieces joined by spaces.
+ */
+export function markdownOutsideCode(source: string) {
+  const pieces: string[] = []
+  const walk = (tokens: readonly Token[]) => {
+    for (const token of tokens) {
+      if (token.type === 'code' || token.type === 'codespan' || token.type === 'html' || token.type === 'link') continue
+      if (token.type === 'list') walk((token as Tokens.List).items)
+      else if (token.type === 'table') {
+        const table = token as Tokens.Table
+        for (const cell of [...table.header, ...table.rows.flat()]) walk(cell.tokens)
+      } else if ('tokens' in token && token.tokens) walk(token.tokens)
+      else if (token.type === 'text' || token.type === 'escape') pieces.push(token.text)
+    }
+  }
+  walk(marked.lexer(source))
+  return pieces.join(' ')
+}
+
+/** Sanitized HTML of a Markdown source; `mentions` are the (lower-case) usernames to link. */
+export function renderMarkdown(source: string, { mentions }: { mentions?: ReadonlySet<string> } = {}) {
+  linkableMentions = mentions ?? new Set()
+  try {
+    return sanitizeHtml(marked.parse(source, { async: false }), ALLOWED).trim()
+  } finally {
+    linkableMentions = new Set()
+  }
 }
 
 /** Plain text of a Markdown source, for excerpts and feeds. */

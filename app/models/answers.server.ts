@@ -4,9 +4,9 @@ import { answers, postRevisions, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { holdsForPremoderation, logModeration } from './moderation.server'
-import { renderMarkdown } from '~/lib/markdown.server'
 import { type Role, STAFF_ROLES } from '~/lib/permissions'
 import { awardBadge, checkAcceptedBadge } from './badges.server'
+import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { laterOf, refreshUnanswered } from './votes.server'
@@ -16,7 +16,7 @@ export function createAnswer(
   input: { questionId: number; authorId: number; authorRole?: Role; bodyMd: string; now?: Date },
 ) {
   const now = input.now ?? new Date()
-  const bodyHtml = renderMarkdown(input.bodyMd)
+  const bodyHtml = renderWithMentions(db, input.bodyMd)
   return db.transaction(
     (tx) => {
       const question = tx
@@ -56,6 +56,18 @@ export function createAnswer(
         url: `/questions/${question.id}#answer-${answer.id}`,
         now,
       })
+      if (!held) {
+        notifyMentions(tx, {
+          source: input.bodyMd,
+          actorId: input.authorId,
+          except: [question.authorId],
+          subjectType: 'answer',
+          subjectId: answer.id,
+          postTitle: question.title,
+          url: `/questions/${question.id}#answer-${answer.id}`,
+          now,
+        })
+      }
       return answer
     },
     { behavior: 'immediate' },
@@ -177,7 +189,7 @@ export function updateAnswer(
   input: { answerId: number; editorId: number; bodyMd: string; reason?: string; now?: Date },
 ) {
   const now = input.now ?? new Date()
-  const bodyHtml = renderMarkdown(input.bodyMd)
+  const bodyHtml = renderWithMentions(db, input.bodyMd)
   return db.transaction((tx) => applyAnswerEdit(tx, { ...input, bodyHtml, now }), { behavior: 'immediate' })
 }
 
@@ -188,7 +200,7 @@ export function applyAnswerEdit(
 ) {
   const { now, bodyHtml } = input
   const current = tx
-    .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, lockedAt: questions.lockedAt, authorId: answers.authorId })
+    .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, title: questions.title, lockedAt: questions.lockedAt, authorId: answers.authorId })
     .from(answers)
     .innerJoin(questions, eq(questions.id, answers.questionId))
     .where(
@@ -224,5 +236,15 @@ export function applyAnswerEdit(
     .set({ lastActivityAt: laterOf(questions.lastActivityAt, now) })
     .where(eq(questions.id, current.questionId))
     .run()
+  notifyMentions(tx, {
+    source: input.bodyMd,
+    previousSource: current.bodyMd,
+    actorId: input.editorId,
+    subjectType: 'answer',
+    subjectId: input.answerId,
+    postTitle: current.title,
+    url: `/questions/${current.questionId}#answer-${input.answerId}`,
+    now,
+  })
   return { changed: true, questionId: current.questionId }
 }

@@ -3,9 +3,10 @@ import { and, desc, eq, isNull, or, sql } from 'drizzle-orm'
 import { answers, comments, ideas, postRevisions, questions, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
-import { excerpt, renderMarkdown } from '~/lib/markdown.server'
+import { excerpt } from '~/lib/markdown.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
 import { logModeration } from './moderation.server'
+import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyIdeaStakeholders, notifyUser } from './notifications.server'
 import { laterOf } from './votes.server'
 
@@ -57,7 +58,7 @@ export function addComment(
   db: Db,
   { target, authorId, bodyMd, now = new Date() }: { target: CommentTarget; authorId: number; bodyMd: string; now?: Date },
 ) {
-  const bodyHtml = renderMarkdown(bodyMd) // slow pure work before taking the write lock
+  const bodyHtml = renderWithMentions(db, bodyMd) // slow pure work before taking the write lock
   return db.transaction(
     (tx) => {
       const post = commentablePost(tx, target)
@@ -76,7 +77,18 @@ export function addComment(
         .returning({ postAuthorId: table.authorId })
         .get()!
       bumpActivity(tx, post, now)
-      notifyUser(tx, postAuthorId, { ...commentNotice(tx, target, post, comment.id), actorId: authorId, now })
+      const notice = commentNotice(tx, target, post, comment.id)
+      notifyUser(tx, postAuthorId, { ...notice, actorId: authorId, now })
+      notifyMentions(tx, {
+        source: bodyMd,
+        actorId: authorId,
+        except: [postAuthorId],
+        subjectType: 'comment',
+        subjectId: comment.id,
+        postTitle: notice.postTitle,
+        url: notice.url,
+        now,
+      })
       return comment
     },
     { behavior: 'immediate' },
@@ -88,12 +100,13 @@ function commentNotice(tx: Tx, target: CommentTarget, post: { ideaId: number | n
   const base = { kind: 'comment', subjectType: 'comment', subjectId: commentId }
   if (post.ideaId) {
     const { title } = tx.select({ title: ideas.title }).from(ideas).where(eq(ideas.id, post.ideaId)).get()!
-    return { ...base, title: `New comment on your idea “${title}”`, url: `/ideas/${post.ideaId}#comment-${commentId}` }
+    return { ...base, postTitle: title, title: `New comment on your idea “${title}”`, url: `/ideas/${post.ideaId}#comment-${commentId}` }
   }
   const questionId = post.questionId!
   const { title } = tx.select({ title: questions.title }).from(questions).where(eq(questions.id, questionId)).get()!
   return {
     ...base,
+    postTitle: title,
     title: target.type === 'question' ? `New comment on your question “${title}”` : `New comment on your answer to “${title}”`,
     url: `/questions/${questionId}#comment-${commentId}`,
   }
@@ -140,7 +153,7 @@ export function editComment(
 ) {
   const { commentId, target, editorId, bodyMd, asModerator } = input
   const now = input.now ?? new Date()
-  const bodyHtml = renderMarkdown(bodyMd)
+  const bodyHtml = renderWithMentions(db, bodyMd)
   return db.transaction(
     (tx) => {
       const post = commentablePost(tx, target)
@@ -162,6 +175,17 @@ export function editComment(
       tx.insert(postRevisions).values({ targetType: 'comment', targetId: commentId, editorId, bodyMd: comment.bodyMd, createdAt: now }).run()
       tx.update(comments).set({ bodyMd, bodyHtml, updatedAt: now }).where(eq(comments.id, commentId)).run()
       bumpActivity(tx, post, now)
+      const notice = commentNotice(tx, target, post, commentId)
+      notifyMentions(tx, {
+        source: bodyMd,
+        previousSource: comment.bodyMd,
+        actorId: editorId,
+        subjectType: 'comment',
+        subjectId: commentId,
+        postTitle: notice.postTitle,
+        url: notice.url,
+        now,
+      })
       if (comment.authorId !== editorId) {
         logModeration(tx, {
           actorId: editorId,
@@ -188,7 +212,7 @@ export function editComment(
 export function postOfficialResponse(db: Db, input: { ideaId: number; authorId: number; bodyMd: string; now?: Date }) {
   const { ideaId, authorId, bodyMd } = input
   const now = input.now ?? new Date()
-  const bodyHtml = renderMarkdown(bodyMd)
+  const bodyHtml = renderWithMentions(db, bodyMd)
   return db.transaction(
     (tx) => {
       const post = commentablePost(tx, { type: 'idea', id: ideaId })

@@ -23,6 +23,7 @@ import { awardBadge, checkPopularIdeaBadge } from './badges.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { listIdeaComments } from './comments.server'
 import { logModeration } from './moderation.server'
+import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyIdeaStakeholders } from './notifications.server'
 import { hasEarned, recordReputation, reverseReputation } from './reputation.server'
 import { similarIdeas } from './search.server'
@@ -41,7 +42,7 @@ export type NewIdea = {
 /** Posts an idea; its author's automatic vote comes with it (and earns nothing). */
 export function createIdea(db: Db, input: NewIdea) {
   const now = input.now ?? new Date()
-  const bodyHtml = renderMarkdown(input.bodyMd)
+  const bodyHtml = renderWithMentions(db, input.bodyMd)
   return db.transaction(
     (tx) => {
       const held = holdsForPremoderation(tx, input.authorId, now)
@@ -65,6 +66,17 @@ export function createIdea(db: Db, input: NewIdea) {
       awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
       // Held for review after the author's vote, which needs a visible idea.
       if (held) tx.update(ideas).set({ hiddenAt: now, hiddenReason: 'premoderation' }).where(eq(ideas.id, idea.id)).run()
+      else {
+        notifyMentions(tx, {
+          source: input.bodyMd,
+          actorId: input.authorId,
+          subjectType: 'idea',
+          subjectId: idea.id,
+          postTitle: input.title.trim(),
+          url: `/ideas/${idea.id}`,
+          now,
+        })
+      }
       return idea
     },
     { behavior: 'immediate' },
@@ -121,7 +133,7 @@ function checkCategory(db: Db, categoryId: number | null): { ok: true } | { ok: 
 
 /** What the Preview button shows: the body as it will look, and ideas that may already say the same. */
 export function previewIdea(db: Db, { title, bodyMd }: { title: string; bodyMd: string }) {
-  return { previewHtml: bodyMd.trim() ? renderMarkdown(bodyMd) : '', similar: similarIdeas(db, title) }
+  return { previewHtml: bodyMd.trim() ? renderWithMentions(db, bodyMd) : '', similar: similarIdeas(db, title) }
 }
 
 /** Statuses an idea can be moved to by the product team (merging has its own action). */
@@ -732,6 +744,16 @@ export function applyIdeaTextEdit(
     .values({ targetType: 'idea', targetId: input.ideaId, editorId: input.editorId, title: idea.title, bodyMd: idea.bodyMd, reason: input.reason?.trim() ?? '', createdAt: now })
     .run()
   tx.update(ideas).set({ title, bodyMd: input.bodyMd, bodyHtml: input.bodyHtml, updatedAt: now }).where(eq(ideas.id, input.ideaId)).run()
+  notifyMentions(tx, {
+    source: input.bodyMd,
+    previousSource: idea.bodyMd,
+    actorId: input.editorId,
+    subjectType: 'idea',
+    subjectId: input.ideaId,
+    postTitle: title,
+    url: `/ideas/${input.ideaId}`,
+    now,
+  })
   return { changed: true }
 }
 

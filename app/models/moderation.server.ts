@@ -21,6 +21,7 @@ import { type Cursor, toPage } from '~/lib/pagination.server'
 import { type Role, roleRank } from '~/lib/permissions'
 import { isNewMember } from '~/lib/rate-limit.server'
 import { refundSpamPenalty } from './flags.server'
+import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
 import { loadPost, loadPosts, postKey, type PostRef, type PostState, setPostState } from './posts.server'
 import { getPremoderation } from './settings.server'
@@ -221,6 +222,19 @@ export function decidePendingPosts(
       if (target.type === 'answer') {
         const answer = tx.select({ questionId: answers.questionId }).from(answers).where(eq(answers.id, target.id)).get()!
         tx.update(questions).set({ lastActivityAt: now }).where(eq(questions.id, answer.questionId)).run()
+      }
+      // Mentions in a held post are told now that it is public.
+      if (target.type !== 'comment') {
+        notifyMentions(tx, {
+          source: post.bodyMd,
+          actorId: post.authorId,
+          subjectType: target.type,
+          subjectId: target.id,
+          // An answer's title reads “Answer to “…””: the mention names the question.
+          postTitle: target.type === 'answer' ? post.title.replace(/^Answer to “(.*)”$/su, '$1') : post.title,
+          url: post.url,
+          now,
+        })
       }
     } else {
       setPostState(tx, target, { deletedAt: now })

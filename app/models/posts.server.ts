@@ -14,6 +14,8 @@ export type PostState = {
   authorId: number
   title: string
   excerpt: string
+  /** The Markdown source. */
+  bodyMd: string
   url: string
   hiddenAt: Date | null
   hiddenReason: 'flags' | 'moderator' | 'premoderation' | null
@@ -65,6 +67,7 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
         ...rest,
         type: 'idea',
         excerpt: clip(bodyMd),
+        bodyMd,
         url: `/ideas/${row.id}`,
       })
     }
@@ -91,6 +94,7 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
         ...rest,
         type: 'question',
         excerpt: clip(bodyMd),
+        bodyMd,
         url: `/questions/${row.id}`,
       })
     }
@@ -119,6 +123,7 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
         type: 'answer',
         title: `Answer to “${title}”`,
         excerpt: clip(bodyMd),
+        bodyMd,
         lockedAt: null,
         url: `/questions/${questionId}#answer-${row.id}`,
       })
@@ -151,6 +156,7 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
         type: 'comment',
         title: `Comment on ${targetType === 'idea' ? 'an idea' : targetType === 'question' ? 'a question' : 'an answer'}`,
         excerpt: clip(bodyMd),
+        bodyMd,
         lockedAt: null,
         url: `${page}#comment-${rest.id}`,
       })

@@ -5,10 +5,11 @@ import { isbot } from 'isbot'
 import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
-import { excerpt, renderMarkdown } from '~/lib/markdown.server'
+import { excerpt } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
 import { awardBadge } from './badges.server'
+import { notifyMentions, renderWithMentions } from './mentions.server'
 import { holdsForPremoderation, logModeration } from './moderation.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { similarPosts } from './search.server'
@@ -19,7 +20,7 @@ export type NewQuestion = { authorId: number; title: string; bodyMd: string; tag
 
 export function createQuestion(db: Db, input: NewQuestion) {
   const now = input.now ?? new Date()
-  const bodyHtml = renderMarkdown(input.bodyMd)
+  const bodyHtml = renderWithMentions(db, input.bodyMd)
   return db.transaction(
     (tx) => {
       const held = holdsForPremoderation(tx, input.authorId, now)
@@ -39,6 +40,17 @@ export function createQuestion(db: Db, input: NewQuestion) {
         .get()
       tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
       awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
+      if (!held) {
+        notifyMentions(tx, {
+          source: input.bodyMd,
+          actorId: input.authorId,
+          subjectType: 'question',
+          subjectId: question.id,
+          postTitle: input.title.trim(),
+          url: `/questions/${question.id}`,
+          now,
+        })
+      }
       return question
     },
     { behavior: 'immediate' },
@@ -353,7 +365,7 @@ export function updateQuestion(
   input: { questionId: number; editorId: number; title: string; bodyMd: string; reason?: string; now?: Date },
 ) {
   const now = input.now ?? new Date()
-  const bodyHtml = renderMarkdown(input.bodyMd)
+  const bodyHtml = renderWithMentions(db, input.bodyMd)
   return db.transaction((tx) => applyQuestionEdit(tx, { ...input, bodyHtml, now }), { behavior: 'immediate' })
 }
 
@@ -399,6 +411,16 @@ export function applyQuestionEdit(
     .set({ title, bodyMd: input.bodyMd, bodyHtml, updatedAt: now, lastActivityAt: laterOf(questions.lastActivityAt, now) })
     .where(eq(questions.id, input.questionId))
     .run()
+  notifyMentions(tx, {
+    source: input.bodyMd,
+    previousSource: current.bodyMd,
+    actorId: input.editorId,
+    subjectType: 'question',
+    subjectId: input.questionId,
+    postTitle: title,
+    url: `/questions/${input.questionId}`,
+    now,
+  })
   return { changed: true }
 }
 
@@ -523,5 +545,5 @@ export function askQuestion(
 
 /** What the ask page's Preview shows: the body as it will look, and posts like the title. */
 export function previewQuestion(db: Db, { title, bodyMd }: { title: string; bodyMd: string }) {
-  return { bodyHtml: renderMarkdown(bodyMd.slice(0, 20_000)), similar: similarPosts(db, { title }) }
+  return { bodyHtml: renderWithMentions(db, bodyMd.slice(0, 20_000)), similar: similarPosts(db, { title }) }
 }

@@ -10,10 +10,10 @@ import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { answers, ideas, questions, suggestedEdits, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
-import { renderMarkdown } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { applyAnswerEdit } from './answers.server'
 import { applyIdeaTextEdit } from './ideas.server'
+import { renderWithMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
 import { applyQuestionEdit } from './questions.server'
 import { recordReputation } from './reputation.server'
@@ -55,7 +55,7 @@ export function suggestEdit(
   input: { target: SuggestTarget; authorId: number; title: string | null; bodyMd: string; comment: string; now?: Date },
 ) {
   const now = input.now ?? new Date()
-  const bodyHtml = renderMarkdown(input.bodyMd)
+  const bodyHtml = renderWithMentions(db, input.bodyMd)
   const title = input.title?.trim() ?? null
   return db.transaction(
     (tx) => {

@@ -92,7 +92,7 @@ export default function NewIdeaPage() {
         <div className="field">
           <label htmlFor="field-body">Description</label>
           <p id="field-body-hint" className="field-hint">
-            Why would it help you? Markdown works: **bold**, *italic*, lists and links. Up to{' '}
+            Why would it help you? Markdown works: **bold**, *italic*, lists and links; @username tells a member. Up to{' '}
             {IDEA_BODY_MAX.toLocaleString('en')} characters.
           </p>
           <textarea
