@@ -43,10 +43,13 @@ export function createAnswer(
         .returning({ id: answers.id })
         .get()
       awardBadge(tx, input.authorId, 'first_answer', { type: 'answer', id: answer.id }, now)
-      tx.update(questions)
-        .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
-        .where(eq(questions.id, question.id))
-        .run()
+      // Counts hold visible answers: a held one is counted when it is approved (setPostState).
+      if (!held) {
+        tx.update(questions)
+          .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
+          .where(eq(questions.id, question.id))
+          .run()
+      }
       if (!held) notifyUser(tx, question.authorId, {
         kind: 'new_answer',
         subjectType: 'answer',

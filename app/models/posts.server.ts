@@ -5,6 +5,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { answers, comments, ideas, type PostType, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
+import { refreshUnanswered } from './votes.server'
 
 export type PostRef = { type: PostType; id: number }
 
@@ -169,33 +170,73 @@ export function loadPost(db: Db | Tx, ref: PostRef) {
   return loadPosts(db, [ref]).get(postKey(ref)) ?? null
 }
 
-/** Sets the moderation columns of one post (inside the caller's transaction). */
-export function setPostState(
-  tx: Tx,
-  ref: PostRef,
-  state: Partial<{
-    hiddenAt: Date | null
-    hiddenReason: PostState['hiddenReason']
-    deletedAt: Date | null
-    lockedAt: Date | null
-  }>,
-) {
+type PostStateChange = Partial<{
+  hiddenAt: Date | null
+  hiddenReason: PostState['hiddenReason']
+  deletedAt: Date | null
+  lockedAt: Date | null
+}>
+
+/** +1 when a change makes a post visible, -1 when it hides or deletes it, 0 otherwise. */
+function visibilityDelta(before: { hiddenAt: Date | null; deletedAt: Date | null }, change: PostStateChange) {
+  const wasVisible = before.hiddenAt === null && before.deletedAt === null
+  const hiddenAt = change.hiddenAt === undefined ? before.hiddenAt : change.hiddenAt
+  const deletedAt = change.deletedAt === undefined ? before.deletedAt : change.deletedAt
+  const isVisible = hiddenAt === null && deletedAt === null
+  return Number(isVisible) - Number(wasVisible)
+}
+
+/**
+ * Sets the moderation columns of one post (inside the caller's transaction). Answer and comment
+ * counts count visible posts only, so hiding, deleting or restoring an answer or a comment moves
+ * its question's or post's count, and an answer's visibility can change whether its question is
+ * answered.
+ */
+export function setPostState(tx: Tx, ref: PostRef, state: PostStateChange) {
   switch (ref.type) {
     case 'idea':
-      return tx.update(ideas).set(state).where(eq(ideas.id, ref.id)).run()
+      tx.update(ideas).set(state).where(eq(ideas.id, ref.id)).run()
+      return
     case 'question':
-      return tx.update(questions).set(state).where(eq(questions.id, ref.id)).run()
+      tx.update(questions).set(state).where(eq(questions.id, ref.id)).run()
+      return
     case 'answer': {
-      const { lockedAt: _ignored, ...rest } = state
-      return tx.update(answers).set(rest).where(eq(answers.id, ref.id)).run()
+      const { lockedAt: _ignored, ...change } = state
+      const before = tx
+        .select({ questionId: answers.questionId, hiddenAt: answers.hiddenAt, deletedAt: answers.deletedAt })
+        .from(answers)
+        .where(eq(answers.id, ref.id))
+        .get()
+      if (!before) return
+      tx.update(answers).set(change).where(eq(answers.id, ref.id)).run()
+      const delta = visibilityDelta(before, change)
+      if (delta !== 0) {
+        tx.update(questions)
+          .set({ answerCount: sql`${questions.answerCount} + ${delta}` })
+          .where(eq(questions.id, before.questionId))
+          .run()
+        refreshUnanswered(tx, before.questionId)
+      }
+      return
     }
     case 'comment': {
-      const { lockedAt: _ignored, ...rest } = state
-      return tx
-        .update(comments)
-        .set(rest)
-        .where(and(eq(comments.id, ref.id)))
-        .run()
+      const { lockedAt: _ignored, ...change } = state
+      const before = tx
+        .select({ targetType: comments.targetType, targetId: comments.targetId, hiddenAt: comments.hiddenAt, deletedAt: comments.deletedAt })
+        .from(comments)
+        .where(eq(comments.id, ref.id))
+        .get()
+      if (!before) return
+      tx.update(comments).set(change).where(eq(comments.id, ref.id)).run()
+      const delta = visibilityDelta(before, change)
+      if (delta !== 0) {
+        const table = before.targetType === 'idea' ? ideas : before.targetType === 'question' ? questions : answers
+        tx.update(table)
+          .set({ commentCount: sql`${table.commentCount} + ${delta}` })
+          .where(eq(table.id, before.targetId))
+          .run()
+      }
+      return
     }
   }
 }
