@@ -77,7 +77,7 @@ test('ask a question with tags; another user answers, votes reorder the answers,
 
   // Two members with enough reputation upvote the newer answer: it moves above the older one.
   await page.goto(`/questions/${question.id}`)
-  expect(await answerOrder(page)).toEqual([early.id, helperAnswerId])
+  await expect.poll(() => answerOrder(page)).toEqual([early.id, helperAnswerId])
   for (const displayName of ['Voter One', 'Voter Two']) {
     const voter = createUser(db, { reputation: 200, displayName })
     const voterPage = await openAs(browser, baseURL!, voter)
@@ -88,7 +88,7 @@ test('ask a question with tags; another user answers, votes reorder the answers,
     await voterPage.context().close()
   }
   await page.reload()
-  expect(await answerOrder(page)).toEqual([helperAnswerId, early.id])
+  await expect.poll(() => answerOrder(page)).toEqual([helperAnswerId, early.id])
   await expect(answerItem(page, helperAnswerId).getByRole('group', { name: /Votes on the answer/ })).toContainText('2 votes')
 
   // The asker (reputation 1) cannot vote, and is told why.
@@ -99,7 +99,7 @@ test('ask a question with tags; another user answers, votes reorder the answers,
   // Accepting puts the accepted answer first, whatever its score.
   await answerItem(page, early.id).getByRole('button', { name: 'Accept this answer' }).click()
   await expect(answerItem(page, early.id).getByText('Accepted answer')).toBeVisible()
-  expect(await answerOrder(page)).toEqual([early.id, helperAnswerId])
+  await expect.poll(() => answerOrder(page)).toEqual([early.id, helperAnswerId])
   await expect(answerItem(page, early.id).getByRole('button', { name: 'Unaccept this answer' })).toBeVisible()
   await expectAccessible(page)
   await helperPage.context().close()
