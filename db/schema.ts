@@ -174,8 +174,9 @@ export const ideas = sqliteTable(
     index('ideas_status_changed_idx').on(t.status, t.statusChangedAt, t.id),
     index('ideas_author_idx').on(t.authorId, t.createdAt, t.id),
     index('ideas_merged_into_idx').on(t.mergedIntoId),
-    // Only hidden and deleted ideas (few): the count of visible ones is all ideas minus these.
-    index('ideas_removed_idx').on(t.id).where(sql`deleted_at is not null or hidden_at is not null`),
+    // Only hidden and deleted ideas (few): the count of visible ones (all, or a member's) is all
+    // ideas minus these, each count from an index alone.
+    index('ideas_removed_idx').on(t.authorId, t.id).where(sql`deleted_at is not null or hidden_at is not null`),
     check('ideas_status_valid', sql`${t.status} in (${inList(IDEA_STATUSES)})`),
     check('ideas_vote_count_non_negative', sql`${t.voteCount} >= 0`),
     check('ideas_comment_count_non_negative', sql`${t.commentCount} >= 0`),
@@ -285,8 +286,9 @@ export const questions = sqliteTable(
       .where(sql`is_unanswered = 1 and deleted_at is null and hidden_at is null`),
     index('questions_author_idx').on(t.authorId, t.createdAt, t.id),
     index('questions_duplicate_of_idx').on(t.duplicateOfId),
-    // Only hidden and deleted questions (few): the count of visible ones is all questions minus these.
-    index('questions_removed_idx').on(t.id).where(sql`deleted_at is not null or hidden_at is not null`),
+    // Only hidden and deleted questions (few): the count of visible ones (all, or a member's) is
+    // all questions minus these, each count from an index alone.
+    index('questions_removed_idx').on(t.authorId, t.id).where(sql`deleted_at is not null or hidden_at is not null`),
     check('questions_status_valid', sql`${t.status} in (${inList(QUESTION_STATUSES)})`),
     check(
       'questions_close_reason_valid',
@@ -327,6 +329,8 @@ export const answers = sqliteTable(
     uniqueIndex('answers_one_accepted_per_question').on(t.questionId).where(sql`is_accepted = 1`),
     index('answers_author_idx').on(t.authorId, t.createdAt, t.id),
     index('answers_new_idx').on(t.createdAt, t.id),
+    // Only hidden and deleted answers (few): a member's visible answers are all theirs minus these.
+    index('answers_removed_idx').on(t.authorId, t.id).where(sql`deleted_at is not null or hidden_at is not null`),
   ],
 )
 
@@ -489,10 +493,11 @@ export const reputationEvents = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('reputation_events_user_idx').on(t.userId, t.createdAt, t.id),
+    // A member's ledger in order (keyset on created_at, id), and covering for the sums over it
+    // (the profile chart, the daily vote cap): no row lookups for delta or is_capped.
+    index('reputation_events_member_idx').on(t.userId, t.createdAt, t.id, t.delta, t.isCapped),
     index('reputation_events_source_idx').on(t.sourceType, t.sourceId, t.reason, t.actorId),
-    index('reputation_events_time_idx').on(t.createdAt, t.userId),
-    // The leaderboard's period totals: a covering range scan, no row lookups for delta.
+    // The leaderboard's period totals (a covering range scan), and any scan by time.
     index('reputation_events_period_idx').on(t.createdAt, t.userId, t.delta),
     uniqueIndex('reputation_events_reverses_unique').on(t.reversesId).where(sql`reverses_id is not null`),
   ],

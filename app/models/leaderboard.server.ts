@@ -74,7 +74,7 @@ export function periodTotalsQuery(db: Db, { since, afterId, upToId }: { since: n
   return (
     db
       .select({ userId: sql<number>`${reputationEvents.userId}`, gained: sql<number>`sum(${reputationEvents.delta})` })
-      // Named on a first build: without statistics SQLite may walk reputation_events_user_idx whole to skip the GROUP BY sort.
+      // Named on a first build: without statistics SQLite may walk reputation_events_member_idx whole to skip the GROUP BY sort.
       .from(fresh ? sql`${reputationEvents} indexed by reputation_events_period_idx` : reputationEvents)
       .where(
         and(

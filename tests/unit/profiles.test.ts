@@ -62,12 +62,18 @@ describe('the public profile', () => {
     createTestIdea(db(), { authorId: member.id })
     const hidden = createTestIdea(db(), { authorId: member.id })
     db().update(ideas).set({ hiddenAt: new Date() }).where(eq(ideas.id, hidden.id)).run()
+    const asked = createTestQuestion(db(), { authorId: member.id })
+    const deletedQuestion = createTestQuestion(db(), { authorId: member.id })
+    db().update(questions).set({ deletedAt: new Date() }).where(eq(questions.id, deletedQuestion.id)).run()
+    createTestAnswer(db(), { questionId: asked.id, authorId: member.id })
+    const removed = createTestAnswer(db(), { questionId: asked.id, authorId: member.id })
+    db().update(answers).set({ hiddenAt: new Date(), deletedAt: new Date() }).where(eq(answers.id, removed.id)).run()
     expect(getPublicProfile(db(), member.username)).toMatchObject({
       username: member.username,
       displayName: 'Ada Lovelace',
       reputation: 42,
       role: 'member',
-      counts: { ideas: 1, questions: 0, answers: 0 },
+      counts: { ideas: 1, questions: 1, answers: 1 },
     })
     for (const tab of ['activity', 'reputation', 'badges', 'ideas', 'questions', 'answers']) {
       for (const userId of [undefined, member.id]) {
