@@ -43,23 +43,22 @@ export function createAnswer(
         .returning({ id: answers.id })
         .get()
       awardBadge(tx, input.authorId, 'first_answer', { type: 'answer', id: answer.id }, now)
-      // Counts hold visible answers: a held one is counted when it is approved (setPostState).
+      // A held answer is neither counted nor announced until it is approved (setPostState counts it).
       if (!held) {
         tx.update(questions)
           .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
           .where(eq(questions.id, question.id))
           .run()
-      }
-      if (!held) notifyUser(tx, question.authorId, {
-        kind: 'new_answer',
-        subjectType: 'answer',
-        subjectId: answer.id,
-        actorId: input.authorId,
-        title: `New answer to “${question.title}”`,
-        url: `/questions/${question.id}#answer-${answer.id}`,
-        now,
-      })
-      if (!held) {
+        const url = `/questions/${question.id}#answer-${answer.id}`
+        notifyUser(tx, question.authorId, {
+          kind: 'new_answer',
+          subjectType: 'answer',
+          subjectId: answer.id,
+          actorId: input.authorId,
+          title: `New answer to “${question.title}”`,
+          url,
+          now,
+        })
         notifyMentions(tx, {
           source: input.bodyMd,
           actorId: input.authorId,
@@ -67,7 +66,7 @@ export function createAnswer(
           subjectType: 'answer',
           subjectId: answer.id,
           postTitle: question.title,
-          url: `/questions/${question.id}#answer-${answer.id}`,
+          url,
           now,
         })
       }

@@ -77,7 +77,7 @@ export function addComment(
         .returning({ postAuthorId: table.authorId })
         .get()!
       bumpActivity(tx, post, now)
-      const notice = commentNotice(tx, target, post, comment.id)
+      const { postTitle, ...notice } = commentNotice(tx, target, post, comment.id)
       notifyUser(tx, postAuthorId, { ...notice, actorId: authorId, now })
       notifyMentions(tx, {
         source: bodyMd,
@@ -85,7 +85,7 @@ export function addComment(
         except: [postAuthorId],
         subjectType: 'comment',
         subjectId: comment.id,
-        postTitle: notice.postTitle,
+        postTitle,
         url: notice.url,
         now,
       })
@@ -95,7 +95,7 @@ export function addComment(
   )
 }
 
-/** What the post's author is told about a new comment ("comment on your post"): a title and a link. */
+/** What the post's author is told about a new comment ("comment on your post"): a title and a link; and the post's own title. */
 function commentNotice(tx: Tx, target: CommentTarget, post: { ideaId: number | null; questionId: number | null }, commentId: number) {
   const base = { kind: 'comment', subjectType: 'comment', subjectId: commentId }
   if (post.ideaId) {

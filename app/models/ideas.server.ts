@@ -65,8 +65,9 @@ export function createIdea(db: Db, input: NewIdea) {
       applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
       awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
       // Held for review after the author's vote, which needs a visible idea.
-      if (held) tx.update(ideas).set({ hiddenAt: now, hiddenReason: 'premoderation' }).where(eq(ideas.id, idea.id)).run()
-      else {
+      if (held) {
+        tx.update(ideas).set({ hiddenAt: now, hiddenReason: 'premoderation' }).where(eq(ideas.id, idea.id)).run()
+      } else {
         notifyMentions(tx, {
           source: input.bodyMd,
           actorId: input.authorId,

@@ -23,7 +23,7 @@ import { isNewMember } from '~/lib/rate-limit.server'
 import { refundSpamPenalty } from './flags.server'
 import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
-import { loadPost, loadPosts, postKey, type PostRef, type PostState, setPostState } from './posts.server'
+import { loadPost, loadPosts, postKey, type PostRef, postSource, type PostState, setPostState } from './posts.server'
 import { getPremoderation } from './settings.server'
 
 type ModerationEntry = {
@@ -226,7 +226,7 @@ export function decidePendingPosts(
       // Mentions in a held post are told now that it is public.
       if (target.type !== 'comment') {
         notifyMentions(tx, {
-          source: post.bodyMd,
+          source: postSource(tx, target) ?? '',
           actorId: post.authorId,
           subjectType: target.type,
           subjectId: target.id,

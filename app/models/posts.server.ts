@@ -15,8 +15,6 @@ export type PostState = {
   authorId: number
   title: string
   excerpt: string
-  /** The Markdown source. */
-  bodyMd: string
   url: string
   hiddenAt: Date | null
   hiddenReason: 'flags' | 'moderator' | 'premoderation' | null
@@ -68,7 +66,6 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
         ...rest,
         type: 'idea',
         excerpt: clip(bodyMd),
-        bodyMd,
         url: `/ideas/${row.id}`,
       })
     }
@@ -95,7 +92,6 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
         ...rest,
         type: 'question',
         excerpt: clip(bodyMd),
-        bodyMd,
         url: `/questions/${row.id}`,
       })
     }
@@ -124,7 +120,6 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
         type: 'answer',
         title: `Answer to “${title}”`,
         excerpt: clip(bodyMd),
-        bodyMd,
         lockedAt: null,
         url: `/questions/${questionId}#answer-${row.id}`,
       })
@@ -157,7 +152,6 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
         type: 'comment',
         title: `Comment on ${targetType === 'idea' ? 'an idea' : targetType === 'question' ? 'a question' : 'an answer'}`,
         excerpt: clip(bodyMd),
-        bodyMd,
         lockedAt: null,
         url: `${page}#comment-${rest.id}`,
       })
@@ -168,6 +162,12 @@ export function loadPosts(db: Db | Tx, refs: PostRef[]): Map<string, PostState> 
 
 export function loadPost(db: Db | Tx, ref: PostRef) {
   return loadPosts(db, [ref]).get(postKey(ref)) ?? null
+}
+
+/** A post's whole Markdown source (PostState carries only an excerpt), or null when it is gone. */
+export function postSource(db: Db | Tx, ref: PostRef) {
+  const table = postTable(ref.type)
+  return db.select({ bodyMd: table.bodyMd }).from(table).where(eq(table.id, ref.id)).get()?.bodyMd ?? null
 }
 
 type PostStateChange = Partial<{

@@ -70,9 +70,8 @@ export type ReputationPoint = { day: string; reputation: number }
  * The member's reputation over time, as the total at the end of each bucket. Sums are computed in
  * SQL from reputation_events_member_idx (user_id, created_at, id, delta, …) alone, which covers
  * them: one sum before the window (the starting total, 1 + sum) and one grouped sum per bucket
- * inside it. The window is the last
- * CHART_MAX_DAYS days, or since joining when that is later; buckets are whole UTC days, widened so
- * there are at most CHART_MAX_POINTS of them.
+ * inside it. The window is the last CHART_MAX_DAYS days, or since joining when that is later;
+ * buckets are whole UTC days, widened so there are at most CHART_MAX_POINTS of them.
  */
 export function getReputationHistory(db: Db, userId: number, now = new Date()) {
   const user = db.select({ createdAt: users.createdAt, reputation: users.reputation }).from(users).where(eq(users.id, userId)).get()
