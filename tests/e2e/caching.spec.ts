@@ -33,6 +33,28 @@ test('a visitor’s page carries an ETag, and an unchanged page is a 304 without
   expect(violations).toEqual([])
 })
 
+test('a kept page is sent gzipped, each copy with its own nonce matching its CSP, and plain to a client without gzip', async ({ request }) => {
+  const path = `/ideas?sort=new&kept=${unique('gz')}`
+  const nonces = new Set<string>()
+  for (let i = 0; i < 3; i++) {
+    // The first answer is rendered and kept; the next ones come from the kept page.
+    const response = await request.get(path, { headers: { 'Accept-Encoding': 'gzip' } })
+    expect(response.status()).toBe(200)
+    if (i > 0) expect(response.headers()['content-encoding']).toBe('gzip')
+    const csp = /'nonce-([^']+)'/.exec(response.headers()['content-security-policy'] ?? '')?.[1]
+    const html = await response.text() // inflated by the client
+    expect(html).toContain('<h1')
+    expect(csp).toBeTruthy()
+    expect([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1])).toEqual(expect.arrayContaining([csp]))
+    expect(new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]))).toEqual(new Set([csp]))
+    nonces.add(csp!)
+  }
+  expect(nonces.size).toBe(3)
+  const plain = await request.get(path, { headers: { 'Accept-Encoding': 'identity' } })
+  expect(plain.headers()['content-encoding']).toBeUndefined()
+  expect(await plain.text()).toContain('<h1')
+})
+
 test('errors, and every page for a logged-in member, are not marked cacheable', async ({ request, page, loginAs }) => {
   const missing = await request.get('/no-such-page')
   expect(missing.status()).toBe(404)
