@@ -214,6 +214,14 @@ export default function SettingsPage() {
         result={resultFor('email-prefs')}
         busy={busyIntent === 'email-prefs'}
       />
+
+      <section className="card" aria-labelledby="data-title">
+        <h2 id="data-title">Your data</h2>
+        <p className="muted">Download a copy of everything you posted and chose here, or delete your account.</p>
+        <p>
+          <Link to="/settings/account">Download your data or delete your account</Link>
+        </p>
+      </section>
     </div>
   )
 }

@@ -9,6 +9,15 @@ export const Username = z
   .min(2, 'Use at least 2 characters.')
   .max(30, 'Use at most 30 characters.')
   .regex(/^[a-z0-9_-]+$/, 'Use only letters, digits, - and _.')
+  .refine((name) => !isDeletedUsername(name), 'Names starting with “deleted-” are kept for deleted accounts.')
+
+/** A deleted account's username is `deleted-<id>` (models/account-data.server.ts); nobody can sign up as one. */
+export const DELETED_USERNAME_PREFIX = 'deleted-'
+/** The name a deleted member's remaining posts show. */
+export const DELETED_MEMBER_NAME = 'Deleted member'
+export function isDeletedUsername(username: string) {
+  return username.startsWith(DELETED_USERNAME_PREFIX)
+}
 
 export const Email = z
   .string({ error: 'Enter an e-mail address.' })
