@@ -37,6 +37,7 @@ export function VoteControl({
   down,
   isOwn,
   label,
+  breakdown = null,
 }: {
   target: 'question' | 'answer'
   targetId: number
@@ -47,6 +48,8 @@ export function VoteControl({
   /** The viewer wrote the post: only the score is shown. */
   isOwn: boolean
   label: string
+  /** The upvotes and downvotes behind the score, for viewers with the privilege; null hides them. */
+  breakdown?: { up: number; down: number } | null
 }) {
   const fetcher = useFetcher({ key: `vote-${target}-${targetId}` })
   const hydrated = useHydrated()
@@ -67,6 +70,7 @@ export function VoteControl({
         <span className="vote-score" id={scoreId}>
           <strong>{score}</strong> <span className="vote-score-label">{Math.abs(score) === 1 ? 'vote' : 'votes'}</span>
         </span>
+        <Breakdown breakdown={breakdown} />
       </div>
     )
   }
@@ -107,6 +111,7 @@ export function VoteControl({
         </svg>
         <span className="visually-hidden">Downvote</span>
       </button>
+      <Breakdown breakdown={breakdown} />
       {upReason ? (
         <small id={upReasonId} className="vote-reason">
           {upReason}
@@ -118,5 +123,20 @@ export function VoteControl({
         </small>
       ) : null}
     </fetcher.Form>
+  )
+}
+
+/** "+12 / −3" under a score: what it is made of (read out as "12 up, 3 down"). */
+function Breakdown({ breakdown }: { breakdown: { up: number; down: number } | null }) {
+  if (!breakdown) return null
+  return (
+    <small className="vote-breakdown">
+      <span aria-hidden="true">
+        +{breakdown.up} / −{breakdown.down}
+      </span>
+      <span className="visually-hidden">
+        {breakdown.up} up, {breakdown.down} down
+      </span>
+    </small>
   )
 }

@@ -55,6 +55,7 @@ export const GRANTS = {
   'close:question': { any: { reputation: R.voteToClose }, label: 'vote to close questions' },
   'convert:question': { any: { role: 'product' }, label: 'convert questions into ideas' },
   'create:tag': { any: { reputation: R.createTags }, label: 'create new tags' },
+  'view:vote-breakdown': { any: { reputation: R.seeVoteBreakdowns }, label: 'see vote breakdowns' },
   'suggest-edit:post': { own: 'never', any: { role: 'member' }, label: 'suggest edits' },
   'review:suggested-edit': { own: { role: 'member' }, any: { reputation: R.editOthers }, label: 'review suggested edits' },
   // Moderation and admin

@@ -34,6 +34,12 @@ export const PRIVILEGES: readonly Privilege[] = [
   },
   { id: 'create-tags', name: 'Create tags', reputation: PRIVILEGE_REPUTATION.createTags, description: 'Add new tags to the site when you post.' },
   {
+    id: 'vote-breakdowns',
+    name: 'See vote breakdowns',
+    reputation: PRIVILEGE_REPUTATION.seeVoteBreakdowns,
+    description: 'See how many upvotes and downvotes make up the score of a question or an answer.',
+  },
+  {
     id: 'edit',
     name: 'Edit others’ posts',
     reputation: PRIVILEGE_REPUTATION.editOthers,

@@ -238,3 +238,28 @@ export function setPostVote(
     { behavior: 'immediate' },
   )
 }
+
+export type VoteBreakdown = { up: number; down: number }
+
+/**
+ * The upvotes and downvotes behind the scores of a question and its answers (the "see vote
+ * breakdowns" privilege), keyed `question:<id>` / `answer:<id>`. One grouped read through the
+ * post_votes primary key; posts without votes are absent (0 and 0).
+ */
+export function voteBreakdowns(db: Db, { questionId, answerIds }: { questionId: number; answerIds: number[] }) {
+  const rows = db
+    .select({
+      targetType: postVotes.targetType,
+      targetId: postVotes.targetId,
+      up: sql<number>`sum(${postVotes.value} = 1)`,
+      down: sql<number>`sum(${postVotes.value} = -1)`,
+    })
+    .from(postVotes)
+    .where(
+      sql`(${postVotes.targetType} = 'question' and ${postVotes.targetId} = ${questionId})
+        or (${postVotes.targetType} = 'answer' and ${postVotes.targetId} in ${answerIds.length ? answerIds : [0]})`,
+    )
+    .groupBy(postVotes.targetType, postVotes.targetId)
+    .all()
+  return Object.fromEntries(rows.map((r) => [`${r.targetType}:${r.targetId}`, { up: r.up, down: r.down } satisfies VoteBreakdown]))
+}

@@ -40,6 +40,15 @@ test('a new member cannot downvote and sees why; with 125 reputation the downvot
   await expect(page.locator(`#answer-${answer.id}-score`)).toContainText('-1')
   expect(reputationOf(voter.id)).toBe(124)
   expect(reputationOf(answerer.id)).toBe(-1)
+  await expect(page.locator(`#answer-${answer.id}`).getByText('0 up, 1 down')).toHaveCount(0)
+
+  // From 1000 reputation a member sees what the score is made of.
+  await loginAs('member', { reputation: 1000 })
+  await page.goto(`/questions/${question.id}`)
+  const breakdown = page.getByRole('group', { name: `Votes on the answer by ${answerer.username}` }).locator('.vote-breakdown')
+  await expect(breakdown.locator('[aria-hidden="true"]')).toHaveText('+0 / −1')
+  await expect(breakdown.locator('.visually-hidden')).toHaveText('0 up, 1 down')
+  await expectAccessible(page)
 })
 
 test('posting a first answer awards a badge; its notification leads to the badge on the profile', async ({ page, loginAs }) => {
@@ -83,7 +92,7 @@ test('/help/privileges shows a member their progress; staff hold everything; /ba
   await loginAs('moderator')
   await page.goto('/help/privileges')
   await expect(page.getByText('As a member of the team you have every privilege.')).toBeVisible()
-  await expect(page.getByText('You have this')).toHaveCount(8)
+  await expect(page.getByText('You have this')).toHaveCount(9)
 })
 
 test('a member suggests an edit; the author approves it and the suggester earns +2', async ({ page, browser, baseURL, loginAs }) => {

@@ -174,6 +174,7 @@ describe('/help/privileges', () => {
       ['comment-everywhere', 15],
       ['downvote', 125],
       ['create-tags', 500],
+      ['vote-breakdowns', 1000],
       ['edit', 2000],
       ['close', 3000],
     ])

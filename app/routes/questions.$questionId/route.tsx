@@ -30,7 +30,7 @@ import {
 import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
 import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
 import { flaggedByViewer } from '~/models/flags.server'
-import { setPostVote } from '~/models/votes.server'
+import { setPostVote, voteBreakdowns } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
 import { CloseForm, ConvertForm, ReopenForm } from './moderation'
 import { AcceptForm, AnswerForm, Comments, EditedNote, OfficialForm, QaCommentForm } from './parts'
@@ -72,7 +72,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ...page.answers.flatMap((a) => [{ type: 'answer' as const, id: a.id }, ...a.comments.map((c) => ({ type: 'comment' as const, id: c.id }))]),
   ]
   const flagged = viewer && flagDecision.ok ? [...flaggedByViewer(db, viewer.id, pageRefs)] : []
+  // Up and down counts behind each score, for members with the privilege (and staff).
+  const breakdowns = check(viewer, 'view:vote-breakdown').ok
+    ? voteBreakdowns(db, { questionId: question.id, answerIds: page.answers.map((a) => a.id) })
+    : null
   return {
+    breakdowns,
     ...page,
     // The convert form's category picker, for the product team only.
     categories: convert.ok && !question.convertedToIdeaId ? listCategories(db).map(({ id, name }) => ({ id, name })) : [],
@@ -232,7 +237,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const CLOSED_AS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
 
 export default function QuestionPage() {
-  const { question, tags, answers, can, categories, flagging, viewerId, moderate } = useLoaderData<typeof loader>()
+  const { question, tags, answers, can, categories, flagging, viewerId, moderate, breakdowns } = useLoaderData<typeof loader>()
+  const breakdownOf = (key: string) => (breakdowns ? (breakdowns[key] ?? { up: 0, down: 0 }) : null)
   const here = `/questions/${question.id}`
   const tools = (target: { type: 'question' | 'answer' | 'comment'; id: number; authorId: number; hiddenReason: string | null; anchor: string }) => (
     <div className="post-tools">
@@ -272,6 +278,7 @@ export default function QuestionPage() {
           down={question.can.down}
           isOwn={question.can.isOwn}
           label="Votes on the question"
+          breakdown={breakdownOf(`question:${question.id}`)}
         />
         <div>
           <h1 id="question-title">{question.title}</h1>
@@ -351,6 +358,7 @@ export default function QuestionPage() {
                     down={answer.can.down}
                     isOwn={answer.can.isOwn}
                     label={`Votes on the answer by ${answer.authorName}`}
+                    breakdown={breakdownOf(`answer:${answer.id}`)}
                   />
                   <div>
                     <p className="post-meta">
