@@ -496,7 +496,9 @@ export const reputationEvents = sqliteTable(
     // A member's ledger in order (keyset on created_at, id), and covering for the sums over it
     // (the profile chart, the daily vote cap): no row lookups for delta or is_capped.
     index('reputation_events_member_idx').on(t.userId, t.createdAt, t.id, t.delta, t.isCapped),
-    index('reputation_events_source_idx').on(t.sourceType, t.sourceId, t.reason, t.actorId),
+    // One post's events by reason, and by voter newest first (the event a vote's undo reverses);
+    // delta after id, so the per-idea cap's sum over a popular idea's votes reads the index alone.
+    index('reputation_events_source_idx').on(t.sourceType, t.sourceId, t.reason, t.actorId, t.id, t.delta),
     // The leaderboard's period totals (a covering range scan), and any scan by time.
     index('reputation_events_period_idx').on(t.createdAt, t.userId, t.delta),
     uniqueIndex('reputation_events_reverses_unique').on(t.reversesId).where(sql`reverses_id is not null`),

@@ -85,7 +85,7 @@ export function recordReputation(
   }
   const sourceCap = PER_SOURCE_CAPS[input.reason]
   if (sourceCap !== undefined && delta > 0) {
-    // reputation_events_source_idx (source_type, source_id, reason, …): one range of this post's events.
+    // reputation_events_source_idx (source_type, source_id, reason, …, delta): one range of this post's events, from the index alone.
     const earnedOnSource =
       tx
         .select({ total: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
