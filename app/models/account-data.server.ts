@@ -27,6 +27,7 @@ import {
 import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { verifyPassword } from '~/lib/password.server'
+import { assertUnderLimit, LOGIN_LIMIT, recordHits } from '~/lib/rate-limit.server'
 import { DELETED_MEMBER_NAME, DELETED_USERNAME_PREFIX } from '~/schemas/account'
 import { readEmailPrefs } from './email.server'
 import { setPostState } from './posts.server'
@@ -125,7 +126,8 @@ export function exportAccountData(db: Db, userId: number, now = new Date()) {
 export type DeleteAccountResult = { ok: true } | { ok: false; field: 'password'; message: string }
 
 /**
- * Deletes the member's account after checking their password, in one transaction:
+ * Deletes the member's account after checking their password (wrong ones are limited like failed
+ * log-ins), in one transaction:
  * - `removePosts`: their ideas, questions, answers and comments are deleted too (soft, as a
  *   moderator's delete: counts move, threads lose them); otherwise they stay, shown as written by
  *   "Deleted member";
@@ -141,7 +143,13 @@ export async function deleteAccount(
 ): Promise<DeleteAccountResult> {
   const row = db.select({ passwordHash: users.passwordHash }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).get()
   if (!row) throw new NotFoundError('account')
-  if (!(await verifyPassword(row.passwordHash, password))) return { ok: false, field: 'password', message: 'That is not your password.' }
+  // Wrong passwords count like failed log-ins (10 per 15 minutes), so a borrowed session cannot guess.
+  const key = `account-delete:user:${userId}`
+  assertUnderLimit(db, [{ key, rule: LOGIN_LIMIT, message: 'Too many wrong passwords.' }], now)
+  if (!(await verifyPassword(row.passwordHash, password))) {
+    recordHits(db, [key], now)
+    return { ok: false, field: 'password', message: 'That is not your password.' }
+  }
   db.transaction(
     (tx) => {
       if (removePosts) {

@@ -10,7 +10,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
 import { blankSessionCookie, getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { deleteAccount } from '~/models/account-data.server'
 import { DELETED_MEMBER_NAME } from '~/schemas/account'
 
@@ -34,9 +34,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request)
   const parsed = parseForm(form, DeleteForm)
   if (!parsed.ok) return data(parsed, { status: 400 })
-  const result = await deleteAccount(getDb(), { userId: user.id, password: parsed.data.password, removePosts: parsed.data.posts === 'remove' })
-  if (!result.ok) return data(fieldFailure(form, result.field, result.message), { status: 400 })
-  return redirect('/settings/account?deleted=1', { headers: { 'Set-Cookie': blankSessionCookie(request) } })
+  const { password, posts } = parsed.data
+  return keepFormOnRateLimit(form, async () => {
+    const result = await deleteAccount(getDb(), { userId: user.id, password, removePosts: posts === 'remove' })
+    if (!result.ok) return data(fieldFailure(form, result.field, result.message), { status: 400 })
+    return redirect('/settings/account?deleted=1', { headers: { 'Set-Cookie': blankSessionCookie(request) } })
+  })
 }
 
 export default function AccountDataPage() {

@@ -123,6 +123,17 @@ describe('deleting the account', () => {
     expect(findCounterMismatches(db())).toEqual([])
   })
 
+  test('wrong passwords are limited like failed log-ins: the 11th try in 15 minutes is a 429 that keeps the choice', async () => {
+    const member = createUser(db())
+    const attempt = async (password: string) =>
+      settle(async () => accountAction(args(await formRequest('/settings/account', { password, posts: 'remove', confirm: 'on' }, { userId: member.id }))))
+    for (let i = 0; i < 10; i++) expect((await attempt('guess-number-' + i)).status).toBe(400)
+    const refused = await attempt(member.password)
+    expect(refused).toMatchObject({ status: 429, body: { fields: { posts: 'remove' }, formErrors: ['Too many wrong passwords. Try again in 15 minutes.'] } })
+    expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/)
+    expect(db().select({ d: users.deletedAt }).from(users).where(eq(users.id, member.id)).get()!.d).toBeNull()
+  })
+
   test('nobody can sign up with a name kept for deleted accounts', async () => {
     const request = await formRequest('/signup', { username: 'deleted-12345', email: `${unique('d')}@example.com`, password: 'a-long-enough-passphrase' })
     expect(await settle(() => signupAction(args(request)))).toMatchObject({
