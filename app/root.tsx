@@ -17,9 +17,10 @@ import { useNonce } from './components/nonce'
 import { getSessionCookieUpdate, getUser } from './lib/auth.server'
 import { getDb } from './lib/db.server'
 import { env } from './lib/env.server'
-import { isStaff } from './lib/permissions'
+import { check, isStaff } from './lib/permissions'
 import { countUnreadNotifications } from './models/notifications.server'
 import { getSetting } from './models/settings.server'
+import { countReviewableSuggestedEdits, REVIEWABLE_COUNT_CAP } from './models/suggested-edits.server'
 import styles from './styles/app.css?url'
 
 export const links: LinksFunction = () => [
@@ -33,11 +34,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request)
   const setCookie = await getSessionCookieUpdate(request)
   const unread = user ? countUnreadNotifications(getDb(), user.id) : 0
+  // Suggested edits waiting for this member: on their own posts, or on anyone's with the edit privilege.
+  const reviewable = user ? countReviewableSuggestedEdits(getDb(), { viewerId: user.id, mayReviewAny: check(user, 'review:suggested-edit').ok }) : 0
+  const toReview = reviewable === 0 ? null : reviewable >= REVIEWABLE_COUNT_CAP ? `${REVIEWABLE_COUNT_CAP - 1}+` : String(reviewable)
   const viewer = user
     ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, reputation: user.reputation, isStaff: isStaff(user) }
     : null
   return data(
-    { siteName: getSetting(getDb(), 'siteName') ?? env().SITE_NAME, viewer, unread },
+    { siteName: getSetting(getDb(), 'siteName') ?? env().SITE_NAME, viewer, unread, toReview },
     { headers: setCookie ? { 'Set-Cookie': setCookie } : undefined },
   )
 }
@@ -65,7 +69,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <SiteHeader siteName={siteName} viewer={root?.viewer ?? null} unread={root?.unread ?? 0} />
+        <SiteHeader siteName={siteName} viewer={root?.viewer ?? null} unread={root?.unread ?? 0} toReview={root?.toReview ?? null} />
         <main id="main" tabIndex={-1}>
           {children}
         </main>
@@ -106,7 +110,7 @@ export function Layout({ children }: { children: ReactNode }) {
   )
 }
 
-function SiteHeader({ siteName, viewer, unread }: { siteName: string; viewer: RootData['viewer']; unread: number }) {
+function SiteHeader({ siteName, viewer, unread, toReview }: { siteName: string; viewer: RootData['viewer']; unread: number; toReview: string | null }) {
   const location = useLocation()
   const here = `${location.pathname}${location.search}`
   const loginTarget = location.pathname === '/login' || location.pathname === '/signup' ? '/login' : `/login?${new URLSearchParams({ redirectTo: here })}`
@@ -178,7 +182,10 @@ function SiteHeader({ siteName, viewer, unread }: { siteName: string; viewer: Ro
                   <Link to="/settings">Settings</Link>
                 </li>
                 <li>
-                  <Link to="/review/edits">Suggested edits</Link>
+                  <Link to="/review/edits">
+                    Suggested edits
+                    {toReview ? ` (${toReview} to review)` : ''}
+                  </Link>
                 </li>
                 <li>
                   <Link to="/help/privileges">Privileges</Link>

@@ -213,6 +213,23 @@ const authorOfTarget = sql`case ${suggestedEdits.targetType}
   when 'question' then (select author_id from questions where id = ${suggestedEdits.targetId})
   else (select author_id from answers where id = ${suggestedEdits.targetId}) end`
 
+/** Counted up to this many for the account menu ("99+" past it): the count walks the pending rows. */
+export const REVIEWABLE_COUNT_CAP = 100
+
+/**
+ * How many pending suggestions the viewer may review (the same rule as the list below), for the
+ * account menu; at most REVIEWABLE_COUNT_CAP. Reads the pending rows only (suggested_edits_pending_idx).
+ */
+export function countReviewableSuggestedEdits(db: Db, { viewerId, mayReviewAny }: { viewerId: number; mayReviewAny: boolean }) {
+  const mine = mayReviewAny ? sql`` : sql` and ${authorOfTarget} = ${viewerId}`
+  return (
+    db.get<{ n: number }>(sql`select count(*) as n from (
+      select 1 from ${suggestedEdits}
+      where ${suggestedEdits.status} = 'pending' and ${suggestedEdits.authorId} <> ${viewerId}${mine}
+      limit ${REVIEWABLE_COUNT_CAP})`)?.n ?? 0
+  )
+}
+
 /**
  * The pending suggestions the viewer may review, oldest first (keyset on created_at, id over
  * suggested_edits_pending_idx): on their own posts, or on anyone's when `mayReviewAny`; never

@@ -7,7 +7,13 @@ import { ConflictError, DomainError, ForbiddenError } from '~/lib/errors'
 import { findReputationMismatches } from '~/models/reputation.server'
 import { search } from '~/models/search.server'
 import { setIdeaVote } from '~/models/votes.server'
-import { countPendingSuggestedEdits, listReviewableSuggestedEdits, reviewSuggestedEdit, suggestEdit } from '~/models/suggested-edits.server'
+import {
+  countPendingSuggestedEdits,
+  countReviewableSuggestedEdits,
+  listReviewableSuggestedEdits,
+  reviewSuggestedEdit,
+  suggestEdit,
+} from '~/models/suggested-edits.server'
 import { loader as ideaLoader } from '~/routes/ideas.$ideaId/route'
 import { loader as questionLoader } from '~/routes/questions.$questionId/route'
 import { action as reviewAction, loader as reviewLoader } from '~/routes/review.edits'
@@ -25,6 +31,19 @@ const notificationsOf = (userId: number) =>
     .all()
 
 describe('suggested edits (model)', () => {
+  test('the account menu’s count: suggestions on the member’s own posts, or on anyone’s with the edit privilege, never their own', () => {
+    const author = createUser(db())
+    const editor = createUser(db(), { reputation: 2000 })
+    const suggester = createUser(db())
+    const question = createTestQuestion(db(), { authorId: author.id })
+    const before = countReviewableSuggestedEdits(db(), { viewerId: editor.id, mayReviewAny: true })
+    suggestEdit(db(), { target: { type: 'question', id: question.id }, authorId: suggester.id, title: null, bodyMd: 'A clearer text for the question, with steps.', comment: '' })
+    expect(countReviewableSuggestedEdits(db(), { viewerId: author.id, mayReviewAny: false })).toBe(1)
+    expect(countReviewableSuggestedEdits(db(), { viewerId: editor.id, mayReviewAny: true })).toBe(before + 1)
+    expect(countReviewableSuggestedEdits(db(), { viewerId: suggester.id, mayReviewAny: false })).toBe(0)
+    expect(countReviewableSuggestedEdits(db(), { viewerId: createUser(db()).id, mayReviewAny: false })).toBe(0)
+  })
+
   test('approval applies the edit as a revision, re-renders the body, keeps search in sync and pays the suggester +2', () => {
     const author = createUser(db()),
       suggester = createUser(db())
