@@ -55,6 +55,8 @@ export type SearchHit = {
   snippet: string
   status: string
   votes: number
+  /** Hidden (flags, a moderator, or waiting for review): found only by staff searches. */
+  hidden: boolean
 }
 
 /**
@@ -70,18 +72,33 @@ export const SEARCH_STATUSES = [
 export type SearchStatus = (typeof SEARCH_STATUSES)[number]
 
 /**
- * One page of hits, best first. Hidden, deleted and merged posts never appear. Optional filters:
- * a status (which also limits the kinds of post searched) and a tag (an unknown tag finds nothing).
+ * One page of hits, best first. Deleted and merged posts never appear; hidden ones only in a staff
+ * search (`includeHidden`, decided by the route's permission check), marked, so moderators can find
+ * a hidden post by its words. Optional filters: a status (which also limits the kinds of post
+ * searched) and a tag (an unknown tag finds nothing).
  */
 export function search(db: Db, input: SearchInput) {
   // The same search again (a popular word) is answered from memory until the next write.
-  const { q, type = null, page = 1, status = null, tag = null } = input
-  return memoUntilWrite(db, `search ${JSON.stringify([q, type, page, status, tag])}`, () => searchNow(db, input))
+  const { q, type = null, page = 1, status = null, tag = null, includeHidden = false } = input
+  return memoUntilWrite(db, `search ${JSON.stringify([q, type, page, status, tag, includeHidden])}`, () => searchNow(db, input))
 }
 
-type SearchInput = { q: string; type?: SearchType | null; page?: number; status?: SearchStatus | null; tag?: string | null }
+type SearchInput = {
+  q: string
+  type?: SearchType | null
+  page?: number
+  status?: SearchStatus | null
+  tag?: string | null
+  includeHidden?: boolean
+}
 
-function searchNow(db: Db, { q, type, page = 1, status, tag }: SearchInput) {
+/** The visibility condition on a post alias: not deleted, and unless staff search, not hidden. */
+function shownIf(alias: 'i' | 'q' | 'a', includeHidden: boolean) {
+  const table = sql.raw(alias)
+  return includeHidden ? sql`${table}.deleted_at is null` : sql`${table}.deleted_at is null and ${table}.hidden_at is null`
+}
+
+function searchNow(db: Db, { q, type, page = 1, status, tag, includeHidden = false }: SearchInput) {
   const match = toFtsQuery(q)
   if (!match) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const pageNumber = Math.min(Math.max(1, Math.trunc(page)), SEARCH_MAX_PAGES)
@@ -106,31 +123,32 @@ function searchNow(db: Db, { q, type, page = 1, status, tag }: SearchInput) {
   if (want('idea')) {
     parts.push(sql`
       select 'idea' as type, i.id as id, i.id as link_id, null as title, i.status as status, i.vote_count as votes,
-             bm25(ideas_fts, 5.0, 1.0) as rank
+             i.hidden_at is not null as hidden, bm25(ideas_fts, 5.0, 1.0) as rank
       from ideas_fts join ideas i on i.id = ideas_fts.rowid
-      where ideas_fts match ${match} and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'
+      where ideas_fts match ${match} and ${shownIf('i', includeHidden)} and i.status != 'merged'
         ${statusKind === 'idea' ? sql`and i.status = ${statusValue}` : sql``}
         ${tagId != null ? sql`and exists (select 1 from idea_tags it where it.idea_id = i.id and it.tag_id = ${tagId})` : sql``}`)
   }
   if (want('question')) {
     parts.push(sql`
       select 'question' as type, q.id as id, q.id as link_id, null as title, q.status as status, q.score as votes,
-             bm25(questions_fts, 5.0, 1.0) as rank
+             q.hidden_at is not null as hidden, bm25(questions_fts, 5.0, 1.0) as rank
       from questions_fts join questions q on q.id = questions_fts.rowid
-      where questions_fts match ${match} and q.deleted_at is null and q.hidden_at is null${questionFilters}`)
+      where questions_fts match ${match} and ${shownIf('q', includeHidden)}${questionFilters}`)
   }
   if (want('answer')) {
     parts.push(sql`
       select 'answer' as type, a.id as id, a.question_id as link_id, q.title as title,
-             case when a.is_accepted then 'accepted' else '' end as status, a.score as votes, bm25(answers_fts) as rank
+             case when a.is_accepted then 'accepted' else '' end as status, a.score as votes,
+             (a.hidden_at is not null or q.hidden_at is not null) as hidden, bm25(answers_fts) as rank
       from answers_fts join answers a on a.id = answers_fts.rowid join questions q on q.id = a.question_id
-      where answers_fts match ${match} and a.deleted_at is null and a.hidden_at is null
-        and q.deleted_at is null and q.hidden_at is null${questionFilters}`)
+      where answers_fts match ${match} and ${shownIf('a', includeHidden)}
+        and ${shownIf('q', includeHidden)}${questionFilters}`)
   }
   if (parts.length === 0) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const offset = (pageNumber - 1) * SEARCH_PAGE_SIZE
   const limit = SEARCH_PAGE_SIZE + 1
-  const ranked = !statusKind && tagId == null ? rankEachIndexFirst(db, match, SEARCH_TYPES.filter(want), offset + limit) : null
+  const ranked = !statusKind && tagId == null ? rankEachIndexFirst(db, match, SEARCH_TYPES.filter(want), offset + limit, includeHidden) : null
   const rows =
     ranked?.slice(offset, offset + limit) ??
     db.all<RankedRow>(sql`select * from (${sql.join(parts, sql` union all `)}) order by rank, id limit ${limit} offset ${offset}`)
@@ -144,11 +162,12 @@ function searchNow(db: Db, { q, type, page = 1, status, tag }: SearchInput) {
     snippet: marked.get(`${row.type}:${row.id}`)?.snippet ?? '',
     status: row.status,
     votes: row.votes,
+    hidden: Boolean(row.hidden),
   }))
   return { hits, hasMore: rows.length > SEARCH_PAGE_SIZE && pageNumber < SEARCH_MAX_PAGES, page: pageNumber }
 }
 
-type RankedRow = { type: SearchType; id: number; link_id: number; title: string | null; status: string; votes: number; rank: number }
+type RankedRow = { type: SearchType; id: number; link_id: number; title: string | null; status: string; votes: number; hidden: number; rank: number }
 
 /** Candidates kept per kind of post beyond the rows a page needs, for hits that turn out hidden. */
 const CANDIDATE_SLACK = 100
@@ -162,7 +181,7 @@ const CANDIDATE_SLACK = 100
  * of each list that was cut short (anything left out ranks no better); otherwise (many hidden
  * matches at the top) the caller runs the one-query search.
  */
-function rankEachIndexFirst(db: Db, match: string, types: readonly SearchType[], needed: number): RankedRow[] | null {
+function rankEachIndexFirst(db: Db, match: string, types: readonly SearchType[], needed: number, includeHidden: boolean): RankedRow[] | null {
   const k = needed + CANDIDATE_SLACK
   const ranking = {
     idea: sql`select rowid as id, bm25(ideas_fts, 5.0, 1.0) as rank from ideas_fts where ideas_fts match ${match} order by rank limit ${k}`,
@@ -171,16 +190,19 @@ function rankEachIndexFirst(db: Db, match: string, types: readonly SearchType[],
   } as const
   const posts = {
     idea: (ids: SQL) => sql`
-      select 'idea' as type, i.id as id, i.id as link_id, null as title, i.status as status, i.vote_count as votes
-      from ideas i where i.id in (${ids}) and i.deleted_at is null and i.hidden_at is null and i.status != 'merged'`,
+      select 'idea' as type, i.id as id, i.id as link_id, null as title, i.status as status, i.vote_count as votes,
+             i.hidden_at is not null as hidden
+      from ideas i where i.id in (${ids}) and ${shownIf('i', includeHidden)} and i.status != 'merged'`,
     question: (ids: SQL) => sql`
-      select 'question' as type, q.id as id, q.id as link_id, null as title, q.status as status, q.score as votes
-      from questions q where q.id in (${ids}) and q.deleted_at is null and q.hidden_at is null`,
+      select 'question' as type, q.id as id, q.id as link_id, null as title, q.status as status, q.score as votes,
+             q.hidden_at is not null as hidden
+      from questions q where q.id in (${ids}) and ${shownIf('q', includeHidden)}`,
     answer: (ids: SQL) => sql`
       select 'answer' as type, a.id as id, a.question_id as link_id, q.title as title,
-             case when a.is_accepted then 'accepted' else '' end as status, a.score as votes
+             case when a.is_accepted then 'accepted' else '' end as status, a.score as votes,
+             (a.hidden_at is not null or q.hidden_at is not null) as hidden
       from answers a join questions q on q.id = a.question_id
-      where a.id in (${ids}) and a.deleted_at is null and a.hidden_at is null and q.deleted_at is null and q.hidden_at is null`,
+      where a.id in (${ids}) and ${shownIf('a', includeHidden)} and ${shownIf('q', includeHidden)}`,
   } as const
   const rows: RankedRow[] = []
   let leftOutFrom = Infinity // no post left out of a cut-short list ranks better than this

@@ -3,7 +3,9 @@ import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Highlighted } from '~/components/highlighted'
+import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
+import { check } from '~/lib/permissions'
 import { type IdeaStatus } from '#db/schema'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { search, SEARCH_STATUSES, SEARCH_TYPES } from '~/models/search.server'
@@ -23,7 +25,9 @@ const QUESTION_STATE_LABELS = { open: 'Open', closed: 'Closed', answered: 'Answe
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams))
-  const filters = { type: query.type, page: query.page, status: query.status, tag: query.tag || null }
+  // Moderators also find hidden posts (marked), to review or restore them; nobody finds deleted ones.
+  const includeHidden = check(await getUser(request), 'moderate:post').ok
+  const filters = { type: query.type, page: query.page, status: query.status, tag: query.tag || null, includeHidden }
   const result = query.q ? search(getDb(), { q: query.q, ...filters }) : { hits: [], hasMore: false, page: 1 }
   const statusOptions = SEARCH_STATUSES.map((value) => {
     const [kind, state] = value.split(':') as ['idea' | 'question', string]
@@ -103,6 +107,7 @@ export default function SearchPage() {
                 <li key={`${hit.type}-${hit.id}`} className="search-hit">
                   <p className="post-meta">
                     <span className="badge status-open">{TYPE_LABELS[hit.type]}</span>
+                    {hit.hidden ? <span className="badge status-declined">Hidden</span> : null}
                     <span>
                       {hit.votes} {Math.abs(hit.votes) === 1 ? 'vote' : 'votes'}
                     </span>

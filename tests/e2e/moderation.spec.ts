@@ -54,6 +54,11 @@ test('three members flag an idea, it disappears for others, a moderator restores
   await authorPage.context().close()
 
   const moderator = await loginAs('moderator')
+  // A moderator's search still finds it, marked hidden.
+  await page.goto(`/search?q=${encodeURIComponent(title.split(' ')[1]!)}`)
+  const hit = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: title }) })
+  await expect(hit.getByText('Hidden', { exact: true })).toBeVisible()
+  await expectAccessible(page)
   await page.goto('/admin/flags')
   await expect(page.getByRole('heading', { level: 1, name: 'Moderation queue' })).toBeVisible()
   const item = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: title }) })

@@ -3,7 +3,9 @@ import { describe, expect, test } from 'vitest'
 import { answers, ideas } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { prefixTerm, search, toFtsQuery } from '~/models/search.server'
+import { loader as searchLoader } from '~/routes/search'
 import { createTestAnswer, createTestIdea, createTestQuestion, createUser, unique } from '#tests/factories'
+import { getRequest, settle } from '#tests/route-helpers'
 
 describe('toFtsQuery', () => {
   test('keeps words only, quoted, the last as a prefix', () => {
@@ -76,6 +78,36 @@ describe('search', () => {
     expect(search(db, { q: after }).hits).toEqual([])
     db.update(ideas).set({ hiddenAt: null, deletedAt: new Date() }).where(eq(ideas.id, idea.id)).run()
     expect(search(db, { q: after }).hits).toEqual([])
+  })
+
+  test('a staff search also finds hidden posts, marked; deleted ones never', () => {
+    const db = getDb()
+    const word = unique('narwhal')
+    const author = createUser(db)
+    const hidden = createTestIdea(db, { authorId: author.id, title: `Spammy ${word} offer` })
+    const question = createTestQuestion(db, { authorId: author.id, title: `Where is the ${word} switch?` })
+    const answer = createTestAnswer(db, { questionId: question.id, authorId: author.id, bodyMd: `Buy ${word} pills here.` })
+    db.update(ideas).set({ hiddenAt: new Date(), hiddenReason: 'flags' }).where(eq(ideas.id, hidden.id)).run()
+    db.update(answers).set({ deletedAt: new Date() }).where(eq(answers.id, answer.id)).run()
+    expect(search(db, { q: word }).hits.map((h) => [h.type, h.hidden])).toEqual([['question', false]])
+    const staff = search(db, { q: word, includeHidden: true }).hits
+    expect(staff.map((h) => [h.type, h.id, h.hidden]).sort()).toEqual([['idea', hidden.id, true], ['question', question.id, false]].sort())
+    // The one-query path (with a filter) agrees.
+    expect(search(db, { q: word, includeHidden: true, type: 'idea', status: 'idea:open' }).hits.map((h) => [h.id, h.hidden])).toEqual([[hidden.id, true]])
+  })
+
+  test('the search page finds hidden posts for moderators only', async () => {
+    const db = getDb()
+    const word = unique('okapi')
+    const idea = createTestIdea(db, { authorId: createUser(db).id, title: `Hidden ${word} idea` })
+    db.update(ideas).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(ideas.id, idea.id)).run()
+    const hitsFor = async (userId?: number) => {
+      const res = await settle(async () => searchLoader({ request: await getRequest(`/search?q=${word}`, { userId }), params: {}, context: {} }))
+      return (res.body as { hits: Array<{ id: number; hidden: boolean }> }).hits.map((h) => [h.id, h.hidden])
+    }
+    expect(await hitsFor()).toEqual([])
+    expect(await hitsFor(createUser(db, { reputation: 5000 }).id)).toEqual([])
+    expect(await hitsFor(createUser(db, { role: 'moderator' }).id)).toEqual([[idea.id, true]])
   })
 
   test('a deleted answer disappears from search', () => {
