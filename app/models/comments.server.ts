@@ -8,6 +8,7 @@ import { type Cursor, toPage } from '~/lib/pagination.server'
 import { logModeration } from './moderation.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyIdeaStakeholders, notifyUser } from './notifications.server'
+import { commentedPostTable } from './posts.server'
 import { laterOf } from './votes.server'
 
 const MERGED_IDEA_MESSAGE = 'This idea was merged into another one; comment there.'
@@ -69,7 +70,7 @@ export function addComment(
         .values({ targetType: target.type, targetId: target.id, authorId, bodyMd, bodyHtml, createdAt: now, updatedAt: now })
         .returning({ id: comments.id })
         .get()
-      const table = target.type === 'idea' ? ideas : target.type === 'question' ? questions : answers
+      const table = commentedPostTable(target.type)
       const { postAuthorId } = tx
         .update(table)
         .set({ commentCount: sql`${table.commentCount} + 1` })

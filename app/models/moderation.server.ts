@@ -23,7 +23,7 @@ import { isNewMember } from '~/lib/rate-limit.server'
 import { refundSpamPenalty } from './flags.server'
 import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
-import { loadPost, loadPosts, postKey, type PostRef, postSource, type PostState, setPostState } from './posts.server'
+import { loadPost, loadPosts, postKey, type PostRef, postText, type PostState, setPostState } from './posts.server'
 import { getPremoderation } from './settings.server'
 
 type ModerationEntry = {
@@ -225,16 +225,18 @@ export function decidePendingPosts(
       }
       // Mentions in a held post are told now that it is public.
       if (target.type !== 'comment') {
-        notifyMentions(tx, {
-          source: postSource(tx, target) ?? '',
-          actorId: post.authorId,
-          subjectType: target.type,
-          subjectId: target.id,
-          // An answer's title reads “Answer to “…””: the mention names the question.
-          postTitle: target.type === 'answer' ? post.title.replace(/^Answer to “(.*)”$/su, '$1') : post.title,
-          url: post.url,
-          now,
-        })
+        const text = postText(tx, { type: target.type, id: target.id })
+        if (text) {
+          notifyMentions(tx, {
+            source: text.bodyMd,
+            actorId: post.authorId,
+            subjectType: target.type,
+            subjectId: target.id,
+            postTitle: text.topic,
+            url: post.url,
+            now,
+          })
+        }
       }
     } else {
       setPostState(tx, target, { deletedAt: now })

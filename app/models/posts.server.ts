@@ -2,7 +2,7 @@
  * Any post (idea, question, answer, comment) seen the same way by flags and moderation: who wrote
  * it, where it lives, and its hidden/deleted/locked state. Loaded in batches, never one per row.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { answers, comments, ideas, type PostType, questions } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { refreshUnanswered } from './votes.server'
@@ -164,10 +164,31 @@ export function loadPost(db: Db | Tx, ref: PostRef) {
   return loadPosts(db, [ref]).get(postKey(ref)) ?? null
 }
 
-/** A post's whole Markdown source (PostState carries only an excerpt), or null when it is gone. */
-export function postSource(db: Db | Tx, ref: PostRef) {
-  const table = postTable(ref.type)
-  return db.select({ bodyMd: table.bodyMd }).from(table).where(eq(table.id, ref.id)).get()?.bodyMd ?? null
+/** The table of the post a comment is on, which holds its comment count. */
+export function commentedPostTable(type: 'idea' | 'question' | 'answer') {
+  return type === 'idea' ? ideas : type === 'question' ? questions : answers
+}
+
+/**
+ * An idea's, question's or answer's whole Markdown source (PostState carries only an excerpt) and
+ * the title of the idea or question it is, or answers; null when it is gone.
+ */
+export function postText(db: Db | Tx, ref: { type: 'idea' | 'question' | 'answer'; id: number }): { bodyMd: string; topic: string } | null {
+  switch (ref.type) {
+    case 'idea':
+      return db.select({ bodyMd: ideas.bodyMd, topic: ideas.title }).from(ideas).where(eq(ideas.id, ref.id)).get() ?? null
+    case 'question':
+      return db.select({ bodyMd: questions.bodyMd, topic: questions.title }).from(questions).where(eq(questions.id, ref.id)).get() ?? null
+    case 'answer':
+      return (
+        db
+          .select({ bodyMd: answers.bodyMd, topic: questions.title })
+          .from(answers)
+          .innerJoin(questions, eq(questions.id, answers.questionId))
+          .where(eq(answers.id, ref.id))
+          .get() ?? null
+      )
+  }
 }
 
 type PostStateChange = Partial<{
@@ -230,7 +251,7 @@ export function setPostState(tx: Tx, ref: PostRef, state: PostStateChange) {
       tx.update(comments).set(change).where(eq(comments.id, ref.id)).run()
       const delta = visibilityDelta(before, change)
       if (delta !== 0) {
-        const table = before.targetType === 'idea' ? ideas : before.targetType === 'question' ? questions : answers
+        const table = commentedPostTable(before.targetType)
         tx.update(table)
           .set({ commentCount: sql`${table.commentCount} + ${delta}` })
           .where(eq(table.id, before.targetId))
