@@ -15,8 +15,9 @@ const marked = new Marked({ gfm: true, breaks: false })
 let linkableMentions: ReadonlySet<string> = new Set()
 /** An @name not inside a word, an e-mail address or a path; use with matchAll (it is global). */
 export const MENTION_PATTERN = /(?<![\p{L}\p{N}_.@/-])@([a-z0-9_-]{2,30})(?![a-z0-9_-])/giu
-/** The same, for search(), which ignores the global flag and lastIndex. */
+/** The same, for search(), which ignores the global flag and lastIndex; and anchored, for the tokenizer. */
 const MENTION_START = new RegExp(MENTION_PATTERN.source, 'iu')
+const MENTION_HERE = new RegExp(`^${MENTION_PATTERN.source}`, 'iu')
 marked.use({
   extensions: [
     {
@@ -29,7 +30,7 @@ marked.use({
       },
       tokenizer(src: string) {
         if (linkableMentions.size === 0 || this.lexer.state.inLink) return undefined
-        const match = /^@([a-z0-9_-]{2,30})(?![a-z0-9_-])/i.exec(src)
+        const match = MENTION_HERE.exec(src)
         const username = match?.[1]?.toLowerCase()
         if (!match || !username || !linkableMentions.has(username)) return undefined
         return { type: 'mention', raw: match[0], username }

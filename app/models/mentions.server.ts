@@ -18,6 +18,8 @@ export const MAX_MENTIONS_NOTIFIED = 10
 
 /** The lower-case names after an @ in a Markdown source, outside code, each once, in order. */
 export function mentionedNames(source: string): string[] {
+  // Most posts name nobody: no need to read their Markdown for it.
+  if (!source.includes('@')) return []
   const names = new Set<string>()
   for (const match of markdownOutsideCode(source).matchAll(MENTION_PATTERN)) {
     names.add(match[1]!.toLowerCase())

@@ -220,14 +220,20 @@ export const REVIEWABLE_COUNT_CAP = 100
  * How many pending suggestions the viewer may review (the same rule as the list below), for the
  * account menu; at most REVIEWABLE_COUNT_CAP. Reads the pending rows only (suggested_edits_pending_idx).
  */
-export function countReviewableSuggestedEdits(db: Db, { viewerId, mayReviewAny }: { viewerId: number; mayReviewAny: boolean }) {
-  const mine = mayReviewAny ? sql`` : sql` and ${authorOfTarget} = ${viewerId}`
+export function countReviewableSuggestedEdits(db: Db, who: { viewerId: number; mayReviewAny: boolean }) {
   return (
     db.get<{ n: number }>(sql`select count(*) as n from (
-      select 1 from ${suggestedEdits}
-      where ${suggestedEdits.status} = 'pending' and ${suggestedEdits.authorId} <> ${viewerId}${mine}
-      limit ${REVIEWABLE_COUNT_CAP})`)?.n ?? 0
+      select 1 from ${suggestedEdits} where ${reviewableBy(who)} limit ${REVIEWABLE_COUNT_CAP})`)?.n ?? 0
   )
+}
+
+/** The pending suggestions a viewer may review: on their own posts, or on anyone's; never their own. */
+function reviewableBy({ viewerId, mayReviewAny }: { viewerId: number; mayReviewAny: boolean }) {
+  return and(
+    eq(suggestedEdits.status, 'pending'),
+    sql`${suggestedEdits.authorId} <> ${viewerId}`,
+    mayReviewAny ? undefined : sql`${authorOfTarget} = ${viewerId}`,
+  )!
 }
 
 /**
@@ -261,9 +267,7 @@ export function listReviewableSuggestedEdits(
     .innerJoin(users, eq(users.id, suggestedEdits.authorId))
     .where(
       and(
-        eq(suggestedEdits.status, 'pending'),
-        sql`${suggestedEdits.authorId} <> ${viewerId}`,
-        mayReviewAny ? undefined : sql`${authorOfTarget} = ${viewerId}`,
+        reviewableBy({ viewerId, mayReviewAny }),
         cursor ? sql`(${suggestedEdits.createdAt}, ${suggestedEdits.id}) > (${cursor.sort}, ${cursor.id})` : undefined,
       ),
     )
