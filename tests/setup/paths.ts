@@ -1,5 +1,9 @@
 import path from 'node:path'
 
-export const TMP_DIR = path.resolve('tests/.tmp')
+/**
+ * Where the unit tests keep their databases. UNIT_TMP_DIR gives a run a folder of its own, so two
+ * runs side by side (one per checkout or terminal) never delete each other's files.
+ */
+export const TMP_DIR = path.resolve(process.env.UNIT_TMP_DIR || 'tests/.tmp')
 /** Migrated once per run by global-setup; each test file works on its own copy. */
 export const TEMPLATE_DB = path.join(TMP_DIR, 'template.db')
