@@ -2,10 +2,15 @@
  * Sessions and the current user. This is the only module that imports lucia (v3 is deprecated
  * upstream): swapping it means rewriting this file and nothing else.
  *
+ * The cookie carries a random token (32 bytes, base64url); the `sessions` table keeps only the
+ * token's SHA-256 as the session id. A copy of the database (a backup, a stolen file) therefore
+ * holds no cookie that logs anyone in.
+ *
  * The session cookie is HttpOnly and SameSite=Lax. Its Secure flag follows the scheme the site is
  * served on (PUBLIC_URL when set, else the request's own URL), not NODE_ENV, so plain
  * http://localhost works in production mode and https deployments get Secure cookies.
  */
+import { createHash, randomBytes } from 'node:crypto'
 import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle'
 import { redirect } from '@remix-run/node'
 import { count, eq } from 'drizzle-orm'
@@ -90,9 +95,9 @@ function serializeCookie(name: string, value: string, maxAgeSeconds: number, sec
   return parts.join('; ')
 }
 
-function sessionCookie(sessionId: string, expiresAt: Date, request?: Request) {
+function sessionCookie(token: string, expiresAt: Date, request?: Request) {
   const maxAge = Math.max(0, Math.round((expiresAt.getTime() - Date.now()) / 1000))
-  return serializeCookie(SESSION_COOKIE_NAME, sessionId, maxAge, isSecureRequest(request))
+  return serializeCookie(SESSION_COOKIE_NAME, token, maxAge, isSecureRequest(request))
 }
 
 /** A Set-Cookie value that removes the session cookie. */
@@ -100,16 +105,60 @@ export function blankSessionCookie(request?: Request) {
   return serializeCookie(SESSION_COOKIE_NAME, '', 0, isSecureRequest(request))
 }
 
-function readSessionId(request: Request) {
-  const header = request.headers.get('Cookie')
-  if (!header) return null
-  return lucia().readSessionCookie(header)
+/** A new session token for the cookie: 256 random bits. */
+function newSessionToken() {
+  return randomBytes(32).toString('base64url')
+}
+
+/** The session id stored for a token: its SHA-256 (hex). */
+export function sessionIdForToken(token: string) {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** The shape of every token this module issues; anything else in the cookie is not a session. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/
+
+/**
+ * The values of the cookies named `name` in a Cookie header, as sent. Names and values are not
+ * percent-decoded: ours never need it, and a mis-encoded cookie (ours or anyone's) can then never
+ * make a page fail. `summit%5Fsession` is another cookie, not ours.
+ */
+function cookieValues(header: string | null | undefined, name: string) {
+  const values: string[] = []
+  if (!header) return values
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq !== -1 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim())
+  }
+  return values
+}
+
+const MALFORMED = Symbol('malformed session cookie')
+
+/** The session token the request presents, MALFORMED when its session cookie is not one of ours, or null. */
+function readSessionToken(request: Request): string | typeof MALFORMED | null {
+  const values = cookieValues(request.headers.get('Cookie'), SESSION_COOKIE_NAME)
+  if (values.length === 0) return null
+  // Browsers send the cookie of the most specific path first; ours is the only one on Path=/.
+  const token = values[0]!
+  return TOKEN_PATTERN.test(token) ? token : MALFORMED
+}
+
+/**
+ * Whether a request carries anything that could make it a member's: a session cookie (by the very
+ * rule getUser() reads it with, well-formed or not) or an Authorization header. The page cache in
+ * server.js and the response headers in entry.server.tsx ask this: a request that carries
+ * credentials never gets or feeds a page kept for visitors.
+ */
+export function carriesCredentials(cookieHeader: string | null | undefined, authorization?: string | null) {
+  return Boolean(authorization) || cookieValues(cookieHeader, SESSION_COOKIE_NAME).length > 0
 }
 
 async function resolve(request: Request): Promise<Resolved> {
-  const sessionId = readSessionId(request)
-  if (!sessionId) return { user: null, setCookie: null }
-  const { session, user } = await lucia().validateSession(sessionId)
+  const token = readSessionToken(request)
+  if (token === null) return { user: null, setCookie: null }
+  if (token === MALFORMED) return { user: null, setCookie: blankSessionCookie(request) }
+  const { session, user } = await lucia().validateSession(sessionIdForToken(token))
   if (!session || !user) return { user: null, setCookie: blankSessionCookie(request) }
   if (user.deletedAt) {
     await lucia().invalidateSession(session.id)
@@ -127,7 +176,7 @@ async function resolve(request: Request): Promise<Resolved> {
       createdAt: user.createdAt,
     },
     // lucia extends a session that is past half its life; the browser needs the new expiry.
-    setCookie: session.fresh ? sessionCookie(session.id, session.expiresAt, request) : null,
+    setCookie: session.fresh ? sessionCookie(token, session.expiresAt, request) : null,
   }
 }
 
@@ -150,10 +199,30 @@ export async function getSessionCookieUpdate(request: Request) {
   return (await resolveOnce(request)).setCookie
 }
 
-/** Only same-site paths: `/x` but not `//host` or `/\host`, which browsers treat as another origin. */
+/** Any origin that cannot be a real one: redirect targets are resolved against it and must stay on it. */
+const REDIRECT_BASE = 'http://summit.invalid'
+
+/**
+ * A redirect target from a form or query, made safe: only a path on this site comes back, else
+ * `fallback`. Browsers forgive a lot in a Location header (`/\evil.example`, `/<TAB>/evil.example`
+ * and `//evil.example` all lead to evil.example), and a header cannot hold CR, LF or NUL at all, so
+ * a target with whitespace, control characters or backslashes is refused outright; the rest is
+ * resolved against a placeholder origin and must still be on it. What comes back is the resolved
+ * path, query and fragment, percent-encoded (so it is always a valid header value).
+ */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/') {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  if (typeof to !== 'string' || !to.startsWith('/') || to.length > 2000) return fallback
+  // \s covers the Unicode spaces and U+2028/U+2029; the classes after it, C0 and C1 controls and DEL.
+  if (/[\s\\\u0000-\u001f\u007f-\u009f]/.test(to)) return fallback
+  let url: URL
+  try {
+    url = new URL(to, REDIRECT_BASE)
+  } catch {
+    return fallback
+  }
+  // `/.//evil.example` resolves to `//evil.example`, which a browser reads as another host.
+  if (url.origin !== REDIRECT_BASE || url.pathname.startsWith('//')) return fallback
+  return `${url.pathname}${url.search}${url.hash}`
 }
 
 function loginRedirect(request: Request, redirectTo?: string) {
@@ -171,18 +240,28 @@ export async function requireUser(request: Request, redirectTo?: string): Promis
 
 /** Starts a session for the user and returns the Set-Cookie value (login, signup and test fixtures). */
 export async function startSession(userId: number, request?: Request) {
-  const session = await lucia().createSession(userId, {})
+  const token = newSessionToken()
+  const session = await lucia().createSession(userId, {}, { sessionId: sessionIdForToken(token) })
   return {
     name: SESSION_COOKIE_NAME,
-    value: session.id,
-    header: sessionCookie(session.id, session.expiresAt, request),
+    value: token,
+    header: sessionCookie(token, session.expiresAt, request),
   }
+}
+
+/**
+ * Logs in: ends the session the browser came with, if any (whoever it belonged to), and starts a
+ * new one, so a session id planted before the log-in never becomes a logged-in one.
+ */
+export async function replaceSession(userId: number, request: Request) {
+  await endSession(request)
+  return startSession(userId, request)
 }
 
 /** Ends the current session (logout). Returns a Set-Cookie value that clears the cookie. */
 export async function endSession(request: Request) {
-  const sessionId = readSessionId(request)
-  if (sessionId) await lucia().invalidateSession(sessionId)
+  const token = readSessionToken(request)
+  if (typeof token === 'string') await lucia().invalidateSession(sessionIdForToken(token))
   return blankSessionCookie(request)
 }
 

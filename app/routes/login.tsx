@@ -3,7 +3,7 @@ import { Form, Link, type ShouldRevalidateFunction, useActionData, useNavigation
 import { useEffect, useRef } from 'react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
-import { getUser, safeRedirectPath, startSession } from '~/lib/auth.server'
+import { getUser, replaceSession, safeRedirectPath } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { getSuspension } from '~/models/moderation.server'
@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return keepFormOnRateLimit(form, async () => {
     const result = await attemptLogin(getDb(), { identifier, password, ip: context.clientIp ?? 'unknown' })
     if (!result.ok) return data(fieldFailure(form, 'password', 'Wrong username, e-mail or password.'), { status: 400 })
-    const cookie = await startSession(result.userId, request)
+    const cookie = await replaceSession(result.userId, request)
     // A suspended member may still log in and read, but first learns why they cannot take part.
     const suspension = getSuspension(getDb(), result.userId)
     if (suspension) {

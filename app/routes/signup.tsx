@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
-import { getUser, safeRedirectPath, startSession } from '~/lib/auth.server'
+import { getUser, replaceSession, safeRedirectPath } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
@@ -24,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return keepFormOnRateLimit(form, async () => {
     const result = await signUp(getDb(), { ...account, ip: context.clientIp ?? 'unknown' })
     if (!result.ok) return data(fieldFailure(form, result.field, result.message), { status: 400 })
-    const cookie = await startSession(result.userId, request)
+    const cookie = await replaceSession(result.userId, request)
     return redirect(safeRedirectPath(redirectTo), { headers: { 'Set-Cookie': cookie.header } })
   })
 }
