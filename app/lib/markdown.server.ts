@@ -42,7 +42,11 @@ marked.use({
   ],
 })
 
-const ALLOWED: sanitizeHtml.IOptions = {
+/**
+ * What survives sanitizing: these tags, these attributes, links to these schemes (or relative).
+ * Exported so the tests derive their allow-list from it (tests/unit/markdown-xss.test.ts).
+ */
+export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     'p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'hr', 'ul', 'ol', 'li', 'a', 'h3', 'h4',
     'table', 'thead', 'tbody', 'tr', 'th', 'td',
@@ -85,7 +89,12 @@ export function markdownOutsideCode(source: string) {
 export function renderMarkdown(source: string, { mentions }: { mentions?: ReadonlySet<string> } = {}) {
   linkableMentions = mentions ?? new Set()
   try {
-    return sanitizeHtml(marked.parse(source, { async: false }), ALLOWED).trim()
+    // Twice: sanitize-html keeps the children of a tag it drops, so `<p><noscript><p>` or
+    // `<p><span><table>` comes out as a <p> holding a <p> or a <table>, which every HTML parser
+    // (browsers included) rebuilds as siblings. Its own parser rebuilds them the same way on the
+    // second pass, so what is kept is what a page shows, and parsing it again changes nothing.
+    const once = sanitizeHtml(marked.parse(source, { async: false }), SANITIZE_OPTIONS)
+    return sanitizeHtml(once, SANITIZE_OPTIONS).trim()
   } finally {
     linkableMentions = new Set()
   }
