@@ -39,12 +39,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const done = url.searchParams.get('done') === '1'
   const post = loadPost(getDb(), parsed.data)
   if (done) {
-    // The confirmation: a link back to the post while others can still see it.
+    // The confirmation: the post's title and a link back while others can still see it; a deleted,
+    // hidden or held post is not named (the link is any flagger's to make up).
     const stillVisible = !!post && !post.deletedAt && !post.hiddenAt
     return {
       done,
       target: parsed.data,
-      title: post?.title ?? '',
+      title: stillVisible ? post.title : '',
       url: stillVisible ? post.url : `/${parsed.data.type === 'idea' ? 'ideas' : 'questions'}`,
       decision: { ok: true as const },
     }
@@ -87,7 +88,7 @@ export default function FlagPage() {
     return (
       <section className="card" aria-labelledby="flag-title">
         <h1 id="flag-title">Thank you for flagging</h1>
-        <p role="status">Moderators will review “{page.title}”.</p>
+        <p role="status">{page.title ? `Moderators will review “${page.title}”.` : 'Moderators will review your flag.'}</p>
         <p>
           <Link to={page.url}>Back to where you were</Link>
         </p>

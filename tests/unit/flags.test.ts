@@ -10,9 +10,9 @@ import { moderatePost } from '~/models/moderation.server'
 import { getIdeaPage, listIdeas } from '~/models/ideas.server'
 import { getQuestionPage } from '~/models/questions.server'
 import { search } from '~/models/search.server'
-import { action as flagAction } from '~/routes/flag'
+import { action as flagAction, loader as flagLoader } from '~/routes/flag'
 import { createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser, unique } from '#tests/factories'
-import { formRequest, settle } from '#tests/route-helpers'
+import { formRequest, getRequest, settle } from '#tests/route-helpers'
 
 const db = () => getDb()
 const flagger = () => createUser(db(), { reputation: 20 })
@@ -220,5 +220,29 @@ describe('the queue and its decisions', () => {
     const rows = db().select({ id: ideas.id, deletedAt: ideas.deletedAt }).from(ideas).where(eq(ideas.authorId, author.id)).all()
     expect(rows.every((r) => r.deletedAt != null)).toBe(true)
     expect(db().select({ r: users.reputation }).from(users).where(eq(users.id, author.id)).get()!.r).toBe(200)
+  })
+})
+
+describe('the flag confirmation page', () => {
+  const confirmation = (userId: number, type: string, id: number) =>
+    getRequest(`/flag?type=${type}&id=${id}&done=1`, { userId }).then((request) => settle(() => flagLoader({ request, params: {}, context: {} })))
+
+  test('names a post others can still see, and never a hidden, held or deleted one', async () => {
+    const mod = createUser(db(), { role: 'moderator' })
+    const member = createUser(db())
+    const visible = createTestIdea(db(), { authorId: member.id, title: `Visible ${unique('t')}` })
+    const hidden = createTestIdea(db(), { authorId: member.id, title: `Secret hidden ${unique('t')}` })
+    const deleted = createTestIdea(db(), { authorId: member.id, title: `Secret deleted ${unique('t')}` })
+    moderatePost(db(), { actorId: mod.id, target: { type: 'idea', id: hidden.id }, action: 'hide', reason: 'Off topic' })
+    moderatePost(db(), { actorId: mod.id, target: { type: 'idea', id: deleted.id }, action: 'delete', reason: 'Spam' })
+    const held = createTestIdea(db(), { authorId: member.id, title: `Secret held ${unique('t')}` })
+    db().update(ideas).set({ hiddenAt: new Date(), hiddenReason: 'premoderation' }).where(eq(ideas.id, held.id)).run()
+
+    expect((await confirmation(member.id, 'idea', visible.id)).body).toMatchObject({ title: visible.title, url: `/ideas/${visible.id}` })
+    for (const gone of [hidden, deleted, held]) {
+      const page = await confirmation(member.id, 'idea', gone.id)
+      expect(page.body).toMatchObject({ title: '', url: '/ideas' })
+      expect(JSON.stringify(page.body)).not.toContain('Secret')
+    }
   })
 })
