@@ -45,6 +45,9 @@ export async function backupDatabase(source: string, destination: string, option
   fs.mkdirSync(path.dirname(target), { recursive: true })
   const partial = `${target}.partial`
   fs.rmSync(partial, { force: true })
+  // A backup holds every member's e-mail address and password hash: readable by its owner only.
+  // SQLite fills the empty file it finds (and gives its journal the same mode).
+  fs.writeFileSync(partial, '', { flag: 'wx', mode: 0o600 })
 
   const pagesPerStep = options.pagesPerStep ?? 1000
   let restarts = 0
@@ -85,6 +88,7 @@ export async function backupDatabase(source: string, destination: string, option
     throw new BackupError(`The copy failed its integrity check: ${summary.integrity}`)
   }
   for (const suffix of ['-wal', '-shm']) fs.rmSync(target + suffix, { force: true })
+  fs.chmodSync(partial, 0o600)
   fs.renameSync(partial, target)
   return { path: target, ...summary, restarts, ms: Math.round(performance.now() - started) }
 }

@@ -87,3 +87,17 @@ describe('backupDatabase', () => {
     expect(inspectDatabaseFile(destination).counts.users).toBe(summary.counts.users)
   })
 })
+
+describe('file modes', () => {
+  test('a backup is readable by its owner only, whatever the umask', async () => {
+    createUser(getDb())
+    const destination = backupPath('mode')
+    const umask = process.umask(0o022)
+    try {
+      await backupDatabase(databaseFile(), destination)
+    } finally {
+      process.umask(umask)
+    }
+    expect(fs.statSync(destination).mode & 0o777).toBe(0o600)
+  })
+})
