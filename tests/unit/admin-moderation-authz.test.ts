@@ -2,6 +2,8 @@
  * The authorization matrix of the moderation area: every admin page and every staff action, for
  * each role (anonymous, member, moderator, product, admin), through the real route modules.
  * Anonymous visitors are sent to log in, members get 403, staff get the page or their action done.
+ * A refused request must also leave the whole database as it was (helpers/db-snapshot.ts), not
+ * only the row the action is about.
  */
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
@@ -17,6 +19,7 @@ import { loader as usersLoader } from '~/routes/admin.users._index'
 import { action as moderateAction } from '~/routes/moderate'
 import { createCategory, createSegment, createTestIdea, createUser } from '#tests/factories'
 import { formRequest, getRequest, settle } from '#tests/route-helpers'
+import { expectNoWrites } from './helpers/db-snapshot'
 
 const db = () => getDb()
 const ROLES = ['anonymous', 'member', 'moderator', 'product', 'admin'] as const
@@ -39,6 +42,11 @@ function expectAnswer(res: { status: number; location: string | null }, want: Wa
   }
 }
 
+/** Settles the call; when refused, checks that it wrote nothing at all. */
+function answer(call: () => unknown, want: Want, label: string) {
+  return want === 'ok' ? settle(call) : expectNoWrites(db(), () => settle(call), label)
+}
+
 /** A post with three pending flags, ready for a decision. */
 function flaggedIdea() {
   const author = createUser(db())
@@ -57,10 +65,10 @@ const pages: Array<[string, string, (request: Request, params: Record<string, st
   ['/admin/log', '/admin/log', (request) => logLoader({ request, params: {}, context: {} }), () => ({})],
 ]
 
-describe.each(pages)('GET %s', (_name, path, call) => {
+describe.each(pages)('GET %s', (name, path, call) => {
   test.each(ROLES.map((who, i) => [who, STAFF_ONLY[i]!] as const))('%s -> %s', async (who, want) => {
     const request = await getRequest(path, { userId: actor(who) })
-    const res = await settle(() => call(request, {}))
+    const res = await answer(() => call(request, {}), want, `GET ${name} as ${who}`)
     expectAnswer(res, want, path)
   })
 })
@@ -70,7 +78,7 @@ describe('GET /admin/users/:userId', () => {
     const member = createUser(db())
     const path = `/admin/users/${member.id}`
     const request = await getRequest(path, { userId: actor(who) })
-    const res = await settle(() => userLoader({ request, params: { userId: String(member.id) }, context: {} }))
+    const res = await answer(() => userLoader({ request, params: { userId: String(member.id) }, context: {} }), want, `GET ${path} as ${who}`)
     expectAnswer(res, want, path)
   })
 })
@@ -224,11 +232,11 @@ const actions: ActionCase[] = [
   },
 ]
 
-describe.each(actions.map((a) => [a.name, a] as const))('POST %s', (_name, c) => {
+describe.each(actions.map((a) => [a.name, a] as const))('POST %s', (name, c) => {
   test.each(ROLES.map((who, i) => [who, c.expected[i]!] as const))('%s -> %s', async (who, want) => {
     const { path, fields, params, done } = c.setup()
     const request = await formRequest(path, fields, { userId: actor(who) })
-    const res = await settle(() => c.call(request, params))
+    const res = await answer(() => c.call(request, params), want, `POST ${name} as ${who}`)
     expectAnswer(res, want, path)
     expect(done()).toBe(want === 'ok')
   })
@@ -237,11 +245,13 @@ describe.each(actions.map((a) => [a.name, a] as const))('POST %s', (_name, c) =>
 describe('a suspended moderator is refused everywhere', () => {
   test('GET /admin/flags and POST /moderate answer 403 with the reason', async () => {
     const mod = createUser(db(), { role: 'moderator', suspendedUntil: new Date(Date.now() + 86_400_000), suspensionReason: 'Under review' })
-    const page = await settle(async () => flagsLoader({ request: await getRequest('/admin/flags', { userId: mod.id }), params: {}, context: {} }))
+    const pageRequest = await getRequest('/admin/flags', { userId: mod.id })
+    const page = await answer(() => flagsLoader({ request: pageRequest, params: {}, context: {} }), 403, 'GET /admin/flags as a suspended moderator')
     expect(page.status).toBe(403)
     expect(page.body).toMatch(/Under review/)
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })
-    const res = await settle(async () => moderatePost(await formRequest('/moderate', { intent: 'hide', type: 'idea', id: String(idea.id) }, { userId: mod.id })))
+    const postRequest = await formRequest('/moderate', { intent: 'hide', type: 'idea', id: String(idea.id) }, { userId: mod.id })
+    const res = await answer(() => moderatePost(postRequest), 403, 'POST /moderate as a suspended moderator')
     expect(res.status).toBe(403)
   })
 })

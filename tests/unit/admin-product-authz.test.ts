@@ -2,7 +2,8 @@
  * The authorization matrix of the admin area and the product team's actions: every route and
  * intent, for each role (anonymous, member, moderator, product, admin), through real Requests.
  * Anonymous visitors are sent to log in and brought back; a role below the rule gets 403; the
- * others succeed (200 for pages and files, a redirect after a form post).
+ * others succeed (200 for pages and files, a redirect after a form post). A refused request must
+ * also leave the whole database as it was (helpers/db-snapshot.ts): refusing after writing is a hole.
  */
 import { describe, expect, test } from 'vitest'
 import { getDb } from '~/lib/db.server'
@@ -16,6 +17,7 @@ import * as adminLayout from '~/routes/admin'
 import * as ideaPage from '~/routes/ideas.$ideaId/route'
 import { createCategory, createSegment, createTestIdea, createUser, unique } from '#tests/factories'
 import { formRequest, getRequest, settle, type Settled } from '#tests/route-helpers'
+import { expectNoWrites } from './helpers/db-snapshot'
 
 const db = () => getDb()
 type Who = 'anonymous' | Role
@@ -32,8 +34,11 @@ const RULES = {
 type Case = {
   name: string
   rule: keyof typeof RULES
-  /** Calls the route as `userId` (undefined: anonymous); returns the settled answer and the path asked for. */
-  call: (userId: number | undefined) => Promise<{ res: Settled; path: string }>
+  /**
+   * Builds the request as `userId` (undefined: anonymous) and the rows it acts on; `run` then calls
+   * the route and settles its answer. Apart, so that the snapshot of a refused call is taken between.
+   */
+  prepare: (userId: number | undefined) => Promise<{ run: () => Promise<Settled>; path: string }>
   /** What success looks like: a page or file (200) or a redirect to a path starting with this. */
   ok: 200 | { redirectTo: string }
 }
@@ -43,10 +48,11 @@ function loaderCase(name: string, rule: Case['rule'], path: () => string, loader
     name: `GET ${name}`,
     rule,
     ok: 200,
-    call: async (userId) => {
+    prepare: async (userId) => {
       const p = path()
       const request = await getRequest(p, { userId })
-      return { res: await settle(() => (loader as (a: unknown) => unknown)({ request, params: params(), context: {} })), path: p }
+      const args = { request, params: params(), context: {} }
+      return { run: () => settle(() => (loader as (a: unknown) => unknown)(args)), path: p }
     },
   }
 }
@@ -64,10 +70,11 @@ function actionCase(
     name: `POST ${name}`,
     rule,
     ok: { redirectTo },
-    call: async (userId) => {
+    prepare: async (userId) => {
       const p = path()
       const request = await formRequest(p, fields(), { userId })
-      return { res: await settle(() => (action as (a: unknown) => unknown)({ request, params: params(), context: {} })), path: p }
+      const args = { request, params: params(), context: {} }
+      return { run: () => settle(() => (action as (a: unknown) => unknown)(args)), path: p }
     },
   }
 }
@@ -130,8 +137,9 @@ describe('authorization matrix of the admin area and staff actions', () => {
   for (const c of CASES) {
     test.each(EVERYONE)(`${c.name} as %s`, async (who) => {
       const user = who === 'anonymous' ? undefined : createUser(db(), { role: who })
-      const { res, path } = await c.call(user?.id)
+      const { run, path } = await c.prepare(user?.id)
       const expected = RULES[c.rule][who]
+      const res = expected === 'ok' ? await run() : await expectNoWrites(db(), run, `${c.name} as ${who}`)
       if (expected === 'login') {
         expect(res.status).toBe(302)
         expect(res.location).toBe(`/login?${new URLSearchParams({ redirectTo: path })}`)
@@ -148,7 +156,10 @@ describe('authorization matrix of the admin area and staff actions', () => {
 
   test('a suspended admin gets 403 everywhere in the admin area', async () => {
     const admin = createUser(db(), { role: 'admin', suspendedUntil: new Date(Date.now() + 86_400_000) })
-    for (const c of CASES) expect((await c.call(admin.id)).res.status, c.name).toBe(403)
+    for (const c of CASES) {
+      const { run } = await c.prepare(admin.id)
+      expect((await expectNoWrites(db(), run, `${c.name} as a suspended admin`)).status, c.name).toBe(403)
+    }
   })
 
   test('the nav lists only the sections each role may open', async () => {
