@@ -27,6 +27,8 @@ const MODE = process.env.NODE_ENV === 'production' ? 'production' : 'development
 const PORT = Number(process.env.PORT ?? 3000)
 const HOST = process.env.HOST || undefined
 const PUBLIC_URL = process.env.PUBLIC_URL || ''
+/** The public origin, when PUBLIC_URL is set: every request is taken to be addressed to it. */
+const PUBLIC = PUBLIC_URL ? new URL(PUBLIC_URL) : null
 
 const viteDevServer =
   MODE === 'production'
@@ -41,6 +43,8 @@ async function loadBuild() {
 const startedAt = Date.now()
 /** Stops the e-mail worker's interval (set when the worker starts). */
 let stopEmailWorker = () => {}
+/** Whether a request carries a session cookie or other credentials, by the app's own rule (app/lib/auth.server.ts). */
+let carriesCredentials = () => true
 /** The database's version token for the visitor page cache (from the server build). */
 let pageCacheVersion = () => null
 /** The writes rendering a visitor's page would make, done before the page cache is asked. */
@@ -55,12 +59,36 @@ let gzipPages = { prepare: null, fill: null }
   // Delivers the e-mail outbox while e-mail is on in the site settings (checked on every tick).
   stopEmailWorker = await build.entry.module.startEmailWorker()
   pageCacheVersion = build.entry.module.pageCacheVersion
+  carriesCredentials = build.entry.module.carriesCredentials
   beforeVisitorPage = build.entry.module.beforeVisitorPage
   gzipPages = { prepare: build.entry.module.prepareGzipTemplate, fill: build.entry.module.gzipTemplate }
 }
 
 /** Set once SIGTERM or SIGINT arrives (see shutdown() at the end). */
 let stopping = false
+
+/**
+ * TRUST_PROXY, as Express's `trust proxy` setting: a whole number is a hop count (`1`: one proxy in
+ * front, so the client is the address that proxy saw), anything else a comma-separated list of
+ * addresses, subnets or the names `loopback`, `linklocal`, `uniquelocal`. `true` believes whatever
+ * X-Forwarded-For a client writes, so it is taken but warned about. Unset, empty, `false` or `0`: off.
+ */
+function trustProxySetting(value) {
+  const text = (value ?? '').trim()
+  if (text === '' || text === 'false' || text === '0') return undefined
+  if (text === 'true') {
+    console.warn(
+      'TRUST_PROXY=true believes any X-Forwarded-For a client sends, so anyone can pick the address that the rate limits count. ' +
+        'Set the number of proxies in front of Summit (TRUST_PROXY=1) or their addresses (TRUST_PROXY=loopback) instead.',
+    )
+    return true
+  }
+  if (/^\d+$/.test(text)) return Number(text)
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+}
 
 const app = express()
 app.disable('x-powered-by')
@@ -69,7 +97,45 @@ app.use((req, res, next) => {
   if (stopping) res.set('Connection', 'close')
   next()
 })
-if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : process.env.TRUST_PROXY)
+const trustProxy = trustProxySetting(process.env.TRUST_PROXY)
+if (trustProxy !== undefined) app.set('trust proxy', trustProxy)
+if (MODE === 'production' && !PUBLIC) {
+  console.warn('PUBLIC_URL is not set: links in e-mails point at localhost, and pages show relative links to share. Set it to the public origin.')
+}
+
+const BAD_REQUEST_PAGE = (message) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>400 Bad Request · Summit</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1>400 Bad Request</h1><p>${message}</p><p><a href="/">Go to the home page</a></p></body></html>`
+
+/** A Host header's value: a DNS name or an IPv4 or bracketed IPv6 address, with an optional port. */
+const HOST_PATTERN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i
+
+/**
+ * Where a request was addressed. With PUBLIC_URL set, always there: the Host a proxy forwards (or
+ * does not: nginx sends its upstream's by default) and X-Forwarded-Host are ignored, and the scheme
+ * is PUBLIC_URL's. Without it, the Host header, which must be well-formed; X-Forwarded-Host is never
+ * believed (a proxy in front should forward Host itself). Everything after this (the CSRF check,
+ * Remix's request URL and its own origin check) sees the same host.
+ */
+app.use((req, res, next) => {
+  // `OPTIONS *` asks about the server; an absolute-form target (`GET http://host/`) is for proxies.
+  if (req.url === '*' && req.method === 'OPTIONS') {
+    res.set({ Allow: 'GET, HEAD, POST, OPTIONS', 'Cache-Control': 'no-store' })
+    return res.status(204).end()
+  }
+  if (!req.url.startsWith('/')) {
+    return res.status(400).type('html').set('Cache-Control', 'no-store').send(BAD_REQUEST_PAGE('This server only answers requests for its own paths.'))
+  }
+  delete req.headers['x-forwarded-host']
+  if (PUBLIC) {
+    req.headers.host = PUBLIC.host
+    Object.defineProperty(req, 'protocol', { value: PUBLIC.protocol.slice(0, -1), configurable: true, enumerable: true })
+    return next()
+  }
+  if (!HOST_PATTERN.test(req.headers.host ?? '')) {
+    return res.status(400).type('html').set('Cache-Control', 'no-store').send(BAD_REQUEST_PAGE('The request named no valid host.'))
+  }
+  next()
+})
 app.use(compression())
 
 /** The site's own origin: PUBLIC_URL when set, else the origin the request was addressed to. */
@@ -140,10 +206,28 @@ app.use((req, res, next) => {
   next()
 })
 
-/** Whether the request carries a session cookie (a member's pages are personal: never shared). */
+/** Whether the request carries a session cookie or credentials (a member's pages are personal: never shared). */
 function hasSession(req) {
-  return /(?:^|;\s*)summit_session=/.test(req.get('cookie') ?? '')
+  try {
+    return carriesCredentials(req.get('cookie'), req.get('authorization'))
+  } catch {
+    return true
+  }
 }
+
+/**
+ * Set by the app (entry.server.tsx) on an answer it rendered for nobody in particular; only such an
+ * answer is kept or given an ETag. Never sent on.
+ */
+const PUBLIC_ANSWER_HEADER = 'x-summit-public-answer'
+app.use((req, res, next) => {
+  const writeHead = res.writeHead
+  res.writeHead = function (...args) {
+    res.removeHeader(PUBLIC_ANSWER_HEADER)
+    return writeHead.apply(this, args)
+  }
+  next()
+})
 
 /** Whether an If-None-Match header names this (weak) ETag. */
 function matchesETag(header, etag) {
@@ -194,7 +278,9 @@ function conditionalGet(req, res, next) {
     res.end = end
     const body = Buffer.concat(chunks)
     const type = String(res.getHeader('Content-Type') ?? '')
-    if (res.statusCode === 200 && !res.getHeader('Cache-Control') && !res.getHeader('Set-Cookie') && /^(text\/html|application\/json)/.test(type)) {
+    const forEveryone = res.getHeader(PUBLIC_ANSWER_HEADER) === '1'
+    res.removeHeader(PUBLIC_ANSWER_HEADER)
+    if (forEveryone && res.statusCode === 200 && !res.getHeader('Cache-Control') && !res.getHeader('Set-Cookie') && /^(text\/html|application\/json)/.test(type)) {
       const nonce = res.locals.cspNonce
       // The page with its nonce replaced by a slot: hashed for the tag, and kept by the page cache.
       const template = nonce ? body.toString('utf8').replaceAll(nonce, NONCE_SLOT) : body.toString('utf8')
@@ -226,7 +312,8 @@ function conditionalGet(req, res, next) {
  */
 const PAGE_CACHE_SECONDS = Number(process.env.PAGE_CACHE_SECONDS ?? 60)
 const PAGE_CACHE_MAX_BYTES = 16 * 1024 * 1024
-const NONCE_SLOT = '\u0000nonce\u0000'
+/** Where a kept page's nonce goes: random per process, so no text a visitor sends can be mistaken for it. */
+const NONCE_SLOT = `\u0000nonce-${crypto.randomBytes(12).toString('base64url')}\u0000`
 const pageCache = {
   entries: new Map(),
   bytes: 0,

@@ -10,12 +10,45 @@ import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './components/nonce'
+import { carriesCredentials } from './lib/auth.server'
 
 export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './lib/email-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
 export { beforeVisitorPage, pageCacheVersion } from './lib/page-cache.server'
 export { gzipTemplate, prepareGzipTemplate } from './lib/gzip-template.server'
+export { carriesCredentials } from './lib/auth.server'
+
+/**
+ * The header by which the app tells server.js that it rendered an answer for nobody in particular,
+ * so that answer may be kept and served to other visitors (server.js removes it before sending).
+ * It is set only here, and only for requests that carry no credentials by the very rule the
+ * session code reads them with; any answer without it is never kept. Answers rendered for a
+ * request with credentials say `Cache-Control: private, no-store` instead.
+ */
+export const PUBLIC_ANSWER_HEADER = 'X-Summit-Public-Answer'
+
+function markAudience(request: Request, headers: Headers) {
+  if (carriesCredentials(request.headers.get('Cookie'), request.headers.get('Authorization'))) {
+    headers.set('Cache-Control', 'private, no-store')
+    headers.delete(PUBLIC_ANSWER_HEADER)
+  } else {
+    headers.set(PUBLIC_ANSWER_HEADER, '1')
+  }
+}
+
+/** Loader and action data for client-side navigation (single fetch): marked like documents. */
+export function handleDataRequest(response: Response, { request }: { request: Request }) {
+  try {
+    markAudience(request, response.headers)
+    return response
+  } catch {
+    // Headers of a Response made by Response.redirect() or Response.error() cannot change: copy it.
+    const copy = new Response(response.body, response)
+    markAudience(request, copy.headers)
+    return copy
+  }
+}
 
 export const streamTimeout = 5_000
 
@@ -34,6 +67,7 @@ export default function handleRequest(
   loadContext: { cspNonce?: string },
 ) {
   const nonce = loadContext?.cspNonce
+  markAudience(request, responseHeaders)
   const callbackName = isbot(request.headers.get('user-agent') || '') ? 'onAllReady' : 'onShellReady'
   return new Promise((resolve, reject) => {
     let shellRendered = false

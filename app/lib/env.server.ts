@@ -55,3 +55,13 @@ export function env(): Env {
 export function resetEnvCache() {
   cached = undefined
 }
+
+/**
+ * The site's public origin from PUBLIC_URL, or null when it is unset. The only source of absolute
+ * links in pages that may be kept for other visitors: a request's Host header is the client's word,
+ * and a link built from it would carry a forged host to everyone served the same page.
+ */
+export function publicOrigin() {
+  const url = env().PUBLIC_URL
+  return url ? new URL(url).origin : null
+}

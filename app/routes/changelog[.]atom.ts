@@ -1,14 +1,18 @@
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { renderAtomFeed } from '~/lib/atom.server'
 import { getDb } from '~/lib/db.server'
-import { env } from '~/lib/env.server'
+import { env, publicOrigin } from '~/lib/env.server'
 import { siteOrigin } from '~/lib/forms.server'
 import { etagFor, isNotModified } from '~/lib/http.server'
 import { listChangelog } from '~/models/ideas.server'
 
 const FEED_ENTRIES = 50
-/** Feed readers poll; five minutes keeps them cheap without hiding a release for long. */
-const CACHE_CONTROL = 'public, max-age=300'
+/**
+ * Feed readers poll; five minutes keeps them cheap without hiding a release for long. A feed needs
+ * absolute links: without PUBLIC_URL they come from the request's Host, so no shared cache may
+ * keep that copy for anyone else.
+ */
+const cacheControl = () => (publicOrigin() ? 'public, max-age=300' : 'private, max-age=300')
 
 /** The changelog as an Atom 1.0 feed: the 50 most recently shipped ideas with their release notes. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -35,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
   })
   const etag = etagFor(xml)
-  const headers = { 'Cache-Control': CACHE_CONTROL, ETag: etag }
+  const headers = { 'Cache-Control': cacheControl(), ETag: etag }
   if (isNotModified(request, etag)) return new Response(null, { status: 304, headers })
   return new Response(xml, { headers: { ...headers, 'Content-Type': 'application/atom+xml; charset=utf-8' } })
 }

@@ -15,7 +15,8 @@ import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { VoteButton } from '~/components/vote-button'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { keepFormOnRateLimit, parseForm, readForm, siteOrigin } from '~/lib/forms.server'
+import { publicOrigin } from '~/lib/env.server'
+import { keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { orHttpError } from '~/lib/http.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
@@ -126,7 +127,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     comments: page.comments.map(present),
     mergedNotice: page.mergedFrom.find((m) => m.id === mergedId) ?? null,
     notice: done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null,
-    shareUrl: `${siteOrigin(request)}/ideas/${idea.id}`,
+    // Absolute only with PUBLIC_URL; else the path, which the page completes in the browser.
+    shareUrl: `${publicOrigin() ?? ''}/ideas/${idea.id}`,
     viewerId: viewer?.id ?? null,
     flagging: viewer ? { decision: flagDecision, flagged } : null,
     moderation: moderate

@@ -45,9 +45,13 @@ export function FollowBox({ page }: { page: IdeaPageData }) {
  * The idea's address in a read-only field anyone can select and copy, and as a plain link. The
  * Copy button appears only once scripts run: a progressive enhancement, never the only way.
  */
-export function ShareLink({ url }: { url: string }) {
+export function ShareLink({ url: given }: { url: string }) {
   const [canCopy, setCanCopy] = useState(false)
   const [message, setMessage] = useState('')
+  // Without PUBLIC_URL the server sends the path alone (never a host taken from the request);
+  // the browser knows the address it is on.
+  const [url, setUrl] = useState(given)
+  useEffect(() => setUrl(new URL(given, window.location.href).href), [given])
   useEffect(() => setCanCopy(typeof navigator.clipboard?.writeText === 'function'), [])
   async function copy() {
     try {
