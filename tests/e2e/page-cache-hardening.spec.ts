@@ -103,3 +103,19 @@ test('a mis-encoded session cookie is a page for a visitor, not an error', async
     expect(answer.headers['set-cookie']?.[0]).toMatch(/^summit_session=;/)
   }
 })
+
+test("text a visitor sends can never become a kept page's nonce", async () => {
+  // The old slot, and look-alikes, typed into a search: the second answer is the kept copy.
+  for (const typed of ['\u0000nonce\u0000', 'nonce', '\u0000nonce-x\u0000']) {
+    const path = `/search?${new URLSearchParams({ q: `${typed} ${Date.now()}` })}`
+    for (const round of ['rendered', 'kept']) {
+      const answer = await get(path)
+      expect(answer.status).toBe(200)
+      const nonce = /'nonce-([^']+)'/.exec(answer.headers['content-security-policy'] ?? '')?.[1]
+      expect(nonce, round).toBeTruthy()
+      // The nonce appears in nonce attributes and nowhere else.
+      const elsewhere = answer.body.replaceAll(`nonce="${nonce}"`, '').includes(nonce!)
+      expect(elsewhere, `the nonce shows in the text of ${JSON.stringify(typed)} (${round})`).toBe(false)
+    }
+  }
+})
