@@ -1,91 +1,100 @@
 /**
- * `npm run backup` while the server serves and a member keeps voting: the copy passes its
- * integrity check, its counters equal their recount, and a second server started on a copy of it
- * serves the site.
+ * `npm run backup` while the server serves and members keep voting: the copy passes its integrity
+ * check, its counters equal their recount, and a second server started on a copy of it serves the
+ * site.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
-import path from 'node:path'
 import { promisify } from 'node:util'
 import { startSession } from '~/lib/auth.server'
 import { inspectDatabaseFile } from '~/lib/backup.server'
 import { getDb, openDatabase } from '~/lib/db.server'
+import { VOTE_LIMIT, VOTES_PER_IP_PER_MINUTE } from '~/lib/rate-limit.server'
 import { findCounterMismatches } from '~/models/counters.server'
 import { createTestIdea } from '#tests/factories'
 import { expect, makeUser, test } from './fixtures'
+import { type OwnServer, removeDatabaseFiles, startOwnServer, tmpDatabaseFile } from './own-server'
 
 const run = promisify(execFile)
 
-function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
+/**
+ * The load's pacing. Every vote request counts against its member's per-minute limit (60 for
+ * accounts older than a day, 20 for younger ones) and its address's (120), for as long as the
+ * backup takes on a busy machine. So the load comes from VOTERS members, each older than a day and
+ * with an address of its own, taking turns, one request at a time with a pause of PAUSE_MS after
+ * each: a member sends at most one request every VOTERS × PAUSE_MS, half its limit or less,
+ * however long the run.
+ */
+const VOTERS = 10
+const PAUSE_MS = 200
+const PER_MEMBER_PER_MINUTE = 60_000 / (VOTERS * PAUSE_MS)
+if (PER_MEMBER_PER_MINUTE > VOTE_LIMIT.limit / 2 || PER_MEMBER_PER_MINUTE > VOTES_PER_IP_PER_MINUTE.limit / 2) {
+  throw new Error('backup.spec: the load would come near the vote limits')
 }
 
-async function waitForHealth(origin: string, child: ChildProcess) {
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      if ((await fetch(`${origin}/healthz`)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error('the server on the restored backup did not become healthy')
+/** This test's client address with its last part moved by `i`: one address per member. */
+function neighbourAddress(clientIp: string, i: number) {
+  const parts = clientIp.split('.')
+  parts[3] = String(1 + ((Number(parts[3]) + i) % 254))
+  return parts.join('.')
 }
 
 test('a backup taken while members vote is consistent and serves the site when restored', async ({ baseURL, clientIp }) => {
   test.setTimeout(60_000)
-  const voter = makeUser({ reputation: 20, createdAt: new Date(Date.now() - 2 * 24 * 60 * 60_000) })
   const author = makeUser()
   const ideas = Array.from({ length: 3 }, () => createTestIdea(getDb(), { authorId: author.id }))
-  const session = await startSession(voter.id)
-  // Files named like the run's own database, so the config's clean-up sweeps up any a crash leaves.
-  const stem = path.resolve('tests/.tmp', `e2e-backup-${Date.now()}-${process.pid}`)
-  const backupFile = `${stem}.db`
-  const restoredFile = `${stem}-restored.db`
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60_000)
+  const voters = await Promise.all(
+    Array.from({ length: VOTERS }, async (_, i) => {
+      const member = makeUser({ reputation: 20, createdAt: twoDaysAgo })
+      const session = await startSession(member.id)
+      return { cookie: `${session.name}=${session.value}`, address: neighbourAddress(clientIp, i), idea: ideas[i % ideas.length]!, voted: false }
+    }),
+  )
+  const backupFile = tmpDatabaseFile('backup')
+  const restoredFile = backupFile.replace(/\.db$/, '-restored.db')
 
-  // The load: vote and unvote in turn until the backup is done (at most 60 a minute per member).
+  // The load: the members take turns, each voting and unvoting its idea, until the backup is done.
   let voting = true
   let acknowledged = 0
+  const refusals: string[] = []
   const load = (async () => {
     for (let i = 0; voting; i++) {
-      const idea = ideas[i % ideas.length]!
-      const response = await fetch(`${baseURL}/ideas/${idea.id}/vote`, {
+      const voter = voters[i % voters.length]!
+      const response = await fetch(`${baseURL}/ideas/${voter.idea.id}/vote`, {
         method: 'POST',
         redirect: 'manual',
         headers: {
-          Cookie: `${session.name}=${session.value}`,
+          Cookie: voter.cookie,
           Origin: baseURL!,
-          'X-Forwarded-For': clientIp,
+          'X-Forwarded-For': voter.address,
           Accept: 'text/html',
           'Content-Type': 'application/x-www-form-urlencoded',
         },
-        body: new URLSearchParams({ voted: String(Math.floor(i / ideas.length) % 2 === 0) }),
+        body: new URLSearchParams({ voted: String(!voter.voted) }),
       })
-      expect(response.status).toBe(302)
-      acknowledged += 1
-      await new Promise((resolve) => setTimeout(resolve, 150))
+      if (response.status === 302) {
+        voter.voted = !voter.voted
+        acknowledged += 1
+      } else {
+        refusals.push(`${response.status} ${await response.text()}`)
+        return
+      }
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS))
     }
   })()
 
-  let restored: ChildProcess | undefined
+  let restored: OwnServer | undefined
   try {
-    await expect.poll(() => acknowledged).toBeGreaterThan(2)
+    await expect.poll(() => acknowledged, { timeout: 10_000 }).toBeGreaterThan(2)
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', backupFile], {
       env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
     })
     const duringBackup = acknowledged
-    await expect.poll(() => acknowledged).toBeGreaterThan(duringBackup) // the site kept answering
+    await expect.poll(() => refusals.length > 0 || acknowledged > duringBackup, { timeout: 10_000 }).toBe(true) // the site kept answering
     voting = false
     await load
+    expect(refusals, 'every vote of the load was acknowledged').toEqual([])
 
     expect(stdout).toContain('integrity: ok')
     expect(stdout).toMatch(/size: [\d.]+ MB \(\d+ pages of \d+ bytes\)/)
@@ -100,13 +109,8 @@ test('a backup taken while members vote is consistent and serves the site when r
 
     // Restore: the copy is a complete database on its own.
     fs.copyFileSync(backupFile, restoredFile)
-    const port = await freePort()
-    const origin = `http://127.0.0.1:${port}`
-    restored = spawn(process.execPath, ['server.js'], {
-      stdio: 'ignore',
-      env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: restoredFile, SEED_DEMO: 'false', PUBLIC_URL: '' },
-    })
-    await waitForHealth(origin, restored)
+    restored = await startOwnServer(restoredFile)
+    const { origin } = restored
     const home = await fetch(origin)
     expect(home.status).toBe(200)
     expect(await home.text()).toContain('Summit')
@@ -116,13 +120,7 @@ test('a backup taken while members vote is consistent and serves the site when r
   } finally {
     voting = false
     await load.catch(() => {})
-    if (restored && restored.exitCode === null) {
-      const exited = new Promise((resolve) => restored!.once('exit', resolve))
-      restored.kill('SIGTERM')
-      await exited
-    }
-    for (const file of [backupFile, restoredFile]) {
-      for (const suffix of ['', '-wal', '-shm', '.partial']) fs.rmSync(file + suffix, { force: true })
-    }
+    await restored?.stop()
+    for (const file of [backupFile, restoredFile]) removeDatabaseFiles(file)
   }
 })
