@@ -47,7 +47,7 @@ export default defineConfig({
   // Every test makes its own users and has its own client address, so tests run in any order.
   fullyParallel: true,
   workers: Math.min(2, os.availableParallelism()),
-  retries: process.env.CI ? 1 : 0,
+  retries: 0, // never: a retry would hide the race or timing bug that made a test fail once
   forbidOnly: Boolean(process.env.CI),
   timeout: 30_000,
   expect: { timeout: 5_000 },
