@@ -5,6 +5,9 @@
  *
  * The browser is looked up the same way playwright.config.ts does (tests/e2e/browser.ts). When
  * there is none, it tries `playwright install chromium`, then (as root) Debian's chromium package.
+ * nginx, which the reverse-proxy test runs in front of the server, is looked up the way that test
+ * does (tests/e2e/nginx.ts: NGINX_PATH, /usr/sbin/nginx, PATH); when there is none it installs
+ * Debian's nginx package as root, and otherwise stops and says how to get it.
  */
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
@@ -72,9 +75,30 @@ async function ensureBrowser() {
   process.exit(1)
 }
 
+async function ensureNginx() {
+  heading('nginx for the reverse-proxy end-to-end test')
+  const { findNginx, MISSING_NGINX_MESSAGE } = await tsImport('../tests/e2e/nginx.ts', import.meta.url)
+
+  let found = findNginx()
+  if (found) return console.log(`Using ${found}`)
+
+  if (process.getuid?.() === 0) {
+    console.log('No nginx found. Trying: apt-get update && apt-get install -y nginx')
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    if (run('apt-get', ['update'], { env }) === 0) run('apt-get', ['install', '-y', 'nginx'], { env })
+    found = findNginx()
+    if (found) return console.log(`Using ${found}`)
+  }
+
+  console.error(`\n${MISSING_NGINX_MESSAGE}`)
+  console.error(`Total: ${seconds(Date.now() - startedAt)}`)
+  process.exit(1)
+}
+
 step('Typecheck (tsc --noEmit)', NPX, ['tsc', '--noEmit'])
 step('Unit tests (vitest run)', NPX, ['vitest', 'run'])
 step('Build (remix vite:build)', NPX, ['remix', 'vite:build'])
 await ensureBrowser()
+await ensureNginx()
 step('End-to-end tests (playwright test)', NPX, ['playwright', 'test', ...playwrightArgs])
 console.log(`\nAll steps passed. Total: ${seconds(Date.now() - startedAt)}`)
