@@ -12,6 +12,7 @@
  * - Stops cleanly on SIGTERM/SIGINT: finishes the requests in progress, checkpoints and closes the database.
  */
 import crypto from 'node:crypto'
+import http from 'node:http'
 import { createRequestHandler } from '@remix-run/express'
 import compression from 'compression'
 import express from 'express'
@@ -103,11 +104,25 @@ if (MODE === 'production' && !PUBLIC) {
   console.warn('PUBLIC_URL is not set: links in e-mails point at localhost, and pages show relative links to share. Set it to the public origin.')
 }
 
-const BAD_REQUEST_PAGE = (message) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>400 Bad Request · Summit</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1>400 Bad Request</h1><p>${message}</p><p><a href="/">Go to the home page</a></p></body></html>`
+/** A plain page for a request refused before the app sees it (`message` is ours, never the client's). */
+function refuse(res, status, message) {
+  const title = `${status} ${http.STATUS_CODES[status] ?? 'Error'}`
+  res.status(status).type('html').set('Cache-Control', 'no-store')
+  res.send(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · Summit</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1>${title}</h1><p>${message}</p><p><a href="/">Go to the home page</a></p></body></html>`,
+  )
+}
 
 /** A Host header's value: a DNS name or an IPv4 or bracketed IPv6 address, with an optional port. */
-const HOST_PATTERN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i
+const HOST_PATTERN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i
+
+function isValidHost(value) {
+  const match = HOST_PATTERN.exec(value ?? '')
+  return match !== null && (match[1] === undefined || Number(match[1]) <= 65535)
+}
+
+/** Methods Summit answers; anything else (TRACE, TRACK, CONNECT, WebDAV, made-up ones) is a 405. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'OPTIONS'])
 
 /**
  * Where a request was addressed. With PUBLIC_URL set, always there: the Host a proxy forwards (or
@@ -123,7 +138,15 @@ app.use((req, res, next) => {
     return res.status(204).end()
   }
   if (!req.url.startsWith('/')) {
-    return res.status(400).type('html').set('Cache-Control', 'no-store').send(BAD_REQUEST_PAGE('This server only answers requests for its own paths.'))
+    return refuse(res, 400, 'This server only answers requests for its own paths.')
+  }
+  if (!METHODS.has(req.method)) {
+    res.set('Allow', 'GET, HEAD, POST, OPTIONS')
+    return refuse(res, 405, 'This server does not answer that method.')
+  }
+  // Remix's old data requests (?_data=): pages load their data through single fetch (.data URLs).
+  if (new URL(req.url, 'http://summit.invalid').searchParams.has('_data')) {
+    return refuse(res, 400, 'This address asks for data in a form this site does not serve.')
   }
   delete req.headers['x-forwarded-host']
   if (PUBLIC) {
@@ -131,8 +154,8 @@ app.use((req, res, next) => {
     Object.defineProperty(req, 'protocol', { value: PUBLIC.protocol.slice(0, -1), configurable: true, enumerable: true })
     return next()
   }
-  if (!HOST_PATTERN.test(req.headers.host ?? '')) {
-    return res.status(400).type('html').set('Cache-Control', 'no-store').send(BAD_REQUEST_PAGE('The request named no valid host.'))
+  if (!isValidHost(req.headers.host)) {
+    return refuse(res, 400, 'The request named no valid host.')
   }
   next()
 })
@@ -422,11 +445,29 @@ app.all(
   }),
 )
 
+/**
+ * Errors that reach Express: a 4xx from a middleware (an undecodable path for the static files, an
+ * unsatisfiable Range) is the client's, answered plainly and not logged; anything else is ours.
+ */
+app.use((error, req, res, next) => {
+  const status = Number(error?.status ?? error?.statusCode)
+  if (res.headersSent) return next(error)
+  if (status >= 400 && status < 500) return refuse(res, status, 'The request could not be understood.')
+  console.error(error)
+  refuse(res, 500, 'Something went wrong on our side. Try again in a moment.')
+})
+
 const server = app.listen(PORT, HOST, () => {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : PORT
   const host = HOST && HOST !== '0.0.0.0' && HOST !== '::' ? (HOST.includes(':') ? `[${HOST}]` : HOST) : 'localhost'
   console.log(`Summit is listening on http://${host}:${port} (${MODE}, ready in ${Date.now() - startedAt} ms)`)
+})
+
+// CONNECT asks us to be a proxy: Node hands it to this event (not to Express), and without a
+// listener drops the connection without a word.
+server.on('connect', (req, socket) => {
+  socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, OPTIONS\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
 })
 
 /**
