@@ -14,7 +14,7 @@
  * writes the same as JSON to bench/results/<timestamp>.json.
  *
  * Logged-in vote toggles: sessions are minted for a few thousand members straight in the bench
- * database (lucia session rows, like a log-in writes), and every POST is a different member and
+ * database (session rows keyed by the token's SHA-256, like a log-in writes), and every POST is a different member and
  * idea, alternating between a vote the member has not cast (voted=true) and one they have
  * (voted=false), so each request is a real change. The votes are spread over many members because
  * the server allows each member 60 votes a minute; no limit is lifted for the bench. Requests carry
@@ -125,8 +125,9 @@ function prepare() {
   const toUnvote: Pair[] = []
   db.transaction(() => {
     for (const { id } of members) {
-      const session = crypto.randomBytes(20).toString('hex')
-      insertSession.run(session, id, expiresAt)
+      // The cookie carries the token; the table keeps its SHA-256 (app/lib/auth.server.ts).
+      const session = crypto.randomBytes(32).toString('base64url')
+      insertSession.run(crypto.createHash('sha256').update(session).digest('hex'), id, expiresAt)
       for (const row of castVotes.all(id) as { ideaId: number }[]) toUnvote.push({ ideaId: row.ideaId, session, voted: false })
       for (let k = 0; k < VOTE_PAIRS_PER_MEMBER; k++) {
         const start = 1 + Math.floor(Math.random() * maxIdea)
