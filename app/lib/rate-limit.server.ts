@@ -3,7 +3,9 @@
  *
  * Where each counter lives:
  * - Login and signup attempts are kept in SQLite (`rate_limit_hits`), one row per counted attempt,
- *   so a restart or a deploy does not reset them and every process sees the same counts.
+ *   so a restart or a deploy does not reset them and every process sees the same counts. Keys:
+ *   `login:account:<id>` (or `login:identifier:<what was typed>` when it names no account),
+ *   `login:ip:<ip>`, `password-check:user:<id>` and `signup:ip:<ip>`.
  * - Per-minute voting windows are kept in a per-process map (the last section of this module):
  *   fine for one node, but they reset on restart and do not add up across processes. Run more
  *   than one node and they must move to SQLite (or a shared store) like the durable ones.
@@ -15,10 +17,15 @@
  *
  * Windows slide: a limit of 10 per 15 minutes refuses the 11th attempt until the oldest of the
  * last ten is 15 minutes old.
+ *
+ * Password guesses (log-in, and the password asked again to change it or delete the account) are
+ * counted *before* the slow hash, by takeAttempt(): one immediate transaction checks every key and
+ * counts the attempt, so guesses sent all at once, from one process or several on the same file,
+ * get at most the limit judged and the rest a 429.
  */
-import { and, asc, count, eq, gt, lt } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, lt } from 'drizzle-orm'
 import { rateLimitHits } from '#db/schema'
-import { type Db } from './db.server'
+import { type Db, type Tx } from './db.server'
 import { RateLimitedError } from './errors'
 import { humanDuration } from './http.server'
 
@@ -30,15 +37,21 @@ const numberFromEnv = (name: string, fallback: number) => {
   return Number.isInteger(value) && value > 0 ? value : fallback
 }
 
-/** Failed logins: per account and per IP address. */
+/** Failed log-ins per account; also wrong passwords asked again in a session (passwordCheckLimit). */
 export const LOGIN_LIMIT: LimitRule = { limit: numberFromEnv('LOGIN_ATTEMPTS_PER_15_MIN', 10), windowMs: 15 * MINUTE }
+/**
+ * Failed log-ins per IP address, whatever account they name. Much larger than the per-account rule:
+ * an office or a carrier's NAT puts many members behind one address, and their typos add up there.
+ * It stops one address from trying a few passwords on each of many accounts (each under its own limit).
+ */
+export const LOGIN_IP_LIMIT: LimitRule = { limit: numberFromEnv('LOGIN_ATTEMPTS_PER_IP_PER_15_MIN', 100), windowMs: 15 * MINUTE }
 /** Sign-ups: per IP address. */
 export const SIGNUP_LIMIT: LimitRule = { limit: numberFromEnv('SIGNUPS_PER_IP_PER_HOUR', 10), windowMs: 60 * MINUTE }
 
 /** Rows older than this are never needed by any rule and are pruned. */
 const LONGEST_WINDOW_MS = 24 * 60 * MINUTE
 
-function windowState(db: Db, key: string, rule: LimitRule, now: Date) {
+function windowState(db: Db | Tx, key: string, rule: LimitRule, now: Date) {
   const since = new Date(now.getTime() - rule.windowMs)
   const inWindow = and(eq(rateLimitHits.key, key), gt(rateLimitHits.at, since))
   const used = db.select({ n: count() }).from(rateLimitHits).where(inWindow).get()?.n ?? 0
@@ -56,14 +69,53 @@ function windowState(db: Db, key: string, rule: LimitRule, now: Date) {
   return { allowed: false as const, used, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) }
 }
 
+export type LimitCheck = { key: string; rule: LimitRule; message: string }
+
 /** Throws RateLimitedError when any key is over its limit; counts nothing. */
-export function assertUnderLimit(db: Db, checks: Array<{ key: string; rule: LimitRule; message: string }>, now = new Date()) {
+export function assertUnderLimit(db: Db | Tx, checks: LimitCheck[], now = new Date()) {
   for (const { key, rule, message } of checks) {
     const state = windowState(db, key, rule, now)
     if (!state.allowed) {
       throw new RateLimitedError(`${message} Try again in ${humanDuration(state.retryAfterSeconds)}.`, state.retryAfterSeconds)
     }
   }
+}
+
+/** The hits one attempt counted, so that forgetAttempt() can take back exactly those. */
+export type CountedAttempt = { hitIds: number[] }
+
+/**
+ * Counts one attempt against every key if all are under their limits; otherwise throws
+ * RateLimitedError and counts nothing. Check and count are one immediate transaction (the write
+ * lock is taken before the counts are read), so attempts racing each other, in this process or in
+ * another one on the same file, cannot all see room for themselves. Call it before the slow work
+ * it guards, not after: an attempt still being hashed must already count.
+ */
+export function takeAttempt(db: Db, checks: LimitCheck[], now = new Date()): CountedAttempt {
+  return db.transaction(
+    (tx) => {
+      assertUnderLimit(tx, checks, now)
+      const hitIds = checks.map(({ key }) => tx.insert(rateLimitHits).values({ key, at: now }).returning({ id: rateLimitHits.id }).get().id)
+      tx.delete(rateLimitHits).where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS))).run()
+      return { hitIds }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** Takes back the hits of one attempt that turned out not to count (the right password). */
+export function forgetAttempt(db: Db, attempt: CountedAttempt) {
+  if (attempt.hitIds.length > 0) db.delete(rateLimitHits).where(inArray(rateLimitHits.id, attempt.hitIds)).run()
+}
+
+/**
+ * The password asked again in a logged-in session, to change it or to delete the account: one
+ * counter per member for both forms, limited like failed log-ins, so a borrowed session gets ten
+ * guesses in all. Log-in keeps its own counter, so a stranger's failed log-ins never stop the
+ * member from changing a password they fear is known.
+ */
+export function passwordCheckLimit(userId: number): LimitCheck {
+  return { key: `password-check:user:${userId}`, rule: LOGIN_LIMIT, message: 'Too many wrong passwords.' }
 }
 
 /** Counts one attempt against each key, and prunes hits too old to matter. */

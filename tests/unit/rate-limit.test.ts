@@ -1,7 +1,9 @@
+import { count, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
+import { rateLimitHits } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { RateLimitedError } from '~/lib/errors'
-import { assertUnderLimit, hitMemoryLimit, recordHits } from '~/lib/rate-limit.server'
+import { assertUnderLimit, forgetAttempt, hitMemoryLimit, recordHits, takeAttempt } from '~/lib/rate-limit.server'
 import { unique } from '#tests/factories'
 
 const rule = { limit: 3, windowMs: 60_000 }
@@ -40,6 +42,39 @@ describe('durable sliding-window rate limits', () => {
     recordHits(db, [a, a, a], now)
     expect(() => assertUnderLimit(db, [{ key: a, rule, message: 'x' }], now)).toThrow(RateLimitedError)
     expect(() => assertUnderLimit(db, [{ key: b, rule, message: 'x' }], now)).not.toThrow()
+  })
+})
+
+describe('takeAttempt: check and count in one step', () => {
+  const hits = (key: string) => getDb().select({ n: count() }).from(rateLimitHits).where(eq(rateLimitHits.key, key)).get()!.n
+
+  test('counts one hit on every key while all are under their limits, then refuses without counting', () => {
+    const db = getDb()
+    const account = unique('test:account'), address = unique('test:ip')
+    const checks = [
+      { key: account, rule, message: 'Account busy.' },
+      { key: address, rule: { limit: 5, windowMs: 60_000 }, message: 'Address busy.' },
+    ]
+    const now = new Date('2026-01-01T10:00:00Z')
+    for (let i = 0; i < 3; i++) expect(takeAttempt(db, checks, now).hitIds).toHaveLength(2)
+    expect(() => takeAttempt(db, checks, now)).toThrow('Account busy. Try again in 60 seconds.')
+    expect([hits(account), hits(address)]).toEqual([3, 3])
+    // Over the address's limit only: refused, and the other key is not counted either.
+    recordHits(db, [address, address], now)
+    expect(() => takeAttempt(db, [{ key: unique('test:other'), rule, message: 'x' }, checks[1]!], now)).toThrow('Address busy.')
+    expect(hits(address)).toBe(5)
+  })
+
+  test('forgetAttempt takes back exactly the hits of that attempt', () => {
+    const db = getDb()
+    const key = unique('test:forget')
+    const now = new Date()
+    const first = takeAttempt(db, [{ key, rule, message: 'x' }], now)
+    takeAttempt(db, [{ key, rule, message: 'x' }], now)
+    forgetAttempt(db, first)
+    expect(hits(key)).toBe(1)
+    forgetAttempt(db, first)
+    expect(hits(key)).toBe(1)
   })
 })
 
