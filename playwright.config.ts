@@ -87,6 +87,7 @@ export default defineConfig({
       TRUST_PROXY: 'loopback',
       // The limits the rate-limit tests count against: the defaults, pinned.
       LOGIN_ATTEMPTS_PER_15_MIN: '10',
+      LOGIN_ATTEMPTS_PER_IP_PER_15_MIN: '100',
       SIGNUPS_PER_IP_PER_HOUR: '10',
     },
   },

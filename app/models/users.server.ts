@@ -6,7 +6,16 @@ import { ConflictError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '~/lib/password.server'
 import { type Role } from '~/lib/permissions'
-import { assertUnderLimit, clearHits, LOGIN_LIMIT, recordHits, SIGNUP_LIMIT } from '~/lib/rate-limit.server'
+import {
+  assertUnderLimit,
+  clearHits,
+  forgetAttempt,
+  LOGIN_IP_LIMIT,
+  LOGIN_LIMIT,
+  recordHits,
+  SIGNUP_LIMIT,
+  takeAttempt,
+} from '~/lib/rate-limit.server'
 
 export type NewAccount = {
   username: string
@@ -60,9 +69,12 @@ export class AccountTakenError extends ConflictError {
   }
 }
 
+/** Usernames and e-mail addresses are stored lower-case; a login form may type either in any case. */
+const normalizeIdentifier = (identifier: string) => identifier.trim().toLowerCase()
+
 /** The account a login form names, by username or e-mail (either case). Deleted accounts cannot log in. */
 export function findLoginAccount(db: Db, identifier: string) {
-  const value = identifier.trim().toLowerCase()
+  const value = normalizeIdentifier(identifier)
   return (
     db
       .select({ id: users.id, username: users.username, passwordHash: users.passwordHash })
@@ -111,29 +123,43 @@ export function findSegmentByName(db: Db, name: string) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Checks a login. Failed attempts count against the account and the IP address (10 per 15 minutes
- * each); over either limit it throws RateLimitedError before looking at the password.
+ * Checks a login. Every attempt is counted before the password is hashed, in one transaction that
+ * first checks the limits (takeAttempt), so guesses sent all at once get at most the limit judged
+ * and the rest a RateLimitedError (429) without any hashing. A right password takes its attempt back
+ * and clears the account's failures.
+ *
+ * Two counters, 15-minute windows:
+ * - per account (LOGIN_LIMIT, 10), keyed by the account's id, so its username and its e-mail address
+ *   share the tries. An identifier that names no account counts under what was typed, costs the
+ *   same hash and gets the same answers, so neither the timing nor the message tells whether an
+ *   account exists.
+ * - per address (LOGIN_IP_LIMIT, 100), against one address spraying a few guesses over many
+ *   accounts. It is large because an office or a carrier's NAT puts many members behind one address.
+ *
+ * Shared NAT, decided: an address over its own limit is refused even with the right password for an
+ * account that is under its limit. Judging that password would mean hashing it, and then the address
+ * limit would stop nothing: a sprayer stays under every account's limit, so each guess would still
+ * be judged and a right one let in. What keeps colleagues working is the size of the address limit
+ * and that successes leave no hit there: only a hundred failures within 15 minutes, which is abuse
+ * and not typos, close the address, and even then each account can still log in from elsewhere.
  */
 export async function attemptLogin(
   db: Db,
   { identifier, password, ip, now = new Date() }: { identifier: string; password: string; ip: string; now?: Date },
 ): Promise<{ ok: true; userId: number } | { ok: false }> {
-  const accountKey = `login:account:${identifier.trim().toLowerCase()}`
-  const ipKey = `login:ip:${ip}`
-  assertUnderLimit(
+  const account = findLoginAccount(db, identifier)
+  const accountKey = account ? `login:account:${account.id}` : `login:identifier:${normalizeIdentifier(identifier)}`
+  const attempt = takeAttempt(
     db,
     [
       { key: accountKey, rule: LOGIN_LIMIT, message: 'Too many failed log-in attempts for this account.' },
-      { key: ipKey, rule: LOGIN_LIMIT, message: 'Too many failed log-in attempts from your network.' },
+      { key: `login:ip:${ip}`, rule: LOGIN_IP_LIMIT, message: 'Too many failed log-in attempts from your network.' },
     ],
     now,
   )
-  const account = findLoginAccount(db, identifier)
   const valid = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password)
-  if (!account || !valid) {
-    recordHits(db, [accountKey, ipKey], now)
-    return { ok: false }
-  }
+  if (!account || !valid) return { ok: false }
+  forgetAttempt(db, attempt)
   clearHits(db, accountKey)
   return { ok: true, userId: account.id }
 }
