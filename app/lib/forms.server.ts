@@ -4,6 +4,7 @@
  */
 import { data } from '@remix-run/node'
 import { type z } from 'zod'
+import { DatabaseUnavailableError } from './database-unavailable.server'
 import { RateLimitedError } from './errors'
 import { env } from './env.server'
 import { httpError } from './http.server'
@@ -130,8 +131,9 @@ export function formFailure(form: FormData, message: string): FormFailure {
 }
 
 /**
- * Runs a form action's work; a RateLimitedError becomes a 429 that re-renders the form with what
- * was typed, the message and Retry-After, instead of an error page.
+ * Runs a form action's work; a RateLimitedError becomes a 429, and a DatabaseUnavailableError (the
+ * database busy, full or failing: nothing was saved) a 503, that re-render the form with what was
+ * typed, the message and Retry-After, instead of an error page.
  */
 export async function keepFormOnRateLimit<T, E extends Record<string, string> = Record<never, string>>(
   form: FormData,
@@ -145,6 +147,10 @@ export async function keepFormOnRateLimit<T, E extends Record<string, string> = 
     if (error instanceof RateLimitedError) {
       const failure = { ...formFailure(form, error.message), ...(extra as E) }
       return data(failure, { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
+    }
+    if (error instanceof DatabaseUnavailableError) {
+      const failure = { ...formFailure(form, error.message), ...(extra as E) }
+      return data(failure, { status: 503, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
     }
     throw error
   }

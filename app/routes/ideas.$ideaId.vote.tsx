@@ -6,15 +6,20 @@
  * It answers two kinds of caller, told apart by the Accept header (a browser submitting a form
  * asks for text/html; fetch() asks for any type):
  * - a plain form post, without JavaScript: a redirect back to `redirectTo` (post/redirect/get), or
- *   the refusal as a plain-text 403/404/409/429;
+ *   the refusal as a plain-text 403/404/409/429, or 503 when the database is busy or full;
  * - the vote button's fetcher: data, `{ ok: true, voted, voteCount, budget }` or, with the refusal's
- *   status, `{ ok: false, error }`, which the button shows beside itself instead of replacing the
- *   whole page with an error.
+ *   status (and Retry-After for 429 and 503), `{ ok: false, error }`, which the button shows beside
+ *   itself instead of replacing the whole page with an error.
  * A logged-out visitor is sent to log in and brought back to `redirectTo` in both cases.
+ *
+ * A refusal is a Response, not `data()`: the browser's fetcher posts to `/ideas/:id/vote.data`,
+ * where Remix takes the status from it and the headers only through `headers` below; a fetch() of
+ * the route's own URL reaches it as a resource route, where `data()`'s status would be dropped.
  */
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
+import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, redirect, type TypedResponse } from '@remix-run/node'
 import { z } from 'zod'
 import { requireUser, safeRedirectPath } from '~/lib/auth.server'
+import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { getDb } from '~/lib/db.server'
 import { DomainError, ForbiddenError, RateLimitedError } from '~/lib/errors'
 import { parseForm, readForm } from '~/lib/forms.server'
@@ -35,27 +40,51 @@ export async function loader({ params }: LoaderFunctionArgs) {
   throw redirect(`/ideas/${parseId(params.ideaId, 'idea')}`)
 }
 
+/** The fetcher's answer to a data request keeps its Retry-After (Remix drops the action's headers otherwise). */
+export const headers: HeadersFunction = ({ actionHeaders, errorHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After') ?? errorHeaders?.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
+}
+
 /** A browser's own form submission asks for HTML; a fetcher's fetch() does not. */
 function isDocumentRequest(request: Request) {
   return (request.headers.get('Accept') ?? '').includes('text/html')
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+type Refusal = { ok: false; error: string }
+
+/** A refusal for the fetcher, with its real status (and Retry-After when there is one). */
+function refusal(error: string, status: number, retryAfterSeconds?: number): TypedResponse<Refusal> {
+  const headers = retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds), 'Cache-Control': 'no-store' } : undefined
+  return Response.json({ ok: false, error } satisfies Refusal, { status, headers })
+}
+
+export async function action(args: ActionFunctionArgs) {
+  if (isDocumentRequest(args.request)) return vote(args, true)
+  try {
+    return await vote(args, false)
+  } catch (error) {
+    // Whatever the step (the session, the vote), a busy or full database is said beside the button.
+    if (error instanceof DatabaseUnavailableError) return refusal(error.message, 503, error.retryAfterSeconds)
+    throw error
+  }
+}
+
+async function vote({ request, params, context }: ActionFunctionArgs, document: boolean) {
   const ideaId = parseId(params.ideaId, 'idea')
   const form = await readForm(request)
-  const document = isDocumentRequest(request)
   const parsed = parseForm(form, VoteForm)
   if (!parsed.ok) {
     // Only a hand-made request gets here: the button always sends both fields.
     const message = parsed.fieldErrors.voted?.[0] ?? 'The vote form could not be read.'
     if (document) httpError(400, message)
-    return data({ ok: false as const, error: message }, { status: 400 })
+    return refusal(message, 400)
   }
   const { voted } = parsed.data
   const back = safeRedirectPath(parsed.data.redirectTo, `/ideas/${ideaId}`)
   const user = await requireUser(request, back) // logged out: /login?redirectTo=<back>
 
-  const vote = () => {
+  const castVote = () => {
     const decision = check(user, 'vote:idea')
     if (!decision.ok) throw new ForbiddenError(decision.reason)
     hitVoteLimit(user)
@@ -66,14 +95,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 
   if (document) {
-    orHttpError(vote)
+    orHttpError(castVote) // a busy or full database: its own 503 Response, with Retry-After
     return redirect(back)
   }
   try {
-    return { ok: true as const, ...vote() }
+    return { ok: true as const, ...castVote() }
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    const headers = error instanceof RateLimitedError ? { 'Retry-After': String(error.retryAfterSeconds) } : undefined
-    return data({ ok: false as const, error: error.message }, { status: error.status, headers })
+    return refusal(error.message, error.status, error instanceof RateLimitedError ? error.retryAfterSeconds : undefined)
   }
 }

@@ -1,14 +1,16 @@
 /** POST /ideas/:ideaId/vote, as a plain form post (a document request) and as the vote button's fetcher. */
+import { createRequestHandler, type ServerBuild } from '@remix-run/node'
 import { and, count, eq } from 'drizzle-orm'
 import { afterEach, describe, expect, test } from 'vitest'
 import { ideas, ideaVotes } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { NEW_ACCOUNT_VOTE_LIMIT } from '~/lib/rate-limit.server'
 import { setSetting } from '~/models/settings.server'
-import { action, loader } from '~/routes/ideas.$ideaId.vote'
+import * as voteRoute from '~/routes/ideas.$ideaId.vote'
 import { createTestIdea, createUser } from '#tests/factories'
 import { formRequest, getRequest, settle } from '#tests/route-helpers'
 
+const { action, loader } = voteRoute
 const db = () => getDb()
 const DOCUMENT = { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }
 const FETCH = { Accept: '*/*' }
@@ -184,4 +186,55 @@ test('more than 20 votes a minute from a day-old account is a 429 with Retry-Aft
   expect(document.status).toBe(429)
   expect(document.headers.get('Retry-After')).toMatch(/^\d+$/)
   expect(voteCountOf(idea.id)).toBe(1) // the last counted request took the vote back; the refused ones changed nothing
+})
+
+/**
+ * Remix's own request handler (single fetch on) over a build holding just this route: the HTTP
+ * answer as the server sends it, which reading `data()`'s status in the tests above cannot show.
+ * The button's fetcher posts to `/ideas/:id/vote.data`; a fetch() of `/ideas/:id/vote` reaches the
+ * route as a resource route.
+ */
+describe('the HTTP answer through Remix', () => {
+  const ROUTE_ID = 'routes/ideas.$ideaId.vote'
+  const handle = createRequestHandler({
+    mode: 'production',
+    entry: { module: { default: () => new Response('no documents here', { status: 500 }) } },
+    routes: {
+      root: { id: 'root', path: '', module: { default: () => null } },
+      [ROUTE_ID]: { id: ROUTE_ID, parentId: 'root', path: 'ideas/:ideaId/vote', module: voteRoute },
+    },
+    assets: { entry: { imports: [], module: '' }, routes: {}, url: '', version: 'test' },
+    future: { v3_singleFetch: true },
+    publicPath: '/',
+    assetsBuildDirectory: 'build/client',
+    isSpaMode: false,
+  } as unknown as ServerBuild)
+
+  async function send(path: string, fields: Record<string, string>, userId: number) {
+    const request = await formRequest(path, fields, { userId, headers: { ...FETCH, Host: 'localhost:3000' } })
+    const response = await handle(request, {})
+    return { status: response.status, retryAfter: response.headers.get('Retry-After'), text: await response.text() }
+  }
+
+  test('a refusal keeps its status, and a 429 its Retry-After, for the button’s .data request and for a fetch() of the route', async () => {
+    const member = createUser(db())
+    const idea = newIdea()
+    for (const suffix of ['.data', '']) {
+      const path = `/ideas/${idea.id}/vote${suffix}`
+      expect(await send(path, { voted: 'maybe' }, member.id)).toMatchObject({ status: 400, text: expect.stringContaining('Send voted=true') })
+      expect(await send(`/ideas/99999997/vote${suffix}`, { voted: 'true' }, member.id)).toMatchObject({
+        status: 404,
+        text: expect.stringContaining('This idea does not exist'),
+      })
+    }
+    const fast = createUser(db()) // a new account: 20 votes a minute
+    for (let i = 0; i < NEW_ACCOUNT_VOTE_LIMIT.limit; i++) {
+      expect((await send(`/ideas/${idea.id}/vote.data`, { voted: String(i % 2 === 0) }, fast.id)).status).toBe(200)
+    }
+    for (const suffix of ['.data', '']) {
+      const refused = await send(`/ideas/${idea.id}/vote${suffix}`, { voted: 'true' }, fast.id)
+      expect(refused).toMatchObject({ status: 429, text: expect.stringContaining('You are voting very fast') })
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0)
+    }
+  })
 })
