@@ -27,7 +27,7 @@ import {
 import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { verifyPassword } from '~/lib/password.server'
-import { assertUnderLimit, LOGIN_LIMIT, recordHits } from '~/lib/rate-limit.server'
+import { passwordCheckLimit, takeAttempt } from '~/lib/rate-limit.server'
 import { DELETED_MEMBER_NAME, DELETED_USERNAME_PREFIX } from '~/schemas/account'
 import { readEmailPrefs } from './email.server'
 import { setPostState } from './posts.server'
@@ -143,11 +143,10 @@ export async function deleteAccount(
 ): Promise<DeleteAccountResult> {
   const row = db.select({ passwordHash: users.passwordHash }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).get()
   if (!row) throw new NotFoundError('account')
-  // Wrong passwords count like failed log-ins (10 per 15 minutes), so a borrowed session cannot guess.
-  const key = `account-delete:user:${userId}`
-  assertUnderLimit(db, [{ key, rule: LOGIN_LIMIT, message: 'Too many wrong passwords.' }], now)
+  // Wrong passwords count like failed log-ins (10 per 15 minutes, shared with changing the password),
+  // so a borrowed session cannot guess. Counted before the hash: guesses sent at once get no more.
+  takeAttempt(db, [passwordCheckLimit(userId)], now)
   if (!(await verifyPassword(row.passwordHash, password))) {
-    recordHits(db, [key], now)
     return { ok: false, field: 'password', message: 'That is not your password.' }
   }
   db.transaction(

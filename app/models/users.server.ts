@@ -12,6 +12,7 @@ import {
   forgetAttempt,
   LOGIN_IP_LIMIT,
   LOGIN_LIMIT,
+  passwordCheckLimit,
   recordHits,
   SIGNUP_LIMIT,
   takeAttempt,
@@ -189,16 +190,24 @@ export async function signUp(
   }
 }
 
-/** Checks the current password before a change; the new one must pass the password rules. */
+/**
+ * Checks the current password before a change; the new one must pass the password rules. Wrong
+ * current passwords are limited like failed log-ins (passwordCheckLimit, shared with account
+ * deletion), counted before the hash so parallel guesses get no more judged; over the limit it
+ * throws RateLimitedError (429). The right one clears the count.
+ */
 export async function verifyPasswordChange(
   db: Db,
-  { userId, currentPassword, newPassword }: { userId: number; currentPassword: string; newPassword: string },
+  { userId, currentPassword, newPassword, now = new Date() }: { userId: number; currentPassword: string; newPassword: string; now?: Date },
 ): Promise<{ ok: true } | { ok: false; field: 'currentPassword' | 'newPassword'; message: string }> {
   const row = db.select({ passwordHash: users.passwordHash, username: users.username, email: users.email }).from(users).where(eq(users.id, userId)).get()
   if (!row) throw new NotFoundError('account')
+  const limit = passwordCheckLimit(userId)
+  takeAttempt(db, [limit], now)
   if (!(await verifyPassword(row.passwordHash, currentPassword))) {
     return { ok: false, field: 'currentPassword', message: 'Your current password is not right.' }
   }
+  clearHits(db, limit.key)
   if (currentPassword === newPassword) return { ok: false, field: 'newPassword', message: 'Choose a password you have not used here.' }
   const problem = passwordProblem(newPassword, { username: row.username, email: row.email })
   return problem ? { ok: false, field: 'newPassword', message: problem } : { ok: true }

@@ -1,11 +1,11 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, type FormResult, MARKDOWN_HINT, TextAreaField, TextField } from '~/components/forms'
 import { changePassword, endOtherSessions, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { ROLE_LABELS } from '~/lib/labels'
 import { getProfileSource } from '~/models/profiles.server'
@@ -22,6 +22,12 @@ const NOTICES = {
   sessions: 'Every other session has been logged out.',
   email: 'Your e-mail choices were saved.',
 } as const
+
+/** A 429 from the password form keeps its Retry-After (Remix passes only cookies from an action's headers otherwise). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
@@ -66,10 +72,17 @@ export async function action({ request }: ActionFunctionArgs) {
   switch (parsed.data.intent) {
     case 'change-password': {
       const { currentPassword, newPassword } = parsed.data
-      const verdict = await verifyPasswordChange(db, { userId: user.id, currentPassword, newPassword })
-      if (!verdict.ok) return data({ ...fieldFailure(form, verdict.field, verdict.message), intent: 'change-password' }, { status: 400 })
-      const cookie = await changePassword(user.id, newPassword, request)
-      return redirect('/settings?done=password', { headers: { 'Set-Cookie': cookie } })
+      // Too many wrong current passwords: a 429 that shows the password form again with the message.
+      return keepFormOnRateLimit(
+        form,
+        async () => {
+          const verdict = await verifyPasswordChange(db, { userId: user.id, currentPassword, newPassword })
+          if (!verdict.ok) return data({ ...fieldFailure(form, verdict.field, verdict.message), intent: 'change-password' }, { status: 400 })
+          const cookie = await changePassword(user.id, newPassword, request)
+          return redirect('/settings?done=password', { headers: { 'Set-Cookie': cookie } })
+        },
+        { intent: 'change-password' },
+      )
     }
     case 'profile': {
       updateProfile(db, user.id, { displayName: parsed.data.displayName, bioMd: parsed.data.bio })

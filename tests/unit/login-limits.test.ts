@@ -1,6 +1,6 @@
 /**
- * Password-guessing limits on log-in. Each attempt is counted before its password is hashed, so
- * guesses sent all at once get no more than the limit judged.
+ * Password-guessing limits: log-in, changing the password and deleting the account. Each attempt is
+ * counted before its password is hashed, so guesses sent all at once get no more than the limit judged.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -13,8 +13,11 @@ import { databaseFile, getDb } from '~/lib/db.server'
 import { RateLimitedError } from '~/lib/errors'
 import { verifyAgainstDummy, verifyPassword } from '~/lib/password.server'
 import { LOGIN_IP_LIMIT, LOGIN_LIMIT, recordHits } from '~/lib/rate-limit.server'
-import { attemptLogin } from '~/models/users.server'
+import { deleteAccount } from '~/models/account-data.server'
+import { attemptLogin, verifyPasswordChange } from '~/models/users.server'
+import { action as settingsAction } from '~/routes/settings'
 import { createUser, unique } from '#tests/factories'
+import { formRequest, settle } from '#tests/route-helpers'
 
 // The real argon2 checks, watched: a "judged" attempt is one whose password was hashed.
 vi.mock('~/lib/password.server', async (importOriginal) => {
@@ -154,6 +157,82 @@ describe('many people behind one address (an office, a shared NAT)', () => {
     expect(hashesChecked()).toBe(2)
     // The account itself was never over: from another address it logs in.
     expect(await attemptLogin(db(), { identifier: colleague.username, password: colleague.password, ip: unique('100.64.2.') })).toMatchObject({ ok: true })
+  })
+})
+
+describe('the current password, asked again in a logged-in session', () => {
+  const change = (userId: number, currentPassword: string) =>
+    verifyPasswordChange(db(), { userId, currentPassword, newPassword: 'a-brand-new-passphrase' })
+
+  test('changing the password: the 11th wrong current password within 15 minutes is refused with 429', async () => {
+    const user = createUser(db())
+    for (let i = 0; i < LOGIN_LIMIT.limit; i++) {
+      expect(await change(user.id, `wrong-guess-${i}`)).toEqual({ ok: false, field: 'currentPassword', message: 'Your current password is not right.' })
+    }
+    await expect(change(user.id, user.password)).rejects.toThrow(/^Too many wrong passwords\. Try again in 15 minutes\.$/)
+    expect(hashesChecked()).toBe(LOGIN_LIMIT.limit)
+  })
+
+  test('changing the password: 40 wrong guesses at once get 10 judged', async () => {
+    const user = createUser(db())
+    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => change(user.id, `wrong-guess-${i}`)))
+    const { answered, refused } = tally(results)
+    expect(answered).toHaveLength(LOGIN_LIMIT.limit)
+    expect(refused).toHaveLength(40 - LOGIN_LIMIT.limit)
+    expectAllRateLimited(refused, 'Too many wrong passwords. Try again in 15 minutes.')
+    expect(hashesChecked()).toBe(LOGIN_LIMIT.limit)
+  })
+
+  test('the right current password forgets the earlier wrong ones', async () => {
+    const user = createUser(db())
+    for (let i = 0; i < LOGIN_LIMIT.limit - 1; i++) await change(user.id, `wrong-guess-${i}`)
+    expect(await change(user.id, user.password)).toEqual({ ok: true })
+    for (let i = 0; i < LOGIN_LIMIT.limit; i++) expect(await change(user.id, `wrong-again-${i}`)).toMatchObject({ ok: false })
+    await expect(change(user.id, user.password)).rejects.toBeInstanceOf(RateLimitedError)
+  })
+
+  test('the settings page answers the 11th wrong current password with 429 and Retry-After, keeping the form', async () => {
+    const user = createUser(db())
+    const post = async (currentPassword: string) => {
+      const request = await formRequest(
+        '/settings',
+        { intent: 'change-password', currentPassword, newPassword: 'another-fine-passphrase', confirmPassword: 'another-fine-passphrase' },
+        { userId: user.id },
+      )
+      return settle(() => settingsAction({ request, params: {}, context: { clientIp: unique('10.3.0.') } }))
+    }
+    for (let i = 0; i < LOGIN_LIMIT.limit; i++) expect((await post(`wrong-guess-${i}`)).status).toBe(400)
+    const refused = await post(user.password)
+    expect(refused).toMatchObject({
+      status: 429,
+      body: { intent: 'change-password', formErrors: ['Too many wrong passwords. Try again in 15 minutes.'], fields: { intent: 'change-password' } },
+    })
+    expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/)
+    expect(JSON.stringify(refused.body)).not.toContain('passphrase') // typed passwords are never sent back
+  })
+
+  test('deleting the account: 40 wrong passwords at once get 10 judged, and the account stays', async () => {
+    const user = createUser(db())
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => deleteAccount(db(), { userId: user.id, password: `wrong-guess-${i}`, removePosts: false })),
+    )
+    const { answered, refused } = tally(results)
+    expect(answered).toHaveLength(LOGIN_LIMIT.limit)
+    expectAllRateLimited(refused, 'Too many wrong passwords. Try again in 15 minutes.')
+    expect(hashesChecked()).toBe(LOGIN_LIMIT.limit)
+    await expect(deleteAccount(db(), { userId: user.id, password: user.password, removePosts: false })).rejects.toBeInstanceOf(RateLimitedError)
+  })
+
+  test('the two forms share one counter: a borrowed session gets 10 guesses in all, not 10 per form', async () => {
+    const user = createUser(db())
+    for (let i = 0; i < 5; i++) expect(await change(user.id, `wrong-guess-${i}`)).toMatchObject({ ok: false })
+    for (let i = 0; i < 5; i++) {
+      expect(await deleteAccount(db(), { userId: user.id, password: `wrong-guess-${i}`, removePosts: false })).toMatchObject({ ok: false })
+    }
+    await expect(change(user.id, user.password)).rejects.toBeInstanceOf(RateLimitedError)
+    await expect(deleteAccount(db(), { userId: user.id, password: user.password, removePosts: false })).rejects.toBeInstanceOf(RateLimitedError)
+    // Log-in keeps its own counter: the guesses in settings do not lock the member out of logging in.
+    expect(await attemptLogin(db(), { identifier: user.username, password: user.password, ip: unique('10.4.0.') })).toMatchObject({ ok: true })
   })
 })
 
