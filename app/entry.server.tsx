@@ -37,6 +37,21 @@ function markAudience(request: Request, headers: Headers) {
   }
 }
 
+/**
+ * A 429 or 503 from any loader or action (returned or thrown) keeps its Retry-After on the page:
+ * Remix passes only cookies on from a route without a `headers` export, and no route needs one
+ * for this.
+ */
+function keepRetryAfter(context: EntryContext['staticHandlerContext'], headers: Headers) {
+  if (headers.has('Retry-After')) return
+  for (const byRoute of [context.actionHeaders, context.loaderHeaders]) {
+    for (const routeHeaders of Object.values(byRoute ?? {})) {
+      const retryAfter = routeHeaders.get('Retry-After')
+      if (retryAfter) return void headers.set('Retry-After', retryAfter)
+    }
+  }
+}
+
 /** Loader and action data for client-side navigation (single fetch): marked like documents. */
 export function handleDataRequest(response: Response, { request }: { request: Request }) {
   try {
@@ -68,6 +83,7 @@ export default function handleRequest(
 ) {
   const nonce = loadContext?.cspNonce
   markAudience(request, responseHeaders)
+  keepRetryAfter(remixContext.staticHandlerContext, responseHeaders)
   const callbackName = isbot(request.headers.get('user-agent') || '') ? 'onAllReady' : 'onShellReady'
   return new Promise((resolve, reject) => {
     let shellRendered = false

@@ -111,7 +111,7 @@ test("text a visitor sends can never become a kept page's nonce", async () => {
     for (const round of ['rendered', 'kept']) {
       const answer = await get(path)
       expect(answer.status).toBe(200)
-      const nonce = /'nonce-([^']+)'/.exec(answer.headers['content-security-policy'] ?? '')?.[1]
+      const nonce = /'nonce-([^']+)'/.exec(String(answer.headers['content-security-policy'] ?? ''))?.[1]
       expect(nonce, round).toBeTruthy()
       // The nonce appears in nonce attributes and nowhere else.
       const elsewhere = answer.body.replaceAll(`nonce="${nonce}"`, '').includes(nonce!)
