@@ -4,17 +4,22 @@
  * the same file holding BEGIN IMMEDIATE (as a script or another server would); the full disk is
  * `PRAGMA max_page_count` on the server's own connection.
  */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
 import Database from 'better-sqlite3'
 import { and, count, eq } from 'drizzle-orm'
-import { afterEach, describe, expect, test, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { ideas, ideaVotes } from '#db/schema'
 import { addRetryAfter, DatabaseUnavailableError } from '~/lib/database-unavailable.server'
-import { BUSY_BACKOFF_MS, databaseFile, getDb, SERVER_BUSY_TIMEOUT_MS } from '~/lib/db.server'
+import { BUSY_BACKOFF_MS, closeDatabases, databaseFile, getDb, SERVER_BUSY_TIMEOUT_MS } from '~/lib/db.server'
+import { resetEnvCache } from '~/lib/env.server'
 import { loader as healthz } from '~/routes/healthz'
 import { action as newIdeaAction } from '~/routes/ideas.new'
 import { action as voteAction } from '~/routes/ideas.$ideaId.vote'
 import { createCategory, createTestIdea, createUser, unique } from '#tests/factories'
 import { formRequest, settle } from '#tests/route-helpers'
+import { TMP_DIR } from '#tests/setup/paths'
 
 const db = () => getDb()
 const DAY = 86_400_000
@@ -173,6 +178,75 @@ describe('the disk is full', () => {
     expect(await health()).toMatchObject({ status: 503, body: { database: 'full' } })
     expect(await vote(voteLater, idea.id)).toMatchObject({ status: 200, body: { ok: true, voted: true } })
     expect(await health()).toMatchObject({ status: 200, body: { database: 'ok' } })
+    consoleError.mockClear()
+  })
+})
+
+/**
+ * The same with a disk that is really full: the database on a 2 MB tmpfs, filled up, so SQLite's
+ * write() gets ENOSPC. Mounting needs root; without it the test is skipped (max_page_count above
+ * covers the same answers).
+ */
+describe('a really full disk (a tiny tmpfs)', () => {
+  const mountPoint = path.join(TMP_DIR, `tinyfs-${process.pid}`)
+  const mainDatabase = process.env.DATABASE_URL!
+  let mounted = false
+
+  beforeAll(() => {
+    fs.mkdirSync(mountPoint, { recursive: true })
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'ignore' })
+      mounted = true
+    } catch {
+      // not root, or no mount here
+    }
+  })
+  afterAll(() => {
+    closeDatabases() // the file on the tmpfs (the main one reopens on its next use)
+    process.env.DATABASE_URL = mainDatabase
+    resetEnvCache()
+    if (mounted) execFileSync('umount', [mountPoint])
+    fs.rmSync(mountPoint, { recursive: true, force: true })
+  })
+
+  test('a post is a 503 that keeps the form; /healthz says full until a write succeeds once space is back', async (context) => {
+    if (!mounted) context.skip()
+    const file = path.join(mountPoint, 'summit.db')
+    // Checkpointed into one file: a copy of the test's database, without its WAL.
+    db().$client.pragma('wal_checkpoint(TRUNCATE)')
+    fs.copyFileSync(mainDatabase, file)
+    process.env.DATABASE_URL = file
+    resetEnvCache()
+    expect(databaseFile()).toBe(file)
+
+    const author = createUser(db(), { reputation: 500, createdAt: new Date(Date.now() - 2 * DAY) })
+    const idea = createTestIdea(db(), { authorId: author.id })
+    const fields = { title: `Archive ${unique('enospc')} old ideas`, body: 'Old ideas pile up. '.repeat(300), categoryId: String(category.id), tags: '' }
+    const post = await formRequest('/ideas/new', fields, { userId: author.id })
+    const voteLater = await voteRequest(idea.id, createUser(db()).id, FETCH)
+    db().$client.pragma('wal_checkpoint(TRUNCATE)') // an empty WAL: the next write must grow it
+    const filler = path.join(mountPoint, 'filler')
+    const fd = fs.openSync(filler, 'w')
+    try {
+      const chunk = Buffer.alloc(4096)
+      for (;;) fs.writeSync(fd, chunk)
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC')
+    } finally {
+      fs.closeSync(fd)
+    }
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
+
+    const result = await settle(() => newIdeaAction({ request: post, params: {}, context: {} }))
+    expect(result).toMatchObject({ status: 503, body: { fields, formErrors: [expect.stringMatching(/^The database is out of space/)] } })
+    expect(result.headers.get('Retry-After')).toBe('60')
+    expect(await health()).toMatchObject({ status: 503, body: { database: 'full', code: 'SQLITE_FULL' } })
+
+    fs.rmSync(filler)
+    expect(await health()).toMatchObject({ status: 503, body: { database: 'full' } })
+    expect(await vote(voteLater, idea.id)).toMatchObject({ status: 200, body: { ok: true } })
+    expect(await health()).toMatchObject({ status: 200, body: { database: 'ok' } })
+    expect(ideasTitled(fields.title)).toBe(0)
     consoleError.mockClear()
   })
 })
