@@ -32,7 +32,7 @@ export const MIGRATIONS_DIR = path.resolve(process.cwd(), 'db/migrations')
  */
 export const SERVER_BUSY_TIMEOUT_MS = 200
 /** Scripts, workers and tests' extra connections wait longer: they hold up nobody. */
-export const SCRIPT_BUSY_TIMEOUT_MS = 5000
+const SCRIPT_BUSY_TIMEOUT_MS = 5000
 /**
  * After a wait in vain, the server's statements try the lock once without waiting, until one gets
  * it or this long has passed: during a long lock each request fails at once instead of stalling the
@@ -40,9 +40,9 @@ export const SCRIPT_BUSY_TIMEOUT_MS = 5000
  */
 export const BUSY_BACKOFF_MS = 1000
 /** How long /healthz waits for the write lock before it reports the database locked. */
-export const HEALTH_LOCK_WAIT_MS = 50
+const HEALTH_LOCK_WAIT_MS = 50
 /** A full disk or an I/O error is reported by /healthz until a write succeeds, or for this long. */
-export const STORAGE_TROUBLE_REPORTED_MS = 10 * 60_000
+const STORAGE_TROUBLE_REPORTED_MS = 10 * 60_000
 
 export function openDatabase(file: string, { busyTimeoutMs = SCRIPT_BUSY_TIMEOUT_MS } = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })

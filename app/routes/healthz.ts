@@ -1,4 +1,4 @@
-import { checkDatabase, getDb } from '~/lib/db.server'
+import { checkDatabase, type DatabaseHealth, getDb } from '~/lib/db.server'
 
 /**
  * Liveness and readiness, answered at once (the lock test waits at most HEALTH_LOCK_WAIT_MS):
@@ -11,7 +11,7 @@ import { checkDatabase, getDb } from '~/lib/db.server'
  */
 export async function loader() {
   const headers = { 'Cache-Control': 'no-store' }
-  let health: ReturnType<typeof checkDatabase>
+  let health: DatabaseHealth
   try {
     health = checkDatabase(getDb())
   } catch {

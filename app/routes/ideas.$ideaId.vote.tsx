@@ -55,7 +55,7 @@ type Refusal = { ok: false; error: string }
 
 /** A refusal for the fetcher, with its real status (and Retry-After when there is one). */
 function refusal(error: string, status: number, retryAfterSeconds?: number): TypedResponse<Refusal> {
-  const headers = retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds), 'Cache-Control': 'no-store' } : undefined
+  const headers = retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : undefined
   return Response.json({ ok: false, error } satisfies Refusal, { status, headers })
 }
 
