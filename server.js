@@ -145,7 +145,7 @@ app.use((req, res, next) => {
     return refuse(res, 405, 'This server does not answer that method.')
   }
   // Remix's old data requests (?_data=): pages load their data through single fetch (.data URLs).
-  if (new URL(req.url, 'http://summit.invalid').searchParams.has('_data')) {
+  if (/_data|%5f/i.test(req.url) && new URL(req.url, 'http://summit.invalid').searchParams.has('_data')) {
     return refuse(res, 400, 'This address asks for data in a form this site does not serve.')
   }
   delete req.headers['x-forwarded-host']
