@@ -68,22 +68,3 @@ export class DatabaseUnavailableError extends Response {
     return `DatabaseUnavailableError (${this.code}): ${this.message}${cause}`
   }
 }
-
-/**
- * For entry.server.tsx: a 503 document or data answer carries a Retry-After. Remix passes the
- * headers an action or a loader gave (`data(…, { headers })`) to the HTTP answer only through a
- * route's `headers` export; this copies a Retry-After from them (a 429's or a 503's), and gives a
- * 503 without one the database's.
- */
-export function addRetryAfter(
-  status: number,
-  headers: Headers,
-  context?: { actionHeaders?: Record<string, Headers>; loaderHeaders?: Record<string, Headers> },
-) {
-  if ((status !== 503 && status !== 429) || headers.has('Retry-After')) return
-  const given = [...Object.values(context?.actionHeaders ?? {}), ...Object.values(context?.loaderHeaders ?? {})]
-    .map((routeHeaders) => routeHeaders.get('Retry-After'))
-    .find(Boolean)
-  if (given) headers.set('Retry-After', given)
-  else if (status === 503) headers.set('Retry-After', String(RETRY_AFTER_SECONDS.busy))
-}

@@ -152,7 +152,7 @@ test('a locked database: a form post gets 503 with Retry-After in under a second
     expect(form.text).toContain(`value="${newIdea.title}"`)
     expect(form.text).toContain('So **nothing** typed is lost.')
     expect(ideasTitled(newIdea.title)).toBe(0)
-    // A document answer gets the action's Retry-After only from entry.server.tsx (addRetryAfter).
+    // A document answer gets the action's Retry-After from entry.server.tsx (keepRetryAfter).
     expect(form.retryAfter).toBe('2')
   } finally {
     release()
