@@ -11,6 +11,7 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './components/nonce'
 import { carriesCredentials } from './lib/auth.server'
+import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.server'
 
 export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './lib/email-worker.server'
@@ -27,6 +28,11 @@ export { carriesCredentials } from './lib/auth.server'
  * request with credentials say `Cache-Control: private, no-store` instead.
  */
 export const PUBLIC_ANSWER_HEADER = 'X-Summit-Public-Answer'
+
+/** A 503 from a route without a `headers` export (a loader the database failed) still says when to come back. */
+function keepRetryAfterOn503(status: number, headers: Headers) {
+  if (status === 503 && !headers.has('Retry-After')) headers.set('Retry-After', String(RETRY_AFTER_SECONDS.busy))
+}
 
 function markAudience(request: Request, headers: Headers) {
   if (carriesCredentials(request.headers.get('Cookie'), request.headers.get('Authorization'))) {
@@ -56,11 +62,13 @@ function keepRetryAfter(context: EntryContext['staticHandlerContext'], headers: 
 export function handleDataRequest(response: Response, { request }: { request: Request }) {
   try {
     markAudience(request, response.headers)
+    keepRetryAfterOn503(response.status, response.headers)
     return response
   } catch {
     // Headers of a Response made by Response.redirect() or Response.error() cannot change: copy it.
     const copy = new Response(response.body, response)
     markAudience(request, copy.headers)
+    keepRetryAfterOn503(copy.status, copy.headers)
     return copy
   }
 }
@@ -84,6 +92,7 @@ export default function handleRequest(
   const nonce = loadContext?.cspNonce
   markAudience(request, responseHeaders)
   keepRetryAfter(remixContext.staticHandlerContext, responseHeaders)
+  keepRetryAfterOn503(responseStatusCode, responseHeaders)
   const callbackName = isbot(request.headers.get('user-agent') || '') ? 'onAllReady' : 'onShellReady'
   return new Promise((resolve, reject) => {
     let shellRendered = false

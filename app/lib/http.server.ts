@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { type HeadersFunction } from '@remix-run/node'
 import { DomainError, RateLimitedError } from './errors'
 
 /** Throws a plain-text HTTP error that the nearest ErrorBoundary renders in the site's style. */
@@ -50,4 +51,14 @@ export function isNotModified(request: Request, etag: string) {
     const value = tag.trim()
     return value === '*' || value.replace(/^W\//, '') === etag
   })
+}
+
+/**
+ * A route's `headers` export for pages whose action or loader can answer 429 or 503: passes on its
+ * Retry-After, for page and single-fetch (.data) answers alike. Without a `headers` export Remix
+ * passes on only the cookies of what an action or loader returned or threw.
+ */
+export const retryAfterHeaders: HeadersFunction = ({ actionHeaders, loaderHeaders, errorHeaders }) => {
+  const retryAfter = errorHeaders?.get('Retry-After') ?? actionHeaders.get('Retry-After') ?? loaderHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
 }

@@ -12,7 +12,7 @@ import { FlagFields } from '~/components/flag-form'
 import { requireUser, safeRedirectPath } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
-import { notFound, orHttpError } from '~/lib/http.server'
+import { notFound, orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { check } from '~/lib/permissions'
 import { assertCan } from '~/lib/permissions.server'
 import { limitPosting } from '~/lib/rate-limit.server'
@@ -27,6 +27,9 @@ function visiblePost(ref: PostRef) {
   const post = loadPost(getDb(), ref)
   return post && !post.deletedAt && !post.hiddenAt ? post : notFound(ref.type)
 }
+
+/** A 429 or 503 keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)

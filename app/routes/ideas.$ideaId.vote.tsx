@@ -16,14 +16,14 @@
  * where Remix takes the status from it and the headers only through `headers` below; a fetch() of
  * the route's own URL reaches it as a resource route, where `data()`'s status would be dropped.
  */
-import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, redirect, type TypedResponse } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect, type TypedResponse } from '@remix-run/node'
 import { z } from 'zod'
 import { requireUser, safeRedirectPath } from '~/lib/auth.server'
 import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { getDb } from '~/lib/db.server'
 import { DomainError, ForbiddenError, RateLimitedError } from '~/lib/errors'
 import { parseForm, readForm } from '~/lib/forms.server'
-import { httpError, orHttpError } from '~/lib/http.server'
+import { httpError, orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { check } from '~/lib/permissions'
 import { hitVoteIpLimit, hitVoteLimit } from '~/lib/rate-limit.server'
@@ -40,11 +40,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   throw redirect(`/ideas/${parseId(params.ideaId, 'idea')}`)
 }
 
-/** The fetcher's answer to a data request keeps its Retry-After (Remix drops the action's headers otherwise). */
-export const headers: HeadersFunction = ({ actionHeaders, errorHeaders }) => {
-  const retryAfter = actionHeaders.get('Retry-After') ?? errorHeaders?.get('Retry-After')
-  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
-}
+/** A refusal keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 /** A browser's own form submission asks for HTML; a fetcher's fetch() does not. */
 function isDocumentRequest(request: Request) {

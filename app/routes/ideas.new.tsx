@@ -13,6 +13,10 @@ import { listCategories, postIdea, previewIdea } from '~/models/ideas.server'
 import type { SimilarIdea } from '~/models/search.server'
 import { IdeaDraftForm, NewIdeaIntent, newIdeaForm } from '~/schemas/idea'
 import { IDEA_BODY_MAX, IDEA_TAGS_MAX, IDEA_TITLE_MAX, IDEA_TITLE_MIN, SIMILAR_IDEAS_MIN_CHARS } from '~/schemas/idea-limits'
+import { retryAfterHeaders } from '~/lib/http.server'
+
+/** A 429 or 503 keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction = () => [{ title: 'Post an idea · Summit' }]
 

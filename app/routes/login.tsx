@@ -9,6 +9,10 @@ import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/fo
 import { getSuspension } from '~/models/moderation.server'
 import { attemptLogin } from '~/models/users.server'
 import { LoginForm } from '~/schemas/account'
+import { retryAfterHeaders } from '~/lib/http.server'
+
+/** A 429 or 503 keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction = () => [{ title: 'Log in · Summit' }]
 

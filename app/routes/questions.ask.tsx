@@ -9,13 +9,16 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { RateLimitedError } from '~/lib/errors'
-import { orHttpError } from '~/lib/http.server'
+import { orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { check } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
 import { askQuestion, previewQuestion, UnknownTagsError } from '~/models/questions.server'
 import { type SimilarPost } from '~/models/search.server'
 import { listTags, MAX_TAGS_PER_POST, parseTagNames } from '~/models/tags.server'
 import { QUESTION_BODY_LENGTH, QUESTION_TITLE_LENGTH, QuestionBody, QuestionTitle } from '~/schemas/question'
+
+/** A 429 or 503 keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction = () => [{ title: 'Ask a question · Summit' }]
 

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -13,6 +13,7 @@ import { getAccountSettings, updateProfile, verifyPasswordChange } from '~/model
 import { type EmailPrefs, getEmailPrefs, setEmailPrefs } from '~/models/email.server'
 import { getEmailSetting } from '~/models/settings.server'
 import { BIO_MAX_LENGTH, ChangePasswordForm, ProfileForm } from '~/schemas/account'
+import { retryAfterHeaders } from '~/lib/http.server'
 
 export const meta: MetaFunction = () => [{ title: 'Settings · Summit' }]
 
@@ -23,11 +24,8 @@ const NOTICES = {
   email: 'Your e-mail choices were saved.',
 } as const
 
-/** A 429 from the password form keeps its Retry-After (Remix passes only cookies from an action's headers otherwise). */
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get('Retry-After')
-  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
-}
+/** A refusal keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)

@@ -13,6 +13,10 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { deleteAccount } from '~/models/account-data.server'
 import { DELETED_MEMBER_NAME } from '~/schemas/account'
+import { retryAfterHeaders } from '~/lib/http.server'
+
+/** A 429 or 503 keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction = () => [{ title: 'Your data · Summit' }]
 

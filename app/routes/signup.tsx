@@ -8,6 +8,10 @@ import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/fo
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { signUp } from '~/models/users.server'
 import { SignupForm } from '~/schemas/account'
+import { retryAfterHeaders } from '~/lib/http.server'
+
+/** A 429 or 503 keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · Summit' }]
 

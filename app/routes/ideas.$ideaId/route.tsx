@@ -18,7 +18,7 @@ import { getDb } from '~/lib/db.server'
 import { publicOrigin } from '~/lib/env.server'
 import { keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { limitPosting } from '~/lib/rate-limit.server'
-import { orHttpError } from '~/lib/http.server'
+import { orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { decodeCursor } from '~/lib/pagination.server'
 import { parseId } from '~/lib/params.server'
@@ -59,6 +59,9 @@ const NOTICES = {
   edited: 'The idea was saved.',
   note: 'Your internal note was added. Only the team sees it.',
 } as const
+
+/** A 429 or 503 keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ideaId = parseId(params.ideaId, 'idea')

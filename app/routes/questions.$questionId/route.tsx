@@ -13,7 +13,7 @@ import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
-import { httpError, notFound, orHttpError } from '~/lib/http.server'
+import { httpError, notFound, orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { check, isSuspended } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
@@ -34,6 +34,9 @@ import { setPostVote, voteBreakdowns } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
 import { CloseForm, ConvertForm, ReopenForm } from './moderation'
 import { AcceptForm, AnswerForm, Comments, EditedNote, OfficialForm, QaCommentForm } from './parts'
+
+/** A 429 or 503 keeps its Retry-After. */
+export const headers = retryAfterHeaders
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const questionId = parseId(params.questionId, 'question')
