@@ -273,8 +273,9 @@ function conditionalGet(req, res, next) {
     try {
       beforeVisitorPage(req.path, req.ip ?? 'unknown', req.get('user-agent') ?? null)
     } catch (error) {
-      // The page's own loader makes the same write (and reports a real failure).
-      console.error('Recording a visitor page view failed:', error)
+      // The page's own loader makes the same write (and reports a real failure). A locked or full
+      // database (a 503) is logged by the connection itself, once a minute.
+      if (error?.status !== 503) console.error('Recording a visitor page view failed:', error)
     }
   }
   const cached = pageCache.get(req)

@@ -14,6 +14,7 @@ import { publicBaseUrl, queueDailyDigests, siteNameOf, unsubscribeUrl } from '~/
 import { type Db, getDb } from './db.server'
 import { env } from './env.server'
 import { createMailTransport, type MailMessage, type MailTransport } from './mailer.server'
+import { DatabaseUnavailableError } from './database-unavailable.server'
 
 const MINUTE_MS = 60_000
 /** Wait before attempt n + 1 after n failed attempts (index n - 1). */
@@ -152,7 +153,10 @@ export async function startEmailWorker({ intervalMs = WORKER_INTERVAL_MS } = {})
     if (running) return
     running = true
     runEmailWorkerTick(getDb(), transport, state)
-      .catch((error: unknown) => console.error('E-mail worker tick failed:', error))
+      // A locked or full database is logged by the connection itself, once a minute; the next tick retries.
+      .catch((error: unknown) => {
+        if (!(error instanceof DatabaseUnavailableError)) console.error('E-mail worker tick failed:', error)
+      })
       .finally(() => {
         running = false
       })

@@ -12,6 +12,7 @@ import { awardBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { holdsForPremoderation, logModeration } from './moderation.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
+import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
@@ -306,13 +307,23 @@ export function viewerKeyFor({ userId, ip, userAgent }: { userId: number | null;
 /**
  * Counts a view of a visible question unless this viewer already viewed it today (UTC). The view
  * row and `view_count` move in one transaction; rows of earlier days are pruned on the way.
- * Returns whether the view counted.
+ * Returns whether the view counted. A view is not worth a refused page: while the database cannot
+ * take writes (locked by another process, full) it is simply not counted.
  */
 export function recordQuestionView(db: Db, { questionId, viewerKey, now = new Date() }: { questionId: number; viewerKey: string; now?: Date }) {
   const day = Math.floor(now.getTime() / DAY_MS)
   const key = and(eq(questionViews.questionId, questionId), eq(questionViews.viewerKey, viewerKey), eq(questionViews.day, day))
   // A reload (the common case) is answered by a read, without taking the write lock.
   if (db.select({ day: questionViews.day }).from(questionViews).where(key).get()) return false
+  try {
+    return countView(db, { questionId, viewerKey, day })
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError) return false
+    throw error
+  }
+}
+
+function countView(db: Db, { questionId, viewerKey, day }: { questionId: number; viewerKey: string; day: number }) {
   return db.transaction(
     (tx) => {
       const visible = tx.select({ id: questions.id }).from(questions).where(and(eq(questions.id, questionId), visibleQuestion)).get()

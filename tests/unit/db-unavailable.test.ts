@@ -11,14 +11,15 @@ import { inspect } from 'node:util'
 import Database from 'better-sqlite3'
 import { and, count, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { ideas, ideaVotes } from '#db/schema'
+import { ideas, ideaVotes, questions } from '#db/schema'
 import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { BUSY_BACKOFF_MS, closeDatabases, databaseFile, getDb, SERVER_BUSY_TIMEOUT_MS } from '~/lib/db.server'
 import { resetEnvCache } from '~/lib/env.server'
 import { loader as healthz } from '~/routes/healthz'
 import { action as newIdeaAction } from '~/routes/ideas.new'
 import { action as voteAction } from '~/routes/ideas.$ideaId.vote'
-import { createCategory, createTestIdea, createUser, unique } from '#tests/factories'
+import { loader as questionLoader } from '~/routes/questions.$questionId/route'
+import { createCategory, createTestIdea, createTestQuestion, createUser, unique } from '#tests/factories'
 import { formRequest, settle } from '#tests/route-helpers'
 import { TMP_DIR } from '#tests/setup/paths'
 
@@ -133,6 +134,31 @@ describe('another process holds the write lock', () => {
     })
     expect(result.headers.get('Retry-After')).toBe('2')
     expect(ideasTitled(fields.title)).toBe(0)
+  })
+
+  test('a question page is still served while the lock is held; only its view goes uncounted', async () => {
+    const question = createTestQuestion(db(), { authorId: createUser(db()).id })
+    const viewsOf = () => db().select({ n: questions.viewCount }).from(questions).where(eq(questions.id, question.id)).get()!.n
+    const before = viewsOf()
+    const visit = () =>
+      settle(() =>
+        questionLoader({
+          request: new Request(`http://localhost:3000/questions/${question.id}`, { headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)' } }),
+          params: { questionId: String(question.id) },
+          context: { clientIp: unique('10.9.0.') },
+        }),
+      )
+    vi.spyOn(console, 'warn').mockImplementation(() => {}) // the busy database is logged once a minute
+    lock = holdWriteLock()
+    const { result, ms } = await timed(visit)
+    expect(result.status).toBe(200)
+    expect(ms).toBeLessThan(1000)
+    expect(viewsOf()).toBe(before)
+    lock.release()
+    lock = null
+    await new Promise((resolve) => setTimeout(resolve, BUSY_BACKOFF_MS))
+    expect((await visit()).status).toBe(200)
+    expect(viewsOf()).toBe(before + 1)
   })
 
   test('/healthz answers at once: 503 locked while the lock is held, 200 once it is released', async () => {
