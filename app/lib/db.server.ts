@@ -45,7 +45,12 @@ const HEALTH_LOCK_WAIT_MS = 50
 const STORAGE_TROUBLE_REPORTED_MS = 10 * 60_000
 
 export function openDatabase(file: string, { busyTimeoutMs = SCRIPT_BUSY_TIMEOUT_MS } = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  if (file !== ':memory:' && !file.startsWith('file:') && !fs.existsSync(file)) {
+    // A new database holds every e-mail address and password hash: its folder and the file are its
+    // owner's alone (SQLite gives the -wal and -shm files the database file's mode).
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 })
+    fs.closeSync(fs.openSync(file, 'a', 0o600))
+  }
   const sqlite = new Database(file)
   sqlite.pragma('journal_mode = WAL') // stored in the file, but cheap to repeat
   sqlite.pragma('foreign_keys = ON') // these three are per connection: set them every time one opens
@@ -54,6 +59,20 @@ export function openDatabase(file: string, { busyTimeoutMs = SCRIPT_BUSY_TIMEOUT
   // killed process loses nothing; FULL also fsyncs every commit, against power loss (docs/operations.md).
   sqlite.pragma(`synchronous = ${env().DATABASE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`)
   return drizzle({ client: sqlite, schema }) as Db
+}
+
+/**
+ * Runs `work` with the connection waiting as long as a script's would for another process's lock:
+ * start-up (migrations, the demo seed) is no request, and a short wait there would stop the server.
+ */
+export async function withScriptPatience<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const wait = db.$client.pragma('busy_timeout', { simple: true }) as number
+  db.$client.pragma(`busy_timeout = ${SCRIPT_BUSY_TIMEOUT_MS}`)
+  try {
+    return await work()
+  } finally {
+    db.$client.pragma(`busy_timeout = ${wait}`)
+  }
 }
 
 /** Applies every committed migration in db/migrations that the file has not seen yet. */

@@ -89,6 +89,23 @@ describe('backupDatabase', () => {
 })
 
 describe('file modes', () => {
+  test('a new database, its WAL and its folder are readable by their owner only, whatever the umask', () => {
+    const folder = path.join(path.dirname(databaseFile()), `unit-mode-${process.pid}`)
+    const file = path.join(folder, 'new.db')
+    const umask = process.umask(0o022)
+    try {
+      const fresh = openDatabase(file)
+      fresh.$client.exec('create table t (x); insert into t values (1)')
+      expect(fs.statSync(folder).mode & 0o777).toBe(0o700)
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+      expect(fs.statSync(`${file}-wal`).mode & 0o777).toBe(0o600)
+      fresh.$client.close()
+    } finally {
+      process.umask(umask)
+      fs.rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
   test('a backup is readable by its owner only, whatever the umask', async () => {
     createUser(getDb())
     const destination = backupPath('mode')
