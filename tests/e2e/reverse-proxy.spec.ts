@@ -243,15 +243,17 @@ function loginRequest(origin: string, fields: Record<string, string>, headers: R
   return `${lines.join('\r\n')}\r\n\r\n${body}`
 }
 
-test.describe('Summit behind nginx, configured as docs/operations.md recommends', () => {
-  test.describe.configure({ mode: 'default' })
-  test.skip(!NGINX, MISSING_NGINX_MESSAGE)
-
-  let stack: Stack
+/**
+ * Starts nginx and Summit once for the describe block that calls it, attaches both logs to a failed
+ * test, and stops them after the block. `started` receives the running stack.
+ */
+function stackForThisGroup(name: string, options: Parameters<typeof startStack>[1], started: (stack: Stack) => void) {
+  let stack: Stack | undefined
   let failed = false
   test.beforeAll(async () => {
     test.setTimeout(120_000)
-    stack = await startStack('documented', { forwardHost: true })
+    stack = await startStack(name, options)
+    started(stack)
   })
   test.afterEach(async ({}, testInfo) => {
     if (testInfo.status !== testInfo.expectedStatus) {
@@ -263,6 +265,14 @@ test.describe('Summit behind nginx, configured as docs/operations.md recommends'
   test.afterAll(async () => {
     await stack?.stop(failed)
   })
+}
+
+test.describe('Summit behind nginx, configured as docs/operations.md recommends', () => {
+  test.describe.configure({ mode: 'default' })
+  test.skip(!NGINX, MISSING_NGINX_MESSAGE)
+
+  let stack!: Stack
+  stackForThisGroup('documented', { forwardHost: true }, (started) => (stack = started))
 
   test('log in through the form, vote and ask a question through nginx; the session and the permanent link work', async ({ page, context }) => {
     test.setTimeout(60_000)
@@ -362,22 +372,8 @@ test.describe('Summit behind nginx without `proxy_set_header Host` (nginx sends 
   test.describe.configure({ mode: 'default' })
   test.skip(!NGINX, MISSING_NGINX_MESSAGE)
 
-  let stack: Stack
-  let failed = false
-  test.beforeAll(async () => {
-    test.setTimeout(120_000)
-    stack = await startStack('default-host', { forwardHost: false })
-  })
-  test.afterEach(async ({}, testInfo) => {
-    if (testInfo.status !== testInfo.expectedStatus) {
-      failed = true
-      await testInfo.attach('nginx.log', { body: stack?.nginxLog() ?? '', contentType: 'text/plain' })
-      await testInfo.attach('summit.log', { body: stack?.summitLog() ?? '', contentType: 'text/plain' })
-    }
-  })
-  test.afterAll(async () => {
-    await stack?.stop(failed)
-  })
+  let stack!: Stack
+  stackForThisGroup('default-host', { forwardHost: false }, (started) => (stack = started))
 
   test('with PUBLIC_URL set, the log-in form and a vote still work, and links use PUBLIC_URL', async ({ page }) => {
     test.setTimeout(60_000)
