@@ -144,14 +144,8 @@ export async function keepFormOnRateLimit<T, E extends Record<string, string> = 
   try {
     return await work()
   } catch (error) {
-    if (error instanceof RateLimitedError) {
-      const failure = { ...formFailure(form, error.message), ...(extra as E) }
-      return data(failure, { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
-    }
-    if (error instanceof DatabaseUnavailableError) {
-      const failure = { ...formFailure(form, error.message), ...(extra as E) }
-      return data(failure, { status: 503, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
-    }
-    throw error
+    if (!(error instanceof RateLimitedError || error instanceof DatabaseUnavailableError)) throw error
+    const failure = { ...formFailure(form, error.message), ...(extra as E) }
+    return data(failure, { status: error.status, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
   }
 }
