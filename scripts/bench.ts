@@ -545,6 +545,8 @@ async function runCase(r: Running, c: Case): Promise<Row[]> {
       : Promise.all([cannon(r, c.kind === 'vote' ? 'vote' : readKind, c.path, seconds, CONNECTIONS)])
   if (WARMUP > 0) await launch(WARMUP)
   const writes = c.kind === 'vote' || c.kind === 'member+vote'
+  // The warm-up's last requests may still be written when autocannon returns: let them land first.
+  if (writes) await new Promise((resolve) => setTimeout(resolve, 500))
   const since = Date.now()
   const before = writes ? votesInDb(r, since) : null
   r.refusedInBody = 0
@@ -568,6 +570,7 @@ async function runCase(r: Running, c: Case): Promise<Row[]> {
     if (c.kind === 'member+vote') rows.push(toRow(c, 'member', c.name, results[0]!, cpuShare(results[0]!), peakRss, await uncompressed('member')))
     const voteRow = toRow(c, c.kind === 'vote' ? 'vote' : 'vote (while reading)', c.kind === 'vote' ? c.name : '  votes meanwhile (POST)', voteResult, cpuShare(voteResult), peakRss, 0)
     voteRow.path = '/ideas/:id/vote'
+    // Counted as soon as the run stops: requests still in flight are left out, as they are of req/s.
     const after = votesInDb(r, since)
     // Rows created during the case, and rows gone: before + created - after were deleted.
     const written = after.created + (before!.total + after.created - after.total)
