@@ -29,7 +29,7 @@ export function removeDatabaseFiles(file: string) {
   for (const suffix of ['', '-wal', '-shm', '.partial']) fs.rmSync(file + suffix, { force: true })
 }
 
-export type OwnServer = { origin: string; databaseFile: string; stop: () => Promise<void> }
+export type OwnServer = { origin: string; databaseFile: string; stop: () => Promise<void>; /** The last 4 KB the server wrote to stderr. */ stderr: () => string }
 
 /**
  * Starts server.js on `databaseFile` (migrated on start; SEED_DEMO=false unless `env` says
@@ -68,7 +68,7 @@ export async function startOwnServer(databaseFile: string, env: Record<string, s
     await stop()
     throw new Error(`${(error as Error).message}\n${stderr}`)
   }
-  return { origin, databaseFile, stop }
+  return { origin, databaseFile, stop, stderr: () => stderr }
 }
 
 async function waitForHealth(origin: string, child: ChildProcess) {
