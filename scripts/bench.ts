@@ -678,7 +678,16 @@ async function main() {
   }
   if (reusedPairs) console.log(`Note: ${reusedPairs} vote requests reused a member/idea pair (a repeat changes nothing and still answers 200).`)
 
-  const mark = (row: Row) => (row.meetsTargets ? 'met' : row.gating ? 'MISSED' : 'missed (reported only)')
+  const mark = (row: Row) =>
+    row.kind === 'vote (while reading)'
+      ? row.errors
+        ? 'errors (reported only)'
+        : 'no target'
+      : row.meetsTargets
+        ? 'met'
+        : row.gating
+          ? 'MISSED'
+          : 'missed (reported only)'
   console.log('')
   if (sides.length === 1) {
     console.table(
