@@ -55,6 +55,10 @@ export function VoteControl({
   const hydrated = useHydrated()
   const pending = pendingValue(fetcher.formData)
   const current = pending ?? viewerVote
+  // A refused vote (too fast, the database busy) is said beside the buttons; the score stays.
+  const answer = fetcher.state === 'idle' ? (fetcher.data as { ok: boolean; error?: string } | undefined) : undefined
+  const error = answer && !answer.ok ? (answer.error ?? 'Your vote could not be counted.') : null
+  const errorId = `${target}-${targetId}-vote-error`
   const shownScore = score - viewerVote + current
   const scoreId = `${target}-${targetId}-score`
   // Each refused button is described by its own reason ("You need 125 reputation to downvote."),
@@ -120,6 +124,11 @@ export function VoteControl({
       {downReason && downReason !== upReason ? (
         <small id={downReasonId} className="vote-reason">
           {downReason}
+        </small>
+      ) : null}
+      {error ? (
+        <small id={errorId} className="vote-error" role="alert">
+          {error}
         </small>
       ) : null}
     </fetcher.Form>

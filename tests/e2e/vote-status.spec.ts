@@ -7,7 +7,7 @@
 import { type APIRequestContext } from '@playwright/test'
 import { getDb } from '~/lib/db.server'
 import { NEW_ACCOUNT_VOTE_LIMIT } from '~/lib/rate-limit.server'
-import { createTestIdea } from '#tests/factories'
+import { createTestIdea, createTestQuestion } from '#tests/factories'
 import { expect, expectAccessible, makeUser, test } from './fixtures'
 
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
@@ -79,6 +79,28 @@ test('the vote button with the limit spent: the browser’s request gets 429 wit
   expect(Number(response.headers()['retry-after'])).toBeGreaterThan(0)
   await expect(page.getByRole('alert').filter({ hasText: TOO_FAST })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Vote for this idea (1 vote)' })).toHaveAttribute('aria-pressed', 'false')
+  await expectAccessible(page)
+})
+
+test('a question or answer vote with the limit spent: 429 with Retry-After, said beside the buttons, and the page stays', async ({
+  page,
+  loginAs,
+  baseURL,
+}) => {
+  await loginAs('member', { reputation: 50 })
+  const question = createTestQuestion(getDb(), { authorId: makeUser().id })
+  await page.goto(`/questions/${question.id}`)
+  await spendVoteLimit(page.request, baseURL!)
+
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`/questions/${question.id}`))
+  const votes = page.getByRole('group', { name: 'Votes on the question' })
+  await votes.getByRole('button', { name: 'Upvote' }).click()
+  const response = await answered
+  expect(response.status()).toBe(429)
+  expect(Number(response.headers()['retry-after'])).toBeGreaterThan(0)
+  await expect(page.getByRole('alert').filter({ hasText: TOO_FAST })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: question.title })).toBeVisible()
+  await expect(votes.getByRole('button', { name: 'Upvote' })).toHaveAttribute('aria-pressed', 'false')
   await expectAccessible(page)
 })
 

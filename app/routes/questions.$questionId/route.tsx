@@ -10,7 +10,9 @@ import { FlagControl } from '~/components/flag-form'
 import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { VoteControl } from '~/components/vote-control'
 import { getUser, requireUser } from '~/lib/auth.server'
+import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { getDb } from '~/lib/db.server'
+import { DomainError, RateLimitedError } from '~/lib/errors'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
 import { httpError, notFound, orHttpError, retryAfterHeaders } from '~/lib/http.server'
@@ -156,13 +158,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (value === 1) assertCan(user, 'upvote:post', owner)
       if (value === -1) assertCan(user, 'downvote:post', owner)
       if (value === 0 && isSuspended(user)) httpError(403, 'Your account is suspended.') // taking a vote back needs no reputation
-      orHttpError(() => {
+      const castVote = () => {
         hitVoteLimit(user)
         hitVoteIpLimit(context.clientIp)
-      })
-      const result = orHttpError(() => setPostVote(db, { targetType: target, targetId, userId: user.id, value }))
-      if (respond === 'data') return { ok: true as const, ...result }
-      return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
+        return setPostVote(db, { targetType: target, targetId, userId: user.id, value })
+      }
+      if (respond !== 'data') {
+        orHttpError(castVote) // a busy or full database: its own 503 Response, with Retry-After
+        return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
+      }
+      // The vote control's fetcher: a refusal is said beside the buttons, with its real status.
+      try {
+        return { ok: true as const, ...castVote() }
+      } catch (error) {
+        if (!(error instanceof DomainError || error instanceof DatabaseUnavailableError)) throw error
+        const retryAfter = error instanceof RateLimitedError || error instanceof DatabaseUnavailableError ? error.retryAfterSeconds : null
+        return data(
+          { ok: false as const, error: error.message },
+          { status: error.status, headers: retryAfter ? { 'Retry-After': String(retryAfter) } : undefined },
+        )
+      }
     }
     case 'answer': {
       const { body } = parsed.data
