@@ -5,7 +5,7 @@
 import { data } from '@remix-run/node'
 import { type z } from 'zod'
 import { DatabaseUnavailableError } from './database-unavailable.server'
-import { RateLimitedError } from './errors'
+import { DomainError, RateLimitedError } from './errors'
 import { env } from './env.server'
 import { httpError } from './http.server'
 
@@ -131,6 +131,19 @@ export function formFailure(form: FormData, message: string): FormFailure {
 }
 
 /**
+ * What a refused action says, with its status: a rule's no (a DomainError; a 429 with its
+ * Retry-After) or a database that cannot take writes now (503 with Retry-After). Null for any other
+ * error, which is no refusal but a bug.
+ */
+export function refusalOf(error: unknown): { message: string; status: number; headers?: Record<string, string> } | null {
+  if (error instanceof RateLimitedError || error instanceof DatabaseUnavailableError) {
+    return { message: error.message, status: error.status, headers: { 'Retry-After': String(error.retryAfterSeconds) } }
+  }
+  if (error instanceof DomainError) return { message: error.message, status: error.status }
+  return null
+}
+
+/**
  * Runs a form action's work; a RateLimitedError becomes a 429, and a DatabaseUnavailableError (the
  * database busy, full or failing: nothing was saved) a 503, that re-render the form with what was
  * typed, the message and Retry-After, instead of an error page.
@@ -145,7 +158,7 @@ export async function keepFormOnRateLimit<T, E extends Record<string, string> = 
     return await work()
   } catch (error) {
     if (!(error instanceof RateLimitedError || error instanceof DatabaseUnavailableError)) throw error
-    const failure = { ...formFailure(form, error.message), ...(extra as E) }
-    return data(failure, { status: error.status, headers: { 'Retry-After': String(error.retryAfterSeconds) } })
+    const { message, status, headers } = refusalOf(error)!
+    return data({ ...formFailure(form, message), ...(extra as E) }, { status, headers })
   }
 }

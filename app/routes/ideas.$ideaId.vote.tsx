@@ -19,10 +19,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect, type TypedResponse } from '@remix-run/node'
 import { z } from 'zod'
 import { requireUser, safeRedirectPath } from '~/lib/auth.server'
-import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { getDb } from '~/lib/db.server'
-import { DomainError, ForbiddenError, RateLimitedError } from '~/lib/errors'
-import { parseForm, readForm } from '~/lib/forms.server'
+import { ForbiddenError } from '~/lib/errors'
+import { parseForm, readForm, refusalOf } from '~/lib/forms.server'
 import { httpError, orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { check } from '~/lib/permissions'
@@ -51,8 +50,7 @@ function isDocumentRequest(request: Request) {
 type Refusal = { ok: false; error: string }
 
 /** A refusal for the fetcher, with its real status (and Retry-After when there is one). */
-function refusal(error: string, status: number, retryAfterSeconds?: number): TypedResponse<Refusal> {
-  const headers = retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : undefined
+function refusal(error: string, status: number, headers?: Record<string, string>): TypedResponse<Refusal> {
   return Response.json({ ok: false, error } satisfies Refusal, { status, headers })
 }
 
@@ -61,9 +59,10 @@ export async function action(args: ActionFunctionArgs) {
   try {
     return await vote(args, false)
   } catch (error) {
-    // Whatever the step (the session, the vote), a busy or full database is said beside the button.
-    if (error instanceof DatabaseUnavailableError) return refusal(error.message, 503, error.retryAfterSeconds)
-    throw error
+    // A rule's no (too fast, not allowed, gone) or a busy or full database is said beside the button.
+    const refused = refusalOf(error)
+    if (!refused) throw error
+    return refusal(refused.message, refused.status, refused.headers)
   }
 }
 
@@ -95,10 +94,5 @@ async function vote({ request, params, context }: ActionFunctionArgs, document: 
     orHttpError(castVote) // a busy or full database: its own 503 Response, with Retry-After
     return redirect(back)
   }
-  try {
-    return { ok: true as const, ...castVote() }
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error
-    return refusal(error.message, error.status, error instanceof RateLimitedError ? error.retryAfterSeconds : undefined)
-  }
+  return { ok: true as const, ...castVote() } // a refusal is answered by action()
 }

@@ -10,10 +10,8 @@ import { FlagControl } from '~/components/flag-form'
 import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { VoteControl } from '~/components/vote-control'
 import { getUser, requireUser } from '~/lib/auth.server'
-import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { getDb } from '~/lib/db.server'
-import { DomainError, RateLimitedError } from '~/lib/errors'
-import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, keepFormOnRateLimit, parseForm, readForm, refusalOf } from '~/lib/forms.server'
 import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
 import { httpError, notFound, orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
@@ -171,12 +169,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       try {
         return { ok: true as const, ...castVote() }
       } catch (error) {
-        if (!(error instanceof DomainError || error instanceof DatabaseUnavailableError)) throw error
-        const retryAfter = error instanceof RateLimitedError || error instanceof DatabaseUnavailableError ? error.retryAfterSeconds : null
-        return data(
-          { ok: false as const, error: error.message },
-          { status: error.status, headers: retryAfter ? { 'Retry-After': String(retryAfter) } : undefined },
-        )
+        const refused = refusalOf(error)
+        if (!refused) throw error
+        return data({ ok: false as const, error: refused.message }, { status: refused.status, headers: refused.headers })
       }
     }
     case 'answer': {
