@@ -29,7 +29,10 @@ export { carriesCredentials } from './lib/auth.server'
  */
 export const PUBLIC_ANSWER_HEADER = 'X-Summit-Public-Answer'
 
-/** A 503 from a route without a `headers` export (a loader the database failed) still says when to come back. */
+/**
+ * A single-fetch 503 from a route without a `headers` export (a loader the database failed) still
+ * says when to come back; handleDataRequest sees no route headers to copy it from, as documents do.
+ */
 function keepRetryAfterOn503(status: number, headers: Headers) {
   if (status === 503 && !headers.has('Retry-After')) headers.set('Retry-After', String(RETRY_AFTER_SECONDS.busy))
 }
@@ -92,7 +95,6 @@ export default function handleRequest(
   const nonce = loadContext?.cspNonce
   markAudience(request, responseHeaders)
   keepRetryAfter(remixContext.staticHandlerContext, responseHeaders)
-  keepRetryAfterOn503(responseStatusCode, responseHeaders)
   const callbackName = isbot(request.headers.get('user-agent') || '') ? 'onAllReady' : 'onShellReady'
   return new Promise((resolve, reject) => {
     let shellRendered = false

@@ -18,6 +18,7 @@ import path from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { findNginx, MISSING_NGINX_MESSAGE, nginxConfig } from './nginx'
+import { freePort } from './own-server'
 import { header, rawRequest } from './raw-http'
 
 const NGINX = findNginx()
@@ -26,17 +27,6 @@ const DIR_PREFIX = 'proxy-'
 const DEMO = { username: 'casey', password: 'summit-demo-pass' }
 /** A second loopback address for the client, so "the address nginx saw" differs from nginx's own. */
 const CLIENT_ADDRESS = '127.0.0.5'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 /** Whether this machine lets a socket use 127.0.0.5 as its source address (Linux: all of 127/8). */
 function canBind(address: string): Promise<boolean> {
