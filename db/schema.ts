@@ -78,12 +78,15 @@ export const users = sqliteTable(
     username: text('username').notNull(),
     /** Stored lower-case. */
     email: text('email').notNull(),
+    /** Empty for an account made through single sign-on that has not set a password: it cannot log in with one. */
     passwordHash: text('password_hash').notNull(),
     displayName: text('display_name').notNull(),
     bioMd: text('bio_md').notNull().default(''),
     bioHtml: text('bio_html').notNull().default(''),
     role: text('role', { enum: ROLES }).notNull().default('member'),
     segmentId: integer('segment_id').references(() => segments.id, { onDelete: 'set null' }),
+    /** The customer company the member belongs to (staff-only knowledge). Deleting a member keeps the company. */
+    companyId: integer('company_id').references((): AnySQLiteColumn => companies.id, { onDelete: 'set null' }),
     /** Cached: 1 + sum(reputation_events.delta). Never floored, so a recount matches. */
     reputation: integer('reputation').notNull().default(1),
     createdAt: createdAt(),
@@ -101,10 +104,125 @@ export const users = sqliteTable(
     index('users_reputation_idx').on(t.reputation, t.id),
     index('users_created_idx').on(t.createdAt, t.id),
     index('users_segment_idx').on(t.segmentId),
+    index('users_company_idx').on(t.companyId),
     check('users_role_valid', sql`${t.role} in (${inList(ROLES)})`),
     check('users_username_format', sql`length(${t.username}) between 2 and 30`),
     check('users_email_lower', sql`${t.email} = lower(${t.email})`),
   ],
+)
+
+/**
+ * Customer companies (B2B accounts): from signed-JWT claims, an admin CSV import or /admin/companies.
+ * Names, plans and revenue are private to staff. `monthly_revenue` is in whole currency units.
+ */
+export const companies = sqliteTable(
+  'companies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** The company's id in the customer's own systems (the JWT's company.id, the CSV's external_id). */
+    externalId: text('external_id'),
+    plan: text('plan'),
+    monthlyRevenue: integer('monthly_revenue').notNull().default(0),
+    segmentId: integer('segment_id').references(() => segments.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+  },
+  (t) => [
+    uniqueIndex('companies_external_id_unique').on(t.externalId),
+    index('companies_name_idx').on(t.name, t.id),
+    index('companies_plan_idx').on(t.plan, t.id),
+    check('companies_name_length', sql`length(${t.name}) between 1 and 100`),
+    check('companies_revenue_range', sql`${t.monthlyRevenue} >= 0 and ${t.monthlyRevenue} <= 1000000000000`),
+  ],
+)
+
+/**
+ * OpenID Connect providers an admin connected. The client secret is write-only: no page or command
+ * shows it again after it is saved.
+ */
+export const oidcProviders = sqliteTable(
+  'oidc_providers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The provider's part of the callback URL: /sso/oidc/<slug>/callback. */
+    slug: text('slug').notNull(),
+    label: text('label').notNull(),
+    issuer: text('issuer').notNull(),
+    clientId: text('client_id').notNull(),
+    clientSecret: text('client_secret').notNull(),
+    /** The least role a login through this provider gets (raised to, never lowered). */
+    role: text('role', { enum: ROLES }).notNull().default('member'),
+    /** The segment given to members who have none yet. */
+    segmentId: integer('segment_id').references(() => segments.id, { onDelete: 'set null' }),
+    /** Whether a first login may join an existing account whose e-mail the provider says it verified. */
+    linkVerifiedEmail: integer('link_verified_email', { mode: 'boolean' }).notNull().default(false),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+  },
+  (t) => [
+    uniqueIndex('oidc_providers_slug_unique').on(t.slug),
+    check('oidc_providers_role_valid', sql`${t.role} in (${inList(ROLES)})`),
+  ],
+)
+
+/**
+ * Who an account is at an outside identity system: an OpenID provider's (iss, sub), or the
+ * company's own app for a signed JWT (issuer `jwt`, subject the customer's id). A login finds the
+ * member by this pair, never by e-mail alone.
+ */
+export const userIdentities = sqliteTable(
+  'user_identities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    providerId: integer('provider_id').references(() => oidcProviders.id, { onDelete: 'set null' }),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    /** The e-mail the identity system last gave, for the member's settings page. */
+    email: text('email'),
+    createdAt: createdAt(),
+    lastLoginAt: integer('last_login_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('user_identities_subject_unique').on(t.issuer, t.subject),
+    index('user_identities_user_idx').on(t.userId, t.id),
+  ],
+)
+
+/**
+ * A log-in through an OpenID provider between the redirect and the callback: the PKCE verifier,
+ * state and nonce. The browser holds a random key in a cookie; the row is its SHA-256 and is used once.
+ */
+export const ssoFlows = sqliteTable(
+  'sso_flows',
+  {
+    id: text('id').primaryKey(),
+    providerId: integer('provider_id')
+      .notNull()
+      .references(() => oidcProviders.id, { onDelete: 'cascade' }),
+    state: text('state').notNull(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    redirectTo: text('redirect_to').notNull().default('/'),
+    /** Set when a logged-in member connects this provider to their account from their settings. */
+    linkUserId: integer('link_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('sso_flows_expires_idx').on(t.expiresAt)],
+)
+
+/** The `jti` of every signed-JWT login until its token expires, so a token logs in once. */
+export const jwtReplays = sqliteTable(
+  'jwt_replays',
+  {
+    jti: text('jti').primaryKey(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('jwt_replays_expires_idx').on(t.expiresAt)],
 )
 
 /** Lucia's session table: `expires_at` is in seconds, as the adapter defines it. */

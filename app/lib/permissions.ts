@@ -70,6 +70,9 @@ export const GRANTS = {
   'export:ideas': { any: { role: 'product' }, label: 'export ideas' },
   'change-role:user': { any: { role: 'admin' }, label: 'change roles and segments' },
   'manage:settings': { any: { role: 'admin' }, label: 'change site settings' },
+  // Customer companies: who is behind the votes (names, plans, revenue) is for the product team.
+  'view:companies': { any: { role: 'product' }, label: 'see the companies behind ideas' },
+  'manage:companies': { any: { role: 'admin' }, label: 'manage companies' },
 } satisfies Record<string, Grant>
 
 export type Permission = keyof typeof GRANTS

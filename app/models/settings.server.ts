@@ -26,11 +26,37 @@ const PremoderationSetting = z.object({
 /** Site-wide e-mail switch; members choose what they get in their own settings. */
 const EmailSetting = z.object({ enabled: z.boolean() })
 
+/**
+ * Single sign-on policy. `require`: 'off' (passwords and SSO both work), 'staff' (moderators and up
+ * must use an identity provider), 'everyone' (nobody logs in or signs up with a password). The
+ * break-glass usernames (admins) keep their password log-in in every mode, for when the provider is down.
+ */
+const SsoPolicySetting = z.object({
+  require: z.enum(['off', 'staff', 'everyone']),
+  breakGlass: z.array(z.string().trim().toLowerCase().min(2).max(30)).max(20),
+})
+export type SsoPolicy = z.infer<typeof SsoPolicySetting>
+/**
+ * Identifying customers from the company's own app with a signed JWT (/sso/jwt). HS256 with the
+ * shared secret, or RS256/ES256/EdDSA with the keys at jwksUrl. The secret is write-only: pages show
+ * whether one is set, never the value.
+ */
+const JwtSsoSetting = z.object({
+  enabled: z.boolean(),
+  secret: z.string().min(32).max(512).nullable(),
+  jwksUrl: z.url({ protocol: /^https?$/ }).max(500).nullable(),
+  /** The `aud` every token must carry. */
+  audience: z.string().trim().min(1).max(200),
+})
+export type JwtSsoSettings = z.infer<typeof JwtSsoSetting>
+
 type SettingValues = {
   voteBudget: VoteBudgetSetting
   siteName: z.infer<typeof SiteNameSetting> | null
   premoderation: z.infer<typeof PremoderationSetting>
   email: z.infer<typeof EmailSetting>
+  ssoPolicy: SsoPolicy
+  jwtSso: JwtSsoSettings
 }
 type SettingKey = keyof SettingValues
 type SettingValue<K extends SettingKey> = SettingValues[K]
@@ -41,6 +67,8 @@ const SETTINGS: { [K in SettingKey]: { schema: z.ZodType<SettingValues[K]>; defa
   siteName: { schema: SiteNameSetting.nullable(), defaultValue: null },
   premoderation: { schema: PremoderationSetting, defaultValue: { enabled: false, firstPosts: 1 } },
   email: { schema: EmailSetting, defaultValue: { enabled: false } },
+  ssoPolicy: { schema: SsoPolicySetting, defaultValue: { require: 'off', breakGlass: [] } },
+  jwtSso: { schema: JwtSsoSetting, defaultValue: { enabled: false, secret: null, jwksUrl: null, audience: 'summit' } },
 }
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[]
 
@@ -89,3 +117,5 @@ export function setSetting<K extends SettingKey>(db: Db | Tx, key: K, value: unk
 export const getVoteBudget = (db: Db | Tx) => getSetting(db, 'voteBudget')
 export const getPremoderation = (db: Db | Tx) => getSetting(db, 'premoderation')
 export const getEmailSetting = (db: Db | Tx) => getSetting(db, 'email')
+export const getSsoPolicy = (db: Db | Tx) => getSetting(db, 'ssoPolicy')
+export const getJwtSsoSettings = (db: Db | Tx) => getSetting(db, 'jwtSso')

@@ -17,6 +17,7 @@ import {
   SIGNUP_LIMIT,
   takeAttempt,
 } from '~/lib/rate-limit.server'
+import { hasPassword, passwordLoginRefusal } from './identities.server'
 
 export type NewAccount = {
   username: string
@@ -78,7 +79,7 @@ export function findLoginAccount(db: Db, identifier: string) {
   const value = normalizeIdentifier(identifier)
   return (
     db
-      .select({ id: users.id, username: users.username, passwordHash: users.passwordHash })
+      .select({ id: users.id, username: users.username, role: users.role, passwordHash: users.passwordHash })
       .from(users)
       .where(and(or(eq(users.username, value), eq(users.email, value)), isNull(users.deletedAt)))
       .get() ?? null
@@ -147,7 +148,7 @@ export function findSegmentByName(db: Db, name: string) {
 export async function attemptLogin(
   db: Db,
   { identifier, password, ip, now = new Date() }: { identifier: string; password: string; ip: string; now?: Date },
-): Promise<{ ok: true; userId: number } | { ok: false }> {
+): Promise<{ ok: true; userId: number } | { ok: false; refusal?: string }> {
   const account = findLoginAccount(db, identifier)
   const accountKey = account ? `login:account:${account.id}` : `login:identifier:${normalizeIdentifier(identifier)}`
   const attempt = takeAttempt(
@@ -158,10 +159,14 @@ export async function attemptLogin(
     ],
     now,
   )
-  const valid = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password)
+  // An account made through single sign-on has no password: it costs the same hash and never matches.
+  const valid = account && hasPassword(account) ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password)
   if (!account || !valid) return { ok: false }
   forgetAttempt(db, attempt)
   clearHits(db, accountKey)
+  // The right password, but the SSO policy wants this account to come in through its provider.
+  const refusal = passwordLoginRefusal(db, account)
+  if (refusal) return { ok: false, refusal }
   return { ok: true, userId: account.id }
 }
 

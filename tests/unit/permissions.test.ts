@@ -63,6 +63,8 @@ const matrix: Array<[Permission, { authorId: number } | undefined, Want, Want, W
   ['export:ideas', undefined, 401, 403, 403, 'ok', 'ok'],
   ['change-role:user', undefined, 401, 403, 403, 403, 'ok'],
   ['manage:settings', undefined, 401, 403, 403, 403, 'ok'],
+  ['view:companies', undefined, 401, 403, 403, 'ok', 'ok'],
+  ['manage:companies', undefined, 401, 403, 403, 403, 'ok'],
 ]
 
 describe('the policy matrix (role × permission)', () => {
