@@ -87,8 +87,8 @@ function isSecureRequest(request?: Request) {
   return request ? new URL(request.url).protocol === 'https:' : false
 }
 
-function serializeCookie(name: string, value: string, maxAgeSeconds: number, secure: boolean) {
-  const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`]
+function serializeCookie(name: string, value: string, maxAgeSeconds: number, secure: boolean, path = '/') {
+  const parts = [`${name}=${value}`, `Path=${path}`, 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`]
   if (maxAgeSeconds > 0) parts.push(`Expires=${new Date(Date.now() + maxAgeSeconds * 1000).toUTCString()}`)
   else parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT')
   if (secure) parts.push('Secure')
@@ -131,6 +131,26 @@ function cookieValues(header: string | null | undefined, name: string) {
     if (eq !== -1 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim())
   }
   return values
+}
+
+/**
+ * The cookie of a short flow that is not the session (the OpenID log-in's key between the redirect
+ * and the callback): HttpOnly, SameSite=Lax (it must come back on the provider's top-level redirect),
+ * limited to `path`, Secure on https. A max-age of 0 removes it.
+ */
+export function flowCookie(name: string, value: string, maxAgeSeconds: number, path: string, request?: Request) {
+  return serializeCookie(name, value, maxAgeSeconds, isSecureRequest(request), path)
+}
+
+/** A flow cookie's token, when it has the shape this module's tokens have; else null. */
+export function readFlowCookie(request: Request, name: string) {
+  const value = cookieValues(request.headers.get('Cookie'), name)[0]
+  return value && TOKEN_PATTERN.test(value) ? value : null
+}
+
+/** A random token for a flow cookie: 256 bits. */
+export function newFlowToken() {
+  return newSessionToken()
 }
 
 const MALFORMED = Symbol('malformed session cookie')

@@ -200,14 +200,10 @@ export function usernameFromClaim(value: string | null | undefined) {
   return base
 }
 
-/** The first candidate that is free, else the first with the smallest free -2, -3 … suffix. */
+/** The first usable candidate (preferred username, e-mail's local part, name), with the smallest free -2, -3 … suffix when taken. */
 function uniqueUsername(tx: Tx, candidates: (string | null | undefined)[]) {
-  const bases = candidates.map(usernameFromClaim).filter((c): c is string => c !== null)
-  if (bases.length === 0) bases.push('member')
-  for (const base of bases) {
-    if (!tx.select({ id: users.id }).from(users).where(eq(users.username, base)).get()) return base
-  }
-  const base = bases[0]!
+  const base = candidates.map(usernameFromClaim).find((c): c is string => c !== null) ?? 'member'
+  if (!tx.select({ id: users.id }).from(users).where(eq(users.username, base)).get()) return base
   const taken = new Set(
     tx
       .select({ username: users.username })
