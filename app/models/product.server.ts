@@ -1,7 +1,8 @@
 /**
- * The product team's side of ideas: rankings for triage (votes, trend, segment, weighted score),
- * bulk status changes, staff-only internal notes and the CSV exports. Nothing here is ever shown to
- * members: every caller checks a staff permission first.
+ * The product team's side of ideas: rankings for triage (votes, trend, segment, weighted score,
+ * and by customer company: companies and revenue), bulk status changes, staff-only internal notes
+ * and the CSV exports. Nothing here is ever shown to members: every caller checks a staff
+ * permission first, and `view:companies` before asking for company figures.
  */
 import { and, asc, count, desc, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
 import { categories, type IdeaStatus, ideaNotes, ideas, ideaVotes, segments, users } from '#db/schema'
@@ -16,8 +17,8 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number]
 export type TrendWindow = (typeof TREND_WINDOWS)[number]
 export const PRODUCT_PAGE_SIZE = 50
 /*
- * Ranked pages are numbered, up to PRODUCT_MAX_PAGES (20) pages of 50 (the top 1,000 ideas). The trend, segment and
- * weighted scores are aggregates with no index to seek into, so a keyset cursor would not spare
+ * Ranked pages are numbered, up to PRODUCT_MAX_PAGES (20) pages of 50 (the top 1,000 ideas). The trend, segment,
+ * weighted, companies and revenue scores are aggregates with no index to seek into, so a keyset cursor would not spare
  * computing them; each page computes the ranking once and skips at most 950 sorted rows, which
  * costs next to nothing beside the aggregate. Triage never needs idea number 1,001.
  */
@@ -31,6 +32,13 @@ export type ProductRankingInput = {
   segmentId: number | null
   status: IdeaStatus | null
   categoryId: number | null
+  /**
+   * Only votes from members of companies on this plan count, in the ranking and in every vote
+   * figure of the page; only ideas with at least one such vote are listed. Needs `withCompanies`.
+   */
+  plan?: string | null
+  /** Company figures (companies, revenue) and ranks: only for viewers with `view:companies`. */
+  withCompanies?: boolean
   page: number
   now?: Date
 }
@@ -45,6 +53,31 @@ function ideaFilters({ status, categoryId }: Pick<ProductRankingInput, 'status' 
 }
 
 /**
+ * The votes that count, as rows (idea_id, user_id, created_at, segment_id, company_id, revenue):
+ * with a plan, those of members of companies on it, through companies_plan_idx, users_company_idx
+ * and idea_votes_user_idx; for the company ranks without a plan, those of members of any company
+ * (each company's members through users_company_idx). CROSS JOIN keeps that order.
+ */
+function companyVotes(plan: string | null) {
+  return sql`select v.idea_id as idea_id, v.user_id as user_id, v.created_at as created_at, u.segment_id as segment_id,
+      c.id as company_id, c.monthly_revenue as revenue
+    from companies c
+    cross join users u indexed by users_company_idx on u.company_id = c.id
+    cross join idea_votes v indexed by idea_votes_user_idx on v.user_id = u.id
+    ${plan == null ? sql`` : sql`where c.plan = ${plan}`}`
+}
+
+/**
+ * Per idea, the distinct companies behind the votes and the sum of their monthly revenue, each
+ * company once however many of its members voted: the votes are first grouped by (idea, company).
+ */
+function companyTotals(votes: SQL) {
+  return sql`select idea_id, count(*) as companies, sum(revenue) as revenue
+    from (select idea_id, company_id, max(revenue) as revenue from (${votes}) group by idea_id, company_id)
+    group by idea_id`
+}
+
+/**
  * The ids of one page of ideas in the chosen ranking, best first (ties: newest idea first).
  * - votes: the cached vote_count, through ideas_top_idx / ideas_status_top_idx; no aggregate.
  * - trend: votes cast in the window, one range scan of idea_votes_time_idx.
@@ -56,76 +89,140 @@ function ideaFilters({ status, categoryId }: Pick<ProductRankingInput, 'status' 
  *   one users lookup each (CROSS JOIN fixes that order: reaching the votes through
  *   idea_votes_user_idx instead costs a table lookup per vote plus a sort, about five times slower
  *   at 500,000 votes; see scripts/bench-product.ts).
+ * - companies: distinct companies whose members voted; revenue: the sum of those companies'
+ *   monthly revenue, each company once (companyTotals). Only ideas with a vote from a company's
+ *   member are ranked.
+ * With a plan, every rank counts only the votes of members of companies on that plan (companyVotes,
+ * through companies_plan_idx): a few of all votes, so each is an aggregate over them alone.
  */
 function rankIdeaIds(db: Db, input: ProductRankingInput) {
   const filters = ideaFilters(input)
   const offset = (input.page - 1) * PRODUCT_PAGE_SIZE
   const limit = PRODUCT_PAGE_SIZE + 1
   const now = input.now ?? new Date()
+  const since = now.getTime() - input.windowDays * DAY_MS
+  const ranked = (scores: SQL) => sql`select i.id as id, t.n as score from (${scores}) t
+    join ideas i on i.id = t.idea_id
+    where ${filters}
+    order by t.n desc, i.id desc limit ${limit} offset ${offset}`
+  const plan = input.plan ?? null
   let query: SQL
-  switch (input.sort) {
-    case 'votes':
-      query = sql`select i.id as id, i.vote_count as score from ideas i where ${filters}
-        order by i.vote_count desc, i.id desc limit ${limit} offset ${offset}`
-      break
-    case 'trend': {
-      const since = now.getTime() - input.windowDays * DAY_MS
-      query = sql`select i.id as id, t.n as score
-        from (select idea_id, count(*) as n from idea_votes indexed by idea_votes_time_idx
-              where created_at >= ${since} group by idea_id) t
-        join ideas i on i.id = t.idea_id
-        where ${filters}
-        order by t.n desc, i.id desc limit ${limit} offset ${offset}`
-      break
+  if (plan != null) {
+    const votes = companyVotes(plan)
+    switch (input.sort) {
+      case 'votes':
+        query = ranked(sql`select idea_id, count(*) as n from (${votes}) group by idea_id`)
+        break
+      case 'trend':
+        query = ranked(sql`select idea_id, count(*) as n from (${votes}) where created_at >= ${since} group by idea_id`)
+        break
+      case 'segment':
+        query = ranked(sql`select idea_id, count(*) as n from (${votes}) where segment_id = ${input.segmentId ?? -1} group by idea_id`)
+        break
+      case 'weighted':
+        query = ranked(sql`select p.idea_id as idea_id, sum(coalesce(s.weight, 1)) as n from (${votes}) p
+          left join segments s on s.id = p.segment_id group by p.idea_id`)
+        break
+      case 'companies':
+        query = ranked(sql`select idea_id, companies as n from (${companyTotals(votes)})`)
+        break
+      case 'revenue':
+        query = ranked(sql`select idea_id, revenue as n from (${companyTotals(votes)})`)
+        break
     }
-    case 'segment':
-      query = sql`select i.id as id, t.n as score
-        from (select v.idea_id as idea_id, count(*) as n from users u
-              join idea_votes v indexed by idea_votes_user_idx on v.user_id = u.id
-              where u.segment_id = ${input.segmentId ?? -1} group by v.idea_id) t
-        join ideas i on i.id = t.idea_id
-        where ${filters}
-        order by t.n desc, i.id desc limit ${limit} offset ${offset}`
-      break
-    case 'weighted':
-      query = sql`select i.id as id, i.vote_count + coalesce(t.extra, 0) as score
-        from ideas i
-        left join (select v.idea_id as idea_id, sum(s.weight - 1) as extra from idea_votes v
-                   cross join users u on u.id = v.user_id
-                   cross join segments s on s.id = u.segment_id
-                   where s.weight != 1 group by v.idea_id) t on t.idea_id = i.id
-        where ${filters}
-        order by score desc, i.id desc limit ${limit} offset ${offset}`
-      break
+  } else {
+    switch (input.sort) {
+      case 'votes':
+        query = sql`select i.id as id, i.vote_count as score from ideas i where ${filters}
+          order by i.vote_count desc, i.id desc limit ${limit} offset ${offset}`
+        break
+      case 'trend':
+        query = ranked(sql`select idea_id, count(*) as n from idea_votes indexed by idea_votes_time_idx
+          where created_at >= ${since} group by idea_id`)
+        break
+      case 'segment':
+        query = ranked(sql`select v.idea_id as idea_id, count(*) as n from users u
+          join idea_votes v indexed by idea_votes_user_idx on v.user_id = u.id
+          where u.segment_id = ${input.segmentId ?? -1} group by v.idea_id`)
+        break
+      case 'weighted':
+        query = sql`select i.id as id, i.vote_count + coalesce(t.extra, 0) as score
+          from ideas i
+          left join (select v.idea_id as idea_id, sum(s.weight - 1) as extra from idea_votes v
+                     cross join users u on u.id = v.user_id
+                     cross join segments s on s.id = u.segment_id
+                     where s.weight != 1 group by v.idea_id) t on t.idea_id = i.id
+          where ${filters}
+          order by score desc, i.id desc limit ${limit} offset ${offset}`
+        break
+      case 'companies':
+        query = ranked(sql`select idea_id, companies as n from (${companyTotals(companyVotes(null))})`)
+        break
+      case 'revenue':
+        query = ranked(sql`select idea_id, revenue as n from (${companyTotals(companyVotes(null))})`)
+        break
+    }
   }
   const rows = db.all<{ id: number; score: number }>(query)
   return { ids: rows.slice(0, PRODUCT_PAGE_SIZE).map((r) => r.id), hasNext: rows.length > PRODUCT_PAGE_SIZE && input.page < PRODUCT_MAX_PAGES }
 }
 
-/** Weighted scores of the given ideas (each vote: its voter's segment weight, else 1). */
-function weightedScores(db: Db, ids: number[]) {
-  if (!ids.length) return new Map<number, number>()
-  const rows = db.all<{ ideaId: number; score: number }>(sql`
-    select v.idea_id as ideaId, sum(coalesce(s.weight, 1)) as score
-    from idea_votes v join users u on u.id = v.user_id left join segments s on s.id = u.segment_id
-    where v.idea_id in ${ids} group by v.idea_id`)
-  return new Map(rows.map((r) => [r.ideaId, r.score]))
+/**
+ * The votes of the given ideas (`v`, with the voter as `u` and any `join` of the caller), through
+ * the primary key (idea_id, user_id): all of them, or only those of members of companies on `plan`.
+ */
+function votesOf(ids: number[], plan: string | null, join: SQL = sql``) {
+  return plan == null
+    ? sql`idea_votes v join users u on u.id = v.user_id ${join} where v.idea_id in ${ids}`
+    : sql`idea_votes v join users u on u.id = v.user_id ${join} join companies c on c.id = u.company_id
+        where v.idea_id in ${ids} and c.plan = ${plan}`
 }
 
-function segmentVoteCounts(db: Db, ids: number[], segmentId: number) {
+/** Votes from members of companies on the plan, per idea. */
+function planVoteCounts(db: Db, ids: number[], plan: string) {
   if (!ids.length) return new Map<number, number>()
-  const rows = db.all<{ ideaId: number; n: number }>(sql`
-    select v.idea_id as ideaId, count(*) as n
-    from idea_votes v join users u on u.id = v.user_id
-    where v.idea_id in ${ids} and u.segment_id = ${segmentId} group by v.idea_id`)
+  const rows = db.all<{ ideaId: number; n: number }>(sql`select v.idea_id as ideaId, count(*) as n from ${votesOf(ids, plan)} group by v.idea_id`)
   return new Map(rows.map((r) => [r.ideaId, r.n]))
 }
 
-function windowVoteCounts(db: Db, ids: number[], since: number) {
+/** Distinct companies behind each idea's votes and their monthly revenue, each company once. */
+function companyFigures(db: Db, ids: number[], plan: string | null) {
+  if (!ids.length) return new Map<number, { companies: number; revenue: number }>()
+  const rows = db.all<{ ideaId: number; companies: number; revenue: number }>(sql`
+    select idea_id as ideaId, count(*) as companies, sum(revenue) as revenue
+    from (select v.idea_id as idea_id, c.id as company_id, max(c.monthly_revenue) as revenue
+          from idea_votes v join users u on u.id = v.user_id join companies c on c.id = u.company_id
+          where v.idea_id in ${ids} ${plan == null ? sql`` : sql`and c.plan = ${plan}`}
+          group by v.idea_id, c.id)
+    group by idea_id`)
+  return new Map(rows.map((r) => [r.ideaId, { companies: r.companies, revenue: r.revenue }]))
+}
+
+/** Weighted scores of the given ideas (each vote: its voter's segment weight, else 1). */
+function weightedScores(db: Db, ids: number[], plan: string | null) {
+  if (!ids.length) return new Map<number, number>()
+  const rows = db.all<{ ideaId: number; score: number }>(sql`
+    select v.idea_id as ideaId, sum(coalesce(s.weight, 1)) as score
+    from ${votesOf(ids, plan, sql`left join segments s on s.id = u.segment_id`)} group by v.idea_id`)
+  return new Map(rows.map((r) => [r.ideaId, r.score]))
+}
+
+function segmentVoteCounts(db: Db, ids: number[], segmentId: number, plan: string | null) {
   if (!ids.length) return new Map<number, number>()
   const rows = db.all<{ ideaId: number; n: number }>(sql`
-    select idea_id as ideaId, count(*) as n from idea_votes indexed by idea_votes_idea_time_idx
-    where idea_id in ${ids} and created_at >= ${since} group by idea_id`)
+    select v.idea_id as ideaId, count(*) as n
+    from ${votesOf(ids, plan)} and u.segment_id = ${segmentId} group by v.idea_id`)
+  return new Map(rows.map((r) => [r.ideaId, r.n]))
+}
+
+function windowVoteCounts(db: Db, ids: number[], since: number, plan: string | null) {
+  if (!ids.length) return new Map<number, number>()
+  const rows = db.all<{ ideaId: number; n: number }>(
+    plan == null
+      ? sql`select idea_id as ideaId, count(*) as n from idea_votes indexed by idea_votes_idea_time_idx
+          where idea_id in ${ids} and created_at >= ${since} group by idea_id`
+      : sql`select v.idea_id as ideaId, count(*) as n from ${votesOf(ids, plan)} and v.created_at >= ${since} group by v.idea_id`,
+  )
   return new Map(rows.map((r) => [r.ideaId, r.n]))
 }
 
@@ -144,12 +241,18 @@ const roundScore = (n: number) => Math.round(n * 100) / 100
 
 /**
  * One page of the product dashboard: the ranking's ideas with votes, weighted score, votes in the
- * trend window, votes from the chosen segment, note count, status, age and last activity. Six
- * queries whatever the page size.
+ * trend window, votes from the chosen segment, note count, status, age and last activity; with
+ * `withCompanies`, the companies behind the votes and their revenue, and with a plan, the votes
+ * from that plan's companies (the weighted, window and segment figures then count only those).
+ * At most eight queries whatever the page size.
  */
 export function listProductIdeas(db: Db, input: ProductRankingInput) {
   const now = input.now ?? new Date()
-  const { ids, hasNext } = rankIdeaIds(db, { ...input, now })
+  const withCompanies = input.withCompanies ?? false
+  // Company ranks and the plan filter read companies: without the permission, neither applies.
+  const plan = withCompanies ? (input.plan ?? null) : null
+  const sort = !withCompanies && (input.sort === 'companies' || input.sort === 'revenue') ? 'votes' : input.sort
+  const { ids, hasNext } = rankIdeaIds(db, { ...input, sort, plan, now })
   const rows = ids.length
     ? db
         .select({
@@ -167,9 +270,11 @@ export function listProductIdeas(db: Db, input: ProductRankingInput) {
         .all()
     : []
   const byId = new Map(rows.map((r) => [r.id, r]))
-  const weighted = weightedScores(db, ids)
-  const inWindow = windowVoteCounts(db, ids, now.getTime() - input.windowDays * DAY_MS)
-  const fromSegment = input.segmentId ? segmentVoteCounts(db, ids, input.segmentId) : null
+  const weighted = weightedScores(db, ids, plan)
+  const inWindow = windowVoteCounts(db, ids, now.getTime() - input.windowDays * DAY_MS, plan)
+  const fromSegment = input.segmentId ? segmentVoteCounts(db, ids, input.segmentId, plan) : null
+  const fromPlan = plan != null ? planVoteCounts(db, ids, plan) : null
+  const byCompany = withCompanies ? companyFigures(db, ids, plan) : null
   const notes = noteCounts(db, ids)
   const items = ids.flatMap((id) => {
     const row = byId.get(id)
@@ -180,11 +285,14 @@ export function listProductIdeas(db: Db, input: ProductRankingInput) {
         weightedScore: roundScore(weighted.get(id) ?? 0),
         windowVotes: inWindow.get(id) ?? 0,
         segmentVotes: fromSegment ? (fromSegment.get(id) ?? 0) : null,
+        planVotes: fromPlan ? (fromPlan.get(id) ?? 0) : null,
+        companyCount: byCompany ? (byCompany.get(id)?.companies ?? 0) : null,
+        revenue: byCompany ? (byCompany.get(id)?.revenue ?? 0) : null,
         noteCount: notes.get(id) ?? 0,
       },
     ]
   })
-  return { items, page: input.page, hasNext, hasPrevious: input.page > 1 }
+  return { items, sort, plan, page: input.page, hasNext, hasPrevious: input.page > 1 }
 }
 
 export function listSegments(db: Db) {

@@ -1,7 +1,8 @@
 /**
  * /admin/ideas: the product team's triage table. Ideas ranked by votes, by votes in a trend window,
- * by votes from one segment or by the weighted score; filtered by status and category; a bulk
- * status change with one official note; the CSV export of the current filter.
+ * by votes from one segment, by the weighted score, and (for `view:companies`) by the customer
+ * companies behind the votes or their monthly revenue; filtered by status, category and company
+ * plan; a bulk status change with one official note; the CSV export of the current filter.
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
@@ -15,6 +16,7 @@ import { IDEA_STATUS_LABELS, LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { check } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
 import { listCategories, SETTABLE_STATUSES } from '~/models/ideas.server'
+import { listCompanyPlans } from '~/models/companies.server'
 import {
   BULK_MAX_IDEAS,
   bulkChangeIdeaStatus,
@@ -22,11 +24,21 @@ import {
   listSegments,
 } from '~/models/product.server'
 import { OfficialNote } from '~/schemas/idea'
-import { PRODUCT_SORTS, readIdeaFilter, TREND_WINDOWS } from '~/schemas/product-filter'
+import { COMPANY_SORTS, PRODUCT_SORTS, readIdeaFilter, TREND_WINDOWS } from '~/schemas/product-filter'
 
 export const meta: MetaFunction = () => [{ title: 'Ideas · Admin · Summit' }]
 
-const SORT_LABELS = { votes: 'Votes', trend: 'Trend (votes in the window)', segment: 'Votes from a segment', weighted: 'Weighted score' } as const
+const SORT_LABELS = {
+  votes: 'Votes',
+  trend: 'Trend (votes in the window)',
+  segment: 'Votes from a segment',
+  weighted: 'Weighted score',
+  companies: 'Companies that voted (each once)',
+  revenue: 'Monthly revenue of the companies that voted',
+} as const
+const isCompanySort = (sort: string) => (COMPANY_SORTS as readonly string[]).includes(sort)
+/** Whole currency units, grouped the same way on the server and in the browser. */
+const amount = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 const Id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -36,16 +48,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filter = readIdeaFilter(url)
   const segments = listSegments(db)
   const categories = listCategories(db)
+  // Companies (their names, plans and revenue) are for view:companies only: without it there is no
+  // company rank, plan filter or column, and no plan list in the page.
+  const withCompanies = check(user, 'view:companies').ok
+  const plans = withCompanies ? listCompanyPlans(db) : []
+  const plan = filter.plan && plans.includes(filter.plan) ? filter.plan : null
   let segmentId = filter.segment && segments.some((s) => s.id === filter.segment) ? filter.segment : null
   // Ranking by a segment needs one: the first, when none is chosen (or none exists: by votes).
   if (filter.sort === 'segment' && !segmentId) segmentId = segments[0]?.id ?? null
-  const sort = filter.sort === 'segment' && !segmentId ? 'votes' : filter.sort
-  const result = listProductIdeas(db, { sort, windowDays: filter.window, segmentId, status: filter.status, categoryId: filter.category, page: filter.page })
+  const sort = (filter.sort === 'segment' && !segmentId) || (isCompanySort(filter.sort) && !withCompanies) ? 'votes' : filter.sort
+  const result = listProductIdeas(db, {
+    sort,
+    windowDays: filter.window,
+    segmentId,
+    status: filter.status,
+    categoryId: filter.category,
+    plan,
+    withCompanies,
+    page: filter.page,
+  })
   const done = url.searchParams.get('done')
   const skipped = url.searchParams.get('skipped')
   return {
-    filter: { ...filter, sort, segmentId },
+    filter: { ...filter, sort, segmentId, plan },
     segments: segments.map((s) => ({ id: s.id, name: s.name })),
+    withCompanies,
+    plans,
     categories: categories.map((c) => ({ id: c.id, name: c.name })),
     result,
     canChangeStatus: check(user, 'change-status:idea').ok,
@@ -89,14 +117,14 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 function FilterForm() {
-  const { filter, segments, categories } = useLoaderData<typeof loader>()
+  const { filter, segments, categories, withCompanies, plans } = useLoaderData<typeof loader>()
   return (
     <Form method="get" className="admin-filter" aria-label="Rank and filter ideas">
       <SelectField
         name="sort"
         label="Rank by"
         defaultValue={filter.sort}
-        options={PRODUCT_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
+        options={PRODUCT_SORTS.filter((s) => withCompanies || !isCompanySort(s)).map((s) => ({ value: s, label: SORT_LABELS[s] }))}
       />
       <SelectField
         name="window"
@@ -122,13 +150,22 @@ function FilterForm() {
         defaultValue={filter.category ? String(filter.category) : ''}
         options={[{ value: '', label: 'Any category' }, ...categories.map((c) => ({ value: String(c.id), label: c.name }))]}
       />
+      {withCompanies ? (
+        <SelectField
+          name="plan"
+          label="Company plan"
+          hint="Count only votes from members of companies on this plan."
+          defaultValue={filter.plan ?? ''}
+          options={[{ value: '', label: 'All votes' }, ...plans.map((p) => ({ value: p, label: p }))]}
+        />
+      ) : null}
       <button type="submit">Show ideas</button>
     </Form>
   )
 }
 
 export default function AdminIdeas() {
-  const { filter, segments, result, canChangeStatus, canExport, notice, statusOptions } = useLoaderData<typeof loader>()
+  const { filter, segments, result, canChangeStatus, canExport, notice, statusOptions, withCompanies } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
@@ -169,7 +206,8 @@ export default function AdminIdeas() {
           <table className="admin-table">
             <caption id="ideas-table-caption">
               {result.items.length ? `Ideas ranked by ${SORT_LABELS[filter.sort].toLowerCase()}` : 'No ideas match this filter'}
-              {filter.sort === 'segment' && segmentName ? ` (${segmentName})` : ''}, page {result.page}
+              {filter.sort === 'segment' && segmentName ? ` (${segmentName})` : ''}
+              {filter.plan ? `, counting only votes from companies on the ${filter.plan} plan` : ''}, page {result.page}
             </caption>
             <thead>
               <tr>
@@ -180,9 +218,16 @@ export default function AdminIdeas() {
                 ) : null}
                 <th scope="col">Idea</th>
                 <th scope="col">Votes</th>
+                {filter.plan ? <th scope="col">Votes from the {filter.plan} plan</th> : null}
                 <th scope="col">Weighted score</th>
                 <th scope="col">Votes in {filter.window} days</th>
                 {segmentName ? <th scope="col">Votes from {segmentName}</th> : null}
+                {withCompanies ? (
+                  <>
+                    <th scope="col">Companies</th>
+                    <th scope="col">Monthly revenue</th>
+                  </>
+                ) : null}
                 <th scope="col">Status</th>
                 <th scope="col">Posted</th>
                 <th scope="col">Last activity</th>
@@ -210,9 +255,16 @@ export default function AdminIdeas() {
                     {idea.category ? <span className="muted"> · {idea.category}</span> : null}
                   </th>
                   <td>{idea.voteCount}</td>
+                  {filter.plan ? <td>{idea.planVotes ?? 0}</td> : null}
                   <td>{idea.weightedScore}</td>
                   <td>{idea.windowVotes}</td>
                   {segmentName ? <td>{idea.segmentVotes ?? 0}</td> : null}
+                  {withCompanies ? (
+                    <>
+                      <td>{idea.companyCount ?? 0}</td>
+                      <td>{amount.format(idea.revenue ?? 0)}</td>
+                    </>
+                  ) : null}
                   <td>
                     <StatusBadge status={idea.status} />
                   </td>

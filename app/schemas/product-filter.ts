@@ -1,8 +1,11 @@
 /** The product dashboard's filter in the query string, shared by /admin/ideas and its CSV export. */
 import { z } from 'zod'
 import { LISTED_IDEA_STATUSES } from '~/lib/labels'
+import { COMPANY_PLAN_MAX } from './company'
 
-export const PRODUCT_SORTS = ['votes', 'trend', 'segment', 'weighted'] as const
+export const PRODUCT_SORTS = ['votes', 'trend', 'segment', 'weighted', 'companies', 'revenue'] as const
+/** The ranks that read customer companies: only for viewers with `view:companies`. */
+export const COMPANY_SORTS = ['companies', 'revenue'] as const satisfies readonly (typeof PRODUCT_SORTS)[number][]
 export const TREND_WINDOWS = [7, 30, 90] as const
 export const PRODUCT_MAX_PAGES = 20
 
@@ -19,6 +22,7 @@ const Filter = z.object({
   segment: Id.nullable().catch(null),
   status: ListedStatus.nullable().catch(null),
   category: Id.nullable().catch(null),
+  plan: z.string().trim().min(1).max(COMPANY_PLAN_MAX).nullable().catch(null),
   page: z.coerce.number().int().min(1).max(PRODUCT_MAX_PAGES).catch(1),
 })
 
@@ -30,6 +34,7 @@ export function readIdeaFilter(url: URL) {
     segment: get('segment'),
     status: get('status'),
     category: get('category'),
+    plan: get('plan'),
     page: get('page') ?? '1',
   })
 }
