@@ -68,51 +68,90 @@ const Claims = z.object({
 })
 export type LoginClaims = z.infer<typeof Claims>
 
-export type JwtRefusal =
-  | 'disabled'
-  | 'too-large'
-  | 'malformed'
-  | 'signature'
-  | 'audience'
-  | 'expired'
-  | 'too-long-lived'
-  | 'issued-in-future'
-  | 'missing-claim'
-  | 'invalid-claim'
-  | 'replayed'
-  | 'email-taken'
+export const JWT_REFUSALS = [
+  'disabled',
+  'too-large',
+  'malformed',
+  'signature',
+  'audience',
+  'expired',
+  'too-long-lived',
+  'issued-in-future',
+  'missing-claim',
+  'invalid-claim',
+  'replayed',
+  'email-taken',
+] as const
+export type JwtRefusal = (typeof JWT_REFUSALS)[number]
+
+/** The claims a refusal may name: those Summit requires or reads. */
+export const JWT_CLAIM_NAMES = [
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'sub',
+  'email',
+  'email_verified',
+  'name',
+  'company',
+  'company.id',
+  'company.name',
+  'company.plan',
+  'company.monthly_revenue',
+  'segment',
+] as const
+export type JwtClaimName = (typeof JWT_CLAIM_NAMES)[number]
+
+const isClaimName = (name: string | undefined): name is JwtClaimName => JWT_CLAIM_NAMES.some((known) => known === name)
 
 const AGAIN = 'Go back to the app and follow its link to the community again.'
 
 /** Messages for the person holding the link, and for the developer who made it; they never repeat the token or the settings. */
-const MESSAGES: Record<Exclude<JwtRefusal, 'missing-claim' | 'invalid-claim'>, string> = {
-  disabled: "Logging in from your company's app is not turned on for this community.",
-  'too-large': `This sign-in link is too long to be a sign-in token (at most ${MAX_TOKEN_BYTES / 1024} KB).`,
-  malformed: `This sign-in link is incomplete or damaged. ${AGAIN}`,
-  signature: 'This sign-in link is not signed with a key this community trusts.',
-  audience: 'This sign-in link was made for another site.',
-  expired: `This sign-in link has expired. ${AGAIN}`,
-  'too-long-lived': `This sign-in link is valid for too long: a sign-in token may expire at most ${MAX_TOKEN_LIFETIME_SECONDS / 60} minutes after it is made.`,
-  'issued-in-future': 'This sign-in link says it was made in the future. The clock of the server that made it is wrong.',
-  replayed: `This sign-in link has already been used. ${AGAIN}`,
-  'email-taken':
-    "An account with this e-mail address already exists in the community, and it was not made through your company's app. Log in to it with its password instead.",
+function refusalMessage(reason: JwtRefusal, claim: JwtClaimName | undefined) {
+  switch (reason) {
+    case 'disabled':
+      return "Logging in from your company's app is not turned on for this community."
+    case 'too-large':
+      return `This sign-in link is too long to be a sign-in token (at most ${MAX_TOKEN_BYTES / 1024} KB).`
+    case 'malformed':
+      return `This sign-in link is incomplete or damaged. ${AGAIN}`
+    case 'signature':
+      return 'This sign-in link is not signed with a key this community trusts.'
+    case 'audience':
+      return 'This sign-in link was made for another site.'
+    case 'expired':
+      return `This sign-in link has expired. ${AGAIN}`
+    case 'too-long-lived':
+      return `This sign-in link is valid for too long: a sign-in token may expire at most ${MAX_TOKEN_LIFETIME_SECONDS / 60} minutes after it is made.`
+    case 'issued-in-future':
+      return 'This sign-in link says it was made in the future. The clock of the server that made it is wrong.'
+    case 'missing-claim':
+      return claim
+        ? `This sign-in link has no "${claim}" claim, which a sign-in token must carry.`
+        : 'This sign-in link lacks a claim that a sign-in token must carry.'
+    case 'invalid-claim':
+      return claim
+        ? `The "${claim}" claim of this sign-in link is missing, too long or not valid.`
+        : 'A claim of this sign-in link is missing, too long or not valid.'
+    case 'replayed':
+      return `This sign-in link has already been used. ${AGAIN}`
+    case 'email-taken':
+      return "An account with this e-mail address already exists in the community, and it was not made through your company's app. Log in to it with its password instead."
+  }
 }
 
 /** A token the rules refuse: 403 when the feature is off, 400 otherwise. */
 export class JwtLoginError extends DomainError {
+  readonly claim: JwtClaimName | undefined
   constructor(
     readonly reason: JwtRefusal,
     claim?: string,
   ) {
-    super(
-      reason === 'missing-claim'
-        ? `This sign-in link has no "${claim}" claim, which a sign-in token must carry.`
-        : reason === 'invalid-claim'
-          ? `The "${claim}" claim of this sign-in link is missing, too long or not valid.`
-          : MESSAGES[reason],
-      reason === 'disabled' ? 403 : 400,
-    )
+    const known = isClaimName(claim) ? claim : undefined
+    super(refusalMessage(reason, known), reason === 'disabled' ? 403 : 400)
+    this.claim = known
   }
 }
 

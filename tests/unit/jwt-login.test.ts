@@ -408,30 +408,56 @@ describe('the /sso/jwt route', () => {
     expect(await getUser(request)).toBeNull() // the earlier session is over
   })
 
-  test('a bad token is a 400 page that says why, without the token, not kept and not referred on', async () => {
+  test('a refused link is redirected to a page without the token, which says why with a 400, not kept and not referred on', async () => {
     const token = await signHs256(liveClaims(), 'a-wrong-secret-that-is-long-enough-000')
-    const res = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?token=${token}`))))
-    expect(res).toMatchObject({ status: 400, body: 'This sign-in link is not signed with a key this community trusts.' })
+    const res = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?token=${token}&redirectTo=%2Fideas`))))
+    expect(res).toMatchObject({ status: 302, location: '/sso/jwt?refused=signature' })
     expect(Object.fromEntries(res.headers)).toMatchObject(PRIVATE)
     expect(res.headers.get('Set-Cookie')).toBeNull()
+    const page = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}${res.location}`))))
+    expect(page).toMatchObject({ status: 400, body: 'This sign-in link is not signed with a key this community trusts.' })
+    expect(Object.fromEntries(page.headers)).toMatchObject(PRIVATE)
 
-    const missing = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt`))))
-    expect(missing.status).toBe(400)
-    expect(String(missing.body)).toContain('carries no token')
-    const emptyForm = await settle(async () => action(routeArgs(await formRequest('/sso/jwt', {}, { origin: null }))))
-    expect(emptyForm.status).toBe(400)
+    // A refused claim is named; the page names only claims Summit knows, whatever the address says.
+    const badPlan = await signHs256(liveClaims({ company: { id: 'c', name: 'Co', plan: 'p'.repeat(41) } }))
+    const named = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?token=${badPlan}`))))
+    expect(named.location).toBe('/sso/jwt?refused=invalid-claim&claim=company.plan')
+    const forged = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?refused=invalid-claim&claim=Call+555-0100`))))
+    expect(forged).toMatchObject({ status: 400, body: 'A claim of this sign-in link is missing, too long or not valid.' })
+    const unknown = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?refused=whatever`))))
+    expect(unknown).toMatchObject({ status: 400, body: expect.stringContaining('carries no token') })
   })
 
-  test('a replayed link is refused with 400', async () => {
+  test('a refused form post answers with the page at once (its address holds no token)', async () => {
+    const token = await signHs256(liveClaims({ aud: 'elsewhere' }))
+    const res = await settle(async () => action(routeArgs(await formRequest('/sso/jwt', { token }, { origin: null }))))
+    expect(res).toMatchObject({ status: 400, body: 'This sign-in link was made for another site.' })
+    expect(Object.fromEntries(res.headers)).toMatchObject(PRIVATE)
+    expect(JSON.stringify(res.body)).not.toContain(token)
+  })
+
+  test('no token at all: 400', async () => {
+    const missing = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt`))))
+    expect(missing).toMatchObject({ status: 400, body: expect.stringContaining('carries no token') })
+    const emptyForm = await settle(async () => action(routeArgs(await formRequest('/sso/jwt', {}, { origin: null }))))
+    expect(emptyForm).toMatchObject({ status: 400, body: expect.stringContaining('carries no token') })
+  })
+
+  test('a replayed link is refused', async () => {
     const url = `${TEST_ORIGIN}/sso/jwt?token=${await signHs256(liveClaims())}`
     expect((await settle(() => loader(routeArgs(new Request(url))))).status).toBe(302)
-    expect(await settle(() => loader(routeArgs(new Request(url))))).toMatchObject({ status: 400, body: expect.stringContaining('already been used') })
+    const again = await settle(() => loader(routeArgs(new Request(url))))
+    expect(again.location).toBe('/sso/jwt?refused=replayed')
+    const page = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}${again.location}`))))
+    expect(page).toMatchObject({ status: 400, body: expect.stringContaining('already been used') })
   })
 
   test('JWT login switched off: 403', async () => {
     setSetting(db, 'jwtSso', { enabled: false, secret: SECRET, jwksUrl: null, audience: AUDIENCE })
     const res = await settle(async () => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?token=${await signHs256(liveClaims())}`))))
-    expect(res).toMatchObject({ status: 403, body: expect.stringContaining('not turned on') })
+    expect(res.location).toBe('/sso/jwt?refused=disabled')
+    const page = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}${res.location}`))))
+    expect(page).toMatchObject({ status: 403, body: expect.stringContaining('not turned on') })
   })
 
   test("a link checker's HEAD request does not use the token up", async () => {
@@ -445,11 +471,12 @@ describe('the /sso/jwt route', () => {
     expect((await settle(() => action(routeArgs(request)))).status).toBe(403)
   })
 
-  test('the app’s keys unreachable: 503 with Retry-After', async () => {
+  test("the app's keys unreachable: 502, the token left out of the address", async () => {
     setSetting(db, 'jwtSso', { enabled: true, secret: null, jwksUrl: 'http://127.0.0.1:9/jwks.json', audience: AUDIENCE })
     const token = await new SignJWT(liveClaims()).setProtectedHeader({ alg: 'ES256', kid: 'k' }).sign((await generateKeyPair('ES256')).privateKey)
     const res = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?token=${token}`))))
-    expect(res).toMatchObject({ status: 503 })
-    expect(res.headers.get('Retry-After')).toBe('30')
+    expect(res.location).toBe('/sso/jwt?refused=keys-unavailable')
+    const page = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}${res.location}`))))
+    expect(page).toMatchObject({ status: 502, body: expect.stringContaining('could not be fetched') })
   })
 })
