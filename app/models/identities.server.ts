@@ -17,6 +17,7 @@ import { ConflictError, DomainError, ForbiddenError } from '~/lib/errors'
 import { isStaff, type Role, roleRank } from '~/lib/permissions'
 import { DELETED_USERNAME_PREFIX } from '~/schemas/account'
 import { type CompanyClaims, setMemberCompany, upsertCompanyFromClaims } from './companies.server'
+import { listLoginProviders } from './oidc-providers.server'
 import { getSsoPolicy } from './settings.server'
 
 /** The issuer recorded for members identified by the company's own app (/sso/jwt). */
@@ -227,6 +228,7 @@ export function listIdentities(db: Db, userId: number) {
       email: userIdentities.email,
       providerId: userIdentities.providerId,
       label: oidcProviders.label,
+      slug: oidcProviders.slug,
       createdAt: userIdentities.createdAt,
       lastLoginAt: userIdentities.lastLoginAt,
     })
@@ -271,6 +273,16 @@ export function passwordLoginRefusal(db: Db | Tx, account: { username: string; r
   if (policy.require === 'everyone') return 'This community logs in with single sign-on. Use one of the buttons above.'
   if (isStaff(account)) return 'Staff accounts log in with single sign-on. Use one of the buttons above.'
   return null
+}
+
+/**
+ * What the log-in page offers: the enabled providers, and who may use the password form —
+ * everyone (SSO not required), members (required for staff), or only break-glass admins.
+ */
+export function loginOptions(db: Db) {
+  const require = getSsoPolicy(db).require
+  const passwordFor = require === 'off' ? 'everyone' : require === 'staff' ? 'members' : 'break-glass'
+  return { providers: listLoginProviders(db), passwordFor } as const
 }
 
 /** Whether the sign-up form is open: not when everyone must come in through single sign-on. */

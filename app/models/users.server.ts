@@ -217,3 +217,22 @@ export async function verifyPasswordChange(
   const problem = passwordProblem(newPassword, { username: row.username, email: row.email })
   return problem ? { ok: false, field: 'newPassword', message: problem } : { ok: true }
 }
+
+/** Whether the account can log in with a password (one made through single sign-on may have none). */
+export function accountHasPassword(db: Db, userId: number) {
+  const row = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()
+  if (!row) throw new NotFoundError('account')
+  return hasPassword(row)
+}
+
+/**
+ * Checks a first password for an account made through single sign-on (it has none to confirm). An
+ * account that has one must change it with the current one instead (409).
+ */
+export function checkFirstPassword(db: Db, userId: number, newPassword: string): { ok: true } | { ok: false; message: string } {
+  const row = db.select({ passwordHash: users.passwordHash, username: users.username, email: users.email }).from(users).where(eq(users.id, userId)).get()
+  if (!row) throw new NotFoundError('account')
+  if (hasPassword(row)) throw new ConflictError('Your account has a password already. Change it on the settings page.')
+  const problem = passwordProblem(newPassword, { username: row.username, email: row.email })
+  return problem ? { ok: false, message: problem } : { ok: true }
+}

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, type ShouldRevalidateFunction, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
@@ -8,6 +8,8 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { getSuspension } from '~/models/moderation.server'
 import { attemptLogin } from '~/models/users.server'
+import { loginOptions } from '~/models/identities.server'
+import { SsoButtons } from '~/components/sso-buttons'
 import { LoginForm } from '~/schemas/account'
 import { retryAfterHeaders } from '~/lib/http.server'
 
@@ -19,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: 'Log in · Summit' }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   if (await getUser(request)) throw redirect(safeRedirectPath(url.searchParams.get('redirectTo')))
-  return null
+  return loginOptions(getDb())
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -29,6 +31,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { identifier, password, redirectTo } = parsed.data
   return keepFormOnRateLimit(form, async () => {
     const result = await attemptLogin(getDb(), { identifier, password, ip: context.clientIp ?? 'unknown' })
+    // The right password, but single sign-on is required for this account: say so, log nobody in.
+    if (!result.ok && result.refusal) return data(fieldFailure(form, 'identifier', result.refusal), { status: 403 })
     if (!result.ok) return data(fieldFailure(form, 'password', 'Wrong username, e-mail or password.'), { status: 400 })
     const cookie = await replaceSession(result.userId, request)
     // A suspended member may still log in and read, but first learns why they cannot take part.
@@ -49,6 +53,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
 
 export default function LoginPage() {
   const result = useActionData<typeof action>()
+  const { providers, passwordFor } = useLoaderData<typeof loader>()
   const [searchParams] = useSearchParams()
   const busy = useNavigation().state === 'submitting'
   const redirectTo = searchParams.get('redirectTo') ?? '/'
@@ -73,21 +78,35 @@ export default function LoginPage() {
     )
   }
   const failure = result && 'suspended' in result ? null : result
+  const passwordForm = (
+    <Form ref={formRef} method="post" className="form" noValidate aria-describedby={failure?.formErrors?.length ? 'form-error' : undefined}>
+      <FormErrors result={failure} />
+      <input type="hidden" name="redirectTo" value={redirectTo} />
+      <TextField name="identifier" label="Username or e-mail" autoComplete="username" required maxLength={254} result={failure} autoFocus={providers.length === 0} />
+      <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={200} result={failure} />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Logging in…' : 'Log in'}
+      </button>
+    </Form>
+  )
   return (
     <section className="card auth-card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
-      <Form ref={formRef} method="post" className="form" noValidate aria-describedby={failure?.formErrors?.length ? 'form-error' : undefined}>
-        <FormErrors result={failure} />
-        <input type="hidden" name="redirectTo" value={redirectTo} />
-        <TextField name="identifier" label="Username or e-mail" autoComplete="username" required maxLength={254} result={failure} autoFocus />
-        <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={200} result={failure} />
-        <button type="submit" disabled={busy}>
-          {busy ? 'Logging in…' : 'Log in'}
-        </button>
-      </Form>
-      <p className="muted">
-        New here? <Link to={`/signup?${new URLSearchParams({ redirectTo })}`}>Create an account</Link>
-      </p>
+      <SsoButtons providers={providers} redirectTo={redirectTo} />
+      {providers.length > 0 && passwordFor !== 'break-glass' ? <p className="auth-divider">or with your password</p> : null}
+      {passwordFor === 'break-glass' ? (
+        <details open={Boolean(failure)}>
+          <summary>Administrator log-in with a password</summary>
+          {passwordForm}
+        </details>
+      ) : (
+        passwordForm
+      )}
+      {passwordFor === 'everyone' || passwordFor === 'members' ? (
+        <p className="muted">
+          New here? <Link to={`/signup?${new URLSearchParams({ redirectTo })}`}>Create an account</Link>
+        </p>
+      ) : null}
     </section>
   )
 }

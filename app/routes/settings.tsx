@@ -9,7 +9,7 @@ import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/fo
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { ROLE_LABELS } from '~/lib/labels'
 import { getProfileSource } from '~/models/profiles.server'
-import { getAccountSettings, updateProfile, verifyPasswordChange } from '~/models/users.server'
+import { accountHasPassword, getAccountSettings, updateProfile, verifyPasswordChange } from '~/models/users.server'
 import { type EmailPrefs, getEmailPrefs, setEmailPrefs } from '~/models/email.server'
 import { getEmailSetting } from '~/models/settings.server'
 import { BIO_MAX_LENGTH, ChangePasswordForm, ProfileForm } from '~/schemas/account'
@@ -40,6 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     email: { prefs: getEmailPrefs(getDb(), user.id), siteSendsEmail: getEmailSetting(getDb()).enabled },
     bio: bioMd,
     bioMaxLength: BIO_MAX_LENGTH,
+    hasPassword: accountHasPassword(getDb(), user.id),
   }
 }
 
@@ -99,7 +100,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SettingsPage() {
-  const { account, notice, passwordMinLength, email, bio, bioMaxLength } = useLoaderData<typeof loader>()
+  const { account, notice, passwordMinLength, email, bio, bioMaxLength, hasPassword } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
@@ -167,46 +168,56 @@ export default function SettingsPage() {
         </Form>
       </section>
 
-      <section className="card" aria-labelledby="password-title">
-        <h2 id="password-title">Change password</h2>
-        <p className="muted">Changing your password logs you out everywhere else.</p>
-        <Form method="post" className="form" noValidate>
-          <input type="hidden" name="intent" value="change-password" />
-          <FormErrors result={resultFor('change-password')} />
-          <TextField
-            name="currentPassword"
-            label="Current password"
-            type="password"
-            autoComplete="current-password"
-            maxLength={200}
-            required
-            result={resultFor('change-password')}
-          />
-          <TextField
-            name="newPassword"
-            label="New password"
-            type="password"
-            hint={`At least ${passwordMinLength} characters.`}
-            autoComplete="new-password"
-            minLength={passwordMinLength}
-            maxLength={200}
-            required
-            result={resultFor('change-password')}
-          />
-          <TextField
-            name="confirmPassword"
-            label="Repeat the new password"
-            type="password"
-            autoComplete="new-password"
-            maxLength={200}
-            required
-            result={resultFor('change-password')}
-          />
-          <button type="submit" disabled={busyIntent === 'change-password'}>
-            Change password
-          </button>
-        </Form>
+      <section className="card" aria-labelledby="sign-in-title">
+        <h2 id="sign-in-title">Sign-in methods</h2>
+        <p className="muted">Connect your company’s identity provider, or set a password for an account made through single sign-on.</p>
+        <p>
+          <Link to="/settings/sign-in">Manage how you log in</Link>
+        </p>
       </section>
+
+      {hasPassword ? (
+        <section className="card" aria-labelledby="password-title">
+          <h2 id="password-title">Change password</h2>
+          <p className="muted">Changing your password logs you out everywhere else.</p>
+          <Form method="post" className="form" noValidate>
+            <input type="hidden" name="intent" value="change-password" />
+            <FormErrors result={resultFor('change-password')} />
+            <TextField
+              name="currentPassword"
+              label="Current password"
+              type="password"
+              autoComplete="current-password"
+              maxLength={200}
+              required
+              result={resultFor('change-password')}
+            />
+            <TextField
+              name="newPassword"
+              label="New password"
+              type="password"
+              hint={`At least ${passwordMinLength} characters.`}
+              autoComplete="new-password"
+              minLength={passwordMinLength}
+              maxLength={200}
+              required
+              result={resultFor('change-password')}
+            />
+            <TextField
+              name="confirmPassword"
+              label="Repeat the new password"
+              type="password"
+              autoComplete="new-password"
+              maxLength={200}
+              required
+              result={resultFor('change-password')}
+            />
+            <button type="submit" disabled={busyIntent === 'change-password'}>
+              Change password
+            </button>
+          </Form>
+        </section>
+      ) : null}
 
       <section className="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>

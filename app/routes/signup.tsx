@@ -7,6 +7,10 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { signUp } from '~/models/users.server'
+import { loginOptions, passwordSignupOpen } from '~/models/identities.server'
+import { SsoButtons } from '~/components/sso-buttons'
+
+const SIGNUP_CLOSED = 'Accounts here are made by logging in with single sign-on. Use the log-in page.'
 import { SignupForm } from '~/schemas/account'
 import { retryAfterHeaders } from '~/lib/http.server'
 
@@ -17,10 +21,13 @@ export const meta: MetaFunction = () => [{ title: 'Sign up · Summit' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect('/')
-  return { passwordMinLength: PASSWORD_MIN_LENGTH }
+  const { providers } = loginOptions(getDb())
+  return { passwordMinLength: PASSWORD_MIN_LENGTH, open: passwordSignupOpen(getDb()), providers }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Everyone comes in through single sign-on: no account is made with a password.
+  if (!passwordSignupOpen(getDb())) throw data(SIGNUP_CLOSED, { status: 403 })
   const form = await readForm(request)
   const parsed = parseForm(form, SignupForm)
   if (!parsed.ok) return data(parsed, { status: 400 })
@@ -35,10 +42,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SignupPage() {
   const result = useActionData<typeof action>()
-  const { passwordMinLength } = useLoaderData<typeof loader>()
+  const { passwordMinLength, open, providers } = useLoaderData<typeof loader>()
   const [searchParams] = useSearchParams()
   const busy = useNavigation().state === 'submitting'
   const redirectTo = searchParams.get('redirectTo') ?? '/'
+  if (!open) {
+    return (
+      <section className="card auth-card" aria-labelledby="signup-title">
+        <h1 id="signup-title">Create your account</h1>
+        <p>{SIGNUP_CLOSED}</p>
+        <SsoButtons providers={providers} redirectTo={redirectTo} verb="Continue" />
+      </section>
+    )
+  }
   return (
     <section className="card auth-card" aria-labelledby="signup-title">
       <h1 id="signup-title">Create your account</h1>

@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       slug: slug.data,
       flowKey,
       redirectUri: oidcCallbackUrl(request, slug.data),
-      redirectTo: safeRedirectPath(url.searchParams.get('redirectTo'), connect ? '/settings/account' : '/'),
+      redirectTo: safeRedirectPath(url.searchParams.get('redirectTo'), connect ? '/settings/sign-in' : '/'),
       linkUserId,
     })
     return redirect(target.href, {

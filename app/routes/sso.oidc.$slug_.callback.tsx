@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const headers = new Headers([['Set-Cookie', clearFlow], ['Cache-Control', 'no-store']])
     if (result.connected) {
       // Connected from the account's own settings: the session stays as it is.
-      return redirect(`/settings/account?${new URLSearchParams({ connected: result.providerLabel })}`, { headers })
+      return redirect(`/settings/sign-in?${new URLSearchParams({ connected: result.providerLabel })}`, { headers })
     }
     headers.append('Set-Cookie', (await replaceSession(result.userId, request)).header)
     return redirect(result.redirectTo, { headers })

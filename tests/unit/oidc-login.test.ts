@@ -17,7 +17,7 @@ import { loader as startLoader } from '~/routes/sso.oidc.$slug'
 import { loader as callbackLoader } from '~/routes/sso.oidc.$slug_.callback'
 import { createUser, unique } from '#tests/factories'
 import { settle, TEST_ORIGIN } from '#tests/route-helpers'
-import { startTestIdp, type TestIdp } from '#tests/support/test-idp'
+import { CookieJar, signInAtProviderWithFetch, startTestIdp, type TestIdp } from '#tests/support/test-idp'
 
 const db = () => getDb()
 const SLUG = 'testidp'
@@ -70,26 +70,8 @@ function idpAccount(claims: { email?: string; emailVerified?: boolean; name?: st
   return login
 }
 
-/** A browser's cookie jar for one host: name → value. */
-class Jar {
-  cookies = new Map<string, string>()
-  take(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const eq = pair!.indexOf('=')
-      const name = pair!.slice(0, eq).trim()
-      const value = pair!.slice(eq + 1).trim()
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-}
-
-type Browser = { summit: Jar; idp: Jar }
-const newBrowser = (): Browser => ({ summit: new Jar(), idp: new Jar() })
+type Browser = { summit: CookieJar; idp: CookieJar }
+const newBrowser = (): Browser => ({ summit: new CookieJar(), idp: new CookieJar() })
 
 function summitRequest(browser: Browser, url: string, headers: Record<string, string> = {}) {
   const h = new Headers(headers)
@@ -106,35 +88,9 @@ async function start(browser: Browser, query = '', headers: Record<string, strin
   return { result, authorizeUrl: result.location! }
 }
 
-/** At the provider: follows redirects, logs in on its page, and returns the callback URL it sends back. */
-async function logInAtProvider(browser: Browser, authorizeUrl: string, login: string, password = 'correct horse battery') {
-  let url = authorizeUrl
-  let method = 'GET'
-  let body: string | undefined
-  for (let hop = 0; hop < 12; hop++) {
-    if (url.startsWith(CALLBACK)) return url
-    const response = await fetch(url, {
-      method,
-      body,
-      redirect: 'manual',
-      headers: { Cookie: browser.idp.header(), ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
-    })
-    browser.idp.take(response)
-    if (response.status >= 300 && response.status < 400) {
-      url = new URL(response.headers.get('Location')!, url).href
-      method = 'GET'
-      body = undefined
-      continue
-    }
-    const html = await response.text()
-    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1]
-    if (response.status !== 200 || !action) throw new Error(`The provider answered ${response.status}: ${html.slice(0, 300)}`)
-    if (html.includes('Wrong username or password')) throw new Error('The provider refused the password')
-    url = new URL(action, url).href
-    method = 'POST'
-    body = new URLSearchParams({ login, password }).toString()
-  }
-  throw new Error('Too many redirects at the provider')
+/** At the provider: logs in on its page and returns the callback URL it sends back (not yet requested). */
+function logInAtProvider(browser: Browser, authorizeUrl: string, login: string, password = 'correct horse battery') {
+  return signInAtProviderWithFetch(authorizeUrl, { login, password, callbackPrefix: CALLBACK, jar: browser.idp })
 }
 
 async function callback(browser: Browser, callbackUrl: string) {
@@ -307,7 +263,7 @@ describe('existing accounts are never taken over by an e-mail claim', () => {
     browser.summit.cookies.set(session.name, session.value)
     const login = idpAccount({ email: `${unique('other')}@corp.example` })
     const { result, user } = await logIn(browser, login, { query: '?connect=1', headers: { 'Sec-Fetch-Site': 'same-origin' } })
-    expect(result).toMatchObject({ status: 302, location: '/settings/account?connected=Test+IdP' })
+    expect(result).toMatchObject({ status: 302, location: '/settings/sign-in?connected=Test+IdP' })
     expect(user!.id).toBe(owner.id)
     expect(browser.summit.cookies.get(session.name)).toBe(session.value)
     expect(identitiesOf(owner.id)).toMatchObject([{ subject: login }])
