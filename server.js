@@ -2,8 +2,9 @@
  * Summit's production (and development) entry: a small Express server around Remix.
  *
  * - Refuses cross-site POSTs (and every other non-GET) with 403 before Remix sees them: Remix's own
- *   origin check answers them with a bare 500. The one exception is a mail client's one-click
- *   unsubscribe (RFC 8058), which carries neither Origin nor Referer.
+ *   origin check answers them with a bare 500. The exceptions carry a signed token as their
+ *   authority: a mail client's one-click unsubscribe (RFC 8058), which carries neither Origin nor
+ *   Referer, and the company's app posting a customer's login token to /sso/jwt.
  * - Sets security headers, with a per-request nonce for the Content-Security-Policy.
  * - Compresses responses and caches fingerprinted assets for a year; pages for visitors without a
  *   session carry an ETag, so an unchanged page is revalidated with a 304.
@@ -190,10 +191,28 @@ function isOneClickUnsubscribe(req) {
   return req.method === 'POST' && req.path === '/unsubscribe' && !req.get('origin') && !req.get('referer')
 }
 
+/**
+ * The company's own app logs its customers in by posting a signed JWT from a form on its own site,
+ * so the browser sends that site's Origin. Exactly a POST to /sso/jwt is let through: the token in
+ * its body is its only authority (signed with the admin's secret or the app's key, for this site's
+ * audience, valid for minutes and used once), so a forged cross-site form gains nothing a link to
+ * /sso/jwt?token=… would not (docs/sso.md: logging in from another site). Its Origin and Referer are
+ * removed, or Remix's own origin check would answer it with a bare 500; the route reads it as a
+ * form from nowhere.
+ */
+function isJwtLoginPost(req) {
+  return req.method === 'POST' && req.path === '/sso/jwt'
+}
+
 // CSRF defence: every state-changing request must come from our own pages.
 app.use((req, res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next()
   if (isOneClickUnsubscribe(req)) return next()
+  if (isJwtLoginPost(req)) {
+    delete req.headers.origin
+    delete req.headers.referer
+    return next()
+  }
   if (requestOrigin(req) === siteOrigin(req)) return next()
   res.status(403).type('html').set('Cache-Control', 'no-store').send(FORBIDDEN_PAGE)
 })
