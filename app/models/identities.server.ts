@@ -177,13 +177,18 @@ function applyPolicy(tx: Tx, userId: number, policy: IdentityPolicy, segmentId: 
   if (segment != null && segment !== user.segmentId) tx.update(users).set({ segmentId: segment }).where(eq(users.id, userId)).run()
 }
 
-/** A display name from a claim: control characters out, spaces collapsed, at most 60 characters. */
+/**
+ * A display name from a claim, made to fit the profile form's rule (app/schemas/account.ts), so the
+ * member can save their profile unchanged: whitespace collapsed, control and format characters and
+ * angle brackets out, at most 50 characters. (Pages escape names anyway; this is about the rule.)
+ */
 export function cleanDisplayName(name: string | null | undefined) {
   return (name ?? '')
-    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, '')
     .replace(/\s+/g, ' ')
+    .replace(/[\p{Cc}\p{Cf}<>]/gu, '')
     .trim()
-    .slice(0, 60)
+    .slice(0, 50)
+    .trim()
 }
 
 /** A username made from a claim: ASCII letters, digits, - and _, 2 to 24 characters, or null. */
