@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, MARKDOWN_HINT, SelectField, TextAreaField } from '~/components/forms'
 import { DateTime, StatusBadge } from '~/components/post-rows'
+import { formatRevenue } from '~/components/revenue'
 import { getDb } from '~/lib/db.server'
 import { type FormFailure, formFields, readForm } from '~/lib/forms.server'
 import { IDEA_STATUS_LABELS, LISTED_IDEA_STATUSES } from '~/lib/labels'
@@ -37,8 +38,7 @@ const SORT_LABELS = {
   revenue: 'Monthly revenue of the companies that voted',
 } as const
 const isCompanySort = (sort: string) => (COMPANY_SORTS as readonly string[]).includes(sort)
-/** Whole currency units, grouped the same way on the server and in the browser. */
-const amount = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
 const Id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -262,7 +262,7 @@ export default function AdminIdeas() {
                   {withCompanies ? (
                     <>
                       <td>{idea.companyCount ?? 0}</td>
-                      <td>{amount.format(idea.revenue ?? 0)}</td>
+                      <td>{formatRevenue(idea.revenue ?? 0)}</td>
                     </>
                   ) : null}
                   <td>

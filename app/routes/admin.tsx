@@ -13,6 +13,7 @@ import { requirePermission } from '~/lib/permissions.server'
 const SECTIONS: readonly { to: string; label: string; permission: Permission; end?: boolean }[] = [
   { to: '/admin', label: 'Dashboard', permission: 'view:admin', end: true },
   { to: '/admin/ideas', label: 'Ideas', permission: 'view:product-dashboard' },
+  { to: '/admin/companies', label: 'Companies', permission: 'view:companies' },
   { to: '/admin/flags', label: 'Flags', permission: 'review:flag' },
   { to: '/admin/users', label: 'Users', permission: 'suspend:user' },
   { to: '/admin/log', label: 'Log', permission: 'view:moderation-log' },

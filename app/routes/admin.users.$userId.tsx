@@ -1,7 +1,8 @@
 /**
  * One member, for moderators (/admin/users/:userId): their recent posts, the flags they raised and
- * received, their reputation ledger and what staff did about them; suspend and unsuspend; and,
- * for admins, their role and segment.
+ * received, their reputation ledger and what staff did about them; suspend and unsuspend; for
+ * admins, their role and segment; and the customer company they belong to, shown to
+ * `view:companies` (moderators get none of it) and changed with `manage:companies`.
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -12,14 +13,17 @@ import { FormErrors } from '~/components/forms'
 import { ModerationMenu } from '~/components/moderation-menu'
 import { DateTime } from '~/components/post-rows'
 import { getDb } from '~/lib/db.server'
-import { parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
 import { httpError, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { check, isSuspended } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
+import { changeMemberCompany, getMemberCompany } from '~/models/companies.server'
 import { changeUserRole, changeUserSegment, getUserRecord, listSegments, suspendUser, unsuspendUser } from '~/models/moderation.server'
+import { COMPANY_EXTERNAL_ID_MAX } from '~/schemas/company'
 import { FLAG_REASON_LABELS, ModerationReason, RequiredReason } from '~/schemas/moderation'
 import { LogChanges } from '~/components/log-changes'
+import { TextField } from '~/components/forms'
 
 const SUSPENSION_DAYS = ['1', '3', '7', '30'] as const
 const DAY_MS = 86_400_000
@@ -32,11 +36,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb()
   const record = orHttpError(() => getUserRecord(db, userId))
   const mayChangeRole = check(viewer, 'change-role:user').ok
+  // The member's company is staff-only contract knowledge: not in a moderator's page data at all.
+  const mayViewCompany = check(viewer, 'view:companies').ok
   return {
     ...record,
     isSuspended: isSuspended({ suspendedUntil: record.user.suspendedUntil }),
     mayChangeRole,
     segments: mayChangeRole ? listSegments(db) : [],
+    company: mayViewCompany ? { current: getMemberCompany(db, userId), mayChange: check(viewer, 'manage:companies').ok } : null,
   }
 }
 
@@ -66,6 +73,16 @@ const Intent = z.discriminatedUnion('intent', [
       .string()
       .regex(/^(?:[1-9]\d{0,15})?$/, 'Choose a segment.')
       .transform((v) => (v ? Number(v) : null)),
+    reason: ModerationReason,
+  }),
+  z.object({
+    intent: z.literal('company'),
+    company: z
+      .string()
+      .trim()
+      .max(COMPANY_EXTERNAL_ID_MAX, `Use at most ${COMPANY_EXTERNAL_ID_MAX} characters.`)
+      .optional()
+      .transform((v) => v || null),
     reason: ModerationReason,
   }),
 ])
@@ -104,6 +121,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await requirePermission(request, 'change-role:user')
       orHttpError(() => changeUserSegment(db, { actor, userId, segmentId, reason }))
       return redirect(here)
+    }
+    case 'company': {
+      const { company, reason } = parsed.data
+      await requirePermission(request, 'manage:companies')
+      const outcome = orHttpError(() => changeMemberCompany(db, { actorId: user.id, userId, reference: company, reason }))
+      if (!outcome.ok) return data({ ...fieldFailure(form, outcome.field, outcome.message), intent: 'company' }, { status: 400 })
+      return redirect(`${here}#company-title`)
     }
   }
 }
@@ -250,6 +274,8 @@ export default function AdminUserPage() {
         </section>
       ) : null}
 
+      {page.company ? <CompanySection company={page.company} result={failed('company')} /> : null}
+
       <section aria-labelledby="posts-title">
         <h2 id="posts-title">Recent posts</h2>
         {page.posts.length ? (
@@ -335,6 +361,57 @@ export default function AdminUserPage() {
         )}
       </section>
     </div>
+  )
+}
+
+function CompanySection({
+  company,
+  result,
+}: {
+  company: { current: { id: number; name: string; externalId: string | null } | null; mayChange: boolean }
+  result: { fields?: Record<string, string>; fieldErrors?: Record<string, string[] | undefined>; ok: false } | null
+}) {
+  const { current } = company
+  return (
+    <section aria-labelledby="company-title" className="card">
+      <h2 id="company-title">Company</h2>
+      <p>
+        {current ? (
+          <>
+            <Link to={`/admin/companies/${current.id}`}>{current.name}</Link>
+            {current.externalId ? <span className="muted"> (external id {current.externalId})</span> : null}
+          </>
+        ) : (
+          'Not in a company.'
+        )}
+      </p>
+      {company.mayChange ? (
+        <>
+          <Form method="post" className="form" noValidate>
+            <input type="hidden" name="intent" value="company" />
+            <TextField
+              name="company"
+              id="member-company"
+              label={current ? 'Move to the company' : 'Put in the company'}
+              hint="Its external id, or # and its number (#12) for a company without one."
+              maxLength={COMPANY_EXTERNAL_ID_MAX}
+              result={result}
+            />
+            <TextField name="reason" id="member-company-reason" label="Reason (logged, optional)" maxLength={500} result={result} />
+            <button type="submit">{current ? 'Move' : 'Put in the company'}</button>
+          </Form>
+          {current ? (
+            <Form method="post" className="form">
+              <input type="hidden" name="intent" value="company" />
+              <input type="hidden" name="company" value="" />
+              <button type="submit" className="button-secondary">
+                Take out of {current.name}
+              </button>
+            </Form>
+          ) : null}
+        </>
+      ) : null}
+    </section>
   )
 }
 
