@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { companies, jwtReplays, userIdentities, users } from '#db/schema'
 import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { JWT_ISSUER } from '~/models/identities.server'
+import { cleanDisplayName, JWT_ISSUER } from '~/models/identities.server'
 import {
   JwtKeysUnavailableError,
   JwtLoginError,
@@ -278,10 +278,11 @@ describe('refused tokens', () => {
     expect(userRow(other.id).email).toBe(other.email)
   })
 
-  test('a script in the name is stored as plain text', async () => {
-    const name = '<script>alert(1)</script>Eve'
+  test('a script in the name is stored as plain text, cleaned as the profile form would', async () => {
+    const name = '<script>alert(1)</script>Eve "&amp;'
     const { userId } = await logInWithToken(db, await signHs256(claimsFor({ name })), NOW)
-    expect(userRow(userId).displayName).toBe(name)
+    expect(userRow(userId).displayName).toBe(cleanDisplayName(name))
+    expect(userRow(userId).displayName).toBe('scriptalert(1)/scriptEve "&amp;')
   })
 })
 
