@@ -119,3 +119,10 @@ export const getPremoderation = (db: Db | Tx) => getSetting(db, 'premoderation')
 export const getEmailSetting = (db: Db | Tx) => getSetting(db, 'email')
 export const getSsoPolicy = (db: Db | Tx) => getSetting(db, 'ssoPolicy')
 export const getJwtSsoSettings = (db: Db | Tx) => getSetting(db, 'jwtSso')
+
+/** Keeps a break-glass entry of the SSO policy on its account when the account is renamed (in the caller's transaction). */
+export function renameBreakGlass(tx: Db | Tx, from: string, to: string) {
+  const policy = getSetting(tx, 'ssoPolicy')
+  if (!policy.breakGlass.includes(from)) return
+  setSetting(tx, 'ssoPolicy', { ...policy, breakGlass: policy.breakGlass.map((name) => (name === from ? to : name)) })
+}

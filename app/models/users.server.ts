@@ -1,7 +1,7 @@
 /** Accounts: creation, lookup for login, and the member's own settings. */
-import { and, eq, isNull, or, sql } from 'drizzle-orm'
-import { segments, users } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
+import { moderationLog, segments, users } from '#db/schema'
+import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '~/lib/password.server'
@@ -18,6 +18,7 @@ import {
   takeAttempt,
 } from '~/lib/rate-limit.server'
 import { hasPassword, passwordLoginRefusal } from './identities.server'
+import { renameBreakGlass } from './settings.server'
 
 export type NewAccount = {
   username: string
@@ -235,4 +236,64 @@ export function checkFirstPassword(db: Db, userId: number, newPassword: string):
   if (hasPassword(row)) throw new ConflictError('Your account has a password already. Change it on the settings page.')
   const problem = passwordProblem(newPassword, { username: row.username, email: row.email })
   return problem ? { ok: false, message: problem } : { ok: true }
+}
+
+/** How long a member waits between two changes of their username. */
+export const USERNAME_CHANGE_INTERVAL_DAYS = 30
+
+/**
+ * Changes the member's username (a name made from single sign-on claims, or one they outgrew):
+ * at most once per USERNAME_CHANGE_INTERVAL_DAYS, logged in moderation_log (before/after), so the
+ * old profile address keeps leading to the member (findRenamedUsername). A break-glass entry of
+ * the SSO policy follows the rename in the same transaction.
+ */
+export function changeUsername(db: Db, { userId, username, now = new Date() }: { userId: number; username: string; now?: Date }) {
+  const next = username.toLowerCase()
+  return db.transaction(
+    (tx) => {
+      const row = tx.select({ username: users.username }).from(users).where(eq(users.id, userId)).get()
+      if (!row) throw new NotFoundError('account')
+      if (row.username === next) return { changed: false as const }
+      const since = new Date(now.getTime() - USERNAME_CHANGE_INTERVAL_DAYS * 86_400_000)
+      const last = tx
+        .select({ at: moderationLog.createdAt })
+        .from(moderationLog)
+        .where(and(eq(moderationLog.action, 'change-username'), eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, userId), gt(moderationLog.createdAt, since)))
+        .orderBy(desc(moderationLog.createdAt))
+        .get()
+      if (last) {
+        const again = new Date(last.at.getTime() + USERNAME_CHANGE_INTERVAL_DAYS * 86_400_000).toISOString().slice(0, 10)
+        throw new ConflictError(`You changed your username recently. You can change it again on ${again}.`)
+      }
+      // A name someone used before stays theirs: their old links lead to them, and nobody can pose as them.
+      const formerOwner = findRenamedUsernameIn(tx, next)
+      if (tx.select({ id: users.id }).from(users).where(eq(users.username, next)).get() || (formerOwner !== null && formerOwner !== row.username)) {
+        throw new AccountTakenError('username', 'This username is taken.')
+      }
+      tx.update(users).set({ username: next }).where(eq(users.id, userId)).run()
+      tx.insert(moderationLog)
+        .values({ actorId: userId, action: 'change-username', targetType: 'user', targetId: userId, before: { username: row.username }, after: { username: next }, createdAt: now })
+        .run()
+      renameBreakGlass(tx, row.username, next)
+      return { changed: true as const }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+function findRenamedUsernameIn(tx: Db | Tx, oldUsername: string) {
+  const renamed = tx
+    .select({ userId: moderationLog.targetId })
+    .from(moderationLog)
+    .where(and(eq(moderationLog.action, 'change-username'), sql`json_extract(${moderationLog.before}, '$.username') = ${oldUsername}`))
+    .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
+    .get()
+  if (!renamed) return null
+  const row = tx.select({ username: users.username, deletedAt: users.deletedAt }).from(users).where(eq(users.id, renamed.userId)).get()
+  return row && !row.deletedAt ? row.username : null
+}
+
+/** The member's current username when `oldUsername` was theirs before a rename (for a redirect), else null. */
+export function findRenamedUsername(db: Db, oldUsername: string) {
+  return findRenamedUsernameIn(db, oldUsername.toLowerCase())
 }

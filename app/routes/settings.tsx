@@ -9,10 +9,11 @@ import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/fo
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { ROLE_LABELS } from '~/lib/labels'
 import { getProfileSource } from '~/models/profiles.server'
-import { accountHasPassword, getAccountSettings, updateProfile, verifyPasswordChange } from '~/models/users.server'
+import { AccountTakenError, accountHasPassword, changeUsername, getAccountSettings, updateProfile, USERNAME_CHANGE_INTERVAL_DAYS, verifyPasswordChange } from '~/models/users.server'
+import { ConflictError } from '~/lib/errors'
 import { type EmailPrefs, getEmailPrefs, setEmailPrefs } from '~/models/email.server'
 import { getEmailSetting } from '~/models/settings.server'
-import { BIO_MAX_LENGTH, ChangePasswordForm, ProfileForm } from '~/schemas/account'
+import { BIO_MAX_LENGTH, ChangePasswordForm, ProfileForm, Username } from '~/schemas/account'
 import { retryAfterHeaders } from '~/lib/http.server'
 
 export const meta: MetaFunction = () => [{ title: 'Settings · Summit' }]
@@ -20,6 +21,7 @@ export const meta: MetaFunction = () => [{ title: 'Settings · Summit' }]
 const NOTICES = {
   password: 'Your password was changed. Every other session has been logged out.',
   profile: 'Your profile was saved.',
+  username: 'Your username was changed. Links to your old profile address lead to the new one.',
   sessions: 'Every other session has been logged out.',
   email: 'Your e-mail choices were saved.',
 } as const
@@ -56,6 +58,7 @@ const EmailPrefsForm = z.object({
 })
 
 const Intent = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('change-username'), username: Username }),
   ChangePasswordForm,
   ProfileForm,
   z.object({ intent: z.literal('end-other-sessions') }),
@@ -82,6 +85,17 @@ export async function action({ request }: ActionFunctionArgs) {
         },
         { intent: 'change-password' },
       )
+    }
+    case 'change-username': {
+      try {
+        changeUsername(db, { userId: user.id, username: parsed.data.username })
+      } catch (error) {
+        if (error instanceof AccountTakenError || error instanceof ConflictError) {
+          return data({ ...fieldFailure(form, 'username', error.message), intent: 'change-username' }, { status: error instanceof AccountTakenError ? 400 : 409 })
+        }
+        throw error
+      }
+      return redirect('/settings?done=username')
     }
     case 'profile': {
       updateProfile(db, user.id, { displayName: parsed.data.displayName, bioMd: parsed.data.bio })
@@ -143,6 +157,23 @@ export default function SettingsPage() {
         <p>
           <Link to={`/u/${account.username}`}>See your public profile</Link>
         </p>
+        <Form method="post" className="form" noValidate>
+          <input type="hidden" name="intent" value="change-username" />
+          <TextField
+            name="username"
+            label="Username"
+            hint={`2–30 characters: lower-case letters, digits, - and _. Your profile address follows it; you can change it once every ${USERNAME_CHANGE_INTERVAL_DAYS} days.`}
+            autoComplete="username"
+            minLength={2}
+            maxLength={30}
+            required
+            defaultValue={account.username}
+            result={resultFor('change-username')}
+          />
+          <button type="submit" className="button-secondary" disabled={busyIntent === 'change-username'}>
+            Change username
+          </button>
+        </Form>
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="intent" value="profile" />
           <TextField

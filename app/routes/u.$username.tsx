@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -8,6 +8,8 @@ import { ReputationChart } from '~/components/reputation-chart'
 import { TeamBadge } from '~/components/team-badge'
 import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
+import { NotFoundError } from '~/lib/errors'
+import { findRenamedUsername } from '~/models/users.server'
 import { notFound, orHttpError } from '~/lib/http.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { isStaff } from '~/lib/permissions'
@@ -48,7 +50,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams))
   const viewerUser = await getUser(request)
   const db = getDb()
-  const profile = orHttpError(() => getPublicProfile(db, parsedParams.data.username))
+  const profile = orHttpError(() => {
+    try {
+      return getPublicProfile(db, parsedParams.data.username)
+    } catch (error) {
+      // A member who changed their username: the old address leads to the new one.
+      const renamed = error instanceof NotFoundError ? findRenamedUsername(db, parsedParams.data.username) : null
+      if (renamed) throw redirect(`/u/${renamed}${new URL(request.url).search}`, 301)
+      throw error
+    }
+  })
   const viewer = viewerUser ? { id: viewerUser.id, isStaff: isStaff(viewerUser) } : null
   const cursor = decodeCursor(query.cursor)
   const input = { userId: profile.id, viewer, cursor }
