@@ -9,6 +9,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm'
 import {
   answers,
   comments,
+  companies,
   emailOutbox,
   flags,
   ideaFollows,
@@ -30,6 +31,7 @@ import { verifyPassword } from '~/lib/password.server'
 import { passwordCheckLimit, takeAttempt } from '~/lib/rate-limit.server'
 import { DELETED_MEMBER_NAME, DELETED_USERNAME_PREFIX } from '~/schemas/account'
 import { readEmailPrefs } from './email.server'
+import { removeIdentities } from './identities.server'
 import { setPostState } from './posts.server'
 
 /**
@@ -37,6 +39,8 @@ import { setPostState } from './posts.server'
  * hash or session tokens), their posts with sources, votes, follows, ledger, badges, flags they
  * raised, suggested edits and notifications. Nothing about other members beyond the ids of the
  * posts involved; staff-only records (internal notes, the moderation log) are not the member's.
+ * Their company appears as its id and external id only: its name, plan and revenue are the
+ * customer's contract data, for staff.
  */
 export function exportAccountData(db: Db, userId: number, now = new Date()) {
   const account = db
@@ -60,9 +64,17 @@ export function exportAccountData(db: Db, userId: number, now = new Date()) {
     .where(and(eq(users.id, userId), isNull(users.deletedAt)))
     .get()
   if (!account) throw new NotFoundError('account')
+  const company =
+    db
+      .select({ id: companies.id, externalId: companies.externalId })
+      .from(users)
+      .innerJoin(companies, eq(companies.id, users.companyId))
+      .where(eq(users.id, userId))
+      .get() ?? null
   return {
     exportedAt: now.toISOString(),
     account: { ...account, emailPrefs: readEmailPrefs(account.emailPrefs) },
+    company,
     ideas: db
       .select({ id: ideas.id, title: ideas.title, body: ideas.bodyMd, status: ideas.status, createdAt: ideas.createdAt, hiddenAt: ideas.hiddenAt, deletedAt: ideas.deletedAt })
       .from(ideas)
@@ -131,9 +143,10 @@ export type DeleteAccountResult = { ok: true } | { ok: false; field: 'password';
  * - `removePosts`: their ideas, questions, answers and comments are deleted too (soft, as a
  *   moderator's delete: counts move, threads lose them); otherwise they stay, shown as written by
  *   "Deleted member";
- * - the account row is emptied: username and e-mail become `deleted-<id>`, name, bio, segment and
- *   e-mail choices are cleared, the password can never match again;
- * - every session, notification, follow, badge and unsent e-mail of theirs goes.
+ * - the account row is emptied: username and e-mail become `deleted-<id>`, name, bio, segment,
+ *   company and e-mail choices are cleared, the password can never match again;
+ * - every session, notification, follow, badge, unsent e-mail and sign-in identity of theirs goes
+ *   (a later single sign-on then makes a fresh account). Their company stays, one member fewer.
  * Votes stay, without a name (counts and others' reputation are not rewritten); the ledger and
  * moderation records stay, tied to the emptied row.
  */
@@ -170,6 +183,7 @@ export async function deleteAccount(
           bioMd: '',
           bioHtml: '',
           segmentId: null,
+          companyId: null,
           emailPrefs: {},
           suspensionReason: null,
           deletedAt: now,
@@ -181,6 +195,7 @@ export async function deleteAccount(
       tx.delete(ideaFollows).where(eq(ideaFollows.userId, userId)).run()
       tx.delete(emailOutbox).where(eq(emailOutbox.userId, userId)).run()
       tx.delete(userBadges).where(eq(userBadges.userId, userId)).run()
+      removeIdentities(tx, userId)
     },
     { behavior: 'immediate' },
   )

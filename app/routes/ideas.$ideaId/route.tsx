@@ -42,12 +42,14 @@ import {
   SETTABLE_STATUSES,
   setIdeaFollow,
 } from '~/models/ideas.server'
+import { listIdeaCompanies } from '~/models/companies.server'
 import { addIdeaNote, listIdeaNotes } from '~/models/product.server'
 import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
 import { flaggedByViewer } from '~/models/flags.server'
 import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
 import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
 import { ModerationReason } from '~/schemas/moderation'
+import { CompaniesPanel } from './companies-panel'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
 import { AuthorName } from './fields'
 import { EditIdeaForm, TeamActions } from './team-actions'
@@ -152,6 +154,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     categories: canEditIdea ? listCategories(db) : [],
     // Staff-only: sent to the page only for viewers who may write internal notes.
     internalNotes: check(viewer, 'note:idea').ok ? listIdeaNotes(db, idea.id) : null,
+    // Company names, plans and revenue: only in the page data of viewers who may see them.
+    companies: check(viewer, 'view:companies').ok ? listIdeaCompanies(db, idea.id) : null,
     statusOptions: [
       { value: '', label: 'Choose a status' },
       ...SETTABLE_STATUSES.filter((s) => s !== idea.status).map((s) => ({ value: s, label: IDEA_STATUS_LABELS[s] })),
@@ -412,6 +416,8 @@ export default function IdeaPage() {
       ) : null}
 
       {!isMerged && (can.changeStatus || can.respond || can.merge) ? <TeamActions page={page} result={result} /> : null}
+
+      {page.companies ? <CompaniesPanel companies={page.companies} /> : null}
 
       {page.internalNotes ? (
         <InternalNotes
