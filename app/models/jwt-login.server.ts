@@ -199,6 +199,7 @@ function refusalOf(error: unknown): JwtLoginError | null {
   if (error instanceof errors.JWTExpired) return new JwtLoginError('expired')
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') return new JwtLoginError('missing-claim', error.claim)
+    if (error.reason === 'invalid') return new JwtLoginError('invalid-claim', error.claim) // not a number, say
     if (error.claim === 'aud') return new JwtLoginError('audience')
     if (error.claim === 'iat' || error.claim === 'nbf') return new JwtLoginError('issued-in-future')
     return new JwtLoginError('invalid-claim', error.claim)

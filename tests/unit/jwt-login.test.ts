@@ -59,11 +59,11 @@ function signHs256(claims: Claims, secret = SECRET) {
   return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret))
 }
 
-async function refusalOf(promise: Promise<unknown>): Promise<{ reason: JwtRefusal; status: number; message: string }> {
+async function refusalOf(promise: Promise<unknown>): Promise<{ reason: JwtRefusal; status: number; message: string; claim?: string }> {
   try {
     await promise
   } catch (error) {
-    if (error instanceof JwtLoginError) return { reason: error.reason, status: error.status, message: error.message }
+    if (error instanceof JwtLoginError) return { reason: error.reason, status: error.status, message: error.message, claim: error.claim }
     throw error
   }
   throw new Error('the token was accepted')
@@ -247,6 +247,13 @@ describe('refused tokens', () => {
       const refusal = await refusalOf(logInWithToken(db, await signHs256(claimsFor(overrides)), NOW))
       expect(refusal, claim).toMatchObject({ reason: 'invalid-claim', status: 400 })
       expect(refusal.message).toBe(`The "${claim}" claim of this sign-in link is missing, too long or not valid.`)
+    }
+  })
+
+  test('times that are not numbers', async () => {
+    for (const claim of ['exp', 'iat', 'nbf']) {
+      const refusal = await refusalOf(logInWithToken(db, await signHs256(claimsFor({ [claim]: 'soon' })), NOW))
+      expect(refusal, claim).toMatchObject({ reason: 'invalid-claim', claim })
     }
   })
 
