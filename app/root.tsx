@@ -113,7 +113,12 @@ export function Layout({ children }: { children: ReactNode }) {
 function SiteHeader({ siteName, viewer, unread, toReview }: { siteName: string; viewer: RootData['viewer']; unread: number; toReview: string | null }) {
   const location = useLocation()
   const here = `${location.pathname}${location.search}`
-  const loginTarget = location.pathname === '/login' || location.pathname === '/signup' ? '/login' : `/login?${new URLSearchParams({ redirectTo: here })}`
+  // The log-in routes' own pages (a refused single sign-on) never lead back to themselves: their
+  // addresses carry a code, state or token that must not travel further.
+  const loginTarget =
+    location.pathname === '/login' || location.pathname === '/signup' || location.pathname.startsWith('/sso/')
+      ? '/login'
+      : `/login?${new URLSearchParams({ redirectTo: here })}`
   return (
     <header className="site-header">
       <div className="container header-inner">

@@ -117,7 +117,8 @@ test('a callback carrying another flow’s state and code (a forged log-in link)
   expect(response!.status()).toBe(400)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('That request was not understood')
   await expect(page.getByText('did not pass our checks')).toBeVisible()
-  await expect(page.getByRole('banner').getByRole('link', { name: 'Log in' })).toBeVisible()
+  // Not logged in, and the header's log-in link does not carry the callback's code and state along.
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login')
   expect(getDb().select().from(users).where(eq(users.email, `${attacker}@acme.example`)).get()).toBeUndefined()
   await expectAccessible(page)
   // The same link with the state altered in a fresh browser (no flow at all) is refused too.
