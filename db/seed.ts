@@ -12,13 +12,14 @@
  */
 import { and, count, eq, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-orm'
 import { type SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { answers, categories, comments, ideas, ideaVotes, notifications, questions, segments, tags, users } from '#db/schema'
+import { answers, categories, comments, companies, ideas, ideaVotes, notifications, questions, segments, tags, users } from '#db/schema'
 import { createCategory, createSegment } from '#tests/factories'
 import { type Db } from '~/lib/db.server'
 import { hashPassword } from '~/lib/password.server'
 import { type Role, STAFF_ROLES } from '~/lib/permissions'
 import { acceptAnswer, createAnswer } from '~/models/answers.server'
 import { addComment, type CommentTarget } from '~/models/comments.server'
+import { setMemberCompany, upsertCompanyFromClaims } from '~/models/companies.server'
 import { changeIdeaStatus, createIdea, type SettableStatus } from '~/models/ideas.server'
 import { createQuestion } from '~/models/questions.server'
 import { ensureTags, MAX_TAGS_PER_POST } from '~/models/tags.server'
@@ -36,6 +37,9 @@ export type SeedSummary = {
   questions: number
   answers: number
   acceptedAnswers: number
+  /** Customer companies, and the members who belong to one. */
+  companies: number
+  companyMembers: number
 }
 
 export type SeedOptions = { password: string; seed?: number; now?: Date }
@@ -189,6 +193,30 @@ const MEMBER_SEGMENTS: SegmentName[] = [
   ...Array<SegmentName>(18).fill('Free'),
   ...Array<SegmentName>(9).fill('Pro'),
   ...Array<SegmentName>(4).fill('Enterprise'),
+]
+
+type CompanySpec = {
+  externalId: string
+  name: string
+  plan: string
+  monthlyRevenue: number
+  segment: SegmentName | null
+  /** Usernames from MEMBERS (or Casey). */
+  members: readonly string[]
+}
+/**
+ * Northwind's customer companies (fictitious), as the customers' own systems would sync them, with
+ * the demo members who work there; everyone else belongs to none. Fixed, not drawn from the PRNG,
+ * so adding them moved nothing else in the community. Staff-only: the product dashboard ranks ideas
+ * by these companies and their revenue.
+ */
+const COMPANIES: readonly CompanySpec[] = [
+  { externalId: 'nw-1001', name: 'Contoso Retail', plan: 'Enterprise', monthlyRevenue: 24_000, segment: 'Enterprise', members: ['priya_s', 'jonas-weber', 'amara', 'kwame'] },
+  { externalId: 'nw-1002', name: 'Fabrikam Logistics', plan: 'Enterprise', monthlyRevenue: 18_500, segment: 'Enterprise', members: ['liwei', 'sofia_m'] },
+  { externalId: 'nw-1003', name: 'Tailspin Travel', plan: 'Business', monthlyRevenue: 6_200, segment: 'Pro', members: ['kenji', 'fatima-z', 'olivia_b'] },
+  { externalId: 'nw-1004', name: 'Wide World Importers', plan: 'Business', monthlyRevenue: 4_800, segment: 'Pro', members: ['casey', 'mateus'] },
+  { externalId: 'nw-1005', name: 'Adventure Works Cycles', plan: 'Team', monthlyRevenue: 950, segment: 'Free', members: ['anna_k', 'david-cohen', 'ingrid'] },
+  { externalId: 'nw-1006', name: 'Proseware', plan: 'Team', monthlyRevenue: 600, segment: null, members: ['raj_p'] },
 ]
 
 type IdeaSpec = {
@@ -1892,6 +1920,16 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
     people.set(p.username, { id: account.id, username: p.username, role: p.role, createdAt: p.createdAt })
   }
   const person = (username: string) => people.get(username)!
+  db.transaction(
+    (tx) => {
+      for (const c of COMPANIES) {
+        const id = upsertCompanyFromClaims(tx, { externalId: c.externalId, name: c.name, plan: c.plan, monthlyRevenue: c.monthlyRevenue, segment: c.segment }, installedAt)
+        tx.update(companies).set({ createdAt: installedAt }).where(eq(companies.id, id)).run()
+        for (const username of c.members) setMemberCompany(tx, person(username).id, id)
+      }
+    },
+    { behavior: 'immediate' },
+  )
   const everyone = [...people.values()]
   const members = everyone.filter((p) => p.role === 'member')
   const staffIds = new Set(everyone.filter((p) => STAFF_ROLES.includes(p.role)).map((p) => p.id))
@@ -2173,5 +2211,7 @@ function summarize(db: Db): SeedSummary {
     questions: total(questions),
     answers: total(answers),
     acceptedAnswers: total(questions, isNotNull(questions.acceptedAnswerId)),
+    companies: total(companies),
+    companyMembers: total(users, isNotNull(users.companyId)),
   }
 }

@@ -4,6 +4,7 @@ import { isDatabaseEmpty, seedDemoCommunity } from '#db/seed'
 import { getDb } from '~/lib/db.server'
 import { verifyPassword } from '~/lib/password.server'
 import { findCounterMismatches } from '~/models/counters.server'
+import { listProductIdeas } from '~/models/product.server'
 import { findLoginAccount } from '~/models/users.server'
 
 // This file's database starts empty (a fresh copy of the migrated template).
@@ -35,6 +36,12 @@ describe('the demo seed', () => {
     expect(badges).toEqual(expect.arrayContaining(['co_creator', 'first_answer', 'first_idea', 'first_question', 'idea_planned', 'supporter']))
     const awarded = db.get<{ n: number }>(sql`select count(*) as n from user_badges`)!.n
     expect(db.get<{ n: number }>(sql`select count(*) as n from notifications where kind = 'badge'`)!.n).toBe(awarded)
+
+    // Customer companies, with demo members in them, so the dashboard ranks ideas by company and revenue.
+    expect(summary).toMatchObject({ companies: 6, companyMembers: 15 })
+    const byRevenue = listProductIdeas(db, { sort: 'revenue', windowDays: 30, segmentId: null, status: null, categoryId: null, page: 1, withCompanies: true })
+    expect(byRevenue.items.length).toBeGreaterThan(10)
+    expect(byRevenue.items[0]!.revenue).toBeGreaterThanOrEqual(24_000)
 
     // Seeding again is a no-op.
     expect(await seedDemoCommunity(db, { password: 'summit-demo-pass' })).toBeNull()
