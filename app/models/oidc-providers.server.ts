@@ -2,12 +2,16 @@
  * The OpenID Connect providers an admin connected (/admin/settings or `npm run sso`). The client
  * secret is write-only: only getProviderForLogin() reads it, for the token request; every list and
  * form gets `hasSecret` instead.
+ *
+ * While the single sign-on policy requires a provider, the last enabled one can be neither disabled
+ * nor removed (see assertPolicyStillServed).
  */
-import { asc, eq } from 'drizzle-orm'
+import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import { moderationLog, oidcProviders, segments } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { type Role } from '~/lib/permissions'
+import { getSsoPolicy } from './settings.server'
 
 export type ProviderInput = {
   slug: string
@@ -34,6 +38,20 @@ const PUBLIC_COLUMNS = {
   linkVerifiedEmail: oidcProviders.linkVerifiedEmail,
   enabled: oidcProviders.enabled,
   updatedAt: oidcProviders.updatedAt,
+}
+
+/**
+ * A refusal that belongs to one field of the provider form (a short name in use, a segment that is
+ * gone) or, with `field: null`, to the form as a whole (the last provider a policy needs). Still a
+ * ConflictError (409) for callers that do not show forms.
+ */
+export class ProviderRefusedError extends ConflictError {
+  constructor(
+    readonly field: 'slug' | 'segmentId' | null,
+    message: string,
+  ) {
+    super(message)
+  }
 }
 
 /** Every provider, for the admin: no secrets. */
@@ -74,6 +92,51 @@ export function getProvider(db: Db, id: number) {
   return { ...row, hasSecret: true }
 }
 
+/** A provider by its short name, without its secret (the command line); null when unknown. */
+export function findProviderBySlug(db: Db, slug: string) {
+  const row = db
+    .select(PUBLIC_COLUMNS)
+    .from(oidcProviders)
+    .leftJoin(segments, eq(segments.id, oidcProviders.segmentId))
+    .where(eq(oidcProviders.slug, slug))
+    .get()
+  return row ? { ...row, hasSecret: true } : null
+}
+
+function assertSlugFree(tx: Tx, slug: string, exceptId: number | null) {
+  const clash = tx
+    .select({ id: oidcProviders.id })
+    .from(oidcProviders)
+    .where(and(eq(oidcProviders.slug, slug), exceptId == null ? undefined : ne(oidcProviders.id, exceptId)))
+    .get()
+  if (clash) throw new ProviderRefusedError('slug', `A provider with the short name "${slug}" exists.`)
+}
+
+/** A provider row naming a segment that is gone would fail its foreign key: say so instead. */
+function assertSegmentExists(tx: Tx, segmentId: number | null) {
+  if (segmentId == null) return
+  if (!tx.select({ id: segments.id }).from(segments).where(eq(segments.id, segmentId)).get()) {
+    throw new ProviderRefusedError('segmentId', 'This segment does not exist any more. Choose another.')
+  }
+}
+
+/**
+ * While the policy requires single sign-on, the last enabled provider cannot go: the log-in page
+ * would refuse passwords and offer no button, and only break-glass accounts could log in.
+ * Call after the change, inside its transaction.
+ */
+function assertPolicyStillServed(tx: Tx) {
+  const { require } = getSsoPolicy(tx)
+  if (require === 'off') return
+  if (countEnabledProviders(tx) === 0) {
+    const who = require === 'everyone' ? 'everyone' : 'staff'
+    throw new ProviderRefusedError(
+      null,
+      `Single sign-on is required for ${who}, and this is the last enabled provider: without it nobody could log in. Turn the requirement off first.`,
+    )
+  }
+}
+
 /** Without the secret: what the moderation log keeps of a provider. */
 function logged(input: Omit<ProviderInput, 'clientSecret'> & { clientSecret?: string }) {
   const { clientSecret: _secret, ...rest } = input
@@ -85,9 +148,8 @@ export function addProvider(db: Db, input: ProviderInput & { actorId: number; no
   if (!input.clientSecret) throw new ConflictError('Enter the client secret.')
   return db.transaction(
     (tx) => {
-      if (tx.select({ id: oidcProviders.id }).from(oidcProviders).where(eq(oidcProviders.slug, input.slug)).get()) {
-        throw new ConflictError(`A provider with the short name "${input.slug}" exists.`)
-      }
+      assertSlugFree(tx, input.slug, null)
+      assertSegmentExists(tx, input.segmentId)
       const { actorId: _a, now: _n, ...values } = input
       const id = tx
         .insert(oidcProviders)
@@ -110,13 +172,14 @@ export function updateProvider(db: Db, id: number, input: ProviderInput & { acto
     (tx) => {
       const before = tx.select().from(oidcProviders).where(eq(oidcProviders.id, id)).get()
       if (!before) throw new NotFoundError('identity provider')
-      const clash = tx.select({ id: oidcProviders.id }).from(oidcProviders).where(eq(oidcProviders.slug, input.slug)).get()
-      if (clash && clash.id !== id) throw new ConflictError(`A provider with the short name "${input.slug}" exists.`)
+      assertSlugFree(tx, input.slug, id)
+      assertSegmentExists(tx, input.segmentId)
       const { actorId: _a, now: _n, clientSecret, ...values } = input
       tx.update(oidcProviders)
         .set({ ...values, ...(clientSecret ? { clientSecret } : {}), updatedAt: now })
         .where(eq(oidcProviders.id, id))
         .run()
+      assertPolicyStillServed(tx)
       const { clientSecret: _old, createdAt: _c, updatedAt: _u, id: _id, ...was } = before
       tx.insert(moderationLog)
         .values({
@@ -141,6 +204,7 @@ export function removeProvider(db: Db, id: number, actorId: number, now = new Da
       const before = tx.select().from(oidcProviders).where(eq(oidcProviders.id, id)).get()
       if (!before) throw new NotFoundError('identity provider')
       tx.delete(oidcProviders).where(eq(oidcProviders.id, id)).run()
+      assertPolicyStillServed(tx)
       const { clientSecret: _old, ...was } = before
       tx.insert(moderationLog)
         .values({ actorId, action: 'remove-identity-provider', targetType: 'oidc_provider', targetId: id, before: was, createdAt: now })
@@ -148,4 +212,34 @@ export function removeProvider(db: Db, id: number, actorId: number, now = new Da
     },
     { behavior: 'immediate' },
   )
+}
+
+/** Turns a provider's log-in button on or off; everything else stays. Nothing is logged when it is already so. */
+export function setProviderEnabled(db: Db, id: number, enabled: boolean, actorId: number, now = new Date()) {
+  db.transaction(
+    (tx) => {
+      const before = tx.select({ enabled: oidcProviders.enabled, slug: oidcProviders.slug }).from(oidcProviders).where(eq(oidcProviders.id, id)).get()
+      if (!before) throw new NotFoundError('identity provider')
+      if (before.enabled === enabled) return
+      tx.update(oidcProviders).set({ enabled, updatedAt: now }).where(eq(oidcProviders.id, id)).run()
+      assertPolicyStillServed(tx)
+      tx.insert(moderationLog)
+        .values({
+          actorId,
+          action: 'update-identity-provider',
+          targetType: 'oidc_provider',
+          targetId: id,
+          before: { slug: before.slug, enabled: before.enabled },
+          after: { slug: before.slug, enabled },
+          createdAt: now,
+        })
+        .run()
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** How many enabled providers there are: a policy that requires single sign-on needs one. */
+export function countEnabledProviders(db: Db | Tx) {
+  return db.select({ n: sql<number>`count(*)` }).from(oidcProviders).where(eq(oidcProviders.enabled, true)).get()!.n
 }

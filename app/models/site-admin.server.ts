@@ -1,14 +1,20 @@
 /**
  * What admins change on /admin/settings: the stored settings (site name, vote budget,
- * pre-moderation, e-mail), the categories and the segments. Every change is one transaction that
- * also writes its moderation_log entry with the state before and after.
+ * pre-moderation, e-mail), the categories, the segments, and the single sign-on policy and signed-JWT
+ * log-in (the OpenID providers themselves are in oidc-providers.server.ts). Every change is one
+ * transaction that also writes its moderation_log entry with the state before and after; secrets
+ * appear there only as "(set)".
  */
-import { asc, eq, sql } from 'drizzle-orm'
-import { categories, segments } from '#db/schema'
+import crypto from 'node:crypto'
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { categories, moderationLog, segments, settings, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
+import { type JwtKeyType, oidcCallbackPath, type SsoRequire } from '~/schemas/sso'
+import { countIdentitiesByProvider } from './identities.server'
 import { logModeration } from './moderation.server'
-import { getSetting, setSetting } from './settings.server'
+import { countEnabledProviders, listProviders } from './oidc-providers.server'
+import { getSetting, type JwtSsoSettings, setSetting } from './settings.server'
 
 export type FieldResult = { ok: true } | { ok: false; field: string; message: string }
 
@@ -208,5 +214,197 @@ export function moveListItem(db: Db, input: { actorId: number; kind: 'category' 
       return { moved: true }
     },
     { behavior: 'immediate' },
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single sign-on: the policy and the signed-JWT log-in
+// ---------------------------------------------------------------------------------------------
+
+/** What the moderation log and every page keep of the JWT settings: whether a secret is set, never the secret. */
+function redactJwt(value: JwtSsoSettings) {
+  return { enabled: value.enabled, audience: value.audience, jwksUrl: value.jwksUrl, secret: value.secret ? '(set)' : null }
+}
+
+/**
+ * When the stored JWT secret was saved: the last logged change of it, else (a secret written some
+ * other way) when the setting was last written.
+ */
+function jwtSecretSavedAt(db: Db) {
+  const logged = db
+    .select({ at: moderationLog.createdAt })
+    .from(moderationLog)
+    .where(
+      and(
+        eq(moderationLog.action, 'settings.update'),
+        eq(moderationLog.reason, 'jwtSso'),
+        sql`json_extract(${moderationLog.after}, '$.jwtSso.secretChanged') = 1`,
+      ),
+    )
+    .orderBy(desc(moderationLog.id))
+    .limit(1)
+    .get()
+  if (logged) return logged.at
+  return db.select({ at: settings.updatedAt }).from(settings).where(eq(settings.key, 'jwtSso')).get()?.at ?? null
+}
+
+/** The single sign-on part of /admin/settings. No client secret and no JWT secret: only whether they are set. */
+export function getSsoSettings(db: Db) {
+  const members = new Map(countIdentitiesByProvider(db).map((row) => [row.providerId, row.n]))
+  const jwt = getSetting(db, 'jwtSso')
+  return {
+    providers: listProviders(db).map((provider) => ({
+      ...provider,
+      callbackPath: oidcCallbackPath(provider.slug),
+      memberCount: members.get(provider.id) ?? 0,
+    })),
+    policy: getSetting(db, 'ssoPolicy'),
+    jwt: {
+      enabled: jwt.enabled,
+      audience: jwt.audience,
+      jwksUrl: jwt.jwksUrl,
+      keyType: (jwt.jwksUrl ? 'jwks' : 'secret') as JwtKeyType,
+      hasSecret: jwt.secret !== null,
+      secretSavedAt: jwt.secret !== null ? jwtSecretSavedAt(db) : null,
+    },
+  }
+}
+
+/**
+ * Sets who must log in through an identity provider. Refused (with the field to show it on): any
+ * requirement while no provider is enabled, and a break-glass name that is not an admin who has a
+ * password, since that account could not get in when the provider is down.
+ */
+export function updateSsoPolicy(db: Db, input: { actorId: number; require: SsoRequire; breakGlass: string[]; now?: Date }): FieldResult {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      if (input.require !== 'off' && countEnabledProviders(tx) === 0) {
+        return {
+          ok: false as const,
+          field: 'require',
+          message: 'Add and enable an identity provider first: with none, nobody could log in.',
+        }
+      }
+      const found = input.breakGlass.length
+        ? tx
+            .select({ username: users.username, role: users.role, passwordHash: users.passwordHash })
+            .from(users)
+            .where(and(inArray(users.username, input.breakGlass), isNull(users.deletedAt)))
+            .all()
+        : []
+      const problems = input.breakGlass.flatMap((name) => {
+        const account = found.find((row) => row.username === name)
+        if (!account) return [`There is no account named “${name}”.`]
+        if (account.role !== 'admin') return [`“${name}” is not an admin.`]
+        if (account.passwordHash === '') return [`“${name}” has no password, so it could not log in without single sign-on.`]
+        return []
+      })
+      if (problems.length) return { ok: false as const, field: 'breakGlass', message: problems.join(' ') }
+      const before = getSetting(tx, 'ssoPolicy')
+      const result = setSetting(tx, 'ssoPolicy', { require: input.require, breakGlass: input.breakGlass }, now)
+      if (!result.ok) throw new Error(`Invalid ssoPolicy: ${result.issues.join('; ')}`) // the schema in ~/schemas/sso checked it
+      logModeration(tx, {
+        actorId: input.actorId,
+        action: 'settings.update',
+        target: { type: 'setting', id: 0 },
+        reason: 'ssoPolicy',
+        before: { ssoPolicy: before },
+        after: { ssoPolicy: result.value },
+        now,
+      })
+      return { ok: true as const }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** A new HS256 shared secret: 256 random bits, 43 characters. */
+export function newJwtSecret() {
+  return crypto.randomBytes(32).toString('base64url')
+}
+
+function storeJwtSso(tx: Tx, input: { actorId: number; value: JwtSsoSettings; generated?: boolean; now: Date }) {
+  const before = getSetting(tx, 'jwtSso')
+  const result = setSetting(tx, 'jwtSso', input.value, input.now)
+  if (!result.ok) throw new Error(`Invalid jwtSso: ${result.issues.map((issue) => issue.replace(/:.*/, '')).join('; ')}`) // never the value
+  const secretChanged = result.value.secret !== before.secret
+  logModeration(tx, {
+    actorId: input.actorId,
+    action: 'settings.update',
+    target: { type: 'setting', id: 0 },
+    reason: 'jwtSso',
+    before: { jwtSso: redactJwt(before) },
+    after: { jwtSso: { ...redactJwt(result.value), secretChanged, ...(input.generated ? { generated: true } : {}) } },
+    now: input.now,
+  })
+}
+
+export type JwtSsoInput = {
+  actorId: number
+  enabled: boolean
+  audience: string
+  keyType: JwtKeyType
+  /** A new shared secret; null keeps the stored one (keyType 'secret'). */
+  secret: string | null
+  jwksUrl: string | null
+  /** The new secret was made by newJwtSecret() (noted in the log). */
+  generated?: boolean
+  now?: Date
+}
+
+/**
+ * Saves the signed-JWT log-in. The two kinds of keys exclude each other: a shared secret clears the
+ * JWKS URL and a JWKS URL clears the secret, so a token can only ever be checked one way.
+ * Turning it on needs a key.
+ */
+export function updateJwtSso(db: Db, input: JwtSsoInput): FieldResult {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      const current = getSetting(tx, 'jwtSso')
+      const secret = input.keyType === 'secret' ? (input.secret ?? current.secret) : null
+      const jwksUrl = input.keyType === 'jwks' ? input.jwksUrl : null
+      if (input.enabled && input.keyType === 'secret' && !secret) {
+        return { ok: false as const, field: 'secret', message: 'Enter a shared secret of at least 32 characters, or generate one.' }
+      }
+      if (input.enabled && input.keyType === 'jwks' && !jwksUrl) return { ok: false as const, field: 'jwksUrl', message: 'Enter the JWKS URL.' }
+      storeJwtSso(tx, { actorId: input.actorId, value: { enabled: input.enabled, audience: input.audience, secret, jwksUrl }, generated: input.generated, now })
+      return { ok: true as const }
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/**
+ * Replaces the shared secret with a new random one (and so switches to HS256, clearing any JWKS
+ * URL); whether the log-in is on and its audience stay. Returns the secret, which is shown once.
+ */
+export function generateJwtSecret(db: Db, input: { actorId: number; now?: Date }) {
+  const now = input.now ?? new Date()
+  const secret = newJwtSecret()
+  db.transaction(
+    (tx) => {
+      const current = getSetting(tx, 'jwtSso')
+      storeJwtSso(tx, { actorId: input.actorId, value: { ...current, secret, jwksUrl: null }, generated: true, now })
+    },
+    { behavior: 'immediate' },
+  )
+  return secret
+}
+
+/**
+ * The admin a command-line change is logged under: the named one, else the first admin. Null when
+ * there is none (or the name is not an admin).
+ */
+export function findActingAdmin(db: Db, username?: string | null) {
+  return (
+    db
+      .select({ id: users.id, username: users.username })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), isNull(users.deletedAt), username ? eq(users.username, username.trim().toLowerCase()) : undefined))
+      .orderBy(asc(users.id))
+      .limit(1)
+      .get() ?? null
   )
 }
