@@ -1,22 +1,26 @@
 /**
  * The admin side of single sign-on: /admin/settings (OpenID providers, the policy, the signed-JWT
- * log-in). Only admins; bad input is a 400 that keeps the form but never a
+ * log-in) and `npm run sso`. Only admins; bad input is a 400 that keeps the form but never a
  * secret; secrets never reach loader data, the page's HTML or the moderation log; a policy can
  * never leave nobody able to log in.
  */
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import { desc, eq, sql } from 'drizzle-orm'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { moderationLog, oidcProviders, settings } from '#db/schema'
-import { getDb } from '~/lib/db.server'
+import { getDb, openDatabase } from '~/lib/db.server'
 import { type Role } from '~/lib/permissions'
 import { getProviderForLogin } from '~/models/oidc-providers.server'
-import { getJwtSsoSettings, getSsoPolicy } from '~/models/settings.server'
+import { getJwtSsoSettings, getSetting, getSsoPolicy, setSetting } from '~/models/settings.server'
 import AdminSettings, { action, loader } from '~/routes/admin.settings'
 import { createSegment, createUser, unique } from '#tests/factories'
 import { formRequest, getRequest, settle } from '#tests/route-helpers'
+import { TEMPLATE_DB, TMP_DIR } from '../setup/paths'
 
 /** The page's hooks answer with what a test sets, so the component renders to HTML as the server would. */
 const view = vi.hoisted(() => ({ loaderData: undefined as unknown, actionData: undefined as unknown }))
@@ -380,5 +384,163 @@ describe('the policy cannot lock everyone out', () => {
     })
     const { html } = await renderPage()
     expect(html).toMatch(/id="sso-require-everyone"[^>]*checked/)
+  })
+})
+
+/**
+ * Runs a script to its end. Asynchronous on purpose: a spawnSync per command would hold this
+ * worker's event loop for the whole test, and vitest's own messages with it.
+ */
+function runScript(args: string[], env: Record<string, string>, input = '') {
+  return new Promise<{ status: number | null; stdout: string; stderr: string; output: string }>((resolve, reject) => {
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), args, { env: { ...process.env, ...env }, timeout: 60_000 })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (status) => resolve({ status, stdout, stderr, output: `${stdout}${stderr}` }))
+    child.stdin.end(input)
+  })
+}
+
+describe('npm run sso', () => {
+
+  /** A database of its own, so this run's providers and policy do not meet the other tests'. */
+  function cliDatabase() {
+    const file = path.join(TMP_DIR, `sso-cli-${process.pid}-${crypto.randomBytes(4).toString('hex')}.db`)
+    fs.copyFileSync(TEMPLATE_DB, file)
+    const cliDb = openDatabase(file)
+    return {
+      file,
+      db: cliDb,
+      run(args: string[], input = '') {
+        return runScript(['scripts/sso.ts', ...args], { DATABASE_URL: file, NODE_ENV: 'test', PUBLIC_URL: 'https://community.example.com' }, input)
+      },
+      settings(args: string[]) {
+        return runScript(['scripts/settings.ts', ...args], { DATABASE_URL: file, NODE_ENV: 'test' })
+      },
+      close() {
+        cliDb.$client.close()
+        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
+      },
+    }
+  }
+
+  test('list, add, update, require, jwt and remove, checked as the page checks them, secrets never printed', { timeout: 180_000 }, async () => {
+    const cli = cliDatabase()
+    try {
+      expect(await cli.run(['add', '--slug', 'okta', '--label', 'Okta', '--issuer', 'https://acme.okta.com', '--client-id', 'id-1', '--client-secret', 'x'])).toMatchObject({
+        status: 1,
+        stderr: expect.stringContaining('There is no admin to log this change under.'),
+      })
+      const first = createUser(cli.db, { role: 'admin', username: unique('first') })
+      const second = createUser(cli.db, { role: 'admin', username: unique('second') })
+      const member = createUser(cli.db, { username: unique('member') })
+      const segment = createSegment(cli.db, { name: 'Enterprise' })
+
+      const clientSecret = `okta-client-secret-${crypto.randomBytes(8).toString('hex')}`
+      const added = await cli.run(['add', '--slug', 'okta', '--label', 'Okta', '--issuer', 'https://acme.okta.com', '--client-id', 'id-1', '--client-secret-stdin', '--segment', 'Enterprise', '--role', 'product', '--link-verified-email'], `${clientSecret}\n`)
+      expect(added).toMatchObject({ status: 0, stdout: expect.stringContaining('https://community.example.com/sso/oidc/okta/callback') })
+      const row = () => cli.db.select().from(oidcProviders).where(eq(oidcProviders.slug, 'okta')).get()!
+      expect(row()).toMatchObject({ label: 'Okta', clientSecret, role: 'product', segmentId: segment.id, linkVerifiedEmail: true, enabled: true })
+
+      const bad = await cli.run(['add', '--slug', 'Bad_Slug', '--label', 'Bad', '--issuer', 'http://idp.example.com', '--client-id', 'x', '--client-secret', 'y', '--role', 'owner'])
+      expect(bad.status).toBe(1)
+      expect(bad.stderr).toContain('--slug: Use only letters a–z, digits and -.')
+      expect(bad.stderr).toContain('--issuer: Use https:// (http:// only for 127.0.0.1, localhost or ::1).')
+      expect(bad.stderr).toContain('--role: Choose a role.')
+      expect(await cli.run(['add', '--slug', 'okta', '--label', 'Again', '--issuer', 'https://acme.okta.com', '--client-id', 'x', '--client-secret', 'y'])).toMatchObject({
+        status: 1,
+        stderr: expect.stringContaining('--slug: A provider with the short name "okta" exists.'),
+      })
+      expect(await cli.run(['add', '--slug', 'local', '--label', 'Local', '--issuer', 'http://127.0.0.1:9400', '--client-id', 'x', '--client-secret', 'y', '--segment', 'Nope'])).toMatchObject({
+        status: 1,
+        stderr: expect.stringContaining('--segment: there is no segment named "Nope".'),
+      })
+
+      expect(await cli.run(['update', 'okta', '--label', 'Okta SSO', '--no-segment', '--disabled', '--as', second.username])).toMatchObject({ status: 0 })
+      expect(row()).toMatchObject({ label: 'Okta SSO', clientSecret, segmentId: null, enabled: false, role: 'product' })
+      expect(await cli.run(['update', 'okta', '--as', member.username])).toMatchObject({ status: 1, stderr: expect.stringContaining('is not an admin') })
+      expect(await cli.run(['update', 'nope', '--label', 'x'])).toMatchObject({ status: 1, stderr: expect.stringContaining('There is no provider "nope"') })
+
+      expect(await cli.run(['require', 'staff'])).toMatchObject({ status: 1, stderr: expect.stringContaining('Add and enable an identity provider first') })
+      expect(await cli.run(['update', 'okta', '--enabled'])).toMatchObject({ status: 0 })
+      expect(await cli.run(['require', 'everyone', '--break-glass', `${first.username},${member.username}`])).toMatchObject({
+        status: 1,
+        stderr: expect.stringContaining(`--break-glass: “${member.username}” is not an admin.`),
+      })
+      expect(await cli.run(['require', 'everyone', '--break-glass', first.username])).toMatchObject({ status: 0 })
+      expect(getSetting(cli.db, 'ssoPolicy')).toEqual({ require: 'everyone', breakGlass: [first.username] })
+      expect(await cli.run(['require', 'sometimes'])).toMatchObject({ status: 1 })
+      expect(await cli.run(['update', 'okta', '--disabled'])).toMatchObject({ status: 1, stderr: expect.stringContaining('last enabled provider') })
+      expect(await cli.run(['remove', 'okta'])).toMatchObject({ status: 1, stderr: expect.stringContaining('last enabled provider') })
+
+      expect(await cli.run(['jwt', '--audience', 'acme-app'])).toMatchObject({ status: 1, stderr: expect.stringContaining('Give a key') })
+      expect(await cli.run(['jwt', '--secret-stdin'], 'short\n')).toMatchObject({ status: 1, stderr: expect.stringContaining('--secret-stdin: Use at least 32 characters.') })
+      const generated = await cli.run(['jwt', '--audience', 'acme-app', '--generate-secret'])
+      expect(generated.status).toBe(0)
+      const stored = getSetting(cli.db, 'jwtSso')
+      expect(stored).toMatchObject({ enabled: true, audience: 'acme-app', jwksUrl: null })
+      expect(generated.stdout).toContain(stored.secret!)
+      const pasted = `pasted-shared-secret-${crypto.randomBytes(16).toString('hex')}`
+      const fromStdin = await cli.run(['jwt', '--secret-stdin'], `${pasted}\n`)
+      expect(fromStdin.status).toBe(0)
+      expect(fromStdin.output).not.toContain(pasted)
+      expect(getSetting(cli.db, 'jwtSso')).toMatchObject({ enabled: true, audience: 'acme-app', secret: pasted })
+      expect(await cli.run(['jwt', '--generate-secret', '--jwks-url', 'https://app.example/jwks'])).toMatchObject({ status: 1 })
+      expect(await cli.run(['jwt', '--jwks-url', 'https://app.example/jwks', '--disable'])).toMatchObject({ status: 0 })
+      expect(getSetting(cli.db, 'jwtSso')).toEqual({ enabled: false, audience: 'acme-app', secret: null, jwksUrl: 'https://app.example/jwks' })
+
+      const listed = await cli.run(['list'])
+      expect(listed.status).toBe(0)
+      expect(listed.stdout).toContain('okta  "Okta SSO"  enabled')
+      expect(listed.stdout).toContain('client secret:  set (never shown)')
+      expect(listed.stdout).toContain('Single sign-on required: everyone; break-glass accounts: ' + first.username)
+      for (const secret of [clientSecret, pasted, stored.secret!]) expect(listed.output).not.toContain(secret)
+
+      // The settings script shows the JWT secret only as "(set)" and leaves these settings to npm run sso.
+      await cli.run(['jwt', '--secret-stdin'], `${pasted}\n`)
+      const shown = await cli.settings(['jwtSso'])
+      expect(shown.stdout).toContain('"secret":"(set)"')
+      expect(shown.stdout).not.toContain(pasted)
+      const refusedSet = await cli.settings(['ssoPolicy', '{"require":"off","breakGlass":[]}'])
+      expect(refusedSet.status).toBe(1)
+      expect(refusedSet.stderr).toContain('npm run sso')
+      expect(getSetting(cli.db, 'ssoPolicy').require).toBe('everyone')
+
+      expect(await cli.run(['require', 'off'])).toMatchObject({ status: 0 })
+      expect(await cli.run(['remove', 'okta'])).toMatchObject({ status: 0 })
+      expect(cli.db.select().from(oidcProviders).all()).toEqual([])
+
+      // Every change is logged under the acting admin, and no log row holds a secret.
+      const log = cli.db.select({ actorId: moderationLog.actorId, action: moderationLog.action }).from(moderationLog).orderBy(moderationLog.id).all()
+      expect(log[0]).toEqual({ actorId: first.id, action: 'add-identity-provider' })
+      expect(log[1]).toEqual({ actorId: second.id, action: 'update-identity-provider' })
+      expect(log.at(-1)).toEqual({ actorId: first.id, action: 'remove-identity-provider' })
+      const text = JSON.stringify(cli.db.select().from(moderationLog).all())
+      for (const secret of [clientSecret, pasted, stored.secret!]) expect(text).not.toContain(secret)
+    } finally {
+      cli.close()
+    }
+  })
+
+  test('unknown commands and options are refused with the usage', async () => {
+    const cli = cliDatabase()
+    try {
+      const [none, unknown, wrongOption, bogus] = await Promise.all([
+        cli.run([]),
+        cli.run(['launch']),
+        cli.run(['remove', 'okta', '--audience', 'x']),
+        cli.run(['list', '--bogus']),
+      ])
+      expect(none).toMatchObject({ status: 1, stderr: expect.stringContaining('Usage: npm run sso') })
+      expect(unknown).toMatchObject({ status: 1, stderr: expect.stringContaining('Usage: npm run sso') })
+      expect(wrongOption).toMatchObject({ status: 1, stderr: expect.stringContaining('remove takes no --audience') })
+      expect(bogus).toMatchObject({ status: 1, stderr: expect.stringContaining("Unknown option '--bogus'") })
+      expect(setSetting(cli.db, 'email', { enabled: true }).ok).toBe(true) // the file is a working database
+    } finally {
+      cli.close()
+    }
   })
 })
