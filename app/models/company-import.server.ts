@@ -13,14 +13,9 @@ import { parse } from 'csv-parse/sync'
 import { eq } from 'drizzle-orm'
 import { companies } from '#db/schema'
 import { type Db } from '~/lib/db.server'
-import { COMPANY_CSV_COLUMNS, type CompanyCsvColumn, CompanyCsvRow } from '~/schemas/company'
+import { COMPANY_CSV_COLUMNS, type CompanyCsvColumn, CompanyCsvRow, MAX_IMPORT_ROWS } from '~/schemas/company'
 import { listSegmentChoices } from './companies.server'
 import { logModeration } from './moderation.server'
-
-/** The largest request the import form may send (file or pasted text, with the form around it); above it: 413. */
-export const MAX_IMPORT_BYTES = 1024 * 1024
-/** The most rows one file may hold; more is one form error (split the file). */
-export const MAX_IMPORT_ROWS = 5000
 
 export type ImportRowError = { line: number; errors: { column: string; message: string }[] }
 export type ImportRefusal = { ok: false; formErrors: string[]; rowErrors: ImportRowError[] }

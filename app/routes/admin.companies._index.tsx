@@ -16,8 +16,16 @@ import { fieldFailure, type FormFailure, parseForm, readForm } from '~/lib/forms
 import { check } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
 import { createCompany, decodeCompanyCursor, listCompanies, listSegmentChoices } from '~/models/companies.server'
-import { type ImportRowError, importCompanies, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '~/models/company-import.server'
-import { COMPANY_CSV_COLUMNS, COMPANY_EXTERNAL_ID_MAX, COMPANY_NAME_MAX, COMPANY_PLAN_MAX, CompanyForm } from '~/schemas/company'
+import { type ImportRowError, importCompanies } from '~/models/company-import.server'
+import {
+  COMPANY_CSV_COLUMNS,
+  COMPANY_EXTERNAL_ID_MAX,
+  COMPANY_NAME_MAX,
+  COMPANY_PLAN_MAX,
+  CompanyForm,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_ROWS,
+} from '~/schemas/company'
 
 export const meta: MetaFunction = () => [{ title: 'Companies · Admin · Summit' }]
 

@@ -67,6 +67,11 @@ export const CompanyForm = z.object({
 })
 export type CompanyFields = z.output<typeof CompanyForm>
 
+/** The largest request the import form may send (file or pasted text, with the form around it); above it: 413. */
+export const MAX_IMPORT_BYTES = 1024 * 1024
+/** The most rows one file may hold; more is one form error (split the file). */
+export const MAX_IMPORT_ROWS = 5000
+
 /** The CSV import's columns; `name` is the only one a file must have. */
 export const COMPANY_CSV_COLUMNS = ['name', 'external_id', 'plan', 'monthly_revenue', 'segment'] as const
 export type CompanyCsvColumn = (typeof COMPANY_CSV_COLUMNS)[number]
