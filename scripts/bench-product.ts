@@ -1,9 +1,10 @@
 /**
  * Product dashboard timings on a synthetic community: `npx tsx scripts/bench-product.ts`.
  * Builds a temporary database with 50,000 ideas, 500,000 votes spread over two years from 20,000
- * members (70% of them in one of 5 weighted segments), then times each ranking of /admin/ideas
- * (first and last page), the dashboard figures and the CSV exports, and prints the median of 5
- * runs in milliseconds. `--ideas N --votes N --users N` change the size. The database is deleted
+ * members (70% of them in one of 5 weighted segments, 40% in one of 2,000 customer companies on 4
+ * plans), then times each ranking of /admin/ideas (first and last page, by company and revenue,
+ * with a plan filter), an idea page's company panel, the dashboard figures and the CSV exports,
+ * and prints the median of 5 runs in milliseconds. `--ideas N --votes N --users N` change the size. The database is deleted
  * unless `--keep` is given (then its path is printed, to try queries by hand).
  */
 import './load-env'
@@ -12,12 +13,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { migrateDatabase, openDatabase } from '~/lib/db.server'
 import { getDashboard } from '~/models/analytics.server'
+import { listIdeaCompanies } from '~/models/companies.server'
 import { ideasCsvExport, listProductIdeas, type ProductRankingInput, votersCsvExport } from '~/models/product.server'
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback
 const IDEAS = arg('ideas', 50_000)
 const VOTES = arg('votes', 500_000)
 const USERS = arg('users', 20_000)
+const COMPANIES = Math.max(1, Math.round(USERS / 10))
+const PLANS = ['Starter', 'Team', 'Business', 'Enterprise']
 const RUNS = 5
 const DAY = 86_400_000
 
@@ -44,10 +48,17 @@ sqlite.transaction(() => {
   const weights = [1, 2, 3, 5, 0.5]
   weights.forEach((w, i) => sqlite.prepare('insert into segments (name, weight, position) values (?, ?, ?)').run(`Segment ${i + 1}`, w, i))
   for (let i = 0; i < 10; i++) sqlite.prepare('insert into categories (slug, name, position) values (?, ?, ?)').run(`cat-${i}`, `Category ${i}`, i)
-  const user = sqlite.prepare('insert into users (username, email, password_hash, display_name, segment_id, created_at) values (?, ?, ?, ?, ?, ?)')
+  const company = sqlite.prepare('insert into companies (name, external_id, plan, monthly_revenue) values (?, ?, ?, ?)')
+  for (let i = 1; i <= COMPANIES; i++) {
+    // Most customers on the small plans; revenue grows steeply with the plan.
+    const plan = Math.floor(rand() ** 2 * PLANS.length)
+    company.run(`Company ${i}`, `ext-${i}`, PLANS[plan], Math.round((plan + 1) ** 3 * 100 * (0.5 + rand())))
+  }
+  const user = sqlite.prepare('insert into users (username, email, password_hash, display_name, segment_id, company_id, created_at) values (?, ?, ?, ?, ?, ?, ?)')
   for (let i = 1; i <= USERS; i++) {
     const segment = rand() < 0.7 ? 1 + Math.floor(rand() * weights.length) : null
-    user.run(`u${i}`, `u${i}@example.com`, 'x', `User ${i}`, segment, now - 800 * DAY)
+    const companyId = rand() < 0.4 ? 1 + Math.floor(rand() * COMPANIES) : null
+    user.run(`u${i}`, `u${i}@example.com`, 'x', `User ${i}`, segment, companyId, now - 800 * DAY)
   }
   const statuses = ['open', 'open', 'open', 'open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined']
   const idea = sqlite.prepare(
@@ -80,7 +91,7 @@ function time(label: string, fn: () => unknown) {
   console.log(`${label.padEnd(52)} ${runs[Math.floor(RUNS / 2)]!.toFixed(1).padStart(8)} ms`)
 }
 
-const base: ProductRankingInput = { sort: 'votes', windowDays: 30, segmentId: null, status: null, categoryId: null, page: 1 }
+const base: ProductRankingInput = { sort: 'votes', windowDays: 30, segmentId: null, status: null, categoryId: null, page: 1, withCompanies: true }
 for (const [label, input] of [
   ['votes, page 1', {}],
   ['votes, page 20', { page: 20 }],
@@ -92,6 +103,14 @@ for (const [label, input] of [
   ['segment 4, page 20, category 3', { sort: 'segment', segmentId: 4, page: 20, categoryId: 3 }],
   ['weighted, page 1', { sort: 'weighted' }],
   ['weighted, page 20, status planned', { sort: 'weighted', page: 20, status: 'planned' }],
+  ['votes, page 1, without company figures', { withCompanies: false }],
+  ['companies, page 1', { sort: 'companies' }],
+  ['companies, page 20', { sort: 'companies', page: 20 }],
+  ['revenue, page 1', { sort: 'revenue' }],
+  ['revenue, page 1, plan Enterprise', { sort: 'revenue', plan: 'Enterprise' }],
+  ['revenue, page 1, plan Starter', { sort: 'revenue', plan: 'Starter' }],
+  ['votes, page 1, plan Enterprise', { plan: 'Enterprise' }],
+  ['weighted, page 1, plan Business', { sort: 'weighted', plan: 'Business' }],
 ] as const) {
   time(`/admin/ideas ${label}`, () => listProductIdeas(db, { ...base, ...(input as Partial<ProductRankingInput>) }))
 }
@@ -104,6 +123,7 @@ const drain = (next: () => unknown[] | null) => {
 time(`ideas CSV, all ${IDEAS} ideas`, () => drain(ideasCsvExport(db, { status: null, categoryId: null, origin: 'http://x' }).nextBatch))
 const top = sqlite.prepare('select id, vote_count as n from ideas order by vote_count desc limit 1').get() as { id: number; n: number }
 time(`voters CSV of the top idea (${top.n} voters)`, () => drain(votersCsvExport(db, top.id).nextBatch))
+time(`companies panel of the top idea (${top.n} voters)`, () => listIdeaCompanies(db, top.id))
 
 db.$client.close()
 if (process.argv.includes('--keep')) console.log(`\nKept ${file}`)
