@@ -2,7 +2,8 @@
  * /admin/companies: the customer companies, by name (keyset pages), with a name search; for
  * admins, a form to add one and the CSV import. Reading needs `view:companies`, changing
  * `manage:companies`. Every form is a plain post that works without JavaScript; the import takes a
- * file (multipart) or pasted text.
+ * file (multipart: readForm reads the body, within the site's form limit, and parses it as the
+ * browser sent it) or pasted text.
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -12,7 +13,7 @@ import { FormErrors, SelectField, TextAreaField, TextField } from '~/components/
 import { Pager } from '~/components/pager'
 import { formatRevenue } from '~/components/revenue'
 import { getDb } from '~/lib/db.server'
-import { fieldFailure, type FormFailure, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, type FormFailure, MAX_FORM_BYTES, parseForm, readForm } from '~/lib/forms.server'
 import { check } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
 import { createCompany, decodeCompanyCursor, listCompanies, listSegmentChoices } from '~/models/companies.server'
@@ -23,7 +24,6 @@ import {
   COMPANY_NAME_MAX,
   COMPANY_PLAN_MAX,
   CompanyForm,
-  MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
 } from '~/schemas/company'
 
@@ -46,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canManage,
     segments: canManage ? listSegmentChoices(db) : [],
     imported: imported?.success ? imported.data : null,
+    maxImportKilobytes: MAX_FORM_BYTES / 1024,
   }
 }
 
@@ -72,9 +73,8 @@ async function importedText(form: FormData): Promise<{ ok: true; text: string } 
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  // The permission first: the import may send up to MAX_IMPORT_BYTES, read only for admins.
+  const form = await readForm(request) // 403 cross-site; 413 over the site's form limit, which caps an import too
   const user = await requirePermission(request, 'manage:companies')
-  const form = await readForm(request, { maxBytes: MAX_IMPORT_BYTES }) // 403 cross-site, 413 too large
   const db = getDb()
   if (form.get('intent') === 'import') {
     const pasted = typeof form.get('csv') === 'string' ? (form.get('csv') as string) : ''
@@ -207,7 +207,7 @@ function AddCompany() {
 }
 
 function ImportCompanies() {
-  const { imported } = useLoaderData<typeof loader>()
+  const { imported, maxImportKilobytes } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const mine = result && result.intent === 'import' ? result : null
   const rowErrors = mine && 'rowErrors' in mine ? mine.rowErrors : []
@@ -225,7 +225,7 @@ function ImportCompanies() {
         <code>name</code> is required. A row with an <code>external_id</code> updates the company with that id or adds it; a row
         without one updates the only company with exactly that name, or adds one. An empty cell keeps what the company has.{' '}
         <code>monthly_revenue</code> is whole currency units; <code>segment</code> is a segment's name. If any row is wrong,
-        nothing is imported. At most {MAX_IMPORT_ROWS.toLocaleString('en-US')} rows and {MAX_IMPORT_BYTES / 1024 / 1024} MB.
+        nothing is imported. At most {MAX_IMPORT_ROWS.toLocaleString('en-US')} rows and {maxImportKilobytes} KB a file: split a longer list.
       </p>
       <Form method="post" encType="multipart/form-data" className="form form-wide" noValidate>
         <input type="hidden" name="intent" value="import" />
@@ -272,5 +272,5 @@ function ImportCompanies() {
 }
 
 export function ErrorBoundary() {
-  return <GeneralErrorBoundary messages={{ 413: `That is too large to import: send at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB at a time.` }} />
+  return <GeneralErrorBoundary messages={{ 413: 'That is too large to import at once: split the file into smaller ones.' }} />
 }

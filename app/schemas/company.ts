@@ -5,7 +5,8 @@
 import { z } from 'zod'
 
 export const COMPANY_NAME_MAX = 100
-export const COMPANY_EXTERNAL_ID_MAX = 100
+/** As long as the signed-JWT log-in allows for company.id (docs/sso.md), so every stored id can be edited and typed. */
+export const COMPANY_EXTERNAL_ID_MAX = 200
 export const COMPANY_PLAN_MAX = 50
 /** The database check (companies_revenue_range) allows up to 10^12 whole currency units a month. */
 export const MONTHLY_REVENUE_MAX = 1_000_000_000_000
@@ -67,9 +68,11 @@ export const CompanyForm = z.object({
 })
 export type CompanyFields = z.output<typeof CompanyForm>
 
-/** The largest request the import form may send (file or pasted text, with the form around it); above it: 413. */
-export const MAX_IMPORT_BYTES = 1024 * 1024
-/** The most rows one file may hold; more is one form error (split the file). */
+/**
+ * The most rows one file may hold; more is one form error (split the file). The bytes are capped
+ * by the site's form limit (MAX_FORM_BYTES, 256 KB, 413 above it), which the reverse proxy of
+ * docs/operations.md lets through.
+ */
 export const MAX_IMPORT_ROWS = 5000
 
 /** The CSV import's columns; `name` is the only one a file must have. */

@@ -8,8 +8,8 @@ import { and, count, desc, eq, like } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { companies, moderationLog } from '#db/schema'
 import { getDb } from '~/lib/db.server'
+import { MAX_FORM_BYTES } from '~/lib/forms.server'
 import { checkCompanyCsv } from '~/models/company-import.server'
-import { MAX_IMPORT_BYTES } from '~/schemas/company'
 import { action, loader } from '~/routes/admin.companies._index'
 import { createSegment, createUser, unique } from '#tests/factories'
 import { formRequest, getRequest, settle, TEST_ORIGIN } from '#tests/route-helpers'
@@ -170,7 +170,7 @@ describe('importing companies from CSV', () => {
   })
 
   test('a request over the cap is refused with 413 before it is read, declared or not', async () => {
-    const big = `name\n${'x'.repeat(MAX_IMPORT_BYTES)}`
+    const big = `name\n${'x'.repeat(MAX_FORM_BYTES)}`
     expect((await importFile(big)).status).toBe(413)
     const cookie = await startSession(admin.id)
     const declared = new Request(new URL('/admin/companies?index', TEST_ORIGIN), {
@@ -179,7 +179,7 @@ describe('importing companies from CSV', () => {
         Origin: TEST_ORIGIN,
         Cookie: `${cookie.name}=${cookie.value}`,
         'Content-Type': 'application/x-www-form-urlencoded',
-        'Content-Length': String(MAX_IMPORT_BYTES + 1),
+        'Content-Length': String(MAX_FORM_BYTES + 1),
       },
       body: 'intent=import&csv=name',
     })
