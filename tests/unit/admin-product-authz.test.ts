@@ -14,9 +14,13 @@ import * as votersCsv from '~/routes/admin.ideas.$ideaId.voters[.]csv'
 import * as adminIdeas from '~/routes/admin.ideas'
 import * as adminSettings from '~/routes/admin.settings'
 import * as adminLayout from '~/routes/admin'
+import * as companyList from '~/routes/admin.companies._index'
+import * as companyPage from '~/routes/admin.companies.$companyId'
+import * as userPage from '~/routes/admin.users.$userId'
 import * as ideaPage from '~/routes/ideas.$ideaId/route'
 import { createCategory, createSegment, createTestIdea, createUser, unique } from '#tests/factories'
 import { formRequest, getRequest, settle, type Settled } from '#tests/route-helpers'
+import { createTestCompany } from './helpers/companies'
 import { expectNoWrites } from './helpers/db-snapshot'
 
 const db = () => getDb()
@@ -83,6 +87,14 @@ function actionCase(
 const author = () => createUser(db())
 const freshIdea = () => createTestIdea(db(), { authorId: author().id })
 const anIdea = freshIdea()
+const aCompany = createTestCompany(db())
+/** The company a company-page case acts on: a fresh one per call (path() runs before params()). */
+let target = aCompany
+const freshCompanyPath = () => {
+  target = createTestCompany(db())
+  return `/admin/companies/${target.id}`
+}
+const aMember = createUser(db())
 
 const CASES: Case[] = [
   loaderCase('/admin (layout)', 'staff', () => '/admin', adminLayout.loader),
@@ -121,6 +133,51 @@ const CASES: Case[] = [
       () => ({ intent, ...fields() }),
       `/admin/settings?done=${intent}`,
     ),
+  ),
+  loaderCase('/admin/companies', 'product', () => '/admin/companies', companyList.loader),
+  loaderCase('/admin/companies/:id', 'product', () => `/admin/companies/${aCompany.id}`, companyPage.loader, () => ({ companyId: String(aCompany.id) })),
+  actionCase(
+    '/admin/companies intent=create',
+    'admin',
+    () => '/admin/companies?index',
+    companyList.action,
+    () => ({ intent: 'create', name: unique('Company '), externalId: unique('ext-'), plan: 'Team', monthlyRevenue: '100' }),
+    '/admin/companies/',
+  ),
+  actionCase(
+    '/admin/companies intent=import',
+    'admin',
+    () => '/admin/companies?index',
+    companyList.action,
+    () => ({ intent: 'import', csv: `name,external_id,monthly_revenue\n${unique('Imported ')},${unique('ext-')},5\n` }),
+    '/admin/companies?done=import',
+  ),
+  actionCase(
+    '/admin/companies/:id intent=update',
+    'admin',
+    freshCompanyPath,
+    companyPage.action,
+    () => ({ intent: 'update', name: unique('Renamed '), monthlyRevenue: '250' }),
+    '/admin/companies/',
+    () => ({ companyId: String(target.id) }),
+  ),
+  actionCase(
+    '/admin/companies/:id intent=delete',
+    'admin',
+    freshCompanyPath,
+    companyPage.action,
+    () => ({ intent: 'delete', confirm: 'yes' }),
+    '/admin/companies',
+    () => ({ companyId: String(target.id) }),
+  ),
+  actionCase(
+    '/admin/users/:id intent=company',
+    'admin',
+    () => `/admin/users/${aMember.id}`,
+    userPage.action,
+    () => ({ intent: 'company', company: createTestCompany(db()).externalId! }),
+    `/admin/users/${aMember.id}`,
+    () => ({ userId: String(aMember.id) }),
   ),
   actionCase(
     '/ideas/:id intent=internal-note',
@@ -169,8 +226,8 @@ describe('authorization matrix of the admin area and staff actions', () => {
       return (res.body as { sections: { label: string }[] }).sections.map((s) => s.label)
     }
     expect(await sectionsOf('moderator')).toEqual(['Dashboard', 'Flags', 'Users', 'Log'])
-    expect(await sectionsOf('product')).toEqual(['Dashboard', 'Ideas', 'Flags', 'Users', 'Log'])
-    expect(await sectionsOf('admin')).toEqual(['Dashboard', 'Ideas', 'Flags', 'Users', 'Log', 'Settings'])
+    expect(await sectionsOf('product')).toEqual(['Dashboard', 'Ideas', 'Companies', 'Flags', 'Users', 'Log'])
+    expect(await sectionsOf('admin')).toEqual(['Dashboard', 'Ideas', 'Companies', 'Flags', 'Users', 'Log', 'Settings'])
   })
 
   test('the idea page sends internal notes only to those who may write them', async () => {
