@@ -371,22 +371,23 @@ export const IDEA_COMPANIES_SHOWN = 50
  * The companies whose members voted for an idea, by monthly revenue (then name): name, plan,
  * revenue and how many of its members voted; with the number of such companies and their revenue
  * counted once each. The votes are read through the idea's primary key, one users and one
- * companies lookup each.
+ * companies lookup each, in one query.
  */
 export function listIdeaCompanies(db: Db, ideaId: number) {
-  const perCompany = sql`select c.id as id, c.name as name, c.plan as plan, c.monthly_revenue as monthlyRevenue, count(*) as voters
-    from idea_votes v join users u on u.id = v.user_id join companies c on c.id = u.company_id
-    where v.idea_id = ${ideaId} group by c.id`
-  const items = db.all<{ id: number; name: string; plan: string | null; monthlyRevenue: number; voters: number }>(
-    sql`${perCompany} order by monthlyRevenue desc, name, id limit ${IDEA_COMPANIES_SHOWN}`,
-  )
-  const totals = db.get<{ companies: number; revenue: number | null; voters: number | null }>(
-    sql`select count(*) as companies, sum(monthlyRevenue) as revenue, sum(voters) as voters from (${perCompany})`,
-  )
+  type Row = { id: number; name: string; plan: string | null; monthlyRevenue: number; voters: number }
+  // One pass: the window totals are taken over every company before the limit keeps the first ones.
+  const rows = db.all<Row & { companyCount: number; totalRevenue: number; totalVoters: number }>(sql`
+    select id, name, plan, monthlyRevenue, voters,
+      count(*) over () as companyCount, sum(monthlyRevenue) over () as totalRevenue, sum(voters) over () as totalVoters
+    from (select c.id as id, c.name as name, c.plan as plan, c.monthly_revenue as monthlyRevenue, count(*) as voters
+          from idea_votes v join users u on u.id = v.user_id join companies c on c.id = u.company_id
+          where v.idea_id = ${ideaId} group by c.id)
+    order by monthlyRevenue desc, name, id limit ${IDEA_COMPANIES_SHOWN}`)
+  const first = rows[0]
   return {
-    items,
-    companyCount: totals?.companies ?? 0,
-    revenue: totals?.revenue ?? 0,
-    voters: totals?.voters ?? 0,
+    items: rows.map(({ id, name, plan, monthlyRevenue, voters }): Row => ({ id, name, plan, monthlyRevenue, voters })),
+    companyCount: first?.companyCount ?? 0,
+    revenue: first?.totalRevenue ?? 0,
+    voters: first?.totalVoters ?? 0,
   }
 }

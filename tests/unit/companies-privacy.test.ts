@@ -13,7 +13,7 @@ import { getDb } from '~/lib/db.server'
 import { deliverDueEmails } from '~/lib/email-worker.server'
 import { type MailMessage, type MailTransport } from '~/lib/mailer.server'
 import { deleteAccount, exportAccountData } from '~/models/account-data.server'
-import { listIdeaCompanies } from '~/models/companies.server'
+import { IDEA_COMPANIES_SHOWN, listIdeaCompanies } from '~/models/companies.server'
 import { changeIdeaStatus } from '~/models/ideas.server'
 import { setSetting } from '~/models/settings.server'
 import { setIdeaVote } from '~/models/votes.server'
@@ -154,6 +154,20 @@ describe('the idea page’s company panel', () => {
         { id: small.id, name: small.name, plan: null, monthlyRevenue: 100, voters: 1 },
       ],
     })
+  })
+
+  test('shows the first IDEA_COMPANIES_SHOWN by revenue; the totals count every company', () => {
+    const idea = createTestIdea(db(), { authorId: createUser(db()).id })
+    for (let i = 1; i <= IDEA_COMPANIES_SHOWN + 2; i++) {
+      const company = createTestCompany(db(), { monthlyRevenue: i * 10 })
+      setIdeaVote(db(), { ideaId: idea.id, userId: createCompanyMember(db(), company.id).id, voted: true })
+    }
+    const panel = listIdeaCompanies(db(), idea.id)
+    const n = IDEA_COMPANIES_SHOWN + 2
+    expect(panel).toMatchObject({ companyCount: n, voters: n, revenue: (10 * n * (n + 1)) / 2 })
+    expect(panel.items).toHaveLength(IDEA_COMPANIES_SHOWN)
+    expect(panel.items[0]!.monthlyRevenue).toBe(n * 10)
+    expect(panel.items.at(-1)!.monthlyRevenue).toBe(30)
   })
 })
 
