@@ -40,6 +40,13 @@ test('an admin adds a company, puts a voter in it, and the dashboard and idea pa
   await expect(page.getByText('12,000', { exact: true })).toBeVisible()
   await expectAccessible(page)
 
+  // With JavaScript, the import form is sent by fetch, as multipart, the same way.
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Companies' }).click()
+  const importer = page.getByRole('region', { name: 'Import companies from CSV' })
+  await importer.getByLabel('CSV file').setInputFiles({ name: 'update.csv', mimeType: 'text/csv', buffer: Buffer.from(`external_id,name,monthly_revenue\r\n${externalId},${name},12500\r\n`) })
+  await importer.getByRole('button', { name: 'Import' }).click()
+  await expect(importer.getByRole('status')).toHaveText('Imported: 0 created, 1 updated, 0 unchanged.')
+
   // The voter joins the company from their member page.
   await page.goto(`/admin/users/${voter.id}`)
   const company = page.getByRole('region', { name: 'Company', exact: true })
@@ -55,7 +62,7 @@ test('an admin adds a company, puts a voter in it, and the dashboard and idea pa
   await page.goto(`/admin/ideas?sort=revenue&category=${category.id}`)
   const table = page.getByRole('table', { name: /ranked by monthly revenue of the companies that voted/ })
   await expect(table.getByRole('row')).toHaveCount(2)
-  await expect(table.getByRole('row').nth(1)).toContainText('12,000')
+  await expect(table.getByRole('row').nth(1)).toContainText('12,500')
   await expectAccessible(page)
   await table.getByRole('link', { name: idea.title, exact: true }).click()
   const panel = page.getByRole('region', { name: /Companies behind the votes/ })
