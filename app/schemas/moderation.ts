@@ -68,4 +68,9 @@ export const MODERATION_ACTIONS = [
   'unsuspend_user',
   'change_role',
   'change_segment',
+  'change_company',
+  'company.create',
+  'company.update',
+  'company.delete',
+  'company.import',
 ] as const
