@@ -72,11 +72,11 @@ function logDiff(before: CompanyFields | null, after: CompanyFields) {
 // The list, ordered by name (companies_name_idx), keyset paged
 // ---------------------------------------------------------------------------------------------
 
-export const COMPANY_PAGE_SIZE = 50
+const COMPANY_PAGE_SIZE = 50
 export type CompanyCursor = { name: string; id: number }
 
 /** The last row's (name, id) as an opaque base64url string; names are text, so the numeric cursors of lib/pagination do not fit. */
-export function encodeCompanyCursor(cursor: CompanyCursor) {
+function encodeCompanyCursor(cursor: CompanyCursor) {
   return Buffer.from(JSON.stringify([cursor.name, cursor.id])).toString('base64url')
 }
 
@@ -187,7 +187,7 @@ export function getCompany(db: Db, companyId: number) {
   return { ...company, memberCount: memberCounts(db, [company.id]).get(company.id) ?? 0 }
 }
 
-export const COMPANY_MEMBERS_PAGE_SIZE = 50
+const COMPANY_MEMBERS_PAGE_SIZE = 50
 
 /** A company's members, newest account first (users_company_idx ends in the rowid), keyset paged by id. */
 export function listCompanyMembers(db: Db, input: { companyId: number; before?: number | null; pageSize?: number }) {
