@@ -2,6 +2,7 @@
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
 import { moderationLog, segments, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
+import { USERNAME_CHANGE_INTERVAL_DAYS } from '~/schemas/account'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '~/lib/password.server'
@@ -238,8 +239,6 @@ export function checkFirstPassword(db: Db, userId: number, newPassword: string):
   return problem ? { ok: false, message: problem } : { ok: true }
 }
 
-/** How long a member waits between two changes of their username. */
-export const USERNAME_CHANGE_INTERVAL_DAYS = 30
 
 /**
  * Changes the member's username (a name made from single sign-on claims, or one they outgrew):

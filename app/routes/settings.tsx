@@ -9,11 +9,11 @@ import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/fo
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { ROLE_LABELS } from '~/lib/labels'
 import { getProfileSource } from '~/models/profiles.server'
-import { AccountTakenError, accountHasPassword, changeUsername, getAccountSettings, updateProfile, USERNAME_CHANGE_INTERVAL_DAYS, verifyPasswordChange } from '~/models/users.server'
+import { AccountTakenError, accountHasPassword, changeUsername, getAccountSettings, updateProfile, verifyPasswordChange } from '~/models/users.server'
 import { ConflictError } from '~/lib/errors'
 import { type EmailPrefs, getEmailPrefs, setEmailPrefs } from '~/models/email.server'
 import { getEmailSetting } from '~/models/settings.server'
-import { BIO_MAX_LENGTH, ChangePasswordForm, ProfileForm, Username } from '~/schemas/account'
+import { BIO_MAX_LENGTH, ChangePasswordForm, ProfileForm, Username, USERNAME_CHANGE_INTERVAL_DAYS } from '~/schemas/account'
 import { retryAfterHeaders } from '~/lib/http.server'
 
 export const meta: MetaFunction = () => [{ title: 'Settings · Summit' }]

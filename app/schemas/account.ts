@@ -11,6 +11,9 @@ export const Username = z
   .regex(/^[a-z0-9_-]+$/, 'Use only letters, digits, - and _.')
   .refine((name) => !isDeletedUsername(name), 'Names starting with “deleted-” are kept for deleted accounts.')
 
+/** How long a member waits between two changes of their username. */
+export const USERNAME_CHANGE_INTERVAL_DAYS = 30
+
 /** A deleted account's username is `deleted-<id>` (models/account-data.server.ts); nobody can sign up as one. */
 export const DELETED_USERNAME_PREFIX = 'deleted-'
 /** The name a deleted member's remaining posts show. */
