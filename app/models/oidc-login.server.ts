@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto'
 import { eq, lt } from 'drizzle-orm'
-import { ssoFlows } from '#db/schema'
+import { oidcProviders, ssoFlows } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 import { DomainError, NotFoundError } from '~/lib/errors'
 import { authorizationUrl, completeAuthorization, describeOidcError, discover, newFlowSecrets } from '~/lib/oidc.server'
@@ -135,5 +135,28 @@ export async function finishOidcLogin(db: Db, input: { slug: string; flowKey: st
       throw new OidcLoginError(error.message, error.status, provider.label)
     }
     throw error
+  }
+}
+
+/**
+ * What an admin's "Check connection" finds: the provider's discovery document read with its
+ * client's settings (endpoints and keys), or why it could not be read.
+ */
+export async function checkProviderConnection(db: Db, providerId: number) {
+  const provider = db.select().from(oidcProviders).where(eq(oidcProviders.id, providerId)).get()
+  if (!provider) throw new NotFoundError('identity provider')
+  try {
+    const metadata = (await discover(provider)).serverMetadata()
+    return {
+      ok: true as const,
+      issuer: metadata.issuer,
+      authorizationEndpoint: metadata.authorization_endpoint ?? null,
+      tokenEndpoint: metadata.token_endpoint ?? null,
+      jwksUri: metadata.jwks_uri ?? null,
+      supportsS256: (metadata.code_challenge_methods_supported ?? ['S256']).includes('S256'),
+    }
+  } catch (error) {
+    const described = describeOidcError(error)
+    return { ok: false as const, message: `Summit could not read ${provider.issuer}/.well-known/openid-configuration: ${described.detail}` }
   }
 }

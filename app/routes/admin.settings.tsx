@@ -22,6 +22,7 @@ import { orHttpError } from '~/lib/http.server'
 import { ROLE_ORDER } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
 import { addProvider, ProviderRefusedError, removeProvider, setProviderEnabled, updateProvider } from '~/models/oidc-providers.server'
+import { checkProviderConnection } from '~/models/oidc-login.server'
 import {
   addCategory,
   addSegment,
@@ -123,6 +124,7 @@ const Intent = z.discriminatedUnion('intent', [
     enabled: z.enum(['true', 'false'], { error: 'Choose enable or disable.' }).transform((v) => v === 'true'),
   }),
   z.object({ intent: z.literal('provider-remove'), providerId: Id }),
+  z.object({ intent: z.literal('provider-check'), providerId: Id }),
   SsoPolicyForm.extend({ intent: z.literal('sso-policy') }),
   JwtSsoForm.safeExtend({ intent: z.literal('jwt-sso') }),
   z.object({ intent: z.literal('jwt-generate-secret') }),
@@ -211,6 +213,9 @@ export async function action({ request }: ActionFunctionArgs) {
       outcome = updateJwtSso(db, { ...jwt, actorId })
       break
     }
+    case 'provider-check':
+      // Reads the provider's discovery document now; nothing is saved.
+      return { intent: input.intent, providerId: String(input.providerId), check: await checkProviderConnection(db, input.providerId) }
     case 'jwt-generate-secret':
       // Shown once, in this answer only: the loader never returns it, so a reload shows "a secret is set".
       return { intent: input.intent, generatedSecret: generateJwtSecret(db, { actorId }) }
@@ -233,6 +238,10 @@ function sectionOf(intent: string) {
 }
 
 type ActionData = (FormResult & { intent?: string }) | undefined
+/** The answer of "Check connection": for which provider, and what the discovery document said. */
+type ProviderCheck =
+  | ({ providerId: string } & ({ ok: true; issuer: string; supportsS256: boolean } | { ok: false; message: string }))
+  | null
 type SettingsData = ReturnType<typeof useLoaderData<typeof loader>>
 
 function resultFor(result: ActionData, intent: string, match: Record<string, string> = {}) {
@@ -294,7 +303,8 @@ export default function AdminSettings() {
   const settings = useLoaderData<typeof loader>()
   const answer = useActionData<typeof action>()
   const result = answer && 'ok' in answer ? answer : undefined
-  const generatedSecret = answer && 'generatedSecret' in answer ? answer.generatedSecret : null
+  const generatedSecret = answer && 'generatedSecret' in answer ? (answer.generatedSecret ?? null) : null
+  const providerCheck: ProviderCheck = answer && 'check' in answer && answer.check && answer.providerId ? { providerId: answer.providerId, ...answer.check } : null
   const { categories, segments } = settings
   return (
     <div className="admin-settings">
@@ -465,7 +475,7 @@ export default function AdminSettings() {
             site&apos;s public address so they stay right behind a proxy.
           </p>
         )}
-        <IdentityProviders settings={settings} result={result} />
+        <IdentityProviders settings={settings} result={result} providerCheck={providerCheck} />
         <SsoPolicyPart settings={settings} result={result} />
         <JwtLoginPart settings={settings} result={result} generatedSecret={generatedSecret} />
       </Section>
@@ -491,7 +501,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 
 type ProviderView = SettingsData['sso']['providers'][number]
 
-function IdentityProviders({ settings, result }: { settings: SettingsData; result: ActionData }) {
+function IdentityProviders({ settings, result, providerCheck }: { settings: SettingsData; result: ActionData; providerCheck: ProviderCheck }) {
   const { providers } = settings.sso
   return (
     <section aria-labelledby="sso-providers-title" id="sso-providers">
@@ -499,7 +509,7 @@ function IdentityProviders({ settings, result }: { settings: SettingsData; resul
       {providers.length ? (
         <ul className="settings-list">
           {providers.map((provider) => (
-            <ProviderItem key={provider.id} provider={provider} settings={settings} result={result} />
+            <ProviderItem key={provider.id} provider={provider} settings={settings} result={result} providerCheck={providerCheck} />
           ))}
         </ul>
       ) : (
@@ -513,11 +523,12 @@ function IdentityProviders({ settings, result }: { settings: SettingsData; resul
   )
 }
 
-function ProviderItem({ provider, settings, result }: { provider: ProviderView; settings: SettingsData; result: ActionData }) {
+function ProviderItem({ provider, settings, result, providerCheck }: { provider: ProviderView; settings: SettingsData; result: ActionData; providerCheck: ProviderCheck }) {
   const id = String(provider.id)
   const refused = resultFor(result, 'provider-enable', { providerId: id }) ?? resultFor(result, 'provider-remove', { providerId: id })
   const edit = resultFor(result, 'provider-update', { providerId: id })
   const confirming = settings.confirmRemoveId === provider.id
+  const check = providerCheck?.providerId === id ? providerCheck : null
   return (
     <li id={`provider-${id}`}>
       <article aria-labelledby={`provider-${id}-title`} className="provider">
@@ -566,8 +577,26 @@ function ProviderItem({ provider, settings, result }: { provider: ProviderView; 
               {provider.enabled ? `Disable ${provider.label}` : `Enable ${provider.label}`}
             </button>
           </Form>
+          <Form method="post" action={`/admin/settings#provider-${id}`}>
+            <input type="hidden" name="intent" value="provider-check" />
+            <input type="hidden" name="providerId" value={id} />
+            <button type="submit" className="button-secondary">{`Check connection to ${provider.label}`}</button>
+          </Form>
           {confirming ? null : <Link to={`/admin/settings?remove=${id}#provider-${id}`}>{`Remove ${provider.label}…`}</Link>}
         </div>
+        {check ? (
+          <div className={check.ok ? 'notice' : 'notice notice-warning'} role="status">
+            {check.ok ? (
+              <p>
+                {`Connected: ${provider.label} publishes its configuration as issuer `}
+                <code>{check.issuer}</code>
+                {check.supportsS256 ? ', with PKCE (S256).' : '. It does not list PKCE S256 among its methods; log-ins may fail.'}
+              </p>
+            ) : (
+              <p>{check.message}</p>
+            )}
+          </div>
+        ) : null}
         {confirming ? (
           <div className="notice notice-warning" role="group" aria-labelledby={`provider-${id}-remove-title`}>
             <p id={`provider-${id}-remove-title`}>

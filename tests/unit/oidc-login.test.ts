@@ -16,7 +16,8 @@ import { passwordSignupOpen } from '~/models/identities.server'
 import { loader as startLoader } from '~/routes/sso.oidc.$slug'
 import { loader as callbackLoader } from '~/routes/sso.oidc.$slug_.callback'
 import { createUser, unique } from '#tests/factories'
-import { settle, TEST_ORIGIN } from '#tests/route-helpers'
+import { formRequest, settle, TEST_ORIGIN } from '#tests/route-helpers'
+import { action as adminSettingsAction } from '~/routes/admin.settings'
 import { CookieJar, signInAtProviderWithFetch, startTestIdp, type TestIdp } from '#tests/support/test-idp'
 
 const db = () => getDb()
@@ -347,6 +348,27 @@ describe('what a provider gives', () => {
     }
     const unknown = await settle(() => startLoader({ request: new Request(`${TEST_ORIGIN}/sso/oidc/nope`), params: { slug: 'nope' }, context: {} }))
     expect(unknown).toMatchObject({ status: 404, body: 'There is no such identity provider.' })
+  })
+})
+
+describe('checking a provider from the admin page', () => {
+  test('“Check connection” reads the real discovery document, or says why it could not', async () => {
+    const ask = async () =>
+      settle(async () =>
+        adminSettingsAction({ request: await formRequest('/admin/settings', { intent: 'provider-check', providerId: String(providerId) }, { userId: adminId }), params: {}, context: {} }),
+      )
+    expect(await ask()).toMatchObject({ status: 200, body: { intent: 'provider-check', providerId: String(providerId), check: { ok: true, issuer: idp.issuer, supportsS256: true } } })
+    setProvider({ issuer: 'http://127.0.0.1:9' })
+    try {
+      expect(await ask()).toMatchObject({ body: { check: { ok: false, message: expect.stringMatching(/^Summit could not read http:\/\/127\.0\.0\.1:9\/\.well-known\/openid-configuration: /) } } })
+    } finally {
+      setProvider({})
+    }
+    const member = createUser(db())
+    const refused = await settle(async () =>
+      adminSettingsAction({ request: await formRequest('/admin/settings', { intent: 'provider-check', providerId: String(providerId) }, { userId: member.id }), params: {}, context: {} }),
+    )
+    expect(refused.status).toBe(403)
   })
 })
 
