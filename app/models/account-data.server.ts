@@ -31,7 +31,7 @@ import { verifyPassword } from '~/lib/password.server'
 import { passwordCheckLimit, takeAttempt } from '~/lib/rate-limit.server'
 import { DELETED_MEMBER_NAME, DELETED_USERNAME_PREFIX } from '~/schemas/account'
 import { readEmailPrefs } from './email.server'
-import { removeIdentities } from './identities.server'
+import { hasPassword, removeIdentities } from './identities.server'
 import { setPostState } from './posts.server'
 
 /**
@@ -135,7 +135,7 @@ export function exportAccountData(db: Db, userId: number, now = new Date()) {
   }
 }
 
-export type DeleteAccountResult = { ok: true } | { ok: false; field: 'password'; message: string }
+export type DeleteAccountResult = { ok: true } | { ok: false; field: 'password' | 'confirmUsername'; message: string }
 
 /**
  * Deletes the member's account after checking their password (wrong ones are limited like failed
@@ -152,15 +152,33 @@ export type DeleteAccountResult = { ok: true } | { ok: false; field: 'password';
  */
 export async function deleteAccount(
   db: Db,
-  { userId, password, removePosts, now = new Date() }: { userId: number; password: string; removePosts: boolean; now?: Date },
+  {
+    userId,
+    password,
+    confirmUsername,
+    removePosts,
+    now = new Date(),
+  }: { userId: number; password: string; confirmUsername?: string; removePosts: boolean; now?: Date },
 ): Promise<DeleteAccountResult> {
-  const row = db.select({ passwordHash: users.passwordHash }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).get()
+  const row = db
+    .select({ passwordHash: users.passwordHash, username: users.username })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+    .get()
   if (!row) throw new NotFoundError('account')
-  // Wrong passwords count like failed log-ins (10 per 15 minutes, shared with changing the password),
-  // so a borrowed session cannot guess. Counted before the hash: guesses sent at once get no more.
-  takeAttempt(db, [passwordCheckLimit(userId)], now)
-  if (!(await verifyPassword(row.passwordHash, password))) {
-    return { ok: false, field: 'password', message: 'That is not your password.' }
+  if (!hasPassword(row)) {
+    // An account made through single sign-on has no password to confirm with: typing its username
+    // is the deliberate step instead (the session itself came from the identity provider).
+    if ((confirmUsername ?? '').trim().toLowerCase() !== row.username) {
+      return { ok: false, field: 'confirmUsername', message: `Type your username, ${row.username}, to confirm.` }
+    }
+  } else {
+    // Wrong passwords count like failed log-ins (10 per 15 minutes, shared with changing the password),
+    // so a borrowed session cannot guess. Counted before the hash: guesses sent at once get no more.
+    takeAttempt(db, [passwordCheckLimit(userId)], now)
+    if (!(await verifyPassword(row.passwordHash, password))) {
+      return { ok: false, field: 'password', message: 'That is not your password.' }
+    }
   }
   db.transaction(
     (tx) => {

@@ -1,7 +1,8 @@
 /**
  * /settings/account: the member's data. Download a copy (JSON), or delete the account, keeping
  * their posts under "Deleted member" or removing them (DESIGN, "Privacy"). Deleting asks for the
- * password and ends every session.
+ * password (an account made through single sign-on, which has none, types its username) and ends
+ * every session.
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -12,6 +13,7 @@ import { blankSessionCookie, getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { deleteAccount } from '~/models/account-data.server'
+import { accountHasPassword } from '~/models/users.server'
 import { DELETED_MEMBER_NAME } from '~/schemas/account'
 import { retryAfterHeaders } from '~/lib/http.server'
 
@@ -23,31 +25,46 @@ export const meta: MetaFunction = () => [{ title: 'Your data · Summit' }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request)
   if (!user && new URL(request.url).searchParams.get('deleted') === '1') return { deleted: true as const }
-  await requireUser(request)
-  return { deleted: false as const }
+  const current = await requireUser(request)
+  return { deleted: false as const, hasPassword: accountHasPassword(getDb(), current.id), username: current.username }
 }
 
-const DeleteForm = z.object({
-  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(200, 'Use at most 200 characters.'),
+const Common = {
   posts: z.enum(['keep', 'remove'], { error: 'Choose what happens to your posts.' }),
   confirm: z.literal('on', { error: 'Tick the box to confirm.' }),
+}
+/** With a password, it confirms; an account made through single sign-on types its username instead. */
+const DeleteWithPassword = z.object({
+  ...Common,
+  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(200, 'Use at most 200 characters.'),
+})
+const DeleteWithUsername = z.object({
+  ...Common,
+  confirmUsername: z.string({ error: 'Type your username to confirm.' }).trim().min(1, 'Type your username to confirm.').max(30, 'Use at most 30 characters.'),
 })
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const form = await readForm(request)
-  const parsed = parseForm(form, DeleteForm)
+  const withPassword = accountHasPassword(getDb(), user.id)
+  const parsed = withPassword ? parseForm(form, DeleteWithPassword) : parseForm(form, DeleteWithUsername)
   if (!parsed.ok) return data(parsed, { status: 400 })
-  const { password, posts } = parsed.data
+  const input = parsed.data
   return keepFormOnRateLimit(form, async () => {
-    const result = await deleteAccount(getDb(), { userId: user.id, password, removePosts: posts === 'remove' })
+    const result = await deleteAccount(getDb(), {
+      userId: user.id,
+      password: 'password' in input ? input.password : '',
+      confirmUsername: 'confirmUsername' in input ? input.confirmUsername : undefined,
+      removePosts: input.posts === 'remove',
+    })
     if (!result.ok) return data(fieldFailure(form, result.field, result.message), { status: 400 })
     return redirect('/settings/account?deleted=1', { headers: { 'Set-Cookie': blankSessionCookie(request) } })
   })
 }
 
 export default function AccountDataPage() {
-  const { deleted } = useLoaderData<typeof loader>()
+  const loaded = useLoaderData<typeof loader>()
+  const { deleted } = loaded
   const result = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   if (deleted) {
@@ -108,7 +125,19 @@ export default function AccountDataPage() {
               </p>
             ) : null}
           </fieldset>
-          <TextField name="password" label="Your password" type="password" autoComplete="current-password" maxLength={200} required result={result} />
+          {'hasPassword' in loaded && !loaded.hasPassword ? (
+            <TextField
+              name="confirmUsername"
+              label="Type your username to confirm"
+              hint={`Your username is ${loaded.username}. Your account has no password: you log in through single sign-on.`}
+              autoComplete="off"
+              maxLength={30}
+              required
+              result={result}
+            />
+          ) : (
+            <TextField name="password" label="Your password" type="password" autoComplete="current-password" maxLength={200} required result={result} />
+          )}
           <div className="choice">
             <input type="checkbox" id="confirm" name="confirm" aria-describedby={confirmError ? 'confirm-error' : undefined} aria-invalid={confirmError ? true : undefined} />
             <label htmlFor="confirm">I understand that my account is deleted for good</label>

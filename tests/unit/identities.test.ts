@@ -117,3 +117,25 @@ describe('finding and creating members', () => {
     expect(() => disconnectIdentity(db(), userId, theirs!.id)).toThrow(/not on your account/)
   })
 })
+
+describe('deleting an account made through single sign-on', () => {
+  test('it has no password, so typing its username confirms; its identities go, so the next log-in starts afresh', async () => {
+    const { action } = await import('~/routes/settings_.account')
+    const { formRequest, settle } = await import('#tests/route-helpers')
+    const id = identity()
+    const { userId } = signInWithIdentity(db(), id, POLICY)
+    const username = db().select({ username: users.username }).from(users).where(eq(users.id, userId)).get()!.username
+    const wrong = await settle(async () =>
+      action({ request: await formRequest('/settings/account', { posts: 'keep', confirm: 'on', confirmUsername: 'someone-else' }, { userId }), params: {}, context: {} }),
+    )
+    expect(wrong).toMatchObject({ status: 400, body: { fieldErrors: { confirmUsername: [`Type your username, ${username}, to confirm.`] } } })
+    const done = await settle(async () =>
+      action({ request: await formRequest('/settings/account', { posts: 'keep', confirm: 'on', confirmUsername: username.toUpperCase() }, { userId }), params: {}, context: {} }),
+    )
+    expect(done).toMatchObject({ status: 302, location: '/settings/account?deleted=1' })
+    expect(listIdentities(db(), userId)).toEqual([])
+    const again = signInWithIdentity(db(), id, POLICY)
+    expect(again.created).toBe(true)
+    expect(again.userId).not.toBe(userId)
+  })
+})

@@ -299,7 +299,8 @@ describe('existing accounts are never taken over by an e-mail claim', () => {
   test('an identity of a deleted account leads to a fresh account', async () => {
     const login = idpAccount()
     const first = await logIn(newBrowser(), login)
-    db().update(users).set({ deletedAt: new Date(), username: `deleted-${first.user!.id}`, email: `deleted-${first.user!.id}@deleted.invalid` }).where(eq(users.id, first.user!.id)).run()
+    const { deleteAccount } = await import('~/models/account-data.server')
+    expect(await deleteAccount(db(), { userId: first.user!.id, password: '', confirmUsername: first.user!.username, removePosts: false })).toEqual({ ok: true })
     const again = await logIn(newBrowser(), login)
     expect(again.user).not.toBeNull()
     expect(again.user!.id).not.toBe(first.user!.id)
