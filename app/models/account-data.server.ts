@@ -23,6 +23,7 @@ import {
   sessions,
   suggestedEdits,
   userBadges,
+  userIdentities,
   users,
 } from '#db/schema'
 import { type Db } from '~/lib/db.server'
@@ -37,7 +38,7 @@ import { setPostState } from './posts.server'
 /**
  * Everything Summit holds about the member that is theirs to see: the account (never the password
  * hash or session tokens), their posts with sources, votes, follows, ledger, badges, flags they
- * raised, suggested edits and notifications. Nothing about other members beyond the ids of the
+ * raised, suggested edits, notifications, and the single sign-on identities they log in with. Nothing about other members beyond the ids of the
  * posts involved; staff-only records (internal notes, the moderation log) are not the member's.
  * Their company appears as its id and external id only: its name, plan and revenue are the
  * customer's contract data, for staff.
@@ -75,6 +76,13 @@ export function exportAccountData(db: Db, userId: number, now = new Date()) {
     exportedAt: now.toISOString(),
     account: { ...account, emailPrefs: readEmailPrefs(account.emailPrefs) },
     company,
+    // Who the member is at the identity providers they log in with: issuer and subject are theirs.
+    identities: db
+      .select({ issuer: userIdentities.issuer, subject: userIdentities.subject, email: userIdentities.email, connectedAt: userIdentities.createdAt, lastLoginAt: userIdentities.lastLoginAt })
+      .from(userIdentities)
+      .where(eq(userIdentities.userId, userId))
+      .orderBy(userIdentities.id)
+      .all(),
     ideas: db
       .select({ id: ideas.id, title: ideas.title, body: ideas.bodyMd, status: ideas.status, createdAt: ideas.createdAt, hiddenAt: ideas.hiddenAt, deletedAt: ideas.deletedAt })
       .from(ideas)

@@ -119,12 +119,16 @@ describe('finding and creating members', () => {
 })
 
 describe('deleting an account made through single sign-on', () => {
-  test('it has no password, so typing its username confirms; its identities go, so the next log-in starts afresh', async () => {
+  test('its export lists its identities; it has no password, so typing its username confirms; its identities go, so the next log-in starts afresh', async () => {
     const { action } = await import('~/routes/settings_.account')
     const { formRequest, settle } = await import('#tests/route-helpers')
     const id = identity()
     const { userId } = signInWithIdentity(db(), id, POLICY)
     const username = db().select({ username: users.username }).from(users).where(eq(users.id, userId)).get()!.username
+    const { exportAccountData } = await import('~/models/account-data.server')
+    expect(exportAccountData(db(), userId).identities).toEqual([
+      { issuer: id.issuer, subject: id.subject, email: id.email, connectedAt: expect.any(Date), lastLoginAt: expect.any(Date) },
+    ])
     const wrong = await settle(async () =>
       action({ request: await formRequest('/settings/account', { posts: 'keep', confirm: 'on', confirmUsername: 'someone-else' }, { userId }), params: {}, context: {} }),
     )
