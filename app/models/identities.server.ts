@@ -163,7 +163,7 @@ function applyPolicy(tx: Tx, userId: number, policy: IdentityPolicy, segmentId: 
     tx.insert(moderationLog)
       .values({
         actorId: userId,
-        action: 'change-role',
+        action: 'change_role',
         targetType: 'user',
         targetId: userId,
         reason: `Given by single sign-on through ${policy.label}`,

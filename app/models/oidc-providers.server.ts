@@ -157,7 +157,7 @@ export function addProvider(db: Db, input: ProviderInput & { actorId: number; no
         .returning({ id: oidcProviders.id })
         .get().id
       tx.insert(moderationLog)
-        .values({ actorId: input.actorId, action: 'add-identity-provider', targetType: 'oidc_provider', targetId: id, after: logged(values), createdAt: now })
+        .values({ actorId: input.actorId, action: 'identity_provider.create', targetType: 'oidc_provider', targetId: id, after: logged(values), createdAt: now })
         .run()
       return id
     },
@@ -184,7 +184,7 @@ export function updateProvider(db: Db, id: number, input: ProviderInput & { acto
       tx.insert(moderationLog)
         .values({
           actorId: input.actorId,
-          action: 'update-identity-provider',
+          action: 'identity_provider.update',
           targetType: 'oidc_provider',
           targetId: id,
           before: was,
@@ -207,7 +207,7 @@ export function removeProvider(db: Db, id: number, actorId: number, now = new Da
       assertPolicyStillServed(tx)
       const { clientSecret: _old, ...was } = before
       tx.insert(moderationLog)
-        .values({ actorId, action: 'remove-identity-provider', targetType: 'oidc_provider', targetId: id, before: was, createdAt: now })
+        .values({ actorId, action: 'identity_provider.delete', targetType: 'oidc_provider', targetId: id, before: was, createdAt: now })
         .run()
     },
     { behavior: 'immediate' },
@@ -226,7 +226,7 @@ export function setProviderEnabled(db: Db, id: number, enabled: boolean, actorId
       tx.insert(moderationLog)
         .values({
           actorId,
-          action: 'update-identity-provider',
+          action: 'identity_provider.update',
           targetType: 'oidc_provider',
           targetId: id,
           before: { slug: before.slug, enabled: before.enabled },

@@ -257,7 +257,7 @@ export function changeUsername(db: Db, { userId, username, now = new Date() }: {
       const last = tx
         .select({ at: moderationLog.createdAt })
         .from(moderationLog)
-        .where(and(eq(moderationLog.action, 'change-username'), eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, userId), gt(moderationLog.createdAt, since)))
+        .where(and(eq(moderationLog.action, 'change_username'), eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, userId), gt(moderationLog.createdAt, since)))
         .orderBy(desc(moderationLog.createdAt))
         .get()
       if (last) {
@@ -271,7 +271,7 @@ export function changeUsername(db: Db, { userId, username, now = new Date() }: {
       }
       tx.update(users).set({ username: next }).where(eq(users.id, userId)).run()
       tx.insert(moderationLog)
-        .values({ actorId: userId, action: 'change-username', targetType: 'user', targetId: userId, before: { username: row.username }, after: { username: next }, createdAt: now })
+        .values({ actorId: userId, action: 'change_username', targetType: 'user', targetId: userId, before: { username: row.username }, after: { username: next }, createdAt: now })
         .run()
       renameBreakGlass(tx, row.username, next)
       return { changed: true as const }
@@ -284,7 +284,7 @@ function findRenamedUsernameIn(tx: Db | Tx, oldUsername: string) {
   const renamed = tx
     .select({ userId: moderationLog.targetId })
     .from(moderationLog)
-    .where(and(eq(moderationLog.action, 'change-username'), sql`json_extract(${moderationLog.before}, '$.username') = ${oldUsername}`))
+    .where(and(eq(moderationLog.action, 'change_username'), sql`json_extract(${moderationLog.before}, '$.username') = ${oldUsername}`))
     .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
     .get()
   if (!renamed) return null

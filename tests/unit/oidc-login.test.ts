@@ -319,7 +319,7 @@ describe('what a provider gives', () => {
       idp.accounts['boss-sub'] = { password: 'correct horse battery', email: admin.email, emailVerified: true }
       const boss = await logIn(newBrowser(), 'boss-sub')
       expect(boss.user).toMatchObject({ id: admin.id, role: 'admin' })
-      const logged = db().select().from(moderationLog).where(and(eq(moderationLog.targetId, user!.id), eq(moderationLog.action, 'change-role'))).all()
+      const logged = db().select().from(moderationLog).where(and(eq(moderationLog.targetId, user!.id), eq(moderationLog.action, 'change_role'))).all()
       // A member created through the provider starts with its role: nothing to log.
       expect(logged).toEqual([])
       const member = createUser(db(), { email: `${unique('m')}@corp.example` })
@@ -327,7 +327,7 @@ describe('what a provider gives', () => {
       idp.accounts['member-sub'] = { password: 'correct horse battery', email: member.email, emailVerified: true }
       const raised = await logIn(newBrowser(), 'member-sub')
       expect(raised.user).toMatchObject({ id: member.id, role: 'product' })
-      const raisedLog = db().select().from(moderationLog).where(and(eq(moderationLog.targetId, member.id), eq(moderationLog.action, 'change-role'))).all()
+      const raisedLog = db().select().from(moderationLog).where(and(eq(moderationLog.targetId, member.id), eq(moderationLog.action, 'change_role'))).all()
       expect(raisedLog).toMatchObject([{ before: { role: 'member' }, after: { role: 'product' }, reason: 'Given by single sign-on through Test IdP' }])
     } finally {
       setProvider({})

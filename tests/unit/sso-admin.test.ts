@@ -191,7 +191,7 @@ describe('OpenID providers', () => {
     await post({ ...update, clientSecret: newSecret })
     expect(getProviderForLogin(db(), added.slug)!.clientSecret).toBe(newSecret)
     const log = db().select().from(moderationLog).where(eq(moderationLog.targetId, added.id)).orderBy(desc(moderationLog.id)).all()
-    expect(log.map((row) => row.action)).toEqual(['update-identity-provider', 'update-identity-provider', 'add-identity-provider'])
+    expect(log.map((row) => row.action)).toEqual(['identity_provider.update', 'identity_provider.update', 'identity_provider.create'])
     expect(log[0]!.after).toMatchObject({ label: 'Acme SSO', secretChanged: true })
     expect(log[1]!.after).toMatchObject({ secretChanged: false })
     expect(logText()).not.toContain(newSecret)
@@ -220,7 +220,7 @@ describe('OpenID providers', () => {
       location: '/admin/settings?done=provider-remove#sso-providers',
     })
     expect(getProviderForLogin(db(), added.slug)).toBeNull()
-    const removed = db().select().from(moderationLog).where(eq(moderationLog.action, 'remove-identity-provider')).orderBy(desc(moderationLog.id)).get()!
+    const removed = db().select().from(moderationLog).where(eq(moderationLog.action, 'identity_provider.delete')).orderBy(desc(moderationLog.id)).get()!
     expect(removed).toMatchObject({ actorId: admin.id, targetId: added.id, before: expect.objectContaining({ slug: added.slug }) })
     expect(logText()).not.toContain(added.fields.clientSecret)
 
@@ -515,9 +515,9 @@ describe('npm run sso', () => {
 
       // Every change is logged under the acting admin, and no log row holds a secret.
       const log = cli.db.select({ actorId: moderationLog.actorId, action: moderationLog.action }).from(moderationLog).orderBy(moderationLog.id).all()
-      expect(log[0]).toEqual({ actorId: first.id, action: 'add-identity-provider' })
-      expect(log[1]).toEqual({ actorId: second.id, action: 'update-identity-provider' })
-      expect(log.at(-1)).toEqual({ actorId: first.id, action: 'remove-identity-provider' })
+      expect(log[0]).toEqual({ actorId: first.id, action: 'identity_provider.create' })
+      expect(log[1]).toEqual({ actorId: second.id, action: 'identity_provider.update' })
+      expect(log.at(-1)).toEqual({ actorId: first.id, action: 'identity_provider.delete' })
       const text = JSON.stringify(cli.db.select().from(moderationLog).all())
       for (const secret of [clientSecret, pasted, stored.secret!]) expect(text).not.toContain(secret)
     } finally {
