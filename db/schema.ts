@@ -818,3 +818,130 @@ export const emailOutbox = sqliteTable(
     index('email_outbox_user_idx').on(t.userId, t.createdAt),
   ],
 )
+
+// ---------------------------------------------------------------------------------------------
+// The public API and webhooks
+// ---------------------------------------------------------------------------------------------
+
+export const API_SCOPES = ['read', 'write', 'admin'] as const
+export type ApiScope = (typeof API_SCOPES)[number]
+
+/**
+ * Personal access tokens for /api/v1. The token is shown once; the row keeps its SHA-256 and a
+ * short prefix to recognise it by. Scopes are a subset of API_SCOPES, as a comma-separated list.
+ */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The first characters of the token (e.g. `smt_ab12`), shown in lists. */
+    prefix: text('prefix').notNull(),
+    scopes: text('scopes').notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_hash_unique').on(t.tokenHash),
+    index('api_tokens_user_idx').on(t.userId, t.id),
+    check('api_tokens_name_length', sql`length(${t.name}) between 1 and 60`),
+  ],
+)
+
+export const WEBHOOK_KINDS = ['standard', 'slack'] as const
+export const WEBHOOK_EVENTS = [
+  'idea.created',
+  'idea.status_changed',
+  'idea.merged',
+  'idea.voted',
+  'comment.created',
+  'question.created',
+  'answer.created',
+  'answer.accepted',
+  'member.created',
+] as const
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
+
+/** Endpoints admins registered on /admin/webhooks. `events` is a comma-separated subset of WEBHOOK_EVENTS. */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    kind: text('kind', { enum: WEBHOOK_KINDS }).notNull().default('standard'),
+    /** Standard Webhooks secret (`whsec_` + base64); write-only after it is shown once. */
+    secret: text('secret').notNull(),
+    events: text('events').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    /** Why the endpoint was turned off by Summit (failing for 3 days), or null. */
+    disabledReason: text('disabled_reason'),
+    /** When the current run of failures began; null after a success. */
+    failingSince: integer('failing_since', { mode: 'timestamp_ms' }),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+  },
+  (t) => [check('webhook_endpoints_kind_valid', sql`${t.kind} in (${inList(WEBHOOK_KINDS)})`)],
+)
+
+/**
+ * The webhook outbox and delivery log: one row per message per endpoint, queued in the same
+ * transaction as its event, sent by the worker with retries. `payload` is the JSON body as sent.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    endpointId: integer('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** The Standard Webhooks `webhook-id` (`msg_…`), the same for every retry of this message. */
+    messageId: text('message_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** For batched events (idea.voted): the key of the batch, e.g. `idea:42`; null otherwise. */
+    batchKey: text('batch_key'),
+    payload: text('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+    /** Gave up (retries used up, or the endpoint was disabled). */
+    failedAt: integer('failed_at', { mode: 'timestamp_ms' }),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    /** The first characters of the last response body, for the delivery log. */
+    lastResponse: text('last_response'),
+    lastDurationMs: integer('last_duration_ms'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_message_unique').on(t.endpointId, t.messageId),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt, t.id).where(sql`delivered_at is null and failed_at is null`),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.id),
+    index('webhook_deliveries_batch_idx').on(t.endpointId, t.batchKey).where(sql`batch_key is not null and delivered_at is null and failed_at is null`),
+  ],
+)
+
+/** Work items in the product team's tracker (Jira, Linear, GitHub …) linked to an idea. */
+export const ideaLinks = sqliteTable(
+  'idea_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ideaId: integer('idea_id')
+      .notNull()
+      .references(() => ideas.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    title: text('title').notNull(),
+    state: text('state').notNull().default(''),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+  },
+  (t) => [index('idea_links_idea_idx').on(t.ideaId, t.id), uniqueIndex('idea_links_url_unique').on(t.ideaId, t.url)],
+)

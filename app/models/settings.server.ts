@@ -50,6 +50,12 @@ const JwtSsoSetting = z.object({
 })
 export type JwtSsoSettings = z.infer<typeof JwtSsoSetting>
 
+/**
+ * Webhook delivery: whether endpoints may be private addresses (loopback, RFC 1918, link-local …).
+ * Off by default (SSRF defence); on-premises installs with an internal receiver, and tests, turn it on.
+ */
+const WebhookSetting = z.object({ allowPrivateTargets: z.boolean() })
+
 type SettingValues = {
   voteBudget: VoteBudgetSetting
   siteName: z.infer<typeof SiteNameSetting> | null
@@ -57,6 +63,7 @@ type SettingValues = {
   email: z.infer<typeof EmailSetting>
   ssoPolicy: SsoPolicy
   jwtSso: JwtSsoSettings
+  webhooks: z.infer<typeof WebhookSetting>
 }
 type SettingKey = keyof SettingValues
 type SettingValue<K extends SettingKey> = SettingValues[K]
@@ -69,6 +76,7 @@ const SETTINGS: { [K in SettingKey]: { schema: z.ZodType<SettingValues[K]>; defa
   email: { schema: EmailSetting, defaultValue: { enabled: false } },
   ssoPolicy: { schema: SsoPolicySetting, defaultValue: { require: 'off', breakGlass: [] } },
   jwtSso: { schema: JwtSsoSetting, defaultValue: { enabled: false, secret: null, jwksUrl: null, audience: 'summit' } },
+  webhooks: { schema: WebhookSetting, defaultValue: { allowPrivateTargets: false } },
 }
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[]
 
@@ -119,6 +127,7 @@ export const getPremoderation = (db: Db | Tx) => getSetting(db, 'premoderation')
 export const getEmailSetting = (db: Db | Tx) => getSetting(db, 'email')
 export const getSsoPolicy = (db: Db | Tx) => getSetting(db, 'ssoPolicy')
 export const getJwtSsoSettings = (db: Db | Tx) => getSetting(db, 'jwtSso')
+export const getWebhookSetting = (db: Db | Tx) => getSetting(db, 'webhooks')
 
 /** Keeps a break-glass entry of the SSO policy on its account when the account is renamed (in the caller's transaction). */
 export function renameBreakGlass(tx: Db | Tx, from: string, to: string) {
