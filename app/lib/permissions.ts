@@ -73,6 +73,10 @@ export const GRANTS = {
   // Customer companies: who is behind the votes (names, plans, revenue) is for the product team.
   'view:companies': { any: { role: 'product' }, label: 'see the companies behind ideas' },
   'manage:companies': { any: { role: 'admin' }, label: 'manage companies' },
+  // Integrations: webhooks to other tools, and links from ideas to the tracker's work items.
+  'manage:webhooks': { any: { role: 'admin' }, label: 'manage webhooks' },
+  'link:idea': { any: { role: 'product' }, label: 'link ideas to work items in the tracker' },
+  'create:api-token': { any: { role: 'member' }, label: 'create API tokens' },
 } satisfies Record<string, Grant>
 
 export type Permission = keyof typeof GRANTS

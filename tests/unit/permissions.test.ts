@@ -65,6 +65,9 @@ const matrix: Array<[Permission, { authorId: number } | undefined, Want, Want, W
   ['manage:settings', undefined, 401, 403, 403, 403, 'ok'],
   ['view:companies', undefined, 401, 403, 403, 'ok', 'ok'],
   ['manage:companies', undefined, 401, 403, 403, 403, 'ok'],
+  ['manage:webhooks', undefined, 401, 403, 403, 403, 'ok'],
+  ['link:idea', undefined, 401, 403, 403, 'ok', 'ok'],
+  ['create:api-token', undefined, 401, 'ok', 'ok', 'ok', 'ok'],
 ]
 
 describe('the policy matrix (role × permission)', () => {
