@@ -93,7 +93,9 @@ test('a locked database: votes get 503 with Retry-After in under a second, /heal
     const health = await timedFetch('/healthz')
     expect(health).toMatchObject({ status: 503, retryAfter: '2' })
     expect(JSON.parse(health.text)).toMatchObject({ status: 'degraded', database: 'locked' })
-    expect(health.ms).toBeLessThan(200)
+    // The probe waits 50 ms for the lock; the rest is the round trip on a machine that may be busy
+    // with other tests (210 ms was seen on 2 loaded cores), still far from a request that waits it out.
+    expect(health.ms).toBeLessThan(500)
     expect(votesOf(idea.id)).toBe(0)
   } finally {
     release()
