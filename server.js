@@ -4,7 +4,8 @@
  * - Refuses cross-site POSTs (and every other non-GET) with 403 before Remix sees them: Remix's own
  *   origin check answers them with a bare 500. The exceptions carry a signed token as their
  *   authority: a mail client's one-click unsubscribe (RFC 8058), which carries neither Origin nor
- *   Referer, and the company's app posting a customer's login token to /sso/jwt.
+ *   Referer, the company's app posting a customer's login token to /sso/jwt, and /api/v1 (bearer
+ *   tokens only; its writes reach Remix without cookies).
  * - Sets security headers, with a per-request nonce for the Content-Security-Policy.
  * - Compresses responses and caches fingerprinted assets for a year; pages for visitors without a
  *   session carry an ETag, so an unchanged page is revalidated with a 304.
@@ -124,6 +125,8 @@ function isValidHost(value) {
 
 /** Methods Summit answers; anything else (TRACE, TRACK, CONNECT, WebDAV, made-up ones) is a 405. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'OPTIONS'])
+/** /api/v1 also has PUT, PATCH and DELETE (a vote is PUT and DELETE). */
+const API_METHODS = new Set([...METHODS, 'PUT', 'PATCH', 'DELETE'])
 
 /**
  * Where a request was addressed. With PUBLIC_URL set, always there: the Host a proxy forwards (or
@@ -141,7 +144,7 @@ app.use((req, res, next) => {
   if (!req.url.startsWith('/')) {
     return refuse(res, 400, 'This server only answers requests for its own paths.')
   }
-  if (!METHODS.has(req.method)) {
+  if (!METHODS.has(req.method) && !(API_METHODS.has(req.method) && isApiPath(req))) {
     res.set('Allow', 'GET, HEAD, POST, OPTIONS')
     return refuse(res, 405, 'This server does not answer that method.')
   }
@@ -204,10 +207,33 @@ function isJwtLoginPost(req) {
   return req.method === 'POST' && req.path === '/sso/jwt'
 }
 
+/**
+ * /api/v1 authenticates by bearer token only, never by the session cookie, so a request from another
+ * site carries nothing of a member's: API writes skip the Origin check. The path is the one Remix
+ * routes by (WHATWG-normalised, so `/api/v1/%2e%2e/settings` is /api/settings, not the API), and
+ * the request's cookies, Origin and Referer are removed, so no route could ever act on it with a
+ * browser's session.
+ */
+function isApiPath(req) {
+  let pathname
+  try {
+    pathname = new URL(req.originalUrl, 'http://summit.invalid').pathname
+  } catch {
+    return false
+  }
+  return pathname === '/api/v1' || pathname.startsWith('/api/v1/')
+}
+
 // CSRF defence: every state-changing request must come from our own pages.
 app.use((req, res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next()
   if (isOneClickUnsubscribe(req)) return next()
+  if (isApiPath(req)) {
+    delete req.headers.cookie
+    delete req.headers.origin
+    delete req.headers.referer
+    return next()
+  }
   if (isJwtLoginPost(req)) {
     delete req.headers.origin
     delete req.headers.referer

@@ -268,6 +268,14 @@ export default function SettingsPage() {
         busy={busyIntent === 'email-prefs'}
       />
 
+      <section className="card" aria-labelledby="tokens-title">
+        <h2 id="tokens-title">API tokens</h2>
+        <p className="muted">Let a script or another tool use the Summit API as you.</p>
+        <p>
+          <Link to="/settings/tokens">Manage your API tokens</Link>
+        </p>
+      </section>
+
       <section className="card" aria-labelledby="data-title">
         <h2 id="data-title">Your data</h2>
         <p className="muted">Download a copy of everything you posted and chose here, or delete your account.</p>

@@ -1,0 +1,35 @@
+/**
+ * /api/v1/ideas/:ideaId/vote: PUT votes for the idea as the token's user, DELETE takes the vote
+ * back. The site's rules apply: the policy (vote:idea), the vote budget, closed and locked ideas,
+ * and the per-member vote rate limit.
+ */
+import { type ActionFunctionArgs } from '@remix-run/node'
+import { eq } from 'drizzle-orm'
+import { ideas } from '#db/schema'
+import { apiHandler, apiJson, idParam, methodNotAllowed, problem } from '~/lib/api.server'
+import { getDb } from '~/lib/db.server'
+import { check } from '~/lib/permissions'
+import { hitVoteLimit } from '~/lib/rate-limit.server'
+import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { setIdeaVote } from '~/models/votes.server'
+
+export async function loader() {
+  return methodNotAllowed(['PUT', 'DELETE'])
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return apiHandler(request, () => {
+    if (request.method !== 'PUT' && request.method !== 'DELETE') return methodNotAllowed(['PUT', 'DELETE'])
+    const db = getDb()
+    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
+    requireScope(caller, 'write')
+    const ideaId = idParam(params.ideaId, 'idea')
+    const decision = check(caller.user, 'vote:idea')
+    if (!decision.ok) throw problem(decision.status, decision.reason)
+    hitVoteLimit(caller.user)
+    const voted = request.method === 'PUT'
+    setIdeaVote(db, { ideaId, userId: caller.user.id, voted })
+    const voteCount = db.select({ n: ideas.voteCount }).from(ideas).where(eq(ideas.id, ideaId)).get()?.n ?? 0
+    return apiJson({ ideaId, voted, voteCount }, { headers })
+  })
+}

@@ -1,0 +1,331 @@
+/**
+ * /api/v1 over real HTTP against the running server, with real tokens: the authorization matrix
+ * (every operation × anonymous, member, product, admin, revoked, expired, wrong-scope and malformed
+ * tokens), visibility (hidden and deleted ideas never show), problem details, the cross-site rules,
+ * and a fuzz of the inputs that must never get a 5xx.
+ */
+import { eq } from 'drizzle-orm'
+import { categories, ideas } from '#db/schema'
+import { getDb } from '~/lib/db.server'
+import { createApiToken } from '~/models/api-tokens.server'
+import { type ApiScope } from '#db/schema'
+import { type Role } from '~/lib/permissions'
+import { createTestIdea, createUser } from '#tests/factories'
+import { expect, expectAccessible, test } from './fixtures'
+import { type APIRequestContext } from '@playwright/test'
+
+const OLD = new Date(Date.now() - 60 * 86_400_000) // past the new-member limits
+/** The demo community has categories, so a new idea names one. */
+const categoryId = () => getDb().select({ id: categories.id }).from(categories).get()!.id
+
+function tokenFor(role: Role, scopes: ApiScope[] = role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'], expiresAt: Date | null = null) {
+  const user = createUser(getDb(), { role, reputation: 200, createdAt: OLD })
+  const { token, id } = createApiToken(getDb(), { userId: user.id, role, name: 'test', scopes, expiresAt })
+  return { user, token, id }
+}
+
+type Caller = { name: string; headers: Record<string, string> }
+
+function callers(): Caller[] {
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+  const revoked = tokenFor('member')
+  getDb().$client.prepare('update api_tokens set revoked_at = ? where id = ?').run(Date.now(), revoked.id)
+  const expired = tokenFor('member')
+  getDb().$client.prepare('update api_tokens set expires_at = ? where id = ?').run(Date.now() - 1000, expired.id)
+  return [
+    { name: 'anonymous', headers: {} },
+    { name: 'member', headers: bearer(tokenFor('member').token) },
+    { name: 'product', headers: bearer(tokenFor('product').token) },
+    { name: 'admin', headers: bearer(tokenFor('admin').token) },
+    { name: 'revoked', headers: bearer(revoked.token) },
+    { name: 'expired', headers: bearer(expired.token) },
+    { name: 'read-only', headers: bearer(tokenFor('member', ['read']).token) },
+    { name: 'write-only', headers: bearer(tokenFor('product', ['write']).token) },
+    { name: 'malformed', headers: { Authorization: 'Bearer not-a-summit-token' } },
+  ]
+}
+
+type Operation = { name: string; send: (request: APIRequestContext, headers: Record<string, string>) => Promise<{ status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }> }
+
+function operations(): Operation[] {
+  const author = createUser(getDb(), { createdAt: OLD })
+  const idea = () => createTestIdea(getDb(), { authorId: author.id })
+  return [
+    { name: 'GET /ideas', send: (r, h) => r.get('/api/v1/ideas?sort=new&limit=5', { headers: h }) },
+    { name: 'GET /ideas/:id', send: (r, h) => r.get(`/api/v1/ideas/${idea().id}`, { headers: h }) },
+    {
+      name: 'POST /ideas',
+      send: (r, h) =>
+        r.post('/api/v1/ideas', { headers: h, data: { title: `An idea from the API ${Math.random().toString(36).slice(2, 8)}`, body: 'Please add it.', categoryId: categoryId() } }),
+    },
+    { name: 'PUT /ideas/:id/vote', send: (r, h) => r.put(`/api/v1/ideas/${idea().id}/vote`, { headers: h }) },
+    { name: 'DELETE /ideas/:id/vote', send: (r, h) => r.delete(`/api/v1/ideas/${idea().id}/vote`, { headers: h }) },
+    { name: 'POST /ideas/:id/status', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/status`, { headers: h, data: { status: 'planned', note: 'On the roadmap.' } }) },
+  ]
+}
+
+// Rows: operations; columns: callers, in the order of callers().
+const EXPECTED: Record<string, number[]> = {
+  //                         anon member product admin revoked expired read-only write-only malformed
+  'GET /ideas': /*          */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
+  'GET /ideas/:id': /*      */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
+  'POST /ideas': /*         */ [401, 201, 201, 201, 401, 401, 403, 201, 401],
+  'PUT /ideas/:id/vote': /* */ [401, 200, 200, 200, 401, 401, 403, 200, 401],
+  'DELETE /ideas/:id/vote': [401, 200, 200, 200, 401, 401, 403, 200, 401],
+  'POST /ideas/:id/status': [401, 403, 200, 200, 401, 401, 403, 200, 401],
+}
+
+test('the authorization matrix: every operation × every kind of caller', async ({ request }) => {
+  const who = callers()
+  const ops = operations()
+  const got: Record<string, number[]> = {}
+  for (const op of ops) {
+    got[op.name] = []
+    for (const caller of who) {
+      const response = await op.send(request, caller.headers)
+      got[op.name]!.push(response.status())
+      if (response.status() >= 400) {
+        expect(response.headers()['content-type'], `${op.name} as ${caller.name}`).toMatch(/^application\/problem\+json/)
+        const body = JSON.parse(await response.text()) as { status: number; title: string; detail: string }
+        expect(body.status).toBe(response.status())
+        expect(body.detail.length).toBeGreaterThan(0)
+      }
+      if (response.status() === 401) expect(response.headers()['www-authenticate']).toMatch(/^Bearer realm="\/api\/v1"/)
+    }
+  }
+  expect(got).toEqual(EXPECTED)
+})
+
+test('anonymous reads follow the site’s visibility: hidden and deleted ideas are 404 and never listed', async ({ request }) => {
+  const author = createUser(getDb(), { createdAt: OLD })
+  const hidden = createTestIdea(getDb(), { authorId: author.id, title: `Hidden from the API ${Date.now()}` })
+  const deleted = createTestIdea(getDb(), { authorId: author.id, title: `Deleted from the API ${Date.now()}` })
+  getDb().update(ideas).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(ideas.id, hidden.id)).run()
+  getDb().update(ideas).set({ deletedAt: new Date() }).where(eq(ideas.id, deleted.id)).run()
+  for (const id of [hidden.id, deleted.id]) {
+    const response = await request.get(`/api/v1/ideas/${id}`)
+    expect(response.status()).toBe(404)
+  }
+  const list = (await (await request.get('/api/v1/ideas?sort=new&limit=100')).json()) as { data: { id: number }[] }
+  expect(list.data.map((i) => i.id)).not.toContain(hidden.id)
+  expect(list.data.map((i) => i.id)).not.toContain(deleted.id)
+})
+
+test('a list pages by keyset cursor, and each answer carries RateLimit headers', async ({ request }) => {
+  const first = await request.get('/api/v1/ideas?sort=new&limit=2')
+  expect(first.status()).toBe(200)
+  expect(first.headers()['ratelimit-policy']).toMatch(/^"minute";q=\d+;w=60$/)
+  expect(first.headers()['ratelimit']).toMatch(/^"minute";r=\d+;t=\d+$/)
+  const page1 = (await first.json()) as { data: { id: number }[]; nextCursor: string }
+  expect(page1.data).toHaveLength(2)
+  const page2 = (await (await request.get(`/api/v1/ideas?sort=new&limit=2&cursor=${page1.nextCursor}`)).json()) as { data: { id: number }[] }
+  expect(page2.data[0]!.id).toBeLessThan(page1.data[1]!.id)
+})
+
+test('a token posts an idea, votes, and the product team moves it with a note; the answers are the documented shapes', async ({ request }) => {
+  const member = tokenFor('member')
+  const product = tokenFor('product')
+  const created = await request.post('/api/v1/ideas', {
+    headers: { Authorization: `Bearer ${member.token}` },
+    data: { title: 'Export the roadmap as a PDF file', body: 'For our **board** meetings.', tags: ['export'], categoryId: categoryId() },
+  })
+  expect(created.status()).toBe(201)
+  const idea = (await created.json()) as { id: number; voteCount: number; bodyHtml: string; viewerVoted: boolean; author: { username: string } }
+  expect(created.headers()['location']).toBe(`/api/v1/ideas/${idea.id}`)
+  expect(idea).toMatchObject({ voteCount: 1, viewerVoted: true, author: { username: member.user.username } })
+  expect(idea.bodyHtml).toContain('<strong>board</strong>')
+
+  const vote = await request.put(`/api/v1/ideas/${idea.id}/vote`, { headers: { Authorization: `Bearer ${product.token}` } })
+  expect(await vote.json()).toEqual({ ideaId: idea.id, voted: true, voteCount: 2 })
+
+  const moved = await request.post(`/api/v1/ideas/${idea.id}/status`, {
+    headers: { Authorization: `Bearer ${product.token}` },
+    data: { status: 'shipped', note: 'Shipped in 4.2.' },
+  })
+  expect(moved.status()).toBe(200)
+  const after = (await moved.json()) as { status: string; statusHistory: { from: string; to: string; noteHtml: string }[] }
+  expect(after.status).toBe('shipped')
+  expect(after.statusHistory.at(-1)).toMatchObject({ from: 'open', to: 'shipped', noteHtml: expect.stringContaining('Shipped in 4.2.') })
+
+  const bad = await request.post(`/api/v1/ideas/${idea.id}/status`, { headers: { Authorization: `Bearer ${product.token}` }, data: { status: 'merged', extra: 1 } })
+  expect(bad.status()).toBe(422)
+  expect(((await bad.json()) as { errors: Record<string, string[]> }).errors).toHaveProperty('status')
+})
+
+test('the API never acts on a browser session: a cross-site POST with a session cookie and no token is a 401', async ({ request, loginAs, page, baseURL }) => {
+  await loginAs('member')
+  const cookies = await page.context().cookies()
+  const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ')
+  const response = await request.post('/api/v1/ideas', {
+    headers: { Cookie: cookie, Origin: 'https://evil.example' },
+    data: { title: 'Posted by a forged cross-site request', body: 'Should never appear.' },
+  })
+  expect(response.status()).toBe(401)
+  // A path that only looks like the API is not let through the Origin check.
+  const sneaky = await request.post('/api/v1/%2e%2e/%2e%2e/settings', {
+    headers: { Cookie: cookie, Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' },
+    data: 'intent=end-other-sessions',
+  })
+  expect(sneaky.status()).toBe(403)
+  expect(baseURL).toBeTruthy()
+})
+
+test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids never get a 5xx', async ({ request }) => {
+  const { token } = tokenFor('product')
+  const auth = { Authorization: `Bearer ${token}` }
+  const author = createUser(getDb(), { createdAt: OLD })
+  const ideaId = createTestIdea(getDb(), { authorId: author.id }).id
+  const deep = (n: number): unknown => (n === 0 ? 1 : { a: deep(n - 1) })
+  const bodies: unknown[] = [
+    null,
+    1,
+    'text',
+    [],
+    {},
+    { title: 1, body: 2 },
+    { title: 'x'.repeat(200), body: 'y' },
+    { title: 'A perfectly fine title', body: 'fine', unknown: true },
+    { title: 'A perfectly fine title', body: 'fine', categoryId: -1 },
+    { title: 'A perfectly fine title', body: 'fine', categoryId: 'one' },
+    { title: 'A perfectly fine title', body: 'fine', tags: 'not-an-array' },
+    { title: 'A perfectly fine title', body: 'fine', tags: Array.from({ length: 50 }, (_, i) => `t${i}`) },
+    { title: 'A perfectly fine title', body: 'fine', tags: ['bad tag!'] },
+    { title: '\u0000\u0001 control', body: 'fine' },
+    { title: 'A perfectly fine title', body: 'z'.repeat(70_000) },
+    deep(100),
+    { status: 'nope' },
+    { status: 'planned', note: 5 },
+    { status: ['planned'] },
+  ]
+  const raws = ['{', '{"title":', '\u0000', '[[[[[[[[[[', '{"a":1}'.repeat(1000), '']
+  let sent = 0
+  const expectNo5xx = (status: number, what: string) => {
+    sent++
+    expect(status, what).toBeLessThan(500)
+  }
+  for (const body of bodies) {
+    for (const path of ['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`]) {
+      const r = await request.post(path, { headers: auth, data: body as object })
+      expectNo5xx(r.status(), `${path} ${JSON.stringify(body).slice(0, 60)}`)
+    }
+  }
+  for (const raw of raws) {
+    for (const type of ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/merge-patch+json']) {
+      const r = await request.post('/api/v1/ideas', { headers: { ...auth, 'Content-Type': type }, data: raw })
+      expectNo5xx(r.status(), `${type} ${raw.slice(0, 20)}`)
+    }
+  }
+  const queries = [
+    'sort=bogus',
+    'limit=0',
+    'limit=101',
+    'limit=abc',
+    'limit=1e3',
+    'cursor=%%%',
+    'cursor=' + 'A'.repeat(200),
+    'cursor=WzEsMl0',
+    'cursor=W251bGwsbnVsbF0',
+    'status=merged',
+    'category=' + 'x'.repeat(100),
+    'tag=%00',
+    'unknown=1',
+    'sort=top&sort=new',
+  ]
+  for (const q of queries) expectNo5xx((await request.get(`/api/v1/ideas?${q}`)).status(), q)
+  for (const id of ['0', '-1', 'abc', '1e5', '99999999999999999999', '%00', '1.5']) {
+    expectNo5xx((await request.get(`/api/v1/ideas/${id}`)).status(), id)
+    expectNo5xx((await request.put(`/api/v1/ideas/${id}/vote`, { headers: auth })).status(), `vote ${id}`)
+  }
+  // A large body refused before it is read (no token, not JSON, a method without a body, nowhere) is
+  // still answered, not cut off.
+  const large = JSON.stringify({ title: 'x'.repeat(300_000) })
+  for (const [path, headers] of [
+    ['/api/v1/ideas', {}],
+    ['/api/v1/ideas', { ...auth, 'Content-Type': 'text/plain' }],
+    [`/api/v1/ideas/${ideaId}`, auth],
+    ['/api/v1/nothing', auth],
+    ['/api/v1/ideas', { ...auth, 'Content-Type': 'application/json' }],
+  ] as const) {
+    const r = await request.post(path, { headers, data: large })
+    expectNo5xx(r.status(), `large body to ${path}`)
+    expect(r.status()).toBeGreaterThanOrEqual(400)
+  }
+  for (const method of ['PATCH', 'DELETE', 'PUT'] as const) {
+    expectNo5xx((await request.fetch('/api/v1/ideas', { method, headers: auth })).status(), `${method} /ideas`)
+  }
+  expectNo5xx((await request.get('/api/v1/nothing/here')).status(), 'unknown path')
+  // Then random values of every JSON type, shallow and deep, into the known fields and beside them
+  // (a fixed seed, so a failure can be replayed).
+  let seed = 20261207
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const pick = <T,>(items: T[]) => items[Math.floor(rand() * items.length)]!
+  const value = (depth: number): unknown => {
+    const kind = pick(['string', 'number', 'bool', 'null', 'array', 'object', 'huge', 'unicode'])
+    if (depth > 4 && (kind === 'array' || kind === 'object')) return 'leaf'
+    switch (kind) {
+      case 'string':
+        return 'abc'.repeat(Math.floor(rand() * 60))
+      case 'number':
+        return pick([0, -1, 1.5, 1e308, -0, 2 ** 53 + 1, 42])
+      case 'bool':
+        return rand() < 0.5
+      case 'null':
+        return null
+      case 'array':
+        return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1))
+      case 'object':
+        return Object.fromEntries(Array.from({ length: Math.floor(rand() * 4) }, (_, i) => [pick(['title', 'body', 'tags', 'categoryId', 'status', 'note', `k${i}`, '__proto__', 'constructor']), value(depth + 1)]))
+      case 'huge':
+        return 'x'.repeat(20_000 + Math.floor(rand() * 60_000))
+      default:
+        return pick(['\u202e\u0000', '💡'.repeat(50), '<script>alert(1)</script>', '\ud800'])
+    }
+  }
+  for (let i = 0; i < 150; i++) {
+    const body = pick([value(0), { title: value(1), body: value(1), categoryId: value(1), tags: value(1) }, { status: value(1), note: value(1) }])
+    const path = pick(['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`])
+    const data = JSON.stringify(body) ?? 'null'
+    const r = await request.post(path, { headers: { ...auth, 'Content-Type': 'application/json' }, data }).catch((error: Error) => {
+      throw new Error(`${path} #${i} (${data.length} bytes: ${data.slice(0, 80)}): ${error.message}`)
+    })
+    expectNo5xx(r.status(), `${path} #${i}`)
+  }
+  expect(sent).toBeGreaterThan(200)
+  test.info().annotations.push({ type: 'fuzz', description: `${sent} requests` })
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('a member makes a token on /settings/tokens, sees it once, uses it, and revokes it', async ({ page, loginAs, request }) => {
+    await loginAs('member')
+    await page.goto('/settings/tokens')
+    await expectAccessible(page)
+    await page.getByLabel('Name').fill('My script')
+    await page.getByLabel(/^write:/).check()
+    await page.getByRole('button', { name: 'Create token' }).click()
+    await expect(page.getByText('Copy it now: it is not shown again.')).toBeVisible()
+    const token = (await page.locator('.token-value').textContent())!
+    expect(token).toMatch(/^smt_[\w-]{43}$/)
+    await expectAccessible(page)
+
+    const used = await request.get('/api/v1/ideas?limit=1', { headers: { Authorization: `Bearer ${token}` } })
+    expect(used.status()).toBe(200)
+
+    await page.goto('/settings/tokens')
+    await expect(page.getByText(token)).toHaveCount(0) // never shown again
+    await expect(page.getByRole('row', { name: /My script/ })).toContainText('read, write')
+    await page.getByRole('button', { name: 'Revoke My script' }).click()
+    await expect(page.getByRole('status')).toHaveText('The token was revoked. Requests with it now get 401.')
+    expect((await request.get('/api/v1/ideas?limit=1', { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(401)
+  })
+
+  test('the reference page at /api lists every operation and passes axe', async ({ page }) => {
+    await page.goto('/api')
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('API reference')
+    for (const op of ['GET /api/v1/ideas', 'POST /api/v1/ideas', 'PUT /api/v1/ideas/{ideaId}/vote', 'POST /api/v1/ideas/{ideaId}/status']) {
+      await expect(page.getByRole('heading', { level: 3, name: op, exact: true })).toBeVisible()
+    }
+    await expectAccessible(page)
+  })
+})
