@@ -10,7 +10,7 @@
  * - Compresses responses and caches fingerprinted assets for a year; pages for visitors without a
  *   session carry an ETag, so an unchanged page is revalidated with a 304.
  * - Migrates the database and seeds the demo community (when empty) before it listens, and starts
- *   the e-mail outbox worker.
+ *   the e-mail outbox worker and the webhook worker.
  * - Stops cleanly on SIGTERM/SIGINT: finishes the requests in progress, checkpoints and closes the database.
  */
 import crypto from 'node:crypto'
@@ -46,6 +46,8 @@ async function loadBuild() {
 const startedAt = Date.now()
 /** Stops the e-mail worker's interval (set when the worker starts). */
 let stopEmailWorker = () => {}
+/** Stops the webhook worker; resolves once a delivery in progress is recorded. */
+let stopWebhookWorker = async () => {}
 /** Whether a request carries a session cookie or other credentials, by the app's own rule (app/lib/auth.server.ts). */
 let carriesCredentials = () => true
 /** The database's version token for the visitor page cache (from the server build). */
@@ -61,6 +63,8 @@ let gzipPages = { prepare: null, fill: null }
   console.log(summary)
   // Delivers the e-mail outbox while e-mail is on in the site settings (checked on every tick).
   stopEmailWorker = await build.entry.module.startEmailWorker()
+  // Sends the webhook outbox (app/models/webhook-worker.server.ts); rows survive a crash and are sent after a restart.
+  stopWebhookWorker = build.entry.module.startWebhookWorker()
   pageCacheVersion = build.entry.module.pageCacheVersion
   carriesCredentials = build.entry.module.carriesCredentials
   beforeVisitorPage = build.entry.module.beforeVisitorPage
@@ -539,6 +543,7 @@ function shutdown(signal) {
     }
   }
   server.close(async () => {
+    await stopWebhookWorker()
     const closed = await closeDatabase()
     if (viteDevServer) await viteDevServer.close()
     process.exit(closed ? 0 : 1)

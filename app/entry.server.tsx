@@ -1,7 +1,7 @@
 /**
  * Close to Remix's default entry, plus: the CSP nonce is handed to every inline script, unexpected
  * errors are logged once (never shown in production), and prepareDatabase() is exported for
- * server.js to run before it listens, startEmailWorker() for it to start the outbox worker.
+ * server.js to run before it listens, startEmailWorker() and startWebhookWorker() for it to start the outbox workers.
  * server.js to run before it listens (and checkpointAndCloseDatabases() for it to run when it stops).
  */
 import { PassThrough } from 'node:stream'
@@ -15,6 +15,7 @@ import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.server'
 
 export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './lib/email-worker.server'
+export { startWebhookWorker } from './models/webhook-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
 export { beforeVisitorPage, pageCacheVersion } from './lib/page-cache.server'
 export { gzipTemplate, prepareGzipTemplate } from './lib/gzip-template.server'

@@ -10,6 +10,7 @@ import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { laterOf, refreshUnanswered } from './votes.server'
+import { queueAnswerEvent } from './webhook-events.server'
 
 export function createAnswer(
   db: Db,
@@ -69,6 +70,7 @@ export function createAnswer(
           url,
           now,
         })
+        queueAnswerEvent(tx, 'answer.created', answer.id, now)
       }
       return answer
     },
@@ -122,6 +124,7 @@ export function acceptAnswer(db: Db, { answerId, userId, now = new Date() }: { a
         checkAcceptedBadge(tx, row.answerAuthorId, answerId, now)
       }
       refreshUnanswered(tx, row.questionId)
+      queueAnswerEvent(tx, 'answer.accepted', answerId, now)
       return { accepted: answerId }
     },
     { behavior: 'immediate' },

@@ -10,6 +10,7 @@ import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyIdeaStakeholders, notifyUser } from './notifications.server'
 import { commentedPostTable } from './posts.server'
 import { laterOf } from './votes.server'
+import { queueCommentCreated } from './webhook-events.server'
 
 const MERGED_IDEA_MESSAGE = 'This idea was merged into another one; comment there.'
 
@@ -90,6 +91,7 @@ export function addComment(
         url: notice.url,
         now,
       })
+      queueCommentCreated(tx, comment.id, now)
       return comment
     },
     { behavior: 'immediate' },

@@ -29,6 +29,7 @@ import { hasEarned, recordReputation, reverseReputation } from './reputation.ser
 import { similarIdeas } from './search.server'
 import { ensureTags, findUnknownTags, normalizeTagNames, retagPost, tagPost } from './tags.server'
 import { applyIdeaVote, laterOf } from './votes.server'
+import { queueIdeaEvent, queueIdeaMerged } from './webhook-events.server'
 
 export type NewIdea = {
   authorId: number
@@ -77,6 +78,7 @@ export function createIdea(db: Db, input: NewIdea) {
           url: `/ideas/${idea.id}`,
           now,
         })
+        queueIdeaEvent(tx, 'idea.created', idea.id, {}, now)
       }
       return idea
     },
@@ -181,6 +183,7 @@ export function applyIdeaStatusChange(
     .where(eq(ideas.id, idea.id))
     .run()
   payStatusBonuses(tx, { idea, toStatus: input.toStatus, actorId: input.actorId, now })
+  queueIdeaEvent(tx, 'idea.status_changed', idea.id, { fromStatus: idea.status, toStatus: input.toStatus, note: noteMd }, now)
   const notified = notifyIdeaStakeholders(tx, idea.id, {
     kind: 'idea_status',
     subjectType: 'idea',
@@ -884,6 +887,7 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
         after: { status: 'merged', mergedIntoId: target.id, votesMoved: moved.length },
         now,
       })
+      queueIdeaMerged(tx, { ideaId: source.id, targetId: target.id, now })
       return { targetId: target.id, votesMoved: moved.length, notified }
     },
     { behavior: 'immediate' },

@@ -19,6 +19,7 @@ import { DELETED_USERNAME_PREFIX } from '~/schemas/account'
 import { type CompanyClaims, setMemberCompany, upsertCompanyFromClaims } from './companies.server'
 import { listLoginProviders } from './oidc-providers.server'
 import { getSsoPolicy } from './settings.server'
+import { queueMemberCreated } from './webhook-events.server'
 
 /** The issuer recorded for members identified by the company's own app (/sso/jwt). */
 export const JWT_ISSUER = 'jwt'
@@ -103,6 +104,7 @@ export function signInWithIdentity(db: Db, identity: ExternalIdentity, policy: I
           .run()
       }
       applyPolicy(tx, result.userId, policy, options.segmentId ?? null, now)
+      if (result.created) queueMemberCreated(tx, result.userId, now)
       if (options.company) setMemberCompany(tx, result.userId, upsertCompanyFromClaims(tx, options.company, now))
       return result
     },

@@ -16,6 +16,7 @@ import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
+import { queueQuestionCreated } from './webhook-events.server'
 
 export type NewQuestion = { authorId: number; title: string; bodyMd: string; tagNames?: string[]; now?: Date }
 
@@ -51,6 +52,7 @@ export function createQuestion(db: Db, input: NewQuestion) {
           url: `/questions/${question.id}`,
           now,
         })
+        queueQuestionCreated(tx, question.id, now)
       }
       return question
     },

@@ -20,6 +20,7 @@ import {
 } from '~/lib/rate-limit.server'
 import { hasPassword, passwordLoginRefusal } from './identities.server'
 import { renameBreakGlass } from './settings.server'
+import { queueMemberCreated } from './webhook-events.server'
 
 export type NewAccount = {
   username: string
@@ -46,7 +47,7 @@ export function createAccount(db: Db, account: NewAccount) {
       if (taken.some((u) => u.email === email)) {
         throw new AccountTakenError('email', 'An account with this e-mail exists. Log in instead.')
       }
-      return tx
+      const created = tx
         .insert(users)
         .values({
           username,
@@ -59,6 +60,8 @@ export function createAccount(db: Db, account: NewAccount) {
         })
         .returning({ id: users.id, username: users.username, role: users.role })
         .get()
+      queueMemberCreated(tx, created.id, account.createdAt ?? new Date())
+      return created
     },
     { behavior: 'immediate' },
   )

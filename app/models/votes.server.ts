@@ -9,6 +9,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { awardBadge, checkHelpfulBadge, checkPopularIdeaBadge } from './badges.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { getVoteBudget } from './settings.server'
+import { queueIdeaEvent } from './webhook-events.server'
 
 const IDEA_LOCKED_MESSAGE = 'This idea is locked; votes are closed.'
 
@@ -23,7 +24,7 @@ export function setIdeaVote(
   return db.transaction(
     (tx) => {
       const budget = getVoteBudget(tx) // read in the transaction: a vote and the setting it obeys agree
-      return applyIdeaVote(tx, { ideaId, userId, voted, now, budgetLimit: budget.enabled ? budget.votesPerMember : null })
+      return applyIdeaVote(tx, { ideaId, userId, voted, now, budgetLimit: budget.enabled ? budget.votesPerMember : null, announce: true })
     },
     { behavior: 'immediate' },
   )
@@ -32,10 +33,11 @@ export function setIdeaVote(
 /**
  * setIdeaVote inside a caller's transaction (idea creation votes for its author). `budgetLimit` is
  * the member's open-vote allowance, or null for none (the author's automatic vote is always free).
+ * `announce`: a member's own vote, sent to webhooks as idea.voted (automatic and moved votes are not).
  */
 export function applyIdeaVote(
   tx: Tx,
-  input: { ideaId: number; userId: number; voted: boolean; now: Date; budgetLimit?: number | null },
+  input: { ideaId: number; userId: number; voted: boolean; now: Date; budgetLimit?: number | null; announce?: boolean },
 ) {
   const { ideaId, userId, voted, now, budgetLimit = null } = input
   const idea = tx
@@ -76,6 +78,7 @@ export function applyIdeaVote(
     else reverseReputation(tx, { reason: 'idea_upvoted', source, actorId: userId, now })
   }
   if (voted) checkPopularIdeaBadge(tx, { id: ideaId, authorId: idea.authorId, voteCount }, now)
+  if (voted && input.announce) queueIdeaEvent(tx, 'idea.voted', ideaId, {}, now)
   return { voted, voteCount }
 }
 

@@ -18,6 +18,7 @@ const SECTIONS: readonly { to: string; label: string; permission: Permission; en
   { to: '/admin/users', label: 'Users', permission: 'suspend:user' },
   { to: '/admin/log', label: 'Log', permission: 'view:moderation-log' },
   { to: '/admin/settings', label: 'Settings', permission: 'manage:settings' },
+  { to: '/admin/webhooks', label: 'Webhooks', permission: 'manage:webhooks' },
 ]
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -84,4 +84,13 @@ export const MODERATION_ACTIONS = [
   'segment.update',
   'category.move',
   'segment.move',
+  'webhook.create',
+  'webhook.update',
+  'webhook.rotate_secret',
+  'webhook.enable',
+  'webhook.disable',
+  'webhook.delete',
+  'webhook.test',
+  'webhook.redeliver',
+  'webhook.auto_disable',
 ] as const

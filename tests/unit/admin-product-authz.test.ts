@@ -227,7 +227,7 @@ describe('authorization matrix of the admin area and staff actions', () => {
     }
     expect(await sectionsOf('moderator')).toEqual(['Dashboard', 'Flags', 'Users', 'Log'])
     expect(await sectionsOf('product')).toEqual(['Dashboard', 'Ideas', 'Companies', 'Flags', 'Users', 'Log'])
-    expect(await sectionsOf('admin')).toEqual(['Dashboard', 'Ideas', 'Companies', 'Flags', 'Users', 'Log', 'Settings'])
+    expect(await sectionsOf('admin')).toEqual(['Dashboard', 'Ideas', 'Companies', 'Flags', 'Users', 'Log', 'Settings', 'Webhooks'])
   })
 
   test('the idea page sends internal notes only to those who may write them', async () => {
