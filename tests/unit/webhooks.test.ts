@@ -6,7 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { moderationLog, notifications, webhookDeliveries, webhookEndpoints } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { isPrivateAddress, postWebhook } from '~/lib/webhook-delivery.server'
-import { changeIdeaStatus } from '~/models/ideas.server'
+import { acceptAnswer } from '~/models/answers.server'
+import { signInWithIdentity } from '~/models/identities.server'
+import { changeIdeaStatus, mergeIdea } from '~/models/ideas.server'
 import { setSetting } from '~/models/settings.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { CLAIM_MS, deliverDueWebhooks, ENDPOINT_DISABLE_MS, releaseInterruptedDeliveries, RETRY_DELAYS_MS } from '~/models/webhook-worker.server'
@@ -20,7 +22,7 @@ import {
 } from '~/models/webhooks.server'
 import { action as indexAction, loader as indexLoader } from '~/routes/admin.webhooks._index'
 import { action as endpointAction, loader as endpointLoader } from '~/routes/admin.webhooks.$endpointId'
-import { createTestIdea, createTestQuestion, createUser } from '#tests/factories'
+import { createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
 import { formRequest, getRequest, settle } from '#tests/route-helpers'
 
 const db = () => getDb()
@@ -220,6 +222,36 @@ test('posts held for pre-moderation send nothing; unsubscribed events and disabl
   createTestIdea(db(), { authorId: createUser(db()).id })
   expect(deliveries(id).map((d) => d.eventType)).toEqual(['question.created'])
   expect(deliveries(off.id)).toHaveLength(0)
+})
+
+test('every event: merges, comments, answers, acceptance and sign-ups, with public facts only', async () => {
+  const { secret } = addEndpoint({
+    events: ['idea.merged', 'comment.created', 'question.created', 'answer.created', 'answer.accepted', 'member.created'],
+  })
+  const product = createUser(db(), { role: 'product' })
+  const [a, b] = [createTestIdea(db(), { authorId: createUser(db()).id }), createTestIdea(db(), { authorId: createUser(db()).id })]
+  mergeIdea(db(), { ideaId: a.id, targetId: b.id, actorId: product.id })
+  const asker = createUser(db(), { reputation: 50 })
+  const question = createTestQuestion(db(), { authorId: asker.id })
+  const answer = createTestAnswer(db(), { questionId: question.id, authorId: createUser(db()).id })
+  createTestComment(db(), { target: { type: 'answer', id: answer.id }, authorId: asker.id })
+  acceptAnswer(db(), { answerId: answer.id, userId: asker.id })
+  signInWithIdentity(
+    db(),
+    { issuer: 'https://id.example', subject: 'sub-webhooks', providerId: null, email: 'sso.webhooks@example.com', emailVerified: true, name: 'Sso Person', preferredUsername: 'sso_webhooks' },
+    { label: 'Example', role: 'member', segmentId: null, linkVerifiedEmail: false },
+  )
+  await deliverDueWebhooks(db())
+  const events = received.map((r) => verify(secret, r))
+  const byType = Object.fromEntries(events.map((e) => [e.type, e.data]))
+  // createUser's sign-ups above count too: member.created is sent for every new account.
+  expect(Object.keys(byType).sort()).toEqual(['answer.accepted', 'answer.created', 'comment.created', 'idea.merged', 'member.created', 'question.created'])
+  expect(byType['idea.merged']).toMatchObject({ idea: { id: a.id, status: 'merged' }, into: { id: b.id } })
+  expect(byType['comment.created']).toMatchObject({ on: 'answer', answer: { id: answer.id }, question: { id: question.id } })
+  expect(byType['answer.accepted']).toMatchObject({ answer: { id: answer.id, isAccepted: true } })
+  const sso = events.filter((e) => e.type === 'member.created').map((e) => e.data.member as { username: string })
+  expect(sso.map((m) => m.username)).toContain('sso_webhooks')
+  expect(JSON.stringify(events)).not.toMatch(/@example\.com/)
 })
 
 test('a Slack endpoint gets a Block Kit message without signature headers', async () => {
