@@ -11,13 +11,14 @@
  * 3 days. An endpoint that has failed without a single success for 3 days is disabled: its waiting
  * messages are given up, and every admin gets a notification.
  */
-import { and, asc, eq, isNull, lte } from 'drizzle-orm'
+import { and, asc, eq, isNull, lte, or } from 'drizzle-orm'
 import { users, webhookDeliveries, webhookEndpoints } from '#db/schema'
 import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { type Db, getDb, type Tx } from '~/lib/db.server'
 import { postWebhook, signedHeaders, type WebhookRequest, type WebhookResponse } from '~/lib/webhook-delivery.server'
 import { logModeration } from './moderation.server'
 import { notifyUser } from './notifications.server'
+import { TEST_EVENT } from './webhooks.server'
 import { getWebhookSetting } from './settings.server'
 
 const MINUTE_MS = 60_000
@@ -73,17 +74,21 @@ function claimDue(db: Db, now: Date): Claimed[] {
           url: webhookEndpoints.url,
           kind: webhookEndpoints.kind,
           secret: webhookEndpoints.secret,
-          enabled: webhookEndpoints.enabled,
         })
         .from(webhookDeliveries)
         .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-        .where(and(isNull(webhookDeliveries.deliveredAt), isNull(webhookDeliveries.failedAt), lte(webhookDeliveries.nextAttemptAt, now)))
+        .where(
+          and(
+            isNull(webhookDeliveries.deliveredAt),
+            isNull(webhookDeliveries.failedAt),
+            lte(webhookDeliveries.nextAttemptAt, now),
+            // A disabled endpoint's messages wait until it is enabled again; a test message goes anyway.
+            or(eq(webhookEndpoints.enabled, true), eq(webhookDeliveries.eventType, TEST_EVENT)),
+          ),
+        )
         .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-        .limit(BATCH_SIZE * 4)
+        .limit(BATCH_SIZE)
         .all()
-        // A disabled endpoint's messages wait (until it is enabled again), except a test message.
-        .filter((r) => r.enabled || r.eventType === 'webhook.test')
-        .slice(0, BATCH_SIZE)
       if (rows.length === 0) return []
       for (const row of rows) {
         tx.update(webhookDeliveries)

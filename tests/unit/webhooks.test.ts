@@ -19,6 +19,7 @@ import {
   listWebhookDeliveries,
   redeliverWebhook,
   rotateWebhookSecret,
+  sendTestWebhook,
 } from '~/models/webhooks.server'
 import { action as indexAction, loader as indexLoader } from '~/routes/admin.webhooks._index'
 import { action as endpointAction, loader as endpointLoader } from '~/routes/admin.webhooks.$endpointId'
@@ -162,6 +163,14 @@ test('a message whose sending was interrupted (the process died) is sent again a
   await dying
 })
 
+test('a host name is resolved once and the connection goes to the checked address', async () => {
+  const port = new URL(base).port
+  const res = await postWebhook({ url: `http://localhost:${port}/by-name`, body: '{"a":1}', headers: { 'webhook-id': 'msg_x' }, allowPrivateTargets: true })
+  expect(res).toMatchObject({ ok: true, status: 200, responseExcerpt: 'thanks' })
+  expect(received.at(-1)).toMatchObject({ path: '/by-name', body: '{"a":1}' })
+  expect(received.at(-1)!.headers.host).toBe(`localhost:${port}`)
+})
+
 test('an endpoint that does not answer is cut off after the timeout', async () => {
   script = ['hang']
   const started = Date.now()
@@ -294,9 +303,12 @@ test('an endpoint failing for 3 days is disabled, its messages given up, admins 
   expect(deliveries(id).every((d) => d.failedAt)).toBe(true)
   expect(db().select().from(notifications).where(eq(notifications.userId, admin.id)).all().map((n) => n.kind)).toContain('webhook_disabled')
   expect(db().select().from(moderationLog).where(eq(moderationLog.action, 'webhook.auto_disable')).all().length).toBeGreaterThan(0)
+  // A test message still goes to a disabled endpoint, so an admin can check a fix; other messages wait.
+  sendTestWebhook(db(), { actorId: admin.id, endpointId: id, now: t1 })
+  expect(await deliverDueWebhooks(db(), { now: t1 })).toMatchObject({ retried: 1 })
   // Nothing more is queued for it.
   createTestIdea(db(), { authorId: createUser(db()).id })
-  expect(deliveries(id).filter((d) => !d.failedAt)).toHaveLength(0)
+  expect(deliveries(id).filter((d) => !d.failedAt && d.eventType !== 'webhook.test')).toHaveLength(0)
 })
 
 test('the moderation log never holds the secret', () => {
