@@ -5,13 +5,16 @@
  * inside the transactions of the changes they announce, and sent by webhook-worker.server.ts.
  */
 import crypto from 'node:crypto'
+import net from 'node:net'
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { WEBHOOK_EVENTS, type WebhookEvent, webhookDeliveries, webhookEndpoints } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type Cursor, toPage } from '~/lib/pagination.server'
+import { isPrivateAddress } from '~/lib/webhook-delivery.server'
 import { publicBaseUrl } from './email.server'
 import { logModeration } from './moderation.server'
+import { getWebhookSetting } from './settings.server'
 import { newMessageId, SLACK_EVENTS, slackEscape, slackMessage, type WebhookKind } from './webhook-events.server'
 
 /** The type of the "send test event" button's message (not an event members cause). */
@@ -62,6 +65,20 @@ export function getWebhookEndpoint(db: Db | Tx, id: number) {
   const row = db.select(endpointColumns).from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).get()
   if (!row) throw new NotFoundError('webhook endpoint')
   return { ...row, events: parseEvents(row.events) }
+}
+
+/**
+ * Why a URL can never receive webhooks while private targets are off, when that shows without a
+ * DNS lookup (an IP literal in a private range, or localhost), so the form says so at once; host
+ * names are checked on every delivery.
+ */
+export function webhookUrlProblem(db: Db, url: string) {
+  if (getWebhookSetting(db).allowPrivateTargets) return null
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  if (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) !== 0 && isPrivateAddress(host))) {
+    return 'This is a private or local address. Webhooks go to public addresses only, unless private targets are allowed in the settings.'
+  }
+  return null
 }
 
 export type EndpointInput = { url: string; description: string; kind: WebhookKind; events: WebhookEvent[] }

@@ -25,6 +25,7 @@ import {
   sendTestWebhook,
   setWebhookEndpointEnabled,
   updateWebhookEndpoint,
+  webhookUrlProblem,
 } from '~/models/webhooks.server'
 import { WebhookEndpointForm } from '~/schemas/webhook'
 
@@ -90,6 +91,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (parsed.data.intent) {
     case 'update': {
       const { url, description, kind, eventList } = fields!
+      const problem = webhookUrlProblem(db, url)
+      if (problem) return data({ ...fieldFailure(form, 'url', problem), intent }, { status: 400 })
       orHttpError(() => updateWebhookEndpoint(db, { actorId, id: endpointId, input: { url, description, kind, events: eventList } }))
       return redirect(`${here}?done=updated`)
     }

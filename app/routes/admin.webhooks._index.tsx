@@ -10,10 +10,10 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors } from '~/components/forms'
 import { WebhookEndpointFields } from '~/components/webhook-endpoint-fields'
 import { getDb } from '~/lib/db.server'
-import { parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
 import { requirePermission } from '~/lib/permissions.server'
 import { getWebhookSetting } from '~/models/settings.server'
-import { createWebhookEndpoint, listWebhookEndpoints } from '~/models/webhooks.server'
+import { createWebhookEndpoint, listWebhookEndpoints, webhookUrlProblem } from '~/models/webhooks.server'
 import { WebhookEndpointForm } from '~/schemas/webhook'
 
 export const meta: MetaFunction = () => [{ title: 'Webhooks · Admin · Summit' }]
@@ -31,8 +31,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(form, WebhookEndpointForm)
   if (!parsed.ok) return data(parsed, { status: 400 })
   const user = await requirePermission(request, 'manage:webhooks')
+  const db = getDb()
   const { url, description, kind, eventList } = parsed.data
-  const created = createWebhookEndpoint(getDb(), { actorId: user.id, input: { url, description, kind, events: eventList } })
+  const problem = webhookUrlProblem(db, url)
+  if (problem) return data(fieldFailure(form, 'url', problem), { status: 400 })
+  const created = createWebhookEndpoint(db, { actorId: user.id, input: { url, description, kind, events: eventList } })
   return { ok: true as const, created: { id: created.id, url, secret: created.secret } }
 }
 

@@ -401,6 +401,16 @@ describe('/admin/webhooks', () => {
     expect(fieldErrors.eventList![0]).toMatch(/Slack endpoints take only/)
   })
 
+  test('a private address is refused when the endpoint is saved, while private targets are off', async () => {
+    allowPrivate(false)
+    const admin = createUser(db(), { role: 'admin' })
+    for (const url of ['http://169.254.169.254/latest', 'http://localhost:8080/hook', 'http://[fd00::1]/x']) {
+      const request = await post('/admin/webhooks', { url, kind: 'standard' }, ['idea.created'], admin.id)
+      const res = await settle(() => indexAction({ request, params: {}, context: {} }))
+      expect(res, url).toMatchObject({ status: 400, body: { fields: { url }, fieldErrors: { url: [expect.stringMatching(/private or local address/)] } } })
+    }
+  })
+
   test('members and moderators are refused', async () => {
     for (const role of ['member', 'moderator', 'product'] as const) {
       const user = createUser(db(), { role })
