@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { type IdeaSort } from '~/models/ideas.server'
+import { type QuestionTab } from '~/models/questions.server'
 import { LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { IdeaBody, IdeaTitle } from './idea'
 import { IDEA_TAG_NAME_MAX, IDEA_TAGS_MAX } from './idea-limits'
@@ -12,6 +13,8 @@ import { IDEA_TAG_NAME_MAX, IDEA_TAGS_MAX } from './idea-limits'
 export const SETTABLE_IDEA_STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const
 /** The site's idea orders (checked against the model's type). */
 const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const satisfies readonly IdeaSort[]
+/** The site's question lists (checked against the model's type). */
+const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const satisfies readonly QuestionTab[]
 
 const Id = z.number().int().positive()
 const Timestamp = z.string().describe('An ISO 8601 date and time, UTC.')
@@ -25,6 +28,22 @@ export const IdeaListQuery = z
     sort: z.enum(IDEA_SORTS).default('top').describe('The order, as on the site.'),
     status: z.enum(LISTED_IDEA_STATUSES as [string, ...string[]]).optional(),
     category: z.string().max(60).optional().describe('A category slug.'),
+    tag: z.string().max(60).optional().describe('A tag name.'),
+    cursor: z.string().max(100).optional().describe('The nextCursor of the previous page.'),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict()
+
+export const TagListQuery = z
+  .object({
+    prefix: z.string().max(40).optional().describe('Only tags whose name starts with this.'),
+    limit: z.coerce.number().int().min(1).max(100).default(100),
+  })
+  .strict()
+
+export const QuestionListQuery = z
+  .object({
+    sort: z.enum(QUESTION_TABS).default('newest').describe('The list, as on the site: newest, active, or unanswered (newest first).'),
     tag: z.string().max(60).optional().describe('A tag name.'),
     cursor: z.string().max(100).optional().describe('The nextCursor of the previous page.'),
     limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -96,6 +115,67 @@ export const IdeaDetail = z.object({
   statusHistory: z.array(z.object({ from: z.string().nullable(), to: z.string(), noteHtml: z.string().nullable(), at: Timestamp, by: z.string() })),
   officialResponse: z.object({ bodyHtml: z.string(), at: Timestamp, by: z.string() }).nullable(),
   viewerVoted: z.boolean(),
+})
+
+export const Category = z.object({ id: Id, slug: z.string(), name: z.string(), description: z.string() })
+export const CategoryList = z.object({ data: z.array(Category) })
+
+export const Tag = z.object({
+  name: z.string(),
+  description: z.string().nullable(),
+  questionCount: z.number().int(),
+  ideaCount: z.number().int(),
+  url: z.string(),
+})
+export const TagList = z.object({ data: z.array(Tag).describe('Most used first, at most 100 (narrow with prefix).') })
+
+const Author = z.object({ username: z.string(), displayName: z.string() })
+
+export const QuestionSummary = z.object({
+  id: Id,
+  title: z.string(),
+  excerpt: z.string(),
+  status: z.string().describe('open or closed.'),
+  score: z.number().int(),
+  answerCount: z.number().int(),
+  viewCount: z.number().int(),
+  hasAcceptedAnswer: z.boolean(),
+  author: Author,
+  createdAt: Timestamp,
+  url: z.string().describe('The question page, a path on this site.'),
+})
+export const QuestionList = z.object({ data: z.array(QuestionSummary), nextCursor: z.string().nullable() })
+
+export const Answer = z.object({
+  id: Id,
+  bodyHtml: z.string(),
+  score: z.number().int(),
+  isAccepted: z.boolean(),
+  isOfficial: z.boolean(),
+  author: Author,
+  createdAt: Timestamp,
+  editedAt: Timestamp.nullable(),
+})
+
+export const QuestionDetail = z.object({
+  id: Id,
+  title: z.string(),
+  bodyHtml: z.string().describe('Sanitized HTML rendered from the Markdown.'),
+  status: z.string(),
+  closeReason: z.string().nullable(),
+  duplicateOfId: Id.nullable(),
+  convertedToIdeaId: Id.nullable(),
+  score: z.number().int(),
+  answerCount: z.number().int(),
+  viewCount: z.number().int(),
+  acceptedAnswerId: Id.nullable(),
+  isLocked: z.boolean(),
+  tags: z.array(z.string()),
+  author: Author,
+  createdAt: Timestamp,
+  editedAt: Timestamp.nullable(),
+  url: z.string(),
+  answers: z.array(Answer).describe('The accepted answer first, then by score and age; at most 100.'),
 })
 
 export const VoteResult = z.object({ ideaId: Id, voted: z.boolean(), voteCount: z.number().int() })
@@ -181,6 +261,45 @@ export const API_OPERATIONS: ApiOperation[] = [
     body: IdeaStatusBody,
     response: { status: 200, schema: IdeaDetail, description: 'The idea after the change.' },
     errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
+  },
+  {
+    method: 'get',
+    path: '/categories',
+    routeFile: 'api.v1.categories.ts',
+    summary: 'The idea categories, in the site’s order.',
+    scope: null,
+    response: { status: 200, schema: CategoryList, description: 'Every category.' },
+    errors: [401, 429],
+  },
+  {
+    method: 'get',
+    path: '/tags',
+    routeFile: 'api.v1.tags.ts',
+    summary: 'Tags with their question and idea counts, most used first.',
+    scope: null,
+    query: TagListQuery,
+    response: { status: 200, schema: TagList, description: 'The tags.' },
+    errors: [400, 401, 429],
+  },
+  {
+    method: 'get',
+    path: '/questions',
+    routeFile: 'api.v1.questions.ts',
+    summary: 'List questions, with the site’s lists and tag filter, in keyset pages.',
+    scope: null,
+    query: QuestionListQuery,
+    response: { status: 200, schema: QuestionList, description: 'A page of questions.' },
+    errors: [400, 401, 429],
+  },
+  {
+    method: 'get',
+    path: '/questions/{questionId}',
+    routeFile: 'api.v1.questions.$questionId.ts',
+    summary: 'A question with its tags and answers, the accepted answer marked and first.',
+    scope: null,
+    pathParams: { questionId: 'The question’s id.' },
+    response: { status: 200, schema: QuestionDetail, description: 'The question.' },
+    errors: [401, 404, 429],
   },
   {
     method: 'get',

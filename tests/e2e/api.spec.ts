@@ -5,12 +5,12 @@
  * and a fuzz of the inputs that must never get a 5xx.
  */
 import { eq } from 'drizzle-orm'
-import { categories, ideas } from '#db/schema'
+import { answers, categories, ideas, questions } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { createApiToken } from '~/models/api-tokens.server'
 import { type ApiScope } from '#db/schema'
 import { type Role } from '~/lib/permissions'
-import { createTestIdea, createUser } from '#tests/factories'
+import { createTestAnswer, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
 import { type APIRequestContext } from '@playwright/test'
 
@@ -61,6 +61,10 @@ function operations(): Operation[] {
     { name: 'PUT /ideas/:id/vote', send: (r, h) => r.put(`/api/v1/ideas/${idea().id}/vote`, { headers: h }) },
     { name: 'DELETE /ideas/:id/vote', send: (r, h) => r.delete(`/api/v1/ideas/${idea().id}/vote`, { headers: h }) },
     { name: 'POST /ideas/:id/status', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/status`, { headers: h, data: { status: 'planned', note: 'On the roadmap.' } }) },
+    { name: 'GET /categories', send: (r, h) => r.get('/api/v1/categories', { headers: h }) },
+    { name: 'GET /tags', send: (r, h) => r.get('/api/v1/tags?limit=5', { headers: h }) },
+    { name: 'GET /questions', send: (r, h) => r.get('/api/v1/questions?sort=newest&limit=5', { headers: h }) },
+    { name: 'GET /questions/:id', send: (r, h) => r.get(`/api/v1/questions/${createTestQuestion(getDb(), { authorId: author.id }).id}`, { headers: h }) },
   ]
 }
 
@@ -73,6 +77,10 @@ const EXPECTED: Record<string, number[]> = {
   'PUT /ideas/:id/vote': /* */ [401, 200, 200, 200, 401, 401, 403, 200, 401],
   'DELETE /ideas/:id/vote': [401, 200, 200, 200, 401, 401, 403, 200, 401],
   'POST /ideas/:id/status': [401, 403, 200, 200, 401, 401, 403, 200, 401],
+  'GET /categories': /*     */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
+  'GET /tags': /*           */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
+  'GET /questions': /*      */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
+  'GET /questions/:id': /*  */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
 }
 
 test('the authorization matrix: every operation × every kind of caller', async ({ request }) => {
@@ -109,6 +117,34 @@ test('anonymous reads follow the site’s visibility: hidden and deleted ideas a
   const list = (await (await request.get('/api/v1/ideas?sort=new&limit=100')).json()) as { data: { id: number }[] }
   expect(list.data.map((i) => i.id)).not.toContain(hidden.id)
   expect(list.data.map((i) => i.id)).not.toContain(deleted.id)
+})
+
+test('questions follow the site’s visibility: hidden and deleted questions and answers show only to those who may see them', async ({ request }) => {
+  const author = createUser(getDb(), { createdAt: OLD })
+  const answerer = createUser(getDb(), { createdAt: OLD })
+  const hidden = createTestQuestion(getDb(), { authorId: author.id })
+  const deleted = createTestQuestion(getDb(), { authorId: author.id })
+  getDb().update(questions).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(questions.id, hidden.id)).run()
+  getDb().update(questions).set({ deletedAt: new Date() }).where(eq(questions.id, deleted.id)).run()
+  for (const id of [hidden.id, deleted.id]) expect((await request.get(`/api/v1/questions/${id}`)).status()).toBe(404)
+  const list = (await (await request.get('/api/v1/questions?sort=newest&limit=100')).json()) as { data: { id: number }[] }
+  expect(list.data.map((q) => q.id)).not.toContain(hidden.id)
+  expect(list.data.map((q) => q.id)).not.toContain(deleted.id)
+  // A moderator sees the hidden one, as on the question page; a member does not.
+  const admin = tokenFor('admin')
+  const member = tokenFor('member')
+  expect((await request.get(`/api/v1/questions/${hidden.id}`, { headers: { Authorization: `Bearer ${admin.token}` } })).status()).toBe(200)
+  expect((await request.get(`/api/v1/questions/${hidden.id}`, { headers: { Authorization: `Bearer ${member.token}` } })).status()).toBe(404)
+  expect((await request.get(`/api/v1/questions/${deleted.id}`, { headers: { Authorization: `Bearer ${admin.token}` } })).status()).toBe(404)
+  // Answers: a hidden one is left out for others; the accepted one is marked and first.
+  const question = createTestQuestion(getDb(), { authorId: author.id })
+  const shown = createTestAnswer(getDb(), { questionId: question.id, authorId: answerer.id })
+  const hiddenAnswer = createTestAnswer(getDb(), { questionId: question.id, authorId: answerer.id, bodyMd: 'A hidden answer.' })
+  getDb().update(answers).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(answers.id, hiddenAnswer.id)).run()
+  const detail = (await (await request.get(`/api/v1/questions/${question.id}`)).json()) as { answers: { id: number; isAccepted: boolean }[]; acceptedAnswerId: number | null; author: Record<string, unknown> }
+  expect(detail.answers.map((a) => a.id)).toEqual([shown.id])
+  expect(detail.acceptedAnswerId).toBeNull()
+  expect(Object.keys(detail.author).sort()).toEqual(['displayName', 'username'])
 })
 
 test('a list pages by keyset cursor, and each answer carries RateLimit headers', async ({ request }) => {
@@ -232,7 +268,21 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     'sort=top&sort=new',
   ]
   for (const q of queries) expectNo5xx((await request.get(`/api/v1/ideas?${q}`)).status(), q)
+  const listQueries = [
+    ...queries,
+    'sort=unanswered',
+    'sort=active&limit=3',
+    'prefix=' + 'p'.repeat(100),
+    'prefix=%00',
+    'prefix=%F0%9F%92%A1',
+    'tag=' + 'x'.repeat(100),
+    'tag="NEAR(',
+  ]
+  for (const path of ['/api/v1/questions', '/api/v1/tags', '/api/v1/categories']) {
+    for (const q of listQueries) expectNo5xx((await request.get(`${path}?${q}`)).status(), `${path}?${q}`)
+  }
   for (const id of ['0', '-1', 'abc', '1e5', '99999999999999999999', '%00', '1.5']) {
+    expectNo5xx((await request.get(`/api/v1/questions/${id}`)).status(), `question ${id}`)
     expectNo5xx((await request.get(`/api/v1/ideas/${id}`)).status(), id)
     expectNo5xx((await request.put(`/api/v1/ideas/${id}/vote`, { headers: auth })).status(), `vote ${id}`)
   }
@@ -323,7 +373,7 @@ test.describe('without JavaScript', () => {
   test('the reference page at /api lists every operation and passes axe', async ({ page }) => {
     await page.goto('/api')
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('API reference')
-    for (const op of ['GET /api/v1/ideas', 'POST /api/v1/ideas', 'PUT /api/v1/ideas/{ideaId}/vote', 'POST /api/v1/ideas/{ideaId}/status']) {
+    for (const op of ['GET /api/v1/ideas', 'POST /api/v1/ideas', 'PUT /api/v1/ideas/{ideaId}/vote', 'POST /api/v1/ideas/{ideaId}/status', 'GET /api/v1/questions/{questionId}', 'GET /api/v1/tags']) {
       await expect(page.getByRole('heading', { level: 3, name: op, exact: true })).toBeVisible()
     }
     await expectAccessible(page)
