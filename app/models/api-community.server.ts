@@ -1,12 +1,19 @@
 /**
- * Categories and tags as /api/v1 shows them: the site's own lists (listCategories, listTags),
- * shaped into the API's documented representation (app/schemas/api.ts).
+ * Categories, tags and idea comments as /api/v1 shows them: the site's own queries
+ * (listCategories, listTags, getIdeaPage's discussion) with the site's visibility rules, shaped into
+ * the API's documented representation (app/schemas/api.ts).
  */
 import { type z } from 'zod'
 import { type Db } from '~/lib/db.server'
-import { type CategoryList, type TagList, type TagListQuery } from '~/schemas/api'
-import { listCategories } from './ideas.server'
+import { NotFoundError } from '~/lib/errors'
+import { decodeCursor } from '~/lib/pagination.server'
+import { type Actor, check } from '~/lib/permissions'
+import { type CategoryList, type Comment, type CommentList, type TagList, type TagListQuery } from '~/schemas/api'
+import { listIdeaComments } from './comments.server'
+import { getIdeaPage, listCategories } from './ideas.server'
 import { listTags } from './tags.server'
+
+type Viewer = Actor | null
 
 export function apiListCategories(db: Db): z.infer<typeof CategoryList> {
   return { data: listCategories(db).map(({ id, slug, name, description }) => ({ id, slug, name, description })) }
@@ -22,4 +29,40 @@ export function apiListTags(db: Db, query: z.infer<typeof TagListQuery>): z.infe
       url: `/tags/${encodeURIComponent(tag.name)}`,
     })),
   }
+}
+
+type IdeaComment = ReturnType<typeof listIdeaComments>['items'][number]
+
+function toComment(c: IdeaComment): z.infer<typeof Comment> {
+  return {
+    id: c.id,
+    bodyHtml: c.bodyHtml,
+    isOfficial: c.isOfficial,
+    isHidden: c.hiddenAt != null,
+    author: { username: c.authorUsername, displayName: c.authorName },
+    createdAt: c.createdAt.toISOString(),
+    editedAt: c.revisionCount > 0 ? c.updatedAt.toISOString() : null,
+  }
+}
+
+/**
+ * One page of an idea's discussion, exactly as its page shows it (the idea page's query and its
+ * rules: the idea must be one the viewer may see; hidden comments only to their author and to
+ * moderators; a merged idea's comments stay readable).
+ */
+export function apiListIdeaComments(db: Db, ideaId: number, viewer: Viewer, cursor: string | undefined): z.infer<typeof CommentList> {
+  const before = decodeCursor(cursor)
+  const page = getIdeaPage(db, { ideaId, viewerId: viewer?.id ?? null, commentsBefore: before, showMerged: true, staffView: check(viewer, 'moderate:post').ok })
+  if ('redirectTo' in page) throw new Error('unreachable: showMerged returns the idea itself')
+  // The official response is pinned on the first page only, as on the site.
+  const official = !before && page.officialResponse ? [page.officialResponse] : []
+  return { data: [...official, ...page.comments].map(toComment), nextCursor: page.olderCommentsCursor }
+}
+
+/** A comment just posted, as its author sees it. */
+export function apiGetNewIdeaComment(db: Db, ideaId: number, commentId: number, viewer: Viewer): z.infer<typeof Comment> {
+  const { items } = listIdeaComments(db, { ideaId, viewerId: viewer?.id ?? null, pageSize: 20, staffView: check(viewer, 'moderate:post').ok })
+  const comment = items.find((c) => c.id === commentId)
+  if (!comment) throw new NotFoundError('comment')
+  return toComment(comment)
 }

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { type IdeaSort } from '~/models/ideas.server'
 import { type QuestionTab } from '~/models/questions.server'
 import { LISTED_IDEA_STATUSES } from '~/lib/labels'
-import { IdeaBody, IdeaTitle } from './idea'
+import { CommentBody, IdeaBody, IdeaTitle } from './idea'
 import { IDEA_TAG_NAME_MAX, IDEA_TAGS_MAX } from './idea-limits'
 
 export const SETTABLE_IDEA_STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const
@@ -61,6 +61,12 @@ export const IdeaCreateBody = z
       .default([]),
   })
   .strict()
+
+export const CommentListQuery = z
+  .object({ cursor: z.string().max(100).optional().describe('The nextCursor of the previous page (older comments).') })
+  .strict()
+
+export const CommentCreateBody = z.object({ body: CommentBody.describe('Markdown; @username mentions notify.') }).strict()
 
 export const IdeaStatusBody = z
   .object({
@@ -178,6 +184,20 @@ export const QuestionDetail = z.object({
   answers: z.array(Answer).describe('The accepted answer first, then by score and age; at most 100.'),
 })
 
+export const Comment = z.object({
+  id: Id,
+  bodyHtml: z.string(),
+  isOfficial: z.boolean().describe('The product team’s official response.'),
+  isHidden: z.boolean().describe('Hidden by moderation or held for review: shown only to its author and to moderators.'),
+  author: Author,
+  createdAt: Timestamp,
+  editedAt: Timestamp.nullable(),
+})
+export const CommentList = z.object({
+  data: z.array(Comment).describe('In reading order (oldest first); the first page has the newest comments and the official response.'),
+  nextCursor: z.string().nullable().describe('Older comments.'),
+})
+
 export const VoteResult = z.object({ ideaId: Id, voted: z.boolean(), voteCount: z.number().int() })
 
 // ---------------------------------------------------------------------------------------------
@@ -261,6 +281,28 @@ export const API_OPERATIONS: ApiOperation[] = [
     body: IdeaStatusBody,
     response: { status: 200, schema: IdeaDetail, description: 'The idea after the change.' },
     errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
+  },
+  {
+    method: 'get',
+    path: '/ideas/{ideaId}/comments',
+    routeFile: 'api.v1.ideas.$ideaId.comments.ts',
+    summary: 'An idea’s comments, as on its page: the newest page first, each page in reading order.',
+    scope: null,
+    pathParams: { ideaId: 'The idea’s id.' },
+    query: CommentListQuery,
+    response: { status: 200, schema: CommentList, description: 'A page of comments.' },
+    errors: [400, 401, 404, 429],
+  },
+  {
+    method: 'post',
+    path: '/ideas/{ideaId}/comments',
+    routeFile: 'api.v1.ideas.$ideaId.comments.ts',
+    summary: 'Comment on the idea as the token’s user (the site’s rules and posting limits).',
+    scope: 'write',
+    pathParams: { ideaId: 'The idea’s id.' },
+    body: CommentCreateBody,
+    response: { status: 201, schema: Comment, description: 'The new comment.' },
+    errors: [401, 403, 404, 409, 413, 415, 422, 429],
   },
   {
     method: 'get',

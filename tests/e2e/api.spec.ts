@@ -5,12 +5,12 @@
  * and a fuzz of the inputs that must never get a 5xx.
  */
 import { eq } from 'drizzle-orm'
-import { answers, categories, ideas, questions } from '#db/schema'
+import { answers, categories, comments, ideas, questions } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { createApiToken } from '~/models/api-tokens.server'
 import { type ApiScope } from '#db/schema'
 import { type Role } from '~/lib/permissions'
-import { createTestAnswer, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
+import { createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
 import { type APIRequestContext } from '@playwright/test'
 
@@ -61,6 +61,8 @@ function operations(): Operation[] {
     { name: 'PUT /ideas/:id/vote', send: (r, h) => r.put(`/api/v1/ideas/${idea().id}/vote`, { headers: h }) },
     { name: 'DELETE /ideas/:id/vote', send: (r, h) => r.delete(`/api/v1/ideas/${idea().id}/vote`, { headers: h }) },
     { name: 'POST /ideas/:id/status', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/status`, { headers: h, data: { status: 'planned', note: 'On the roadmap.' } }) },
+    { name: 'GET /ideas/:id/comments', send: (r, h) => r.get(`/api/v1/ideas/${idea().id}/comments`, { headers: h }) },
+    { name: 'POST /ideas/:id/comments', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/comments`, { headers: h, data: { body: 'Same here, from our integration.' } }) },
     { name: 'GET /categories', send: (r, h) => r.get('/api/v1/categories', { headers: h }) },
     { name: 'GET /tags', send: (r, h) => r.get('/api/v1/tags?limit=5', { headers: h }) },
     { name: 'GET /questions', send: (r, h) => r.get('/api/v1/questions?sort=newest&limit=5', { headers: h }) },
@@ -77,6 +79,8 @@ const EXPECTED: Record<string, number[]> = {
   'PUT /ideas/:id/vote': /* */ [401, 200, 200, 200, 401, 401, 403, 200, 401],
   'DELETE /ideas/:id/vote': [401, 200, 200, 200, 401, 401, 403, 200, 401],
   'POST /ideas/:id/status': [401, 403, 200, 200, 401, 401, 403, 200, 401],
+  'GET /ideas/:id/comments': [200, 200, 200, 200, 401, 401, 200, 403, 401],
+  'POST /ideas/:id/comments': [401, 201, 201, 201, 401, 401, 403, 201, 401],
   'GET /categories': /*     */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /tags': /*           */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /questions': /*      */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
@@ -145,6 +149,36 @@ test('questions follow the site’s visibility: hidden and deleted questions and
   expect(detail.answers.map((a) => a.id)).toEqual([shown.id])
   expect(detail.acceptedAnswerId).toBeNull()
   expect(Object.keys(detail.author).sort()).toEqual(['displayName', 'username'])
+})
+
+test('comments: a token comments on an idea; hidden comments and hidden or locked ideas follow the site’s rules', async ({ request }) => {
+  const author = createUser(getDb(), { createdAt: OLD })
+  const member = tokenFor('member')
+  const auth = { Authorization: `Bearer ${member.token}` }
+  const idea = createTestIdea(getDb(), { authorId: author.id })
+  const posted = await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: auth, data: { body: 'We need this **too**.' } })
+  expect(posted.status()).toBe(201)
+  const comment = (await posted.json()) as { id: number; bodyHtml: string; author: { username: string }; isHidden: boolean }
+  expect(comment).toMatchObject({ bodyHtml: expect.stringContaining('<strong>too</strong>'), author: { username: member.user.username }, isHidden: false })
+  const other = createTestComment(getDb(), { target: { type: 'idea', id: idea.id }, authorId: author.id, bodyMd: 'A comment a moderator hid.' })
+  getDb().update(comments).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(comments.id, other.id)).run()
+  const anonymous = (await (await request.get(`/api/v1/ideas/${idea.id}/comments`)).json()) as { data: { id: number }[]; nextCursor: string | null }
+  expect(anonymous).toEqual({ data: [expect.objectContaining({ id: comment.id })], nextCursor: null })
+  const admin = tokenFor('admin')
+  const staff = (await (await request.get(`/api/v1/ideas/${idea.id}/comments`, { headers: { Authorization: `Bearer ${admin.token}` } })).json()) as { data: { id: number; isHidden: boolean }[] }
+  expect(staff.data.map((c) => [c.id, c.isHidden])).toEqual([[comment.id, false], [other.id, true]])
+  // Unknown fields are refused; a short body has its field message.
+  expect((await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: auth, data: { body: 'Fine text', authorId: 1 } })).status()).toBe(422)
+  const short = await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: auth, data: { body: 'x' } })
+  expect(((await short.json()) as { errors: Record<string, string[]> }).errors).toEqual({ body: ['Write at least 2 characters.'] })
+  // A hidden idea is not there; a locked one takes no comments.
+  const hidden = createTestIdea(getDb(), { authorId: author.id })
+  getDb().update(ideas).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(ideas.id, hidden.id)).run()
+  expect((await request.get(`/api/v1/ideas/${hidden.id}/comments`)).status()).toBe(404)
+  expect((await request.post(`/api/v1/ideas/${hidden.id}/comments`, { headers: auth, data: { body: 'Hello there' } })).status()).toBe(404)
+  const locked = createTestIdea(getDb(), { authorId: author.id })
+  getDb().update(ideas).set({ lockedAt: new Date() }).where(eq(ideas.id, locked.id)).run()
+  expect((await request.post(`/api/v1/ideas/${locked.id}/comments`, { headers: auth, data: { body: 'Hello there' } })).status()).toBe(409)
 })
 
 test('a list pages by keyset cursor, and each answer carries RateLimit headers', async ({ request }) => {
@@ -232,6 +266,12 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     { status: 'nope' },
     { status: 'planned', note: 5 },
     { status: ['planned'] },
+    { body: 1 },
+    { body: ['text'] },
+    { body: ' ' },
+    { body: 'x'.repeat(5001) },
+    { body: '@nobody <script>alert(1)</script> \u0000' },
+    { body: 'fine text', isOfficial: true },
   ]
   const raws = ['{', '{"title":', '\u0000', '[[[[[[[[[[', '{"a":1}'.repeat(1000), '']
   let sent = 0
@@ -240,7 +280,7 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     expect(status, what).toBeLessThan(500)
   }
   for (const body of bodies) {
-    for (const path of ['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`]) {
+    for (const path of ['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`, `/api/v1/ideas/${ideaId}/comments`]) {
       const r = await request.post(path, { headers: auth, data: body as object })
       expectNo5xx(r.status(), `${path} ${JSON.stringify(body).slice(0, 60)}`)
     }
@@ -278,11 +318,13 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     'tag=' + 'x'.repeat(100),
     'tag="NEAR(',
   ]
-  for (const path of ['/api/v1/questions', '/api/v1/tags', '/api/v1/categories']) {
+  for (const path of ['/api/v1/questions', '/api/v1/tags', '/api/v1/categories', `/api/v1/ideas/${ideaId}/comments`]) {
     for (const q of listQueries) expectNo5xx((await request.get(`${path}?${q}`)).status(), `${path}?${q}`)
   }
   for (const id of ['0', '-1', 'abc', '1e5', '99999999999999999999', '%00', '1.5']) {
     expectNo5xx((await request.get(`/api/v1/questions/${id}`)).status(), `question ${id}`)
+    expectNo5xx((await request.get(`/api/v1/ideas/${id}/comments`)).status(), `comments of ${id}`)
+    expectNo5xx((await request.post(`/api/v1/ideas/${id}/comments`, { headers: auth, data: { body: 'Hello there' } })).status(), `comment on ${id}`)
     expectNo5xx((await request.get(`/api/v1/ideas/${id}`)).status(), id)
     expectNo5xx((await request.put(`/api/v1/ideas/${id}/vote`, { headers: auth })).status(), `vote ${id}`)
   }
@@ -332,8 +374,8 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     }
   }
   for (let i = 0; i < 150; i++) {
-    const body = pick([value(0), { title: value(1), body: value(1), categoryId: value(1), tags: value(1) }, { status: value(1), note: value(1) }])
-    const path = pick(['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`])
+    const body = pick([value(0), { title: value(1), body: value(1), categoryId: value(1), tags: value(1) }, { status: value(1), note: value(1) }, { body: value(1) }])
+    const path = pick(['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`, `/api/v1/ideas/${ideaId}/comments`])
     const data = JSON.stringify(body) ?? 'null'
     const r = await request.post(path, { headers: { ...auth, 'Content-Type': 'application/json' }, data }).catch((error: Error) => {
       throw new Error(`${path} #${i} (${data.length} bytes: ${data.slice(0, 80)}): ${error.message}`)
