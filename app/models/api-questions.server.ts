@@ -8,7 +8,8 @@ import { type z } from 'zod'
 import { type Db } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { type Actor, check } from '~/lib/permissions'
-import { type QuestionDetail, type QuestionList, type QuestionListQuery } from '~/schemas/api'
+import { NotFoundError } from '~/lib/errors'
+import { type Answer, type QuestionDetail, type QuestionList, type QuestionListQuery } from '~/schemas/api'
 import { getQuestionPage, listQuestions } from './questions.server'
 import { findTagByName } from './tags.server'
 
@@ -70,4 +71,11 @@ export function apiGetQuestion(db: Db, questionId: number, viewer: Viewer): z.in
       editedAt: a.editedAt?.toISOString() ?? null,
     })),
   }
+}
+
+/** An answer just posted, as its author sees it on the question page. */
+export function apiGetNewAnswer(db: Db, questionId: number, answerId: number, viewer: Viewer): z.infer<typeof Answer> {
+  const answer = apiGetQuestion(db, questionId, viewer).answers.find((a) => a.id === answerId)
+  if (!answer) throw new NotFoundError('answer')
+  return answer
 }

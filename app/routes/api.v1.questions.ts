@@ -1,10 +1,18 @@
-/** /api/v1/questions: the site's question lists in keyset pages (anonymous allowed). */
+/**
+ * /api/v1/questions: GET lists questions as the site does (anonymous allowed); POST asks one as the
+ * token's user, with the ask page's rules: the policy (create:question), the daily and posting
+ * limits, and new tags only for those who may create them.
+ */
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { apiHandler, apiJson, methodNotAllowed, readQuery } from '~/lib/api.server'
+import { apiHandler, apiJson, methodNotAllowed, problem, readJsonBody, readQuery } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { apiListQuestions } from '~/models/api-questions.server'
+import { check } from '~/lib/permissions'
+import { limitPosting } from '~/lib/rate-limit.server'
+import { apiGetQuestion, apiListQuestions } from '~/models/api-questions.server'
 import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
-import { QuestionListQuery } from '~/schemas/api'
+import { askQuestion, UnknownTagsError } from '~/models/questions.server'
+import { parseTagNames } from '~/models/tags.server'
+import { QuestionCreateBody, QuestionListQuery } from '~/schemas/api'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
@@ -16,6 +24,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   })
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  return apiHandler(request, () => methodNotAllowed(['GET']))
+export async function action({ request, context }: ActionFunctionArgs) {
+  return apiHandler(request, async () => {
+    if (request.method !== 'POST') return methodNotAllowed(['GET', 'POST'])
+    const db = getDb()
+    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
+    requireScope(caller, 'write')
+    const decision = check(caller.user, 'create:question')
+    if (!decision.ok) throw problem(decision.status, decision.reason)
+    const body = await readJsonBody(request, QuestionCreateBody)
+    const user = caller.user
+    const tagNames = parseTagNames(body.tags.join(' '))
+    if (tagNames.length === 0) throw problem(422, 'Add at least one tag.', { errors: { tags: ['Add at least one tag.'] } })
+    const createTag = check(user, 'create:tag')
+    let asked: { id: number }
+    try {
+      asked = limitPosting(db, { kind: 'question', member: user, ip: context.clientIp }, () =>
+        askQuestion(db, { authorId: user.id, title: body.title, bodyMd: body.body, tagNames, mayCreateTags: createTag.ok }),
+      )
+    } catch (error) {
+      if (!(error instanceof UnknownTagsError)) throw error
+      const message = `${error.message}${createTag.ok ? '' : ` ${createTag.reason} Use existing tags.`}`
+      throw problem(422, message, { errors: { tags: [message] } })
+    }
+    return apiJson(apiGetQuestion(db, asked.id, user), { status: 201, headers: { ...headers, Location: `/api/v1/questions/${asked.id}` } })
+  })
 }

@@ -9,6 +9,7 @@ import { type QuestionTab } from '~/models/questions.server'
 import { LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { CommentBody, IdeaBody, IdeaTitle } from './idea'
 import { IDEA_TAG_NAME_MAX, IDEA_TAGS_MAX } from './idea-limits'
+import { AnswerBody, QuestionBody, QuestionTitle } from './question'
 
 export const SETTABLE_IDEA_STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const
 /** The site's idea orders (checked against the model's type). */
@@ -67,6 +68,20 @@ export const CommentListQuery = z
   .strict()
 
 export const CommentCreateBody = z.object({ body: CommentBody.describe('Markdown; @username mentions notify.') }).strict()
+
+const TagNames = z.array(z.string().max(IDEA_TAG_NAME_MAX).regex(/^[a-z0-9.+#-]+$/i, 'Tags may use letters a–z, digits and . + # -'))
+
+export const QuestionCreateBody = z
+  .object({
+    title: QuestionTitle,
+    body: QuestionBody.describe('Markdown.'),
+    tags: TagNames.min(1, 'Add at least one tag.').max(IDEA_TAGS_MAX, `Use at most ${IDEA_TAGS_MAX} tags.`),
+  })
+  .strict()
+
+export const AnswerCreateBody = z.object({ body: AnswerBody.describe('Markdown.') }).strict()
+
+export const AcceptAnswerBody = z.object({ answerId: Id.describe('An answer to this question.') }).strict()
 
 export const IdeaStatusBody = z
   .object({
@@ -332,6 +347,38 @@ export const API_OPERATIONS: ApiOperation[] = [
     query: QuestionListQuery,
     response: { status: 200, schema: QuestionList, description: 'A page of questions.' },
     errors: [400, 401, 429],
+  },
+  {
+    method: 'post',
+    path: '/questions',
+    routeFile: 'api.v1.questions.ts',
+    summary: 'Ask a question as the token’s user (the site’s daily limits; new tags only for those who may create them).',
+    scope: 'write',
+    body: QuestionCreateBody,
+    response: { status: 201, schema: QuestionDetail, description: 'The new question.' },
+    errors: [401, 403, 413, 415, 422, 429],
+  },
+  {
+    method: 'post',
+    path: '/questions/{questionId}/answers',
+    routeFile: 'api.v1.questions.$questionId.answers.ts',
+    summary: 'Answer the question as the token’s user (the site’s rules and posting limits).',
+    scope: 'write',
+    pathParams: { questionId: 'The question’s id.' },
+    body: AnswerCreateBody,
+    response: { status: 201, schema: Answer, description: 'The new answer.' },
+    errors: [401, 403, 404, 409, 413, 415, 422, 429],
+  },
+  {
+    method: 'post',
+    path: '/questions/{questionId}/accept',
+    routeFile: 'api.v1.questions.$questionId.accept.ts',
+    summary: 'Accept one of its answers (only the person who asked, as on the site); another accepted answer is unaccepted.',
+    scope: 'write',
+    pathParams: { questionId: 'The question’s id.' },
+    body: AcceptAnswerBody,
+    response: { status: 200, schema: QuestionDetail, description: 'The question after the change.' },
+    errors: [401, 403, 404, 409, 413, 415, 422, 429],
   },
   {
     method: 'get',

@@ -5,7 +5,7 @@
  * and a fuzz of the inputs that must never get a 5xx.
  */
 import { eq } from 'drizzle-orm'
-import { answers, categories, comments, ideas, questions } from '#db/schema'
+import { answers, categories, comments, ideas, questions, tags } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { createApiToken } from '~/models/api-tokens.server'
 import { type ApiScope } from '#db/schema'
@@ -17,6 +17,9 @@ import { type APIRequestContext } from '@playwright/test'
 const OLD = new Date(Date.now() - 60 * 86_400_000) // past the new-member limits
 /** The demo community has categories, so a new idea names one. */
 const categoryId = () => getDb().select({ id: categories.id }).from(categories).get()!.id
+/** A tag the demo community has, so asking needs no permission to create one. */
+const tagName = () => getDb().select({ name: tags.name }).from(tags).get()!.name
+const questionBody = (title: string) => ({ title, body: 'How do we do this from our own scripts, step by step?', tags: [tagName()] })
 
 function tokenFor(role: Role, scopes: ApiScope[] = role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'], expiresAt: Date | null = null) {
   const user = createUser(getDb(), { role, reputation: 200, createdAt: OLD })
@@ -50,6 +53,7 @@ type Operation = { name: string; send: (request: APIRequestContext, headers: Rec
 function operations(): Operation[] {
   const author = createUser(getDb(), { createdAt: OLD })
   const idea = () => createTestIdea(getDb(), { authorId: author.id })
+  const question = () => createTestQuestion(getDb(), { authorId: author.id })
   return [
     { name: 'GET /ideas', send: (r, h) => r.get('/api/v1/ideas?sort=new&limit=5', { headers: h }) },
     { name: 'GET /ideas/:id', send: (r, h) => r.get(`/api/v1/ideas/${idea().id}`, { headers: h }) },
@@ -63,6 +67,23 @@ function operations(): Operation[] {
     { name: 'POST /ideas/:id/status', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/status`, { headers: h, data: { status: 'planned', note: 'On the roadmap.' } }) },
     { name: 'GET /ideas/:id/comments', send: (r, h) => r.get(`/api/v1/ideas/${idea().id}/comments`, { headers: h }) },
     { name: 'POST /ideas/:id/comments', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/comments`, { headers: h, data: { body: 'Same here, from our integration.' } }) },
+    {
+      name: 'POST /questions',
+      send: (r, h) => r.post('/api/v1/questions', { headers: h, data: questionBody(`Asked through the API ${Math.random().toString(36).slice(2, 8)}?`) }),
+    },
+    {
+      name: 'POST /questions/:id/answers',
+      send: (r, h) => r.post(`/api/v1/questions/${question().id}/answers`, { headers: h, data: { body: 'Use the export button on the settings page.' } }),
+    },
+    {
+      // Only the asker may accept: none of the callers asked this question.
+      name: 'POST /questions/:id/accept',
+      send: (r, h) => {
+        const q = question()
+        const answer = createTestAnswer(getDb(), { questionId: q.id, authorId: createUser(getDb(), { createdAt: OLD }).id })
+        return r.post(`/api/v1/questions/${q.id}/accept`, { headers: h, data: { answerId: answer.id } })
+      },
+    },
     { name: 'GET /categories', send: (r, h) => r.get('/api/v1/categories', { headers: h }) },
     { name: 'GET /tags', send: (r, h) => r.get('/api/v1/tags?limit=5', { headers: h }) },
     { name: 'GET /questions', send: (r, h) => r.get('/api/v1/questions?sort=newest&limit=5', { headers: h }) },
@@ -81,6 +102,9 @@ const EXPECTED: Record<string, number[]> = {
   'POST /ideas/:id/status': [401, 403, 200, 200, 401, 401, 403, 200, 401],
   'GET /ideas/:id/comments': [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'POST /ideas/:id/comments': [401, 201, 201, 201, 401, 401, 403, 201, 401],
+  'POST /questions': /*     */ [401, 201, 201, 201, 401, 401, 403, 201, 401],
+  'POST /questions/:id/answers': [401, 201, 201, 201, 401, 401, 403, 201, 401],
+  'POST /questions/:id/accept': [401, 403, 403, 403, 401, 401, 403, 403, 401],
   'GET /categories': /*     */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /tags': /*           */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /questions': /*      */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
@@ -181,6 +205,33 @@ test('comments: a token comments on an idea; hidden comments and hidden or locke
   expect((await request.post(`/api/v1/ideas/${locked.id}/comments`, { headers: auth, data: { body: 'Hello there' } })).status()).toBe(409)
 })
 
+test('a token asks, another answers, and only the asker accepts; the accepted answer is marked and first', async ({ request }) => {
+  const asker = tokenFor('member')
+  const answerer = tokenFor('member')
+  const bearer = (t: { token: string }) => ({ Authorization: `Bearer ${t.token}` })
+  const asked = await request.post('/api/v1/questions', { headers: bearer(asker), data: questionBody('How do I export every idea as CSV?') })
+  expect(asked.status()).toBe(201)
+  const question = (await asked.json()) as { id: number; tags: string[]; author: { username: string } }
+  expect(asked.headers()['location']).toBe(`/api/v1/questions/${question.id}`)
+  expect(question).toMatchObject({ tags: [tagName()], author: { username: asker.user.username } })
+  const first = (await (await request.post(`/api/v1/questions/${question.id}/answers`, { headers: bearer(answerer), data: { body: 'Open the ideas list and press **Export**.' } })).json()) as { id: number; bodyHtml: string; isAccepted: boolean }
+  expect(first).toMatchObject({ isAccepted: false, bodyHtml: expect.stringContaining('<strong>Export</strong>') })
+  const second = createTestAnswer(getDb(), { questionId: question.id, authorId: createUser(getDb(), { createdAt: OLD }).id })
+  // Not the asker: refused, as on the site; an answer to another question: not found.
+  expect((await request.post(`/api/v1/questions/${question.id}/accept`, { headers: bearer(answerer), data: { answerId: second.id } })).status()).toBe(403)
+  const elsewhere = createTestAnswer(getDb(), { questionId: createTestQuestion(getDb(), { authorId: asker.user.id }).id, authorId: answerer.user.id })
+  expect((await request.post(`/api/v1/questions/${question.id}/accept`, { headers: bearer(asker), data: { answerId: elsewhere.id } })).status()).toBe(404)
+  const accepted = await request.post(`/api/v1/questions/${question.id}/accept`, { headers: bearer(asker), data: { answerId: second.id } })
+  expect(accepted.status()).toBe(200)
+  const after = (await accepted.json()) as { acceptedAnswerId: number; answers: { id: number; isAccepted: boolean }[] }
+  expect(after.acceptedAnswerId).toBe(second.id)
+  expect(after.answers.map((a) => [a.id, a.isAccepted])).toEqual([[second.id, true], [first.id, false]])
+  // Unknown fields and missing tags are refused with their field.
+  const bad = await request.post('/api/v1/questions', { headers: bearer(asker), data: { ...questionBody('A question with an extra field?'), authorId: 1, tags: [] } })
+  expect(bad.status()).toBe(422)
+  expect(Object.keys(((await bad.json()) as { errors: Record<string, string[]> }).errors).sort()).toEqual(['(body)', 'tags'])
+})
+
 test('a list pages by keyset cursor, and each answer carries RateLimit headers', async ({ request }) => {
   const first = await request.get('/api/v1/ideas?sort=new&limit=2')
   expect(first.status()).toBe(200)
@@ -245,6 +296,8 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
   const auth = { Authorization: `Bearer ${token}` }
   const author = createUser(getDb(), { createdAt: OLD })
   const ideaId = createTestIdea(getDb(), { authorId: author.id }).id
+  const questionId = createTestQuestion(getDb(), { authorId: author.id }).id
+  const questionPaths = ['/api/v1/questions', `/api/v1/questions/${questionId}/answers`, `/api/v1/questions/${questionId}/accept`]
   const deep = (n: number): unknown => (n === 0 ? 1 : { a: deep(n - 1) })
   const bodies: unknown[] = [
     null,
@@ -272,6 +325,13 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     { body: 'x'.repeat(5001) },
     { body: '@nobody <script>alert(1)</script> \u0000' },
     { body: 'fine text', isOfficial: true },
+    { title: 'A perfectly fine question title?', body: 'A body long enough to be a real question here.', tags: [] },
+    { title: 'A perfectly fine question title?', body: 'A body long enough to be a real question here.', tags: ['no such tag!'] },
+    { title: 'A perfectly fine question title?', body: 'A body long enough to be a real question here.', tags: 'api' },
+    { answerId: 'one' },
+    { answerId: -1 },
+    { answerId: 1.5 },
+    { answerId: 2 ** 60 },
   ]
   const raws = ['{', '{"title":', '\u0000', '[[[[[[[[[[', '{"a":1}'.repeat(1000), '']
   let sent = 0
@@ -280,7 +340,7 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     expect(status, what).toBeLessThan(500)
   }
   for (const body of bodies) {
-    for (const path of ['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`, `/api/v1/ideas/${ideaId}/comments`]) {
+    for (const path of ['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`, `/api/v1/ideas/${ideaId}/comments`, ...questionPaths]) {
       const r = await request.post(path, { headers: auth, data: body as object })
       expectNo5xx(r.status(), `${path} ${JSON.stringify(body).slice(0, 60)}`)
     }
@@ -324,6 +384,8 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
   for (const id of ['0', '-1', 'abc', '1e5', '99999999999999999999', '%00', '1.5']) {
     expectNo5xx((await request.get(`/api/v1/questions/${id}`)).status(), `question ${id}`)
     expectNo5xx((await request.get(`/api/v1/ideas/${id}/comments`)).status(), `comments of ${id}`)
+    expectNo5xx((await request.post(`/api/v1/questions/${id}/answers`, { headers: auth, data: { body: 'An answer long enough to be posted.' } })).status(), `answer ${id}`)
+    expectNo5xx((await request.post(`/api/v1/questions/${id}/accept`, { headers: auth, data: { answerId: 1 } })).status(), `accept on ${id}`)
     expectNo5xx((await request.post(`/api/v1/ideas/${id}/comments`, { headers: auth, data: { body: 'Hello there' } })).status(), `comment on ${id}`)
     expectNo5xx((await request.get(`/api/v1/ideas/${id}`)).status(), id)
     expectNo5xx((await request.put(`/api/v1/ideas/${id}/vote`, { headers: auth })).status(), `vote ${id}`)
@@ -374,8 +436,8 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     }
   }
   for (let i = 0; i < 150; i++) {
-    const body = pick([value(0), { title: value(1), body: value(1), categoryId: value(1), tags: value(1) }, { status: value(1), note: value(1) }, { body: value(1) }])
-    const path = pick(['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`, `/api/v1/ideas/${ideaId}/comments`])
+    const body = pick([value(0), { title: value(1), body: value(1), categoryId: value(1), tags: value(1) }, { status: value(1), note: value(1) }, { body: value(1) }, { answerId: value(1) }])
+    const path = pick(['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`, `/api/v1/ideas/${ideaId}/comments`, ...questionPaths])
     const data = JSON.stringify(body) ?? 'null'
     const r = await request.post(path, { headers: { ...auth, 'Content-Type': 'application/json' }, data }).catch((error: Error) => {
       throw new Error(`${path} #${i} (${data.length} bytes: ${data.slice(0, 80)}): ${error.message}`)

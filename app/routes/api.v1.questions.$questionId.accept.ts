@@ -1,0 +1,34 @@
+/**
+ * POST /api/v1/questions/:questionId/accept: the person who asked accepts one of its answers, as on
+ * the question page (the policy accept:answer on the asker; the answer must belong to this question).
+ */
+import { type ActionFunctionArgs } from '@remix-run/node'
+import { apiHandler, apiJson, idParam, methodNotAllowed, problem, readJsonBody } from '~/lib/api.server'
+import { getDb } from '~/lib/db.server'
+import { check } from '~/lib/permissions'
+import { acceptAnswer } from '~/models/answers.server'
+import { apiGetQuestion } from '~/models/api-questions.server'
+import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { getQaPostOwner } from '~/models/questions.server'
+import { AcceptAnswerBody } from '~/schemas/api'
+
+export async function loader() {
+  return methodNotAllowed(['POST'])
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return apiHandler(request, async () => {
+    if (request.method !== 'POST') return methodNotAllowed(['POST'])
+    const db = getDb()
+    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
+    requireScope(caller, 'write')
+    const questionId = idParam(params.questionId, 'question')
+    const body = await readJsonBody(request, AcceptAnswerBody)
+    const owner = getQaPostOwner(db, { type: 'answer', id: body.answerId })
+    if (owner.questionId !== questionId) throw problem(404, 'There is no such answer to this question.')
+    const decision = check(caller.user, 'accept:answer', { authorId: owner.askerId })
+    if (!decision.ok) throw problem(decision.status, decision.reason)
+    acceptAnswer(db, { answerId: body.answerId, userId: caller.user.id })
+    return apiJson(apiGetQuestion(db, questionId, caller.user), { headers })
+  })
+}

@@ -1,0 +1,39 @@
+/**
+ * POST /api/v1/questions/:questionId/answers: answers the question as the token's user, with the
+ * question page's rules: the policy (answer:question), hidden, closed and locked questions, and the
+ * posting limits for answers.
+ */
+import { type ActionFunctionArgs } from '@remix-run/node'
+import { apiHandler, apiJson, idParam, methodNotAllowed, problem, readJsonBody } from '~/lib/api.server'
+import { getDb } from '~/lib/db.server'
+import { check } from '~/lib/permissions'
+import { limitPosting } from '~/lib/rate-limit.server'
+import { createAnswer } from '~/models/answers.server'
+import { apiGetNewAnswer } from '~/models/api-questions.server'
+import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { AnswerCreateBody } from '~/schemas/api'
+
+export async function loader() {
+  return methodNotAllowed(['POST'])
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return apiHandler(request, async () => {
+    if (request.method !== 'POST') return methodNotAllowed(['POST'])
+    const db = getDb()
+    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
+    requireScope(caller, 'write')
+    const questionId = idParam(params.questionId, 'question')
+    const decision = check(caller.user, 'answer:question')
+    if (!decision.ok) throw problem(decision.status, decision.reason)
+    const body = await readJsonBody(request, AnswerCreateBody)
+    const user = caller.user
+    const answer = limitPosting(db, { kind: 'answer', member: user, ip: context.clientIp }, () =>
+      createAnswer(db, { questionId, authorId: user.id, authorRole: user.role, bodyMd: body.body }),
+    )
+    return apiJson(apiGetNewAnswer(db, questionId, answer.id, user), {
+      status: 201,
+      headers: { ...headers, Location: `/api/v1/questions/${questionId}` },
+    })
+  })
+}
