@@ -169,7 +169,7 @@ export default function AdminWebhook() {
 
       <section className="card" aria-labelledby="actions-title">
         <h2 id="actions-title">Actions</h2>
-        <div className="button-row">
+        <div className="form-actions">
           <Form method="post">
             <input type="hidden" name="intent" value="test" />
             <button type="submit">Send a test event</button>
@@ -200,7 +200,7 @@ export default function AdminWebhook() {
               {failure.fieldErrors.confirm[0]}
             </p>
           ) : null}
-          <button type="submit" className="danger">
+          <button type="submit" className="button-danger">
             Delete the endpoint
           </button>
         </Form>
@@ -252,7 +252,7 @@ export default function AdminWebhook() {
                         <Form method="post">
                           <input type="hidden" name="intent" value="redeliver" />
                           <input type="hidden" name="deliveryId" value={d.id} />
-                          <button type="submit" aria-label={`Send ${d.eventType} ${d.messageId} again`}>
+                          <button type="submit" aria-label={`Send again: ${d.eventType} ${d.messageId}`}>
                             Send again
                           </button>
                         </Form>
