@@ -18,7 +18,8 @@ export function buildOpenApiDocument(operations: ApiOperation[], info: { title: 
   for (const op of operations) {
     const parameters: unknown[] = []
     for (const [name, description] of Object.entries(op.pathParams ?? {})) {
-      parameters.push({ name, in: 'path', required: true, description, schema: { type: 'integer', minimum: 1 } })
+      const pattern = op.pathParamPatterns?.[name]
+      parameters.push({ name, in: 'path', required: true, description, schema: pattern ? { type: 'string', pattern } : { type: 'integer', minimum: 1 } })
     }
     if (op.query) {
       const shape = jsonSchema(op.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }

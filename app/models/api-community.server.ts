@@ -1,6 +1,7 @@
 /**
- * Categories, tags and idea comments as /api/v1 shows them: the site's own queries
- * (listCategories, listTags, getIdeaPage's discussion) with the site's visibility rules, shaped into
+ * Categories, tags, idea comments, notifications and public profiles as /api/v1 shows them: the
+ * site's own queries (listCategories, listTags, getIdeaPage's discussion, listNotifications,
+ * getPublicProfile) with the site's visibility rules, shaped into
  * the API's documented representation (app/schemas/api.ts).
  */
 import { type z } from 'zod'
@@ -8,9 +9,21 @@ import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { decodeCursor } from '~/lib/pagination.server'
 import { type Actor, check } from '~/lib/permissions'
-import { type CategoryList, type Comment, type CommentList, type TagList, type TagListQuery } from '~/schemas/api'
+import {
+  type CategoryList,
+  type Comment,
+  type CommentList,
+  type NotificationList,
+  type NotificationListQuery,
+  type TagList,
+  type TagListQuery,
+  type UserProfile,
+  USERNAME_PATTERN,
+} from '~/schemas/api'
 import { listIdeaComments } from './comments.server'
 import { getIdeaPage, listCategories } from './ideas.server'
+import { listNotifications } from './notifications.server'
+import { getPublicProfile } from './profiles.server'
 import { listTags } from './tags.server'
 
 type Viewer = Actor | null
@@ -65,4 +78,38 @@ export function apiGetNewIdeaComment(db: Db, ideaId: number, commentId: number, 
   const comment = items.find((c) => c.id === commentId)
   if (!comment) throw new NotFoundError('comment')
   return toComment(comment)
+}
+
+/** One page of the member's own notifications, as /notifications lists them. */
+export function apiListNotifications(db: Db, userId: number, query: z.infer<typeof NotificationListQuery>): z.infer<typeof NotificationList> {
+  const page = listNotifications(db, { userId, cursor: decodeCursor(query.cursor), pageSize: query.limit })
+  return {
+    data: page.items.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      title: n.title,
+      body: n.body ?? null,
+      url: n.url,
+      isUnread: n.isUnread,
+      createdAt: n.createdAt.toISOString(),
+    })),
+    nextCursor: page.nextCursor,
+  }
+}
+
+/**
+ * A member's public profile: what /u/:username shows of them, and nothing else (never the e-mail
+ * address, segment or company). Staff carry the "team" badge, as on their posts.
+ */
+export function apiGetUserProfile(db: Db, username: string): z.infer<typeof UserProfile> {
+  if (!new RegExp(USERNAME_PATTERN).test(username)) throw new NotFoundError('member')
+  const profile = getPublicProfile(db, username)
+  return {
+    username: profile.username,
+    displayName: profile.displayName,
+    reputation: profile.reputation,
+    badge: profile.role === 'member' ? null : 'team',
+    joinedAt: profile.createdAt.toISOString(),
+    url: `/u/${profile.username}`,
+  }
 }

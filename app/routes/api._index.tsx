@@ -45,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       path: op.path,
       summary: op.summary,
       scope: op.scope,
-      pathParams: Object.entries(op.pathParams ?? {}).map(([name, description]) => ({ name, description })),
+      pathParams: Object.entries(op.pathParams ?? {}).map(([name, description]) => ({ name, description, type: op.pathParamPatterns?.[name] ? 'string' : 'integer' })),
       query: fieldsOf(op.query),
       body: fieldsOf(op.body),
       success: op.response.status,
@@ -146,7 +146,7 @@ export default function ApiReference() {
               {op.errors.length ? `, or a problem with ${op.errors.join(', ')}` : ''}.
             </p>
             {op.pathParams.length ? (
-              <FieldTable caption="Path parameters" fields={op.pathParams.map((p) => ({ name: p.name, type: 'integer', required: true, description: p.description }))} />
+              <FieldTable caption="Path parameters" fields={op.pathParams.map((p) => ({ name: p.name, type: p.type, required: true, description: p.description }))} />
             ) : null}
             {op.query.length ? <FieldTable caption="Query parameters" fields={op.query} /> : null}
             {op.body.length ? <FieldTable caption="JSON body" fields={op.body} /> : null}

@@ -18,6 +18,8 @@ const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const satisfies reado
 const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const satisfies readonly QuestionTab[]
 
 const Id = z.number().int().positive()
+/** A username as the profile address accepts it (/u/:username). */
+export const USERNAME_PATTERN = '^[A-Za-z0-9_-]{2,30}$'
 const Timestamp = z.string().describe('An ISO 8601 date and time, UTC.')
 
 // ---------------------------------------------------------------------------------------------
@@ -82,6 +84,13 @@ export const QuestionCreateBody = z
 export const AnswerCreateBody = z.object({ body: AnswerBody.describe('Markdown.') }).strict()
 
 export const AcceptAnswerBody = z.object({ answerId: Id.describe('An answer to this question.') }).strict()
+
+export const NotificationListQuery = z
+  .object({
+    cursor: z.string().max(100).optional().describe('The nextCursor of the previous page.'),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict()
 
 export const IdeaStatusBody = z
   .object({
@@ -213,6 +222,28 @@ export const CommentList = z.object({
   nextCursor: z.string().nullable().describe('Older comments.'),
 })
 
+export const Notification = z.object({
+  id: Id,
+  kind: z.string(),
+  title: z.string(),
+  body: z.string().nullable(),
+  url: z.string().describe('What it is about, a path on this site.'),
+  isUnread: z.boolean(),
+  createdAt: Timestamp,
+})
+export const NotificationList = z.object({ data: z.array(Notification).describe('Newest first.'), nextCursor: z.string().nullable() })
+
+export const UserProfile = z
+  .object({
+    username: z.string(),
+    displayName: z.string(),
+    reputation: z.number().int(),
+    badge: z.enum(['team']).nullable().describe('“team” for staff, as their posts and profile show; null for members.'),
+    joinedAt: Timestamp,
+    url: z.string(),
+  })
+  .describe('The public profile: never the e-mail address, segment or company.')
+
 export const VoteResult = z.object({ ideaId: Id, voted: z.boolean(), voteCount: z.number().int() })
 
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +262,8 @@ export type ApiOperation = {
   query?: z.ZodObject
   body?: z.ZodType
   pathParams?: Record<string, string>
+  /** Path parameters that are strings, with their pattern (the others are positive integer ids). */
+  pathParamPatterns?: Record<string, string>
   response: { status: number; schema: z.ZodType | null; description: string }
   errors: number[]
 }
@@ -388,6 +421,27 @@ export const API_OPERATIONS: ApiOperation[] = [
     scope: null,
     pathParams: { questionId: 'The question’s id.' },
     response: { status: 200, schema: QuestionDetail, description: 'The question.' },
+    errors: [401, 404, 429],
+  },
+  {
+    method: 'get',
+    path: '/notifications',
+    routeFile: 'api.v1.notifications.ts',
+    summary: 'The token’s user’s notifications, newest first, in keyset pages.',
+    scope: 'read',
+    query: NotificationListQuery,
+    response: { status: 200, schema: NotificationList, description: 'A page of notifications.' },
+    errors: [400, 401, 403, 429],
+  },
+  {
+    method: 'get',
+    path: '/users/{username}',
+    routeFile: 'api.v1.users.$username.ts',
+    summary: 'A member’s public profile.',
+    scope: null,
+    pathParams: { username: 'The member’s username.' },
+    pathParamPatterns: { username: USERNAME_PATTERN },
+    response: { status: 200, schema: UserProfile, description: 'The profile.' },
     errors: [401, 404, 429],
   },
   {

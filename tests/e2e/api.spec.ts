@@ -84,6 +84,8 @@ function operations(): Operation[] {
         return r.post(`/api/v1/questions/${q.id}/accept`, { headers: h, data: { answerId: answer.id } })
       },
     },
+    { name: 'GET /notifications', send: (r, h) => r.get('/api/v1/notifications?limit=5', { headers: h }) },
+    { name: 'GET /users/:username', send: (r, h) => r.get(`/api/v1/users/${author.username}`, { headers: h }) },
     { name: 'GET /categories', send: (r, h) => r.get('/api/v1/categories', { headers: h }) },
     { name: 'GET /tags', send: (r, h) => r.get('/api/v1/tags?limit=5', { headers: h }) },
     { name: 'GET /questions', send: (r, h) => r.get('/api/v1/questions?sort=newest&limit=5', { headers: h }) },
@@ -105,6 +107,8 @@ const EXPECTED: Record<string, number[]> = {
   'POST /questions': /*     */ [401, 201, 201, 201, 401, 401, 403, 201, 401],
   'POST /questions/:id/answers': [401, 201, 201, 201, 401, 401, 403, 201, 401],
   'POST /questions/:id/accept': [401, 403, 403, 403, 401, 401, 403, 403, 401],
+  'GET /notifications': /*  */ [401, 200, 200, 200, 401, 401, 200, 403, 401],
+  'GET /users/:username': /**/ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /categories': /*     */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /tags': /*           */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /questions': /*      */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
@@ -230,6 +234,26 @@ test('a token asks, another answers, and only the asker accepts; the accepted an
   const bad = await request.post('/api/v1/questions', { headers: bearer(asker), data: { ...questionBody('A question with an extra field?'), authorId: 1, tags: [] } })
   expect(bad.status()).toBe(422)
   expect(Object.keys(((await bad.json()) as { errors: Record<string, string[]> }).errors).sort()).toEqual(['(body)', 'tags'])
+})
+
+test('notifications are the token’s user’s own; a profile shows only its public fields', async ({ request }) => {
+  const owner = tokenFor('member')
+  const other = tokenFor('product')
+  const idea = createTestIdea(getDb(), { authorId: owner.user.id })
+  expect((await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: { Authorization: `Bearer ${other.token}` }, data: { body: 'A comment that notifies.' } })).status()).toBe(201)
+  const mine = (await (await request.get('/api/v1/notifications', { headers: { Authorization: `Bearer ${owner.token}` } })).json()) as { data: { kind: string; url: string; isUnread: boolean }[] }
+  // Besides the comment, the idea may have earned its author a badge.
+  expect(mine.data.filter((n) => n.kind === 'comment')).toEqual([expect.objectContaining({ url: expect.stringContaining(`/ideas/${idea.id}#comment-`), isUnread: true })])
+  const theirs = (await (await request.get('/api/v1/notifications', { headers: { Authorization: `Bearer ${other.token}` } })).json()) as { data: { url: string }[] }
+  expect(theirs.data.filter((n) => n.url.startsWith(`/ideas/${idea.id}`))).toEqual([])
+
+  const staff = (await (await request.get(`/api/v1/users/${other.user.username.toUpperCase()}`)).json()) as Record<string, unknown>
+  expect(Object.keys(staff).sort()).toEqual(['badge', 'displayName', 'joinedAt', 'reputation', 'url', 'username'])
+  expect(staff).toMatchObject({ username: other.user.username, badge: 'team', reputation: 200 })
+  const member = (await (await request.get(`/api/v1/users/${owner.user.username}`)).json()) as Record<string, unknown>
+  expect(member.badge).toBeNull()
+  expect(JSON.stringify(member)).not.toContain(owner.user.email)
+  for (const name of ['nobody-here-at-all', 'x', '..', '%00', 'a'.repeat(40)]) expect((await request.get(`/api/v1/users/${name}`)).status()).toBe(404)
 })
 
 test('a list pages by keyset cursor, and each answer carries RateLimit headers', async ({ request }) => {
@@ -378,12 +402,13 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     'tag=' + 'x'.repeat(100),
     'tag="NEAR(',
   ]
-  for (const path of ['/api/v1/questions', '/api/v1/tags', '/api/v1/categories', `/api/v1/ideas/${ideaId}/comments`]) {
-    for (const q of listQueries) expectNo5xx((await request.get(`${path}?${q}`)).status(), `${path}?${q}`)
+  for (const path of ['/api/v1/questions', '/api/v1/tags', '/api/v1/categories', `/api/v1/ideas/${ideaId}/comments`, '/api/v1/notifications']) {
+    for (const q of listQueries) expectNo5xx((await request.get(`${path}?${q}`, { headers: auth })).status(), `${path}?${q}`)
   }
   for (const id of ['0', '-1', 'abc', '1e5', '99999999999999999999', '%00', '1.5']) {
     expectNo5xx((await request.get(`/api/v1/questions/${id}`)).status(), `question ${id}`)
     expectNo5xx((await request.get(`/api/v1/ideas/${id}/comments`)).status(), `comments of ${id}`)
+    expectNo5xx((await request.get(`/api/v1/users/${id}`)).status(), `user ${id}`)
     expectNo5xx((await request.post(`/api/v1/questions/${id}/answers`, { headers: auth, data: { body: 'An answer long enough to be posted.' } })).status(), `answer ${id}`)
     expectNo5xx((await request.post(`/api/v1/questions/${id}/accept`, { headers: auth, data: { answerId: 1 } })).status(), `accept on ${id}`)
     expectNo5xx((await request.post(`/api/v1/ideas/${id}/comments`, { headers: auth, data: { body: 'Hello there' } })).status(), `comment on ${id}`)
