@@ -1,7 +1,7 @@
 /**
- * Categories, tags, idea comments, notifications and public profiles as /api/v1 shows them: the
- * site's own queries (listCategories, listTags, getIdeaPage's discussion, listNotifications,
- * getPublicProfile) with the site's visibility rules, shaped into
+ * Categories, tags, idea comments, notifications, public profiles and search as /api/v1 shows them:
+ * the site's own queries (listCategories, listTags, getIdeaPage's discussion, listNotifications,
+ * getPublicProfile, search) with the site's visibility rules, shaped into
  * the API's documented representation (app/schemas/api.ts).
  */
 import { type z } from 'zod'
@@ -15,6 +15,8 @@ import {
   type CommentList,
   type NotificationList,
   type NotificationListQuery,
+  type SearchQuery,
+  type SearchResults,
   type TagList,
   type TagListQuery,
   type UserProfile,
@@ -24,6 +26,7 @@ import { listIdeaComments } from './comments.server'
 import { getIdeaPage, listCategories } from './ideas.server'
 import { listNotifications } from './notifications.server'
 import { getPublicProfile } from './profiles.server'
+import { MARK_END, MARK_START, search } from './search.server'
 import { listTags } from './tags.server'
 
 type Viewer = Actor | null
@@ -111,5 +114,37 @@ export function apiGetUserProfile(db: Db, username: string): z.infer<typeof User
     badge: profile.role === 'member' ? null : 'team',
     joinedAt: profile.createdAt.toISOString(),
     url: `/u/${profile.username}`,
+  }
+}
+
+/** A snippet's text in parts, the search's marked words flagged (never HTML built from the text). */
+function snippetParts(snippet: string) {
+  const parts: { text: string; match: boolean }[] = []
+  let match = false
+  for (const piece of snippet.split(new RegExp(`(${MARK_START}|${MARK_END})`))) {
+    if (piece === MARK_START) match = true
+    else if (piece === MARK_END) match = false
+    else if (piece) parts.push({ text: piece, match })
+  }
+  return parts
+}
+
+/** The site's search, with its rule: moderators also find hidden posts (marked); nobody finds deleted ones. */
+export function apiSearch(db: Db, query: z.infer<typeof SearchQuery>, viewer: Viewer): z.infer<typeof SearchResults> {
+  const includeHidden = check(viewer, 'moderate:post').ok
+  const result = search(db, { q: query.q, type: query.type ?? null, page: query.page, status: query.status ?? null, tag: query.tag || null, includeHidden })
+  return {
+    data: result.hits.map((hit) => ({
+      type: hit.type,
+      id: hit.id,
+      title: snippetParts(hit.title).map((part) => part.text).join(''),
+      snippet: snippetParts(hit.snippet),
+      status: hit.status,
+      votes: hit.votes,
+      isHidden: hit.hidden,
+      url: hit.url,
+    })),
+    page: result.page,
+    nextPage: result.hasMore ? result.page + 1 : null,
   }
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { type IdeaSort } from '~/models/ideas.server'
 import { type QuestionTab } from '~/models/questions.server'
+import { type SearchStatus, type SearchType } from '~/models/search.server'
 import { LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { CommentBody, IdeaBody, IdeaTitle } from './idea'
 import { IDEA_TAG_NAME_MAX, IDEA_TAGS_MAX } from './idea-limits'
@@ -89,6 +90,27 @@ export const NotificationListQuery = z
   .object({
     cursor: z.string().max(100).optional().describe('The nextCursor of the previous page.'),
     limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict()
+
+/** The site's search filters (checked against the model's types). */
+const SEARCH_TYPES = ['idea', 'question', 'answer'] as const satisfies readonly SearchType[]
+const SEARCH_STATUSES = [
+  ...SETTABLE_IDEA_STATUSES.map((s) => `idea:${s}` as const),
+  'question:open',
+  'question:closed',
+  'question:answered',
+] as const satisfies readonly SearchStatus[]
+/** The search's deepest page, as on the site (the hits are ranked, so pages are numbered). */
+const SEARCH_MAX_PAGES = 10
+
+export const SearchQuery = z
+  .object({
+    q: z.string().trim().min(1, 'Enter some words to search for.').max(500),
+    type: z.enum(SEARCH_TYPES).optional(),
+    status: z.enum(SEARCH_STATUSES).optional().describe('An idea status (idea:planned) or a question state (question:answered).'),
+    tag: z.string().max(100).optional().describe('A tag name.'),
+    page: z.coerce.number().int().min(1).max(SEARCH_MAX_PAGES).default(1),
   })
   .strict()
 
@@ -243,6 +265,22 @@ export const UserProfile = z
     url: z.string(),
   })
   .describe('The public profile: never the e-mail address, segment or company.')
+
+export const SearchHit = z.object({
+  type: z.enum(SEARCH_TYPES),
+  id: Id,
+  title: z.string().describe('Plain text (an answer’s is its question’s).'),
+  snippet: z.array(z.object({ text: z.string(), match: z.boolean() })).describe('The matching passage, in parts; match marks the words found.'),
+  status: z.string(),
+  votes: z.number().int(),
+  isHidden: z.boolean().describe('Found only by moderators.'),
+  url: z.string().describe('The idea or question (an answer links to its question), a path on this site.'),
+})
+export const SearchResults = z.object({
+  data: z.array(SearchHit).describe('Best first.'),
+  page: z.number().int(),
+  nextPage: z.number().int().nullable(),
+})
 
 export const VoteResult = z.object({ ideaId: Id, voted: z.boolean(), voteCount: z.number().int() })
 
@@ -443,6 +481,16 @@ export const API_OPERATIONS: ApiOperation[] = [
     pathParamPatterns: { username: USERNAME_PATTERN },
     response: { status: 200, schema: UserProfile, description: 'The profile.' },
     errors: [401, 404, 429],
+  },
+  {
+    method: 'get',
+    path: '/search',
+    routeFile: 'api.v1.search.ts',
+    summary: 'Search ideas, questions and answers, with the site’s filters and visibility (moderators also find hidden posts).',
+    scope: null,
+    query: SearchQuery,
+    response: { status: 200, schema: SearchResults, description: 'A page of hits.' },
+    errors: [400, 401, 429],
   },
   {
     method: 'get',

@@ -86,6 +86,7 @@ function operations(): Operation[] {
     },
     { name: 'GET /notifications', send: (r, h) => r.get('/api/v1/notifications?limit=5', { headers: h }) },
     { name: 'GET /users/:username', send: (r, h) => r.get(`/api/v1/users/${author.username}`, { headers: h }) },
+    { name: 'GET /search', send: (r, h) => r.get('/api/v1/search?q=export', { headers: h }) },
     { name: 'GET /categories', send: (r, h) => r.get('/api/v1/categories', { headers: h }) },
     { name: 'GET /tags', send: (r, h) => r.get('/api/v1/tags?limit=5', { headers: h }) },
     { name: 'GET /questions', send: (r, h) => r.get('/api/v1/questions?sort=newest&limit=5', { headers: h }) },
@@ -109,6 +110,7 @@ const EXPECTED: Record<string, number[]> = {
   'POST /questions/:id/accept': [401, 403, 403, 403, 401, 401, 403, 403, 401],
   'GET /notifications': /*  */ [401, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /users/:username': /**/ [200, 200, 200, 200, 401, 401, 200, 403, 401],
+  'GET /search': /*         */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /categories': /*     */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /tags': /*           */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
   'GET /questions': /*      */ [200, 200, 200, 200, 401, 401, 200, 403, 401],
@@ -254,6 +256,31 @@ test('notifications are the token’s user’s own; a profile shows only its pub
   expect(member.badge).toBeNull()
   expect(JSON.stringify(member)).not.toContain(owner.user.email)
   for (const name of ['nobody-here-at-all', 'x', '..', '%00', 'a'.repeat(40)]) expect((await request.get(`/api/v1/users/${name}`)).status()).toBe(404)
+})
+
+test('search finds what the site finds: hidden posts only for moderators, deleted ones never; snippets come in marked parts', async ({ request }) => {
+  const author = createUser(getDb(), { createdAt: OLD })
+  const word = `zebrafish${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)}`
+  const shown = createTestIdea(getDb(), { authorId: author.id, title: `Import ${word} records from CSV files`, bodyMd: `Our ${word} data lives in <b>spreadsheets</b>.` })
+  const hidden = createTestQuestion(getDb(), { authorId: author.id, title: `How do I export ${word} records?` })
+  const deleted = createTestIdea(getDb(), { authorId: author.id, title: `Delete ${word} records in bulk please` })
+  getDb().update(questions).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(questions.id, hidden.id)).run()
+  getDb().update(ideas).set({ deletedAt: new Date() }).where(eq(ideas.id, deleted.id)).run()
+  type Results = { data: { type: string; id: number; isHidden: boolean; snippet: { text: string; match: boolean }[] }[]; nextPage: number | null }
+  const anonymous = (await (await request.get(`/api/v1/search?q=${word}`)).json()) as Results
+  expect(anonymous.data.map((h) => [h.type, h.id])).toEqual([['idea', shown.id]])
+  expect(anonymous.nextPage).toBeNull()
+  const hit = anonymous.data[0] as Results['data'][number] & { title: string }
+  expect(hit.title).toBe(`Import ${word} records from CSV files`)
+  expect(hit.snippet.filter((p) => p.match).map((p) => p.text.toLowerCase())).toEqual([word])
+  expect(hit.snippet.map((p) => p.text).join('')).not.toMatch(/[\u0002\u0003]/)
+  const admin = tokenFor('admin')
+  const staff = (await (await request.get(`/api/v1/search?q=${word}`, { headers: { Authorization: `Bearer ${admin.token}` } })).json()) as Results
+  expect(staff.data.map((h) => [h.type, h.id, h.isHidden]).sort()).toEqual([['idea', shown.id, false], ['question', hidden.id, true]].sort())
+  const ideasOnly = (await (await request.get(`/api/v1/search?q=${word}&type=question`)).json()) as Results
+  expect(ideasOnly.data).toEqual([])
+  expect((await request.get('/api/v1/search')).status()).toBe(400)
+  expect((await request.get('/api/v1/search?q=x&page=11')).status()).toBe(400)
 })
 
 test('a list pages by keyset cursor, and each answer carries RateLimit headers', async ({ request }) => {
@@ -405,6 +432,30 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
   for (const path of ['/api/v1/questions', '/api/v1/tags', '/api/v1/categories', `/api/v1/ideas/${ideaId}/comments`, '/api/v1/notifications']) {
     for (const q of listQueries) expectNo5xx((await request.get(`${path}?${q}`, { headers: auth })).status(), `${path}?${q}`)
   }
+  const searches = [
+    '',
+    'q=',
+    'q=%20%20',
+    'q="',
+    'q=NEAR(a b)',
+    'q=*',
+    'q=a*b^c OR AND NOT',
+    'q=%F0%9F%92%A1%F0%9F%92%A1',
+    'q=%00%01',
+    'q=' + 'word '.repeat(1000),
+    'q=x&type=bogus',
+    'q=x&status=idea:merged',
+    'q=x&status=question:answered&type=idea',
+    'q=x&tag=' + 'y'.repeat(200),
+    'q=x&tag=%22',
+    'q=x&page=0',
+    'q=x&page=10',
+    'q=x&page=abc',
+    'q=x&page=1e9',
+    'q=x&q=y',
+    'q=x&unknown=1',
+  ]
+  for (const q of searches) expectNo5xx((await request.get(`/api/v1/search?${q}`, { headers: auth })).status(), `search ${q.slice(0, 40)}`)
   for (const id of ['0', '-1', 'abc', '1e5', '99999999999999999999', '%00', '1.5']) {
     expectNo5xx((await request.get(`/api/v1/questions/${id}`)).status(), `question ${id}`)
     expectNo5xx((await request.get(`/api/v1/ideas/${id}/comments`)).status(), `comments of ${id}`)
