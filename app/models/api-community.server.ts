@@ -4,7 +4,9 @@
  * getPublicProfile, search) with the site's visibility rules, shaped into
  * the API's documented representation (app/schemas/api.ts).
  */
+import { and, count, isNotNull, isNull, ne } from 'drizzle-orm'
 import { type z } from 'zod'
+import { ideas } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { decodeCursor } from '~/lib/pagination.server'
@@ -31,8 +33,24 @@ import { listTags } from './tags.server'
 
 type Viewer = Actor | null
 
+/**
+ * The categories in the site's order, each with the number of ideas the idea list shows in it (not
+ * hidden, deleted or merged away). The site shows no such count, so the query is here: one grouped
+ * count, whatever the number of categories.
+ */
 export function apiListCategories(db: Db): z.infer<typeof CategoryList> {
-  return { data: listCategories(db).map(({ id, slug, name, description }) => ({ id, slug, name, description })) }
+  const counts = new Map(
+    db
+      .select({ categoryId: ideas.categoryId, n: count() })
+      .from(ideas)
+      .where(and(isNotNull(ideas.categoryId), isNull(ideas.deletedAt), isNull(ideas.hiddenAt), ne(ideas.status, 'merged')))
+      .groupBy(ideas.categoryId)
+      .all()
+      .map((row) => [row.categoryId, row.n]),
+  )
+  return {
+    data: listCategories(db).map(({ id, slug, name, description }) => ({ id, slug, name, description, ideaCount: counts.get(id) ?? 0 })),
+  }
 }
 
 export function apiListTags(db: Db, query: z.infer<typeof TagListQuery>): z.infer<typeof TagList> {

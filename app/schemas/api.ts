@@ -169,7 +169,13 @@ export const IdeaDetail = z.object({
   viewerVoted: z.boolean(),
 })
 
-export const Category = z.object({ id: Id, slug: z.string(), name: z.string(), description: z.string() })
+export const Category = z.object({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  ideaCount: z.number().int().describe('Ideas the idea list shows in it (not hidden, deleted or merged away).'),
+})
 export const CategoryList = z.object({ data: z.array(Category) })
 
 export const Tag = z.object({
@@ -394,7 +400,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: '/categories',
     routeFile: 'api.v1.categories.ts',
-    summary: 'The idea categories, in the site’s order.',
+    summary: 'The idea categories, in the site’s order, with their idea counts.',
     scope: null,
     response: { status: 200, schema: CategoryList, description: 'Every category.' },
     errors: [401, 429],

@@ -10,7 +10,7 @@ import { getDb } from '~/lib/db.server'
 import { createApiToken } from '~/models/api-tokens.server'
 import { type ApiScope } from '#db/schema'
 import { type Role } from '~/lib/permissions'
-import { createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
+import { createCategory, createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
 import { type APIRequestContext } from '@playwright/test'
 
@@ -281,6 +281,20 @@ test('search finds what the site finds: hidden posts only for moderators, delete
   expect(ideasOnly.data).toEqual([])
   expect((await request.get('/api/v1/search')).status()).toBe(400)
   expect((await request.get('/api/v1/search?q=x&page=11')).status()).toBe(400)
+})
+
+test('categories count the ideas their list shows; tags carry their counts', async ({ request }) => {
+  const author = createUser(getDb(), { createdAt: OLD })
+  const category = createCategory(getDb())
+  const [shown, hidden, deleted] = [0, 1, 2].map(() => createTestIdea(getDb(), { authorId: author.id, categoryId: category.id, tagNames: ['api-count-test'] }))
+  getDb().update(ideas).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(ideas.id, hidden!.id)).run()
+  getDb().update(ideas).set({ deletedAt: new Date() }).where(eq(ideas.id, deleted!.id)).run()
+  const list = (await (await request.get('/api/v1/categories')).json()) as { data: { id: number; slug: string; ideaCount: number }[] }
+  expect(list.data.find((c) => c.id === category.id)).toMatchObject({ slug: category.slug, ideaCount: 1 })
+  const listed = (await (await request.get(`/api/v1/ideas?category=${category.slug}&limit=100`)).json()) as { data: { id: number }[] }
+  expect(listed.data.map((i) => i.id)).toEqual([shown!.id])
+  const tagList = (await (await request.get('/api/v1/tags?prefix=api-count')).json()) as { data: { name: string; ideaCount: number; url: string }[] }
+  expect(tagList.data).toEqual([expect.objectContaining({ name: 'api-count-test', url: '/tags/api-count-test' })])
 })
 
 test('a list pages by keyset cursor, and each answer carries RateLimit headers', async ({ request }) => {
