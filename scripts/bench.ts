@@ -36,6 +36,8 @@
  *   "votes written/s" next to requests/s; the vote target is on votes written.
  * - "member idea page while voting": the member idea page and the vote toggles at the same time,
  *   half the connections each, both reported (not gating the exit code).
+ * - "API …": the JSON API's idea list (/api/v1/ideas), anonymous, each request from an address of
+ *   its own like the votes; never a kept page; reported, not gating.
  *
  * --compare <commit> builds that commit in a temporary git worktree (/tmp/summit-bench-<sha>, this
  * checkout's node_modules symlinked), copies the database once per side so both start from the
@@ -278,7 +280,7 @@ type Setup = ReturnType<typeof prepare>
 const setups = new Map<Side, Setup>(sides.map((side) => [side, prepare(side)]))
 const setup = setups.get(sides[0]!)!
 
-type Kind = 'page' | 'member' | 'vote' | 'member+vote'
+type Kind = 'page' | 'member' | 'vote' | 'member+vote' | 'api'
 type Case = { name: string; path: string; kind: Kind }
 const CASES: Case[] = ([
   { name: 'home', path: '/', kind: 'page' },
@@ -297,6 +299,9 @@ const CASES: Case[] = ([
   { name: `member question page (${setup.question.n} answers)`, path: `/questions/${setup.question.id}`, kind: 'member' },
   { name: 'vote toggle (POST)', path: '/ideas/:id/vote', kind: 'vote' },
   { name: 'member idea page while voting', path: `/ideas/${setup.idea.id}`, kind: 'member+vote' },
+  // The JSON API's list, anonymous (a token adds one indexed lookup): never a kept page, reported only.
+  { name: 'API ideas top (20)', path: '/api/v1/ideas?sort=top&limit=20', kind: 'api' },
+  { name: 'API ideas new (100)', path: '/api/v1/ideas?sort=new&limit=100', kind: 'api' },
 ] satisfies Case[]).filter((c) => !args.only || c.name.includes(args.only))
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +461,7 @@ type Running = {
 
 type CannonRequest = autocannon.Request & { onResponse?: (status: number, body: string) => void }
 
-function cannon(r: Running, kind: 'page' | 'member' | 'vote', pathname: string, seconds: number, connections: number) {
+function cannon(r: Running, kind: 'page' | 'member' | 'vote' | 'api', pathname: string, seconds: number, connections: number) {
   let requests: CannonRequest[]
   if (kind === 'vote') {
     requests = [
@@ -483,6 +488,21 @@ function cannon(r: Running, kind: 'page' | 'member' | 'vote', pathname: string, 
         onResponse: (status: number, body: string) => {
           if (status >= 200 && status < 300 && /"ok"\s*:\s*false/.test(body ?? '')) r.refusedInBody++
         },
+      },
+    ]
+  } else if (kind === 'api') {
+    // Anonymous API clients, each from an address of its own (X-Forwarded-For, believed from
+    // loopback): the API allows 120 requests a minute per address, and no limit is lifted.
+    const headers = { Accept: 'application/json', 'Accept-Encoding': 'gzip', 'User-Agent': 'summit-bench' }
+    requests = [
+      {
+        method: 'GET' as const,
+        setupRequest: (req: autocannon.Request) => ({
+          ...req,
+          method: 'GET' as const,
+          path: pathname,
+          headers: { ...headers, 'X-Forwarded-For': `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${1 + crypto.randomInt(254)}` },
+        }),
       },
     ]
   } else {
@@ -530,8 +550,8 @@ function toRow(c: Case, kind: Row['kind'], name: string, result: autocannon.Resu
 
 async function runCase(r: Running, c: Case): Promise<Row[]> {
   const pid = r.pid
-  const readKind = c.kind === 'page' ? 'page' : 'member'
-  if (c.kind === 'page') {
+  const readKind = c.kind === 'page' ? 'page' : c.kind === 'api' ? 'api' : 'member'
+  if (c.kind === 'page' || c.kind === 'api') {
     const first = await get(r.side.origin, c.path, BROWSER_HEADERS)
     if (first.status >= 300) console.log(`  ${c.name}: ${c.path} answers ${first.status}, counted as errors`)
   }
@@ -558,12 +578,12 @@ async function runCase(r: Running, c: Case): Promise<Row[]> {
   clearInterval(sampler)
   peakRss = Math.max(peakRss, rssKb(pid, 'VmRSS'))
   const rows: Row[] = []
-  const uncompressed = async (kind: 'page' | 'member') =>
-    (await get(r.side.origin, c.path, kind === 'member' ? { Accept: 'text/html', Cookie: r.memberCookie! } : { Accept: 'text/html' })).bytes
+  const uncompressed = async (kind: 'page' | 'member' | 'api') =>
+    (await get(r.side.origin, c.path, kind === 'member' ? { Accept: 'text/html', Cookie: r.memberCookie! } : { Accept: kind === 'api' ? 'application/json' : 'text/html' })).bytes
   // With two cannons at once the server's CPU is shared between them: it is given per request of both.
   const totalRequests = results.reduce((n, res) => n + res.requests.total, 0)
   const cpuShare = (res: autocannon.Result) => (totalRequests ? (cpuUsed * res.requests.total) / totalRequests : 0)
-  if (c.kind === 'page' || c.kind === 'member') {
+  if (c.kind === 'page' || c.kind === 'member' || c.kind === 'api') {
     rows.push(toRow(c, c.kind, c.name, results[0]!, cpuUsed, peakRss, await uncompressed(c.kind)))
   } else {
     const voteResult = c.kind === 'vote' ? results[0]! : results[1]!
