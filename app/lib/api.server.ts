@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { DomainError, RateLimitedError } from './errors'
+import { type Actor, check, type Permission } from './permissions'
 
 export const API_PREFIX = '/api/v1'
 export const TOKEN_PREFIX = 'smt_'
@@ -166,6 +167,15 @@ export function readQuery<T extends z.ZodType>(request: Request, schema: T): z.i
 export function idParam(value: string | undefined, what: string) {
   if (!value || !/^[1-9]\d{0,15}$/.test(value)) throw problem(404, `There is no such ${what}.`)
   return Number(value)
+}
+
+/**
+ * The site's policy for an API action, as the site's own routes ask it: a 401 or 403 problem with
+ * the policy's reason unless `actor` may do `permission` (on `resource`, for rules on authorship).
+ */
+export function assertApiCan(actor: Actor | null, permission: Permission, resource?: { authorId: number | null }) {
+  const decision = check(actor, permission, resource)
+  if (!decision.ok) throw problem(decision.status, decision.reason)
 }
 
 /** 405 with Allow for a method a route does not have. */

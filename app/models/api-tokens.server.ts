@@ -168,6 +168,16 @@ export function authenticateApiRequest(db: Db, request: Request, clientIp: strin
   return { caller, headers }
 }
 
+/**
+ * A public read: anyone may, and a token that is sent must hold the read scope. Authenticates and
+ * counts the request like authenticateApiRequest.
+ */
+export function authenticateApiRead(db: Db, request: Request, clientIp: string, now = new Date()) {
+  const authenticated = authenticateApiRequest(db, request, clientIp, now)
+  if (authenticated.caller.user) requireScope(authenticated.caller, 'read')
+  return authenticated
+}
+
 /** Throws 401 without a token, 403 when the token lacks the scope. */
 export function requireScope(caller: ApiCaller, scope: ApiScope): asserts caller is ApiCaller & { user: NonNullable<ApiCaller['user']> } {
   if (!caller.user) {

@@ -4,20 +4,18 @@
  * locked and merged ideas, and the posting limits for comments.
  */
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { apiHandler, apiJson, idParam, methodNotAllowed, problem, readJsonBody, readQuery } from '~/lib/api.server'
+import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonBody, readQuery } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { check } from '~/lib/permissions'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { apiGetNewIdeaComment, apiListIdeaComments } from '~/models/api-community.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
 import { addComment } from '~/models/comments.server'
 import { CommentCreateBody, CommentListQuery } from '~/schemas/api'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    if (caller.user) requireScope(caller, 'read')
+    const { caller, headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
     const ideaId = idParam(params.ideaId, 'idea')
     const query = readQuery(request, CommentListQuery)
     return apiJson(apiListIdeaComments(db, ideaId, caller.user, query.cursor), { headers })
@@ -31,8 +29,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
     requireScope(caller, 'write')
     const ideaId = idParam(params.ideaId, 'idea')
-    const decision = check(caller.user, 'comment:idea')
-    if (!decision.ok) throw problem(decision.status, decision.reason)
+    assertApiCan(caller.user, 'comment:idea')
     const body = await readJsonBody(request, CommentCreateBody)
     const user = caller.user
     const comment = limitPosting(db, { kind: 'comment', member: user, ip: context.clientIp }, () =>

@@ -3,9 +3,8 @@
  * an optional official note; every voter and follower is notified, as for a change on the site.
  */
 import { type ActionFunctionArgs } from '@remix-run/node'
-import { apiHandler, apiJson, idParam, methodNotAllowed, problem, readJsonBody } from '~/lib/api.server'
+import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { check } from '~/lib/permissions'
 import { apiGetIdea } from '~/models/api-ideas.server'
 import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
 import { changeIdeaStatus } from '~/models/ideas.server'
@@ -22,8 +21,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
     requireScope(caller, 'write')
     const ideaId = idParam(params.ideaId, 'idea')
-    const decision = check(caller.user, 'change-status:idea')
-    if (!decision.ok) throw problem(decision.status, decision.reason)
+    assertApiCan(caller.user, 'change-status:idea')
     const body = await readJsonBody(request, IdeaStatusBody)
     changeIdeaStatus(db, { ideaId, actorId: caller.user.id, toStatus: body.status, noteMd: body.note })
     return apiJson(apiGetIdea(db, ideaId, caller.user), { headers })

@@ -6,9 +6,8 @@
 import { type ActionFunctionArgs } from '@remix-run/node'
 import { eq } from 'drizzle-orm'
 import { ideas } from '#db/schema'
-import { apiHandler, apiJson, idParam, methodNotAllowed, problem } from '~/lib/api.server'
+import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { check } from '~/lib/permissions'
 import { hitVoteLimit } from '~/lib/rate-limit.server'
 import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
 import { setIdeaVote } from '~/models/votes.server'
@@ -24,8 +23,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
     requireScope(caller, 'write')
     const ideaId = idParam(params.ideaId, 'idea')
-    const decision = check(caller.user, 'vote:idea')
-    if (!decision.ok) throw problem(decision.status, decision.reason)
+    assertApiCan(caller.user, 'vote:idea')
     hitVoteLimit(caller.user)
     const voted = request.method === 'PUT'
     setIdeaVote(db, { ideaId, userId: caller.user.id, voted })

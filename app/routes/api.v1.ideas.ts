@@ -1,18 +1,17 @@
 /** /api/v1/ideas: GET lists ideas (anonymous allowed); POST posts one as the token's user. */
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { apiHandler, apiJson, methodNotAllowed, problem, readJsonBody, readQuery } from '~/lib/api.server'
+import { apiHandler, apiJson, assertApiCan, methodNotAllowed, problem, readJsonBody, readQuery } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { check } from '~/lib/permissions'
 import { apiGetIdea, apiListIdeas } from '~/models/api-ideas.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
 import { postIdea } from '~/models/ideas.server'
 import { IdeaCreateBody, IdeaListQuery } from '~/schemas/api'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    if (caller.user) requireScope(caller, 'read')
+    const { caller, headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
     const query = readQuery(request, IdeaListQuery)
     return apiJson(apiListIdeas(db, query, caller.user), { headers })
   })
@@ -24,8 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const db = getDb()
     const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
     requireScope(caller, 'write')
-    const decision = check(caller.user, 'create:idea')
-    if (!decision.ok) throw problem(decision.status, decision.reason)
+    assertApiCan(caller.user, 'create:idea')
     const body = await readJsonBody(request, IdeaCreateBody)
     const tagDecision = check(caller.user, 'create:tag')
     const result = postIdea(db, {

@@ -3,9 +3,8 @@
  * the question page (the policy accept:answer on the asker; the answer must belong to this question).
  */
 import { type ActionFunctionArgs } from '@remix-run/node'
-import { apiHandler, apiJson, idParam, methodNotAllowed, problem, readJsonBody } from '~/lib/api.server'
+import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, problem, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { check } from '~/lib/permissions'
 import { acceptAnswer } from '~/models/answers.server'
 import { apiGetQuestion } from '~/models/api-questions.server'
 import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
@@ -26,8 +25,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const body = await readJsonBody(request, AcceptAnswerBody)
     const owner = getQaPostOwner(db, { type: 'answer', id: body.answerId })
     if (owner.questionId !== questionId) throw problem(404, 'There is no such answer to this question.')
-    const decision = check(caller.user, 'accept:answer', { authorId: owner.askerId })
-    if (!decision.ok) throw problem(decision.status, decision.reason)
+    assertApiCan(caller.user, 'accept:answer', { authorId: owner.askerId })
     acceptAnswer(db, { answerId: body.answerId, userId: caller.user.id })
     return apiJson(apiGetQuestion(db, questionId, caller.user), { headers })
   })

@@ -4,9 +4,8 @@
  * posting limits for answers.
  */
 import { type ActionFunctionArgs } from '@remix-run/node'
-import { apiHandler, apiJson, idParam, methodNotAllowed, problem, readJsonBody } from '~/lib/api.server'
+import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { check } from '~/lib/permissions'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { createAnswer } from '~/models/answers.server'
 import { apiGetNewAnswer } from '~/models/api-questions.server'
@@ -24,8 +23,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
     requireScope(caller, 'write')
     const questionId = idParam(params.questionId, 'question')
-    const decision = check(caller.user, 'answer:question')
-    if (!decision.ok) throw problem(decision.status, decision.reason)
+    assertApiCan(caller.user, 'answer:question')
     const body = await readJsonBody(request, AnswerCreateBody)
     const user = caller.user
     const answer = limitPosting(db, { kind: 'answer', member: user, ip: context.clientIp }, () =>

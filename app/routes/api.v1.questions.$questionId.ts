@@ -3,13 +3,12 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/nod
 import { apiHandler, apiJson, idParam, methodNotAllowed } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { apiGetQuestion } from '~/models/api-questions.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead } from '~/models/api-tokens.server'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    if (caller.user) requireScope(caller, 'read')
+    const { caller, headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
     const questionId = idParam(params.questionId, 'question')
     return apiJson(apiGetQuestion(db, questionId, caller.user), { headers })
   })

@@ -4,12 +4,12 @@
  * limits, and new tags only for those who may create them.
  */
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { apiHandler, apiJson, methodNotAllowed, problem, readJsonBody, readQuery } from '~/lib/api.server'
+import { apiHandler, apiJson, assertApiCan, methodNotAllowed, problem, readJsonBody, readQuery } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { check } from '~/lib/permissions'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { apiGetQuestion, apiListQuestions } from '~/models/api-questions.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
 import { askQuestion, UnknownTagsError } from '~/models/questions.server'
 import { parseTagNames } from '~/models/tags.server'
 import { QuestionCreateBody, QuestionListQuery } from '~/schemas/api'
@@ -17,8 +17,7 @@ import { QuestionCreateBody, QuestionListQuery } from '~/schemas/api'
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    if (caller.user) requireScope(caller, 'read')
+    const { caller, headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
     const query = readQuery(request, QuestionListQuery)
     return apiJson(apiListQuestions(db, query), { headers })
   })
@@ -30,8 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const db = getDb()
     const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
     requireScope(caller, 'write')
-    const decision = check(caller.user, 'create:question')
-    if (!decision.ok) throw problem(decision.status, decision.reason)
+    assertApiCan(caller.user, 'create:question')
     const body = await readJsonBody(request, QuestionCreateBody)
     const user = caller.user
     const tagNames = parseTagNames(body.tags.join(' '))

@@ -3,14 +3,13 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/nod
 import { apiHandler, apiJson, methodNotAllowed, readQuery } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { apiSearch } from '~/models/api-community.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead } from '~/models/api-tokens.server'
 import { SearchQuery } from '~/schemas/api'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    if (caller.user) requireScope(caller, 'read')
+    const { caller, headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
     const query = readQuery(request, SearchQuery)
     return apiJson(apiSearch(db, query, caller.user), { headers })
   })
