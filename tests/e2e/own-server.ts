@@ -29,7 +29,15 @@ export function removeDatabaseFiles(file: string) {
   for (const suffix of ['', '-wal', '-shm', '.partial']) fs.rmSync(file + suffix, { force: true })
 }
 
-export type OwnServer = { origin: string; databaseFile: string; stop: () => Promise<void>; /** The last 4 KB the server wrote to stderr. */ stderr: () => string }
+export type OwnServer = {
+  origin: string
+  databaseFile: string
+  stop: () => Promise<void>
+  /** Kills the server with SIGKILL (no clean shutdown, as a crash) and waits for it to be gone. */
+  kill: () => Promise<void>
+  /** The last 4 KB the server wrote to stderr. */
+  stderr: () => string
+}
 
 /**
  * Starts server.js on `databaseFile` (migrated on start; SEED_DEMO=false unless `env` says
@@ -56,19 +64,20 @@ export async function startOwnServer(databaseFile: string, env: Record<string, s
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000)
   })
-  const stop = async () => {
+  const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
+    child.kill(signal)
     await exited
   }
+  const stop = () => end('SIGTERM')
   try {
     await waitForHealth(origin, child)
   } catch (error) {
     await stop()
     throw new Error(`${(error as Error).message}\n${stderr}`)
   }
-  return { origin, databaseFile, stop, stderr: () => stderr }
+  return { origin, databaseFile, stop, kill: () => end('SIGKILL'), stderr: () => stderr }
 }
 
 async function waitForHealth(origin: string, child: ChildProcess) {

@@ -3,7 +3,6 @@
  * real receiver signed per Standard Webhooks and shows in the delivery log; and a message being
  * sent when the server is killed with SIGKILL arrives after the restart, with the same webhook-id.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import http from 'node:http'
 import { type AddressInfo } from 'node:net'
 import { eq } from 'drizzle-orm'
@@ -15,7 +14,7 @@ import { getWebhookSetting, setSetting } from '~/models/settings.server'
 import { createWebhookEndpoint } from '~/models/webhooks.server'
 import { createTestIdea, createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
-import { freePort, removeDatabaseFiles, tmpDatabaseFile } from './own-server'
+import { type OwnServer, removeDatabaseFiles, startOwnServer, tmpDatabaseFile } from './own-server'
 
 type Received = { headers: Record<string, string>; body: string }
 
@@ -89,53 +88,15 @@ test.describe('without JavaScript', () => {
   })
 })
 
-function startServer(databaseFile: string, port: number) {
-  const child = spawn(process.execPath, ['server.js'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: databaseFile,
-      SEED_DEMO: 'false',
-      PUBLIC_URL: '',
-      TRUST_PROXY: 'loopback',
-    },
-  })
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
-  return { child, stderr: () => stderr }
-}
-
-async function waitForHealth(port: number, child: ChildProcess) {
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error('The server did not become healthy')
-}
-
-function exited(child: ChildProcess) {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve))
-}
-
 test('a delivery in progress when the server is killed with SIGKILL arrives after the restart', async () => {
   test.setTimeout(90_000)
   const file = tmpDatabaseFile('webhooks-kill')
   const receiver = await startReceiver()
   receiver.state.hang = true
-  let port = await freePort()
-  let server = startServer(file, port)
-  const servers = [server]
+  const servers: OwnServer[] = []
   let db: ReturnType<typeof openDatabase> | null = null
   try {
-    await waitForHealth(port, server.child)
+    servers.push(await startOwnServer(file))
     db = openDatabase(file)
     setSetting(db, 'webhooks', { allowPrivateTargets: true })
     const admin = createUser(db, { role: 'admin' })
@@ -146,16 +107,12 @@ test('a delivery in progress when the server is killed with SIGKILL arrives afte
     const idea = createTestIdea(db, { authorId: createUser(db).id })
     // The worker takes it and the receiver holds the request open: the kill comes mid-send.
     await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBe(1)
-    server.child.kill('SIGKILL')
-    await exited(server.child)
+    await servers[0]!.kill()
     const row = db.select().from(webhookDeliveries).get()!
     expect(row.deliveredAt).toBeNull()
 
     receiver.state.hang = false
-    port = await freePort()
-    server = startServer(file, port)
-    servers.push(server)
-    await waitForHealth(port, server.child)
+    servers.push(await startOwnServer(file))
     await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBe(2)
     const again = receiver.received[1]!
     expect(again.headers['webhook-id']).toBe(receiver.received[0]!.headers['webhook-id'])
@@ -163,10 +120,7 @@ test('a delivery in progress when the server is killed with SIGKILL arrives afte
     expect(event).toMatchObject({ type: 'idea.created', data: { idea: { id: idea.id } } })
     await expect.poll(() => db!.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row.id)).get()!.deliveredAt, { timeout: 10_000 }).toBeTruthy()
   } finally {
-    for (const s of servers) {
-      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM')
-      await exited(s.child)
-    }
+    for (const s of servers) await s.stop()
     db?.$client.close()
     await receiver.close()
     removeDatabaseFiles(file)
