@@ -1,7 +1,7 @@
 /** What the OpenID log-in routes share: the flow cookie, the callback URL, the slug's shape. */
 import { type HeadersFunction } from '@remix-run/node'
 import { z } from 'zod'
-import { publicOrigin } from './env.server'
+import { siteOrigin } from './forms.server'
 
 export const OIDC_FLOW_COOKIE = 'summit_sso_flow'
 /** The flow cookie goes only to the log-in routes. */
@@ -9,11 +9,6 @@ export const OIDC_FLOW_PATH = '/sso/oidc'
 
 /** A provider's short name in URLs: a-z, 0-9 and -, 2 to 30 characters. */
 export const ProviderSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,28}[a-z0-9])$/)
-
-/** The site's origin as the provider sees it: PUBLIC_URL when set, else the request's (canonicalised by server.js). */
-export function siteOrigin(request: Request) {
-  return publicOrigin() ?? new URL(request.url).origin
-}
 
 /** The redirect URI registered at the provider: <origin>/sso/oidc/<slug>/callback. */
 export function oidcCallbackUrl(request: Request, slug: string) {

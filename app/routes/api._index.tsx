@@ -8,7 +8,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { API_PREFIX } from '~/lib/api.server'
-import { publicOrigin } from '~/lib/env.server'
+import { siteOrigin } from '~/lib/forms.server'
 import { API_OPERATIONS } from '~/schemas/api'
 
 export const meta: MetaFunction = () => [{ title: 'API reference · Summit' }]
@@ -35,7 +35,7 @@ function fieldsOf(schema: z.ZodType | undefined): Field[] {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const origin = publicOrigin() ?? new URL(request.url).origin
+  const origin = siteOrigin(request)
   return {
     prefix: API_PREFIX,
     base: `${origin}${API_PREFIX}`,
