@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { DomainError, RateLimitedError } from './errors'
+import { readBody } from './http.server'
 import { type Actor, check, type Permission } from './permissions'
 
 export const API_PREFIX = '/api/v1'
@@ -89,15 +90,8 @@ export async function apiHandler(request: Request, fn: () => Promise<Response> |
 
 async function dropUnreadBody(request: Request) {
   if (!request.body || request.bodyUsed || request.body.locked) return
-  const reader = request.body.getReader()
-  let size = 0
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      size += value.byteLength
-      if (size > DRAIN_LIMIT_BYTES) return void (await reader.cancel())
-    }
+    await readBody(request, { keepBytes: 0, readBytes: DRAIN_LIMIT_BYTES })
   } catch {
     // The client went away: nothing to answer.
   }
@@ -125,28 +119,13 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
     throw problem(415, 'Send the body as JSON, with Content-Type: application/json.')
   }
-  const tooLarge = () => problem(413, `The body may be at most ${MAX_BODY_BYTES} bytes.`)
-  const reader = request.body?.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      // Past the limit the rest is read and dropped, so the client gets the 413 rather than a reset
-      // connection; past DRAIN_LIMIT_BYTES the connection is cut.
-      if (size > DRAIN_LIMIT_BYTES) {
-        await reader.cancel()
-        throw tooLarge()
-      }
-      if (size <= MAX_BODY_BYTES) chunks.push(value)
-    }
-  }
-  if (size > MAX_BODY_BYTES) throw tooLarge()
+  // Past the limit the rest is read and dropped, so the client gets the 413 rather than a reset
+  // connection; past DRAIN_LIMIT_BYTES the connection is cut.
+  const { bytes, overflow } = await readBody(request, { keepBytes: MAX_BODY_BYTES, readBytes: DRAIN_LIMIT_BYTES })
+  if (overflow) throw problem(413, `The body may be at most ${MAX_BODY_BYTES} bytes.`)
   let value: unknown
   try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    value = JSON.parse(Buffer.from(bytes).toString('utf8'))
   } catch {
     throw problem(400, 'The body is not valid JSON.')
   }

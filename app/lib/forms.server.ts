@@ -7,7 +7,7 @@ import { type z } from 'zod'
 import { DatabaseUnavailableError } from './database-unavailable.server'
 import { DomainError, RateLimitedError } from './errors'
 import { env } from './env.server'
-import { httpError } from './http.server'
+import { httpError, readBody } from './http.server'
 
 /** Forms carry Markdown posts of at most a few tens of kilobytes; anything far larger is refused. */
 export const MAX_FORM_BYTES = 256 * 1024
@@ -39,30 +39,6 @@ export function assertSameOrigin(request: Request) {
   if (!isSameOrigin(request)) httpError(403, 'This form was sent from another site, so it was refused.')
 }
 
-async function readBodyLimited(request: Request, maxBytes: number) {
-  if (!request.body) return new Uint8Array()
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel()
-      httpError(413, 'What you sent is too large.')
-    }
-    chunks.push(value)
-  }
-  const body = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return body
-}
-
 /**
  * Same-origin (403) and size (413) checks, then the FormData. `allowNoOrigin` also accepts a request
  * with neither Origin nor Referer (a mail client's one-click unsubscribe, authorised by a signed
@@ -73,7 +49,8 @@ export async function readForm(request: Request, { maxBytes = MAX_FORM_BYTES, al
   if (!(allowNoOrigin && hasNoOrigin)) assertSameOrigin(request)
   const declared = Number(request.headers.get('Content-Length') ?? '0')
   if (declared > maxBytes) httpError(413, 'What you sent is too large.')
-  const body = await readBodyLimited(request, maxBytes)
+  const { bytes: body, overflow } = await readBody(request, { keepBytes: maxBytes })
+  if (overflow) httpError(413, 'What you sent is too large.')
   const contentType = request.headers.get('Content-Type') ?? 'application/x-www-form-urlencoded'
   try {
     return await new Response(body, { headers: { 'Content-Type': contentType } }).formData()

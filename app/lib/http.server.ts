@@ -62,3 +62,33 @@ export const retryAfterHeaders: HeadersFunction = ({ actionHeaders, loaderHeader
   const retryAfter = errorHeaders?.get('Retry-After') ?? actionHeaders.get('Retry-After') ?? loaderHeaders.get('Retry-After')
   return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
 }
+
+/**
+ * Reads a request's body, keeping at most `keepBytes`. Past that it goes on reading and dropping, up
+ * to `readBytes` in all (so the client gets the answer rather than a reset connection), then cancels
+ * the stream. `overflow`: the body was larger than `keepBytes` (its `bytes` are then incomplete).
+ */
+export async function readBody(request: Request, { keepBytes, readBytes = keepBytes }: { keepBytes: number; readBytes?: number }) {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  if (request.body) {
+    const reader = request.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > readBytes) {
+        await reader.cancel()
+        break
+      }
+      if (size <= keepBytes) chunks.push(value)
+    }
+  }
+  const bytes = new Uint8Array(Math.min(size, keepBytes))
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return { bytes, overflow: size > keepBytes }
+}
