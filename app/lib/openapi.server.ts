@@ -4,7 +4,7 @@
  * they are accepted (`io: 'input'`), answers as they are sent.
  */
 import { z } from 'zod'
-import { type ApiOperation } from '~/schemas/api'
+import { type ApiOperation } from '~/schemas/api-common'
 
 type JsonSchema = Record<string, unknown>
 

@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { API_PREFIX } from '~/lib/api.server'
 import { siteOrigin } from '~/lib/forms.server'
-import { API_OPERATIONS } from '~/schemas/api'
+import { API_OPERATIONS } from '~/schemas/api-operations'
 
 export const meta: MetaFunction = () => [{ title: 'API reference · Summit' }]
 

@@ -3,7 +3,8 @@ import { type LoaderFunctionArgs } from '@remix-run/node'
 import { API_PREFIX, apiJson } from '~/lib/api.server'
 import { siteOrigin } from '~/lib/forms.server'
 import { buildOpenApiDocument } from '~/lib/openapi.server'
-import { API_OPERATIONS, Problem } from '~/schemas/api'
+import { Problem } from '~/schemas/api-common'
+import { API_OPERATIONS } from '~/schemas/api-operations'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const origin = siteOrigin(request)

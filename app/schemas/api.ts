@@ -11,6 +11,7 @@ import { LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { CommentBody, IdeaBody, IdeaTitle } from './idea'
 import { IDEA_TAG_NAME_MAX, IDEA_TAGS_MAX } from './idea-limits'
 import { AnswerBody, QuestionBody, QuestionTitle } from './question'
+import { ApiId as Id, Timestamp, USERNAME_PATTERN, type ApiOperation } from './api-common'
 
 export const SETTABLE_IDEA_STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const
 /** The site's idea orders (checked against the model's type). */
@@ -18,10 +19,7 @@ const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const satisfies reado
 /** The site's question lists (checked against the model's type). */
 const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const satisfies readonly QuestionTab[]
 
-const Id = z.number().int().positive()
-/** A username as the profile address accepts it (/u/:username). */
-export const USERNAME_PATTERN = '^[A-Za-z0-9_-]{2,30}$'
-const Timestamp = z.string().describe('An ISO 8601 date and time, UTC.')
+export { ApiId, Problem, Timestamp, USERNAME_PATTERN, type ApiOperation } from './api-common'
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -124,16 +122,6 @@ export const IdeaStatusBody = z
 // ---------------------------------------------------------------------------------------------
 // Answers
 // ---------------------------------------------------------------------------------------------
-
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.record(z.string(), z.array(z.string())).optional().describe('Field errors, by field path.'),
-  })
-  .describe('RFC 9457 problem details.')
 
 export const IdeaSummary = z.object({
   id: Id,
@@ -294,25 +282,8 @@ export const VoteResult = z.object({ ideaId: Id, voted: z.boolean(), voteCount: 
 // Operations
 // ---------------------------------------------------------------------------------------------
 
-export type ApiOperation = {
-  method: 'get' | 'post' | 'put' | 'delete' | 'patch'
-  /** OpenAPI path template under /api/v1. */
-  path: string
-  /** The route module that serves it (app/routes/<file>), for the test that keeps both in step. */
-  routeFile: string
-  summary: string
-  /** null: anonymous requests may call it. */
-  scope: 'read' | 'write' | 'admin' | null
-  query?: z.ZodObject
-  body?: z.ZodType
-  pathParams?: Record<string, string>
-  /** Path parameters that are strings, with their pattern (the others are positive integer ids). */
-  pathParamPatterns?: Record<string, string>
-  response: { status: number; schema: z.ZodType | null; description: string }
-  errors: number[]
-}
-
-export const API_OPERATIONS: ApiOperation[] = [
+/** The community's operations; app/schemas/api-operations.ts lists them with the others. */
+export const CORE_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/ideas',

@@ -5,14 +5,12 @@
  * and a fuzz of the inputs that must never get a 5xx.
  */
 import { eq } from 'drizzle-orm'
-import { answers, categories, comments, ideas, questions, tags } from '#db/schema'
+import { answers, comments, ideas, questions } from '#db/schema'
 import { getDb } from '~/lib/db.server'
-import { createApiToken } from '~/models/api-tokens.server'
 import { setPostState } from '~/models/posts.server'
-import { type ApiScope } from '#db/schema'
-import { type Role } from '~/lib/permissions'
 import { createCategory, createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
+import { callers, categoryId, OLD, questionBody, tagName, tokenFor } from './api-callers'
 import { type APIRequestContext } from '@playwright/test'
 
 /**
@@ -22,40 +20,6 @@ import { type APIRequestContext } from '@playwright/test'
  */
 function hidePost(ref: { type: 'answer' | 'comment'; id: number }) {
   getDb().transaction((tx) => setPostState(tx, ref, { hiddenAt: new Date(), hiddenReason: 'moderator' }))
-}
-
-const OLD = new Date(Date.now() - 60 * 86_400_000) // past the new-member limits
-/** The demo community has categories, so a new idea names one. */
-const categoryId = () => getDb().select({ id: categories.id }).from(categories).get()!.id
-/** A tag the demo community has, so asking needs no permission to create one. */
-const tagName = () => getDb().select({ name: tags.name }).from(tags).get()!.name
-const questionBody = (title: string) => ({ title, body: 'How do we do this from our own scripts, step by step?', tags: [tagName()] })
-
-function tokenFor(role: Role, scopes: ApiScope[] = role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'], expiresAt: Date | null = null) {
-  const user = createUser(getDb(), { role, reputation: 200, createdAt: OLD })
-  const { token, id } = createApiToken(getDb(), { userId: user.id, role, name: 'test', scopes, expiresAt })
-  return { user, token, id }
-}
-
-type Caller = { name: string; headers: Record<string, string> }
-
-function callers(): Caller[] {
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
-  const revoked = tokenFor('member')
-  getDb().$client.prepare('update api_tokens set revoked_at = ? where id = ?').run(Date.now(), revoked.id)
-  const expired = tokenFor('member')
-  getDb().$client.prepare('update api_tokens set expires_at = ? where id = ?').run(Date.now() - 1000, expired.id)
-  return [
-    { name: 'anonymous', headers: {} },
-    { name: 'member', headers: bearer(tokenFor('member').token) },
-    { name: 'product', headers: bearer(tokenFor('product').token) },
-    { name: 'admin', headers: bearer(tokenFor('admin').token) },
-    { name: 'revoked', headers: bearer(revoked.token) },
-    { name: 'expired', headers: bearer(expired.token) },
-    { name: 'read-only', headers: bearer(tokenFor('member', ['read']).token) },
-    { name: 'write-only', headers: bearer(tokenFor('product', ['write']).token) },
-    { name: 'malformed', headers: { Authorization: 'Bearer not-a-summit-token' } },
-  ]
 }
 
 type Operation = { name: string; send: (request: APIRequestContext, headers: Record<string, string>) => Promise<{ status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }> }

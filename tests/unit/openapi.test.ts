@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { API_OPERATIONS } from '~/schemas/api'
+import { API_OPERATIONS } from '~/schemas/api-operations'
 import { loader } from '~/routes/api.v1.openapi[.]json'
 
 const ROUTES = path.resolve('app/routes')

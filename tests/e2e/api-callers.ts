@@ -1,0 +1,47 @@
+/**
+ * The callers of the API matrices: anonymous, a member, product and admin token, and the tokens
+ * that must be refused (revoked, expired, read-only, write-only, malformed), always in this order.
+ */
+import { categories, tags, type ApiScope } from '#db/schema'
+import { getDb } from '~/lib/db.server'
+import { type Role } from '~/lib/permissions'
+import { createApiToken } from '~/models/api-tokens.server'
+import { createUser } from '#tests/factories'
+
+export const OLD = new Date(Date.now() - 60 * 86_400_000) // past the new-member limits
+/** The demo community has categories, so a new idea names one. */
+export const categoryId = () => getDb().select({ id: categories.id }).from(categories).get()!.id
+/** A tag the demo community has, so asking needs no permission to create one. */
+export const tagName = () => getDb().select({ name: tags.name }).from(tags).get()!.name
+export const questionBody = (title: string) => ({ title, body: 'How do we do this from our own scripts, step by step?', tags: [tagName()] })
+
+export function tokenFor(role: Role, scopes: ApiScope[] = role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'], expiresAt: Date | null = null) {
+  const user = createUser(getDb(), { role, reputation: 200, createdAt: OLD })
+  const { token, id } = createApiToken(getDb(), { userId: user.id, role, name: 'test', scopes, expiresAt })
+  return { user, token, id }
+}
+
+/** The callers' names, in the order of callers(): the columns of every matrix. */
+export const CALLER_NAMES = ['anonymous', 'member', 'product', 'admin', 'revoked', 'expired', 'read-only', 'write-only', 'malformed'] as const
+
+export type Caller = { name: string; headers: Record<string, string> }
+
+export function callers(): Caller[] {
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+  const revoked = tokenFor('member')
+  getDb().$client.prepare('update api_tokens set revoked_at = ? where id = ?').run(Date.now(), revoked.id)
+  const expired = tokenFor('member')
+  getDb().$client.prepare('update api_tokens set expires_at = ? where id = ?').run(Date.now() - 1000, expired.id)
+  return [
+    { name: 'anonymous', headers: {} },
+    { name: 'member', headers: bearer(tokenFor('member').token) },
+    { name: 'product', headers: bearer(tokenFor('product').token) },
+    { name: 'admin', headers: bearer(tokenFor('admin').token) },
+    { name: 'revoked', headers: bearer(revoked.token) },
+    { name: 'expired', headers: bearer(expired.token) },
+    { name: 'read-only', headers: bearer(tokenFor('member', ['read']).token) },
+    { name: 'write-only', headers: bearer(tokenFor('product', ['write']).token) },
+    { name: 'malformed', headers: { Authorization: 'Bearer not-a-summit-token' } },
+  ]
+}
+
