@@ -943,5 +943,46 @@ export const ideaLinks = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
   },
-  (t) => [index('idea_links_idea_idx').on(t.ideaId, t.id), uniqueIndex('idea_links_url_unique').on(t.ideaId, t.url)],
+  (t) => [
+    index('idea_links_idea_idx').on(t.ideaId, t.id),
+    uniqueIndex('idea_links_url_unique').on(t.ideaId, t.url),
+    // An inbound call names a work item by its URL and touches every idea linked to it.
+    index('idea_links_url_idx').on(t.url, t.id),
+  ],
+)
+
+/**
+ * Inbound hooks: addresses (/api/v1/inbound/:id) a tracker calls to move linked ideas, made by admins
+ * on /admin/webhooks/inbound. The caller signs with `secret` (Standard Webhooks) or sends it as a
+ * bearer secret; the change is made as `created_by`, whose permission is checked on every call.
+ */
+export const inboundHooks = sqliteTable(
+  'inbound_hooks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** Standard Webhooks secret (`whsec_` + base64), shown once when the hook is made. */
+    secret: text('secret').notNull(),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('inbound_hooks_created_idx').on(t.createdAt, t.id), check('inbound_hooks_name_length', sql`length(${t.name}) between 1 and 80`)],
+)
+
+/**
+ * The webhook-ids an inbound hook accepted, so a signed message replayed within the signature's
+ * 5-minute tolerance is refused. Rows older than the tolerance are pruned: the timestamp check refuses those messages anyway.
+ */
+export const inboundHookMessages = sqliteTable(
+  'inbound_hook_messages',
+  {
+    hookId: integer('hook_id')
+      .notNull()
+      .references(() => inboundHooks.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+  },
+  (t) => [primaryKey({ columns: [t.hookId, t.messageId] }), index('inbound_hook_messages_received_idx').on(t.receivedAt)],
 )
