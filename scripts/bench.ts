@@ -37,7 +37,11 @@
  * - "member idea page while voting": the member idea page and the vote toggles at the same time,
  *   half the connections each, both reported (not gating the exit code).
  * - "API …": the JSON API's idea list (/api/v1/ideas), anonymous, each request from an address of
- *   its own like the votes; never a kept page; reported, not gating.
+ *   its own like the votes; never a kept page; reported, not gating. "API … with a token" sends
+ *   `Authorization: Bearer` with read-only tokens minted straight into the database for the voting
+ *   members (the API allows each token 600 requests a minute, so the load is spread over them, as
+ *   it would be over many integrations); the token's lookup and its user's policy are in the cost.
+ *   A database without the api_tokens table (an older commit under --compare) skips those cases.
  *
  * --compare <commit> builds that commit in a temporary git worktree (/tmp/summit-bench-<sha>, this
  * checkout's node_modules symlinked), copies the database once per side so both start from the
@@ -86,6 +90,8 @@ const WARMUP = Number(args.warmup)
 const CONNECTIONS = Number(args.connections)
 const PORT = Number(args.port)
 const VOTE_PAIRS_PER_MEMBER = 3
+/** Read tokens for the API cases with a token: 600 requests a minute each is 3,000/s for 300. */
+const API_TOKENS = 300
 /** Every account of the large community has this password (scripts/seed-large.ts). */
 const DEMO_PASSWORD = 'summit-demo-pass'
 
@@ -245,12 +251,23 @@ function prepare(side: Side) {
   )
   const toVote: Pair[] = []
   const toUnvote: Pair[] = []
+  // API tokens (read scope) for the first members, stored as the server stores them: SHA-256 hex.
+  const hasTokens = !!one<{ name: string }>("select name from sqlite_master where type = 'table' and name = 'api_tokens'")
+  const insertToken = hasTokens
+    ? db.prepare("insert into api_tokens (user_id, name, token_hash, prefix, scopes) values (?, 'bench', ?, ?, 'read')")
+    : null
+  const apiTokens: string[] = []
   db.transaction(() => {
     for (const { id } of members) {
       // The cookie carries the token; the table keeps its SHA-256 (app/lib/auth.server.ts), or the
       // token itself in code from before sessionIdForToken.
       const session = crypto.randomBytes(32).toString('base64url')
       insertSession.run(side.hashedSessions ? crypto.createHash('sha256').update(session).digest('hex') : session, id, expiresAt)
+      if (insertToken && apiTokens.length < API_TOKENS) {
+        const token = `smt_${crypto.randomBytes(32).toString('base64url')}`
+        insertToken.run(id, crypto.createHash('sha256').update(token).digest('hex'), token.slice(0, 10))
+        apiTokens.push(token)
+      }
       // Each member votes from an address of their own, as members do: 120 votes a minute from one
       // address would otherwise refuse most of the load (the server is told by X-Forwarded-For,
       // which it believes from loopback only, as behind a proxy on the same host).
@@ -273,14 +290,14 @@ function prepare(side: Side) {
     ['users', 'ideas', 'idea_votes', 'questions', 'answers', 'post_votes', 'comments'].map((t) => [t, one<{ n: number }>(`select count(*) as n from ${t}`)!.n]),
   )
   db.close()
-  return { idea, question, topUser, member, pairs, sessions: members.length, counts }
+  return { idea, question, topUser, member, pairs, sessions: members.length, counts, apiTokens }
 }
 
 type Setup = ReturnType<typeof prepare>
 const setups = new Map<Side, Setup>(sides.map((side) => [side, prepare(side)]))
 const setup = setups.get(sides[0]!)!
 
-type Kind = 'page' | 'member' | 'vote' | 'member+vote' | 'api'
+type Kind = 'page' | 'member' | 'vote' | 'member+vote' | 'api' | 'api-token'
 type Case = { name: string; path: string; kind: Kind }
 const CASES: Case[] = ([
   { name: 'home', path: '/', kind: 'page' },
@@ -302,6 +319,8 @@ const CASES: Case[] = ([
   // The JSON API's list, anonymous (a token adds one indexed lookup): never a kept page, reported only.
   { name: 'API ideas top (20)', path: '/api/v1/ideas?sort=top&limit=20', kind: 'api' },
   { name: 'API ideas new (100)', path: '/api/v1/ideas?sort=new&limit=100', kind: 'api' },
+  { name: 'API ideas top (20) with a token', path: '/api/v1/ideas?sort=top&limit=20', kind: 'api-token' },
+  { name: 'API idea (with a token)', path: `/api/v1/ideas/${setup.idea.id}`, kind: 'api-token' },
 ] satisfies Case[]).filter((c) => !args.only || c.name.includes(args.only))
 
 // ---------------------------------------------------------------------------------------------
@@ -461,7 +480,7 @@ type Running = {
 
 type CannonRequest = autocannon.Request & { onResponse?: (status: number, body: string) => void }
 
-function cannon(r: Running, kind: 'page' | 'member' | 'vote' | 'api', pathname: string, seconds: number, connections: number) {
+function cannon(r: Running, kind: 'page' | 'member' | 'vote' | 'api' | 'api-token', pathname: string, seconds: number, connections: number) {
   let requests: CannonRequest[]
   if (kind === 'vote') {
     requests = [
@@ -490,10 +509,13 @@ function cannon(r: Running, kind: 'page' | 'member' | 'vote' | 'api', pathname: 
         },
       },
     ]
-  } else if (kind === 'api') {
+  } else if (kind === 'api' || kind === 'api-token') {
     // Anonymous API clients, each from an address of its own (X-Forwarded-For, believed from
-    // loopback): the API allows 120 requests a minute per address, and no limit is lifted.
+    // loopback): the API allows 120 requests a minute per address, and no limit is lifted. With a
+    // token, the tokens take turns (600 requests a minute each).
     const headers = { Accept: 'application/json', 'Accept-Encoding': 'gzip', 'User-Agent': 'summit-bench' }
+    const tokens = r.setup.apiTokens
+    let turn = 0
     requests = [
       {
         method: 'GET' as const,
@@ -501,7 +523,11 @@ function cannon(r: Running, kind: 'page' | 'member' | 'vote' | 'api', pathname: 
           ...req,
           method: 'GET' as const,
           path: pathname,
-          headers: { ...headers, 'X-Forwarded-For': `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${1 + crypto.randomInt(254)}` },
+          headers: {
+            ...headers,
+            'X-Forwarded-For': `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${1 + crypto.randomInt(254)}`,
+            ...(kind === 'api-token' ? { Authorization: `Bearer ${tokens[turn++ % tokens.length]}` } : {}),
+          },
         }),
       },
     ]
@@ -550,7 +576,7 @@ function toRow(c: Case, kind: Row['kind'], name: string, result: autocannon.Resu
 
 async function runCase(r: Running, c: Case): Promise<Row[]> {
   const pid = r.pid
-  const readKind = c.kind === 'page' ? 'page' : c.kind === 'api' ? 'api' : 'member'
+  const readKind = c.kind === 'page' ? 'page' : c.kind === 'api' || c.kind === 'api-token' ? c.kind : 'member'
   if (c.kind === 'page' || c.kind === 'api') {
     const first = await get(r.side.origin, c.path, BROWSER_HEADERS)
     if (first.status >= 300) console.log(`  ${c.name}: ${c.path} answers ${first.status}, counted as errors`)
@@ -578,12 +604,22 @@ async function runCase(r: Running, c: Case): Promise<Row[]> {
   clearInterval(sampler)
   peakRss = Math.max(peakRss, rssKb(pid, 'VmRSS'))
   const rows: Row[] = []
-  const uncompressed = async (kind: 'page' | 'member' | 'api') =>
-    (await get(r.side.origin, c.path, kind === 'member' ? { Accept: 'text/html', Cookie: r.memberCookie! } : { Accept: kind === 'api' ? 'application/json' : 'text/html' })).bytes
+  const uncompressed = async (kind: 'page' | 'member' | 'api' | 'api-token') =>
+    (
+      await get(
+        r.side.origin,
+        c.path,
+        kind === 'member'
+          ? { Accept: 'text/html', Cookie: r.memberCookie! }
+          : kind === 'api-token'
+            ? { Accept: 'application/json', Authorization: `Bearer ${r.setup.apiTokens[0]}` }
+            : { Accept: kind === 'api' ? 'application/json' : 'text/html' },
+      )
+    ).bytes
   // With two cannons at once the server's CPU is shared between them: it is given per request of both.
   const totalRequests = results.reduce((n, res) => n + res.requests.total, 0)
   const cpuShare = (res: autocannon.Result) => (totalRequests ? (cpuUsed * res.requests.total) / totalRequests : 0)
-  if (c.kind === 'page' || c.kind === 'member' || c.kind === 'api') {
+  if (c.kind === 'page' || c.kind === 'member' || c.kind === 'api' || c.kind === 'api-token') {
     rows.push(toRow(c, c.kind, c.name, results[0]!, cpuUsed, peakRss, await uncompressed(c.kind)))
   } else {
     const voteResult = c.kind === 'vote' ? results[0]! : results[1]!
@@ -685,6 +721,10 @@ async function main() {
     }
     for (const c of CASES) {
       for (const r of running) {
+        if (c.kind === 'api-token' && r.setup.apiTokens.length === 0) {
+          console.log(`  ${r.side.label ? `${r.side.label} ` : ''}${c.name}: skipped (this database has no API tokens)`)
+          continue
+        }
         const rows = await runCase(r, c)
         rowsBySide.get(r.side)!.push(...rows)
         for (const row of rows) printRow(r.side.label ? `${r.side.label} ` : '', row)
