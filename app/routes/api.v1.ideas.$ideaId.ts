@@ -1,9 +1,17 @@
-/** /api/v1/ideas/:ideaId: one idea, with its tags, status history and official response. */
+/**
+ * /api/v1/ideas/:ideaId: GET one idea, with its tags, status history and official response (a
+ * merged idea reads as itself, with mergedIntoId naming where it went); PATCH edits it as the site
+ * allows (app/models/api-idea-edit.server.ts).
+ */
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { apiHandler, apiJson, idParam, methodNotAllowed } from '~/lib/api.server'
+import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, problem, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
+import { check } from '~/lib/permissions'
+import { apiEditIdea } from '~/models/api-idea-edit.server'
 import { apiGetIdea } from '~/models/api-ideas.server'
-import { authenticateApiRead } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { getIdeaOwner } from '~/models/ideas.server'
+import { IdeaEditBody } from '~/schemas/api-idea-edit'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
@@ -14,6 +22,29 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   })
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  return apiHandler(request, () => methodNotAllowed(['GET']))
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return apiHandler(request, async () => {
+    if (request.method !== 'PATCH') return methodNotAllowed(['GET', 'PATCH'])
+    const db = getDb()
+    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
+    requireScope(caller, 'write')
+    const ideaId = idParam(params.ideaId, 'idea')
+    // Its author, or moderators and up, as the idea page's edit; a hidden idea is not there.
+    assertApiCan(caller.user, 'update:idea', getIdeaOwner(db, ideaId))
+    const body = await readJsonBody(request, IdeaEditBody)
+    const tagDecision = check(caller.user, 'create:tag')
+    const result = apiEditIdea(db, {
+      ideaId,
+      editorId: caller.user.id,
+      asStaff: check(caller.user, 'update:idea').ok,
+      title: body.title,
+      bodyMd: body.body,
+      categoryId: body.categoryId,
+      tagNames: body.tags?.map((t) => t.toLowerCase()),
+      tagRefusal: tagDecision.ok ? null : tagDecision.reason,
+      reason: body.reason,
+    })
+    if (!result.ok) throw problem(422, result.message, { errors: { [result.field]: [result.message] } })
+    return apiJson(apiGetIdea(db, ideaId, caller.user), { headers })
+  })
 }
