@@ -8,7 +8,7 @@
  * An entry names the company by id and lists which of those fields changed.
  */
 import { and, asc, count, desc, eq, inArray, isNull, lt, ne, type SQL, sql } from 'drizzle-orm'
-import { companies, segments, users } from '#db/schema'
+import { companies, ideaVotes, segments, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type CompanyFields } from '~/schemas/company'
@@ -121,6 +121,8 @@ export function listCompanies(db: Db, input: { query?: string; cursor?: CompanyC
       plan: companies.plan,
       monthlyRevenue: companies.monthlyRevenue,
       segment: segments.name,
+      createdAt: companies.createdAt,
+      updatedAt: companies.updatedAt,
     })
     .from(companies)
     .leftJoin(segments, eq(segments.id, companies.segmentId))
@@ -185,6 +187,25 @@ export function getCompany(db: Db, companyId: number) {
     .get()
   if (!company) throw new NotFoundError('company')
   return { ...company, memberCount: memberCounts(db, [company.id]).get(company.id) ?? 0 }
+}
+
+/** The company with this external id (companies_external_id_unique), or null. */
+export function findCompanyIdByExternalId(db: Db, externalId: string) {
+  return db.select({ id: companies.id }).from(companies).where(eq(companies.externalId, externalId)).get()?.id ?? null
+}
+
+/**
+ * How many of the company's members voted for ideas, and how many votes they cast: its members
+ * from users_company_idx, their votes from idea_votes_user_idx, one query.
+ */
+export function countCompanyVotes(db: Db, companyId: number) {
+  const row = db
+    .select({ voterCount: sql<number>`count(distinct ${ideaVotes.userId})`, voteCount: count() })
+    .from(users)
+    .innerJoin(ideaVotes, eq(ideaVotes.userId, users.id))
+    .where(eq(users.companyId, companyId))
+    .get()
+  return { voterCount: row?.voterCount ?? 0, voteCount: row?.voteCount ?? 0 }
 }
 
 const COMPANY_MEMBERS_PAGE_SIZE = 50

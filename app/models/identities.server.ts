@@ -10,7 +10,7 @@
  *   account is refused with a 409: it never takes the account over.
  * - A provider's role is the least role its logins get: it raises, never lowers.
  */
-import { and, eq, isNull, like, or, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, like, or, sql } from 'drizzle-orm'
 import { moderationLog, oidcProviders, userIdentities, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError } from '~/lib/errors'
@@ -245,6 +245,50 @@ export function listIdentities(db: Db, userId: number) {
     .orderBy(userIdentities.id)
     .all()
     .map((r) => ({ ...r, label: r.label ?? (r.issuer === JWT_ISSUER ? 'Company app' : r.issuer) }))
+}
+
+/**
+ * Records an outside identity for an account an admin made (the API's POST /users with an external
+ * id), in the caller's transaction: that identity system's next login finds the account by
+ * (issuer, subject), as any later login would. A subject another account holds is a 409: an identity
+ * leads to one account only.
+ */
+export function attachIdentity(tx: Tx, input: { userId: number; issuer: string; subject: string; now: Date }) {
+  const holder = tx
+    .select({ id: userIdentities.id })
+    .from(userIdentities)
+    .where(and(eq(userIdentities.issuer, input.issuer), eq(userIdentities.subject, input.subject)))
+    .get()
+  if (holder) throw new ConflictError('Another member has this external id.')
+  tx.insert(userIdentities)
+    .values({ userId: input.userId, providerId: null, issuer: input.issuer, subject: input.subject, createdAt: input.now })
+    .run()
+}
+
+/** The identities of several accounts (a page of the admin list), in one query, by account. */
+export function listIdentitiesOf(db: Db, userIds: number[]) {
+  const byUser = new Map<number, { issuer: string; subject: string; provider: string; createdAt: Date; lastLoginAt: Date | null }[]>()
+  if (!userIds.length) return byUser
+  const rows = db
+    .select({
+      userId: userIdentities.userId,
+      issuer: userIdentities.issuer,
+      subject: userIdentities.subject,
+      label: oidcProviders.label,
+      createdAt: userIdentities.createdAt,
+      lastLoginAt: userIdentities.lastLoginAt,
+    })
+    .from(userIdentities)
+    .leftJoin(oidcProviders, eq(oidcProviders.id, userIdentities.providerId))
+    .where(inArray(userIdentities.userId, userIds))
+    .orderBy(userIdentities.userId, userIdentities.id)
+    .all()
+  for (const { userId, label, ...identity } of rows) {
+    const list = byUser.get(userId) ?? []
+    list.push({ ...identity, provider: label ?? (identity.issuer === JWT_ISSUER ? 'Company app' : identity.issuer) })
+    byUser.set(userId, list)
+  }
+  return byUser
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Accounts: creation, lookup for login, and the member's own settings. */
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
-import { moderationLog, segments, users } from '#db/schema'
+import { companies, moderationLog, segments, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { USERNAME_CHANGE_INTERVAL_DAYS } from '~/schemas/account'
 import { ConflictError, NotFoundError } from '~/lib/errors'
@@ -18,7 +18,9 @@ import {
   SIGNUP_LIMIT,
   takeAttempt,
 } from '~/lib/rate-limit.server'
-import { hasPassword, passwordLoginRefusal } from './identities.server'
+import { setMemberCompany } from './companies.server'
+import { attachIdentity, hasPassword, JWT_ISSUER, passwordLoginRefusal } from './identities.server'
+import { logModeration } from './moderation.server'
 import { renameBreakGlass } from './settings.server'
 import { queueMemberCreated } from './webhook-events.server'
 
@@ -34,34 +36,88 @@ export type NewAccount = {
 
 /** Creates an account. A taken username or e-mail is a ConflictError naming the field. */
 export function createAccount(db: Db, account: NewAccount) {
-  const username = account.username.toLowerCase()
-  const email = account.email.toLowerCase()
   return db.transaction(
     (tx) => {
-      const taken = tx
-        .select({ username: users.username, email: users.email })
-        .from(users)
-        .where(or(eq(users.username, username), eq(users.email, email)))
-        .all()
-      if (taken.some((u) => u.username === username)) throw new AccountTakenError('username', 'This username is taken.')
-      if (taken.some((u) => u.email === email)) {
-        throw new AccountTakenError('email', 'An account with this e-mail exists. Log in instead.')
-      }
-      const created = tx
-        .insert(users)
-        .values({
-          username,
-          email,
-          passwordHash: account.passwordHash,
-          displayName: account.displayName?.trim() || username,
-          role: account.role ?? 'member',
-          segmentId: account.segmentId ?? null,
-          ...(account.createdAt ? { createdAt: account.createdAt } : {}),
-        })
-        .returning({ id: users.id, username: users.username, role: users.role })
-        .get()
+      const created = insertAccount(tx, account)
       queueMemberCreated(tx, created.id, account.createdAt ?? new Date())
       return created
+    },
+    { behavior: 'immediate' },
+  )
+}
+
+/** The account row, in the caller's transaction: a taken username or e-mail is an AccountTakenError (409). */
+function insertAccount(tx: Tx, account: NewAccount) {
+  const username = account.username.toLowerCase()
+  const email = account.email.toLowerCase()
+  const taken = tx
+    .select({ username: users.username, email: users.email })
+    .from(users)
+    .where(or(eq(users.username, username), eq(users.email, email)))
+    .all()
+  if (taken.some((u) => u.username === username)) throw new AccountTakenError('username', 'This username is taken.')
+  if (taken.some((u) => u.email === email)) {
+    throw new AccountTakenError('email', 'An account with this e-mail exists. Log in instead.')
+  }
+  return tx
+    .insert(users)
+    .values({
+      username,
+      email,
+      passwordHash: account.passwordHash,
+      displayName: account.displayName?.trim() || username,
+      role: account.role ?? 'member',
+      segmentId: account.segmentId ?? null,
+      ...(account.createdAt ? { createdAt: account.createdAt } : {}),
+    })
+    .returning({ id: users.id, username: users.username, role: users.role })
+    .get()
+}
+
+/**
+ * An admin creates a member (the API's POST /users), in one transaction: the account without a
+ * password (they come in through single sign-on, or set a first password from their settings after
+ * an SSO login), its role and segment, its company, and optionally the identity their company's
+ * signed-JWT login will find them by (`externalId`, issuer JWT_ISSUER). member.created fires as for
+ * any new account, and the staff log records who made it with which role, segment and company.
+ * A taken username, e-mail or external id is a 409; a segment or company that does not exist is a
+ * refusal naming the field.
+ */
+export function createMemberAccount(
+  db: Db,
+  input: {
+    actorId: number
+    username: string
+    email: string
+    displayName?: string
+    role: Role
+    segmentId: number | null
+    companyId: number | null
+    externalId: string | null
+    now?: Date
+  },
+): { ok: true; id: number } | { ok: false; field: 'segment' | 'companyId'; message: string } {
+  const now = input.now ?? new Date()
+  return db.transaction(
+    (tx) => {
+      if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
+        return { ok: false as const, field: 'segment' as const, message: 'No segment has this name.' }
+      }
+      if (input.companyId != null && !tx.select({ id: companies.id }).from(companies).where(eq(companies.id, input.companyId)).get()) {
+        return { ok: false as const, field: 'companyId' as const, message: 'No company has this id.' }
+      }
+      const { id } = insertAccount(tx, { ...input, passwordHash: '', createdAt: now })
+      if (input.companyId != null) setMemberCompany(tx, id, input.companyId)
+      if (input.externalId != null) attachIdentity(tx, { userId: id, issuer: JWT_ISSUER, subject: input.externalId, now })
+      queueMemberCreated(tx, id, now)
+      logModeration(tx, {
+        actorId: input.actorId,
+        action: 'create_member',
+        target: { type: 'user', id },
+        after: { role: input.role, segmentId: input.segmentId, companyId: input.companyId },
+        now,
+      })
+      return { ok: true as const, id }
     },
     { behavior: 'immediate' },
   )
