@@ -22,7 +22,8 @@ function cacheFor(client: Database.Database) {
   let cache = caches.get(client)
   if (!cache) {
     // Both values in one statement: the pragma as a table-valued function.
-    const versionQuery = client.prepare("select (select data_version from pragma_data_version()) || ':' || total_changes()").pluck()
+    // Kept for the connection's life: its pluck() mode is set here and never changed.
+    const versionQuery = client.prepare("select (select data_version from pragma_data_version()) || ':' || total_changes() as summit_version").pluck()
     cache = { version: '', values: new Map(), versionQuery }
     caches.set(client, cache)
   }
