@@ -30,3 +30,6 @@ export const LinkState = z
   .trim()
   .max(LINK_STATE_MAX, `Keep the state under ${LINK_STATE_MAX} characters.`)
   .describe('The tracker’s state of the work item, such as open, closed or Done; may be empty.')
+
+/** A link's id as a form posts it. */
+export const LinkIdField = z.string({ error: 'Choose a link.' }).regex(/^[1-9]\d{0,15}$/, 'Choose a link.').transform(Number)

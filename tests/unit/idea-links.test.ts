@@ -16,9 +16,10 @@ import { setIdeaVote } from '~/models/votes.server'
 import { action as inboundAction } from '~/routes/api.v1.inbound.$hookId'
 import { action as linksAction, loader as linksLoader } from '~/routes/api.v1.ideas.$ideaId.links'
 import { action as linkAction } from '~/routes/api.v1.ideas.$ideaId.links.$linkId'
+import { action as pageAction, loader as pageLoader } from '~/routes/ideas.$ideaId/route'
 import { IdeaLinkCreateBody, InboundCallBody } from '~/schemas/api-links'
 import { createTestIdea, createUser, unique } from '#tests/factories'
-import { settle, TEST_ORIGIN } from '#tests/route-helpers'
+import { formRequest, getRequest, settle, TEST_ORIGIN } from '#tests/route-helpers'
 
 const db = () => getDb()
 const MINUTE = 60_000
@@ -120,6 +121,46 @@ describe('tracker links', () => {
   test('a lookup by address uses the url index', () => {
     const plan = db().$client.prepare('explain query plan select id from idea_links where url = ? order by id').all('https://example.com') as { detail: string }[]
     expect(plan.map((p) => p.detail).join(' ')).toContain('idea_links_url_idx')
+  })
+})
+
+describe('the idea page', () => {
+  const post = async (ideaId: number, fields: Record<string, string>, userId: number) =>
+    settle(async () => pageAction({ request: await formRequest(`/ideas/${ideaId}`, fields, { userId }), params: { ideaId: String(ideaId) }, context: {} }))
+  const view = async (ideaId: number, userId?: number) =>
+    (await settle(async () => pageLoader({ request: await getRequest(`/ideas/${ideaId}`, { userId }), params: { ideaId: String(ideaId) }, context: {} }))).body as {
+      trackerLinks: { id: number; url: string; state: string }[] | null
+    }
+
+  test('the product team adds, changes and removes links with form posts; members neither see nor post them', async () => {
+    const product = createUser(db(), { role: 'product' })
+    const member = createUser(db())
+    const idea = createTestIdea(db(), { authorId: member.id })
+    const url = `https://github.com/acme/app/issues/${unique('')}`
+    expect(await post(idea.id, { intent: 'add-link', url, title: 'Issue', state: 'open' }, product.id)).toMatchObject({ status: 302, location: `/ideas/${idea.id}#tracker-links` })
+    const [link] = (await view(idea.id, product.id)).trackerLinks!
+    expect(link).toMatchObject({ url, state: 'open' })
+    expect((await post(idea.id, { intent: 'update-link', linkId: String(link!.id), state: 'closed' }, product.id)).status).toBe(302)
+    expect((await view(idea.id, product.id)).trackerLinks![0]!.state).toBe('closed')
+    expect((await view(idea.id, member.id)).trackerLinks).toBeNull()
+    expect((await view(idea.id)).trackerLinks).toBeNull()
+    expect((await post(idea.id, { intent: 'remove-link', linkId: String(link!.id) }, member.id)).status).toBe(403)
+    expect((await post(idea.id, { intent: 'add-link', url: `${url}1`, title: 'x', state: '' }, member.id)).status).toBe(403)
+    expect((await post(idea.id, { intent: 'remove-link', linkId: String(link!.id) }, product.id)).status).toBe(302)
+    expect((await view(idea.id, product.id)).trackerLinks).toEqual([])
+  })
+
+  test('a bad address is a 400 and a duplicate a 409, each with its message on url and the text kept', async () => {
+    const product = createUser(db(), { role: 'product' })
+    const idea = createTestIdea(db(), { authorId: product.id })
+    const bad = await post(idea.id, { intent: 'add-link', url: 'javascript:alert(1)', title: 'Evil', state: '' }, product.id)
+    expect(bad).toMatchObject({ status: 400, body: { intent: 'add-link', fields: { url: 'javascript:alert(1)', title: 'Evil' }, fieldErrors: { url: ['Enter an http:// or https:// address.'] } } })
+    const url = 'https://example.com/issue/1'
+    await post(idea.id, { intent: 'add-link', url, title: 'One', state: '' }, product.id)
+    const twice = await post(idea.id, { intent: 'add-link', url, title: 'Again', state: '' }, product.id)
+    expect(twice).toMatchObject({ status: 409, body: { intent: 'add-link', fields: { title: 'Again' }, fieldErrors: { url: ['This idea is already linked to that address.'] } } })
+    expect((await post(idea.id, { intent: 'update-link', linkId: '999999', state: 'x' }, product.id)).status).toBe(404)
+    expect((await post(idea.id, { intent: 'update-link', linkId: 'abc', state: 'x' }, product.id)).status).toBe(400)
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * The idea page (/ideas/:ideaId): the idea, its official response, timeline and discussion, and
  * every action on it as a plain form post with an `intent`: comment, edit-comment, follow,
- * change-status, respond, edit-idea and merge. Each works without JavaScript (post/redirect/get).
+ * change-status, respond, edit-idea, merge, internal-note and the tracker links (add-link,
+ * update-link, remove-link). Each works without JavaScript (post/redirect/get).
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -16,7 +17,7 @@ import { VoteButton } from '~/components/vote-button'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { publicOrigin } from '~/lib/env.server'
-import { keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
@@ -43,17 +44,20 @@ import {
   setIdeaFollow,
 } from '~/models/ideas.server'
 import { listIdeaCompanies } from '~/models/companies.server'
+import { addIdeaLink, DuplicateLinkError, listIdeaLinks, removeIdeaLink, updateIdeaLink } from '~/models/idea-links.server'
 import { addIdeaNote, listIdeaNotes } from '~/models/product.server'
 import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
 import { flaggedByViewer } from '~/models/flags.server'
 import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
 import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
+import { LinkIdField, LinkState, LinkTitle, LinkUrl } from '~/schemas/idea-link'
 import { ModerationReason } from '~/schemas/moderation'
 import { CompaniesPanel } from './companies-panel'
 import { CommentForm, Discussion, OfficialResponse } from './discussion'
 import { AuthorName } from './fields'
 import { EditIdeaForm, TeamActions } from './team-actions'
 import { FollowBox, ShareLink } from './share'
+import { TrackerLinks } from './tracker-links'
 
 const NOTICES = {
   status: 'The status was changed. The voters, the followers and the author were notified.',
@@ -156,6 +160,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     internalNotes: check(viewer, 'note:idea').ok ? listIdeaNotes(db, idea.id) : null,
     // Company names, plans and revenue: only in the page data of viewers who may see them.
     companies: check(viewer, 'view:companies').ok ? listIdeaCompanies(db, idea.id) : null,
+    // Links to the tracker: only in the page data of the product team.
+    trackerLinks: check(viewer, 'link:idea').ok ? listIdeaLinks(db, idea.id) : null,
     statusOptions: [
       { value: '', label: 'Choose a status' },
       ...SETTABLE_STATUSES.filter((s) => s !== idea.status).map((s) => ({ value: s, label: IDEA_STATUS_LABELS[s] })),
@@ -180,6 +186,9 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: IdeaTags, reason: ModerationReason }),
   z.object({ intent: z.literal('merge'), target: IdeaReference, note: OfficialNote }),
   z.object({ intent: z.literal('internal-note'), body: CommentBody }),
+  z.object({ intent: z.literal('add-link'), url: LinkUrl, title: LinkTitle, state: LinkState }),
+  z.object({ intent: z.literal('update-link'), linkId: LinkIdField, state: LinkState }),
+  z.object({ intent: z.literal('remove-link'), linkId: LinkIdField }),
 ])
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -251,6 +260,32 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const { body } = parsed.data
       const note = orHttpError(() => addIdeaNote(db, { ideaId, authorId: user.id, bodyMd: body }))
       return redirect(`/ideas/${ideaId}?done=note#note-${note.id}`)
+    }
+    case 'add-link': {
+      const user = await requirePermission(request, 'link:idea')
+      const { url, title, state } = parsed.data
+      const added = orHttpError(() => {
+        try {
+          return addIdeaLink(db, { ideaId, actorId: user.id, url, title, state })
+        } catch (error) {
+          if (error instanceof DuplicateLinkError) return error
+          throw error
+        }
+      })
+      if (added instanceof DuplicateLinkError) return data({ ...fieldFailure(form, 'url', added.message), intent: 'add-link' }, { status: 409 })
+      return redirect(`/ideas/${ideaId}#tracker-links`)
+    }
+    case 'update-link': {
+      await requirePermission(request, 'link:idea')
+      const { linkId, state } = parsed.data
+      orHttpError(() => updateIdeaLink(db, { ideaId, linkId, state }))
+      return redirect(`/ideas/${ideaId}#link-${linkId}`)
+    }
+    case 'remove-link': {
+      const user = await requirePermission(request, 'link:idea')
+      const { linkId } = parsed.data
+      orHttpError(() => removeIdeaLink(db, { ideaId, linkId, actorId: user.id }))
+      return redirect(`/ideas/${ideaId}#tracker-links`)
     }
   }
 }
@@ -418,6 +453,8 @@ export default function IdeaPage() {
       {!isMerged && (can.changeStatus || can.respond || can.merge) ? <TeamActions page={page} result={result} /> : null}
 
       {page.companies ? <CompaniesPanel companies={page.companies} /> : null}
+
+      {page.trackerLinks ? <TrackerLinks links={page.trackerLinks} result={result} /> : null}
 
       {page.internalNotes ? (
         <InternalNotes
