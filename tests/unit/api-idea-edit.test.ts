@@ -1,13 +1,17 @@
 /** apiEditIdea: the API's one-request edit of an idea's title, body, category and tags, by the site's edit rules. */
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { ideas, moderationLog, notifications, postRevisions } from '#db/schema'
+import { ideas, moderationLog, notifications, postRevisions, webhookDeliveries } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { apiEditIdea, type ApiIdeaEditInput } from '~/models/api-idea-edit.server'
+import { createApiToken } from '~/models/api-tokens.server'
 import { getIdeaPage, mergeIdea } from '~/models/ideas.server'
 import { moderatePost } from '~/models/moderation.server'
 import { setIdeaVote } from '~/models/votes.server'
+import { createWebhookEndpoint } from '~/models/webhooks.server'
+import { action as ideaAction } from '~/routes/api.v1.ideas.$ideaId'
+import { action as mergeAction } from '~/routes/api.v1.ideas.$ideaId.merge'
 import { createCategory, createTestIdea, createUser } from '#tests/factories'
 
 const db = () => getDb()
@@ -178,4 +182,52 @@ test('a new @mention in the body notifies the member once; the ones already ther
   edit({ ideaId: idea.id, editorId: author.id, asStaff: false, bodyMd: `Ask @${mentioned.username} about the schedule, please.` })
   expect(mentionsOf()).toHaveLength(1)
   expect(ideaRow(idea.id).bodyHtml).toContain(`/u/${mentioned.username}`)
+})
+
+describe('the routes', () => {
+  const call = async (route: typeof mergeAction, path: string, ideaId: number, token: string, method: string, body: unknown) =>
+    route({
+      request: new Request(`http://localhost:3000/api/v1/ideas/${ideaId}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+      params: { ideaId: String(ideaId) },
+      context: { clientIp: '203.0.113.7' },
+    }) as Promise<Response>
+
+  test('a merge through the API queues the idea.merged webhook and answers the idea merged into', async () => {
+    const admin = createUser(db(), { role: 'admin' })
+    const endpoint = createWebhookEndpoint(db(), {
+      actorId: admin.id,
+      input: { url: 'https://hooks.example.com/summit', description: 'merge receiver', kind: 'standard', events: ['idea.merged'] },
+    })
+    const product = createUser(db(), { role: 'product' })
+    const { token } = createApiToken(db(), { userId: product.id, role: 'product', name: 'merge', scopes: ['read', 'write'], expiresAt: null })
+    const [a, b] = [createTestIdea(db(), { authorId: createUser(db()).id }), createTestIdea(db(), { authorId: createUser(db()).id })]
+    const response = await call(mergeAction, '/merge', a.id, token, 'POST', { into: b.id, note: 'One place.' })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ id: b.id, voteCount: 2 })
+    const queued = db().select({ eventType: webhookDeliveries.eventType, payload: webhookDeliveries.payload }).from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpoint.id)).all()
+    expect(queued.map((d) => d.eventType)).toEqual(['idea.merged'])
+    expect(JSON.parse(queued[0]!.payload)).toMatchObject({ type: 'idea.merged', data: { idea: { id: a.id, status: 'merged' }, into: { id: b.id } } })
+    // The model's refusals are problems, never a 500: a missing target is the field's 422, a merged one a 409.
+    const missing = await call(mergeAction, '/merge', b.id, token, 'POST', { into: 2 ** 40 })
+    expect(missing.status).toBe(422)
+    expect(await missing.json()).toMatchObject({ errors: { into: [`There is no idea #${2 ** 40} to merge into.`] } })
+    expect((await call(mergeAction, '/merge', a.id, token, 'POST', { into: b.id })).status).toBe(409)
+  })
+
+  test('PATCH answers the idea after the edit, and a model field refusal as a 422 on that field', async () => {
+    const author = createUser(db())
+    const { token } = createApiToken(db(), { userId: author.id, role: 'member', name: 'edit', scopes: ['read', 'write'], expiresAt: null })
+    const idea = createTestIdea(db(), { authorId: author.id })
+    const edited = await call(ideaAction, '', idea.id, token, 'PATCH', { title: 'A title edited through the API' })
+    expect(edited.status).toBe(200)
+    expect(await edited.json()).toMatchObject({ id: idea.id, title: 'A title edited through the API' })
+    const refused = await call(ideaAction, '', idea.id, token, 'PATCH', { categoryId: 2 ** 31 })
+    expect(refused.status).toBe(422)
+    expect(refused.headers.get('Content-Type')).toMatch(/^application\/problem\+json/)
+    expect(await refused.json()).toMatchObject({ errors: { categoryId: ['Choose a category from the list.'] } })
+  })
 })
