@@ -26,7 +26,6 @@ import { logModeration } from './moderation.server'
 /** The Standard Webhooks tolerance is 5 minutes either way; ids are kept a little longer than that. */
 const MESSAGE_ID_KEEP_MS = 15 * 60_000
 const MESSAGE_ID_MAX_LENGTH = 200
-export const INBOUND_HOOK_NAME_MAX = 80
 
 /** A call whose signature or secret does not hold: 401. */
 export class InboundAuthError extends DomainError {

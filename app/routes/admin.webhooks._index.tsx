@@ -1,7 +1,8 @@
 /**
  * /admin/webhooks: the endpoints Summit sends events to, and a form to add one. The new
  * endpoint's secret is in the action's answer only, shown this once; loaders never carry a secret.
- * Endpoints Summit disabled after failing for 3 days are named in a notice at the top. Admins only
+ * Endpoints Summit disabled after failing for 3 days are named in a notice at the top; the Inbound
+ * section leads to the inbound hooks (admin.webhooks.inbound.tsx). Admins only
  * (`manage:webhooks`); every form is a plain post that works without JavaScript.
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
@@ -127,6 +128,13 @@ export default function AdminWebhooks() {
             Add the endpoint
           </button>
         </Form>
+      </section>
+      <section className="card" aria-labelledby="inbound-title" id="inbound">
+        <h2 id="inbound-title">Inbound</h2>
+        <p>
+          Your tracker can call Summit too: an inbound hook moves the ideas linked to a work item, so closing the issue ships the idea and tells
+          every voter. <Link to="/admin/webhooks/inbound">Manage inbound hooks</Link>
+        </p>
       </section>
     </div>
   )

@@ -17,6 +17,7 @@ import { action as inboundAction } from '~/routes/api.v1.inbound.$hookId'
 import { action as linksAction, loader as linksLoader } from '~/routes/api.v1.ideas.$ideaId.links'
 import { action as linkAction } from '~/routes/api.v1.ideas.$ideaId.links.$linkId'
 import { action as pageAction, loader as pageLoader } from '~/routes/ideas.$ideaId/route'
+import { action as adminAction, loader as adminLoader } from '~/routes/admin.webhooks.inbound'
 import { IdeaLinkCreateBody, InboundCallBody } from '~/schemas/api-links'
 import { createTestIdea, createUser, unique } from '#tests/factories'
 import { formRequest, getRequest, settle, TEST_ORIGIN } from '#tests/route-helpers'
@@ -332,5 +333,29 @@ describe('inbound hooks', () => {
     expect(statusOf(idea.id)).toBe('open')
     expect(db().select().from(ideaLinks).where(eq(ideaLinks.ideaId, idea.id)).all()).toHaveLength(0)
     expect(db().select().from(inboundHooks).where(eq(inboundHooks.id, hook.id)).get()!.revokedAt).toBeNull()
+  })
+})
+
+describe('/admin/webhooks/inbound', () => {
+  const post = async (fields: Record<string, string>, userId: number) =>
+    settle(async () => adminAction({ request: await formRequest('/admin/webhooks/inbound', fields, { userId }), params: {}, context: {} }))
+
+  test('an admin makes a hook (its secret shown once, never in the loader) and revokes it; others are refused', async () => {
+    const admin = createUser(db(), { role: 'admin' })
+    const product = createUser(db(), { role: 'product' })
+    const made = await post({ intent: 'create', name: 'GitHub issues' }, admin.id)
+    const { created } = made.body as { created: { id: number; secret: string; url: string } }
+    expect(created.secret).toMatch(/^whsec_/)
+    expect(created.url).toBe(`${TEST_ORIGIN}/api/v1/inbound/${created.id}`)
+    const page = await settle(async () => adminLoader({ request: await getRequest('/admin/webhooks/inbound', { userId: admin.id }), params: {}, context: {} }))
+    expect(JSON.stringify(page.body)).not.toContain(created.secret)
+    expect(page.body).toMatchObject({ hooks: expect.arrayContaining([expect.objectContaining({ id: created.id, name: 'GitHub issues', revokedAt: null })]) })
+    expect((await post({ intent: 'create', name: '' }, admin.id)).status).toBe(400)
+    expect((await post({ intent: 'create', name: 'Mine' }, product.id)).status).toBe(403)
+    expect((await post({ intent: 'revoke', hookId: String(created.id) }, product.id)).status).toBe(403)
+    expect((await settle(async () => adminLoader({ request: await getRequest('/admin/webhooks/inbound', { userId: product.id }), params: {}, context: {} }))).status).toBe(403)
+    expect(await post({ intent: 'revoke', hookId: String(created.id) }, admin.id)).toMatchObject({ status: 302, location: '/admin/webhooks/inbound?done=revoked' })
+    expect((await post({ intent: 'revoke', hookId: '999999' }, admin.id)).status).toBe(404)
+    expect((await call(bearerRequest(created.id, created.secret, JSON.stringify({ ideaId: 1 })), created.id)).status).toBe(404)
   })
 })
