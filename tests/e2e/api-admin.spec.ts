@@ -8,7 +8,8 @@
 import { type APIRequestContext } from '@playwright/test'
 import { getDb } from '~/lib/db.server'
 import { setMemberCompany } from '~/models/companies.server'
-import { createUser, unique } from '#tests/factories'
+import { AdminMember, CompanyDeleted, CompanyDetail, CompanyList, CompanyMemberList, MemberList, PublicMember } from '~/schemas/api-admin'
+import { createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
 import { CALLER_NAMES, callers, OLD, tokenFor } from './api-callers'
 
@@ -109,10 +110,12 @@ test('an admin creates a member, who is found by id, external id and username; a
     hasPassword: false,
     suspendedUntil: null,
   })
+  AdminMember.strict().parse(member) // the documented shape, and nothing more
 
   expect(await (await request.get(`/api/v1/users/by-id/${member.id}`, { headers: admin })).json()).toEqual(member)
   const byExternal = (await (await request.get(`/api/v1/users?externalId=${externalId}`, { headers: admin })).json()) as { data: { id: number }[] }
   expect(byExternal.data.map((m) => m.id)).toEqual([member.id])
+  MemberList.parse(byExternal)
   const byIssuer = (await (await request.get(`/api/v1/users?externalId=${externalId}&issuer=jwt`, { headers: admin })).json()) as { data: unknown[] }
   expect(byIssuer.data).toHaveLength(1)
   const byPrefix = (await (await request.get(`/api/v1/users?q=${body.username.toUpperCase()}&companyId=${company.id}`, { headers: admin })).json()) as { data: { id: number }[] }
@@ -130,6 +133,7 @@ test('an admin creates a member, who is found by id, external id and username; a
     const response = await request.get(`/api/v1/users/by-id/${member.id}`, { headers })
     const text = await response.text()
     expect(Object.keys(JSON.parse(text) as object).sort()).toEqual(PUBLIC_FIELDS)
+    PublicMember.strict().parse(JSON.parse(text))
     expect(text).not.toContain(body.email)
     expect(text).not.toContain(externalId)
     expect(text).not.toContain(company.name)
@@ -177,6 +181,7 @@ test('companies: create, read with counts, change, list members, delete; members
   const company = (await created.json()) as { id: number }
   expect(company).toMatchObject({ name, externalId, plan: 'Enterprise', monthlyRevenue: 12000, segment: null, memberCount: 0, voterCount: 0, voteCount: 0 })
   expect(created.headers()['location']).toBe(`/api/v1/companies/${company.id}`)
+  CompanyDetail.strict().parse(company)
 
   const [a, b] = [createUser(getDb(), { createdAt: OLD }), createUser(getDb(), { createdAt: OLD })]
   for (const m of [a, b]) expect((await request.patch(`/api/v1/users/by-id/${m.id}`, { headers: admin, data: { companyId: company.id } })).status()).toBe(200)
@@ -185,8 +190,10 @@ test('companies: create, read with counts, change, list members, delete; members
   expect(firstPage.data.map((m) => m.id)).toEqual([b.id])
   const secondPage = await (await request.get(`/api/v1/companies/${company.id}/members?limit=1&cursor=${firstPage.nextCursor}`, { headers: product })).json()
   expect(secondPage).toMatchObject({ data: [{ id: a.id, username: a.username }], nextCursor: null })
+  CompanyMemberList.parse(secondPage)
   const found = (await (await request.get(`/api/v1/companies?externalId=${externalId}`, { headers: product })).json()) as { data: { id: number }[] }
   expect(found.data.map((c) => c.id)).toEqual([company.id])
+  CompanyList.parse(found)
   const byName = (await (await request.get(`/api/v1/companies?q=${encodeURIComponent(name)}`, { headers: product })).json()) as { data: { id: number }[] }
   expect(byName.data.map((c) => c.id)).toEqual([company.id])
 
@@ -194,7 +201,7 @@ test('companies: create, read with counts, change, list members, delete; members
   expect(await patched.json()).toMatchObject({ name, externalId, plan: null, monthlyRevenue: 500, memberCount: 2 })
 
   const deleted = await request.delete(`/api/v1/companies/${company.id}`, { headers: admin })
-  expect(await deleted.json()).toEqual({ id: company.id, deleted: true, membersDetached: 2 })
+  expect(CompanyDeleted.strict().parse(await deleted.json())).toEqual({ id: company.id, deleted: true, membersDetached: 2 })
   expect((await request.get(`/api/v1/companies/${company.id}`, { headers: admin })).status()).toBe(404)
   expect((await request.delete(`/api/v1/companies/${company.id}`, { headers: admin })).status()).toBe(404)
   expect(await (await request.get(`/api/v1/users/by-id/${a.id}`, { headers: admin })).json()).toMatchObject({ id: a.id, company: null })
