@@ -4,13 +4,13 @@
  * server.js to run before it listens, startEmailWorker() and startWebhookWorker() for it to start the outbox workers.
  * server.js to run before it listens (and checkpointAndCloseDatabases() for it to run when it stops).
  */
-import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './components/nonce'
 import { carriesCredentials } from './lib/auth.server'
+import { CoalescingStream } from './lib/coalescing-stream.server'
 import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.server'
 
 export { prepareDatabase } from './lib/prepare.server'
@@ -107,7 +107,8 @@ export default function handleRequest(
         nonce,
         [callbackName]: () => {
           shellRendered = true
-          const body = new PassThrough()
+          // One chunk per turn, not React's 2 KB pieces: each chunk is flushed through gzip.
+          const body = new CoalescingStream()
           const stream = createReadableStreamFromReadable(body)
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }))

@@ -2,7 +2,10 @@
  * HTTP caching: public pages revalidate with an ETag for visitors; a member's pages are never shared;
  * the server keeps visitors' pages only until the next write.
  */
+import http from 'node:http'
+import zlib from 'node:zlib'
 import { getDb } from '~/lib/db.server'
+import { startSession } from '~/lib/auth.server'
 import { createTestIdea, createTestQuestion, createUser, unique } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
 
@@ -65,6 +68,30 @@ test('errors, and every page for a logged-in member, are not marked cacheable', 
   expect(response!.status()).toBe(200)
   expect(response!.headers()['etag']).toBeUndefined()
   expect(response!.headers()['cache-control'] ?? '').not.toContain('public')
+})
+
+test('a member’s page is gzipped in one piece, not block by block as React writes it', async ({ baseURL }) => {
+  const author = createUser(getDb())
+  const question = createTestQuestion(getDb(), { authorId: author.id })
+  const cookie = await startSession(createUser(getDb()).id)
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const request = http.get(
+      new URL(`/questions/${question.id}`, baseURL),
+      { headers: { Cookie: `${cookie.name}=${cookie.value}`, 'Accept-Encoding': 'gzip', Accept: 'text/html' } },
+      (response) => {
+        expect(response.headers['content-encoding']).toBe('gzip')
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => resolve(Buffer.concat(chunks)))
+      },
+    )
+    request.on('error', reject)
+  })
+  const html = zlib.gunzipSync(body)
+  expect(html.toString('utf8')).toContain('Log out') // rendered for the member
+  // Flushed after every 2 KB chunk, gzip sent about three times what one piece takes (54 KB for
+  // a 150 KB question page against 15 KB); allow a little for the headers of a streamed answer.
+  expect(body.length).toBeLessThan(zlib.gzipSync(html).length * 1.15)
 })
 
 test('a kept visitor page never outlives a write: a new idea and a member’s vote show at once', async ({ request, page, loginAs }) => {
