@@ -4,10 +4,13 @@
  * identities of a page in one query, the admin member list's filters and keyset pages, role and
  * company changes through the admin page's models, and the company lookups and counts.
  */
+import Database from 'better-sqlite3'
 import { and, desc, eq } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { describe, expect, test } from 'vitest'
+import * as schema from '#db/schema'
 import { moderationLog, userIdentities, users, webhookDeliveries } from '#db/schema'
-import { getDb } from '~/lib/db.server'
+import { databaseFile, type Db, getDb } from '~/lib/db.server'
 import { ConflictError, DomainError } from '~/lib/errors'
 import { apiCreateCompany, apiGetCompany, apiListCompanies, apiListCompanyMembers, apiUpdateCompany } from '~/models/api-companies.server'
 import { apiCreateMember, apiGetAdminMember, apiGetPublicMember, apiListMembers, apiUpdateMember } from '~/models/api-users.server'
@@ -21,6 +24,22 @@ import { createSegment, createTestIdea, createUser, unique } from '#tests/factor
 import { createCompanyMember, createTestCompany } from './helpers/companies'
 
 const db = () => getDb()
+
+/** The query plans of every statement `run` sends, through a second handle on the same file that records them. */
+function plansOf(run: (handle: Db) => void) {
+  const captured: { sql: string; params: unknown[] }[] = []
+  const sqlite = new Database(databaseFile())
+  try {
+    run(drizzle({ client: sqlite, schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } }) as Db)
+    return captured.map(({ sql, params }) =>
+      (sqlite.prepare(`explain query plan ${sql}`).all(...params.map((p) => (p instanceof Date ? p.getTime() : p))) as { detail: string }[])
+        .map((row) => row.detail)
+        .join(' | '),
+    )
+  } finally {
+    sqlite.close()
+  }
+}
 const admin = createUser(db(), { role: 'admin' })
 const actor = { id: admin.id, role: 'admin' as const }
 const listQuery = (input: Record<string, string>) => MemberListQuery.parse({ limit: '100', ...input })
@@ -138,14 +157,19 @@ describe('the admin member list', () => {
     expect(apiListMembers(db(), listQuery({ companyId: String(company.id), cursor: 'garbage' })).data).toHaveLength(3)
   })
 
-  test('the list reads users by its primary key, newest first, without a sort step', () => {
-    const plan = db()
-      .$client.prepare("explain query plan select id from users where deleted_at is null and id < 1000 order by id desc limit 21")
-      .all()
-      .map((r) => (r as { detail: string }).detail)
-      .join(' | ')
-    expect(plan).toMatch(/USING INTEGER PRIMARY KEY/)
-    expect(plan).not.toMatch(/TEMP B-TREE/)
+  test('its queries use the primary key or the company index in list order, and one query for the page’s identities', () => {
+    const company = createTestCompany(db())
+    createCompanyMember(db(), company.id)
+    const cursor = apiListMembers(db(), listQuery({ limit: '1' })).nextCursor!
+    const plans = plansOf((handle) => {
+      apiListMembers(handle, listQuery({ cursor }))
+      apiListMembers(handle, listQuery({ companyId: String(company.id), cursor }))
+    })
+    const [byId, identities, byCompany] = plans
+    expect(byId).toMatch(/SEARCH users USING INTEGER PRIMARY KEY \(rowid<\?\)/)
+    expect(byCompany).toMatch(/SEARCH users USING INDEX users_company_idx \(company_id=\? AND rowid<\?\)/)
+    expect(identities).toMatch(/SEARCH user_identities USING INDEX user_identities_user_idx/)
+    for (const plan of [byId, byCompany]) expect(plan).not.toMatch(/TEMP B-TREE|SCAN users/)
   })
 
   test('by id: public fields for everyone, admin fields for admins; deleted members are 404', () => {
