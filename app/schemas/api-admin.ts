@@ -184,7 +184,7 @@ export const ADMIN_OPERATIONS: ApiOperation[] = [
     scope: 'admin',
     body: MemberCreateBody,
     response: { status: 201, schema: AdminMember, description: 'The new member.' },
-    errors: [401, 403, 409, 413, 415, 422, 429],
+    errors: [400, 401, 403, 409, 413, 415, 422, 429],
   },
   {
     method: 'get',
@@ -205,7 +205,7 @@ export const ADMIN_OPERATIONS: ApiOperation[] = [
     pathParams: userId,
     body: MemberUpdateBody,
     response: { status: 200, schema: AdminMember, description: 'The member after the change.' },
-    errors: [401, 403, 404, 409, 413, 415, 422, 429],
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
   },
   {
     method: 'get',
@@ -225,7 +225,7 @@ export const ADMIN_OPERATIONS: ApiOperation[] = [
     scope: 'admin',
     body: CompanyCreateBody,
     response: { status: 201, schema: CompanyDetail, description: 'The new company.' },
-    errors: [401, 403, 409, 413, 415, 422, 429],
+    errors: [400, 401, 403, 409, 413, 415, 422, 429],
   },
   {
     method: 'get',
@@ -246,7 +246,7 @@ export const ADMIN_OPERATIONS: ApiOperation[] = [
     pathParams: companyId,
     body: CompanyUpdateBody,
     response: { status: 200, schema: CompanyDetail, description: 'The company after the change.' },
-    errors: [401, 403, 404, 409, 413, 415, 422, 429],
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
   },
   {
     method: 'delete',
