@@ -1,6 +1,15 @@
-/** The flag control: a small disclosure with a reason and a note, posting to /flag (works without JavaScript). */
+/**
+ * The flag control under a post, and the flag form it opens, posting to /flag.
+ *
+ * The form is not in the page: under every comment and answer it was most of a member's page (31
+ * forms, 38 KB of a 74 KB idea page). The page carries a link to the flag page (/flag?type&id),
+ * which is what works without JavaScript; once the page is hydrated the link becomes a button that
+ * opens the same form in place.
+ */
 import { Form } from '@remix-run/react'
+import { useState } from 'react'
 import { FormErrors, type FormResult } from '~/components/forms'
+import { useHydrated } from './use-hydrated'
 
 const REASONS = [
   ['spam', 'Spam'],
@@ -72,8 +81,8 @@ export function FlagFields({
 }
 
 /**
- * The disclosure shown under a post. Hidden for the post's own author and for visitors; a member
- * without the privilege sees why; one who already flagged it sees that.
+ * The control shown under a post. Hidden for the post's own author and for visitors; a member
+ * without the privilege sees nothing; one who already flagged it sees that.
  */
 export function FlagControl({
   target,
@@ -88,16 +97,30 @@ export function FlagControl({
     decision: { ok: true } | { ok: false; status: number; reason: string }
   } | null
 }) {
+  const hydrated = useHydrated()
+  const [open, setOpen] = useState(false)
   if (!viewer || viewer.isOwn) return null
   if (viewer.flagged) return <p className="muted flag-note">You flagged this {target.type}.</p>
   // Below the privilege, no control: one note under every comment would drown the page.
   if (!viewer.decision.ok) return null
+  const label = (
+    <>
+      Flag<span className="visually-hidden"> this {target.type}</span>
+    </>
+  )
+  if (!hydrated) {
+    return (
+      <a className="flag-control" href={`/flag?type=${target.type}&id=${target.id}`}>
+        {label}
+      </a>
+    )
+  }
   return (
-    <details className="flag-control">
-      <summary>
-        Flag<span className="visually-hidden"> this {target.type}</span>
-      </summary>
-      <FlagFields target={target} redirectTo={redirectTo} result={null} idPrefix="flag" />
-    </details>
+    <div className={open ? 'flag-control flag-control-open' : 'flag-control'}>
+      <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {label}
+      </button>
+      {open ? <FlagFields target={target} redirectTo={redirectTo} result={null} idPrefix="flag" /> : null}
+    </div>
   )
 }

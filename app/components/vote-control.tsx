@@ -9,16 +9,10 @@
  * logged-out visitor's vote leads to the login page.
  */
 import { useFetcher } from '@remix-run/react'
-import { useEffect, useState } from 'react'
 import { type Decision } from '~/lib/permissions'
+import { useHydrated } from './use-hydrated'
 
 export type VoteValue = -1 | 0 | 1
-
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false)
-  useEffect(() => setHydrated(true), [])
-  return hydrated
-}
 
 function pendingValue(formData: FormData | undefined): VoteValue | null {
   const value = formData?.get('value')

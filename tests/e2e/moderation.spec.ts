@@ -2,7 +2,7 @@
 import { type Browser } from '@playwright/test'
 import { startSession } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { createTestIdea, createUser, unique } from '#tests/factories'
+import { createTestComment, createTestIdea, createUser, unique } from '#tests/factories'
 import { expect, expectAccessible, submitLogin, test, type TestUser } from './fixtures'
 
 /** A second browser (its own cookies) logged in as `user`. */
@@ -31,7 +31,8 @@ test('three members flag an idea, it disappears for others, a moderator restores
     const flaggerPage = await openAs(browser, baseURL!, flagger, clientIp)
     await flaggerPage.goto(`/ideas/${idea.id}`)
     await flaggerPage.getByText('Flag this idea').click()
-    const form = flaggerPage.locator('.post-tools').first()
+    // In place once the page is hydrated, else on the flag page the link leads to: the same form.
+    const form = flaggerPage.locator('form.flag-form')
     await form.getByLabel('Spam').check()
     if (i === 0) await expectAccessible(flaggerPage)
     await form.getByRole('button', { name: 'Send flag' }).click()
@@ -110,4 +111,42 @@ test('moderators find members, suspend one with a reason, and the admin pages pa
   await page.goto('/admin/flags?tab=pending')
   await expect(page.getByRole('heading', { level: 1, name: 'Moderation queue' })).toBeVisible()
   await expectAccessible(page)
+})
+
+test.describe('the flag control on a comment', () => {
+  test('opens the flag form in place, and the page carries no flag form until then', async ({ page, loginAs }) => {
+    const db = getDb()
+    const idea = createTestIdea(db, { authorId: createUser(db).id })
+    createTestComment(db, { target: { type: 'idea', id: idea.id }, authorId: createUser(db).id })
+    await loginAs('member', { reputation: 20 })
+    const response = await page.goto(`/ideas/${idea.id}`)
+    // The server's page has links, not forms: the form is built when asked for.
+    expect(await response!.text()).not.toContain('class="form flag-form"')
+    const control = page.getByRole('button', { name: 'Flag this comment' })
+    await expect(control).toHaveAttribute('aria-expanded', 'false')
+    await control.click()
+    await expect(control).toHaveAttribute('aria-expanded', 'true')
+    await expect(page.locator('form.flag-form')).toHaveCount(1)
+    await expectAccessible(page)
+    await page.locator('form.flag-form').getByLabel('Off-topic').check()
+    await page.locator('form.flag-form').getByRole('button', { name: 'Send flag' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: 'Thank you for flagging' })).toBeVisible()
+  })
+
+  test.describe('without JavaScript', () => {
+    test.use({ javaScriptEnabled: false })
+    test('the flag link leads to the flag page, which sends the flag', async ({ page, loginAs }) => {
+      const db = getDb()
+      const idea = createTestIdea(db, { authorId: createUser(db).id })
+      await loginAs('member', { reputation: 20 })
+      await page.goto(`/ideas/${idea.id}`)
+      await page.getByRole('link', { name: 'Flag this idea' }).click()
+      await expect(page).toHaveURL(new RegExp(`/flag\\?type=idea&id=${idea.id}$`))
+      await page.getByLabel('Spam').check()
+      await page.getByRole('button', { name: 'Send flag' }).click()
+      await expect(page.getByRole('heading', { level: 1, name: 'Thank you for flagging' })).toBeVisible()
+      await page.goto(`/ideas/${idea.id}`)
+      await expect(page.getByText('You flagged this idea.')).toBeVisible()
+    })
+  })
 })
