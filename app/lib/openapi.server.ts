@@ -40,7 +40,7 @@ export function buildOpenApiDocument(operations: ApiOperation[], info: { title: 
     ;(paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-      ...(op.scope ? { security: [{ bearer: [op.scope] }] } : { security: [{}, { bearer: ['read'] }] }),
+      security: op.auth === 'hook' ? [{ hookSignature: [] }, { hookSecret: [] }] : op.scope ? [{ bearer: [op.scope] }] : [{}, { bearer: ['read'] }],
       ...(parameters.length ? { parameters } : {}),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
       responses,
@@ -51,7 +51,16 @@ export function buildOpenApiDocument(operations: ApiOperation[], info: { title: 
     info: { title: info.title, version: info.version, description: 'Summit’s public API. Errors are RFC 9457 problem details; rate limits are announced in RateLimit headers.' },
     servers: [{ url: info.serverUrl }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (smt_…) made on /settings/tokens, with scopes read, write or admin.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (smt_…) made on /settings/tokens, with scopes read, write or admin.' },
+        hookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description: 'An inbound hook’s call signed per Standard Webhooks with the hook’s secret (with webhook-id and webhook-timestamp).',
+        },
+        hookSecret: { type: 'http', scheme: 'bearer', description: 'An inbound hook’s secret itself, for trackers that cannot sign (Jira Automation).' },
+      },
       schemas: { Problem: jsonSchema(problemSchema, 'output') },
     },
     paths,

@@ -45,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       path: op.path,
       summary: op.summary,
       scope: op.scope,
+      auth: op.auth ?? null,
       pathParams: Object.entries(op.pathParams ?? {}).map(([name, description]) => ({ name, description, type: op.pathParamPatterns?.[name] ? 'string' : 'integer' })),
       query: fieldsOf(op.query),
       body: fieldsOf(op.body),
@@ -135,7 +136,9 @@ export default function ApiReference() {
             </h3>
             <p>{op.summary}</p>
             <p>
-              {op.scope ? (
+              {op.auth === 'hook' ? (
+                'Takes no token: signed with the inbound hook’s secret, or sending the secret as the bearer.'
+              ) : op.scope ? (
                 <>
                   Needs a token with the <code>{op.scope}</code> scope.
                 </>

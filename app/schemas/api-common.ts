@@ -26,8 +26,10 @@ export type ApiOperation = {
   /** The route module that serves it (app/routes/<file>), for the test that keeps both in step. */
   routeFile: string
   summary: string
-  /** null: anonymous requests may call it. */
+  /** null: anonymous requests may call it (unless `auth` says otherwise). */
   scope: 'read' | 'write' | 'admin' | null
+  /** 'hook': authenticated by an inbound hook's secret (a signature or a bearer), not by a token. */
+  auth?: 'hook'
   query?: z.ZodObject
   body?: z.ZodType
   pathParams?: Record<string, string>

@@ -111,6 +111,7 @@ export const LINK_OPERATIONS: ApiOperation[] = [
     summary:
       'An inbound hook (made by an admin on /admin/webhooks/inbound): the tracker moves linked ideas and updates their links. Authenticated by a Standard Webhooks signature with the hook’s secret (webhook-id, webhook-timestamp, webhook-signature) or by `Authorization: Bearer <the hook’s secret>`, not by a token.',
     scope: null,
+    auth: 'hook',
     pathParams: { hookId: 'The inbound hook’s id.' },
     body: InboundCallBody,
     response: { status: 200, schema: InboundResult, description: 'The ideas and links the call touched.' },

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { Validator } from '@seriousme/openapi-schema-validator'
 import { describe, expect, test } from 'vitest'
 import { API_OPERATIONS } from '~/schemas/api-operations'
 import { loader } from '~/routes/api.v1.openapi[.]json'
@@ -28,6 +29,21 @@ function routeFileFor(apiPath: string) {
 }
 
 describe('the OpenAPI document', () => {
+  test('validates against the OpenAPI 3.1 specification’s own schema', async () => {
+    const result = await new Validator().validate((await document()) as unknown as object)
+    expect(result.errors ?? []).toEqual([])
+    expect(result.valid).toBe(true)
+  })
+
+  test('says how each operation is authenticated: a token’s scope, none, or an inbound hook’s secret', async () => {
+    const doc = await document()
+    expect(doc.paths['/ideas']!.get!.security).toEqual([{}, { bearer: ['read'] }])
+    expect(doc.paths['/ideas']!.post!.security).toEqual([{ bearer: ['write'] }])
+    expect(doc.paths['/users']!.get!.security).toEqual([{ bearer: ['admin'] }])
+    expect(doc.paths['/inbound/{hookId}']!.post!.security).toEqual([{ hookSignature: [] }, { hookSecret: [] }])
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'hookSecret', 'hookSignature'])
+  })
+
   test('is OpenAPI 3.1 with info, a bearer scheme, the Problem schema, and responses for every operation', async () => {
     const doc = await document()
     expect(doc.openapi).toBe('3.1.0')
