@@ -25,11 +25,12 @@ import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
 import { loadPost, loadPosts, postKey, type PostRef, postText, type PostState, setPostState } from './posts.server'
 import { getPremoderation } from './settings.server'
+import { type ModerationAction } from '~/schemas/moderation'
 
 type ModerationEntry = {
   actorId: number
-  /** What was done, in snake_case: 'edit_idea', 'edit_comment', 'merge_idea' … */
-  action: string
+  /** What was done: one of MODERATION_ACTIONS, so the log's filter offers it. */
+  action: ModerationAction
   target: { type: string; id: number }
   reason?: string
   /** The state before and after, where it applies (stored as JSON). */

@@ -93,4 +93,14 @@ export const MODERATION_ACTIONS = [
   'webhook.test',
   'webhook.redeliver',
   'webhook.auto_disable',
+  'mark_official',
+  'unmark_official',
+  'create_member',
+  'idea_link.add',
+  'idea_link.remove',
+  'inbound_hook.create',
+  'inbound_hook.revoke',
 ] as const
+
+/** An action of the staff log: the log's filter offers every one of them. */
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number]
