@@ -105,6 +105,7 @@ export const users = sqliteTable(
     index('users_created_idx').on(t.createdAt, t.id),
     index('users_segment_idx').on(t.segmentId),
     index('users_company_idx').on(t.companyId),
+    index('users_role_idx').on(t.role, t.id),
     check('users_role_valid', sql`${t.role} in (${inList(ROLES)})`),
     check('users_username_format', sql`length(${t.username}) between 2 and 30`),
     check('users_email_lower', sql`${t.email} = lower(${t.email})`),

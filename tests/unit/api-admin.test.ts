@@ -157,19 +157,22 @@ describe('the admin member list', () => {
     expect(apiListMembers(db(), listQuery({ companyId: String(company.id), cursor: 'garbage' })).data).toHaveLength(3)
   })
 
-  test('its queries use the primary key or the company index in list order, and one query for the page’s identities', () => {
+  test('its queries use the primary key, the company index or the role index in list order, and one query for the page’s identities', () => {
     const company = createTestCompany(db())
     createCompanyMember(db(), company.id)
     const cursor = apiListMembers(db(), listQuery({ limit: '1' })).nextCursor!
     const plans = plansOf((handle) => {
       apiListMembers(handle, listQuery({ cursor }))
       apiListMembers(handle, listQuery({ companyId: String(company.id), cursor }))
+      apiListMembers(handle, listQuery({ role: 'admin', cursor }))
     })
     const [byId, identities, byCompany] = plans
+    const byRole = plans.find((p) => p.includes('users_role_idx')) ?? plans.at(-1)!
     expect(byId).toMatch(/SEARCH users USING INTEGER PRIMARY KEY \(rowid<\?\)/)
     expect(byCompany).toMatch(/SEARCH users USING INDEX users_company_idx \(company_id=\? AND rowid<\?\)/)
     expect(identities).toMatch(/SEARCH user_identities USING INDEX user_identities_user_idx/)
-    for (const plan of [byId, byCompany]) expect(plan).not.toMatch(/TEMP B-TREE|SCAN users/)
+    expect(byRole).toMatch(/SEARCH users USING INDEX users_role_idx \(role=\? AND (rowid|id)<\?\)/)
+    for (const plan of [byId, byCompany, byRole]) expect(plan).not.toMatch(/TEMP B-TREE|SCAN users/)
   })
 
   test('by id: public fields for everyone, admin fields for admins; deleted members are 404', () => {
