@@ -1,13 +1,13 @@
 /**
  * /api/v1/ideas/:ideaId: GET one idea, with its tags, status history and official response (a
  * merged idea reads as itself, with mergedIntoId naming where it went); PATCH edits it as the site
- * allows (app/models/api-idea-edit.server.ts).
+ * allows (app/models/idea-edit.server.ts).
  */
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, problem, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { type Actor, check, isStaff } from '~/lib/permissions'
-import { apiEditIdea } from '~/models/api-idea-edit.server'
+import { editIdeaFields } from '~/models/idea-edit.server'
 import { apiGetIdea } from '~/models/api-ideas.server'
 import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
 import { getIdeaOwner } from '~/models/ideas.server'
@@ -42,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     assertApiCan(caller.user, 'update:idea', getIdeaOwner(db, ideaId))
     const body = await readJsonBody(request, IdeaEditBody)
     const tagDecision = check(caller.user, 'create:tag')
-    const result = apiEditIdea(db, {
+    const result = editIdeaFields(db, {
       ideaId,
       editorId: caller.user.id,
       asStaff: check(caller.user, 'update:idea').ok,

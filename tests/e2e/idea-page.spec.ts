@@ -163,6 +163,23 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('button', { name: 'Unfollow' })).toBeVisible()
     await expectAccessible(page)
   })
+
+  test('the author edits the description with a plain form post; an empty one is refused in place', async ({ page, loginAs }) => {
+    const author = await loginAs('member')
+    const idea = createTestIdea(getDb(), { authorId: author.id })
+    await page.goto(`/ideas/${idea.id}`)
+    await page.getByText('Edit the idea').click()
+    const description = page.getByLabel('Description')
+    await description.fill('   ')
+    await page.getByRole('button', { name: 'Save the idea' }).click()
+    await expect(page.getByText('Describe your idea.')).toBeVisible()
+    await expect(page.getByLabel('Description')).toHaveAttribute('aria-invalid', 'true')
+    await expectAccessible(page)
+    await page.getByLabel('Description').fill('Export every report as CSV, **with the filters** applied.')
+    await page.getByRole('button', { name: 'Save the idea' }).click()
+    await expect(page).toHaveURL(new RegExp(`/ideas/${idea.id}\\?done=edited$`))
+    await expect(page.locator('article strong', { hasText: 'with the filters' })).toBeVisible()
+  })
 })
 
 test('an @mention in a comment links to the member’s profile and tells them', async ({ page, loginAs, browser, baseURL }) => {

@@ -1,10 +1,10 @@
-/** apiEditIdea: the API's one-request edit of an idea's title, body, category and tags, by the site's edit rules. */
+/** editIdeaFields: the API's one-request edit of an idea's title, body, category and tags, by the site's edit rules. */
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { ideas, moderationLog, notifications, postRevisions, webhookDeliveries } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
-import { apiEditIdea, type ApiIdeaEditInput } from '~/models/api-idea-edit.server'
+import { editIdeaFields, type IdeaFieldsEdit } from '~/models/idea-edit.server'
 import { createApiToken } from '~/models/api-tokens.server'
 import { getIdeaPage, mergeIdea } from '~/models/ideas.server'
 import { moderatePost } from '~/models/moderation.server'
@@ -37,7 +37,7 @@ const ftsFinds = (word: string) =>
     .all<{ id: number }>(sql`select rowid as id from ideas_fts where ideas_fts match ${`"${word}"`}`)
     .map((r) => r.id)
 
-const edit = (input: Omit<ApiIdeaEditInput, 'tagRefusal'> & { tagRefusal?: string | null }) => apiEditIdea(db(), { tagRefusal: null, ...input })
+const edit = (input: Omit<IdeaFieldsEdit, 'tagRefusal'> & { tagRefusal?: string | null }) => editIdeaFields(db(), { tagRefusal: null, ...input })
 
 function authorsIdea() {
   const author = createUser(db())

@@ -294,7 +294,8 @@ describe('editing an idea', () => {
     const tagA = unique('tag-a'), tagB = unique('tag-b')
     // New tags need the create-tags privilege (500 reputation).
     const refused = await post(idea.id, { intent: 'edit-idea', title: idea.title, categoryId: '', tags: tagA }, { userId: author.id })
-    expect(refused).toMatchObject({ status: 400, body: expect.stringContaining('You need 500 reputation to create new tags.') })
+    // A field error on the tags, the text kept, as for any other refused field.
+    expect(refused).toMatchObject({ status: 400, body: { fields: { tags: tagA }, fieldErrors: { tags: [expect.stringContaining('You need 500 reputation to create new tags.')] } } })
     db().transaction((tx) => adjustReputation(tx, { userId: author.id, delta: 499, actorId: null }))
     const res = await post(idea.id, { intent: 'edit-idea', title: 'Export reports as CSV files', categoryId: '', tags: `${tagA}, ${tagB.toUpperCase()}` }, { userId: author.id })
     expect(res).toMatchObject({ status: 302, location: `/ideas/${idea.id}?done=edited` })
@@ -332,6 +333,26 @@ describe('editing an idea', () => {
       }),
     ])
     expect(tagCounts()).toEqual([])
+  })
+
+  test('the author edits the description too: the earlier text stays in the history; a locked idea’s text does not change', async () => {
+    const { idea, author } = newIdea()
+    let page = await pageOf(`/ideas/${idea.id}`, author.id)
+    const before = db().select({ bodyMd: ideas.bodyMd }).from(ideas).where(eq(ideas.id, idea.id)).get()!.bodyMd
+    expect(page.bodySource).toBe(before)
+    const res = await post(idea.id, { intent: 'edit-idea', title: idea.title, body: 'Export **every** report as CSV, with the filters applied.', tags: '' }, { userId: author.id })
+    expect(res).toMatchObject({ status: 302, location: `/ideas/${idea.id}?done=edited` })
+    page = await pageOf(`/ideas/${idea.id}`, author.id)
+    expect(page.idea.bodyHtml).toContain('<strong>every</strong>')
+    const revisions = db().select({ bodyMd: postRevisions.bodyMd }).from(postRevisions).where(and(eq(postRevisions.targetType, 'idea'), eq(postRevisions.targetId, idea.id))).all()
+    expect(revisions.map((r) => r.bodyMd)).toContain(before)
+    // Members who may not edit never get the source.
+    expect((await pageOf(`/ideas/${idea.id}`, createUser(db()).id)).bodySource).toBeNull()
+    // A locked idea: staff may still fix its title, not its text.
+    db().update(ideas).set({ lockedAt: new Date() }).where(eq(ideas.id, idea.id)).run()
+    const mo = createUser(db(), { role: 'moderator' })
+    expect((await post(idea.id, { intent: 'edit-idea', title: idea.title, body: 'Something else entirely, typed by staff.', tags: '' }, { userId: mo.id })).status).toBe(409)
+    expect((await post(idea.id, { intent: 'edit-idea', title: 'A clearer title for this idea', tags: '' }, { userId: mo.id })).status).toBe(302)
   })
 
   test('bad input is a 400 per field keeping the text; an unknown category is refused', async () => {

@@ -35,7 +35,6 @@ import {
 } from '~/models/comments.server'
 import {
   changeIdeaStatus,
-  editIdea,
   getIdeaOwner,
   getIdeaPage,
   listCategories,
@@ -44,12 +43,13 @@ import {
   setIdeaFollow,
 } from '~/models/ideas.server'
 import { listIdeaCompanies } from '~/models/companies.server'
+import { editIdeaFields, getIdeaBodySource } from '~/models/idea-edit.server'
 import { addIdeaLink, DuplicateLinkError, listIdeaLinks, removeIdeaLink, updateIdeaLink } from '~/models/idea-links.server'
 import { addIdeaNote, listIdeaNotes } from '~/models/product.server'
 import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
 import { flaggedByViewer } from '~/models/flags.server'
 import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
-import { CommentBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
+import { CommentBody, IdeaBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
 import { LinkIdField, LinkState, LinkTitle, LinkUrl } from '~/schemas/idea-link'
 import { ModerationReason } from '~/schemas/moderation'
 import { CompaniesPanel } from './companies-panel'
@@ -156,6 +156,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The author sees why they can no longer edit; nobody else needs to.
     editRefusal: !canEditIdea && viewer?.id === idea.authorId ? idea.authorEditRefusal : null,
     categories: canEditIdea ? listCategories(db) : [],
+    // The description's Markdown: only for those who may edit it.
+    bodySource: canEditIdea ? getIdeaBodySource(db, idea.id) : null,
     // Staff-only: sent to the page only for viewers who may write internal notes.
     internalNotes: check(viewer, 'note:idea').ok ? listIdeaNotes(db, idea.id) : null,
     // Company names, plans and revenue: only in the page data of viewers who may see them.
@@ -183,7 +185,15 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('follow'), following: z.enum(['true', 'false']).transform((v) => v === 'true') }),
   z.object({ intent: z.literal('change-status'), status: z.enum(SETTABLE_STATUSES, { error: 'Choose a status.' }), note: OfficialNote }),
   z.object({ intent: z.literal('respond'), body: CommentBody }),
-  z.object({ intent: z.literal('edit-idea'), title: IdeaTitle, categoryId: CategoryChoice, tags: IdeaTags, reason: ModerationReason }),
+  z.object({
+    intent: z.literal('edit-idea'),
+    title: IdeaTitle,
+    // Left out of the form while the idea is locked: its text cannot change then.
+    body: IdeaBody.optional(),
+    categoryId: CategoryChoice,
+    tags: IdeaTags,
+    reason: ModerationReason,
+  }),
   z.object({ intent: z.literal('merge'), target: IdeaReference, note: OfficialNote }),
   z.object({ intent: z.literal('internal-note'), body: CommentBody }),
   z.object({ intent: z.literal('add-link'), url: LinkUrl, title: LinkTitle, state: LinkState }),
@@ -242,11 +252,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case 'edit-idea': {
       const user = await requireUser(request)
       assertCan(user, 'update:idea', orHttpError(() => getIdeaOwner(db, ideaId)))
-      const { title, categoryId, tags, reason } = parsed.data
+      const { title, body, categoryId, tags, reason } = parsed.data
       const asStaff = check(user, 'update:idea').ok
       const createTag = check(user, 'create:tag')
       const tagRefusal = createTag.ok ? null : createTag.reason
-      orHttpError(() => editIdea(db, { ideaId, editorId: user.id, asStaff, title, categoryId, tagNames: tags, tagRefusal, reason }))
+      const result = orHttpError(() => editIdeaFields(db, { ideaId, editorId: user.id, asStaff, title, bodyMd: body, categoryId, tagNames: tags, tagRefusal, reason }))
+      if (!result.ok) return data({ ...fieldFailure(form, result.field, result.message), intent: 'edit-idea' }, { status: 400 })
       return redirect(`/ideas/${ideaId}?done=edited`)
     }
     case 'merge': {

@@ -1,7 +1,7 @@
 /** Editing the idea (its author or staff) and the product team's actions: status, response, merge. */
 import { Form } from '@remix-run/react'
-import { FormErrors, TextField } from '~/components/forms'
-import { SelectField, TextAreaField } from '~/components/forms'
+import { FormErrors, MARKDOWN_HINT, SelectField, TextAreaField, TextField } from '~/components/forms'
+import { IDEA_BODY_MAX } from '~/schemas/idea-limits'
 import { type IdeaActionData, resultFor, useSubmitting } from './fields'
 import type { IdeaPageData } from './route'
 
@@ -14,11 +14,22 @@ export function EditIdeaForm({ page, result }: { page: IdeaPageData; result: Ide
   const categoryOptions = [{ value: '', label: 'No category' }, ...categories.map((c) => ({ value: String(c.id), label: c.name }))]
   return (
     <details className="edit-idea" open={!!mine}>
-      <summary>Edit title, category and tags</summary>
+      <summary>Edit the idea</summary>
       <Form method="post" className="form" noValidate key={`${idea.title}|${idea.categoryId}|${tags.join(',')}`}>
         <input type="hidden" name="intent" value="edit-idea" />
         <FormErrors result={mine} id="edit-idea-error" />
         <TextField name="title" label="Title" hint="10 to 140 characters." maxLength={140} defaultValue={idea.title} result={mine} />
+        {page.bodySource !== null && !idea.lockedAt ? (
+          <TextAreaField
+            name="body"
+            label="Description"
+            hint={`Up to ${IDEA_BODY_MAX.toLocaleString('en')} characters. ${MARKDOWN_HINT} The earlier version stays in the idea's history.`}
+            rows={8}
+            maxLength={IDEA_BODY_MAX}
+            defaultValue={page.bodySource}
+            result={mine}
+          />
+        ) : null}
         <SelectField
           name="categoryId"
           label="Category"

@@ -1,6 +1,6 @@
 /**
- * Editing an idea through /api/v1 in one request: title, body, category and tags together, by the
- * site's own edit paths and rules, in one transaction.
+ * Editing an idea in one request, from its page's edit form or PATCH /api/v1/ideas/:id: title,
+ * body, category and tags together, by the site's own edit paths and rules, in one transaction.
  *
  * - editIdea decides who may edit and when (the author only while the idea is open, unlocked and
  *   nobody else voted for it; staff always), keeps the revision, moves the tag counts and logs a
@@ -9,8 +9,7 @@
  *   rendered on write, new @mentions notified, the FTS index following by its triggers; it refuses
  *   a locked idea's text, even to staff.
  *
- * The site has no single form for all four fields, so a request that changes the body first asks
- * editIdea with nothing changed (its who-and-when checks, no write), then changes the text, then
+ * A request that changes the body first asks editIdea with nothing changed (its who-and-when checks, no write), then changes the text, then
  * the category and tags. Both model functions run as savepoints of this transaction: a refusal in
  * any step leaves the idea as it was.
  */
@@ -23,7 +22,7 @@ import { renderWithMentions } from './mentions.server'
 import { logModeration } from './moderation.server'
 import { findUnknownTags, normalizeTagNames } from './tags.server'
 
-export type ApiIdeaEditInput = {
+export type IdeaFieldsEdit = {
   ideaId: number
   editorId: number
   /** check(editor, 'update:idea') without a resource: moderators and up, who edit any idea. */
@@ -39,14 +38,14 @@ export type ApiIdeaEditInput = {
   now?: Date
 }
 
-export type ApiIdeaEditResult = { ok: true; changed: string[] } | { ok: false; field: 'categoryId' | 'tags'; message: string }
+export type IdeaFieldsEditResult = { ok: true; changed: string[] } | { ok: false; field: 'categoryId' | 'tags'; message: string }
 
 /**
  * Applies any subset of title, body, category and tags. A category that does not exist, or a new
  * tag from someone who may not create tags, is a field refusal (nothing written); the rules of
  * editIdea and applyIdeaTextEdit throw their DomainErrors (403, 404, 409).
  */
-export function apiEditIdea(db: Db, input: ApiIdeaEditInput): ApiIdeaEditResult {
+export function editIdeaFields(db: Db, input: IdeaFieldsEdit): IdeaFieldsEditResult {
   const now = input.now ?? new Date()
   const { ideaId, editorId, asStaff, tagRefusal } = input
   if (input.categoryId != null && !db.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
@@ -122,4 +121,9 @@ export function apiEditIdea(db: Db, input: ApiIdeaEditInput): ApiIdeaEditResult 
     },
     { behavior: 'immediate' },
   )
+}
+
+/** The Markdown of an idea's description, for the edit form of those who may edit it. */
+export function getIdeaBodySource(db: Db, ideaId: number) {
+  return db.select({ bodyMd: ideas.bodyMd }).from(ideas).where(eq(ideas.id, ideaId)).get()?.bodyMd ?? ''
 }
