@@ -105,6 +105,24 @@ test('ask a question with tags; another user answers, votes reorder the answers,
   await helperPage.context().close()
 })
 
+test('“Add a comment” opens its one form in place; the page carries no comment forms until asked', async ({ page, loginAs }) => {
+  const db = getDb()
+  const question = createTestQuestion(db, { authorId: createUser(db).id })
+  const answer = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id })
+  await loginAs('member', { reputation: 100 })
+  const response = await page.goto(`/questions/${question.id}`)
+  expect(await response!.text()).not.toContain('class="form comment-form"')
+  const add = answerItem(page, answer.id).getByRole('button', { name: 'Add a comment' })
+  await expect(add).toHaveAttribute('aria-expanded', 'false')
+  await add.click()
+  await expect(add).toHaveAttribute('aria-expanded', 'true')
+  await expect(page.locator('form.comment-form')).toHaveCount(1)
+  await expectAccessible(page)
+  await page.getByLabel('Comment on this answer').fill('Does this work on the free plan too?')
+  await answerItem(page, answer.id).getByRole('button', { name: 'Add comment' }).click()
+  await expect(answerItem(page, answer.id).getByRole('list', { name: /Comments/ })).toContainText('Does this work on the free plan too?')
+})
+
 test('a downvote and taking it back move the score at once', async ({ page, loginAs }) => {
   const db = getDb()
   const question = createTestQuestion(db, { authorId: createUser(db).id })
@@ -172,7 +190,7 @@ test('a product team member converts a question into an idea that shows the carr
   // The asker's automatic vote and the question's two upvoters.
   await expect(page.getByRole('button', { name: 'Vote for this idea (3 votes)' })).toBeVisible()
   await expect(page.getByText('3 people voted')).toBeVisible()
-  await expect(page.getByText('Our wallboard shows stale numbers')).toBeVisible()
+  await expect(page.locator('.prose p', { hasText: 'Our wallboard shows stale numbers' })).toBeVisible()
   await expectAccessible(page)
 
   await page.getByRole('link', { name: 'see the question and its answers' }).click()

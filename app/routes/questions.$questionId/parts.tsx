@@ -1,9 +1,10 @@
 /** Pieces of the question page: comments, the comment and answer forms, accept and official buttons. */
-import { Form, Link, useActionData, useLocation, useNavigation } from '@remix-run/react'
-import { type ReactNode } from 'react'
+import { Form, Link, useActionData, useLocation, useNavigation, useSearchParams } from '@remix-run/react'
+import { type ReactNode, useState } from 'react'
 import { FormErrors } from '~/components/forms'
 import { MemberName } from '~/components/member-name'
 import { DateTime } from '~/components/post-rows'
+import { useHydrated } from '~/components/use-hydrated'
 import { MARKDOWN_HINT, TextAreaField } from '~/components/forms'
 import { type Decision } from '~/lib/permissions'
 import { ANSWER_BODY_LENGTH, QA_COMMENT_LENGTH } from '~/schemas/question'
@@ -65,9 +66,11 @@ function LoginToAct({ decision }: { decision: Decision }) {
 }
 
 /**
- * "Add a comment" under a post: a native disclosure, so it opens without JavaScript. It stays open
- * with the error and the text when the comment was refused. `count` remounts the form (emptying it)
- * once a comment was added.
+ * "Add a comment" under a post. The form is built when asked for, not under every answer (it was
+ * a sixth of a member's question page): without JavaScript "Add a comment" is a link to the page
+ * with `?comment=<target>-<id>`, which shows that one form; once hydrated it is a button that opens
+ * the form in place. The form stays open with the error and the text when the comment was refused.
+ * `count` remounts the form (emptying it) once a comment was added.
  */
 export function QaCommentForm({
   target,
@@ -83,34 +86,55 @@ export function QaCommentForm({
   const formKey = `${target}-${targetId}`
   const failed = useFailure('comment', formKey)
   const busy = useBusy('comment', formKey)
+  const hydrated = useHydrated()
+  const [searchParams] = useSearchParams()
+  const [open, setOpen] = useState<boolean | null>(null)
   const id = `comment-body-${formKey}`
+  const anchor = `add-comment-${formKey}`
+  const shown = failed ? true : (open ?? searchParams.get('comment') === formKey)
+  const form = decision.ok ? (
+    <Form method="post" className="form comment-form" noValidate key={count}>
+      <input type="hidden" name="intent" value="comment" />
+      <input type="hidden" name="target" value={target} />
+      <input type="hidden" name="targetId" value={targetId} />
+      <TextAreaField
+        id={id}
+        name="body"
+        label={target === 'question' ? 'Comment on the question' : 'Comment on this answer'}
+        hint={`${QA_COMMENT_LENGTH.min}–${QA_COMMENT_LENGTH.max} characters. Ask for details or suggest an improvement.`}
+        rows={3}
+        maxLength={QA_COMMENT_LENGTH.max * 2}
+        result={failed}
+      />
+      <div>
+        <button type="submit" disabled={busy}>
+          Add comment
+        </button>
+      </div>
+    </Form>
+  ) : (
+    <LoginToAct decision={decision} />
+  )
+  if (!hydrated) {
+    return shown ? (
+      <div className="comment-disclosure" id={anchor}>
+        {form}
+      </div>
+    ) : (
+      <p className="comment-disclosure" id={anchor}>
+        <a href={`?${new URLSearchParams({ comment: formKey })}#${anchor}`} rel="nofollow">
+          Add a comment
+        </a>
+      </p>
+    )
+  }
   return (
-    <details className="comment-disclosure" open={failed ? true : undefined}>
-      <summary>Add a comment</summary>
-      {decision.ok ? (
-        <Form method="post" className="form comment-form" noValidate key={count}>
-          <input type="hidden" name="intent" value="comment" />
-          <input type="hidden" name="target" value={target} />
-          <input type="hidden" name="targetId" value={targetId} />
-          <TextAreaField
-            id={id}
-            name="body"
-            label={target === 'question' ? 'Comment on the question' : 'Comment on this answer'}
-            hint={`${QA_COMMENT_LENGTH.min}–${QA_COMMENT_LENGTH.max} characters. Ask for details or suggest an improvement.`}
-            rows={3}
-            maxLength={QA_COMMENT_LENGTH.max * 2}
-            result={failed}
-          />
-          <div>
-            <button type="submit" disabled={busy}>
-              Add comment
-            </button>
-          </div>
-        </Form>
-      ) : (
-        <LoginToAct decision={decision} />
-      )}
-    </details>
+    <div className="comment-disclosure" id={anchor}>
+      <button type="button" className="link-button" aria-expanded={shown} onClick={() => setOpen(!shown)}>
+        Add a comment
+      </button>
+      {shown ? form : null}
+    </div>
   )
 }
 
