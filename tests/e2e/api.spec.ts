@@ -19,7 +19,9 @@ import { type APIRequestContext } from '@playwright/test'
  * this shared database.
  */
 function hidePost(ref: { type: 'answer' | 'comment'; id: number }) {
-  getDb().transaction((tx) => setPostState(tx, ref, { hiddenAt: new Date(), hiddenReason: 'moderator' }))
+  // Immediate, as the app's writes are: a deferred transaction that reads first cannot wait for
+  // another writer (SQLite answers SQLITE_BUSY at once rather than risk a deadlock).
+  getDb().transaction((tx) => setPostState(tx, ref, { hiddenAt: new Date(), hiddenReason: 'moderator' }), { behavior: 'immediate' })
 }
 
 type Operation = { name: string; send: (request: APIRequestContext, headers: Record<string, string>) => Promise<{ status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }> }
