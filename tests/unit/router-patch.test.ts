@@ -1,0 +1,44 @@
+/**
+ * The route-matching patch (scripts/patches/@remix-run+router+*.patch, applied by npm install's
+ * postinstall) is in the module the server loads, and matching still gives the same answers.
+ */
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import { expect, test } from 'vitest'
+
+const require = createRequire(import.meta.url)
+// The server's Remix packages are CommonJS and load the router's CommonJS build.
+const routerFile = require.resolve('@remix-run/router')
+const router = require('@remix-run/router') as typeof import('@remix-run/router')
+
+test('the server’s router build carries the patch', () => {
+  expect(routerFile).toMatch(/router\.cjs\.js$/)
+  const source = fs.readFileSync(routerFile, 'utf8')
+  expect(source).toContain('function rankedBranchesOf(routes)')
+  expect(source).toContain('const compiledPaths = new Map()')
+})
+
+test('matching gives the same answers the first time and every time after', () => {
+  const routes = [
+    {
+      id: 'root',
+      path: '/',
+      children: [
+        { id: 'ideas', path: 'ideas' },
+        { id: 'idea', path: 'ideas/:ideaId' },
+        { id: 'new', path: 'ideas/new' },
+        { id: 'user', path: 'u/:username', caseSensitive: true },
+        { id: 'splat', path: '*' },
+      ],
+    },
+  ]
+  for (let round = 0; round < 3; round++) {
+    expect(router.matchRoutes(routes, '/ideas/new')!.map((m) => m.route.id)).toEqual(['root', 'new'])
+    expect(router.matchRoutes(routes, '/ideas/42')!.at(-1)!.params).toEqual({ ideaId: '42' })
+    expect(router.matchRoutes(routes, '/IDEAS/42')!.at(-1)!.route.id).toBe('idea')
+    expect(router.matchRoutes(routes, '/u/Ana')!.at(-1)!.params).toEqual({ username: 'Ana' })
+    expect(router.matchRoutes(routes, '/nothing/here')!.at(-1)!.route.id).toBe('splat')
+    expect(router.matchPath({ path: '/ideas/:ideaId', end: false }, '/ideas/7/edit')?.params).toEqual({ ideaId: '7' })
+    expect(router.matchPath('/ideas/:ideaId', '/ideas/7/edit')).toBeNull()
+  }
+})
