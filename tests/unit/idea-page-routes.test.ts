@@ -5,7 +5,7 @@ import { comments, ideas, ideaStatusChanges, moderationLog, notifications, postR
 import { getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { type Role } from '~/lib/permissions'
-import { listIdeaComments } from '~/models/comments.server'
+import { IDEA_COMMENTS_PAGE_SIZE, listIdeaComments } from '~/models/comments.server'
 import { adjustReputation } from '~/models/reputation.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { action, loader } from '~/routes/ideas.$ideaId/route'
@@ -191,6 +191,21 @@ describe('comment pages', () => {
     expect(older.olderCursor).toBeNull()
     // A malformed cursor is the first page.
     expect((await pageOf(`/ideas/${idea.id}?before=garbage`)).comments.map((c) => c.id)).toEqual(ids)
+  })
+
+  test('a long thread’s page holds its newest IDEA_COMMENTS_PAGE_SIZE comments; the older ones are on the next page', async () => {
+    const { idea } = newIdea()
+    const member = createUser(db())
+    const start = Date.now() - 600 * MINUTE
+    const ids = Array.from(
+      { length: IDEA_COMMENTS_PAGE_SIZE + 3 },
+      (_, i) => createTestComment(db(), { target: { type: 'idea', id: idea.id }, authorId: member.id, bodyMd: `Comment ${i}`, now: new Date(start + i * MINUTE) }).id,
+    )
+    const page = await pageOf(`/ideas/${idea.id}`)
+    expect(page.comments.map((c) => c.id)).toEqual(ids.slice(3))
+    const older = await pageOf(`/ideas/${idea.id}?before=${encodeURIComponent(page.olderCommentsCursor!)}`)
+    expect(older.comments.map((c) => c.id)).toEqual(ids.slice(0, 3))
+    expect(older.olderCommentsCursor).toBeNull()
   })
 })
 
