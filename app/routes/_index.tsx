@@ -5,8 +5,7 @@ import { IdeaRow, QuestionRow } from '~/components/post-rows'
 import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
-import { countVisibleIdeas, listIdeas } from '~/models/ideas.server'
-import { countVisibleQuestions, listRecentQuestions } from '~/models/questions.server'
+import { getHomeFeed } from '~/models/home.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.siteName ?? 'Summit'} · ideas and answers from our customers` },
@@ -16,14 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb()
   const viewer = await getUser(request)
-  return {
-    siteName: env().SITE_NAME,
-    isLoggedIn: viewer != null,
-    topIdeas: listIdeas(db, { sort: 'top', pageSize: 8 }).items,
-    recentQuestions: listRecentQuestions(db, { limit: 8 }),
-    ideaCount: countVisibleIdeas(db),
-    questionCount: countVisibleQuestions(db),
-  }
+  return { siteName: env().SITE_NAME, isLoggedIn: viewer != null, ...getHomeFeed(db) }
 }
 
 export default function HomePage() {
