@@ -16,6 +16,18 @@ test('the server’s router build carries the patch', () => {
   const source = fs.readFileSync(routerFile, 'utf8')
   expect(source).toContain('function rankedBranchesOf(routes)')
   expect(source).toContain('const compiledPaths = new Map()')
+  expect(source).toContain('const matchAnswersCache = new WeakMap()')
+})
+
+test('a kept answer is handed out as copies: one caller changing its matches changes no other’s', () => {
+  const routes = [{ id: 'root', path: '/', children: [{ id: 'idea', path: 'ideas/:ideaId' }] }]
+  const first = router.matchRoutes(routes, '/ideas/9')!
+  first[1]!.params.ideaId = 'changed'
+  first.pop()
+  const second = router.matchRoutes(routes, '/ideas/9')!
+  expect(second.map((m) => m.route.id)).toEqual(['root', 'idea'])
+  expect(second[1]!.params).toEqual({ ideaId: '9' })
+  expect(second[1]!.route).toBe(routes[0]!.children[0])
 })
 
 test('matching gives the same answers the first time and every time after', () => {
