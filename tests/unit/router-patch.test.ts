@@ -1,6 +1,6 @@
 /**
- * The route-matching patch (scripts/patches/@remix-run+router+*.patch, applied by npm install's
- * postinstall) is in the module the server loads, and matching still gives the same answers.
+ * The route-matching patches (scripts/patches/*.patch, applied by npm install's postinstall) are in
+ * the modules the server loads, and matching still gives the same answers.
  */
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -28,6 +28,13 @@ test('a kept answer is handed out as copies: one caller changing its matches cha
   expect(second.map((m) => m.route.id)).toEqual(['root', 'idea'])
   expect(second[1]!.params).toEqual({ ideaId: '9' })
   expect(second[1]!.route).toBe(routes[0]!.children[0])
+})
+
+test('the server render keeps its routes: Remix’s server routes and React Router’s data routes', () => {
+  const remixServer = fs.readFileSync(require.resolve('@remix-run/react/dist/server.js'), 'utf8')
+  expect(remixServer).toContain('function serverRoutesOf(manifestRoutes, routeModules, future, isSpaMode)')
+  const staticRouter = fs.readFileSync(require.resolve('react-router-dom/server.js'), 'utf8')
+  expect(staticRouter).toContain('const staticDataRoutesCache = new WeakMap()')
 })
 
 test('matching gives the same answers the first time and every time after', () => {
