@@ -245,12 +245,15 @@ export function countVisibleIdeas(db: Db) {
   })
 }
 
+/** The categories in the site's order; kept until the next write (every list page asks). */
 export function listCategories(db: Db) {
-  return db
-    .select({ id: categories.id, slug: categories.slug, name: categories.name, description: categories.description })
-    .from(categories)
-    .orderBy(categories.position, categories.id)
-    .all()
+  return memoUntilWrite(db, 'categories', () =>
+    db
+      .select({ id: categories.id, slug: categories.slug, name: categories.name, description: categories.description })
+      .from(categories)
+      .orderBy(categories.position, categories.id)
+      .all(),
+  )
 }
 
 
@@ -335,10 +338,39 @@ export type IdeaListInput = {
 /**
  * One page of ideas in the given order, optionally filtered by category, status, tag, and for a
  * logged-in viewer by "ideas I voted on" or "my ideas". Merged ideas are left out (they redirect to
- * their target). Keyset pagination on (sort value, id). Two queries whatever the page size: the
- * page, then the viewer's votes among its ids.
+ * their target). Keyset pagination on (sort value, id). The page is the same for everyone unless it
+ * is "mine", so it is kept until the next write (memoUntilWrite) and only the viewer's votes among
+ * its ids are read for each request: one query, two when the page is not kept.
  */
 export function listIdeas(db: Db, input: IdeaListInput) {
+  const viewerId = input.viewerId ?? null
+  const personal = !!(viewerId && input.mine)
+  const now = input.now ?? new Date()
+  const shared = { ...input, viewerId: null, mine: null, now }
+  const page = personal
+    ? ideaPage(db, input, now)
+    : memoUntilWrite(
+        db,
+        `ideas ${JSON.stringify([input.sort, input.categoryId ?? null, input.status ?? null, input.tagId ?? null, input.cursor ?? null, input.pageSize ?? DEFAULT_PAGE_SIZE, input.sort === 'trending' ? Math.floor(now.getTime() / HOUR_MS) : 0])}`,
+        () => ideaPage(db, shared, now),
+      )
+  const ids = page.items.map((row) => row.id)
+  const voted =
+    viewerId && ids.length
+      ? new Set(
+          db
+            .select({ ideaId: ideaVotes.ideaId })
+            .from(ideaVotes)
+            .where(and(eq(ideaVotes.userId, viewerId), inArray(ideaVotes.ideaId, ids)))
+            .all()
+            .map((v) => v.ideaId),
+        )
+      : new Set<number>()
+  return { items: page.items.map((row) => ({ ...row, viewerVoted: voted.has(row.id) })), nextCursor: page.nextCursor }
+}
+
+/** The rows of one page of listIdeas, without the viewer's votes. */
+function ideaPage(db: Db, input: IdeaListInput, now: Date) {
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE
   const viewerId = input.viewerId ?? null
   const conditions: (SQL | undefined)[] = [visibleIdea, ne(ideas.status, 'merged')]
@@ -356,9 +388,9 @@ export function listIdeas(db: Db, input: IdeaListInput) {
   let rows
   const unfiltered = !cursor && !input.categoryId && !input.status && !input.tagId && !(viewerId && input.mine)
   if (input.sort === 'trending' && unfiltered) {
-    rows = firstTrendingPage(db, input.now ?? new Date(), pageSize)
+    rows = firstTrendingPage(db, now, pageSize)
   } else if (input.sort === 'trending') {
-    const trend = trendingScores(db, input.now ?? new Date())
+    const trend = trendingScores(db, now)
     if (cursor) conditions.push(sql`(${trend.score}, ${ideas.id}) < (${cursor.sort}, ${cursor.id})`)
     rows = db
       .select({ ...ideaRowColumns, sortValue: trend.score })
@@ -384,24 +416,8 @@ export function listIdeas(db: Db, input: IdeaListInput) {
       .all()
   }
   const page = toPage(rows, pageSize, (row) => row.sortValue)
-  const ids = page.items.map((row) => row.id)
-  const voted =
-    viewerId && ids.length
-      ? new Set(
-          db
-            .select({ ideaId: ideaVotes.ideaId })
-            .from(ideaVotes)
-            .where(and(eq(ideaVotes.userId, viewerId), inArray(ideaVotes.ideaId, ids)))
-            .all()
-            .map((v) => v.ideaId),
-        )
-      : new Set<number>()
   return {
-    items: page.items.map(({ bodyMd, lastActivityAt: _, sortValue: __, ...row }) => ({
-      ...row,
-      excerpt: excerpt(bodyMd, 180),
-      viewerVoted: voted.has(row.id),
-    })),
+    items: page.items.map(({ bodyMd, lastActivityAt: _, sortValue: __, ...row }) => ({ ...row, excerpt: excerpt(bodyMd, 180) })),
     nextCursor: page.nextCursor,
   }
 }

@@ -1,6 +1,7 @@
 /** Tags shared by questions and ideas. */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm'
 import { categories, ideas, ideaTags, questions, questionTags, tags, users } from '#db/schema'
+import { memoUntilWrite } from '~/lib/read-cache.server'
 import { type Db, type Tx } from '~/lib/db.server'
 import { excerpt } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
@@ -18,13 +19,10 @@ export function normalizeTagName(name: string) {
 
 /** Tags used by at least one idea, by name: the idea list's tag filter. */
 export function listIdeaTags(db: Db, { limit = 200 }: { limit?: number } = {}) {
-  return db
-    .select({ id: tags.id, name: tags.name })
-    .from(tags)
-    .where(gt(tags.ideaCount, 0))
-    .orderBy(asc(tags.name))
-    .limit(limit)
-    .all()
+  // Kept until the next write: the idea list's tag filter asks on every request.
+  return memoUntilWrite(db, `idea tags ${limit}`, () =>
+    db.select({ id: tags.id, name: tags.name }).from(tags).where(gt(tags.ideaCount, 0)).orderBy(asc(tags.name)).limit(limit).all(),
+  )
 }
 
 /** Ensures the tags exist (creating missing ones) and returns their ids, in the order given. */

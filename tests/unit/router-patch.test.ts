@@ -22,7 +22,7 @@ test('the server’s router build carries the patch', () => {
 test('a kept answer is handed out as copies: one caller changing its matches changes no other’s', () => {
   const routes = [{ id: 'root', path: '/', children: [{ id: 'idea', path: 'ideas/:ideaId' }] }]
   const first = router.matchRoutes(routes, '/ideas/9')!
-  first[1]!.params.ideaId = 'changed'
+  ;(first[1]!.params as Record<string, string>).ideaId = 'changed'
   first.pop()
   const second = router.matchRoutes(routes, '/ideas/9')!
   expect(second.map((m) => m.route.id)).toEqual(['root', 'idea'])
