@@ -11,6 +11,7 @@ import { answers, ideas, questions, suggestedEdits, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
+import { memoUntilWrite } from '~/lib/read-cache.server'
 import { applyAnswerEdit } from './answers.server'
 import { applyIdeaTextEdit } from './ideas.server'
 import { renderWithMentions } from './mentions.server'
@@ -184,12 +185,49 @@ export function reviewSuggestedEdit(
   )
 }
 
+/** Pending suggestions are few (they are reviewed); past this many they are counted by query. */
+const PENDING_KEPT_MAX = 2000
+
 /**
- * Pending suggestions on each of the given posts, and whether the viewer wrote one of them (one
- * grouped query per type over suggested_edits_target_idx), keyed `type:id`.
+ * Every pending suggestion's authors by post (`type:id`), kept until the next write, or null when
+ * there are too many to keep. Every member's idea and question page asks about its posts.
+ */
+function pendingAuthorsByPost(db: Db) {
+  return memoUntilWrite(db, 'pending suggested edits', () => {
+    const rows = db
+      .select({ type: suggestedEdits.targetType, id: suggestedEdits.targetId, authorId: suggestedEdits.authorId })
+      .from(suggestedEdits)
+      .where(eq(suggestedEdits.status, 'pending'))
+      .limit(PENDING_KEPT_MAX + 1)
+      .all()
+    if (rows.length > PENDING_KEPT_MAX) return null
+    const byPost = new Map<string, number[]>()
+    for (const row of rows) {
+      const key = `${row.type}:${row.id}`
+      const authors = byPost.get(key)
+      if (authors) authors.push(row.authorId)
+      else byPost.set(key, [row.authorId])
+    }
+    return byPost
+  })
+}
+
+/**
+ * Pending suggestions on each of the given posts, and whether the viewer wrote one of them, keyed
+ * `type:id`: from the kept list of pending suggestions, or one grouped query per type over
+ * suggested_edits_target_idx when there are too many to keep.
  */
 export function countPendingSuggestedEdits(db: Db, targets: SuggestTarget[], viewerId: number | null = null) {
   const counts = new Map<string, { pending: number; isViewerPending: boolean }>()
+  const kept = pendingAuthorsByPost(db)
+  if (kept) {
+    for (const target of targets) {
+      const key = `${target.type}:${target.id}`
+      const authors = kept.get(key)
+      if (authors) counts.set(key, { pending: authors.length, isViewerPending: viewerId !== null && authors.includes(viewerId) })
+    }
+    return counts
+  }
   for (const type of SUGGESTABLE_TYPES) {
     const ids = targets.filter((t) => t.type === type).map((t) => t.id)
     if (!ids.length) continue
