@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
-import { expect, test } from 'vitest'
+import { expect, test, vi } from 'vitest'
 
 const require = createRequire(import.meta.url)
 // The server's Remix packages are CommonJS and load the router's CommonJS build.
@@ -35,6 +35,22 @@ test('the server render keeps its routes: Remix’s server routes and React Rout
   expect(remixServer).toContain('function serverRoutesOf(manifestRoutes, routeModules, future, isSpaMode)')
   const staticRouter = fs.readFileSync(require.resolve('react-router-dom/server.js'), 'utf8')
   expect(staticRouter).toContain('const staticDataRoutesCache = new WeakMap()')
+})
+
+test('single fetch’s encoding lets go of its timer once the data is encoded', async () => {
+  const source = fs.readFileSync(require.resolve('@remix-run/server-runtime/dist/single-fetch.js'), 'utf8')
+  expect(source).toContain('return encoded.pipeThrough(new TransformStream({')
+  const { encodeViaTurboStream } = require('@remix-run/server-runtime/dist/single-fetch.js') as {
+    encodeViaTurboStream: (data: unknown, signal: AbortSignal, timeout: number, mode: string) => ReadableStream<Uint8Array>
+  }
+  const cleared = vi.spyOn(globalThis, 'clearTimeout')
+  try {
+    const text = await new Response(encodeViaTurboStream({ hello: 'world' }, new AbortController().signal, 60_000, 'production')).text()
+    expect(text).toContain('world')
+    expect(cleared).toHaveBeenCalled()
+  } finally {
+    cleared.mockRestore()
+  }
 })
 
 test('matching gives the same answers the first time and every time after', () => {
