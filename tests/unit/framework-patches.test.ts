@@ -1,5 +1,5 @@
 /**
- * The route-matching patches (scripts/patches/*.patch, applied by npm install's postinstall) are in
+ * The framework patches (scripts/patches/*.patch, applied by npm install’s postinstall) are in
  * the modules the server loads, and matching still gives the same answers.
  */
 import fs from 'node:fs'
