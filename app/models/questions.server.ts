@@ -158,41 +158,113 @@ export const QUESTION_ANSWERS_LIMIT = 100
  * Everything the question page shows: the question, its tags, its answers (accepted first, then
  * score, then age), the comments on all of them, which posts were edited, and (for a signed-in
  * viewer) their own votes. A fixed number of queries, whatever the number of answers.
+ *
+ * What everyone may see is the same for every viewer, so the page's posts are read once, with
+ * the hidden ones marked, and kept until the next write (memoUntilWrite); each request then keeps
+ * the hidden posts only for staff and for their authors, and reads the viewer's own votes.
  */
 export function getQuestionPage(
   db: Db,
   { questionId, viewerId = null, staffView = false }: { questionId: number; viewerId?: number | null; staffView?: boolean },
 ) {
-  // Hidden posts are shown to their author (marked) and to staff; to anyone else they do not exist.
+  const kept = memoUntilWrite(db, `question page ${questionId}`, () => questionPageRows(db, questionId))
+  let rows = staffView ? kept : seenBy(kept, viewerId)
+  // The answers stop at QUESTION_ANSWERS_LIMIT: when hidden ones filled some of those places, the
+  // viewer's own page is read as such (rare: a hundred answers, some hidden).
+  if (rows && rows !== kept && kept.answers.length === QUESTION_ANSWERS_LIMIT && rows.answers.length < QUESTION_ANSWERS_LIMIT) {
+    rows = seenBy(questionPageRows(db, questionId, viewerId), viewerId)
+  }
+  if (!rows?.question) throw new NotFoundError('question')
+  const { question, answers: answerRows, comments: commentRows, edits } = rows
+  const answerIds = answerRows.map((a) => a.id)
+  const viewerVotes = viewerId
+    ? db
+        .select({ targetType: postVotes.targetType, targetId: postVotes.targetId, value: postVotes.value })
+        .from(postVotes)
+        .where(and(eq(postVotes.userId, viewerId), onQuestionPage(postVotes, questionId, answerIds)))
+        .all()
+    : []
+  const commentsOf = (type: 'question' | 'answer', id: number) =>
+    commentRows.filter((c) => c.targetType === type && c.targetId === id).map(({ hiddenAt: _, ...c }) => c)
+  const editedAt = (type: 'question' | 'answer', id: number) => {
+    const edit = edits.find((e) => e.targetType === type && e.targetId === id)
+    return edit ? new Date(edit.lastEditedAt) : null
+  }
+  const voteOf = (type: 'question' | 'answer', id: number) =>
+    (viewerVotes.find((v) => v.targetType === type && v.targetId === id)?.value ?? 0) as PostVoteValue
+  const { hiddenAt: _, ...shownQuestion } = question
+  return {
+    question: {
+      ...shownQuestion,
+      duplicateOf: rows.duplicateOf,
+      comments: commentsOf('question', questionId),
+      editedAt: editedAt('question', questionId),
+      viewerVote: voteOf('question', questionId),
+    },
+    tags: rows.tags,
+    answers: answerRows.map(({ hiddenAt: __, ...answer }) => ({
+      ...answer,
+      comments: commentsOf('answer', answer.id),
+      editedAt: editedAt('answer', answer.id),
+      viewerVote: voteOf('answer', answer.id),
+    })),
+  }
+}
+
+type QuestionPageRows = ReturnType<typeof questionPageRows>
+
+/** The rows a viewer may see: hidden posts only their authors' (staff see them all), or null for a question hidden from them. */
+function seenBy(rows: QuestionPageRows, viewerId: number | null): QuestionPageRows | null {
+  const seen = (post: { hiddenAt: Date | null; authorId: number }) => !post.hiddenAt || (viewerId != null && post.authorId === viewerId)
+  if (!rows.question || !seen(rows.question)) return null
+  if (rows.answers.every(seen) && rows.comments.every(seen)) return rows
+  return { ...rows, answers: rows.answers.filter(seen), comments: rows.comments.filter(seen) }
+}
+
+/** Posts of the question page, by type and id: the question and the given answers. */
+function onQuestionPage(table: typeof comments | typeof postRevisions | typeof postVotes, questionId: number, answerIds: number[]) {
+  return or(
+    and(eq(table.targetType, 'question'), eq(table.targetId, questionId)),
+    answerIds.length ? and(eq(table.targetType, 'answer'), inArray(table.targetId, answerIds)) : undefined,
+  )
+}
+
+/**
+ * The question page's posts with their hidden ones marked (hiddenAt), deleted ones left out: all
+ * of them, or with `viewerId`, only those that viewer may see (the rare exact read).
+ */
+function questionPageRows(db: Db, questionId: number, viewerId?: number | null) {
   const seenHidden = (table: typeof questions | typeof answers | typeof comments) =>
-    staffView ? undefined : or(isNull(table.hiddenAt), viewerId != null ? eq(table.authorId, viewerId) : undefined)
-  const question = db
-    .select({
-      id: questions.id,
-      authorId: questions.authorId,
-      title: questions.title,
-      bodyHtml: questions.bodyHtml,
-      score: questions.score,
-      answerCount: questions.answerCount,
-      viewCount: questions.viewCount,
-      status: questions.status,
-      closeReason: questions.closeReason,
-      duplicateOfId: questions.duplicateOfId,
-      convertedToIdeaId: questions.convertedToIdeaId,
-      acceptedAnswerId: questions.acceptedAnswerId,
-      lockedAt: questions.lockedAt,
-      createdAt: questions.createdAt,
-      authorName: users.displayName,
-      authorUsername: users.username,
-      authorRole: users.role,
-      hiddenReason: questions.hiddenReason,
-    })
-    .from(questions)
-    .innerJoin(users, eq(users.id, questions.authorId))
-    .where(and(eq(questions.id, questionId), isNull(questions.deletedAt), seenHidden(questions)))
-    .get()
-  if (!question) throw new NotFoundError('question')
-  const questionTagRows = db
+    viewerId === undefined ? undefined : or(isNull(table.hiddenAt), viewerId != null ? eq(table.authorId, viewerId) : undefined)
+  const question =
+    db
+      .select({
+        id: questions.id,
+        authorId: questions.authorId,
+        title: questions.title,
+        bodyHtml: questions.bodyHtml,
+        score: questions.score,
+        answerCount: questions.answerCount,
+        viewCount: questions.viewCount,
+        status: questions.status,
+        closeReason: questions.closeReason,
+        duplicateOfId: questions.duplicateOfId,
+        convertedToIdeaId: questions.convertedToIdeaId,
+        acceptedAnswerId: questions.acceptedAnswerId,
+        lockedAt: questions.lockedAt,
+        createdAt: questions.createdAt,
+        authorName: users.displayName,
+        authorUsername: users.username,
+        authorRole: users.role,
+        hiddenAt: questions.hiddenAt,
+        hiddenReason: questions.hiddenReason,
+      })
+      .from(questions)
+      .innerJoin(users, eq(users.id, questions.authorId))
+      .where(and(eq(questions.id, questionId), isNull(questions.deletedAt), seenHidden(questions)))
+      .get() ?? null
+  if (!question) return { question, tags: [], answers: [], comments: [], edits: [], duplicateOf: null }
+  const tagRows = db
     .select({ name: tags.name })
     .from(questionTags)
     .innerJoin(tags, eq(tags.id, questionTags.tagId))
@@ -211,6 +283,7 @@ export function getQuestionPage(
       authorName: users.displayName,
       authorUsername: users.username,
       authorRole: users.role,
+      hiddenAt: answers.hiddenAt,
       hiddenReason: answers.hiddenReason,
     })
     .from(answers)
@@ -220,11 +293,6 @@ export function getQuestionPage(
     .limit(QUESTION_ANSWERS_LIMIT)
     .all()
   const answerIds = answerRows.map((a) => a.id)
-  const ofThisPage = (table: typeof comments | typeof postRevisions | typeof postVotes) =>
-    or(
-      and(eq(table.targetType, 'question'), eq(table.targetId, questionId)),
-      answerIds.length ? and(eq(table.targetType, 'answer'), inArray(table.targetId, answerIds)) : undefined,
-    )
   const commentRows = db
     .select({
       id: comments.id,
@@ -235,11 +303,12 @@ export function getQuestionPage(
       authorId: comments.authorId,
       authorName: users.displayName,
       authorUsername: users.username,
+      hiddenAt: comments.hiddenAt,
       hiddenReason: comments.hiddenReason,
     })
     .from(comments)
     .innerJoin(users, eq(users.id, comments.authorId))
-    .where(and(ofThisPage(comments), isNull(comments.deletedAt), seenHidden(comments)))
+    .where(and(onQuestionPage(comments, questionId, answerIds), isNull(comments.deletedAt), seenHidden(comments)))
     .orderBy(comments.createdAt, comments.id)
     .all()
   const edits = db
@@ -249,40 +318,11 @@ export function getQuestionPage(
       lastEditedAt: sql<number>`max(${postRevisions.createdAt})`,
     })
     .from(postRevisions)
-    .where(ofThisPage(postRevisions))
+    .where(onQuestionPage(postRevisions, questionId, answerIds))
     .groupBy(postRevisions.targetType, postRevisions.targetId)
     .all()
-  const viewerVotes = viewerId
-    ? db
-        .select({ targetType: postVotes.targetType, targetId: postVotes.targetId, value: postVotes.value })
-        .from(postVotes)
-        .where(and(eq(postVotes.userId, viewerId), ofThisPage(postVotes)))
-        .all()
-    : []
   const duplicateOf = question.duplicateOfId ? findVisibleQuestionTitle(db, question.duplicateOfId) : null
-  const commentsOf = (type: 'question' | 'answer', id: number) => commentRows.filter((c) => c.targetType === type && c.targetId === id)
-  const editedAt = (type: 'question' | 'answer', id: number) => {
-    const edit = edits.find((e) => e.targetType === type && e.targetId === id)
-    return edit ? new Date(edit.lastEditedAt) : null
-  }
-  const voteOf = (type: 'question' | 'answer', id: number) =>
-    (viewerVotes.find((v) => v.targetType === type && v.targetId === id)?.value ?? 0) as PostVoteValue
-  return {
-    question: {
-      ...question,
-      duplicateOf,
-      comments: commentsOf('question', questionId),
-      editedAt: editedAt('question', questionId),
-      viewerVote: voteOf('question', questionId),
-    },
-    tags: questionTagRows.map((t) => t.name),
-    answers: answerRows.map((answer) => ({
-      ...answer,
-      comments: commentsOf('answer', answer.id),
-      editedAt: editedAt('answer', answer.id),
-      viewerVote: voteOf('answer', answer.id),
-    })),
-  }
+  return { question, tags: tagRows.map((t) => t.name), answers: answerRows, comments: commentRows, edits, duplicateOf }
 }
 
 /** The id and title of a question members may see, or null (a removed duplicate target). */
