@@ -189,13 +189,19 @@ export function reviewSuggestedEdit(
 const PENDING_KEPT_MAX = 2000
 
 /**
- * Every pending suggestion's authors by post (`type:id`), kept until the next write, or null when
- * there are too many to keep. Every member's idea and question page asks about its posts.
+ * Every pending suggestion (its post, its author and its post's author), and their authors by post
+ * (`type:id`), kept until the next write, or null when there are too many to keep. Every member's
+ * page asks (the account menu's count; the idea and question pages' posts).
  */
-function pendingAuthorsByPost(db: Db) {
+function keptPendingEdits(db: Db) {
   return memoUntilWrite(db, 'pending suggested edits', () => {
     const rows = db
-      .select({ type: suggestedEdits.targetType, id: suggestedEdits.targetId, authorId: suggestedEdits.authorId })
+      .select({
+        type: suggestedEdits.targetType,
+        id: suggestedEdits.targetId,
+        authorId: suggestedEdits.authorId,
+        targetAuthorId: sql<number | null>`${authorOfTarget}`,
+      })
       .from(suggestedEdits)
       .where(eq(suggestedEdits.status, 'pending'))
       .limit(PENDING_KEPT_MAX + 1)
@@ -208,7 +214,7 @@ function pendingAuthorsByPost(db: Db) {
       if (authors) authors.push(row.authorId)
       else byPost.set(key, [row.authorId])
     }
-    return byPost
+    return { rows, byPost }
   })
 }
 
@@ -219,11 +225,11 @@ function pendingAuthorsByPost(db: Db) {
  */
 export function countPendingSuggestedEdits(db: Db, targets: SuggestTarget[], viewerId: number | null = null) {
   const counts = new Map<string, { pending: number; isViewerPending: boolean }>()
-  const kept = pendingAuthorsByPost(db)
+  const kept = keptPendingEdits(db)
   if (kept) {
     for (const target of targets) {
       const key = `${target.type}:${target.id}`
-      const authors = kept.get(key)
+      const authors = kept.byPost.get(key)
       if (authors) counts.set(key, { pending: authors.length, isViewerPending: viewerId !== null && authors.includes(viewerId) })
     }
     return counts
@@ -259,6 +265,15 @@ export const REVIEWABLE_COUNT_CAP = 100
  * account menu; at most REVIEWABLE_COUNT_CAP. Reads the pending rows only (suggested_edits_pending_idx).
  */
 export function countReviewableSuggestedEdits(db: Db, who: { viewerId: number; mayReviewAny: boolean }) {
+  const kept = keptPendingEdits(db)
+  if (kept) {
+    let n = 0
+    for (const edit of kept.rows) {
+      if (edit.authorId !== who.viewerId && (who.mayReviewAny || edit.targetAuthorId === who.viewerId)) n++
+      if (n >= REVIEWABLE_COUNT_CAP) break
+    }
+    return n
+  }
   return (
     db.get<{ n: number }>(sql`select count(*) as n from (
       select 1 from ${suggestedEdits} where ${reviewableBy(who)} limit ${REVIEWABLE_COUNT_CAP})`)?.n ?? 0
