@@ -47,3 +47,22 @@ test('/healthz answers 200 with status ok', async ({ request }) => {
   expect(response.headers()['cache-control']).toBe('no-store')
   expect(await response.json()).toMatchObject({ status: 'ok', database: 'ok' })
 })
+
+test('the files at the root of the site are served from disk with a cache lifetime; other names are pages', async ({ request }) => {
+  const robots = await request.get('/robots.txt')
+  expect(robots.status()).toBe(200)
+  expect(robots.headers()['cache-control']).toContain('max-age=3600')
+  expect(await robots.text()).toContain('User-agent')
+  const favicon = await request.get('/favicon.svg')
+  expect(favicon.status()).toBe(200)
+  expect(favicon.headers()['content-type']).toContain('image/svg+xml')
+  // Percent-encoded, the same file.
+  expect((await request.get('/robots%2Etxt')).status()).toBe(200)
+  // A name that is not a file goes to the app: its 404 page, not a bare one.
+  const missing = await request.get('/no-such-file.txt')
+  expect(missing.status()).toBe(404)
+  expect(await missing.text()).toContain('<html')
+  // Members' pages are compressed on the fly.
+  const page = await request.get('/ideas', { headers: { 'Accept-Encoding': 'gzip' } })
+  expect(page.status()).toBe(200)
+})
