@@ -1,5 +1,6 @@
 /** Browsing the demo community read-only: idea and question lists, their pages, the roadmap, search. */
 import { getDb } from '~/lib/db.server'
+import { acceptAnswer } from '~/models/answers.server'
 import { createTestAnswer, createTestQuestion, createUser, unique } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
 
@@ -43,12 +44,18 @@ test('questions: the unanswered tab and a question page with its accepted answer
   )
   await expectAccessible(page)
 
+  // A question of its own with an accepted answer: the newest list's first page belongs to
+  // whatever other tests asked last, answered or not.
+  const db = getDb()
+  const asker = createUser(db)
+  const title = `Which export format keeps the filters? ${unique('q')}`
+  const question = createTestQuestion(db, { authorId: asker.id, title })
+  createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id })
+  const accepted = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id })
+  acceptAnswer(db, { answerId: accepted.id, userId: asker.id })
   await page.goto('/questions')
-  const answered = page
-    .getByRole('list', { name: 'Questions' })
-    .getByRole('listitem')
-    .filter({ has: page.getByText('Answered', { exact: true }) })
-    .first()
+  const answered = page.getByRole('list', { name: 'Questions' }).getByRole('listitem').filter({ hasText: title })
+  await expect(answered.getByText('Answered', { exact: true })).toBeVisible()
   await answered.getByRole('heading').getByRole('link').click()
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
   const firstAnswer = page.getByRole('region', { name: /answers?$/ }).getByRole('listitem').first()
