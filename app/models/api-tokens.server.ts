@@ -178,6 +178,13 @@ export function authenticateApiRead(db: Db, request: Request, clientIp: string, 
   return authenticated
 }
 
+/** A caller with a token that has `scope` (401 without a token, 403 without the scope), for the operations that need one. */
+export function authenticateApiScope(db: Db, request: Request, clientIp: string, scope: ApiScope, now = new Date()) {
+  const { caller, headers } = authenticateApiRequest(db, request, clientIp, now)
+  requireScope(caller, scope)
+  return { caller, headers }
+}
+
 /** Throws 401 without a token, 403 when the token lacks the scope. */
 export function requireScope(caller: ApiCaller, scope: ApiScope): asserts caller is ApiCaller & { user: NonNullable<ApiCaller['user']> } {
   if (!caller.user) {

@@ -3,14 +3,13 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/nod
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readQuery } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { apiListCompanyMembers } from '~/models/api-companies.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { CompanyMembersQuery } from '~/schemas/api-admin'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'read')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'read')
     assertApiCan(caller.user, 'view:companies')
     const companyId = idParam(params.companyId, 'company')
     const query = readQuery(request, CompanyMembersQuery)

@@ -7,14 +7,13 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/nod
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { apiDeleteCompany, apiGetCompany, apiUpdateCompany } from '~/models/api-companies.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { CompanyUpdateBody } from '~/schemas/api-admin'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'read')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'read')
     assertApiCan(caller.user, 'view:companies')
     const companyId = idParam(params.companyId, 'company')
     return apiJson(apiGetCompany(db, companyId), { headers })
@@ -25,8 +24,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'PATCH' && request.method !== 'DELETE') return methodNotAllowed(['GET', 'PATCH', 'DELETE'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'admin')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'admin')
     assertApiCan(caller.user, 'manage:companies')
     const companyId = idParam(params.companyId, 'company')
     if (request.method === 'DELETE') return apiJson(apiDeleteCompany(db, caller.user.id, companyId), { headers })

@@ -8,7 +8,7 @@ import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonB
 import { getDb } from '~/lib/db.server'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { apiGetNewIdeaComment, apiListIdeaComments } from '~/models/api-community.server'
-import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiScope } from '~/models/api-tokens.server'
 import { addComment } from '~/models/comments.server'
 import { CommentCreateBody, CommentListQuery } from '~/schemas/api'
 
@@ -26,8 +26,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['GET', 'POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const ideaId = idParam(params.ideaId, 'idea')
     assertApiCan(caller.user, 'comment:idea')
     const body = await readJsonBody(request, CommentCreateBody)

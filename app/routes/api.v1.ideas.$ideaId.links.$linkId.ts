@@ -6,7 +6,7 @@ import { type ActionFunctionArgs } from '@remix-run/node'
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { apiIdeaLink } from '~/models/api-links.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { removeIdeaLink, updateIdeaLink } from '~/models/idea-links.server'
 import { IdeaLinkUpdateBody } from '~/schemas/api-links'
 
@@ -18,8 +18,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'PATCH' && request.method !== 'DELETE') return methodNotAllowed(['PATCH', 'DELETE'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const ideaId = idParam(params.ideaId, 'idea')
     const linkId = idParam(params.linkId, 'link')
     assertApiCan(caller.user, 'link:idea')

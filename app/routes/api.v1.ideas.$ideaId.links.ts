@@ -6,7 +6,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { addIdeaLink, getIdeaLinks } from '~/models/idea-links.server'
 import { apiIdeaLink, duplicateLinkProblem } from '~/models/api-links.server'
 import { IdeaLinkCreateBody } from '~/schemas/api-links'
@@ -14,8 +14,7 @@ import { IdeaLinkCreateBody } from '~/schemas/api-links'
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'read')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'read')
     const ideaId = idParam(params.ideaId, 'idea')
     assertApiCan(caller.user, 'link:idea')
     return apiJson({ items: getIdeaLinks(db, ideaId).map(apiIdeaLink) }, { headers })
@@ -26,8 +25,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['GET', 'POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const ideaId = idParam(params.ideaId, 'idea')
     assertApiCan(caller.user, 'link:idea')
     const body = await readJsonBody(request, IdeaLinkCreateBody)

@@ -8,7 +8,7 @@ import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, problem, 
 import { getDb } from '~/lib/db.server'
 import { DomainError, NotFoundError } from '~/lib/errors'
 import { apiGetIdea } from '~/models/api-ideas.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { mergeIdea } from '~/models/ideas.server'
 import { IdeaMergeBody } from '~/schemas/api-idea-edit'
 
@@ -20,8 +20,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const ideaId = idParam(params.ideaId, 'idea')
     assertApiCan(caller.user, 'merge:idea')
     const body = await readJsonBody(request, IdeaMergeBody)

@@ -6,7 +6,7 @@ import { type ActionFunctionArgs } from '@remix-run/node'
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { apiGetIdea } from '~/models/api-ideas.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { changeIdeaStatus } from '~/models/ideas.server'
 import { IdeaStatusBody } from '~/schemas/api'
 
@@ -18,8 +18,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const ideaId = idParam(params.ideaId, 'idea')
     assertApiCan(caller.user, 'change-status:idea')
     const body = await readJsonBody(request, IdeaStatusBody)

@@ -9,7 +9,7 @@ import { getDb } from '~/lib/db.server'
 import { type Actor, check, isStaff } from '~/lib/permissions'
 import { editIdeaFields } from '~/models/idea-edit.server'
 import { apiGetIdea } from '~/models/api-ideas.server'
-import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiScope } from '~/models/api-tokens.server'
 import { getIdeaOwner } from '~/models/ideas.server'
 import { IdeaEditBody } from '~/schemas/api-idea-edit'
 
@@ -35,8 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'PATCH') return methodNotAllowed(['GET', 'PATCH'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const ideaId = idParam(params.ideaId, 'idea')
     // Its author, or moderators and up, as the idea page's edit; a hidden idea is not there.
     assertApiCan(caller.user, 'update:idea', getIdeaOwner(db, ideaId))

@@ -9,7 +9,7 @@ import { ideas } from '#db/schema'
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { hitVoteLimit } from '~/lib/rate-limit.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { setIdeaVote } from '~/models/votes.server'
 
 export async function loader() {
@@ -20,8 +20,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, () => {
     if (request.method !== 'PUT' && request.method !== 'DELETE') return methodNotAllowed(['PUT', 'DELETE'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const ideaId = idParam(params.ideaId, 'idea')
     assertApiCan(caller.user, 'vote:idea')
     hitVoteLimit(caller.user)

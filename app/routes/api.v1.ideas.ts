@@ -4,7 +4,7 @@ import { apiHandler, apiJson, assertApiCan, methodNotAllowed, problem, readJsonB
 import { getDb } from '~/lib/db.server'
 import { check } from '~/lib/permissions'
 import { apiGetIdea, apiListIdeas } from '~/models/api-ideas.server'
-import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiScope } from '~/models/api-tokens.server'
 import { postIdea } from '~/models/ideas.server'
 import { IdeaCreateBody, IdeaListQuery } from '~/schemas/api'
 
@@ -21,8 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['GET', 'POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     assertApiCan(caller.user, 'create:idea')
     const body = await readJsonBody(request, IdeaCreateBody)
     const tagDecision = check(caller.user, 'create:tag')

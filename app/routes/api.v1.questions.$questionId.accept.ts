@@ -7,7 +7,7 @@ import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, problem, 
 import { getDb } from '~/lib/db.server'
 import { acceptAnswer } from '~/models/answers.server'
 import { apiGetQuestion } from '~/models/api-questions.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { getQaPostOwner } from '~/models/questions.server'
 import { AcceptAnswerBody } from '~/schemas/api'
 
@@ -19,8 +19,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const questionId = idParam(params.questionId, 'question')
     const body = await readJsonBody(request, AcceptAnswerBody)
     const owner = getQaPostOwner(db, { type: 'answer', id: body.answerId })

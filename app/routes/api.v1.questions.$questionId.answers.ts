@@ -9,7 +9,7 @@ import { getDb } from '~/lib/db.server'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { createAnswer } from '~/models/answers.server'
 import { apiGetNewAnswer } from '~/models/api-questions.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { AnswerCreateBody } from '~/schemas/api'
 
 export async function loader() {
@@ -20,8 +20,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     const questionId = idParam(params.questionId, 'question')
     assertApiCan(caller.user, 'answer:question')
     const body = await readJsonBody(request, AnswerCreateBody)

@@ -9,7 +9,7 @@ import { getDb } from '~/lib/db.server'
 import { check } from '~/lib/permissions'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { apiGetQuestion, apiListQuestions } from '~/models/api-questions.server'
-import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiScope } from '~/models/api-tokens.server'
 import { askQuestion, UnknownTagsError } from '~/models/questions.server'
 import { parseTagNames } from '~/models/tags.server'
 import { QuestionCreateBody, QuestionListQuery } from '~/schemas/api'
@@ -27,8 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['GET', 'POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'write')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'write')
     assertApiCan(caller.user, 'create:question')
     const body = await readJsonBody(request, QuestionCreateBody)
     const user = caller.user

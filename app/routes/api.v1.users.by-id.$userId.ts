@@ -7,7 +7,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/nod
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonBody } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { check } from '~/lib/permissions'
-import { authenticateApiRead, authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiRead, authenticateApiScope } from '~/models/api-tokens.server'
 import { apiGetAdminMember, apiGetPublicMember, apiUpdateMember } from '~/models/api-users.server'
 import { MemberUpdateBody } from '~/schemas/api-admin'
 
@@ -25,8 +25,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'PATCH') return methodNotAllowed(['GET', 'PATCH'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'admin')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'admin')
     const userId = idParam(params.userId, 'member')
     const body = await readJsonBody(request, MemberUpdateBody)
     if (body.role !== undefined || body.segment !== undefined) assertApiCan(caller.user, 'change-role:user')

@@ -6,15 +6,14 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { apiHandler, apiJson, assertApiCan, methodNotAllowed, readJsonBody, readQuery } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { authenticateApiRequest, requireScope } from '~/models/api-tokens.server'
+import { authenticateApiScope } from '~/models/api-tokens.server'
 import { apiCreateMember, apiListMembers } from '~/models/api-users.server'
 import { MemberCreateBody, MemberListQuery } from '~/schemas/api-admin'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'admin')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'admin')
     // The site's member list (/admin/users) shows e-mail addresses under this permission; the
     // admin scope, which only admins' tokens carry, keeps the rest (identities, companies) to them.
     assertApiCan(caller.user, 'suspend:user')
@@ -28,8 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return apiHandler(request, async () => {
     if (request.method !== 'POST') return methodNotAllowed(['GET', 'POST'])
     const db = getDb()
-    const { caller, headers } = authenticateApiRequest(db, request, context.clientIp ?? 'unknown')
-    requireScope(caller, 'admin')
+    const { caller, headers } = authenticateApiScope(db, request, context.clientIp ?? 'unknown', 'admin')
     assertApiCan(caller.user, 'change-role:user')
     const body = await readJsonBody(request, MemberCreateBody)
     if (body.companyId != null) assertApiCan(caller.user, 'manage:companies')
