@@ -11,7 +11,7 @@ import { setMemberCompany } from '~/models/companies.server'
 import { AdminMember, CompanyDeleted, CompanyDetail, CompanyList, CompanyMemberList, MemberList, PublicMember } from '~/schemas/api-admin'
 import { createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
-import { CALLER_NAMES, callers, OLD, tokenFor } from './api-callers'
+import { CALLER_NAMES, callers, OLD, runAuthorizationMatrix, tokenFor } from './api-callers'
 
 type Answer = { status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }
 type Operation = { name: string; send: (request: APIRequestContext, headers: Record<string, string>) => Promise<Answer> }
@@ -70,23 +70,7 @@ const EXPECTED: Record<string, number[]> = {
 }
 
 test('the authorization matrix: every admin operation × every kind of caller', async ({ request }) => {
-  const who = callers()
-  expect(who.map((c) => c.name)).toEqual([...CALLER_NAMES])
-  const got: Record<string, number[]> = {}
-  for (const op of operations()) {
-    got[op.name] = []
-    for (const caller of who) {
-      const response = await op.send(request, caller.headers)
-      got[op.name]!.push(response.status())
-      if (response.status() >= 400) {
-        expect(response.headers()['content-type'], `${op.name} as ${caller.name}`).toMatch(/^application\/problem\+json/)
-        const body = JSON.parse(await response.text()) as { status: number; detail: string }
-        expect(body.status).toBe(response.status())
-        expect(body.detail.length).toBeGreaterThan(0)
-      }
-      if (response.status() === 401) expect(response.headers()['www-authenticate']).toMatch(/^Bearer realm="\/api\/v1"/)
-    }
-  }
+  const got = await runAuthorizationMatrix(request, operations())
   expect(got).toEqual(EXPECTED)
 })
 

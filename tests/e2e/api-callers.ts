@@ -2,6 +2,7 @@
  * The callers of the API matrices: anonymous, a member, product and admin token, and the tokens
  * that must be refused (revoked, expired, read-only, write-only, malformed), always in this order.
  */
+import { expect, type APIRequestContext } from '@playwright/test'
 import { categories, tags, type ApiScope } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { type Role } from '~/lib/permissions'
@@ -45,3 +46,38 @@ export function callers(): Caller[] {
   ]
 }
 
+
+/** One operation of a matrix: sends its request with a caller's headers. */
+export type MatrixOperation = {
+  name: string
+  send: (request: APIRequestContext, headers: Record<string, string>) => Promise<{ status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }>
+}
+
+/**
+ * Sends every operation as every caller of callers() and returns the statuses by operation, in
+ * the callers' order, for the spec to compare with its table. Every refusal must be a problem
+ * (application/problem+json, its status, a title and a detail), and every 401 must name the
+ * Bearer realm.
+ */
+export async function runAuthorizationMatrix(request: APIRequestContext, operations: MatrixOperation[]) {
+  const who = callers()
+  expect(who.map((c) => c.name)).toEqual([...CALLER_NAMES])
+  const got: Record<string, number[]> = {}
+  for (const op of operations) {
+    got[op.name] = []
+    for (const caller of who) {
+      const response = await op.send(request, caller.headers)
+      const status = response.status()
+      got[op.name]!.push(status)
+      if (status >= 400) {
+        expect(response.headers()['content-type'], `${op.name} as ${caller.name}`).toMatch(/^application\/problem\+json/)
+        const body = JSON.parse(await response.text()) as { status: number; title: string; detail: string }
+        expect(body.status, `${op.name} as ${caller.name}`).toBe(status)
+        expect(body.title.length, `${op.name} as ${caller.name}`).toBeGreaterThan(0)
+        expect(body.detail.length, `${op.name} as ${caller.name}`).toBeGreaterThan(0)
+      }
+      if (status === 401) expect(response.headers()['www-authenticate'], `${op.name} as ${caller.name}`).toMatch(/^Bearer realm="\/api\/v1"/)
+    }
+  }
+  return got
+}

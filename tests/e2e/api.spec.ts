@@ -10,7 +10,7 @@ import { getDb } from '~/lib/db.server'
 import { setPostState } from '~/models/posts.server'
 import { createCategory, createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
-import { callers, categoryId, OLD, questionBody, tagName, tokenFor } from './api-callers'
+import { callers, categoryId, OLD, questionBody, runAuthorizationMatrix, tagName, tokenFor } from './api-callers'
 import { type APIRequestContext } from '@playwright/test'
 
 /**
@@ -94,23 +94,7 @@ const EXPECTED: Record<string, number[]> = {
 }
 
 test('the authorization matrix: every operation × every kind of caller', async ({ request }) => {
-  const who = callers()
-  const ops = operations()
-  const got: Record<string, number[]> = {}
-  for (const op of ops) {
-    got[op.name] = []
-    for (const caller of who) {
-      const response = await op.send(request, caller.headers)
-      got[op.name]!.push(response.status())
-      if (response.status() >= 400) {
-        expect(response.headers()['content-type'], `${op.name} as ${caller.name}`).toMatch(/^application\/problem\+json/)
-        const body = JSON.parse(await response.text()) as { status: number; title: string; detail: string }
-        expect(body.status).toBe(response.status())
-        expect(body.detail.length).toBeGreaterThan(0)
-      }
-      if (response.status() === 401) expect(response.headers()['www-authenticate']).toMatch(/^Bearer realm="\/api\/v1"/)
-    }
-  }
+  const got = await runAuthorizationMatrix(request, operations())
   expect(got).toEqual(EXPECTED)
 })
 

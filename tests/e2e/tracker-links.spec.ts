@@ -17,7 +17,7 @@ import { addIdeaLink } from '~/models/idea-links.server'
 import { createInboundHook, revokeInboundHook } from '~/models/inbound-hooks.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { createTestIdea, createUser, unique } from '#tests/factories'
-import { callers, CALLER_NAMES, OLD } from './api-callers'
+import { CALLER_NAMES, callers, OLD, runAuthorizationMatrix } from './api-callers'
 import { expect, expectAccessible, test } from './fixtures'
 
 const run = promisify(execFile)
@@ -153,19 +153,7 @@ const EXPECTED: Record<string, number[]> = {
 
 test('the links API: every operation × every kind of caller', async ({ request }) => {
   expect(CALLER_NAMES).toEqual(['anonymous', 'member', 'product', 'admin', 'revoked', 'expired', 'read-only', 'write-only', 'malformed'])
-  const who = callers()
-  const got: Record<string, number[]> = {}
-  for (const op of operations()) {
-    got[op.name] = []
-    for (const caller of who) {
-      const response = await op.send(request, caller.headers)
-      got[op.name]!.push(response.status())
-      if (response.status() >= 400) {
-        expect(response.headers()['content-type'], `${op.name} as ${caller.name}`).toMatch(/^application\/problem\+json/)
-        expect((JSON.parse(await response.text()) as { status: number }).status).toBe(response.status())
-      }
-    }
-  }
+  const got = await runAuthorizationMatrix(request, operations())
   expect(got).toEqual(EXPECTED)
 })
 
