@@ -13,8 +13,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle'
 import { redirect } from '@remix-run/node'
-import { count, eq } from 'drizzle-orm'
-import { Lucia, TimeSpan } from 'lucia'
+import { count, eq, sql } from 'drizzle-orm'
+import { type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from 'lucia'
 import { sessions, users } from '#db/schema'
 import { type Db, getDb } from './db.server'
 import { env } from './env.server'
@@ -48,8 +48,49 @@ function toDate(value: Date | number | null) {
   return value instanceof Date ? value : new Date(value)
 }
 
+/**
+ * lucia's drizzle adapter, reading a session and its user in one prepared statement: the stock
+ * adapter builds two queries (the session, then every column of the user, password hash included)
+ * on every request a member makes. The user's attributes are only those getUserAttributes reads.
+ */
+class SessionAdapter extends DrizzleSQLiteAdapter {
+  private readonly sessionAndUser
+
+  constructor(db: Db) {
+    super(db, sessions, users)
+    this.sessionAndUser = db
+      .select({
+        sessionId: sessions.id,
+        expiresAt: sessions.expiresAt,
+        userId: users.id,
+        username: users.username,
+        displayName: users.displayName,
+        role: users.role,
+        reputation: users.reputation,
+        suspendedUntil: users.suspendedUntil,
+        suspensionReason: users.suspensionReason,
+        deletedAt: users.deletedAt,
+        createdAt: users.createdAt,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare()
+  }
+
+  override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const row = this.sessionAndUser.get({ id: sessionId })
+    if (!row) return [null, null]
+    const { sessionId: id, expiresAt, userId, ...attributes } = row
+    return [
+      { id, userId, expiresAt: new Date(expiresAt * 1000), attributes: {} },
+      { id: userId, attributes },
+    ]
+  }
+}
+
 function createLucia(db: Db) {
-  return new Lucia(new DrizzleSQLiteAdapter(db, sessions, users), {
+  return new Lucia(new SessionAdapter(db), {
     sessionExpiresIn: new TimeSpan(30, 'd'),
     sessionCookie: { name: SESSION_COOKIE_NAME, expires: true, attributes: { sameSite: 'lax', secure: false } },
     getUserAttributes: (row) => ({

@@ -100,6 +100,28 @@ export function getDb(): Db {
   return db
 }
 
+const preparedByConnection = new WeakMap<Database.Database, Map<(db: Db) => unknown, unknown>>()
+
+/**
+ * A drizzle query built and `.prepare()`d once per connection, for the queries every member request
+ * runs (its unread count, its votes on a page): drizzle then neither builds the SQL nor maps the
+ * query object again, only fills in the placeholders. `build` is a module-level function returning
+ * the prepared query; it is the key, so each query is built once per connection.
+ */
+export function prepared<P>(db: Db, build: (db: Db) => P): P {
+  let queries = preparedByConnection.get(db.$client)
+  if (!queries) {
+    queries = new Map()
+    preparedByConnection.set(db.$client, queries)
+  }
+  let query = queries.get(build) as P | undefined
+  if (query === undefined) {
+    query = build(db)
+    queries.set(build, query)
+  }
+  return query
+}
+
 /** Compiled statements kept per connection: the distinct query shapes of the app are a few hundred. */
 export const STATEMENT_CACHE_SIZE = 500
 

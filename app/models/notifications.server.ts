@@ -4,7 +4,7 @@
  */
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm'
 import { notifications } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, prepared, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { enqueueEmails } from './email.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
@@ -58,14 +58,15 @@ export function notifyUser(tx: Tx, userId: number, n: NotificationInput) {
   enqueueEmails(tx, [{ ...n, userId }])
 }
 
+const unreadCountQuery = (db: Db) =>
+  db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, sql.placeholder('userId')), isNull(notifications.readAt)))
+    .prepare()
+
 export function countUnreadNotifications(db: Db, userId: number) {
-  return (
-    db
-      .select({ n: count() })
-      .from(notifications)
-      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-      .get()?.n ?? 0
-  )
+  return prepared(db, unreadCountQuery).get({ userId })?.n ?? 0
 }
 
 /** One page of a member's notifications, newest first (keyset on created_at, id: notifications_user_idx). */

@@ -7,6 +7,7 @@ import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { settings } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
+import { memoUntilWrite } from '~/lib/read-cache.server'
 
 /** The optional vote budget: when enabled, a member has this many open idea votes at a time. */
 const VoteBudgetSetting = z.object({
@@ -84,8 +85,26 @@ export function isSettingKey(key: string): key is SettingKey {
   return Object.hasOwn(SETTINGS, key)
 }
 
-/** Reads a setting (inside a caller's transaction too); anything invalid reads as the default. */
+/**
+ * Reads a setting (inside a caller's transaction too); anything invalid reads as the default.
+ * Outside a transaction the value is kept until the next write (every member page reads the site
+ * name, lists the vote budget), and handed out frozen, since callers share it.
+ */
 export function getSetting<K extends SettingKey>(db: Db | Tx, key: K): SettingValue<K> {
+  const client = (db as Partial<Db>).$client
+  if (client && !client.inTransaction) return memoUntilWrite(db as Db, `setting:${key}`, () => deepFreeze(readSetting(db, key)))
+  return readSetting(db, key)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
+function readSetting<K extends SettingKey>(db: Db | Tx, key: K): SettingValue<K> {
   const { schema, defaultValue } = SETTINGS[key]
   // The raw text, not the json column: drizzle's JSON.parse would throw on a malformed row.
   const row = db

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { changePassword, countSessions, endSession, getUser, requireUser, safeRedirectPath, startSession } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { requirePermission, requireRole } from '~/lib/permissions.server'
@@ -23,6 +23,23 @@ describe('session lifecycle', () => {
       suspensionReason: null,
       createdAt: expect.any(Date),
     })
+  })
+
+  test('a session is read with its user in one statement, and the user as they are now', async () => {
+    const db = getDb()
+    const user = createUser(db, { role: 'member' })
+    const cookie = await startSession(user.id)
+    const prepare = vi.spyOn(db.$client, 'prepare')
+    try {
+      expect((await getUser(requestWithCookie(cookie.value)))?.role).toBe('member')
+      db.$client.prepare('update users set role = ?, suspended_until = ?, suspension_reason = ? where id = ?').run('moderator', Date.now() + 60_000, 'spam', user.id)
+      prepare.mockClear()
+      const viewer = await getUser(requestWithCookie(cookie.value))
+      expect(viewer).toMatchObject({ role: 'moderator', suspensionReason: 'spam', suspendedUntil: expect.any(Date) })
+      expect(prepare).not.toHaveBeenCalled() // prepared once per connection, before
+    } finally {
+      prepare.mockRestore()
+    }
   })
 
   test('the cookie is HttpOnly, SameSite=Lax, lasts 30 days, and is not Secure on plain http', async () => {

@@ -24,4 +24,26 @@ describe('settings', () => {
     }
     setSetting(db, 'voteBudget', { enabled: false, votesPerMember: 10 })
   })
+
+  test('a value kept between requests is shared frozen, and a transaction reads its own write', () => {
+    const db = getDb()
+    const kept = getVoteBudget(db)
+    expect(getVoteBudget(db)).toBe(kept) // nothing written since: the same object
+    expect(Object.isFrozen(kept)).toBe(true)
+    expect(() => {
+      ;(kept as { enabled: boolean }).enabled = true
+    }).toThrow(TypeError)
+    expect(() =>
+      db.transaction(
+        (tx) => {
+          setSetting(tx, 'voteBudget', { enabled: true, votesPerMember: 7 })
+          expect(getVoteBudget(tx)).toEqual({ enabled: true, votesPerMember: 7 })
+          expect(getVoteBudget(db)).toEqual({ enabled: true, votesPerMember: 7 }) // the connection inside its transaction
+          tx.rollback()
+        },
+        { behavior: 'immediate' },
+      ),
+    ).toThrow('Rollback')
+    expect(getVoteBudget(db)).toEqual(kept)
+  })
 })
