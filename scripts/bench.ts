@@ -70,6 +70,7 @@ const { values: args } = parseArgs({
     compare: { type: 'string' },
     'node-options': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean' },
   },
 })
@@ -77,6 +78,7 @@ if (args.help) {
   console.log(
     'Usage: npm run bench -- [--db data/large.db] [--duration 10] [--warmup 2] [--connections 20] [--port 3917] [--only <name>] [--no-build]\n' +
       "                        [--node-options '--max-old-space-size=256']   (NODE_OPTIONS for the server, e.g. to cap its heap)\n" +
+      '                        [--cpu-prof <dir>]   (each server writes a V8 CPU profile into <dir>/<side> when it stops)\n' +
       '                        [--compare <commit>]   (the same cases on that commit, A, and this checkout, B, alternately; ratio B/A)',
   )
   process.exit(0)
@@ -371,7 +373,9 @@ async function startServer(side: Side) {
   const logs: string[] = []
   const started = performance.now()
   // As `npm run serve` starts it (its heap capped at 160 MB), unless --node-options says otherwise.
-  const child = spawn(process.execPath, args['node-options'] ? ['server.js'] : [SERVE_HEAP_FLAG, 'server.js'], {
+  // --cpu-prof <dir>: each server writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'], side.label || 'server')}`] : []
+  const child = spawn(process.execPath, [...profile, ...(args['node-options'] ? [] : [SERVE_HEAP_FLAG]), 'server.js'], {
     cwd: side.dir,
     env: {
       ...process.env,

@@ -94,5 +94,7 @@ async function vote({ request, params, context }: ActionFunctionArgs, document: 
     orHttpError(castVote) // a busy or full database: its own 503 Response, with Retry-After
     return redirect(back)
   }
-  return { ok: true as const, ...castVote() } // a refusal is answered by action()
+  // A Response, like the refusals: a plain object from a resource route is logged as deprecated by
+  // Remix on every request made to the route's own URL.
+  return Response.json({ ok: true as const, ...castVote() }) // a refusal is answered by action()
 }

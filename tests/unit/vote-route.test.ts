@@ -1,7 +1,7 @@
 /** POST /ideas/:ideaId/vote, as a plain form post (a document request) and as the vote button's fetcher. */
 import { createRequestHandler, type ServerBuild } from '@remix-run/node'
 import { and, count, eq } from 'drizzle-orm'
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { ideas, ideaVotes } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { NEW_ACCOUNT_VOTE_LIMIT } from '~/lib/rate-limit.server'
@@ -235,6 +235,23 @@ describe('the HTTP answer through Remix', () => {
       const refused = await send(`/ideas/${idea.id}/vote${suffix}`, { voted: 'true' }, fast.id)
       expect(refused).toMatchObject({ status: 429, text: expect.stringContaining('You are voting very fast') })
       expect(Number(refused.retryAfter)).toBeGreaterThan(0)
+    }
+  })
+
+  test('a vote is answered as data for the .data request and as JSON for a fetch() of the route, with nothing logged', async () => {
+    const member = createUser(db())
+    const idea = newIdea()
+    const warn = vi.spyOn(console, 'warn')
+    try {
+      const viaData = await send(`/ideas/${idea.id}/vote.data`, { voted: 'true' }, member.id)
+      expect(viaData.status).toBe(200)
+      expect(viaData.text).toContain('voteCount')
+      const viaFetch = await send(`/ideas/${idea.id}/vote`, { voted: 'false' }, member.id)
+      expect(viaFetch.status).toBe(200)
+      expect(JSON.parse(viaFetch.text)).toEqual({ ok: true, voted: false, voteCount: 1, budget: null })
+      expect(warn).not.toHaveBeenCalled() // Remix warns on every plain object a resource route returns
+    } finally {
+      warn.mockRestore()
     }
   })
 })
