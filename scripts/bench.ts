@@ -86,8 +86,8 @@ if (args.help) {
 
 const DB_FILE = path.resolve(args.db!)
 const DURATION = Number(args.duration)
-/** The heap cap `npm run serve` gives the server (package.json): V8 otherwise grows its heap lazily. */
-const SERVE_HEAP_FLAG = '--max-old-space-size=160'
+/** The heap limits `npm run serve` gives the server (package.json): V8 otherwise grows its heap lazily. */
+const SERVE_HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=8']
 const WARMUP = Number(args.warmup)
 const CONNECTIONS = Number(args.connections)
 const PORT = Number(args.port)
@@ -375,7 +375,7 @@ async function startServer(side: Side) {
   // As `npm run serve` starts it (its heap capped at 160 MB), unless --node-options says otherwise.
   // --cpu-prof <dir>: each server writes a V8 CPU profile there when it stops (node --cpu-prof).
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'], side.label || 'server')}`] : []
-  const child = spawn(process.execPath, [...profile, ...(args['node-options'] ? [] : [SERVE_HEAP_FLAG]), 'server.js'], {
+  const child = spawn(process.execPath, [...profile, ...(args['node-options'] ? [] : SERVE_HEAP_FLAGS), 'server.js'], {
     cwd: side.dir,
     env: {
       ...process.env,
@@ -715,7 +715,7 @@ async function main() {
       running.push(r)
       console.log(
         `Server${side.label ? ` ${side.label}` : ''} started in ${startupMs} ms (spawn to the first 200 from /healthz); RSS ${Math.round(rssKb(r.pid, 'VmRSS') / 1024)} MB; options ${
-          args['node-options'] ? `NODE_OPTIONS=${args['node-options']}` : SERVE_HEAP_FLAG
+          args['node-options'] ? `NODE_OPTIONS=${args['node-options']}` : SERVE_HEAP_FLAGS.join(' ')
         }.`,
       )
       if (CASES.some((c) => c.kind === 'member' || c.kind === 'member+vote')) {
