@@ -468,6 +468,12 @@ const MERGED_FROM_SHOWN = 50
  * its tags, its discussion (see listIdeaComments), the ideas merged into it, its followers, and
  * what the viewer has done (voted, followed). A merged idea answers with the id to redirect to,
  * unless `showMerged` asks for the idea itself (its comments stay readable).
+ *
+ * What is the same for every viewer is read once and kept until the next write (read-cache), as a
+ * staff member sees it; each request then reads only the viewer's own rows (their vote, their
+ * follow) and leaves out what the viewer may not see: a hidden idea or comment is shown to its
+ * author (marked) and to staff only. A page of comments can therefore show fewer than the page
+ * size to others when some of its comments are hidden; the link to older comments is the same.
  */
 export function getIdeaPage(
   db: Db,
@@ -479,6 +485,31 @@ export function getIdeaPage(
     staffView = false,
   }: { ideaId: number; viewerId?: number | null; commentsBefore?: Cursor | null; showMerged?: boolean; staffView?: boolean },
 ) {
+  const before = commentsBefore ? `${commentsBefore.sort}:${commentsBefore.id}` : ''
+  const shared = memoUntilWrite(db, `idea page ${ideaId} ${before}`, () => readIdeaPage(db, ideaId, commentsBefore))
+  const { idea } = shared
+  if (!idea || (idea.hiddenAt && !staffView && idea.authorId !== viewerId)) throw new NotFoundError('idea')
+  if (idea.status === 'merged' && idea.mergedIntoId && !showMerged) return { redirectTo: idea.mergedIntoId } as const
+  const seen = <T extends { hiddenAt: Date | null; authorId: number }>(post: T) => staffView || !post.hiddenAt || post.authorId === viewerId
+  const official = shared.official && seen(shared.official) ? shared.official : shared.publicOfficial
+  const hasRow = (table: typeof ideaVotes | typeof ideaFollows, userId: number) =>
+    !!db.select({ one: sql`1` }).from(table).where(and(eq(table.ideaId, ideaId), eq(table.userId, userId))).get()
+  const viewer = viewerId ? { voted: hasRow(ideaVotes, viewerId), follows: hasRow(ideaFollows, viewerId) } : null
+  return {
+    idea: { ...idea, followerCount: shared.followerCount, authorEditRefusal: shared.authorEditRefusal },
+    timeline: shared.timeline,
+    tags: shared.tags,
+    officialResponse: official,
+    comments: staffView ? shared.comments : shared.comments.filter(seen),
+    olderCommentsCursor: shared.olderCommentsCursor,
+    mergedInto: shared.mergedInto,
+    mergedFrom: shared.mergedFrom,
+    viewer,
+  } as const
+}
+
+/** The idea page as staff see it, for getIdeaPage to keep; `idea` is null when there is none. */
+function readIdeaPage(db: Db, ideaId: number, commentsBefore: Cursor | null) {
   const idea = db
     .select({
       id: ideas.id,
@@ -506,9 +537,7 @@ export function getIdeaPage(
     .leftJoin(categories, eq(categories.id, ideas.categoryId))
     .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt)))
     .get()
-  // A hidden idea is shown to its author (marked) and to staff; to anyone else it does not exist.
-  if (!idea || (idea.hiddenAt && !staffView && idea.authorId !== viewerId)) throw new NotFoundError('idea')
-  if (idea.status === 'merged' && idea.mergedIntoId && !showMerged) return { redirectTo: idea.mergedIntoId } as const
+  if (!idea) return { idea: null } as const
   const mergedInto = idea.mergedIntoId
     ? (db.select({ id: ideas.id, title: ideas.title }).from(ideas).where(and(eq(ideas.id, idea.mergedIntoId), visibleIdea)).get() ?? null)
     : null
@@ -533,7 +562,9 @@ export function getIdeaPage(
     .where(eq(ideaTags.ideaId, ideaId))
     .orderBy(tags.name)
     .all()
-  const discussion = listIdeaComments(db, { ideaId, before: commentsBefore, viewerId, staffView })
+  const discussion = listIdeaComments(db, { ideaId, before: commentsBefore, staffView: true })
+  // The response others see when the newest official one is hidden: the newest that is not.
+  const publicOfficial = discussion.official?.hiddenAt ? listIdeaComments(db, { ideaId, pageSize: 0 }).official : discussion.official
   const mergedFrom = db
     .select({ id: ideas.id, title: ideas.title })
     .from(ideas)
@@ -542,21 +573,19 @@ export function getIdeaPage(
     .limit(MERGED_FROM_SHOWN)
     .all()
   const followerCount = db.select({ n: count() }).from(ideaFollows).where(eq(ideaFollows.ideaId, ideaId)).get()?.n ?? 0
-  const hasRow = (table: typeof ideaVotes | typeof ideaFollows, userId: number) =>
-    !!db.select({ one: sql`1` }).from(table).where(and(eq(table.ideaId, ideaId), eq(table.userId, userId))).get()
-  const viewer = viewerId ? { voted: hasRow(ideaVotes, viewerId), follows: hasRow(ideaFollows, viewerId) } : null
-  const authorEditRefusal = ideaAuthorEditRefusal({ ...idea, othersVoted: othersVoted(db, idea) })
   return {
-    idea: { ...idea, followerCount, authorEditRefusal },
+    idea,
+    authorEditRefusal: ideaAuthorEditRefusal({ ...idea, othersVoted: othersVoted(db, idea) }),
+    followerCount,
     timeline,
     tags: ideaTagRows.map((t) => t.name),
-    officialResponse: discussion.official,
+    official: discussion.official,
+    publicOfficial,
     comments: discussion.items,
     olderCommentsCursor: discussion.olderCursor,
     mergedInto,
     mergedFrom,
-    viewer,
-  } as const
+  }
 }
 
 export const ROADMAP_COLUMNS = ['under_review', 'planned', 'in_progress', 'shipped'] as const
