@@ -13,6 +13,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
+import { sql, type SQLWrapper } from 'drizzle-orm'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from '#db/schema'
 import { DatabaseUnavailableError, databaseTroubleOf, RETRY_AFTER_SECONDS } from './database-unavailable.server'
@@ -121,6 +122,22 @@ export function prepared<P>(db: Db, build: (db: Db) => P): P {
   }
   return query
 }
+
+/** Drops the connection's prepared queries, so the next use prepares them again (for tests that watch prepare). */
+export function forgetPreparedQueries(db: Db) {
+  preparedByConnection.delete(db.$client)
+}
+
+/**
+ * `column in (the values of a JSON array bound as one parameter)`: a list of any length in a query
+ * that is prepared once (an `in (?, ?, …)` list is a new query shape for every length). SQLite's
+ * json_each; the list's values are passed as `jsonList(values)` under the placeholder `name`.
+ */
+export function inJsonList(column: SQLWrapper, name: string) {
+  return sql`${column} in (select value from json_each(${sql.placeholder(name)}))`
+}
+
+export const jsonList = (values: readonly (number | string)[]) => JSON.stringify(values)
 
 /** Compiled statements kept per connection: the distinct query shapes of the app are a few hundred. */
 export const STATEMENT_CACHE_SIZE = 500

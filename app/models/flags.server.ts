@@ -4,8 +4,8 @@
  * optional spam penalty; reject: restore what the flags hid) live here too.
  */
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, min, or, sql } from 'drizzle-orm'
-import { answers, comments, FLAG_REASONS, flags, ideas, type PostType, questions, reputationEvents, users } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { answers, comments, FLAG_REASONS, flags, ideas, questions, reputationEvents, users } from '#db/schema'
+import { type Db, jsonList, inJsonList, prepared, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { logModeration } from './moderation.server'
 export { FLAG_REASON_LABELS } from '~/schemas/moderation'
@@ -97,17 +97,17 @@ function countPendingFlags(tx: Db | Tx, target: PostRef) {
 /** Whether the member already flagged these posts (for the flag control), in one query. */
 export function flaggedByViewer(db: Db, userId: number, refs: PostRef[]) {
   if (!refs.length) return new Set<string>()
-  const byType = new Map<PostType, number[]>()
-  for (const ref of refs) byType.set(ref.type, [...(byType.get(ref.type) ?? []), ref.id])
-  const rows = db
-    .select({ targetType: flags.targetType, targetId: flags.targetId })
-    .from(flags)
-    .where(
-      and(eq(flags.userId, userId), or(...[...byType].map(([type, ids]) => and(eq(flags.targetType, type), inArray(flags.targetId, ids))))),
-    )
-    .all()
+  const rows = prepared(db, flaggedAmongQuery).all({ userId, keys: jsonList(refs.map(postKey)) })
   return new Set(rows.map((r) => postKey({ type: r.targetType, id: r.targetId })))
 }
+
+/** The member's flags among posts given as postKey()s (a jsonList), through flags_one_per_user_target. */
+const flaggedAmongQuery = (db: Db) =>
+  db
+    .select({ targetType: flags.targetType, targetId: flags.targetId })
+    .from(flags)
+    .where(and(eq(flags.userId, sql.placeholder('userId')), inJsonList(sql`${flags.targetType} || ':' || ${flags.targetId}`, 'keys')))
+    .prepare()
 
 // ---------------------------------------------------------------------------------------------
 // The review queue

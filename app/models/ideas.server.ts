@@ -12,7 +12,7 @@ import {
   tags,
   users,
 } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, inJsonList, jsonList, prepared, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { holdsForPremoderation } from './moderation.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
@@ -358,16 +358,35 @@ export function listIdeas(db: Db, input: IdeaListInput) {
   const voted =
     viewerId && ids.length
       ? new Set(
-          db
-            .select({ ideaId: ideaVotes.ideaId })
-            .from(ideaVotes)
-            .where(and(eq(ideaVotes.userId, viewerId), inArray(ideaVotes.ideaId, ids)))
-            .all()
+          prepared(db, votesAmongQuery)
+            .all({ userId: viewerId, ids: jsonList(ids) })
             .map((v) => v.ideaId),
         )
       : new Set<number>()
   return { items: page.items.map((row) => ({ ...row, viewerVoted: voted.has(row.id) })), nextCursor: page.nextCursor }
 }
+
+/** Which of the ideas (a jsonList) the member voted for. */
+const votesAmongQuery = (db: Db) =>
+  db
+    .select({ ideaId: ideaVotes.ideaId })
+    .from(ideaVotes)
+    .where(and(eq(ideaVotes.userId, sql.placeholder('userId')), inJsonList(ideaVotes.ideaId, 'ids')))
+    .prepare()
+
+/** Whether the member has a row in idea_votes or idea_follows for the idea (its vote, its follow). */
+const hasVoteQuery = (db: Db) =>
+  db
+    .select({ one: sql`1` })
+    .from(ideaVotes)
+    .where(and(eq(ideaVotes.ideaId, sql.placeholder('ideaId')), eq(ideaVotes.userId, sql.placeholder('userId'))))
+    .prepare()
+const followsQuery = (db: Db) =>
+  db
+    .select({ one: sql`1` })
+    .from(ideaFollows)
+    .where(and(eq(ideaFollows.ideaId, sql.placeholder('ideaId')), eq(ideaFollows.userId, sql.placeholder('userId'))))
+    .prepare()
 
 /** The rows of one page of listIdeas, without the viewer's votes. */
 function ideaPage(db: Db, input: IdeaListInput, now: Date) {
@@ -492,9 +511,8 @@ export function getIdeaPage(
   if (idea.status === 'merged' && idea.mergedIntoId && !showMerged) return { redirectTo: idea.mergedIntoId } as const
   const seen = <T extends { hiddenAt: Date | null; authorId: number }>(post: T) => staffView || !post.hiddenAt || post.authorId === viewerId
   const official = shared.official && seen(shared.official) ? shared.official : shared.publicOfficial
-  const hasRow = (table: typeof ideaVotes | typeof ideaFollows, userId: number) =>
-    !!db.select({ one: sql`1` }).from(table).where(and(eq(table.ideaId, ideaId), eq(table.userId, userId))).get()
-  const viewer = viewerId ? { voted: hasRow(ideaVotes, viewerId), follows: hasRow(ideaFollows, viewerId) } : null
+  const mine = { ideaId, userId: viewerId }
+  const viewer = viewerId ? { voted: !!prepared(db, hasVoteQuery).get(mine), follows: !!prepared(db, followsQuery).get(mine) } : null
   return {
     idea: { ...idea, followerCount: shared.followerCount, authorEditRefusal: shared.authorEditRefusal },
     timeline: shared.timeline,

@@ -3,7 +3,7 @@ import crypto from 'node:crypto'
 import { and, count, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import { isbot } from 'isbot'
 import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, inJsonList, jsonList, prepared, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
@@ -177,13 +177,7 @@ export function getQuestionPage(
   if (!rows?.question) throw new NotFoundError('question')
   const { question, answers: answerRows, comments: commentRows, edits } = rows
   const answerIds = answerRows.map((a) => a.id)
-  const viewerVotes = viewerId
-    ? db
-        .select({ targetType: postVotes.targetType, targetId: postVotes.targetId, value: postVotes.value })
-        .from(postVotes)
-        .where(and(eq(postVotes.userId, viewerId), onQuestionPage(postVotes, questionId, answerIds)))
-        .all()
-    : []
+  const viewerVotes = viewerId ? prepared(db, viewerVotesQuery).all({ userId: viewerId, questionId, answerIds: jsonList(answerIds) }) : []
   const commentsOf = (type: 'question' | 'answer', id: number) =>
     commentRows.filter((c) => c.targetType === type && c.targetId === id).map(({ hiddenAt: _, ...c }) => c)
   const editedAt = (type: 'question' | 'answer', id: number) => {
@@ -222,6 +216,22 @@ function seenBy(rows: QuestionPageRows, viewerId: number | null): QuestionPageRo
 }
 
 /** Posts of the question page, by type and id: the question and the given answers. */
+/** The member's votes on a question and its answers (a jsonList). */
+const viewerVotesQuery = (db: Db) =>
+  db
+    .select({ targetType: postVotes.targetType, targetId: postVotes.targetId, value: postVotes.value })
+    .from(postVotes)
+    .where(
+      and(
+        eq(postVotes.userId, sql.placeholder('userId')),
+        or(
+          and(eq(postVotes.targetType, 'question'), eq(postVotes.targetId, sql.placeholder('questionId'))),
+          and(eq(postVotes.targetType, 'answer'), inJsonList(postVotes.targetId, 'answerIds')),
+        ),
+      ),
+    )
+    .prepare()
+
 function onQuestionPage(table: typeof comments | typeof postRevisions | typeof postVotes, questionId: number, answerIds: number[]) {
   return or(
     and(eq(table.targetType, 'question'), eq(table.targetId, questionId)),

@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { ideas, ideaVotes } from '#db/schema'
-import { type Db, getDb } from '~/lib/db.server'
+import { type Db, forgetPreparedQueries, getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { type IdeaListInput, listIdeas } from '~/models/ideas.server'
 import { setSetting } from '~/models/settings.server'
@@ -42,10 +42,13 @@ function recordStatements<T>(db: Db, fn: () => T) {
     })
     return proxy
   } as typeof client.prepare
+  // Queries prepared once per connection are prepared again while recording, and again after it.
+  forgetPreparedQueries(db)
   try {
     return { result: fn(), log }
   } finally {
     client.prepare = prepare
+    forgetPreparedQueries(db)
   }
 }
 
