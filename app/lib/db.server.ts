@@ -101,7 +101,7 @@ export function getDb(): Db {
   return db
 }
 
-const preparedByConnection = new WeakMap<Database.Database, Map<(db: Db) => unknown, unknown>>()
+const preparedByConnection = new WeakMap<Database.Database, Map<(db: Db | Tx) => unknown, unknown>>()
 
 /**
  * A drizzle query built and `.prepare()`d once per connection, for the queries every member request
@@ -109,11 +109,12 @@ const preparedByConnection = new WeakMap<Database.Database, Map<(db: Db) => unkn
  * query object again, only fills in the placeholders. `build` is a module-level function returning
  * the prepared query; it is the key, so each query is built once per connection.
  */
-export function prepared<P>(db: Db, build: (db: Db) => P): P {
-  let queries = preparedByConnection.get(db.$client)
+export function prepared<P>(db: Db | Tx, build: (db: Db | Tx) => P): P {
+  const client = connectionOf(db)
+  let queries = preparedByConnection.get(client) as Map<(db: Db | Tx) => unknown, unknown> | undefined
   if (!queries) {
     queries = new Map()
-    preparedByConnection.set(db.$client, queries)
+    preparedByConnection.set(client, queries)
   }
   let query = queries.get(build) as P | undefined
   if (query === undefined) {
@@ -123,9 +124,18 @@ export function prepared<P>(db: Db, build: (db: Db) => P): P {
   return query
 }
 
+/**
+ * The SQLite connection under a database handle or a transaction's (drizzle keeps it as the
+ * session's client). A query prepared on the connection runs inside whatever transaction the
+ * connection is in, so the queries of a write transaction are prepared once too.
+ */
+export function connectionOf(db: Db | Tx): Database.Database {
+  return '$client' in db ? db.$client : (db as unknown as { session: { client: Database.Database } }).session.client
+}
+
 /** Drops the connection's prepared queries, so the next use prepares them again (for tests that watch prepare). */
 export function forgetPreparedQueries(db: Db) {
-  preparedByConnection.delete(db.$client)
+  preparedByConnection.delete(connectionOf(db))
 }
 
 /**

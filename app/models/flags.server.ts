@@ -102,7 +102,7 @@ export function flaggedByViewer(db: Db, userId: number, refs: PostRef[]) {
 }
 
 /** The member's flags among posts given as postKey()s (a jsonList), through flags_one_per_user_target. */
-const flaggedAmongQuery = (db: Db) =>
+const flaggedAmongQuery = (db: Db | Tx) =>
   db
     .select({ targetType: flags.targetType, targetId: flags.targetId })
     .from(flags)

@@ -367,7 +367,7 @@ export function listIdeas(db: Db, input: IdeaListInput) {
 }
 
 /** Which of the ideas (a jsonList) the member voted for. */
-const votesAmongQuery = (db: Db) =>
+const votesAmongQuery = (db: Db | Tx) =>
   db
     .select({ ideaId: ideaVotes.ideaId })
     .from(ideaVotes)
@@ -375,13 +375,13 @@ const votesAmongQuery = (db: Db) =>
     .prepare()
 
 /** Whether the member has a row in idea_votes or idea_follows for the idea (its vote, its follow). */
-const hasVoteQuery = (db: Db) =>
+const hasVoteQuery = (db: Db | Tx) =>
   db
     .select({ one: sql`1` })
     .from(ideaVotes)
     .where(and(eq(ideaVotes.ideaId, sql.placeholder('ideaId')), eq(ideaVotes.userId, sql.placeholder('userId'))))
     .prepare()
-const followsQuery = (db: Db) =>
+const followsQuery = (db: Db | Tx) =>
   db
     .select({ one: sql`1` })
     .from(ideaFollows)

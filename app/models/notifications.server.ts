@@ -58,7 +58,7 @@ export function notifyUser(tx: Tx, userId: number, n: NotificationInput) {
   enqueueEmails(tx, [{ ...n, userId }])
 }
 
-const unreadCountQuery = (db: Db) =>
+const unreadCountQuery = (db: Db | Tx) =>
   db
     .select({ n: count() })
     .from(notifications)

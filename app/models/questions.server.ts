@@ -217,7 +217,7 @@ function seenBy(rows: QuestionPageRows, viewerId: number | null): QuestionPageRo
 
 /** Posts of the question page, by type and id: the question and the given answers. */
 /** The member's votes on a question and its answers (a jsonList). */
-const viewerVotesQuery = (db: Db) =>
+const viewerVotesQuery = (db: Db | Tx) =>
   db
     .select({ targetType: postVotes.targetType, targetId: postVotes.targetId, value: postVotes.value })
     .from(postVotes)

@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { settings } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, prepared, type Tx } from '~/lib/db.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 
 /** The optional vote budget: when enabled, a member has this many open idea votes at a time. */
@@ -104,14 +104,17 @@ function deepFreeze<T>(value: T): T {
   return value
 }
 
+const settingQuery = (db: Db | Tx) =>
+  db
+    .select({ text: sql<string>`${settings.value}` })
+    .from(settings)
+    .where(eq(settings.key, sql.placeholder('key')))
+    .prepare()
+
 function readSetting<K extends SettingKey>(db: Db | Tx, key: K): SettingValue<K> {
   const { schema, defaultValue } = SETTINGS[key]
   // The raw text, not the json column: drizzle's JSON.parse would throw on a malformed row.
-  const row = db
-    .select({ text: sql<string>`${settings.value}` })
-    .from(settings)
-    .where(eq(settings.key, key))
-    .get()
+  const row = prepared(db, settingQuery).get({ key })
   if (!row) return defaultValue
   let value: unknown
   try {

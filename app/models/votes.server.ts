@@ -4,7 +4,7 @@
  */
 import { and, count, eq, isNull, ne, notInArray, sql } from 'drizzle-orm'
 import { answers, type IdeaStatus, ideas, ideaVotes, postVotes, questions } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, prepared, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { awardBadge, checkHelpfulBadge, checkPopularIdeaBadge } from './badges.server'
 import { recordReputation, reverseReputation } from './reputation.server'
@@ -40,37 +40,19 @@ export function applyIdeaVote(
   input: { ideaId: number; userId: number; voted: boolean; now: Date; budgetLimit?: number | null; announce?: boolean },
 ) {
   const { ideaId, userId, voted, now, budgetLimit = null } = input
-  const idea = tx
-    .select({ authorId: ideas.authorId, lockedAt: ideas.lockedAt, voteCount: ideas.voteCount, status: ideas.status })
-    .from(ideas)
-    .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt), isNull(ideas.hiddenAt)))
-    .get()
+  const idea = prepared(tx, votableIdeaQuery).get({ ideaId })
   if (!idea) throw new NotFoundError('idea')
   if (idea.lockedAt) throw new ConflictError(IDEA_LOCKED_MESSAGE)
   if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one; vote there.')
-  const changed = voted
-    ? tx.insert(ideaVotes).values({ ideaId, userId, createdAt: now }).onConflictDoNothing().returning().all()
-    : tx
-        .delete(ideaVotes)
-        .where(and(eq(ideaVotes.ideaId, ideaId), eq(ideaVotes.userId, userId)))
-        .returning()
-        .all()
+  const key = { ideaId, userId }
+  const changed = voted ? prepared(tx, addVoteQuery).all({ ...key, createdAt: now }) : prepared(tx, removeVoteQuery).all(key)
   if (changed.length === 0) return { voted, voteCount: idea.voteCount } // already in that state
   // Counted after the insert, so the new vote is included; throwing rolls the insert back. A
   // replayed vote changed nothing above and is never refused.
   if (voted && budgetLimit != null && countsAgainstBudget(idea, userId) && countOpenVotes(tx, userId) > budgetLimit) {
     throw new ConflictError(voteBudgetExhaustedMessage(budgetLimit))
   }
-  const { voteCount } = tx
-    .update(ideas)
-    .set(
-      voted
-        ? { voteCount: sql`${ideas.voteCount} + 1`, lastActivityAt: laterOf(ideas.lastActivityAt, now) }
-        : { voteCount: sql`${ideas.voteCount} - 1` },
-    )
-    .where(eq(ideas.id, ideaId))
-    .returning({ voteCount: ideas.voteCount })
-    .get()!
+  const { voteCount } = voted ? prepared(tx, countVoteQuery).get({ ideaId, now: now.getTime() })! : prepared(tx, uncountVoteQuery).get({ ideaId })!
   if (idea.authorId !== userId) {
     // The author's automatic vote earns nothing.
     const source = { type: 'idea', id: ideaId } as const
@@ -81,6 +63,42 @@ export function applyIdeaVote(
   if (voted && input.announce) queueIdeaEvent(tx, 'idea.voted', ideaId, {}, now)
   return { voted, voteCount }
 }
+
+// The statements of every idea vote, prepared once per connection. A placeholder for a column's
+// value takes the column's type (a Date); one inside sql`…` takes the stored value (milliseconds).
+const votableIdeaQuery = (db: Db | Tx) =>
+  db
+    .select({ authorId: ideas.authorId, lockedAt: ideas.lockedAt, voteCount: ideas.voteCount, status: ideas.status })
+    .from(ideas)
+    .where(and(eq(ideas.id, sql.placeholder('ideaId')), isNull(ideas.deletedAt), isNull(ideas.hiddenAt)))
+    .prepare()
+const addVoteQuery = (db: Db | Tx) =>
+  db
+    .insert(ideaVotes)
+    .values({ ideaId: sql.placeholder('ideaId'), userId: sql.placeholder('userId'), createdAt: sql.placeholder('createdAt') })
+    .onConflictDoNothing()
+    .returning({ ideaId: ideaVotes.ideaId })
+    .prepare()
+const removeVoteQuery = (db: Db | Tx) =>
+  db
+    .delete(ideaVotes)
+    .where(and(eq(ideaVotes.ideaId, sql.placeholder('ideaId')), eq(ideaVotes.userId, sql.placeholder('userId'))))
+    .returning({ ideaId: ideaVotes.ideaId })
+    .prepare()
+const countVoteQuery = (db: Db | Tx) =>
+  db
+    .update(ideas)
+    .set({ voteCount: sql`${ideas.voteCount} + 1`, lastActivityAt: sql`max(${ideas.lastActivityAt}, ${sql.placeholder('now')})` })
+    .where(eq(ideas.id, sql.placeholder('ideaId')))
+    .returning({ voteCount: ideas.voteCount })
+    .prepare()
+const uncountVoteQuery = (db: Db | Tx) =>
+  db
+    .update(ideas)
+    .set({ voteCount: sql`${ideas.voteCount} - 1` })
+    .where(eq(ideas.id, sql.placeholder('ideaId')))
+    .returning({ voteCount: ideas.voteCount })
+    .prepare()
 
 // ---------------------------------------------------------------------------------------------
 // The vote budget

@@ -15,7 +15,7 @@
 import crypto from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { answers, comments, IDEA_STATUSES, ideas, questions, users, WEBHOOK_KINDS, type WebhookEvent, webhookDeliveries, webhookEndpoints } from '#db/schema'
-import { type Tx } from '~/lib/db.server'
+import { type Db, prepared, type Tx } from '~/lib/db.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { publicBaseUrl } from './email.server'
 
@@ -36,13 +36,18 @@ export function newMessageId() {
 type Subscriber = { id: number; kind: WebhookKind }
 
 function subscribersOf(tx: Tx, type: WebhookEvent): Subscriber[] {
-  return tx
-    .select({ id: webhookEndpoints.id, kind: webhookEndpoints.kind })
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.enabled, true), sql`(',' || ${webhookEndpoints.events} || ',') like ${`%,${type},%`}`))
-    .all()
+  return prepared(tx, subscribersQuery)
+    .all({ pattern: `%,${type},%` })
     .filter((e) => e.kind === 'standard' || (SLACK_EVENTS as readonly string[]).includes(type))
 }
+
+/** Enabled endpoints whose comma-separated events match `pattern` (asked on every vote, in its transaction). */
+const subscribersQuery = (db: Db | Tx) =>
+  db
+    .select({ id: webhookEndpoints.id, kind: webhookEndpoints.kind })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.enabled, true), sql`(',' || ${webhookEndpoints.events} || ',') like ${sql.placeholder('pattern')}`))
+    .prepare()
 
 export type WebhookData = Record<string, unknown>
 
