@@ -19,8 +19,8 @@
  *
  * Views: a page that counts a view each time it is seen (a question page) hands its loader's view to
  * the cache through the load context (`context.keptPage.countsView`, app/lib/kept-pages.ts). The
- * cache remembers it for the URL and calls it for every visitor who asks for that URL, before it
- * looks for a kept page: so a view is counted by the page's own route and model, exactly once,
+ * cache remembers it for the page's path (a bounded number of paths) and calls it for every visitor
+ * who asks for that path, with any query, before it looks for a kept page: so a view is counted by the page's own route and model, exactly once,
  * whether the page is then served from the cache or rendered (the loader's own count then finds
  * the view already counted). A view that counts moves the version, so the page is rendered afresh
  * with the new count and kept under the new version. The cache knows no URL pattern or table.
@@ -50,13 +50,15 @@ export type PageCacheOptions = {
   /** The database's version token (pageCacheVersion() from the server build); it may throw. */
   version: () => string | null
   maxBytes?: number
-  /** How many URLs' views are remembered. */
+  /** How many paths' views are remembered, and how many characters of path at most. */
   maxViews?: number
+  maxViewPathChars?: number
   now?: () => number
 }
 
 const MAX_BYTES = 16 * 1024 * 1024
 const MAX_VIEWS = 10_000
+const MAX_VIEW_PATH_CHARS = 1024 * 1024
 
 /** Pages kept for visitors, by URL, under one version token. */
 export class PageCache {
@@ -65,11 +67,13 @@ export class PageCache {
   readonly nonceSlot = `\u0000nonce-${crypto.randomBytes(12).toString('base64url')}\u0000`
   private readonly entries = new Map<string, KeptPage>()
   private readonly views = new Map<string, PageView>()
+  private viewPathChars = 0
   private bytes = 0
   private version: string | null = null
   private readonly maxAgeMs: number
   private readonly maxBytes: number
   private readonly maxViews: number
+  private readonly maxViewPathChars: number
   private readonly versionOf: () => string | null
   private readonly now: () => number
 
@@ -78,6 +82,7 @@ export class PageCache {
     this.maxAgeMs = options.maxAgeSeconds * 1000
     this.maxBytes = options.maxBytes ?? MAX_BYTES
     this.maxViews = options.maxViews ?? MAX_VIEWS
+    this.maxViewPathChars = options.maxViewPathChars ?? MAX_VIEW_PATH_CHARS
     this.versionOf = options.version
     this.now = options.now ?? Date.now
   }
@@ -142,16 +147,21 @@ export class PageCache {
     return entry.gzip
   }
 
-  /** The view the page at `key` counts, as its route last said. */
-  viewOf(key: string) {
-    return this.enabled ? this.views.get(key) : undefined
+  /** The view the page at `path` counts, as its route last said (whatever the query). */
+  viewOf(path: string) {
+    return this.enabled ? this.views.get(path) : undefined
   }
 
-  rememberView(key: string, view: PageView) {
-    if (!this.enabled) return
-    this.views.delete(key)
-    this.views.set(key, view)
-    if (this.views.size > this.maxViews) this.views.delete(this.views.keys().next().value!)
+  rememberView(path: string, view: PageView) {
+    if (!this.enabled || path.length > this.maxViewPathChars / 16) return
+    if (this.views.delete(path)) this.viewPathChars -= path.length
+    this.views.set(path, view)
+    this.viewPathChars += path.length
+    for (const oldest of this.views.keys()) {
+      if (this.views.size <= this.maxViews && this.viewPathChars <= this.maxViewPathChars) break
+      this.views.delete(oldest)
+      this.viewPathChars -= oldest.length
+    }
   }
 
   private drop(key: string) {
@@ -205,7 +215,7 @@ export function visitorPages(cache: PageCache): RequestHandler {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || hasSession(req)) return next()
     const key = req.method === 'GET' ? req.originalUrl : null
     if (key !== null && cache.enabled) {
-      const view = cache.viewOf(key)
+      const view = cache.viewOf(req.path)
       if (view) countView(view, req)
       const kept = cache.get(key)
       if (kept) return sendKeptPage(cache, req, res, kept)
@@ -249,7 +259,7 @@ export function visitorPages(cache: PageCache): RequestHandler {
         res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate')
         res.vary('Cookie')
         if (key !== null) {
-          if (pageView) cache.rememberView(key, pageView)
+          if (pageView) cache.rememberView(req.path, pageView)
           cache.put(key, { text, type, etag }, versionBefore)
         }
         if (matchesETag(req.get('if-none-match'), etag)) {

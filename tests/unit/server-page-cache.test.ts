@@ -209,6 +209,32 @@ describe('question views', () => {
     expect(rendered.count).toBe(3)
   })
 
+  test('the view is the path’s, whatever the query: a visitor’s first look at another query is counted before the render', async () => {
+    const db = getDb()
+    const question = createTestQuestion(db, { authorId: createUser(db).id })
+    const rendered = { count: 0 }
+    front = await startFront({ handler: questionPage(rendered), pageCache: keeping() })
+    const get = async (who: string, query = '') => (await fetch(`${front!.origin}/questions/${question.id}${query}`, { headers: visitor(who) })).text()
+    expect(await get('a')).toContain('<p>1 views</p>')
+    expect(await get('b', '?sort=votes')).toContain('<p>2 views</p>')
+    expect(await get('c', '?sort=votes')).toContain('<p>3 views</p>')
+    expect(await get('c', '?sort=votes')).toContain('<p>3 views</p>')
+    expect(rendered.count).toBe(3)
+    expect(viewCount(question.id)).toBe(3)
+  })
+
+  test('remembered views are bounded in number and in path characters, oldest first', () => {
+    const cache = new PageCache({ maxAgeSeconds: 60, version: () => 'v', maxViews: 3, maxViewPathChars: 16 * 20 })
+    const view = () => {}
+    for (const path of ['/a', '/b', '/c', '/d']) cache.rememberView(path, view)
+    expect(['/a', '/b', '/c', '/d'].map((path) => Boolean(cache.viewOf(path)))).toEqual([false, true, true, true])
+    cache.rememberView(`/${'x'.repeat(20)}`, view)
+    expect(cache.viewOf(`/${'x'.repeat(20)}`)).toBeUndefined()
+    cache.rememberView(`/${'y'.repeat(18)}`, view)
+    expect(['/b', '/c', '/d'].map((path) => Boolean(cache.viewOf(path)))).toEqual([false, true, true])
+    expect(new PageCache({ maxAgeSeconds: 0, version: () => 'v' }).viewOf('/d')).toBeUndefined()
+  })
+
   test('without the page cache the loader alone counts, once per visitor', async () => {
     const db = getDb()
     const question = createTestQuestion(db, { authorId: createUser(db).id })
