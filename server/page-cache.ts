@@ -213,17 +213,16 @@ function countView(view: PageView, req: Request) {
 export function visitorPages(cache: PageCache): RequestHandler {
   return (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || hasSession(req)) return next()
-    const key = req.method === 'GET' ? req.originalUrl : null
-    if (key !== null && cache.enabled) {
+    const key = req.method === 'GET' && cache.enabled ? req.originalUrl : null
+    let versionBefore: string | null = null
+    let pageView: PageView | undefined
+    if (key !== null) {
       const view = cache.viewOf(req.path)
       if (view) countView(view, req)
       const kept = cache.get(key)
       if (kept) return sendKeptPage(cache, req, res, kept)
-    }
-    // Read before rendering: a page is kept only if nothing was written while it was rendered.
-    const versionBefore = key !== null && cache.enabled ? cache.currentVersion() : null
-    let pageView: PageView | undefined
-    if (key !== null && cache.enabled) {
+      // Read before rendering: a page is kept only if nothing was written while it was rendered.
+      versionBefore = cache.currentVersion()
       const keptPage: KeptPageContext = { countsView: (view) => void (pageView = view) }
       res.locals.keptPage = keptPage
     }
