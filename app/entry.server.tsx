@@ -1,34 +1,27 @@
 /**
  * Close to Remix's default entry, plus: the CSP nonce is handed to every inline script, unexpected
- * errors are logged once (never shown in production), and prepareDatabase() is exported for
- * server.js to run before it listens, startEmailWorker() and startWebhookWorker() for it to start the outbox workers.
- * server.js to run before it listens (and checkpointAndCloseDatabases() for it to run when it stops).
+ * errors are logged once (never shown in production), answers are marked for the visitor page cache,
+ * and what the server (server/index.ts) runs around the app is exported for it: prepareDatabase()
+ * before it listens, startEmailWorker() and startWebhookWorker() for the outbox workers,
+ * pageCacheVersion() for the page cache, and checkpointAndCloseDatabases() when it stops. These
+ * come through the build, not as imports of the server's own, so they use the app's one database
+ * connection.
  */
 import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './components/nonce'
-import { carriesCredentials } from './lib/auth.server'
+import { carriesCredentials } from './lib/credentials.server'
 import { CoalescingStream } from './lib/coalescing-stream.server'
 import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.server'
+import { type KeptPageContext, PUBLIC_ANSWER_HEADER } from './lib/kept-pages'
 
 export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './lib/email-worker.server'
 export { startWebhookWorker } from './models/webhook-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
-export { beforeVisitorPage, pageCacheVersion } from './lib/page-cache.server'
-export { gzipTemplate, prepareGzipTemplate } from './lib/gzip-template.server'
-export { carriesCredentials } from './lib/auth.server'
-
-/**
- * The header by which the app tells server.js that it rendered an answer for nobody in particular,
- * so that answer may be kept and served to other visitors (server.js removes it before sending).
- * It is set only here, and only for requests that carry no credentials by the very rule the
- * session code reads them with; any answer without it is never kept. Answers rendered for a
- * request with credentials say `Cache-Control: private, no-store` instead.
- */
-export const PUBLIC_ANSWER_HEADER = 'X-Summit-Public-Answer'
+export { pageCacheVersion } from './lib/page-cache.server'
 
 /**
  * A single-fetch 503 from a route without a `headers` export (a loader the database failed) still
@@ -38,6 +31,12 @@ function keepRetryAfterOn503(status: number, headers: Headers) {
   if (status === 503 && !headers.has('Retry-After')) headers.set('Retry-After', String(RETRY_AFTER_SECONDS.busy))
 }
 
+/**
+ * Marks an answer rendered for nobody in particular (PUBLIC_ANSWER_HEADER), so it may be kept and
+ * served to other visitors. Only for requests that carry no credentials by the very rule the
+ * session code reads them with; any answer without the mark is never kept. Answers rendered for a
+ * request with credentials say `Cache-Control: private, no-store` instead.
+ */
 function markAudience(request: Request, headers: Headers) {
   if (carriesCredentials(request.headers.get('Cookie'), request.headers.get('Authorization'))) {
     headers.set('Cache-Control', 'private, no-store')
@@ -83,6 +82,8 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     cspNonce?: string
     clientIp?: string
+    /** Only for a visitor's page the page cache may keep (app/lib/kept-pages.ts). */
+    keptPage?: KeptPageContext
   }
 }
 

@@ -73,7 +73,8 @@ const { createUser, createTestIdea, createTestQuestion, createTestAnswer } = awa
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
 function ensureBuild() {
-  if (!values.build && fs.existsSync(path.join(ROOT, 'build/server/index.js'))) return
+  const built = ['build/server/index.js', 'server-build/index.js'].every((file) => fs.existsSync(path.join(ROOT, file)))
+  if (!values.build && built) return
   console.log('Building (npm run build) …')
   const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
   if (result.status !== 0) {

@@ -16,6 +16,7 @@ import { tsImport } from 'tsx/esm/api'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx'
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const startedAt = Date.now()
 const playwrightArgs = process.argv.slice(2)
 
@@ -97,7 +98,7 @@ async function ensureNginx() {
 
 step('Typecheck (tsc --noEmit)', NPX, ['tsc', '--noEmit'])
 step('Unit tests (vitest run)', NPX, ['vitest', 'run'])
-step('Build (remix vite:build)', NPX, ['remix', 'vite:build'])
+step('Build (npm run build: the app, then the server)', NPM, ['run', 'build'])
 await ensureBrowser()
 await ensureNginx()
 step('End-to-end tests (playwright test)', NPX, ['playwright', 'test', ...playwrightArgs])

@@ -4,8 +4,8 @@
  * document is made from, bearer tokens, and rate limits with RateLimit headers.
  *
  * The API authenticates only by `Authorization: Bearer <token>`, never by the session cookie, so a
- * cross-site request cannot act with a member's browser session (server.js lets /api/ writes
- * through its Origin check for that reason).
+ * cross-site request cannot act with a member's browser session (server/origin-check.ts lets
+ * /api/v1 writes through its Origin check for that reason).
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'

@@ -16,12 +16,13 @@ import { redirect } from '@remix-run/node'
 import { count, eq, sql } from 'drizzle-orm'
 import { type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from 'lucia'
 import { sessions, users } from '#db/schema'
+import { carriesCredentials, cookieValues, SESSION_COOKIE_NAME } from './credentials.server'
 import { type Db, getDb } from './db.server'
 import { env } from './env.server'
 import { type Actor, type Role } from './permissions'
 import { hashPassword } from './password.server'
 
-export const SESSION_COOKIE_NAME = 'summit_session'
+export { carriesCredentials, SESSION_COOKIE_NAME }
 
 /** The adapter hands over the user row under drizzle's (camelCase) property names. */
 type UserAttributes = {
@@ -160,21 +161,6 @@ export function sessionIdForToken(token: string) {
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/
 
 /**
- * The values of the cookies named `name` in a Cookie header, as sent. Names and values are not
- * percent-decoded: ours never need it, and a mis-encoded cookie (ours or anyone's) can then never
- * make a page fail. `summit%5Fsession` is another cookie, not ours.
- */
-function cookieValues(header: string | null | undefined, name: string) {
-  const values: string[] = []
-  if (!header) return values
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq !== -1 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim())
-  }
-  return values
-}
-
-/**
  * The cookie of a short flow that is not the session (the OpenID log-in's key between the redirect
  * and the callback): HttpOnly, SameSite=Lax (it must come back on the provider's top-level redirect),
  * limited to `path`, Secure on https. A max-age of 0 removes it.
@@ -203,16 +189,6 @@ function readSessionToken(request: Request): string | typeof MALFORMED | null {
   // Browsers send the cookie of the most specific path first; ours is the only one on Path=/.
   const token = values[0]!
   return TOKEN_PATTERN.test(token) ? token : MALFORMED
-}
-
-/**
- * Whether a request carries anything that could make it a member's: a session cookie (by the very
- * rule getUser() reads it with, well-formed or not) or an Authorization header. The page cache in
- * server.js and the response headers in entry.server.tsx ask this: a request that carries
- * credentials never gets or feeds a page kept for visitors.
- */
-export function carriesCredentials(cookieHeader: string | null | undefined, authorization?: string | null) {
-  return Boolean(authorization) || cookieValues(cookieHeader, SESSION_COOKIE_NAME).length > 0
 }
 
 async function resolve(request: Request): Promise<Resolved> {

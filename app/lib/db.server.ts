@@ -382,7 +382,7 @@ function probeWriteLock(sqlite: Database.Database, exec = sqlite.exec.bind(sqlit
 }
 
 /**
- * For a clean shutdown (server.js on SIGTERM/SIGINT): folds the WAL back into the database file,
+ * For a clean shutdown (server/index.ts on SIGTERM/SIGINT): folds the WAL back into the database file,
  * then closes every connection, so the file alone is complete and the next start replays nothing.
  */
 export function checkpointAndCloseDatabases() {

@@ -1,8 +1,8 @@
 /**
- * Delivers the e-mail outbox. server.js starts it after the database is ready; every tick it
- * checks the site's `email` setting (one primary-key read), so turning e-mail on or off in the
- * admin settings applies within one interval, without a restart. Ticks never overlap, and an
- * error is logged, never thrown: the next tick tries again.
+ * Delivers the e-mail outbox. The server (server/index.ts) starts it after the database is ready;
+ * every tick it checks the site's `email` setting (one primary-key read), so turning e-mail on or
+ * off in the admin settings applies within one interval, without a restart. Ticks never overlap,
+ * and an error is logged, never thrown: the next tick tries again.
  *
  * A failed message is retried after 1 min, 5 min, 30 min, 2 h and 12 h; after the 6th failed
  * attempt it is given up (logged), and parked so the due index never returns it again.

@@ -8,6 +8,7 @@ import { DatabaseUnavailableError } from './database-unavailable.server'
 import { DomainError, RateLimitedError } from './errors'
 import { env } from './env.server'
 import { httpError, readBody } from './http.server'
+import { comesFromOrigin } from './same-origin'
 
 /** Forms carry Markdown posts of at most a few tens of kilobytes; anything far larger is refused. */
 export const MAX_FORM_BYTES = 256 * 1024
@@ -23,16 +24,7 @@ export function siteOrigin(request: Request) {
  * a browser sends none does Referer count. A request with neither, or `Origin: null`, is refused.
  */
 export function isSameOrigin(request: Request) {
-  const expected = siteOrigin(request)
-  const origin = request.headers.get('Origin')
-  if (origin) return origin === expected
-  const referer = request.headers.get('Referer')
-  if (!referer) return false
-  try {
-    return new URL(referer).origin === expected
-  } catch {
-    return false
-  }
+  return comesFromOrigin(request.headers.get('Origin'), request.headers.get('Referer'), siteOrigin(request))
 }
 
 export function assertSameOrigin(request: Request) {

@@ -1,5 +1,5 @@
 /**
- * Gzip for the pages the visitor page cache keeps (server.js), compressed once although every copy
+ * Gzip for the pages the visitor page cache keeps (server/page-cache.ts), compressed once although every copy
  * sent carries its own CSP nonce.
  *
  * A kept page is a template with a slot wherever the nonce goes. Each stretch between two slots is

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type HeadersFunction } from '@remix-run/node'
 import { DomainError, RateLimitedError } from './errors'
+import { matchesETag } from './etag'
 
 /** Throws a plain-text HTTP error that the nearest ErrorBoundary renders in the site's style. */
 export function httpError(status: number, message: string, headers?: HeadersInit): never {
@@ -45,12 +46,7 @@ export function etagFor(body: string) {
 
 /** True when the request's If-None-Match already names this ETag (weak or strong, or `*`). */
 export function isNotModified(request: Request, etag: string) {
-  const header = request.headers.get('If-None-Match')
-  if (!header) return false
-  return header.split(',').some((tag) => {
-    const value = tag.trim()
-    return value === '*' || value.replace(/^W\//, '') === etag
-  })
+  return matchesETag(request.headers.get('If-None-Match'), etag)
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Start-up work run by server.js before it listens: apply committed migrations, seed the demo
+ * Start-up work run by the server (server/index.ts) before it listens: apply committed migrations, seed the demo
  * community into an empty database (unless SEED_DEMO=false), and drop expired sessions.
  */
 import { isDatabaseEmpty, seedDemoCommunity } from '#db/seed'

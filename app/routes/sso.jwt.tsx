@@ -9,7 +9,7 @@
  *   keys cannot be fetched), never showing the token. A refused link is first redirected to
  *   /sso/jwt?refused=<reason>, so that page's address holds no token either. Every answer is
  *   `Cache-Control: no-store` and `Referrer-Policy: no-referrer`.
- * - Cross-site POSTs are let through by server.js for exactly this path: the signed token is the
+ * - Cross-site POSTs are let through by server/origin-check.ts for exactly this path: the signed token is the
  *   request's only authority, as it is for the link.
  * - No per-address rate limit: a guess needs the secret or the app's private key, a good token
  *   logs in once, and a refusal costs one signature check and writes nothing, so a limit would add
@@ -92,7 +92,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  // server.js takes a cross-site post here as one with no Origin (see isJwtLoginPost there).
+  // server/origin-check.ts takes a cross-site post here as one with no Origin (see isJwtLoginPost there).
   const form = await readForm(request, { maxBytes: MAX_FORM_BYTES, allowNoOrigin: true })
   const input = Posted.safeParse({ token: form.get('token') ?? undefined, redirectTo: form.get('redirectTo') ?? undefined })
   if (!input.success) httpError(400, NO_TOKEN_MESSAGE, PRIVATE_ANSWER)

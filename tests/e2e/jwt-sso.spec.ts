@@ -86,7 +86,7 @@ test('a replayed link is refused with a page that says so, holds no token, keeps
   await expect(page).toHaveURL(`${baseURL}/sso/jwt?refused=replayed`)
   expect(response?.status()).toBe(400)
   expect(response?.headers()['cache-control']).toBe('no-store')
-  // server.js's default policy comes first; the browser combines the two and the last one wins.
+  // The server's default policy (server/security-headers.ts) comes first; the browser combines the two and the last one wins.
   expect(response?.headers()['referrer-policy']).toMatch(/(^|[,\n]\s*)no-referrer$/)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('That request was not understood')
   await expect(page.getByText('This sign-in link has already been used.')).toBeVisible()

@@ -1,8 +1,8 @@
 /**
- * TRUST_PROXY as server.js reads it, on servers of their own: a whole number is a hop count (it
- * was once taken for an address, so behind a proxy every client had the proxy's address), a list
- * names the proxies, and `true`, which believes any client-written X-Forwarded-For, is taken with a
- * warning at start-up. What counts is the address the log-in limit is keyed by.
+ * TRUST_PROXY as the server reads it (server/trust-proxy.ts), on servers of their own: a whole
+ * number is a hop count (it was once taken for an address, so behind a proxy every client had the
+ * proxy's address), a list names the proxies, and `true`, which believes any client-written
+ * X-Forwarded-For, is taken with a warning at start-up. What counts is the address the log-in limit is keyed by.
  */
 import Database from 'better-sqlite3'
 import { expect, test } from './fixtures'

@@ -408,7 +408,7 @@ describe('the /sso/jwt route', () => {
   test('a form POST logs in as well, and replaces the session the browser had', async () => {
     const someoneElse = createUser(db)
     const token = await signHs256(liveClaims({ name: 'Form Poster' }))
-    // server.js removes the Origin of this one cross-site post (tested end to end).
+    // server/origin-check.ts removes the Origin of this one cross-site post (tested end to end).
     const request = await formRequest('/sso/jwt', { token, redirectTo: '/questions' }, { origin: null, userId: someoneElse.id })
     const res = await settle(() => action(routeArgs(request)))
     expect(res).toMatchObject({ status: 302, location: '/questions' })

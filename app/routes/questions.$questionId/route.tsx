@@ -14,6 +14,7 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm, refusalOf } from '~/lib/forms.server'
 import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
 import { httpError, notFound, orHttpError, retryAfterHeaders } from '~/lib/http.server'
+import { type PageView } from '~/lib/kept-pages'
 import { parseId } from '~/lib/params.server'
 import { check, isSuspended } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
@@ -38,12 +39,28 @@ import { AcceptForm, AnswerForm, Comments, EditedNote, OfficialForm, QaCommentFo
 /** A 429 or 503 keeps its Retry-After. */
 export const headers = retryAfterHeaders
 
+/** Counts a view of the question, at most one per viewer a day (the model's rule); crawlers' never. */
+function countView(questionId: number, viewer: { userId: number | null; ip: string | null; userAgent: string | null }) {
+  const viewerKey = viewerKeyFor(viewer)
+  if (viewerKey) recordQuestionView(getDb(), { questionId, viewerKey })
+}
+
+/**
+ * The view this page counts for each visitor the page cache serves it to again (app/lib/kept-pages.ts),
+ * so a kept page counts views exactly as a rendered one. Made here, not in the loader, so that it
+ * holds the question's id and nothing of the render.
+ */
+function visitorView(questionId: number): PageView {
+  return ({ ip, userAgent }) => countView(questionId, { userId: null, ip, userAgent })
+}
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const questionId = parseId(params.questionId, 'question')
   const viewer = await getUser(request)
   const db = getDb()
-  const viewerKey = viewerKeyFor({ userId: viewer?.id ?? null, ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') })
-  if (viewerKey) recordQuestionView(db, { questionId, viewerKey }) // before the read, so the count shown includes this view
+  // Before the read, so the count shown includes this view.
+  countView(questionId, { userId: viewer?.id ?? null, ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') })
+  context.keptPage?.countsView(visitorView(questionId))
   const moderate = check(viewer, 'moderate:post').ok
   const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null, staffView: moderate }))
   const { question } = page
