@@ -5,10 +5,10 @@
  */
 import { hashSync } from '@node-rs/argon2'
 import { eq } from 'drizzle-orm'
-import { categories, type ReputationSourceType, segments, userBadges, users } from '#db/schema'
+import { categories, segments, userBadges, users } from '#db/schema'
+import { type ReputationSourceType, type Role } from '~/domain'
 import { type BadgeId } from '~/lib/badges'
 import { type Db } from '~/lib/db.server'
-import { type Role } from '~/lib/permissions'
 import { addComment, type CommentTarget } from '~/models/comments.server'
 import { createAnswer } from '~/models/answers.server'
 import { createIdea } from '~/models/ideas.server'

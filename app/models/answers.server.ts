@@ -1,10 +1,11 @@
 /** Answers: posting and accepting. */
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { answers, postRevisions, questions } from '#db/schema'
+import { type Role } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { holdsForPremoderation, logModeration } from './moderation.server'
-import { type Role, STAFF_ROLES } from '~/lib/permissions'
+import { STAFF_ROLES } from '~/lib/permissions'
 import { awardBadge, checkAcceptedBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'

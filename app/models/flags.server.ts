@@ -4,7 +4,8 @@
  * optional spam penalty; reject: restore what the flags hid) live here too.
  */
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, min, or, sql } from 'drizzle-orm'
-import { answers, comments, FLAG_REASONS, flags, ideas, type PostType, questions, reputationEvents, users } from '#db/schema'
+import { answers, comments, flags, ideas, questions, reputationEvents, users } from '#db/schema'
+import { FLAG_REASONS, type PostType } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { logModeration } from './moderation.server'

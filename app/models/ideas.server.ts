@@ -2,7 +2,6 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
 import {
   categories,
-  type IdeaStatus,
   ideaFollows,
   ideas,
   ideaStatusChanges,
@@ -12,6 +11,7 @@ import {
   tags,
   users,
 } from '#db/schema'
+import { type IdeaStatus } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { holdsForPremoderation } from './moderation.server'

@@ -8,24 +8,23 @@ import {
   flags,
   ideas,
   moderationLog,
-  type PostType,
   questions,
   reputationEvents,
   segments,
   users,
 } from '#db/schema'
+import { type ModerationAction, type PostAction, type PostType, type Role } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { containsPattern } from '~/lib/like.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
-import { type Role, roleRank } from '~/lib/permissions'
+import { roleRank } from '~/lib/permissions'
 import { isNewMember } from '~/lib/rate-limit.server'
 import { refundSpamPenalty } from './flags.server'
 import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
 import { loadPost, loadPosts, postKey, type PostRef, postText, type PostState, setPostState } from './posts.server'
 import { getPremoderation } from './settings.server'
-import { type ModerationAction } from '~/schemas/moderation'
 
 type ModerationEntry = {
   actorId: number
@@ -58,11 +57,6 @@ export function logModeration(tx: Tx, entry: ModerationEntry) {
 // ---------------------------------------------------------------------------------------------
 // Post actions: hide, restore, delete, lock, unlock, move category, pre-moderation decisions
 // ---------------------------------------------------------------------------------------------
-
-export const POST_ACTIONS = ['hide', 'restore', 'delete', 'lock', 'unlock'] as const
-export type PostAction = (typeof POST_ACTIONS)[number]
-
-export { MODERATION_ACTIONS } from '~/schemas/moderation'
 
 const postStateOf = (post: PostState) => ({
   hidden: post.hiddenAt != null,

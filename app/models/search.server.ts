@@ -3,7 +3,7 @@
  * User text never reaches MATCH as typed: toFtsQuery() keeps words only and quotes each one.
  */
 import { type SQL, sql } from 'drizzle-orm'
-import { type IdeaStatus } from '#db/schema'
+import { type IdeaStatus } from '~/domain'
 import { type Db } from '~/lib/db.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { normalizeTagName } from './tags.server'

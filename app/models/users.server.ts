@@ -1,12 +1,12 @@
 /** Accounts: creation, lookup for login, and the member's own settings. */
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
 import { companies, moderationLog, segments, users } from '#db/schema'
+import { type Role } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { USERNAME_CHANGE_INTERVAL_DAYS } from '~/schemas/account'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '~/lib/password.server'
-import { type Role } from '~/lib/permissions'
 import {
   assertUnderLimit,
   clearHits,

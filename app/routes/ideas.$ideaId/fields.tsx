@@ -5,7 +5,7 @@
 import { useNavigation } from '@remix-run/react'
 import { type FormResult } from '~/components/forms'
 import { MemberName } from '~/components/member-name'
-import { type Role } from '~/lib/permissions'
+import { type Role } from '~/domain'
 
 /** What a refused form post returned: the text typed, a message per field, and which form it was. */
 export type IdeaActionData = (FormResult & { intent?: string }) | undefined
