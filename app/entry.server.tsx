@@ -14,7 +14,7 @@ import { CoalescingStream } from './lib/coalescing-stream.server'
 import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.server'
 
 export { prepareDatabase } from './lib/prepare.server'
-export { startEmailWorker } from './lib/email-worker.server'
+export { startEmailWorker } from './models/email-worker.server'
 export { startWebhookWorker } from './models/webhook-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
 export { beforeVisitorPage, pageCacheVersion } from './lib/page-cache.server'
