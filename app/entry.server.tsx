@@ -12,14 +12,27 @@ import { NonceProvider } from './components/nonce'
 import { carriesCredentials } from './lib/auth.server'
 import { CoalescingStream } from './lib/coalescing-stream.server'
 import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.server'
+import { getDb } from './lib/db.server'
+import { type CountQuestionView, beforeVisitorPage as pageCacheBeforeVisitorPage } from './lib/page-cache.server'
+import { recordQuestionView, viewerKeyFor } from './models/questions.server'
 
 export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './models/email-worker.server'
 export { startWebhookWorker } from './models/webhook-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
-export { beforeVisitorPage, pageCacheVersion } from './lib/page-cache.server'
+export { pageCacheVersion } from './lib/page-cache.server'
 export { gzipTemplate, prepareGzipTemplate } from './lib/gzip-template.server'
 export { carriesCredentials } from './lib/auth.server'
+
+const countQuestionView: CountQuestionView = (questionId, ip, userAgent) => {
+  const viewerKey = viewerKeyFor({ userId: null, ip, userAgent })
+  if (viewerKey) recordQuestionView(getDb(), { questionId, viewerKey })
+}
+
+/** server.js calls this before it asks its page cache for a visitor's page (app/lib/page-cache.server.ts). */
+export function beforeVisitorPage(path: string, ip: string | null, userAgent: string | null) {
+  pageCacheBeforeVisitorPage(path, ip, userAgent, countQuestionView)
+}
 
 /**
  * The header by which the app tells server.js that it rendered an answer for nobody in particular,

@@ -8,9 +8,8 @@
  * beforeVisitorPage() does, before the cache is asked, the writes that rendering a page does for a
  * visitor: a question page counts a view. When the view counts, the version moves and the page is
  * rendered afresh, with the new count; a reload on the same day writes nothing and may be served
- * from the cache.
+ * from the cache. Counting the view is the models' work: app/entry.server.tsx hands it in.
  */
-import { recordQuestionView, viewerKeyFor } from '~/models/questions.server'
 import { getDb } from './db.server'
 import { databaseVersion } from './read-cache.server'
 
@@ -20,9 +19,11 @@ export function pageCacheVersion() {
 
 const QUESTION_PAGE = /^\/questions\/(\d{1,15})\/?$/
 
-export function beforeVisitorPage(path: string, ip: string | null, userAgent: string | null) {
+/** Counts a visitor's view of a question (once per viewer and day). */
+export type CountQuestionView = (questionId: number, ip: string | null, userAgent: string | null) => void
+
+export function beforeVisitorPage(path: string, ip: string | null, userAgent: string | null, countQuestionView: CountQuestionView) {
   const question = QUESTION_PAGE.exec(path)
   if (!question) return
-  const viewerKey = viewerKeyFor({ userId: null, ip, userAgent })
-  if (viewerKey) recordQuestionView(getDb(), { questionId: Number(question[1]), viewerKey })
+  countQuestionView(Number(question[1]), ip, userAgent)
 }
