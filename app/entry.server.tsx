@@ -8,21 +8,27 @@ import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFu
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
+import { seedDemoCommunity } from '#db/seed/demo-community'
 import { NonceProvider } from './components/nonce'
 import { carriesCredentials } from './lib/auth.server'
 import { CoalescingStream } from './lib/coalescing-stream.server'
 import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.server'
 import { getDb } from './lib/db.server'
+import { prepareDatabase as prepareDatabaseWith } from './lib/prepare.server'
 import { type CountQuestionView, beforeVisitorPage as pageCacheBeforeVisitorPage } from './lib/page-cache.server'
 import { recordQuestionView, viewerKeyFor } from './models/questions.server'
 
-export { prepareDatabase } from './lib/prepare.server'
 export { startEmailWorker } from './models/email-worker.server'
 export { startWebhookWorker } from './models/webhook-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
 export { pageCacheVersion } from './lib/page-cache.server'
 export { gzipTemplate, prepareGzipTemplate } from './lib/gzip-template.server'
 export { carriesCredentials } from './lib/auth.server'
+
+/** server.js runs this before it listens: migrations, the demo community on an empty database, expired sessions dropped. */
+export function prepareDatabase() {
+  return prepareDatabaseWith(seedDemoCommunity)
+}
 
 const countQuestionView: CountQuestionView = (questionId, ip, userAgent) => {
   const viewerKey = viewerKeyFor({ userId: null, ip, userAgent })
