@@ -8,7 +8,7 @@ import { answers, comments, flags, ideas, questions, reputationEvents, users } f
 import { FLAG_REASONS, type PostType } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 export { FLAG_REASON_LABELS } from '~/schemas/moderation'
 import { notifyUser } from './notifications.server'
 import { loadPost, loadPosts, postKey, type PostRef, type PostState, setPostState } from './posts.server'

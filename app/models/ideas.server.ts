@@ -22,7 +22,7 @@ import { assertUnderLimit, IDEA_POSTS_PER_DAY, IDEA_POSTS_PER_DAY_NEW_MEMBER, is
 import { awardBadge, checkPopularIdeaBadge } from './badges.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { listIdeaComments } from './comments.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyIdeaStakeholders } from './notifications.server'
 import { hasEarned, recordReputation, reverseReputation } from './reputation.server'

@@ -12,7 +12,7 @@ import { type Db, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type JwtKeyType, oidcCallbackPath, type SsoRequire } from '~/schemas/sso'
 import { countIdentitiesByProvider } from './identities.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { countEnabledProviders, listProviders } from './oidc-providers.server'
 import { getSetting, type JwtSsoSettings, setSetting } from './settings.server'
 

@@ -20,7 +20,7 @@ import {
 } from '~/lib/rate-limit.server'
 import { setMemberCompany } from './companies.server'
 import { attachIdentity, hasPassword, JWT_ISSUER, passwordLoginRefusal } from './identities.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { renameBreakGlass } from './settings.server'
 import { queueMemberCreated } from './webhook-events.server'
 

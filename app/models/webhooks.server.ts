@@ -14,7 +14,7 @@ import { NotFoundError } from '~/lib/errors'
 import { type Cursor, toPage } from '~/lib/pagination.server'
 import { isPrivateAddress } from '~/lib/webhook-delivery.server'
 import { publicBaseUrl } from './email.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { getWebhookSetting } from './settings.server'
 import { newMessageId, SLACK_EVENTS, slackEscape, slackMessage, type WebhookKind } from './webhook-events.server'
 

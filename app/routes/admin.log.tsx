@@ -10,7 +10,7 @@ import { MODERATION_ACTIONS } from '~/domain'
 import { getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { requirePermission } from '~/lib/permissions.server'
-import { listModerationLog } from '~/models/moderation.server'
+import { listModerationLog } from '~/models/moderation-log.server'
 
 export const meta: MetaFunction = () => [{ title: 'Moderation log · Summit' }]
 
