@@ -32,6 +32,29 @@ export const HIDDEN_REASONS = ['flags', 'moderator', 'premoderation'] as const
 export type HiddenReason = (typeof HIDDEN_REASONS)[number]
 export const SUGGESTED_EDIT_STATUSES = ['pending', 'approved', 'rejected'] as const
 
+/** The orders of the idea list (/ideas). */
+export const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const
+export type IdeaSort = (typeof IDEA_SORTS)[number]
+
+/** The tabs of the question list (/questions). */
+export const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const
+export type QuestionTab = (typeof QUESTION_TABS)[number]
+
+/** What the search (/search) can be narrowed to. */
+export const SEARCH_TYPES = ['idea', 'question', 'answer'] as const
+export type SearchType = (typeof SEARCH_TYPES)[number]
+/**
+ * Status filters: an idea status (ideas only), or a question state (questions, and answers by
+ * their question): open, closed, or answered (an accepted answer or one scored above 0).
+ */
+export const SEARCH_STATUSES = [
+  ...(['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const).map((s) => `idea:${s}` as const),
+  'question:open',
+  'question:closed',
+  'question:answered',
+] as const
+export type SearchStatus = (typeof SEARCH_STATUSES)[number]
+
 /** What a moderator can do to one post from its menu (/moderate). */
 export const POST_ACTIONS = ['hide', 'restore', 'delete', 'lock', 'unlock'] as const
 export type PostAction = (typeof POST_ACTIONS)[number]

@@ -11,7 +11,7 @@ import {
   tags,
   users,
 } from '#db/schema'
-import { type IdeaStatus } from '~/domain'
+import { type IdeaSort, type IdeaStatus } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { holdsForPremoderation } from './moderation.server'
@@ -257,8 +257,6 @@ export function listCategories(db: Db) {
 }
 
 
-export const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const
-export type IdeaSort = (typeof IDEA_SORTS)[number]
 /** "Ideas I voted on" and "my ideas": filters for a logged-in viewer. */
 export const IDEA_OWNER_FILTERS = ['voted', 'posted'] as const
 type IdeaOwnerFilter = (typeof IDEA_OWNER_FILTERS)[number]

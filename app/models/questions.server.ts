@@ -3,6 +3,7 @@ import crypto from 'node:crypto'
 import { and, count, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import { isbot } from 'isbot'
 import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
+import { type QuestionTab } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt } from '~/lib/markdown.server'
@@ -102,9 +103,6 @@ export function countVisibleQuestions(db: Db) {
     return n() - n(or(isNotNull(questions.deletedAt), isNotNull(questions.hiddenAt)))
   })
 }
-
-export const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const
-export type QuestionTab = (typeof QUESTION_TABS)[number]
 
 /**
  * One page of questions: newest (by creation), active (by last activity) or unanswered (no
