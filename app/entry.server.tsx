@@ -11,17 +11,23 @@ import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFu
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
+import { seedDemoCommunity } from '#db/seed/demo-community'
 import { NonceProvider } from './components/nonce'
 import { carriesCredentials } from './lib/credentials.server'
 import { CoalescingStream } from './lib/coalescing-stream.server'
 import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.server'
 import { type KeptPageContext, PUBLIC_ANSWER_HEADER } from './lib/kept-pages'
+import { prepareDatabase as prepareDatabaseWith } from './lib/prepare.server'
 
-export { prepareDatabase } from './lib/prepare.server'
-export { startEmailWorker } from './lib/email-worker.server'
+export { startEmailWorker } from './models/email-worker.server'
 export { startWebhookWorker } from './models/webhook-worker.server'
 export { checkpointAndCloseDatabases } from './lib/db.server'
 export { pageCacheVersion } from './lib/page-cache.server'
+
+/** The server runs this before it listens: migrations, the demo community on an empty database, expired sessions dropped. */
+export function prepareDatabase() {
+  return prepareDatabaseWith(seedDemoCommunity)
+}
 
 /**
  * A single-fetch 503 from a route without a `headers` export (a loader the database failed) still

@@ -19,33 +19,24 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
+// Relative, so that tools that load the schema on its own (drizzle-kit, drizzle.config.ts) need no path aliases.
+import {
+  CLOSE_REASONS,
+  FLAG_REASONS,
+  FLAG_STATUSES,
+  HIDDEN_REASONS,
+  IDEA_STATUSES,
+  POST_TYPES,
+  QUESTION_STATUSES,
+  REPUTATION_SOURCE_TYPES,
+  ROLES,
+  SUGGESTED_EDIT_STATUSES,
+  WEBHOOK_KINDS,
+} from '../app/domain'
 
 /** A SQL default, so hand-written inserts get the same millisecond timestamps as drizzle's. */
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(nowMs)
-
-export const ROLES = ['member', 'moderator', 'product', 'admin'] as const
-export type Role = (typeof ROLES)[number]
-
-export const IDEA_STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined', 'merged'] as const
-export type IdeaStatus = (typeof IDEA_STATUSES)[number]
-
-export const QUESTION_STATUSES = ['open', 'closed'] as const
-export const CLOSE_REASONS = ['duplicate', 'off_topic', 'resolved'] as const
-export type CloseReason = (typeof CLOSE_REASONS)[number]
-
-/** Things a comment, vote, flag or log entry can point at. */
-export const POST_TYPES = ['idea', 'question', 'answer', 'comment'] as const
-export type PostType = (typeof POST_TYPES)[number]
-/** What a reputation event points at: a post, or the user themself for a staff adjustment. */
-export const REPUTATION_SOURCE_TYPES = [...POST_TYPES, 'user'] as const
-export type ReputationSourceType = (typeof REPUTATION_SOURCE_TYPES)[number]
-
-export const FLAG_REASONS = ['spam', 'rude', 'off_topic', 'duplicate', 'other'] as const
-export const FLAG_STATUSES = ['pending', 'accepted', 'rejected'] as const
-export const HIDDEN_REASONS = ['flags', 'moderator', 'premoderation'] as const
-export type HiddenReason = (typeof HIDDEN_REASONS)[number]
-export const SUGGESTED_EDIT_STATUSES = ['pending', 'approved', 'rejected'] as const
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '))
 
@@ -824,12 +815,9 @@ export const emailOutbox = sqliteTable(
 // The public API and webhooks
 // ---------------------------------------------------------------------------------------------
 
-export const API_SCOPES = ['read', 'write', 'admin'] as const
-export type ApiScope = (typeof API_SCOPES)[number]
-
 /**
  * Personal access tokens for /api/v1. The token is shown once; the row keeps its SHA-256 and a
- * short prefix to recognise it by. Scopes are a subset of API_SCOPES, as a comma-separated list.
+ * short prefix to recognise it by. Scopes are a subset of API_SCOPES (app/domain.ts), as a comma-separated list.
  */
 export const apiTokens = sqliteTable(
   'api_tokens',
@@ -855,21 +843,7 @@ export const apiTokens = sqliteTable(
   ],
 )
 
-export const WEBHOOK_KINDS = ['standard', 'slack'] as const
-export const WEBHOOK_EVENTS = [
-  'idea.created',
-  'idea.status_changed',
-  'idea.merged',
-  'idea.voted',
-  'comment.created',
-  'question.created',
-  'answer.created',
-  'answer.accepted',
-  'member.created',
-] as const
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
-
-/** Endpoints admins registered on /admin/webhooks. `events` is a comma-separated subset of WEBHOOK_EVENTS. */
+/** Endpoints admins registered on /admin/webhooks. `events` is a comma-separated subset of WEBHOOK_EVENTS (app/domain.ts). */
 export const webhookEndpoints = sqliteTable(
   'webhook_endpoints',
   {

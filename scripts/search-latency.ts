@@ -12,7 +12,7 @@ import './load-env'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createRandom, isDatabaseEmpty, seedDemoCommunity } from '#db/seed'
+import { createRandom, isDatabaseEmpty, seedDemoCommunity } from '#db/seed/demo-community'
 import { databaseFile, type Db, migrateDatabase, openDatabase } from '~/lib/db.server'
 import { search } from '~/models/search.server'
 

@@ -4,7 +4,7 @@
  * A database that already has users is left alone.
  */
 import './load-env'
-import { seedDemoCommunity } from '#db/seed'
+import { seedDemoCommunity } from '#db/seed/demo-community'
 import { databaseFile, migrateDatabase, openDatabase } from '~/lib/db.server'
 
 const file = databaseFile()

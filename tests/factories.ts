@@ -1,19 +1,19 @@
 /**
- * Factories for tests and the demo seed. They insert real rows with unique, readable defaults, and
- * anything that moves a counter or the ledger goes through the model functions, so factory data
- * passes a recount. Only production dependencies: the seed runs on `npm start`.
+ * Factories for the tests. They insert real rows with unique, readable defaults, and anything that
+ * moves a counter or the ledger goes through the model functions, so factory data passes a recount.
  */
 import { hashSync } from '@node-rs/argon2'
 import { eq } from 'drizzle-orm'
-import { categories, type ReputationSourceType, segments, userBadges, users } from '#db/schema'
+import { userBadges, users } from '#db/schema'
+import { type ReputationSourceType, type Role } from '~/domain'
 import { type BadgeId } from '~/lib/badges'
 import { type Db } from '~/lib/db.server'
-import { type Role } from '~/lib/permissions'
 import { addComment, type CommentTarget } from '~/models/comments.server'
 import { createAnswer } from '~/models/answers.server'
 import { createIdea } from '~/models/ideas.server'
 import { createQuestion } from '~/models/questions.server'
 import { adjustReputation } from '~/models/reputation.server'
+import { insertCategory, insertSegment } from '~/models/site-admin.server'
 import { createAccount } from '~/models/users.server'
 
 export const TEST_PASSWORD = 'correct-horse-battery'
@@ -80,11 +80,7 @@ export function createUser(db: Db, overrides: UserOverrides = {}) {
 }
 
 export function createSegment(db: Db, overrides: { name?: string; weight?: number; position?: number } = {}) {
-  return db
-    .insert(segments)
-    .values({ name: overrides.name ?? unique('Segment '), weight: overrides.weight ?? 1, position: overrides.position ?? 0 })
-    .returning({ id: segments.id, name: segments.name })
-    .get()
+  return insertSegment(db, { name: overrides.name ?? unique('Segment '), weight: overrides.weight ?? 1, position: overrides.position ?? 0 })
 }
 
 export function createCategory(
@@ -92,16 +88,12 @@ export function createCategory(
   overrides: { name?: string; slug?: string; description?: string; position?: number } = {},
 ) {
   const name = overrides.name ?? unique('Category ')
-  return db
-    .insert(categories)
-    .values({
-      name,
-      slug: overrides.slug ?? name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
-      description: overrides.description ?? '',
-      position: overrides.position ?? 0,
-    })
-    .returning({ id: categories.id, slug: categories.slug, name: categories.name })
-    .get()
+  return insertCategory(db, {
+    name,
+    slug: overrides.slug ?? name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+    description: overrides.description ?? '',
+    position: overrides.position ?? 0,
+  })
 }
 
 export function createTestIdea(

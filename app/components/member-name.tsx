@@ -1,5 +1,5 @@
 import { Link } from '@remix-run/react'
-import { type Role } from '~/lib/permissions'
+import { type Role } from '~/domain'
 import { isDeletedUsername } from '~/schemas/account'
 import { TeamBadge } from './team-badge'
 

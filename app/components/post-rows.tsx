@@ -1,7 +1,7 @@
 /** Rows for lists of ideas and questions, shared by the home page and the list pages. */
 import { Link } from '@remix-run/react'
 import { type ReactNode } from 'react'
-import { type IdeaStatus } from '#db/schema'
+import { type IdeaStatus } from '~/domain'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { MemberName } from './member-name'
 

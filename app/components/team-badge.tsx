@@ -1,4 +1,4 @@
-import { type Role } from '~/lib/permissions'
+import { type Role } from '~/domain'
 
 /** Staff posts carry a visible "Team" badge. */
 export function TeamBadge({ role }: { role: Role }) {

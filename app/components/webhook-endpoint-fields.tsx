@@ -1,6 +1,6 @@
 /** The fields of the webhook endpoint form, shared by the add form and an endpoint's edit form. */
-import { WEBHOOK_EVENTS } from '#db/schema'
 import { type FormResult, SelectField, TextField } from '~/components/forms'
+import { WEBHOOK_EVENTS } from '~/domain'
 import { EVENT_LABELS, WEBHOOK_DESCRIPTION_MAX, WEBHOOK_URL_MAX } from '~/schemas/webhook'
 
 export function WebhookEndpointFields({

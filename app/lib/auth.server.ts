@@ -17,9 +17,10 @@ import { count, eq, sql } from 'drizzle-orm'
 import { type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from 'lucia'
 import { sessions, users } from '#db/schema'
 import { carriesCredentials, cookieValues, SESSION_COOKIE_NAME } from './credentials.server'
+import { type Role } from '~/domain'
 import { type Db, getDb } from './db.server'
 import { env } from './env.server'
-import { type Actor, type Role } from './permissions'
+import { type Actor } from './permissions'
 import { hashPassword } from './password.server'
 
 export { carriesCredentials, SESSION_COOKIE_NAME }

@@ -1,5 +1,5 @@
+import { type IdeaStatus } from '~/domain'
 /** Human labels for stored enum values, shared by pages and feeds. */
-import { type IdeaStatus } from '#db/schema'
 
 export const IDEA_STATUS_LABELS: Record<IdeaStatus, string> = {
   open: 'Open',

@@ -1,7 +1,8 @@
 /** Server-side enforcement of the policy in permissions.ts. */
+import { type Role } from '~/domain'
 import { getUser, requireUser, type SessionUser } from './auth.server'
 import { httpError } from './http.server'
-import { type Actor, check, type Permission, type Role, hasRole, isSuspended } from './permissions'
+import { type Actor, check, type Permission, hasRole, isSuspended } from './permissions'
 
 /**
  * The signed-in user if they hold `permission` (for rules that do not depend on a resource).

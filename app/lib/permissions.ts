@@ -7,8 +7,8 @@
  * (moderator and up) meet every reputation rule. *Who* may act is decided here; *when* (locked,
  * closed, an edit window) is state that the model checks in its transaction.
  */
-export const ROLE_ORDER = ['member', 'moderator', 'product', 'admin'] as const
-export type Role = (typeof ROLE_ORDER)[number]
+import { type Role, ROLES } from '~/domain'
+
 export const STAFF_ROLES: readonly Role[] = ['moderator', 'product', 'admin']
 
 type Rule = { role: Role } | { reputation: number } | 'never'
@@ -93,7 +93,7 @@ export type Actor = {
 export type Decision = { ok: true } | { ok: false; status: 401 | 403; reason: string }
 
 export function roleRank(role: Role) {
-  return ROLE_ORDER.indexOf(role)
+  return ROLES.indexOf(role)
 }
 
 export function isStaff(actor: Pick<Actor, 'role'> | null | undefined) {

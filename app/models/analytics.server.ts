@@ -5,7 +5,7 @@
  * size of the site.
  */
 import { sql } from 'drizzle-orm'
-import { type IdeaStatus } from '#db/schema'
+import { type IdeaStatus } from '~/domain'
 import { type Db } from '~/lib/db.server'
 
 const DAY_MS = 86_400_000

@@ -4,7 +4,9 @@
  * deleted or held idea is a 404 to everyone but staff and its author, as on the site; an idea merged
  * into another reads as itself, with mergedIntoId.
  */
+import { eq } from 'drizzle-orm'
 import { type z } from 'zod'
+import { ideas } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { type Actor, isStaff } from '~/lib/permissions'
@@ -75,4 +77,9 @@ export function apiGetIdea(db: Db, ideaId: number, viewer: Viewer): z.infer<type
       : null,
     viewerVoted: page.viewer?.voted ?? false,
   }
+}
+
+/** The idea's stored vote count (0 for an idea that does not exist): what PUT and DELETE /api/v1/ideas/:ideaId/vote answer with. */
+export function apiIdeaVoteCount(db: Db, ideaId: number) {
+  return db.select({ n: ideas.voteCount }).from(ideas).where(eq(ideas.id, ideaId)).get()?.n ?? 0
 }

@@ -10,11 +10,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import { and, desc, eq, isNull } from 'drizzle-orm'
-import { API_SCOPES, type ApiScope, apiTokens, users } from '#db/schema'
+import { apiTokens, users } from '#db/schema'
+import { API_SCOPES, type ApiScope, type Role } from '~/domain'
 import { API_PREFIX, type ApiLimit, bearerToken, problem, takeApiRequest, TOKEN_PREFIX, tokenHash } from '~/lib/api.server'
 import { type Db } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
-import { type Actor, hasRole, type Role } from '~/lib/permissions'
+import { type Actor, hasRole } from '~/lib/permissions'
 
 export { API_SCOPES, type ApiScope }
 

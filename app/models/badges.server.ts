@@ -4,7 +4,8 @@
  * when their event could cross the threshold, each with at most one indexed query.
  */
 import { and, count, desc, eq, sql } from 'drizzle-orm'
-import { answers, type ReputationSourceType, userBadges, users } from '#db/schema'
+import { answers, userBadges, users } from '#db/schema'
+import { type ReputationSourceType } from '~/domain'
 import { BADGES, type BadgeId, badgeById } from '~/lib/badges'
 import { type Db, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'

@@ -12,7 +12,7 @@ import { companies, ideaVotes, segments, users } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type CompanyFields } from '~/schemas/company'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 
 /** A company as the customer's own app describes it in a signed JWT (already validated). */
 export type CompanyClaims = {

@@ -15,7 +15,7 @@ import { companies } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 import { COMPANY_CSV_COLUMNS, type CompanyCsvColumn, CompanyCsvRow, MAX_IMPORT_ROWS } from '~/schemas/company'
 import { listSegmentChoices } from './companies.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 
 export type ImportRowError = { line: number; errors: { column: string; message: string }[] }
 export type ImportRefusal = { ok: false; formErrors: string[]; rowErrors: ImportRowError[] }

@@ -1,7 +1,7 @@
 /**
  * E-mail: each member's preferences, the outbox rows written in the same transaction as the
  * notifications they announce, the daily digest, and unsubscribing. Delivery itself is the
- * worker's job (app/lib/email-worker.server.ts); nothing here talks to a mail server.
+ * worker's job (app/models/email-worker.server.ts); nothing here talks to a mail server.
  *
  * Nothing is queued while the site-wide `email` setting is off.
  */

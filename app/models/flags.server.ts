@@ -4,10 +4,11 @@
  * optional spam penalty; reject: restore what the flags hid) live here too.
  */
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, min, or, sql } from 'drizzle-orm'
-import { answers, comments, FLAG_REASONS, flags, ideas, questions, reputationEvents, users } from '#db/schema'
+import { answers, comments, flags, ideas, questions, reputationEvents, users } from '#db/schema'
+import { FLAG_REASONS } from '~/domain'
 import { type Db, jsonList, inJsonList, prepared, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 export { FLAG_REASON_LABELS } from '~/schemas/moderation'
 import { notifyUser } from './notifications.server'
 import { loadPost, loadPosts, postKey, type PostRef, type PostState, setPostState } from './posts.server'

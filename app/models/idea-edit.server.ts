@@ -19,7 +19,7 @@ import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { applyIdeaTextEdit, editIdea } from './ideas.server'
 import { renderWithMentions } from './mentions.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { findUnknownTags, normalizeTagNames } from './tags.server'
 
 export type IdeaFieldsEdit = {

@@ -8,7 +8,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm'
 import { ideaLinks, ideas } from '#db/schema'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 
 /** A second link to the same address on one idea: a field error on `url`, not a failure. */
 export class DuplicateLinkError extends ConflictError {

@@ -2,7 +2,6 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
 import {
   categories,
-  type IdeaStatus,
   ideaFollows,
   ideas,
   ideaStatusChanges,
@@ -12,6 +11,7 @@ import {
   tags,
   users,
 } from '#db/schema'
+import { type IdeaSort, type IdeaStatus } from '~/domain'
 import { type Db, inJsonList, jsonList, prepared, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { holdsForPremoderation } from './moderation.server'
@@ -22,7 +22,7 @@ import { assertUnderLimit, IDEA_POSTS_PER_DAY, IDEA_POSTS_PER_DAY_NEW_MEMBER, is
 import { awardBadge, checkPopularIdeaBadge } from './badges.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { listIdeaComments } from './comments.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { notifyIdeaStakeholders } from './notifications.server'
 import { hasEarned, recordReputation, reverseReputation } from './reputation.server'
@@ -257,8 +257,6 @@ export function listCategories(db: Db) {
 }
 
 
-export const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const
-export type IdeaSort = (typeof IDEA_SORTS)[number]
 /** "Ideas I voted on" and "my ideas": filters for a logged-in viewer. */
 export const IDEA_OWNER_FILTERS = ['voted', 'posted'] as const
 type IdeaOwnerFilter = (typeof IDEA_OWNER_FILTERS)[number]

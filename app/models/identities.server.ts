@@ -12,9 +12,10 @@
  */
 import { and, eq, inArray, isNull, like, or, sql } from 'drizzle-orm'
 import { moderationLog, oidcProviders, userIdentities, users } from '#db/schema'
+import { type Role } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError } from '~/lib/errors'
-import { isStaff, type Role, roleRank } from '~/lib/permissions'
+import { isStaff, roleRank } from '~/lib/permissions'
 import { DELETED_USERNAME_PREFIX } from '~/schemas/account'
 import { type CompanyClaims, setMemberCompany, upsertCompanyFromClaims } from './companies.server'
 import { listLoginProviders } from './oidc-providers.server'

@@ -21,7 +21,7 @@ import { check, type Permission } from '~/lib/permissions'
 import { type InboundCall } from '~/schemas/api-links'
 import { applyIdeaStatusChange } from './ideas.server'
 import { findLinksByUrl, type IdeaLinkRow, insertIdeaLink, setLinkDetails } from './idea-links.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 
 /** The Standard Webhooks tolerance is 5 minutes either way; ids are kept a little longer than that. */
 const MESSAGE_ID_KEEP_MS = 15 * 60_000

@@ -1,68 +1,37 @@
-/** The moderation log: every staff action on someone else's content, append-only. */
-import { and, count, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
-import { alias } from 'drizzle-orm/sqlite-core'
+/**
+ * What moderators do: to posts (hide, restore, delete, lock, unlock, move, pre-moderation
+ * decisions) and to members (search, their record, suspension, role and segment). Each action
+ * writes its entry in the moderation log (moderation-log.server.ts) in the same transaction.
+ */
+import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import {
   answers,
   categories,
   comments,
   flags,
   ideas,
-  moderationLog,
-  type PostType,
   questions,
   reputationEvents,
   segments,
   users,
 } from '#db/schema'
+import { type PostAction, type PostType, type Role } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { containsPattern } from '~/lib/like.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
-import { type Role, roleRank } from '~/lib/permissions'
+import { roleRank } from '~/lib/permissions'
 import { isNewMember } from '~/lib/rate-limit.server'
 import { refundSpamPenalty } from './flags.server'
 import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
 import { loadPost, loadPosts, postKey, type PostRef, postText, type PostState, setPostState } from './posts.server'
+import { listModerationLog, logModeration } from './moderation-log.server'
 import { getPremoderation } from './settings.server'
-import { type ModerationAction } from '~/schemas/moderation'
-
-type ModerationEntry = {
-  actorId: number
-  /** What was done: one of MODERATION_ACTIONS, so the log's filter offers it. */
-  action: ModerationAction
-  target: { type: string; id: number }
-  reason?: string
-  /** The state before and after, where it applies (stored as JSON). */
-  before?: unknown
-  after?: unknown
-  now?: Date
-}
-
-/** Appends one entry, inside the transaction of the action it records. */
-export function logModeration(tx: Tx, entry: ModerationEntry) {
-  tx.insert(moderationLog)
-    .values({
-      actorId: entry.actorId,
-      action: entry.action,
-      targetType: entry.target.type,
-      targetId: entry.target.id,
-      reason: entry.reason ?? '',
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      createdAt: entry.now ?? new Date(),
-    })
-    .run()
-}
 
 // ---------------------------------------------------------------------------------------------
 // Post actions: hide, restore, delete, lock, unlock, move category, pre-moderation decisions
 // ---------------------------------------------------------------------------------------------
-
-export const POST_ACTIONS = ['hide', 'restore', 'delete', 'lock', 'unlock'] as const
-export type PostAction = (typeof POST_ACTIONS)[number]
-
-export { MODERATION_ACTIONS } from '~/schemas/moderation'
 
 const postStateOf = (post: PostState) => ({
   hidden: post.hiddenAt != null,
@@ -580,58 +549,6 @@ export function changeUserSegment(
     },
     { behavior: 'immediate' },
   )
-}
-
-// ---------------------------------------------------------------------------------------------
-// The log page
-// ---------------------------------------------------------------------------------------------
-
-export const LOG_PAGE_SIZE = 50
-
-/** The moderation log, newest first, keyset paged; filters by actor, action, dates or a member it is about. */
-export function listModerationLog(
-  db: Db,
-  input: {
-    actorUsername?: string | null
-    action?: string | null
-    from?: Date | null
-    to?: Date | null
-    targetUserId?: number | null
-    cursor?: Cursor | null
-    pageSize?: number
-  } = {},
-) {
-  const pageSize = input.pageSize ?? LOG_PAGE_SIZE
-  const actors = alias(users, 'actors')
-  const rows = db
-    .select({
-      id: moderationLog.id,
-      action: moderationLog.action,
-      targetType: moderationLog.targetType,
-      targetId: moderationLog.targetId,
-      reason: moderationLog.reason,
-      before: moderationLog.before,
-      after: moderationLog.after,
-      createdAt: moderationLog.createdAt,
-      actorUsername: actors.username,
-      actorName: actors.displayName,
-    })
-    .from(moderationLog)
-    .innerJoin(actors, eq(actors.id, moderationLog.actorId))
-    .where(
-      and(
-        input.actorUsername ? eq(actors.username, input.actorUsername.trim().toLowerCase()) : undefined,
-        input.action ? eq(moderationLog.action, input.action) : undefined,
-        input.from ? gte(moderationLog.createdAt, input.from) : undefined,
-        input.to ? lt(moderationLog.createdAt, input.to) : undefined,
-        input.targetUserId != null ? and(eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, input.targetUserId)) : undefined,
-        input.cursor ? sql`(${moderationLog.createdAt}, ${moderationLog.id}) < (${input.cursor.sort}, ${input.cursor.id})` : undefined,
-      ),
-    )
-    .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
-    .limit(pageSize + 1)
-    .all()
-  return toPage(rows, pageSize, (row) => row.createdAt.getTime())
 }
 
 /** A member's current suspension (shown at login), or null. */

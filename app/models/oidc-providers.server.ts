@@ -8,9 +8,9 @@
  */
 import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import { moderationLog, oidcProviders, segments } from '#db/schema'
+import { type Role } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
-import { type Role } from '~/lib/permissions'
 import { getSsoPolicy } from './settings.server'
 
 export type ProviderInput = {

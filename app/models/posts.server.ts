@@ -3,7 +3,8 @@
  * it, where it lives, and its hidden/deleted/locked state. Loaded in batches, never one per row.
  */
 import { eq, inArray, sql } from 'drizzle-orm'
-import { answers, comments, ideas, type PostType, questions } from '#db/schema'
+import { answers, comments, ideas, questions } from '#db/schema'
+import { type PostType } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { refreshUnanswered } from './votes.server'
 

@@ -5,7 +5,8 @@
  * permission first, and `view:companies` before asking for company figures.
  */
 import { and, asc, count, desc, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
-import { categories, type IdeaStatus, ideaNotes, ideas, ideaVotes, segments, users } from '#db/schema'
+import { categories, ideaNotes, ideas, ideaVotes, segments, users } from '#db/schema'
+import { type IdeaStatus } from '~/domain'
 import { type Db } from '~/lib/db.server'
 import { type CsvCell } from '~/lib/csv.server'
 import { NotFoundError } from '~/lib/errors'

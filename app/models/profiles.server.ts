@@ -4,7 +4,8 @@
  * Hidden and deleted posts never show their title to a viewer who may not open them.
  */
 import { and, count, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
-import { answers, comments, ideas, type IdeaStatus, questions, reputationEvents, userBadges, users } from '#db/schema'
+import { answers, comments, ideas, questions, reputationEvents, userBadges, users } from '#db/schema'
+import { type IdeaStatus } from '~/domain'
 import { BADGE_LEVELS, type BadgeLevel, badgeById } from '~/lib/badges'
 import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'

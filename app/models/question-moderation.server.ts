@@ -4,10 +4,11 @@
  * action, target, reason, before/after) in the same transaction as the change.
  */
 import { and, asc, eq, isNull, ne } from 'drizzle-orm'
-import { answers, categories, type CloseReason, ideas, postVotes, questions, questionTags } from '#db/schema'
+import { answers, categories, ideas, postVotes, questions, questionTags } from '#db/schema'
+import { type CloseReason } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { notifyUser } from './notifications.server'
 import { tagPost } from './tags.server'
 import { applyIdeaVote } from './votes.server'

@@ -3,6 +3,7 @@ import crypto from 'node:crypto'
 import { and, count, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import { isbot } from 'isbot'
 import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
+import { type QuestionTab } from '~/domain'
 import { type Db, inJsonList, jsonList, prepared, type Tx } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt } from '~/lib/markdown.server'
@@ -10,7 +11,8 @@ import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { assertUnderLimit, isNewMember, NEW_MEMBER_QUESTIONS_PER_DAY, QUESTIONS_PER_DAY, recordHits } from '~/lib/rate-limit.server'
 import { awardBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
-import { holdsForPremoderation, logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
+import { holdsForPremoderation } from './moderation.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { similarPosts } from './search.server'
@@ -101,9 +103,6 @@ export function countVisibleQuestions(db: Db) {
     return n() - n(or(isNotNull(questions.deletedAt), isNotNull(questions.hiddenAt)))
   })
 }
-
-export const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const
-export type QuestionTab = (typeof QUESTION_TABS)[number]
 
 /**
  * One page of questions: newest (by creation), active (by last activity) or unanswered (no

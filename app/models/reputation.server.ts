@@ -3,7 +3,8 @@
  * event (never a delete). users.reputation = 1 + sum(delta), moved in the same transaction.
  */
 import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm'
-import { reputationEvents, type ReputationSourceType, users } from '#db/schema'
+import { reputationEvents, users } from '#db/schema'
+import { type ReputationSourceType } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { COUNTERS, findCounterMismatches } from './counters.server'
 

@@ -3,13 +3,10 @@
  * User text never reaches MATCH as typed: toFtsQuery() keeps words only and quotes each one.
  */
 import { type SQL, sql } from 'drizzle-orm'
-import { type IdeaStatus } from '#db/schema'
+import { type IdeaStatus, SEARCH_TYPES, type SearchStatus, type SearchType } from '~/domain'
 import { type Db } from '~/lib/db.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { normalizeTagName } from './tags.server'
-
-export const SEARCH_TYPES = ['idea', 'question', 'answer'] as const
-export type SearchType = (typeof SEARCH_TYPES)[number]
 
 const MAX_TERMS = 12
 export const SEARCH_PAGE_SIZE = 20
@@ -58,18 +55,6 @@ export type SearchHit = {
   /** Hidden (flags, a moderator, or waiting for review): found only by staff searches. */
   hidden: boolean
 }
-
-/**
- * Status filters: an idea status (ideas only), or a question state (questions, and answers by
- * their question): open, closed, or answered (an accepted answer or one scored above 0).
- */
-export const SEARCH_STATUSES = [
-  ...(['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const).map((s) => `idea:${s}` as const),
-  'question:open',
-  'question:closed',
-  'question:answered',
-] as const
-export type SearchStatus = (typeof SEARCH_STATUSES)[number]
 
 /**
  * One page of hits, best first. Deleted and merged posts never appear; hidden ones only in a staff

@@ -12,7 +12,7 @@ import { type Db, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type JwtKeyType, oidcCallbackPath, type SsoRequire } from '~/schemas/sso'
 import { countIdentitiesByProvider } from './identities.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { countEnabledProviders, listProviders } from './oidc-providers.server'
 import { getSetting, type JwtSsoSettings, setSetting } from './settings.server'
 
@@ -407,4 +407,25 @@ export function findActingAdmin(db: Db, username?: string | null) {
       .limit(1)
       .get() ?? null
   )
+}
+
+/**
+ * A segment row as it is given, with no moderation log entry: how the demo seed
+ * (db/seed/demo-community.ts) and the test factories (tests/factories.ts) set segments up.
+ */
+export function insertSegment(db: Db, input: { name: string; weight: number; position: number; createdAt?: Date }) {
+  return db
+    .insert(segments)
+    .values({ name: input.name, weight: input.weight, position: input.position, createdAt: input.createdAt })
+    .returning({ id: segments.id, name: segments.name })
+    .get()
+}
+
+/** A category row as it is given, with no moderation log entry: the segments' twin (insertSegment). */
+export function insertCategory(db: Db, input: { name: string; slug: string; description: string; position: number; createdAt?: Date }) {
+  return db
+    .insert(categories)
+    .values({ name: input.name, slug: input.slug, description: input.description, position: input.position, createdAt: input.createdAt })
+    .returning({ id: categories.id, slug: categories.slug, name: categories.name })
+    .get()
 }

@@ -1,12 +1,12 @@
 /** Accounts: creation, lookup for login, and the member's own settings. */
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
 import { companies, moderationLog, segments, users } from '#db/schema'
+import { type Role } from '~/domain'
 import { type Db, type Tx } from '~/lib/db.server'
 import { USERNAME_CHANGE_INTERVAL_DAYS } from '~/schemas/account'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '~/lib/password.server'
-import { type Role } from '~/lib/permissions'
 import {
   assertUnderLimit,
   clearHits,
@@ -20,7 +20,7 @@ import {
 } from '~/lib/rate-limit.server'
 import { setMemberCompany } from './companies.server'
 import { attachIdentity, hasPassword, JWT_ISSUER, passwordLoginRefusal } from './identities.server'
-import { logModeration } from './moderation.server'
+import { logModeration } from './moderation-log.server'
 import { renameBreakGlass } from './settings.server'
 import { queueMemberCreated } from './webhook-events.server'
 

@@ -3,7 +3,8 @@
  * double-clicked POST cannot flip it. Rows, cached counters and the ledger move in one transaction.
  */
 import { and, count, eq, isNull, ne, notInArray, sql } from 'drizzle-orm'
-import { answers, type IdeaStatus, ideas, ideaVotes, postVotes, questions } from '#db/schema'
+import { answers, ideas, ideaVotes, postVotes, questions } from '#db/schema'
+import { type IdeaStatus } from '~/domain'
 import { type Db, prepared, type Tx } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { awardBadge, checkHelpfulBadge, checkPopularIdeaBadge } from './badges.server'

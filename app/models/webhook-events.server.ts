@@ -14,7 +14,8 @@
  */
 import crypto from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import { answers, comments, IDEA_STATUSES, ideas, questions, users, WEBHOOK_KINDS, type WebhookEvent, webhookDeliveries, webhookEndpoints } from '#db/schema'
+import { answers, comments, ideas, questions, users, webhookDeliveries, webhookEndpoints } from '#db/schema'
+import { IDEA_STATUSES, WEBHOOK_KINDS, type WebhookEvent } from '~/domain'
 import { type Db, prepared, type Tx } from '~/lib/db.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { publicBaseUrl } from './email.server'

@@ -6,11 +6,11 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { LogChanges } from '~/components/log-changes'
 import { Pager } from '~/components/pager'
 import { DateTime } from '~/components/post-rows'
+import { MODERATION_ACTIONS } from '~/domain'
 import { getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { requirePermission } from '~/lib/permissions.server'
-import { listModerationLog } from '~/models/moderation.server'
-import { MODERATION_ACTIONS } from '~/schemas/moderation'
+import { listModerationLog } from '~/models/moderation-log.server'
 
 export const meta: MetaFunction = () => [{ title: 'Moderation log · Summit' }]
 

@@ -15,11 +15,11 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, type FormResult, SelectField, TextAreaField, TextField } from '~/components/forms'
 import { DateTime } from '~/components/post-rows'
+import { ROLES } from '~/domain'
 import { getDb } from '~/lib/db.server'
 import { env, publicOrigin } from '~/lib/env.server'
 import { fieldFailure, formFields, parseForm, readForm, siteOrigin } from '~/lib/forms.server'
 import { orHttpError } from '~/lib/http.server'
-import { ROLE_ORDER } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
 import { addProvider, ProviderRefusedError, removeProvider, setProviderEnabled, updateProvider } from '~/models/oidc-providers.server'
 import { checkProviderConnection } from '~/models/oidc-login.server'
@@ -483,8 +483,8 @@ export default function AdminSettings() {
   )
 }
 
-const ROLE_LABELS: Record<(typeof ROLE_ORDER)[number], string> = { member: 'Member', moderator: 'Moderator', product: 'Product', admin: 'Admin' }
-const ROLE_OPTIONS = ROLE_ORDER.map((role) => ({ value: role, label: ROLE_LABELS[role] }))
+const ROLE_LABELS: Record<(typeof ROLES)[number], string> = { member: 'Member', moderator: 'Moderator', product: 'Product', admin: 'Admin' }
+const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }))
 
 /** A checkbox's state: what a refused post sent, else what is stored. */
 function checkedState(result: FormResult, name: string, stored: boolean) {

@@ -4,11 +4,10 @@
  * and the per-member vote rate limit.
  */
 import { type ActionFunctionArgs } from '@remix-run/node'
-import { eq } from 'drizzle-orm'
-import { ideas } from '#db/schema'
 import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
 import { hitVoteLimit } from '~/lib/rate-limit.server'
+import { apiIdeaVoteCount } from '~/models/api-ideas.server'
 import { authenticateApiScope } from '~/models/api-tokens.server'
 import { setIdeaVote } from '~/models/votes.server'
 
@@ -26,7 +25,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     hitVoteLimit(caller.user)
     const voted = request.method === 'PUT'
     setIdeaVote(db, { ideaId, userId: caller.user.id, voted })
-    const voteCount = db.select({ n: ideas.voteCount }).from(ideas).where(eq(ideas.id, ideaId)).get()?.n ?? 0
+    const voteCount = apiIdeaVoteCount(db, ideaId)
     return apiJson({ ideaId, voted, voteCount }, { headers })
   })
 }

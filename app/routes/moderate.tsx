@@ -4,13 +4,13 @@
  */
 import { type ActionFunctionArgs, redirect } from '@remix-run/node'
 import { z } from 'zod'
-import { POST_TYPES } from '#db/schema'
+import { POST_ACTIONS, POST_TYPES } from '~/domain'
 import { safeRedirectPath } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { parseForm, readForm } from '~/lib/forms.server'
 import { httpError, notFound, orHttpError } from '~/lib/http.server'
 import { requirePermission } from '~/lib/permissions.server'
-import { moderatePost, moveIdeaCategory, POST_ACTIONS } from '~/models/moderation.server'
+import { moderatePost, moveIdeaCategory } from '~/models/moderation.server'
 import { ModerationReason, PostId } from '~/schemas/moderation'
 
 const Common = {

@@ -4,9 +4,10 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Pager, TabLinks } from '~/components/pager'
 import { QuestionRow } from '~/components/post-rows'
+import { QUESTION_TABS } from '~/domain'
 import { getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
-import { listQuestions, QUESTION_TABS } from '~/models/questions.server'
+import { listQuestions } from '~/models/questions.server'
 import { findTagByName } from '~/models/tags.server'
 
 export const meta: MetaFunction = () => [{ title: 'Questions · Summit' }]

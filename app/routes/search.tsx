@@ -3,12 +3,12 @@ import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Highlighted } from '~/components/highlighted'
+import { type IdeaStatus, SEARCH_STATUSES, SEARCH_TYPES } from '~/domain'
 import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { check } from '~/lib/permissions'
-import { type IdeaStatus } from '#db/schema'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
-import { search, SEARCH_STATUSES, SEARCH_TYPES } from '~/models/search.server'
+import { search } from '~/models/search.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.q ? `“${data.q}” · Search · Summit` : 'Search · Summit' }]
 

@@ -1,6 +1,6 @@
 /** Account form schemas, shared by the routes, the user:create script and the tests. */
 import { z } from 'zod'
-import { ROLE_ORDER } from '~/lib/permissions'
+import { ROLES } from '~/domain'
 
 export const Username = z
   .string({ error: 'Choose a username.' })
@@ -78,4 +78,4 @@ export const ProfileForm = z.object({
   bio: Bio.optional().default(''),
 })
 
-export const RoleSchema = z.enum(ROLE_ORDER)
+export const RoleSchema = z.enum(ROLES)

@@ -12,7 +12,7 @@
  *   scope), only admins change them (`manage:companies`, admin scope).
  */
 import { z } from 'zod'
-import { ROLES } from '#db/schema'
+import { ROLES } from '~/domain'
 import { DisplayName, Email, Username } from './account'
 import { ApiId as Id, Timestamp, type ApiOperation } from './api-common'
 import { COMPANY_EXTERNAL_ID_MAX, COMPANY_PLAN_MAX, CompanyName, MONTHLY_REVENUE_MAX } from './company'

@@ -4,9 +4,7 @@
  * these, so the document cannot drift from what the routes accept.
  */
 import { z } from 'zod'
-import { type IdeaSort } from '~/models/ideas.server'
-import { type QuestionTab } from '~/models/questions.server'
-import { type SearchStatus, type SearchType } from '~/models/search.server'
+import { type IdeaSort, type QuestionTab, type SearchStatus, type SearchType } from '~/domain'
 import { LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { CommentBody, IdeaBody, IdeaTitle } from './idea'
 import { IDEA_TAG_NAME_MAX, IDEA_TAGS_MAX } from './idea-limits'
@@ -14,9 +12,9 @@ import { AnswerBody, QuestionBody, QuestionTitle } from './question'
 import { ApiId as Id, Timestamp, USERNAME_PATTERN, type ApiOperation } from './api-common'
 
 export const SETTABLE_IDEA_STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'shipped', 'declined'] as const
-/** The site's idea orders (checked against the model's type). */
+/** The site's idea orders (checked against the type in app/domain.ts). */
 const IDEA_SORTS = ['top', 'trending', 'new', 'active'] as const satisfies readonly IdeaSort[]
-/** The site's question lists (checked against the model's type). */
+/** The site's question lists (checked against the type in app/domain.ts). */
 const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const satisfies readonly QuestionTab[]
 
 export { ApiId, Problem, Timestamp, USERNAME_PATTERN, type ApiOperation } from './api-common'
@@ -91,7 +89,7 @@ export const NotificationListQuery = z
   })
   .strict()
 
-/** The site's search filters (checked against the model's types). */
+/** The site's search filters (checked against the types in app/domain.ts). */
 const SEARCH_TYPES = ['idea', 'question', 'answer'] as const satisfies readonly SearchType[]
 const SEARCH_STATUSES = [
   ...SETTABLE_IDEA_STATUSES.map((s) => `idea:${s}` as const),

@@ -4,7 +4,7 @@
  * same string fields with these schemas, so they accept and refuse the same things.
  */
 import { z } from 'zod'
-import { ROLE_ORDER } from '~/lib/permissions'
+import { ROLES } from '~/domain'
 
 /** The provider's part of the callback URL the admin registers at the provider. */
 export function oidcCallbackPath(slug: string) {
@@ -86,7 +86,7 @@ const ProviderFields = z.object({
     .trim()
     .min(1, 'Enter the client ID.')
     .max(CLIENT_ID_MAX, `Use at most ${CLIENT_ID_MAX} characters.`),
-  role: z.enum(ROLE_ORDER, { error: 'Choose a role.' }).optional().default('member'),
+  role: z.enum(ROLES, { error: 'Choose a role.' }).optional().default('member'),
   /** '' or missing: no segment. */
   segmentId: z
     .string()

@@ -1,6 +1,6 @@
 /** The webhook endpoint form (/admin/webhooks and an endpoint's page). */
 import { z } from 'zod'
-import { WEBHOOK_EVENTS, WEBHOOK_KINDS } from '#db/schema'
+import { WEBHOOK_EVENTS, WEBHOOK_KINDS } from '~/domain'
 
 export const WEBHOOK_URL_MAX = 2000
 export const WEBHOOK_DESCRIPTION_MAX = 200

@@ -3,9 +3,9 @@
  * that must be refused (revoked, expired, read-only, write-only, malformed), always in this order.
  */
 import { expect, type APIRequestContext } from '@playwright/test'
-import { categories, tags, type ApiScope } from '#db/schema'
+import { categories, tags } from '#db/schema'
+import { type ApiScope, type Role } from '~/domain'
 import { getDb } from '~/lib/db.server'
-import { type Role } from '~/lib/permissions'
 import { createApiToken } from '~/models/api-tokens.server'
 import { createUser } from '#tests/factories'
 

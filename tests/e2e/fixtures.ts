@@ -11,9 +11,9 @@
 import crypto from 'node:crypto'
 import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
+import { type Role } from '~/domain'
 import { startSession } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { type Role } from '~/lib/permissions'
 import { createUser, unique, type UserOverrides } from '#tests/factories'
 
 export { expect }

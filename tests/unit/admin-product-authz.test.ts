@@ -6,8 +6,8 @@
  * also leave the whole database as it was (helpers/db-snapshot.ts): refusing after writing is a hole.
  */
 import { describe, expect, test } from 'vitest'
+import { type Role } from '~/domain'
 import { getDb } from '~/lib/db.server'
-import { type Role } from '~/lib/permissions'
 import * as adminIndex from '~/routes/admin._index'
 import * as ideasCsv from '~/routes/admin.ideas[.]csv'
 import * as votersCsv from '~/routes/admin.ideas.$ideaId.voters[.]csv'

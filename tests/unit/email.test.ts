@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, test, vi } from 'vitest'
 import { emailOutbox, notifications, users } from '#db/schema'
 import { getDb, type Tx } from '~/lib/db.server'
 import { signUnsubscribeToken, verifyUnsubscribeToken } from '~/lib/email-token.server'
-import { deliverDueEmails, GAVE_UP_AT, MAX_ATTEMPTS, runEmailWorkerTick, type WorkerState } from '~/lib/email-worker.server'
+import { deliverDueEmails, GAVE_UP_AT, MAX_ATTEMPTS, runEmailWorkerTick, type WorkerState } from '~/models/email-worker.server'
 import { createLogTransport, createSmtpTransport, MISSING_NODEMAILER, type MailMessage, type MailTransport, toEml } from '~/lib/mailer.server'
 import {
   DEFAULT_EMAIL_PREFS,

@@ -11,10 +11,10 @@ import { addComment } from '~/models/comments.server'
 import { createAnswer, updateAnswer } from '~/models/answers.server'
 import { listPendingPosts } from '~/models/flags.server'
 import { getIdeaPage } from '~/models/ideas.server'
+import { listModerationLog } from '~/models/moderation-log.server'
 import {
   changeUserRole,
   decidePendingPosts,
-  listModerationLog,
   moderatePost,
   searchUsers,
   suspendUser,

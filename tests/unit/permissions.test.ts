@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { type Actor, check, GRANTS, type Permission, PRIVILEGE_REPUTATION, type Role } from '~/lib/permissions'
+import { type Role } from '~/domain'
+import { type Actor, check, GRANTS, type Permission, PRIVILEGE_REPUTATION } from '~/lib/permissions'
 
 const roles = ['anonymous', 'member', 'moderator', 'product', 'admin'] as const
 type Who = (typeof roles)[number]

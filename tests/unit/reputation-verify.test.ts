@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { seedDemoCommunity } from '#db/seed'
+import { seedDemoCommunity } from '#db/seed/demo-community'
 import { databaseFile, getDb } from '~/lib/db.server'
 import { findReputationMismatches } from '~/models/reputation.server'
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { isDatabaseEmpty, seedDemoCommunity } from '#db/seed'
+import { isDatabaseEmpty, seedDemoCommunity } from '#db/seed/demo-community'
 import { getDb } from '~/lib/db.server'
 import { verifyPassword } from '~/lib/password.server'
 import { findCounterMismatches } from '~/models/counters.server'

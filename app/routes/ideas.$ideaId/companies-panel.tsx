@@ -5,7 +5,7 @@
  */
 import { Link } from '@remix-run/react'
 import { formatRevenue } from '~/components/revenue'
-import type { IdeaPageData } from './route'
+import { type IdeaPageData } from './fields'
 
 export function CompaniesPanel({ companies }: { companies: NonNullable<IdeaPageData['companies']> }) {
   const { items, companyCount, revenue, voters } = companies

@@ -5,8 +5,7 @@ import { FlagControl } from '~/components/flag-form'
 import { FormErrors } from '~/components/forms'
 import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { TextAreaField } from '~/components/forms'
-import { AuthorName, type IdeaActionData, resultFor, Timestamp, useSubmitting } from './fields'
-import type { IdeaPageData } from './route'
+import { AuthorName, type IdeaActionData, type IdeaPageData, resultFor, Timestamp, useSubmitting } from './fields'
 
 type Comment = IdeaPageData['comments'][number]
 

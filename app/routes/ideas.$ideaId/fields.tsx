@@ -1,11 +1,15 @@
 /**
- * Pieces the idea page's sections share: which form an action's answer belongs to, a timestamp
- * and an author's name with the Team badge.
+ * Pieces the idea page's sections share: the page's data type, which form an action's answer
+ * belongs to, a timestamp and an author's name with the Team badge.
  */
-import { useNavigation } from '@remix-run/react'
+import { type useLoaderData, useNavigation } from '@remix-run/react'
 import { type FormResult } from '~/components/forms'
 import { MemberName } from '~/components/member-name'
-import { type Role } from '~/lib/permissions'
+import { type Role } from '~/domain'
+import type { loader } from './data.server'
+
+/** The page's data as the sections get it (the loader in data.server.ts). */
+export type IdeaPageData = ReturnType<typeof useLoaderData<typeof loader>>
 
 /** What a refused form post returned: the text typed, a message per field, and which form it was. */
 export type IdeaActionData = (FormResult & { intent?: string }) | undefined

@@ -1,8 +1,7 @@
 /** Following an idea, and a link to share it. */
 import { Form, Link, useLocation } from '@remix-run/react'
 import { useEffect, useState } from 'react'
-import { useSubmitting } from './fields'
-import type { IdeaPageData } from './route'
+import { type IdeaPageData, useSubmitting } from './fields'
 
 export function FollowBox({ page }: { page: IdeaPageData }) {
   const location = useLocation()

@@ -2,8 +2,7 @@
 import { Form } from '@remix-run/react'
 import { FormErrors, MARKDOWN_HINT, SelectField, TextAreaField, TextField } from '~/components/forms'
 import { IDEA_BODY_MAX } from '~/schemas/idea-limits'
-import { type IdeaActionData, resultFor, useSubmitting } from './fields'
-import type { IdeaPageData } from './route'
+import { type IdeaActionData, type IdeaPageData, resultFor, useSubmitting } from './fields'
 
 const NOTE_HINT = 'Optional, but it is what the voters, the followers and the author receive. Markdown works.'
 

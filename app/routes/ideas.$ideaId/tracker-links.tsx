@@ -7,8 +7,7 @@
 import { Form } from '@remix-run/react'
 import { FormErrors, TextField } from '~/components/forms'
 import { LINK_STATE_MAX, LINK_TITLE_MAX, LINK_URL_MAX } from '~/schemas/idea-link'
-import { type IdeaActionData, resultFor, useSubmitting } from './fields'
-import type { IdeaPageData } from './route'
+import { type IdeaActionData, type IdeaPageData, resultFor, useSubmitting } from './fields'
 
 type Links = NonNullable<IdeaPageData['trackerLinks']>
 

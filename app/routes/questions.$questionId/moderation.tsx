@@ -2,7 +2,7 @@
 import { Form, useActionData, useNavigation } from '@remix-run/react'
 import { FormErrors, TextField } from '~/components/forms'
 import { CLOSE_NOTE_MAX_LENGTH } from '~/schemas/question'
-import { type action } from './route'
+import type { action } from './data.server'
 
 function useResult(intent: string) {
   const result = useActionData<typeof action>()

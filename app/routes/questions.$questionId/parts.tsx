@@ -8,7 +8,7 @@ import { useHydrated } from '~/components/use-hydrated'
 import { MARKDOWN_HINT, TextAreaField } from '~/components/forms'
 import { type Decision } from '~/lib/permissions'
 import { ANSWER_BODY_LENGTH, QA_COMMENT_LENGTH } from '~/schemas/question'
-import { type action } from './route'
+import type { action } from './data.server'
 
 type CommentData = {
   id: number

@@ -1,7 +1,9 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+/**
+ * The question page (/questions/:questionId): the question, its answers and comments, and the
+ * forms that act on them. The loader and the action are in data.server.ts.
+ */
+import { type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
-import { CLOSE_REASONS } from '#db/schema'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { DateTime } from '~/components/post-rows'
 import { MemberName } from '~/components/member-name'
@@ -9,260 +11,17 @@ import { SuggestedEditLinks } from '~/components/suggested-edit-links'
 import { FlagControl } from '~/components/flag-form'
 import { HiddenMark, ModerationMenu } from '~/components/moderation-menu'
 import { VoteControl } from '~/components/vote-control'
-import { getUser, requireUser } from '~/lib/auth.server'
-import { getDb } from '~/lib/db.server'
-import { fieldFailure, keepFormOnRateLimit, parseForm, readForm, refusalOf } from '~/lib/forms.server'
-import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
-import { httpError, notFound, orHttpError, retryAfterHeaders } from '~/lib/http.server'
-import { type PageView } from '~/lib/kept-pages'
-import { parseId } from '~/lib/params.server'
-import { check, isSuspended } from '~/lib/permissions'
-import { assertCan, requirePermission } from '~/lib/permissions.server'
-import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
-import { addComment } from '~/models/comments.server'
-import { listCategories } from '~/models/ideas.server'
-import {
-  closeQuestion,
-  convertQuestionToIdea,
-  DuplicateTargetError,
-  reopenQuestion,
-  setAnswerOfficial,
-} from '~/models/question-moderation.server'
-import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
-import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
-import { flaggedByViewer } from '~/models/flags.server'
-import { setPostVote, voteBreakdowns } from '~/models/votes.server'
-import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
+import { retryAfterHeaders } from '~/lib/http.server'
+import type { loader } from './data.server'
 import { CloseForm, ConvertForm, ReopenForm } from './moderation'
 import { AcceptForm, AnswerForm, Comments, EditedNote, OfficialForm, QaCommentForm } from './parts'
+
+export { action, loader } from './data.server'
 
 /** A 429 or 503 keeps its Retry-After. */
 export const headers = retryAfterHeaders
 
-/** Counts a view of the question, at most one per viewer a day (the model's rule); crawlers' never. */
-function countView(questionId: number, viewer: { userId: number | null; ip: string | null; userAgent: string | null }) {
-  const viewerKey = viewerKeyFor(viewer)
-  if (viewerKey) recordQuestionView(getDb(), { questionId, viewerKey })
-}
-
-/**
- * The view this page counts for each visitor the page cache serves it to again (app/lib/kept-pages.ts),
- * so a kept page counts views exactly as a rendered one. Made here, not in the loader, so that it
- * holds the question's id and nothing of the render.
- */
-function visitorView(questionId: number): PageView {
-  return ({ ip, userAgent }) => countView(questionId, { userId: null, ip, userAgent })
-}
-
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const questionId = parseId(params.questionId, 'question')
-  const viewer = await getUser(request)
-  const db = getDb()
-  // Before the read, so the count shown includes this view.
-  countView(questionId, { userId: viewer?.id ?? null, ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') })
-  context.keptPage?.countsView(visitorView(questionId))
-  const moderate = check(viewer, 'moderate:post').ok
-  const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null, staffView: moderate }))
-  const { question } = page
-  // Decisions, not booleans: a refused control says why.
-  const pendingEdits = viewer
-    ? countPendingSuggestedEdits(db, [{ type: 'question', id: question.id }, ...page.answers.map((a) => ({ type: 'answer' as const, id: a.id }))], viewer.id)
-    : null
-  const postDecisions = (post: { id: number; authorId: number }, kind: 'question' | 'answer') => {
-    const edit = check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post)
-    return {
-      isOwn: viewer?.id === post.authorId,
-      up: check(viewer, 'upvote:post', post),
-      down: check(viewer, 'downvote:post', post),
-      comment: check(viewer, kind === 'question' ? 'comment:question' : 'comment:answer', post),
-      edit,
-      suggestedEdits: {
-        canSuggest: !edit.ok && check(viewer, 'suggest-edit:post', post).ok,
-        canReview: check(viewer, 'review:suggested-edit', post).ok,
-        ...(pendingEdits?.get(`${kind}:${post.id}`) ?? { pending: 0, isViewerPending: false }),
-      },
-    }
-  }
-  const convert = check(viewer, 'convert:question')
-  // Flags: what this viewer flagged already on the page (one query).
-  const flagDecision = check(viewer, 'flag:post')
-  const pageRefs = [
-    { type: 'question' as const, id: question.id },
-    ...question.comments.map((c) => ({ type: 'comment' as const, id: c.id })),
-    ...page.answers.flatMap((a) => [{ type: 'answer' as const, id: a.id }, ...a.comments.map((c) => ({ type: 'comment' as const, id: c.id }))]),
-  ]
-  const flagged = viewer && flagDecision.ok ? [...flaggedByViewer(db, viewer.id, pageRefs)] : []
-  // Up and down counts behind each score, for members with the privilege (and staff).
-  const breakdowns = check(viewer, 'view:vote-breakdown').ok
-    ? voteBreakdowns(db, { questionId: question.id, answerIds: page.answers.map((a) => a.id) })
-    : null
-  return {
-    breakdowns,
-    ...page,
-    // The convert form's category picker, for the product team only.
-    categories: convert.ok && !question.convertedToIdeaId ? listCategories(db).map(({ id, name }) => ({ id, name })) : [],
-    question: { ...question, can: postDecisions(question, 'question') },
-    answers: page.answers.map((answer) => ({ ...answer, can: postDecisions(answer, 'answer') })),
-    viewerId: viewer?.id ?? null,
-    flagging: viewer ? { decision: flagDecision, flagged } : null,
-    moderate,
-    can: {
-      answer: check(viewer, 'answer:question'),
-      accept: check(viewer, 'accept:answer', question),
-      markOfficial: check(viewer, 'mark-official:answer'),
-      close: check(viewer, 'close:question'),
-      convert,
-    },
-  }
-}
-
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.question.title ?? 'Question not found'} · Summit` }]
-
-const Target = z.enum(['question', 'answer'])
-const Flag = z.enum(['true', 'false']).transform((v) => v === 'true')
-const Intent = z.discriminatedUnion('intent', [
-  z.object({
-    intent: z.literal('vote'),
-    target: Target,
-    targetId: FormId,
-    value: z.enum(['1', '-1', '0']).transform((v) => Number(v) as 1 | -1 | 0),
-    respond: z.literal('data').optional(),
-  }),
-  z.object({ intent: z.literal('answer'), body: AnswerBody }),
-  z.object({ intent: z.literal('comment'), target: Target, targetId: FormId, body: QaCommentBody }),
-  z.object({ intent: z.literal('accept'), answerId: FormId, accepted: Flag }),
-  z.object({ intent: z.literal('official'), answerId: FormId, official: Flag }),
-  z
-    .object({
-      intent: z.literal('close'),
-      reason: z.enum(CLOSE_REASONS, { error: 'Pick a reason.' }),
-      duplicateOf: z.string().max(2000).optional().default('').transform(parseQuestionRef),
-      note: CloseNote,
-    })
-    .refine((v) => v.reason !== 'duplicate' || v.duplicateOf != null, {
-      path: ['duplicateOf'],
-      message: 'Enter the number or the address of the original question.',
-    }),
-  z.object({ intent: z.literal('reopen'), note: CloseNote }),
-  z.object({
-    intent: z.literal('convert'),
-    categoryId: z.string({ error: 'Pick a category.' }).regex(/^[1-9]\d{0,15}$/, 'Pick a category.').transform(Number),
-  }),
-])
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const questionId = parseId(params.questionId, 'question')
-  const here = `/questions/${questionId}`
-  const form = await readForm(request)
-  const parsed = parseForm(form, Intent)
-  if (!parsed.ok) {
-    const formKey = `${form.get('target') ?? ''}-${form.get('targetId') ?? ''}`
-    return data({ ...parsed, intent: String(form.get('intent') ?? ''), formKey }, { status: 400 })
-  }
-  const db = getDb()
-  /** The post named by the form, which must belong to this question (else it is not on this page: 404). */
-  const ownerOf = (target: { type: 'question' | 'answer'; id: number }) => {
-    const owner = orHttpError(() => getQaPostOwner(db, target))
-    return owner.questionId === questionId ? owner : notFound(target.type)
-  }
-  switch (parsed.data.intent) {
-    case 'vote': {
-      const { target, targetId, value, respond } = parsed.data
-      const user = await requireUser(request, here)
-      const owner = ownerOf({ type: target, id: targetId })
-      if (value === 1) assertCan(user, 'upvote:post', owner)
-      if (value === -1) assertCan(user, 'downvote:post', owner)
-      if (value === 0 && isSuspended(user)) httpError(403, 'Your account is suspended.') // taking a vote back needs no reputation
-      const castVote = () => {
-        hitVoteLimit(user)
-        hitVoteIpLimit(context.clientIp)
-        return setPostVote(db, { targetType: target, targetId, userId: user.id, value })
-      }
-      if (respond !== 'data') {
-        orHttpError(castVote) // a busy or full database: its own 503 Response, with Retry-After
-        return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
-      }
-      // The vote control's fetcher: a refusal is said beside the buttons, with its real status.
-      try {
-        return { ok: true as const, ...castVote() }
-      } catch (error) {
-        const refused = refusalOf(error)
-        if (!refused) throw error
-        return data({ ok: false as const, error: refused.message }, { status: refused.status, headers: refused.headers })
-      }
-    }
-    case 'answer': {
-      const { body } = parsed.data
-      const user = await requirePermission(request, 'answer:question')
-      return keepFormOnRateLimit(
-        form,
-        async () => {
-          const answer = limitPosting(db, { kind: 'answer', member: user, ip: context.clientIp }, () =>
-            orHttpError(() => createAnswer(db, { questionId, authorId: user.id, authorRole: user.role, bodyMd: body })),
-          )
-          return redirect(`${here}#answer-${answer.id}`)
-        },
-        { intent: 'answer', formKey: '' },
-      )
-    }
-    case 'comment': {
-      const { target, targetId, body } = parsed.data
-      const user = await requireUser(request, here)
-      assertCan(user, target === 'question' ? 'comment:question' : 'comment:answer', ownerOf({ type: target, id: targetId }))
-      return keepFormOnRateLimit(
-        form,
-        async () => {
-          const comment = limitPosting(db, { kind: 'comment', member: user, ip: context.clientIp }, () =>
-            orHttpError(() => addComment(db, { target: { type: target, id: targetId }, authorId: user.id, bodyMd: body })),
-          )
-          return redirect(`${here}#comment-${comment.id}`)
-        },
-        { intent: 'comment', formKey: `${target}-${targetId}` },
-      )
-    }
-    case 'accept': {
-      const { answerId, accepted } = parsed.data
-      const user = await requireUser(request, here)
-      assertCan(user, 'accept:answer', { authorId: ownerOf({ type: 'answer', id: answerId }).askerId })
-      orHttpError(() => (accepted ? acceptAnswer : unacceptAnswer)(db, { answerId, userId: user.id }))
-      return redirect(`${here}#answer-${answerId}`)
-    }
-    case 'official': {
-      const { answerId, official } = parsed.data
-      const user = await requirePermission(request, 'mark-official:answer')
-      ownerOf({ type: 'answer', id: answerId })
-      orHttpError(() => setAnswerOfficial(db, { answerId, actorId: user.id, isOfficial: official }))
-      return redirect(`${here}#answer-${answerId}`)
-    }
-    case 'close': {
-      const { reason, duplicateOf, note } = parsed.data
-      const user = await requirePermission(request, 'close:question')
-      const refused = orHttpError(() => {
-        try {
-          closeQuestion(db, { questionId, actorId: user.id, reason, duplicateOfId: duplicateOf, note })
-          return null
-        } catch (error) {
-          if (error instanceof DuplicateTargetError) return error // a field error, shown next to the field
-          throw error
-        }
-      })
-      if (refused) return data({ ...fieldFailure(form, 'duplicateOf', refused.message), intent: 'close', formKey: '' }, { status: 400 })
-      return redirect(here)
-    }
-    case 'reopen': {
-      const { note } = parsed.data
-      const user = await requirePermission(request, 'close:question')
-      orHttpError(() => reopenQuestion(db, { questionId, actorId: user.id, note }))
-      return redirect(here)
-    }
-    case 'convert': {
-      const { categoryId } = parsed.data
-      const user = await requirePermission(request, 'convert:question')
-      const { ideaId } = orHttpError(() => convertQuestionToIdea(db, { questionId, actorId: user.id, categoryId }))
-      return redirect(`/ideas/${ideaId}`)
-    }
-  }
-}
 
 const CLOSED_AS = { duplicate: 'a duplicate', off_topic: 'off-topic', resolved: 'resolved' } as const
 

@@ -1,7 +1,7 @@
 /**
  * The demo community: "Northwind Analytics", a fictional B2B dashboards/reporting SaaS, and the
  * customers who suggest ideas and help each other. Seeded into an empty database on `npm start`
- * (and by `npm run db:seed`).
+ * (app/entry.server.tsx hands it to app/lib/prepare.server.ts) and by `npm run db:seed`.
  *
  * Everything that moves a counter or the reputation ledger goes through the model functions, so a
  * recount of the seeded data finds nothing to fix. The seed first plans every action with a
@@ -13,15 +13,16 @@
 import { and, count, eq, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-orm'
 import { type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { answers, categories, comments, companies, ideas, ideaVotes, notifications, questions, segments, tags, users } from '#db/schema'
-import { createCategory, createSegment } from '#tests/factories'
+import { type Role } from '~/domain'
 import { type Db } from '~/lib/db.server'
 import { hashPassword } from '~/lib/password.server'
-import { type Role, STAFF_ROLES } from '~/lib/permissions'
+import { STAFF_ROLES } from '~/lib/permissions'
 import { acceptAnswer, createAnswer } from '~/models/answers.server'
 import { addComment, type CommentTarget } from '~/models/comments.server'
 import { setMemberCompany, upsertCompanyFromClaims } from '~/models/companies.server'
 import { changeIdeaStatus, createIdea, type SettableStatus } from '~/models/ideas.server'
 import { createQuestion } from '~/models/questions.server'
+import { insertCategory, insertSegment } from '~/models/site-admin.server'
 import { ensureTags, MAX_TAGS_PER_POST } from '~/models/tags.server'
 import { createAccount } from '~/models/users.server'
 import { setIdeaVote, setPostVote } from '~/models/votes.server'
@@ -1874,8 +1875,7 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
     const existing = db.select({ id: segments.id }).from(segments).where(eq(segments.name, s.name)).get()
     if (existing) segmentIds.set(s.name, existing.id)
     else {
-      const { id } = createSegment(db, { name: s.name, weight: s.weight, position: s.position })
-      db.update(segments).set({ createdAt: installedAt }).where(eq(segments.id, id)).run() // the factory takes no date
+      const { id } = insertSegment(db, { name: s.name, weight: s.weight, position: s.position, createdAt: installedAt })
       segmentIds.set(s.name, id)
     }
   }
@@ -1884,8 +1884,7 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
     const existing = db.select({ id: categories.id }).from(categories).where(eq(categories.slug, c.slug)).get()
     if (existing) categoryIds.set(c.slug, existing.id)
     else {
-      const { id } = createCategory(db, { ...c, position })
-      db.update(categories).set({ createdAt: installedAt }).where(eq(categories.id, id)).run()
+      const { id } = insertCategory(db, { ...c, position, createdAt: installedAt })
       categoryIds.set(c.slug, id)
     }
   })

@@ -6,15 +6,18 @@
  *
  * A failed message is retried after 1 min, 5 min, 30 min, 2 h and 12 h; after the 6th failed
  * attempt it is given up (logged), and parked so the due index never returns it again.
+ *
+ * A model, like the webhook worker (webhook-worker.server.ts): it reads and writes the outbox, the
+ * settings and the digests. Talking to a mail server is app/lib/mailer.server.ts's job.
  */
 import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm'
 import { emailOutbox } from '#db/schema'
-import { getEmailSetting } from '~/models/settings.server'
-import { publicBaseUrl, queueDailyDigests, siteNameOf, unsubscribeUrl } from '~/models/email.server'
-import { type Db, getDb } from './db.server'
-import { env } from './env.server'
-import { createMailTransport, type MailMessage, type MailTransport } from './mailer.server'
-import { DatabaseUnavailableError } from './database-unavailable.server'
+import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
+import { type Db, getDb } from '~/lib/db.server'
+import { env } from '~/lib/env.server'
+import { createMailTransport, type MailMessage, type MailTransport } from '~/lib/mailer.server'
+import { publicBaseUrl, queueDailyDigests, siteNameOf, unsubscribeUrl } from './email.server'
+import { getEmailSetting } from './settings.server'
 
 const MINUTE_MS = 60_000
 /** Wait before attempt n + 1 after n failed attempts (index n - 1). */
