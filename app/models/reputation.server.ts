@@ -5,7 +5,7 @@
 import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm'
 import { reputationEvents, users } from '#db/schema'
 import { type ReputationSourceType } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, prepared, type Tx } from '~/lib/db.server'
 import { COUNTERS, findCounterMismatches } from './counters.server'
 
 /**
@@ -66,61 +66,29 @@ export function recordReputation(
   let delta: number = REPUTATION[input.reason]
   const isCapped = CAPPED_REASONS.has(input.reason)
   if (isCapped && delta > 0) {
-    const dayStart = startOfUtcDay(now)
-    const dayEnd = new Date(dayStart.getTime() + 86_400_000)
+    const dayStart = startOfUtcDay(now).getTime()
     // Bounded on both sides, so a backdated event (an import) counts against its own day only.
-    const earnedToday =
-      tx
-        .select({ total: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
-        .from(reputationEvents)
-        .where(
-          and(
-            eq(reputationEvents.userId, input.userId),
-            eq(reputationEvents.isCapped, true),
-            gte(reputationEvents.createdAt, dayStart),
-            lt(reputationEvents.createdAt, dayEnd),
-          ),
-        )
-        .get()?.total ?? 0
+    const earnedToday = prepared(tx, earnedOnDayQuery).get({ userId: input.userId, dayStart, dayEnd: dayStart + 86_400_000 })?.total ?? 0
     delta = Math.max(0, Math.min(delta, DAILY_VOTE_REPUTATION_CAP - earnedToday))
   }
   const sourceCap = PER_SOURCE_CAPS[input.reason]
   if (sourceCap !== undefined && delta > 0) {
-    // reputation_events_source_idx (source_type, source_id, reason, …, delta): one range of this post's events, from the index alone.
     const earnedOnSource =
-      tx
-        .select({ total: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
-        .from(reputationEvents)
-        .where(
-          and(
-            eq(reputationEvents.sourceType, input.source.type),
-            eq(reputationEvents.sourceId, input.source.id),
-            eq(reputationEvents.reason, input.reason),
-          ),
-        )
-        .get()?.total ?? 0
+      prepared(tx, earnedOnSourceQuery).get({ sourceType: input.source.type, sourceId: input.source.id, reason: input.reason })?.total ?? 0
     delta = Math.max(0, Math.min(delta, sourceCap - earnedOnSource))
   }
-  const event = tx
-    .insert(reputationEvents)
-    .values({
-      userId: input.userId,
-      delta,
-      reason: input.reason,
-      sourceType: input.source.type,
-      sourceId: input.source.id,
-      actorId: input.actorId,
-      isCapped,
-      createdAt: now,
-    })
-    .returning({ id: reputationEvents.id, delta: reputationEvents.delta })
-    .get()
-  if (delta !== 0) {
-    tx.update(users)
-      .set({ reputation: sql`${users.reputation} + ${delta}` })
-      .where(eq(users.id, input.userId))
-      .run()
-  }
+  const event = prepared(tx, appendEventQuery).get({
+    userId: input.userId,
+    delta,
+    reason: input.reason,
+    sourceType: input.source.type,
+    sourceId: input.source.id,
+    actorId: input.actorId,
+    reversesId: null,
+    isCapped,
+    createdAt: now,
+  })!
+  if (delta !== 0) prepared(tx, addToReputationQuery).run({ userId: input.userId, delta })
   return event
 }
 
@@ -132,52 +100,99 @@ export function reverseReputation(
   tx: Tx,
   input: { reason: ReputationReason; source: Source; actorId: number | null; now?: Date },
 ) {
-  const reversal = sql`(select 1 from reputation_events r where r.reverses_id = ${reputationEvents.id})`
-  const original = tx
-    .select({
-      id: reputationEvents.id,
-      userId: reputationEvents.userId,
-      delta: reputationEvents.delta,
-      isCapped: reputationEvents.isCapped,
-    })
+  const on = { sourceType: input.source.type, sourceId: input.source.id, reason: input.reason }
+  const original =
+    input.actorId == null ? prepared(tx, unreversedBySystemQuery).get(on) : prepared(tx, unreversedByActorQuery).get({ ...on, actorId: input.actorId })
+  if (!original) return null
+  const event = prepared(tx, appendEventQuery).get({
+    ...on,
+    userId: original.userId,
+    delta: -original.delta,
+    actorId: input.actorId,
+    reversesId: original.id,
+    isCapped: original.isCapped,
+    createdAt: input.now ?? new Date(),
+  })!
+  if (original.delta !== 0) prepared(tx, addToReputationQuery).run({ userId: original.userId, delta: -original.delta })
+  return event
+}
+
+// The ledger's statements, prepared once per connection (a vote runs two or three of them). A
+// placeholder compared with a column in sql`…` or eq() takes the stored value (milliseconds for times).
+
+/** What a member earned from capped kinds on one UTC day (reputation_events_member_idx). */
+const earnedOnDayQuery = (db: Db | Tx) =>
+  db
+    .select({ total: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
     .from(reputationEvents)
     .where(
       and(
-        eq(reputationEvents.sourceType, input.source.type),
-        eq(reputationEvents.sourceId, input.source.id),
-        eq(reputationEvents.reason, input.reason),
-        input.actorId == null ? isNull(reputationEvents.actorId) : eq(reputationEvents.actorId, input.actorId),
+        eq(reputationEvents.userId, sql.placeholder('userId')),
+        eq(reputationEvents.isCapped, true),
+        gte(reputationEvents.createdAt, sql.placeholder('dayStart')),
+        lt(reputationEvents.createdAt, sql.placeholder('dayEnd')),
+      ),
+    )
+    .prepare()
+
+/** The net of one kind's events on one post: reputation_events_source_idx (source_type, source_id, reason, …, delta), from the index alone. */
+const earnedOnSourceQuery = (db: Db | Tx) =>
+  db
+    .select({ total: sql<number>`coalesce(sum(${reputationEvents.delta}), 0)` })
+    .from(reputationEvents)
+    .where(
+      and(
+        eq(reputationEvents.sourceType, sql.placeholder('sourceType')),
+        eq(reputationEvents.sourceId, sql.placeholder('sourceId')),
+        eq(reputationEvents.reason, sql.placeholder('reason')),
+      ),
+    )
+    .prepare()
+
+const appendEventQuery = (db: Db | Tx) =>
+  db
+    .insert(reputationEvents)
+    .values({
+      userId: sql.placeholder('userId'),
+      delta: sql.placeholder('delta'),
+      reason: sql.placeholder('reason'),
+      sourceType: sql.placeholder('sourceType'),
+      sourceId: sql.placeholder('sourceId'),
+      actorId: sql.placeholder('actorId'),
+      reversesId: sql.placeholder('reversesId'),
+      isCapped: sql.placeholder('isCapped'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .returning({ id: reputationEvents.id, delta: reputationEvents.delta })
+    .prepare()
+
+const addToReputationQuery = (db: Db | Tx) =>
+  db
+    .update(users)
+    .set({ reputation: sql`${users.reputation} + ${sql.placeholder('delta')}` })
+    .where(eq(users.id, sql.placeholder('userId')))
+    .prepare()
+
+/** The latest event of a kind on a post by an actor (or by nobody: the system's) that no event reverses yet. */
+const unreversedQuery = (byActor: boolean) => (db: Db | Tx) =>
+  db
+    .select({ id: reputationEvents.id, userId: reputationEvents.userId, delta: reputationEvents.delta, isCapped: reputationEvents.isCapped })
+    .from(reputationEvents)
+    .where(
+      and(
+        eq(reputationEvents.sourceType, sql.placeholder('sourceType')),
+        eq(reputationEvents.sourceId, sql.placeholder('sourceId')),
+        eq(reputationEvents.reason, sql.placeholder('reason')),
+        byActor ? eq(reputationEvents.actorId, sql.placeholder('actorId')) : isNull(reputationEvents.actorId),
         isNull(reputationEvents.reversesId),
-        sql`not exists ${reversal}`,
+        sql`not exists (select 1 from reputation_events r where r.reverses_id = ${reputationEvents.id})`,
       ),
     )
     .orderBy(desc(reputationEvents.id))
     .limit(1)
-    .get()
-  if (!original) return null
-  const event = tx
-    .insert(reputationEvents)
-    .values({
-      userId: original.userId,
-      delta: -original.delta,
-      reason: input.reason,
-      sourceType: input.source.type,
-      sourceId: input.source.id,
-      actorId: input.actorId,
-      reversesId: original.id,
-      isCapped: original.isCapped,
-      createdAt: input.now ?? new Date(),
-    })
-    .returning({ id: reputationEvents.id, delta: reputationEvents.delta })
-    .get()
-  if (original.delta !== 0) {
-    tx.update(users)
-      .set({ reputation: sql`${users.reputation} - ${original.delta}` })
-      .where(eq(users.id, original.userId))
-      .run()
-  }
-  return event
-}
+    .prepare()
+const unreversedByActorQuery = unreversedQuery(true)
+const unreversedBySystemQuery = unreversedQuery(false)
 
 /** Whether `userId` was ever paid `reason` for `source` (bonuses paid once, never taken back). */
 export function hasEarned(tx: Tx, input: { userId: number; reason: ReputationReason; source: Source }) {
