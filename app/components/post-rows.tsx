@@ -8,9 +8,23 @@ import { MemberName } from './member-name'
 const DATE_FORMAT = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
 
 /** An absolute date, formatted the same on the server and in the browser (no hydration mismatch). */
+/** Formatted days, by UTC day number: a list page formats the same few days many times over. */
+const formattedDays = new Map<number, string>()
+
+function formatDay(date: Date) {
+  const day = Math.floor(date.getTime() / 86_400_000)
+  let text = formattedDays.get(day)
+  if (text === undefined) {
+    if (formattedDays.size >= 4096) formattedDays.clear()
+    text = DATE_FORMAT.format(date)
+    formattedDays.set(day, text)
+  }
+  return text
+}
+
 export function DateTime({ value }: { value: string | Date }) {
   const date = typeof value === 'string' ? new Date(value) : value
-  return <time dateTime={date.toISOString()}>{DATE_FORMAT.format(date)}</time>
+  return <time dateTime={date.toISOString()}>{formatDay(date)}</time>
 }
 
 export function StatusBadge({ status }: { status: IdeaStatus }) {
