@@ -1,3 +1,4 @@
+/** Any path no route matches: a 404 page (and 404 for a POST there). */
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { notFound } from '~/lib/http.server'
 

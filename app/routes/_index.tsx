@@ -1,3 +1,4 @@
+/** The home page (/): what the community is for, its top ideas and its recent questions. */
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'

@@ -1,3 +1,4 @@
+/** /answers/:answerId/edit: the author (or a member with the reputation to edit others' posts, or staff) edits an answer; the version it replaces is kept as a revision. */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'

@@ -1,3 +1,4 @@
+/** /changelog: the shipped ideas, newest first. */
 import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'

@@ -1,3 +1,4 @@
+/** /changelog.atom: the changelog as an Atom feed. */
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { renderAtomFeed } from '~/lib/atom.server'
 import { getDb } from '~/lib/db.server'

@@ -1,3 +1,4 @@
+/** /healthz: whether the server and its database can take requests (for load balancers and monitoring). */
 import { checkDatabase, type DatabaseHealth, getDb } from '~/lib/db.server'
 
 /**

@@ -1,3 +1,4 @@
+/** /ideas/new: a member posts a new idea (with similar ideas shown while they type). */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'

@@ -1,3 +1,4 @@
+/** /logout: ends the session (POST only). */
 import { type ActionFunctionArgs, redirect } from '@remix-run/node'
 import { endSession } from '~/lib/auth.server'
 import { readForm } from '~/lib/forms.server'

@@ -1,3 +1,4 @@
+/** /notifications: the member's notifications, newest first, and marking them read. */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, useFetcher, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import { z } from 'zod'

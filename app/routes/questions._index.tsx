@@ -1,3 +1,4 @@
+/** /questions: the support questions, by tab (newest, active, unanswered), with keyset pages. */
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'

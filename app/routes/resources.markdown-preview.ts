@@ -1,3 +1,4 @@
+/** POST /resources/markdown-preview: the HTML a Markdown text renders to, for the editors' preview. */
 import { type ActionFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
 import { getUser } from '~/lib/auth.server'

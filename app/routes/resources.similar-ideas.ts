@@ -1,3 +1,4 @@
+/** /resources/similar-ideas: ideas like the title being typed, for the new-idea form. */
 import { type LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
 import { getDb } from '~/lib/db.server'

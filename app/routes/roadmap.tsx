@@ -1,3 +1,4 @@
+/** /roadmap: the public roadmap, ideas under review, planned, in progress and recently shipped. */
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'

@@ -1,3 +1,4 @@
+/** /search: full-text search over ideas, questions and answers, with filters. */
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { z } from 'zod'

@@ -1,3 +1,4 @@
+/** /tags/:name: the questions and ideas with one tag. */
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'

@@ -1,3 +1,4 @@
+/** /tags: every tag, most used first, with how many posts carry it, and a search by prefix. */
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'

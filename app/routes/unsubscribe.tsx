@@ -1,3 +1,4 @@
+/** /unsubscribe: a signed e-mail link turns off one kind of e-mail, without logging in (RFC 8058's one-click POST too). */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
