@@ -14,7 +14,7 @@ export const STAFF_ROLES: readonly Role[] = ['moderator', 'product', 'admin']
 type Rule = { role: Role } | { reputation: number } | 'never'
 type Grant = { own?: Rule; any?: Rule; label: string }
 
-/** Reputation thresholds of DESIGN.md, named so the UI and the help page can quote them. */
+/** The reputation thresholds of the privileges, named so the UI and the help page can quote them. */
 export const PRIVILEGE_REPUTATION = {
   upvote: 15,
   flag: 15,

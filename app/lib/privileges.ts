@@ -1,5 +1,5 @@
 /**
- * The privileges reputation unlocks (DESIGN.md), as the help page explains them. The thresholds
+ * The privileges reputation unlocks, as the help page (/help/privileges) explains them. The thresholds
  * are PRIVILEGE_REPUTATION, the same numbers check() enforces; staff hold every privilege.
  */
 import { PRIVILEGE_REPUTATION } from './permissions'

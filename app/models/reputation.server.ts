@@ -9,7 +9,7 @@ import { type Db, prepared, type Tx } from '~/lib/db.server'
 import { COUNTERS, findCounterMismatches } from './counters.server'
 
 /**
- * Stack Exchange-like starting rules from DESIGN.md, with these decisions:
+ * Stack Exchange-like starting rules, with these decisions:
  * - idea_upvoted is capped per idea as well as per day: an idea pays its author +2 for each vote
  *   while the idea's net idea_upvoted total is under IDEA_UPVOTE_REPUTATION_CAP (+200, i.e. the
  *   first 100 voters). The cap is read from the ledger, so an unvote reverses exactly what its vote

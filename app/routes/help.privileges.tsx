@@ -12,7 +12,7 @@ import { DAILY_VOTE_REPUTATION_CAP, IDEA_UPVOTE_REPUTATION_CAP, REPUTATION } fro
 
 export const meta: MetaFunction = () => [{ title: 'Privileges · Summit' }]
 
-// Pages show at least 1 (DESIGN.md); the stored total is the exact sum and may be lower.
+// Pages show at least 1; the stored total is the exact sum and may be lower (app/models/reputation.server.ts).
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getUser(request)
   return {
