@@ -263,7 +263,7 @@ async function runRound(round: number, setup: Awaited<ReturnType<typeof setUp>>,
     let action: string
     let send: () => Promise<Response>
     let onSuccess: (response: Response) => void = () => {}
-    let onRefusal: () => void = () => {}
+    const onRefusal: () => void = () => {}
     let onCutOff: () => void = () => {}
 
     const trackVote = (kind: VoteTrack['kind'], targetId: number, wanted: number) => {

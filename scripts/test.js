@@ -1,5 +1,6 @@
 /**
- * `npm test`: typecheck, unit tests, production build, then the end-to-end tests in Chromium.
+ * `npm test`: lint (ESLint, with the layering as import rules), typecheck, unit tests, production
+ * build, then the end-to-end tests in Chromium.
  * Stops at the first failing step with its exit code. Extra arguments go to `playwright test`
  * (`npm test -- tests/e2e/auth.spec.ts --headed`).
  *
@@ -96,6 +97,7 @@ async function ensureNginx() {
   process.exit(1)
 }
 
+step('Lint (eslint)', NPM, ['run', 'lint', '--', '--max-warnings=0'])
 step('Typecheck (tsc --noEmit)', NPX, ['tsc', '--noEmit'])
 step('Unit tests (vitest run)', NPX, ['vitest', 'run'])
 step('Build (npm run build: the app, then the server)', NPM, ['run', 'build'])

@@ -10,7 +10,7 @@
  * MAX_PERIOD_PAGES so a crawler cannot make the server sort deep pages without end.
  * All time reads users.reputation through users_reputation_idx with a keyset cursor.
  */
-import { and, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
+import { and, count, desc, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import { reputationEvents, userBadges, users } from '#db/schema'
 import { BADGE_LEVELS, type BadgeLevel, badgeById } from '~/lib/badges'
 import { type Db } from '~/lib/db.server'

@@ -373,7 +373,7 @@ export default function AdminSettings() {
 
       <Section id="segments" title="Segments and weights">
         <p className="muted">
-          Segments are private to staff. In the weighted score each vote counts its voter's segment weight; members
+          Segments are private to staff. In the weighted score each vote counts its voter’s segment weight; members
           without a segment count 1.
         </p>
         {segments.length ? (

@@ -8,7 +8,7 @@ import { authenticateApiRead } from '~/models/api-tokens.server'
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
+    const { headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
     return apiJson(apiListCategories(db), { headers })
   })
 }

@@ -17,7 +17,7 @@ import { QuestionCreateBody, QuestionListQuery } from '~/schemas/api'
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
+    const { headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
     const query = readQuery(request, QuestionListQuery)
     return apiJson(apiListQuestions(db, query), { headers })
   })

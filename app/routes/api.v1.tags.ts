@@ -9,7 +9,7 @@ import { TagListQuery } from '~/schemas/api'
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return apiHandler(request, () => {
     const db = getDb()
-    const { caller, headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
+    const { headers } = authenticateApiRead(db, request, context.clientIp ?? 'unknown')
     const query = readQuery(request, TagListQuery)
     return apiJson(apiListTags(db, query), { headers })
   })

@@ -71,6 +71,7 @@ export default function SignupPage() {
           minLength={2}
           maxLength={30}
           result={result}
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- a page with one task: its first field is where everyone starts
           autoFocus
         />
         <TextField name="displayName" label="Display name (optional)" autoComplete="name" maxLength={50} result={result} />

@@ -11,7 +11,7 @@ import { setMemberCompany } from '~/models/companies.server'
 import { AdminMember, CompanyDeleted, CompanyDetail, CompanyList, CompanyMemberList, MemberList, PublicMember } from '~/schemas/api-admin'
 import { createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
-import { CALLER_NAMES, callers, OLD, runAuthorizationMatrix, tokenFor } from './api-callers'
+import { OLD, runAuthorizationMatrix, tokenFor } from './api-callers'
 
 type Answer = { status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }
 type Operation = { name: string; send: (request: APIRequestContext, headers: Record<string, string>) => Promise<Answer> }

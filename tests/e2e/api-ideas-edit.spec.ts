@@ -13,7 +13,7 @@ import { moderatePost } from '~/models/moderation.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { createCategory, createTestIdea, createUser } from '#tests/factories'
 import { expect, test } from './fixtures'
-import { callers, OLD, runAuthorizationMatrix, tagName, tokenFor } from './api-callers'
+import { OLD, runAuthorizationMatrix, tagName, tokenFor } from './api-callers'
 
 type Response = Awaited<ReturnType<APIRequestContext['get']>>
 type Problem = { type: string; title: string; status: number; detail: string; errors?: Record<string, string[]> }

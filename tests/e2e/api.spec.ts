@@ -5,12 +5,12 @@
  * and a fuzz of the inputs that must never get a 5xx.
  */
 import { eq } from 'drizzle-orm'
-import { answers, comments, ideas, questions } from '#db/schema'
+import { ideas, questions } from '#db/schema'
 import { getDb } from '~/lib/db.server'
 import { setPostState } from '~/models/posts.server'
 import { createCategory, createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser } from '#tests/factories'
 import { expect, expectAccessible, test } from './fixtures'
-import { callers, categoryId, OLD, questionBody, runAuthorizationMatrix, tagName, tokenFor } from './api-callers'
+import { categoryId, OLD, questionBody, runAuthorizationMatrix, tagName, tokenFor } from './api-callers'
 import { type APIRequestContext } from '@playwright/test'
 
 /**

@@ -8,7 +8,6 @@ import {
   newUsername,
   submitLogin,
   test,
-  unique,
 } from './fixtures'
 
 const NEW_PASSWORD = 'amber-orchard-whistle-73'

@@ -41,7 +41,6 @@ const URL_ATTRIBUTES = new Set([
 /** Why a URL (as the parser decoded it) is not allowed, or null. */
 function badUrl(raw: string): string | null {
   // What a browser ignores, and what launder strips too: whitespace and C0 controls, DEL.
-  // eslint-disable-next-line no-control-regex
   const url = raw.replace(/[\u0000-\u0020\u007f]/g, '')
   if (/^[\\/]{2}/.test(url)) return `protocol-relative URL ${JSON.stringify(raw)}`
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase()
