@@ -16,7 +16,7 @@ import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { type Db, getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
 import { createMailTransport, type MailMessage, type MailTransport } from '~/lib/mailer.server'
-import { publicBaseUrl, queueDailyDigests, siteNameOf, unsubscribeUrl } from './email.server'
+import { isTransactionalKind, publicBaseUrl, queueDailyDigests, siteNameOf, unsubscribeUrl } from './email.server'
 import { getEmailSetting } from './settings.server'
 
 const MINUTE_MS = 60_000
@@ -50,7 +50,8 @@ function fromAddress(siteName: string) {
 
 export function toMailMessage(row: OutboxRow, from: string): MailMessage {
   const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' }
-  if (row.userId != null) {
+  // Account e-mail (a verification or reset link the member asked for) has nothing to unsubscribe from.
+  if (row.userId != null && !isTransactionalKind(row.kind)) {
     // RFC 8058: mail clients offer a one-click button that POSTs List-Unsubscribe=One-Click here.
     headers['List-Unsubscribe'] = `<${unsubscribeUrl(row.userId, row.kind)}>`
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
