@@ -4,8 +4,9 @@
  *
  * Both are single-use links carrying a signed random token (newSignedAccountToken in
  * app/lib/email-token.server.ts: 256 random bits and an HMAC over them and the purpose). The
- * `account_tokens` row keeps only the token's SHA-256, its expiry and when it was used, so a copy of
- * the database holds no working link.
+ * `account_tokens` row keeps only the token's SHA-256, its expiry and when it was used. The e-mail
+ * that carries a link holds it in the outbox only until it is sent (the worker then removes the
+ * body: email-worker.server.ts), so a copy of the database holds no working link for long.
  *
  * - Verification: a password sign-up starts unverified (users.email_verified_at null) and gets a
  *   link valid VERIFY_EMAIL_TTL_MS (48 h); "send the link again" replaces it, at most

@@ -67,6 +67,12 @@ export function toMailMessage(row: OutboxRow, from: string): MailMessage {
   }
 }
 
+/**
+ * What an account e-mail's row keeps once it is sent or given up: its body held a single-use link
+ * (verification or password reset), which the database should not keep a working copy of.
+ */
+export const SENT_LINK_REMOVED = '(This e-mail carried a single-use account link; it was removed from the outbox once the e-mail was sent or given up.)'
+
 export type DeliveryReport = { sent: number; retried: number; gaveUp: number }
 
 /**
@@ -108,14 +114,20 @@ export async function deliverDueEmails(db: Db, transport: MailTransport, now = n
   for (const row of due) {
     try {
       await transport.send(toMailMessage(row, from))
-      db.update(emailOutbox).set({ sentAt: now, lastError: null }).where(eq(emailOutbox.id, row.id)).run()
+      db.update(emailOutbox)
+        .set({ sentAt: now, lastError: null, ...(isTransactionalKind(row.kind) ? { bodyText: SENT_LINK_REMOVED } : {}) })
+        .where(eq(emailOutbox.id, row.id))
+        .run()
       report.sent += 1
     } catch (error) {
       const attempts = row.attempts + 1
       const lastError = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
       const gaveUp = attempts >= MAX_ATTEMPTS
       const nextAttemptAt = gaveUp ? GAVE_UP_AT : new Date(now.getTime() + RETRY_DELAYS_MS[attempts - 1]!)
-      db.update(emailOutbox).set({ attempts, lastError, nextAttemptAt }).where(eq(emailOutbox.id, row.id)).run()
+      db.update(emailOutbox)
+        .set({ attempts, lastError, nextAttemptAt, ...(gaveUp && isTransactionalKind(row.kind) ? { bodyText: SENT_LINK_REMOVED } : {}) })
+        .where(eq(emailOutbox.id, row.id))
+        .run()
       if (gaveUp) {
         report.gaveUp += 1
         console.warn(`E-mail ${row.id} to ${row.toAddress} given up after ${attempts} attempts: ${lastError}`)
