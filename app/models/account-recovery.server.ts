@@ -253,13 +253,16 @@ export function requestPasswordReset(db: Db, { email, ip, now = new Date() }: { 
  * whether or not site e-mail is on, replaces any unused older link, and is logged as
  * 'issue_password_reset' (the token itself is never logged). Returns the token, shown once.
  */
-export function issuePasswordResetLink(db: Db, { actorId, userId, now = new Date() }: { actorId: number; userId: number; now?: Date }) {
+export function issuePasswordResetLink(
+  db: Db,
+  { actorId, userId, reason = '', now = new Date() }: { actorId: number; userId: number; reason?: string; now?: Date },
+) {
   return db.transaction(
     (tx) => {
       const member = tx.select({ id: users.id }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).get()
       if (!member) throw new NotFoundError('member')
       const issued = issueToken(tx, { userId, purpose: 'reset-password', now })
-      logModeration(tx, { actorId, action: 'issue_password_reset', target: { type: 'user', id: userId }, after: { expiresAt: issued.expiresAt.toISOString() }, now })
+      logModeration(tx, { actorId, action: 'issue_password_reset', target: { type: 'user', id: userId }, reason, after: { expiresAt: issued.expiresAt.toISOString() }, now })
       return { path: accountLinkPath('reset-password', issued.token), expiresAt: issued.expiresAt }
     },
     { behavior: 'immediate' },
