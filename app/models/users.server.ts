@@ -164,6 +164,7 @@ export function getAccountSettings(db: Db, userId: number) {
       role: users.role,
       createdAt: users.createdAt,
       passwordChangedAt: users.passwordChangedAt,
+      emailVerifiedAt: users.emailVerifiedAt,
       segment: segments.name,
     })
     .from(users)
