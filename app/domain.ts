@@ -115,9 +115,14 @@ export const MODERATION_ACTIONS = [
   'idea_link.remove',
   'inbound_hook.create',
   'inbound_hook.revoke',
+  'issue_password_reset',
 ] as const
 /** An action of the staff log: the log's filter offers every one of them. */
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number]
+
+/** What a single-use account token is for (app/models/account-recovery.server.ts). */
+export const ACCOUNT_TOKEN_PURPOSES = ['verify-email', 'reset-password'] as const
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number]
 
 /** Scopes of a personal access token for /api/v1. */
 export const API_SCOPES = ['read', 'write', 'admin'] as const

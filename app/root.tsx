@@ -40,8 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = user
     ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, reputation: user.reputation, isStaff: isStaff(user) }
     : null
+  // A member who has not followed their verification link is reminded on every page, while e-mail can reach them.
+  const verifyEmail =
+    user && !user.emailVerified && getSetting(getDb(), 'email').enabled
+      ? { postsWait: user.role === 'member' && getSetting(getDb(), 'emailVerification').holdUnverifiedPosts }
+      : null
   return data(
-    { siteName: getSetting(getDb(), 'siteName') ?? env().SITE_NAME, viewer, unread, toReview },
+    { siteName: getSetting(getDb(), 'siteName') ?? env().SITE_NAME, viewer, unread, toReview, verifyEmail },
     { headers: setCookie ? { 'Set-Cookie': setCookie } : undefined },
   )
 }
@@ -225,7 +230,29 @@ function SiteHeader({ siteName, viewer, unread, toReview }: { siteName: string; 
 export default function App() {
   return (
     <div className="container">
+      <VerifyEmailReminder />
       <Outlet />
+    </div>
+  )
+}
+
+/** The reminder for a member whose e-mail address is not verified, with "send the link again" (not on the pages that have their own). */
+function VerifyEmailReminder() {
+  const reminder = useRouteLoaderData<typeof loader>('root')?.verifyEmail
+  const { pathname } = useLocation()
+  if (!reminder || pathname === '/settings' || pathname.startsWith('/verify-email/')) return null
+  return (
+    <div className="notice notice-warning verify-reminder">
+      <p>
+        Please confirm your e-mail address: follow the link we sent you.
+        {reminder.postsWait ? ' Until then, your ideas, questions and answers wait for a moderator before others see them.' : ''}
+      </p>
+      <Form method="post" action="/settings">
+        <input type="hidden" name="intent" value="resend-verification" />
+        <button type="submit" className="button-secondary">
+          Send the link again
+        </button>
+      </Form>
     </div>
   )
 }

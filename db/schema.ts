@@ -21,6 +21,7 @@ import {
 } from 'drizzle-orm/sqlite-core'
 // Relative, so that tools that load the schema on its own (drizzle-kit, drizzle.config.ts) need no path aliases.
 import {
+  ACCOUNT_TOKEN_PURPOSES,
   CLOSE_REASONS,
   FLAG_REASONS,
   FLAG_STATUSES,
@@ -88,6 +89,12 @@ export const users = sqliteTable(
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
     /** The member's e-mail choices as JSON (see app/models/email.server.ts); '{}' means the defaults. */
     emailPrefs: text('email_prefs', { mode: 'json' }).notNull().default(sql`'{}'`),
+    /**
+     * When the member proved the address is theirs (app/models/account-recovery.server.ts); null
+     * for a password sign-up that has not followed its link yet. Accounts made by an admin, through
+     * single sign-on or before this column existed count as verified.
+     */
+    emailVerifiedAt: integer('email_verified_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     uniqueIndex('users_username_unique').on(t.username),
@@ -215,6 +222,33 @@ export const jwtReplays = sqliteTable(
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('jwt_replays_expires_idx').on(t.expiresAt)],
+)
+
+/**
+ * Single-use account tokens: e-mail verification and password reset links. The row keeps only the
+ * SHA-256 of the token the link carries, so a copy of the database holds no working link. A token
+ * is spent when `used_at` is set; expired and spent rows are pruned as new ones are issued.
+ */
+export const accountTokens = sqliteTable(
+  'account_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 (hex) of the token in the link. */
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_hash_unique').on(t.tokenHash),
+    index('account_tokens_user_idx').on(t.userId, t.purpose, t.createdAt),
+    index('account_tokens_expires_idx').on(t.expiresAt),
+    check('account_tokens_purpose_valid', sql`${t.purpose} in (${inList(ACCOUNT_TOKEN_PURPOSES)})`),
+  ],
 )
 
 /** Lucia's session table: `expires_at` is in seconds, as the adapter defines it. */

@@ -435,7 +435,8 @@ async function main() {
   const authoring = new WeightedSampler(zipfWeights(U, 0.8, userRanks))
   const voting = new WeightedSampler(zipfWeights(U, 0.6, userRanks))
   const insertUser = sqlite.prepare(
-    'insert into users (id, username, email, password_hash, display_name, role, segment_id, created_at, last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    // Every member has confirmed their address (email_verified_at = created_at), as in a real community.
+    'insert into users (id, username, email, password_hash, display_name, role, segment_id, created_at, last_seen_at, email_verified_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   await bulk(U, (i) => {
     const first = pick(FIRST)
@@ -443,7 +444,7 @@ async function main() {
     const username = `${first}_${last}${i + 1}`.slice(0, 30)
     const role = i === STAFF.admin ? 'admin' : STAFF.product.includes(i) ? 'product' : STAFF.moderators.includes(i) ? 'moderator' : 'member'
     const segment = role === 'member' ? 1 + int(3) : null
-    insertUser.run(i + 1, username, `${username}@example.com`, passwordHash, `${cap(first)} ${cap(last)}`, role, segment, userCreated[i], timeBetween(userCreated[i]!, 3))
+    insertUser.run(i + 1, username, `${username}@example.com`, passwordHash, `${cap(first)} ${cap(last)}`, role, segment, userCreated[i], timeBetween(userCreated[i]!, 3), userCreated[i])
   })
   /** A member (1-based id) who already existed at time t, chosen by activity. */
   const authorAt = (t: number) => authoring.sample(Math.max(1, countUpTo(userCreated, t))) + 1

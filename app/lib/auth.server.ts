@@ -35,6 +35,7 @@ type UserAttributes = {
   suspensionReason: string | null
   deletedAt: Date | number | null
   createdAt: Date | number
+  emailVerifiedAt: Date | number | null
 }
 
 declare module 'lucia' {
@@ -73,6 +74,7 @@ class SessionAdapter extends DrizzleSQLiteAdapter {
         suspensionReason: users.suspensionReason,
         deletedAt: users.deletedAt,
         createdAt: users.createdAt,
+        emailVerifiedAt: users.emailVerifiedAt,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
@@ -104,6 +106,7 @@ function createLucia(db: Db) {
       suspensionReason: row.suspensionReason,
       deletedAt: toDate(row.deletedAt),
       createdAt: toDate(row.createdAt)!,
+      emailVerifiedAt: toDate(row.emailVerifiedAt),
     }),
   })
 }
@@ -118,8 +121,11 @@ function lucia(db = getDb()) {
   return instance
 }
 
-/** What every page knows about the signed-in user: no e-mail, segment or hash. */
-export type SessionUser = Actor & { username: string; displayName: string; createdAt: Date }
+/**
+ * What every page knows about the signed-in user: no e-mail, segment or hash; only whether the
+ * address is verified (the root layout's reminder).
+ */
+export type SessionUser = Actor & { username: string; displayName: string; createdAt: Date; emailVerified: boolean }
 
 type Resolved = { user: SessionUser | null; setCookie: string | null }
 const resolvedByRequest = new WeakMap<Request, Promise<Resolved>>()
@@ -212,6 +218,7 @@ async function resolve(request: Request): Promise<Resolved> {
       suspendedUntil: user.suspendedUntil,
       suspensionReason: user.suspensionReason,
       createdAt: user.createdAt,
+      emailVerified: user.emailVerifiedAt != null,
     },
     // lucia extends a session that is past half its life; the browser needs the new expiry.
     setCookie: session.fresh ? sessionCookie(token, session.expiresAt, request) : null,

@@ -1,10 +1,13 @@
 /**
- * Signed unsubscribe tokens for the links in every e-mail. A token names a member and what to stop
+ * Signed tokens for links in e-mail: unsubscribe links, and the single-use account links (e-mail
+ * verification, password reset; see the end of this module).
+ *
+ * Unsubscribe tokens, in every e-mail. A token names a member and what to stop
  * (one kind of e-mail, or all of it) and carries an HMAC-SHA256 over both, so it works without a
  * login (RFC 8058 one-click) and cannot be changed to unsubscribe someone else. Tokens do not
  * expire: an old e-mail's link must keep working.
  *
- * The key is EMAIL_TOKEN_SECRET, or else a random secret created once and kept in a file beside the
+ * The key of both is EMAIL_TOKEN_SECRET, or else a random secret created once and kept in a file beside the
  * database (`email-token.secret`), so links survive restarts without any configuration.
  */
 import crypto from 'node:crypto'
@@ -63,4 +66,29 @@ export function verifyUnsubscribeToken(token: string): TokenCheck {
   const actual = Buffer.from(given)
   if (actual.length !== expected.length || !crypto.timingSafeEqual(actual, expected)) return { ok: false, reason: 'forged' }
   return { ok: true, userId: Number(id), scope: scope as UnsubscribeScope }
+}
+
+/**
+ * A single-use account link's token: 256 random bits and an HMAC-SHA256 over them and the link's
+ * purpose (`<random>.<signature>`, base64url). The signature lets a page turn away a forged or
+ * mistyped token without a database read, and a token of one purpose never passes for the other;
+ * single use and expiry are the database row's job (app/models/account-recovery.server.ts), which
+ * keeps only the token's SHA-256.
+ */
+export function newSignedAccountToken(purpose: string) {
+  const random = crypto.randomBytes(32).toString('base64url')
+  return `${random}.${accountSignature(purpose, random)}`
+}
+
+function accountSignature(purpose: string, random: string) {
+  return crypto.createHmac('sha256', tokenSecret()).update(`account:${purpose}:${random}`).digest('base64url')
+}
+
+/** Whether `token` has the shape and the signature of an account token of this purpose. */
+export function hasValidAccountSignature(purpose: string, token: string) {
+  const match = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(token)
+  if (!match) return false
+  const expected = Buffer.from(accountSignature(purpose, match[1]!))
+  const actual = Buffer.from(match[2]!)
+  return actual.length === expected.length && crypto.timingSafeEqual(actual, expected)
 }

@@ -69,6 +69,8 @@ export const GRANTS = {
   'note:idea': { any: { role: 'product' }, label: 'write internal notes' },
   'export:ideas': { any: { role: 'product' }, label: 'export ideas' },
   'change-role:user': { any: { role: 'admin' }, label: 'change roles and segments' },
+  // A reset link opens the account: admins only, so a moderator can never take over an admin's.
+  'reset-password:user': { any: { role: 'admin' }, label: 'issue password reset links' },
   'manage:settings': { any: { role: 'admin' }, label: 'change site settings' },
   // Customer companies: who is behind the votes (names, plans, revenue) is for the product team.
   'view:companies': { any: { role: 'product' }, label: 'see the companies behind ideas' },

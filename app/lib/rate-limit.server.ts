@@ -14,6 +14,8 @@
  *   `comment:user:<id>`, `flag:user:<id>`) and the hourly windows per IP address (`post:ip:<ip>`
  *   for every idea, question, answer and comment; `flag:ip:<ip>`): see limitPosting().
  * - Votes per IP address per minute sit beside the per-member vote window, in memory.
+ * - Password reset requests and verification e-mails are kept in SQLite too: `reset:address:<e-mail
+ *   as typed, lower-case>`, `reset:ip:<ip>` and `verify:user:<id>` (app/models/account-recovery.server.ts).
  *
  * Windows slide: a limit of 10 per 15 minutes refuses the 11th attempt until the oldest of the
  * last ten is 15 minutes old.
@@ -47,6 +49,15 @@ export const LOGIN_LIMIT: LimitRule = { limit: numberFromEnv('LOGIN_ATTEMPTS_PER
 export const LOGIN_IP_LIMIT: LimitRule = { limit: numberFromEnv('LOGIN_ATTEMPTS_PER_IP_PER_15_MIN', 100), windowMs: 15 * MINUTE }
 /** Sign-ups: per IP address. */
 export const SIGNUP_LIMIT: LimitRule = { limit: numberFromEnv('SIGNUPS_PER_IP_PER_HOUR', 10), windowMs: 60 * MINUTE }
+
+/**
+ * Password reset requests: per address typed (whether or not an account has it, so the limit
+ * tells nothing) and per IP address. Each request that passes may send an e-mail.
+ */
+export const PASSWORD_RESET_LIMIT: LimitRule = { limit: numberFromEnv('PASSWORD_RESETS_PER_ADDRESS_PER_HOUR', 3), windowMs: 60 * MINUTE }
+export const PASSWORD_RESET_IP_LIMIT: LimitRule = { limit: numberFromEnv('PASSWORD_RESETS_PER_IP_PER_HOUR', 10), windowMs: 60 * MINUTE }
+/** Verification e-mails per member ("send the link again"); the one sent at sign-up counts too. */
+export const VERIFICATION_EMAIL_LIMIT: LimitRule = { limit: 3, windowMs: 60 * MINUTE }
 
 /** Rows older than this are never needed by any rule and are pruned. */
 const LONGEST_WINDOW_MS = 24 * 60 * MINUTE

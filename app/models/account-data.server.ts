@@ -7,6 +7,7 @@
  */
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import {
+  accountTokens,
   answers,
   comments,
   companies,
@@ -217,6 +218,7 @@ export async function deleteAccount(
         .where(eq(users.id, userId))
         .run()
       tx.delete(sessions).where(eq(sessions.userId, userId)).run()
+      tx.delete(accountTokens).where(eq(accountTokens.userId, userId)).run()
       tx.delete(notifications).where(eq(notifications.userId, userId)).run()
       tx.delete(ideaFollows).where(eq(ideaFollows.userId, userId)).run()
       tx.delete(emailOutbox).where(eq(emailOutbox.userId, userId)).run()

@@ -16,7 +16,7 @@ import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { type Db, getDb } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
 import { createMailTransport, type MailMessage, type MailTransport } from '~/lib/mailer.server'
-import { publicBaseUrl, queueDailyDigests, siteNameOf, unsubscribeUrl } from './email.server'
+import { isTransactionalKind, publicBaseUrl, queueDailyDigests, siteNameOf, unsubscribeUrl } from './email.server'
 import { getEmailSetting } from './settings.server'
 
 const MINUTE_MS = 60_000
@@ -50,7 +50,8 @@ function fromAddress(siteName: string) {
 
 export function toMailMessage(row: OutboxRow, from: string): MailMessage {
   const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' }
-  if (row.userId != null) {
+  // Account e-mail (a verification or reset link the member asked for) has nothing to unsubscribe from.
+  if (row.userId != null && !isTransactionalKind(row.kind)) {
     // RFC 8058: mail clients offer a one-click button that POSTs List-Unsubscribe=One-Click here.
     headers['List-Unsubscribe'] = `<${unsubscribeUrl(row.userId, row.kind)}>`
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
@@ -65,6 +66,12 @@ export function toMailMessage(row: OutboxRow, from: string): MailMessage {
     messageId: `<outbox-${row.id}.${row.createdAt.getTime().toString(36)}@${new URL(publicBaseUrl()).hostname}>`,
   }
 }
+
+/**
+ * What an account e-mail's row keeps once it is sent or given up: its body held a single-use link
+ * (verification or password reset), which the database should not keep a working copy of.
+ */
+export const SENT_LINK_REMOVED = '(This e-mail carried a single-use account link; it was removed from the outbox once the e-mail was sent or given up.)'
 
 export type DeliveryReport = { sent: number; retried: number; gaveUp: number }
 
@@ -107,14 +114,20 @@ export async function deliverDueEmails(db: Db, transport: MailTransport, now = n
   for (const row of due) {
     try {
       await transport.send(toMailMessage(row, from))
-      db.update(emailOutbox).set({ sentAt: now, lastError: null }).where(eq(emailOutbox.id, row.id)).run()
+      db.update(emailOutbox)
+        .set({ sentAt: now, lastError: null, ...(isTransactionalKind(row.kind) ? { bodyText: SENT_LINK_REMOVED } : {}) })
+        .where(eq(emailOutbox.id, row.id))
+        .run()
       report.sent += 1
     } catch (error) {
       const attempts = row.attempts + 1
       const lastError = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
       const gaveUp = attempts >= MAX_ATTEMPTS
       const nextAttemptAt = gaveUp ? GAVE_UP_AT : new Date(now.getTime() + RETRY_DELAYS_MS[attempts - 1]!)
-      db.update(emailOutbox).set({ attempts, lastError, nextAttemptAt }).where(eq(emailOutbox.id, row.id)).run()
+      db.update(emailOutbox)
+        .set({ attempts, lastError, nextAttemptAt, ...(gaveUp && isTransactionalKind(row.kind) ? { bodyText: SENT_LINK_REMOVED } : {}) })
+        .where(eq(emailOutbox.id, row.id))
+        .run()
       if (gaveUp) {
         report.gaveUp += 1
         console.warn(`E-mail ${row.id} to ${row.toAddress} given up after ${attempts} attempts: ${lastError}`)

@@ -4,6 +4,11 @@
  * worker's job (app/models/email-worker.server.ts); nothing here talks to a mail server.
  *
  * Nothing is queued while the site-wide `email` setting is off.
+ *
+ * Account e-mail (verification and password reset links, TRANSACTIONAL_KINDS) is queued with
+ * enqueueTransactionalEmail(): it follows the site switch but not the member's choices, since it
+ * answers something the member (or someone using their address) just asked for, and has no
+ * unsubscribe link.
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
@@ -13,6 +18,14 @@ import { signUnsubscribeToken, type UnsubscribeScope } from '~/lib/email-token.s
 import { env } from '~/lib/env.server'
 import { NotFoundError } from '~/lib/errors'
 import { getEmailSetting, getSetting } from './settings.server'
+
+/** E-mail kinds sent whatever the member's choices: they carry a link the member asked for. */
+export const TRANSACTIONAL_KINDS = ['verify_email', 'password_reset'] as const
+export type TransactionalKind = (typeof TRANSACTIONAL_KINDS)[number]
+
+export function isTransactionalKind(kind: string): kind is TransactionalKind {
+  return (TRANSACTIONAL_KINDS as readonly string[]).includes(kind)
+}
 
 /** A member's e-mail choices; each field falls back to its default alone, so one bad value never resets the rest. */
 export const EmailPrefs = z.object({
@@ -184,6 +197,31 @@ export function enqueueEmails(tx: Tx, notifications: EmailNotification[]) {
   })
   for (const part of chunks(rows)) tx.insert(emailOutbox).values(part).run()
   return rows.length
+}
+
+/**
+ * Queues one account e-mail (TRANSACTIONAL_KINDS) to the member's address, in the caller's
+ * transaction, if site e-mail is on; the member's choices do not apply and there is no unsubscribe
+ * footer. Returns whether it was queued.
+ */
+export function enqueueTransactionalEmail(
+  tx: Db | Tx,
+  message: { userId: number; toAddress: string; kind: TransactionalKind; subject: string; bodyText: string; now?: Date },
+) {
+  if (!getEmailSetting(tx).enabled) return false
+  const now = message.now ?? new Date()
+  tx.insert(emailOutbox)
+    .values({
+      userId: message.userId,
+      toAddress: message.toAddress,
+      kind: message.kind,
+      subject: `[${siteNameOf(tx)}] ${oneLine(message.subject)}`.slice(0, 250),
+      bodyText: message.bodyText,
+      createdAt: now,
+      nextAttemptAt: now,
+    })
+    .run()
+  return true
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000

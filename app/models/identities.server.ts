@@ -141,7 +141,8 @@ function attachOrCreate(
   const displayName = cleanDisplayName(identity.name) || username
   const userId = tx
     .insert(users)
-    .values({ username, email, passwordHash: '', displayName, role: policy.role, segmentId: policy.segmentId, createdAt: now })
+    // The identity provider (or the company's own app) vouches for the address: no verification link.
+    .values({ username, email, passwordHash: '', displayName, role: policy.role, segmentId: policy.segmentId, createdAt: now, emailVerifiedAt: now })
     .returning({ id: users.id })
     .get().id
   return { userId, created: true, linked: false }

@@ -27,7 +27,7 @@ import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
 import { loadPost, loadPosts, postKey, type PostRef, postText, type PostState, setPostState } from './posts.server'
 import { listModerationLog, logModeration } from './moderation-log.server'
-import { getPremoderation } from './settings.server'
+import { getEmailSetting, getEmailVerificationSetting, getPremoderation } from './settings.server'
 
 // ---------------------------------------------------------------------------------------------
 // Post actions: hide, restore, delete, lock, unlock, move category, pre-moderation decisions
@@ -236,21 +236,27 @@ export function decidePendingPosts(
 
 /**
  * Whether a new post by this member waits for review: pre-moderation is on, the member is new
- * (isNewMember) and has fewer than `firstPosts` ideas, questions and answers so far. Staff never wait.
+ * (isNewMember) and has fewer than `firstPosts` ideas, questions and answers so far; or the member
+ * has not verified their e-mail address, site e-mail is on (so the link can reach them) and the
+ * `emailVerification` setting holds such posts (account-recovery.server.ts). Staff never wait.
  */
 export function holdsForPremoderation(tx: Db | Tx, authorId: number, now = new Date()) {
   const setting = getPremoderation(tx)
-  if (!setting.enabled) return false
+  const holdUnverified = getEmailVerificationSetting(tx).holdUnverifiedPosts && getEmailSetting(tx).enabled
+  if (!setting.enabled && !holdUnverified) return false
   const author = tx
     .select({
       role: users.role,
       reputation: users.reputation,
       createdAt: users.createdAt,
+      emailVerifiedAt: users.emailVerifiedAt,
     })
     .from(users)
     .where(eq(users.id, authorId))
     .get()
-  if (!author || author.role !== 'member' || !isNewMember(author, now)) return false
+  if (!author || author.role !== 'member') return false
+  if (holdUnverified && author.emailVerifiedAt == null) return true
+  if (!setting.enabled || !isNewMember(author, now)) return false
   const posted = (table: typeof ideas | typeof questions | typeof answers) =>
     tx.select({ n: count() }).from(table).where(eq(table.authorId, authorId)).get()?.n ?? 0
   return posted(ideas) + posted(questions) + posted(answers) < setting.firstPosts

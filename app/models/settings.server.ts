@@ -26,6 +26,12 @@ const PremoderationSetting = z.object({
 })
 /** Site-wide e-mail switch; members choose what they get in their own settings. */
 const EmailSetting = z.object({ enabled: z.boolean() })
+/**
+ * Members who signed up with a password and have not followed their verification link yet: whether
+ * their ideas, questions and answers wait for review (the pre-moderation queue) until they do. It
+ * applies only while site e-mail is on, since without it no link can reach them.
+ */
+const EmailVerificationSetting = z.object({ holdUnverifiedPosts: z.boolean() })
 
 /**
  * Single sign-on policy. `require`: 'off' (passwords and SSO both work), 'staff' (moderators and up
@@ -62,6 +68,7 @@ type SettingValues = {
   siteName: z.infer<typeof SiteNameSetting> | null
   premoderation: z.infer<typeof PremoderationSetting>
   email: z.infer<typeof EmailSetting>
+  emailVerification: z.infer<typeof EmailVerificationSetting>
   ssoPolicy: SsoPolicy
   jwtSso: JwtSsoSettings
   webhooks: z.infer<typeof WebhookSetting>
@@ -75,6 +82,7 @@ const SETTINGS: { [K in SettingKey]: { schema: z.ZodType<SettingValues[K]>; defa
   siteName: { schema: SiteNameSetting.nullable(), defaultValue: null },
   premoderation: { schema: PremoderationSetting, defaultValue: { enabled: false, firstPosts: 1 } },
   email: { schema: EmailSetting, defaultValue: { enabled: false } },
+  emailVerification: { schema: EmailVerificationSetting, defaultValue: { holdUnverifiedPosts: true } },
   ssoPolicy: { schema: SsoPolicySetting, defaultValue: { require: 'off', breakGlass: [] } },
   jwtSso: { schema: JwtSsoSetting, defaultValue: { enabled: false, secret: null, jwksUrl: null, audience: 'summit' } },
   webhooks: { schema: WebhookSetting, defaultValue: { allowPrivateTargets: false } },
@@ -147,6 +155,7 @@ export function setSetting<K extends SettingKey>(db: Db | Tx, key: K, value: unk
 export const getVoteBudget = (db: Db | Tx) => getSetting(db, 'voteBudget')
 export const getPremoderation = (db: Db | Tx) => getSetting(db, 'premoderation')
 export const getEmailSetting = (db: Db | Tx) => getSetting(db, 'email')
+export const getEmailVerificationSetting = (db: Db | Tx) => getSetting(db, 'emailVerification')
 export const getSsoPolicy = (db: Db | Tx) => getSetting(db, 'ssoPolicy')
 export const getJwtSsoSettings = (db: Db | Tx) => getSetting(db, 'jwtSso')
 export const getWebhookSetting = (db: Db | Tx) => getSetting(db, 'webhooks')

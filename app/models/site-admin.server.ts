@@ -1,6 +1,6 @@
 /**
  * What admins change on /admin/settings: the stored settings (site name, vote budget,
- * pre-moderation, e-mail), the categories, the segments, and the single sign-on policy and signed-JWT
+ * pre-moderation, e-mail, holding unverified members' posts), the categories, the segments, and the single sign-on policy and signed-JWT
  * log-in (the OpenID providers themselves are in oidc-providers.server.ts). Every change is one
  * transaction that also writes its moderation_log entry with the state before and after; secrets
  * appear there only as "(set)".
@@ -23,6 +23,7 @@ type StoredSettings = {
   voteBudget: { enabled: boolean; votesPerMember: number }
   premoderation: { enabled: boolean; firstPosts: number }
   email: { enabled: boolean }
+  emailVerification: { holdUnverifiedPosts: boolean }
 }
 export type AdminSettingKey = keyof StoredSettings
 
@@ -55,6 +56,7 @@ export function getSiteSettings(db: Db) {
     voteBudget: getSetting(db, 'voteBudget'),
     premoderation: getSetting(db, 'premoderation'),
     email: getSetting(db, 'email'),
+    emailVerification: getSetting(db, 'emailVerification'),
     categories: db
       .select({ id: categories.id, slug: categories.slug, name: categories.name, description: categories.description })
       .from(categories)

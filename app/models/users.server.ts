@@ -18,6 +18,7 @@ import {
   SIGNUP_LIMIT,
   takeAttempt,
 } from '~/lib/rate-limit.server'
+import { sendEmailVerification } from './account-recovery.server'
 import { setMemberCompany } from './companies.server'
 import { attachIdentity, hasPassword, JWT_ISSUER, passwordLoginRefusal } from './identities.server'
 import { logModeration } from './moderation-log.server'
@@ -32,6 +33,11 @@ export type NewAccount = {
   role?: Role
   segmentId?: number | null
   createdAt?: Date
+  /**
+   * When the address was verified. Left out, the account counts as verified from its creation: an
+   * admin, a script or an identity provider vouches for the address. A password sign-up passes null.
+   */
+  emailVerifiedAt?: Date | null
 }
 
 /** Creates an account. A taken username or e-mail is a ConflictError naming the field. */
@@ -69,6 +75,7 @@ function insertAccount(tx: Tx, account: NewAccount) {
       role: account.role ?? 'member',
       segmentId: account.segmentId ?? null,
       ...(account.createdAt ? { createdAt: account.createdAt } : {}),
+      emailVerifiedAt: account.emailVerifiedAt === undefined ? (account.createdAt ?? new Date()) : account.emailVerifiedAt,
     })
     .returning({ id: users.id, username: users.username, role: users.role })
     .get()
@@ -157,6 +164,7 @@ export function getAccountSettings(db: Db, userId: number) {
       role: users.role,
       createdAt: users.createdAt,
       passwordChangedAt: users.passwordChangedAt,
+      emailVerifiedAt: users.emailVerifiedAt,
       segment: segments.name,
     })
     .from(users)
@@ -235,7 +243,10 @@ export type SignupResult =
   | { ok: true; userId: number }
   | { ok: false; field: 'username' | 'email' | 'password'; message: string }
 
-/** Creates a member account from the signup form (sign-ups are limited per IP address). */
+/**
+ * Creates a member account from the signup form (sign-ups are limited per IP address). The address
+ * starts unverified, and a verification link is queued when site e-mail is on.
+ */
 export async function signUp(
   db: Db,
   input: { username: string; email: string; password: string; displayName?: string; ip: string; now?: Date },
@@ -248,7 +259,8 @@ export async function signUp(
   recordHits(db, [ipKey], now)
   const passwordHash = await hashPassword(input.password)
   try {
-    const account = createAccount(db, { ...input, passwordHash, role: 'member', createdAt: now })
+    const account = createAccount(db, { ...input, passwordHash, role: 'member', createdAt: now, emailVerifiedAt: null })
+    sendEmailVerification(db, { userId: account.id, now })
     return { ok: true, userId: account.id }
   } catch (error) {
     if (error instanceof AccountTakenError) return { ok: false, field: error.field, message: error.message }

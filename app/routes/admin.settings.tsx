@@ -1,6 +1,6 @@
 /**
  * /admin/settings (admins only): site name, categories, segments and weights, vote budget,
- * pre-moderation, e-mail and single sign-on (OpenID providers, the policy, the signed-JWT log-in).
+ * pre-moderation, e-mail, holding unverified members' posts, and single sign-on (OpenID providers, the policy, the signed-JWT log-in).
  * Each form has its own intent and works without JavaScript; every change is logged in
  * moderation_log with the state before and after.
  *
@@ -52,6 +52,7 @@ const NOTICES: Record<string, string> = {
   'vote-budget': 'The vote budget was saved.',
   premoderation: 'Pre-moderation was saved.',
   email: 'The e-mail setting was saved.',
+  'email-verification': 'The e-mail verification setting was saved.',
   'provider-add': 'The identity provider was added.',
   'provider-update': 'The identity provider was saved.',
   'provider-enabled': 'The identity provider was enabled.',
@@ -116,6 +117,7 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('vote-budget'), enabled: Checkbox, votesPerMember: WholeNumber(1, 1000) }),
   z.object({ intent: z.literal('premoderation'), enabled: Checkbox, firstPosts: WholeNumber(1, 20) }),
   z.object({ intent: z.literal('email'), enabled: Checkbox }),
+  z.object({ intent: z.literal('email-verification'), holdUnverifiedPosts: Checkbox }),
   NewProviderForm.extend({ intent: z.literal('provider-add') }),
   ProviderUpdateForm.extend({ intent: z.literal('provider-update'), providerId: Id }),
   z.object({
@@ -187,6 +189,9 @@ export async function action({ request }: ActionFunctionArgs) {
       break
     case 'email':
       updateSiteSetting(db, { actorId, key: 'email', value: { enabled: input.enabled } })
+      break
+    case 'email-verification':
+      updateSiteSetting(db, { actorId, key: 'emailVerification', value: { holdUnverifiedPosts: input.holdUnverifiedPosts } })
       break
     case 'provider-add': {
       const { intent: _, ...provider } = input
@@ -461,6 +466,23 @@ export default function AdminSettings() {
           <input type="hidden" name="intent" value="email" />
           <CheckboxField name="enabled" id="email-enabled" label="Send e-mail (members still choose what they receive)" defaultChecked={settings.email.enabled} />
           <SaveButton intent="email" label="Save e-mail setting" />
+        </Form>
+      </Section>
+
+      <Section id="email-verification" title="E-mail verification">
+        <p className="muted">
+          Members who sign up with a password get a link to confirm their e-mail address. They can read and vote before they follow it.
+        </p>
+        <Form method="post" className="form" noValidate>
+          <input type="hidden" name="intent" value="email-verification" />
+          <CheckboxField
+            name="holdUnverifiedPosts"
+            id="email-verification-hold"
+            label="Hold the ideas, questions and answers of members who have not confirmed their address for review"
+            hint="They wait in the pre-moderation queue. Applies only while e-mail is on, since otherwise no link can reach them."
+            defaultChecked={settings.emailVerification.holdUnverifiedPosts}
+          />
+          <SaveButton intent="email-verification" label="Save e-mail verification" />
         </Form>
       </Section>
 

@@ -2,7 +2,8 @@
  * One member, for moderators (/admin/users/:userId): their recent posts, the flags they raised and
  * received, their reputation ledger and what staff did about them; suspend and unsuspend; for
  * admins, their role and segment; and the customer company they belong to, shown to
- * `view:companies` (moderators get none of it) and changed with `manage:companies`.
+ * `view:companies` (moderators get none of it) and changed with `manage:companies`; for admins,
+ * a password reset link to pass on to the member (shown once).
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -13,11 +14,12 @@ import { ModerationMenu } from '~/components/moderation-menu'
 import { DateTime } from '~/components/post-rows'
 import { ROLES } from '~/domain'
 import { getDb } from '~/lib/db.server'
-import { fieldFailure, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, parseForm, readForm, siteOrigin } from '~/lib/forms.server'
 import { httpError, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { check, isSuspended } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
+import { issuePasswordResetLink } from '~/models/account-recovery.server'
 import { changeMemberCompany, getMemberCompany } from '~/models/companies.server'
 import { changeUserRole, changeUserSegment, getUserRecord, listSegments, suspendUser, unsuspendUser } from '~/models/moderation.server'
 import { COMPANY_EXTERNAL_ID_MAX } from '~/schemas/company'
@@ -44,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mayChangeRole,
     segments: mayChangeRole ? listSegments(db) : [],
     company: mayViewCompany ? { current: getMemberCompany(db, userId), mayChange: check(viewer, 'manage:companies').ok } : null,
+    mayIssueResetLink: check(viewer, 'reset-password:user').ok,
   }
 }
 
@@ -85,6 +88,7 @@ const Intent = z.discriminatedUnion('intent', [
       .transform((v) => v || null),
     reason: ModerationReason,
   }),
+  z.object({ intent: z.literal('issue-reset-link'), reason: ModerationReason }),
 ])
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -129,6 +133,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!outcome.ok) return data({ ...fieldFailure(form, outcome.field, outcome.message), intent: 'company' }, { status: 400 })
       return redirect(`${here}#company-title`)
     }
+    case 'issue-reset-link': {
+      await requirePermission(request, 'reset-password:user')
+      const link = orHttpError(() => issuePasswordResetLink(db, { actorId: user.id, userId, reason: parsed.data.reason }))
+      // Shown once, in this answer only: the database keeps the token's hash, never the link.
+      return { intent: 'issue-reset-link' as const, resetLink: `${siteOrigin(request)}${link.path}`, expiresAt: link.expiresAt.toISOString() }
+    }
   }
 }
 
@@ -136,7 +146,7 @@ export default function AdminUserPage() {
   const page = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const { user } = page
-  const failed = (intent: string) => (result && 'intent' in result && result.intent === intent ? result : null)
+  const failed = (intent: string) => (result && 'intent' in result && 'ok' in result && result.intent === intent ? result : null)
   const suspendFailure = failed('suspend')
   return (
     <div className="admin-page">
@@ -275,6 +285,38 @@ export default function AdminUserPage() {
       ) : null}
 
       {page.company ? <CompanySection company={page.company} result={failed('company')} /> : null}
+
+      {page.mayIssueResetLink ? (
+        <section aria-labelledby="reset-link-title" className="card">
+          <h2 id="reset-link-title">Password reset link</h2>
+          {result && 'resetLink' in result ? (
+            <div className="notice" role="status">
+              <p>
+                Pass this link on to the member. It works once, within 1 hour (until{' '}
+                <time dateTime={result.expiresAt}>{result.expiresAt.slice(11, 16)} UTC</time>), and it is not shown again:
+              </p>
+              <p>
+                <code className="reset-link">{result.resetLink}</code>
+              </p>
+            </div>
+          ) : (
+            <p className="muted">
+              For a member who cannot get into their account. The link works once, for 1 hour, and replaces any earlier one; choosing a
+              new password with it logs the member out everywhere.
+            </p>
+          )}
+          <Form method="post" className="form">
+            <input type="hidden" name="intent" value="issue-reset-link" />
+            <div className="field">
+              <label htmlFor="reset-link-reason">Reason (logged, optional)</label>
+              <input id="reset-link-reason" name="reason" maxLength={500} />
+            </div>
+            <button type="submit" className="button-secondary">
+              {result && 'resetLink' in result ? 'Make another link' : 'Make a reset link'}
+            </button>
+          </Form>
+        </section>
+      ) : null}
 
       <section aria-labelledby="posts-title">
         <h2 id="posts-title">Recent posts</h2>

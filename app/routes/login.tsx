@@ -57,6 +57,7 @@ export default function LoginPage() {
   const [searchParams] = useSearchParams()
   const busy = useNavigation().state === 'submitting'
   const redirectTo = searchParams.get('redirectTo') ?? '/'
+  const passwordReset = searchParams.get('done') === 'password-reset'
   const formRef = useRef<HTMLFormElement>(null)
   // After a failed attempt the password is cleared, as a page reload without JavaScript does.
   useEffect(() => {
@@ -88,11 +89,19 @@ export default function LoginPage() {
       <button type="submit" disabled={busy}>
         {busy ? 'Logging in…' : 'Log in'}
       </button>
+      <p className="muted">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
     </Form>
   )
   return (
     <section className="card auth-card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
+      {passwordReset && !failure ? (
+        <p className="notice" role="status">
+          Your password was changed and every session of your account was logged out. Log in with your new password.
+        </p>
+      ) : null}
       <SsoButtons providers={providers} redirectTo={redirectTo} />
       {providers.length > 0 && passwordFor !== 'break-glass' ? <p className="auth-divider">or with your password</p> : null}
       {passwordFor === 'break-glass' ? (

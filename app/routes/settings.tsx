@@ -5,12 +5,13 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, type FormResult, MARKDOWN_HINT, TextAreaField, TextField } from '~/components/forms'
 import { changePassword, endOtherSessions, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
+import { fieldFailure, formFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { ROLE_LABELS } from '~/lib/labels'
 import { getProfileSource } from '~/models/profiles.server'
 import { AccountTakenError, accountHasPassword, changeUsername, getAccountSettings, updateProfile, verifyPasswordChange } from '~/models/users.server'
 import { ConflictError } from '~/lib/errors'
+import { resendEmailVerification } from '~/models/account-recovery.server'
 import { type EmailPrefs, getEmailPrefs, setEmailPrefs } from '~/models/email.server'
 import { getEmailSetting } from '~/models/settings.server'
 import { BIO_MAX_LENGTH, ChangePasswordForm, ProfileForm, Username, USERNAME_CHANGE_INTERVAL_DAYS } from '~/schemas/account'
@@ -24,6 +25,8 @@ const NOTICES = {
   username: 'Your username was changed. Links to your old profile address lead to the new one.',
   sessions: 'Every other session has been logged out.',
   email: 'Your e-mail choices were saved.',
+  'verification-sent': 'We sent a new verification link to your address. It works once, within 48 hours.',
+  'already-verified': 'Your e-mail address is already verified.',
 } as const
 
 /** A refusal keeps its Retry-After. */
@@ -36,7 +39,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const done = new URL(request.url).searchParams.get('done')
   const notice = done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null
   return {
-    account: { ...account, roleLabel: ROLE_LABELS[account.role], createdAt: account.createdAt.toISOString().slice(0, 10) },
+    account: {
+      ...account,
+      roleLabel: ROLE_LABELS[account.role],
+      createdAt: account.createdAt.toISOString().slice(0, 10),
+      emailVerified: account.emailVerifiedAt != null,
+    },
     notice,
     passwordMinLength: PASSWORD_MIN_LENGTH,
     email: { prefs: getEmailPrefs(getDb(), user.id), siteSendsEmail: getEmailSetting(getDb()).enabled },
@@ -63,6 +71,7 @@ const Intent = z.discriminatedUnion('intent', [
   ProfileForm,
   z.object({ intent: z.literal('end-other-sessions') }),
   EmailPrefsForm,
+  z.object({ intent: z.literal('resend-verification') }),
 ])
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -110,6 +119,20 @@ export async function action({ request }: ActionFunctionArgs) {
       setEmailPrefs(db, user.id, prefs)
       return redirect('/settings?done=email')
     }
+    case 'resend-verification': {
+      // Too many links asked for: a 429 that shows the message beside the button.
+      return keepFormOnRateLimit(
+        form,
+        async () => {
+          const sent = resendEmailVerification(db, { userId: user.id })
+          if (sent === 'email-off') {
+            return data({ ...formFailure(form, 'The site does not send e-mail at the moment, so no link can be sent.'), intent: 'resend-verification' }, { status: 409 })
+          }
+          return redirect(`/settings?done=${sent === 'sent' ? 'verification-sent' : 'already-verified'}#account-title`)
+        },
+        { intent: 'resend-verification' },
+      )
+    }
   }
 }
 
@@ -136,6 +159,12 @@ export default function SettingsPage() {
           <dt>E-mail</dt>
           <dd>
             {account.email} <span className="muted">(never shown publicly)</span>
+            {account.emailVerified ? null : (
+              <>
+                {' '}
+                <span className="badge">Not verified</span>
+              </>
+            )}
           </dd>
           <dt>Role</dt>
           <dd>{account.roleLabel}</dd>
@@ -150,6 +179,9 @@ export default function SettingsPage() {
           <dt>Member since</dt>
           <dd>{account.createdAt}</dd>
         </dl>
+        {account.emailVerified ? null : (
+          <VerifyEmailForm siteSendsEmail={email.siteSendsEmail} result={resultFor('resend-verification')} busy={busyIntent === 'resend-verification'} />
+        )}
       </section>
 
       <section className="card" aria-labelledby="profile-title">
@@ -284,6 +316,23 @@ export default function SettingsPage() {
         </p>
       </section>
     </div>
+  )
+}
+
+/** "Send the link again", for a member whose address is not verified yet. */
+function VerifyEmailForm(props: { siteSendsEmail: boolean; result: FormResult; busy: boolean }) {
+  if (!props.siteSendsEmail) {
+    return <p className="muted">Your e-mail address is not verified yet. The site does not send e-mail at the moment, so no link can be sent.</p>
+  }
+  return (
+    <Form method="post" className="form" noValidate>
+      <input type="hidden" name="intent" value="resend-verification" />
+      <p className="muted">Your e-mail address is not verified yet: follow the link we sent you. No e-mail? Check your spam folder, or ask for a new link.</p>
+      <FormErrors result={props.result} id="verify-form-error" />
+      <button type="submit" className="button-secondary" disabled={props.busy}>
+        Send the link again
+      </button>
+    </Form>
   )
 }
 

@@ -79,3 +79,17 @@ export const ProfileForm = z.object({
 })
 
 export const RoleSchema = z.enum(ROLES)
+
+/** "Forgot your password?": the address the reset link goes to. */
+export const ForgotPasswordForm = z.object({ email: Email })
+
+/** A new password from a reset link, typed twice. */
+export const ResetPasswordForm = z
+  .object({
+    password: NewPassword,
+    confirmPassword: z.string({ error: 'Repeat the new password.' }).max(200),
+  })
+  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords differ.' })
+
+/** A link's token as it appears in the address: the shape newSignedAccountToken() gives, checked again by the model. */
+export const AccountToken = z.string().min(1).max(200)

@@ -123,6 +123,7 @@ const CASES: Case[] = [
       ['vote-budget', () => ({ enabled: 'on', votesPerMember: '10' })],
       ['premoderation', () => ({ enabled: 'on', firstPosts: '2' })],
       ['email', () => ({})],
+      ['email-verification', () => ({ holdUnverifiedPosts: 'on' })],
     ] as const
   ).map(([intent, fields]) =>
     actionCase(

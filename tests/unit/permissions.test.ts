@@ -63,6 +63,7 @@ const matrix: Array<[Permission, { authorId: number } | undefined, Want, Want, W
   ['note:idea', undefined, 401, 403, 403, 'ok', 'ok'],
   ['export:ideas', undefined, 401, 403, 403, 'ok', 'ok'],
   ['change-role:user', undefined, 401, 403, 403, 403, 'ok'],
+  ['reset-password:user', undefined, 401, 403, 403, 403, 'ok'],
   ['manage:settings', undefined, 401, 403, 403, 403, 'ok'],
   ['view:companies', undefined, 401, 403, 403, 'ok', 'ok'],
   ['manage:companies', undefined, 401, 403, 403, 403, 'ok'],

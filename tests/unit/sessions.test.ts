@@ -9,7 +9,7 @@ function requestWithCookie(value: string | null, url = 'http://localhost:3000/')
 }
 
 describe('session lifecycle', () => {
-  test('a started session identifies its user, with no private fields', async () => {
+  test('a started session identifies its user, with no private fields (only whether the address is verified)', async () => {
     const user = createUser(getDb(), { role: 'product' })
     const cookie = await startSession(user.id)
     const viewer = await getUser(requestWithCookie(cookie.value))
@@ -22,6 +22,7 @@ describe('session lifecycle', () => {
       suspendedUntil: null,
       suspensionReason: null,
       createdAt: expect.any(Date),
+      emailVerified: true,
     })
   })
 
