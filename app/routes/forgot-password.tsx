@@ -56,6 +56,7 @@ export default function ForgotPasswordPage() {
           <p className="muted">Enter the e-mail address of your account, and we will send you a link to choose a new password.</p>
           <Form method="post" className="form" noValidate>
             <FormErrors result={result} />
+            {/* eslint-disable-next-line jsx-a11y/no-autofocus -- a page with one task: its first field is where everyone starts */}
             <TextField name="email" label="E-mail" type="email" autoComplete="email" required maxLength={254} result={result} autoFocus={!sent} />
             <button type="submit" disabled={busy}>
               {busy ? 'Sending…' : 'Send me a reset link'}

@@ -90,6 +90,7 @@ export default function ResetPasswordPage() {
           minLength={page.passwordMinLength}
           maxLength={200}
           result={failure}
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- a page with one task: its first field is where everyone starts
           autoFocus
         />
         <TextField name="confirmPassword" label="Repeat the new password" type="password" autoComplete="new-password" required maxLength={200} result={failure} />
