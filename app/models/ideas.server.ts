@@ -12,7 +12,7 @@ import {
   users,
 } from '#db/schema'
 import { type IdeaSort, type IdeaStatus } from '~/domain'
-import { type Db, inJsonList, jsonList, prepared, type Tx } from '~/lib/db.server'
+import { type Db, inJsonList, jsonList, prepared, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { holdsForPremoderation } from './moderation.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
@@ -44,46 +44,43 @@ export type NewIdea = {
 export function createIdea(db: Db, input: NewIdea) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
-  return db.transaction(
-    (tx) => {
-      const held = holdsForPremoderation(tx, input.authorId, now)
-      const idea = tx
-        .insert(ideas)
-        .values({
-          authorId: input.authorId,
-          categoryId: input.categoryId,
-          title: input.title.trim(),
-          bodyMd: input.bodyMd,
-          bodyHtml,
-          createdAt: now,
-          updatedAt: now,
-          lastActivityAt: now,
-          statusChangedAt: now,
-        })
-        .returning({ id: ideas.id })
-        .get()
-      tagPost(tx, { type: 'idea', id: idea.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
-      applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
-      awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
-      // Held for review after the author's vote, which needs a visible idea.
-      if (held) {
-        tx.update(ideas).set({ hiddenAt: now, hiddenReason: 'premoderation' }).where(eq(ideas.id, idea.id)).run()
-      } else {
-        notifyMentions(tx, {
-          source: input.bodyMd,
-          actorId: input.authorId,
-          subjectType: 'idea',
-          subjectId: idea.id,
-          postTitle: input.title.trim(),
-          url: `/ideas/${idea.id}`,
-          now,
-        })
-        queueIdeaEvent(tx, 'idea.created', idea.id, {}, now)
-      }
-      return idea
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const held = holdsForPremoderation(tx, input.authorId, now)
+    const idea = tx
+      .insert(ideas)
+      .values({
+        authorId: input.authorId,
+        categoryId: input.categoryId,
+        title: input.title.trim(),
+        bodyMd: input.bodyMd,
+        bodyHtml,
+        createdAt: now,
+        updatedAt: now,
+        lastActivityAt: now,
+        statusChangedAt: now,
+      })
+      .returning({ id: ideas.id })
+      .get()
+    tagPost(tx, { type: 'idea', id: idea.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
+    applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
+    awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
+    // Held for review after the author's vote, which needs a visible idea.
+    if (held) {
+      tx.update(ideas).set({ hiddenAt: now, hiddenReason: 'premoderation' }).where(eq(ideas.id, idea.id)).run()
+    } else {
+      notifyMentions(tx, {
+        source: input.bodyMd,
+        actorId: input.authorId,
+        subjectType: 'idea',
+        subjectId: idea.id,
+        postTitle: input.title.trim(),
+        url: `/ideas/${idea.id}`,
+        now,
+      })
+      queueIdeaEvent(tx, 'idea.created', idea.id, {}, now)
+    }
+    return idea
+  })
 }
 
 export type PostIdeaResult = { ok: true; ideaId: number } | { ok: false; field: 'categoryId' | 'tags'; message: string }
@@ -151,7 +148,7 @@ export function changeIdeaStatus(
   db: Db,
   input: { ideaId: number; actorId: number; toStatus: SettableStatus; noteMd?: string; now?: Date },
 ) {
-  return db.transaction((tx) => applyIdeaStatusChange(tx, input), { behavior: 'immediate' })
+  return writeTransaction(db, (tx) => applyIdeaStatusChange(tx, input))
 }
 
 /**
@@ -708,76 +705,73 @@ export function editIdea(
   const now = input.now ?? new Date()
   const title = input.title.trim()
   const tagNames = normalizeTagNames(input.tagNames)
-  return db.transaction(
-    (tx) => {
-      const idea = tx
-        .select({
-          id: ideas.id,
-          authorId: ideas.authorId,
-          title: ideas.title,
-          bodyMd: ideas.bodyMd,
-          categoryId: ideas.categoryId,
-          status: ideas.status,
-          lockedAt: ideas.lockedAt,
-        })
-        .from(ideas)
-        .where(and(eq(ideas.id, ideaId), visibleIdea))
-        .get()
-      if (!idea) throw new NotFoundError('idea')
-      if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one.')
-      if (!asStaff) {
-        if (idea.authorId !== editorId) throw new ForbiddenError('You can only edit your own ideas.')
-        const refusal = ideaAuthorEditRefusal({ ...idea, othersVoted: othersVoted(tx, idea) })
-        if (refusal) throw new ConflictError(refusal)
-      }
-      if (categoryId !== null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId)).get()) {
-        throw new DomainError('Choose a category from the list.', 400)
-      }
-      const tagsRefused = refuseNewTags(tx, tagNames, input.tagRefusal)
-      if (tagsRefused) throw new DomainError(tagsRefused, 400)
-      const tagsBefore = tx
-        .select({ name: tags.name })
-        .from(ideaTags)
-        .innerJoin(tags, eq(tags.id, ideaTags.tagId))
-        .where(eq(ideaTags.ideaId, ideaId))
-        .orderBy(tags.name)
-        .all()
-        .map((t) => t.name)
-      const tagsAfter = [...tagNames].sort()
-      const changed = [
-        title !== idea.title ? 'title' : null,
-        categoryId !== idea.categoryId ? 'category' : null,
-        tagsAfter.join(' ') !== tagsBefore.join(' ') ? 'tags' : null,
-      ].filter((field): field is string => field !== null)
-      if (changed.length === 0) return { changed }
-      tx.insert(postRevisions)
-        .values({
-          targetType: 'idea',
-          targetId: ideaId,
-          editorId,
-          title: idea.title,
-          bodyMd: idea.bodyMd,
-          reason: [`Changed the ${changed.join(', ')}.`, input.reason?.trim()].filter(Boolean).join(' '),
-          createdAt: now,
-        })
-        .run()
-      tx.update(ideas).set({ title, categoryId, updatedAt: now }).where(eq(ideas.id, ideaId)).run()
-      if (changed.includes('tags')) retagPost(tx, { type: 'idea', id: ideaId }, ensureTags(tx, tagNames, editorId))
-      if (idea.authorId !== editorId) {
-        logModeration(tx, {
-          actorId: editorId,
-          action: 'edit_idea',
-          target: { type: 'idea', id: ideaId },
-          reason: input.reason?.trim() ?? '',
-          before: { title: idea.title, categoryId: idea.categoryId, tags: tagsBefore },
-          after: { title, categoryId, tags: tagsAfter },
-          now,
-        })
-      }
-      return { changed }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const idea = tx
+      .select({
+        id: ideas.id,
+        authorId: ideas.authorId,
+        title: ideas.title,
+        bodyMd: ideas.bodyMd,
+        categoryId: ideas.categoryId,
+        status: ideas.status,
+        lockedAt: ideas.lockedAt,
+      })
+      .from(ideas)
+      .where(and(eq(ideas.id, ideaId), visibleIdea))
+      .get()
+    if (!idea) throw new NotFoundError('idea')
+    if (idea.status === 'merged') throw new ConflictError('This idea was merged into another one.')
+    if (!asStaff) {
+      if (idea.authorId !== editorId) throw new ForbiddenError('You can only edit your own ideas.')
+      const refusal = ideaAuthorEditRefusal({ ...idea, othersVoted: othersVoted(tx, idea) })
+      if (refusal) throw new ConflictError(refusal)
+    }
+    if (categoryId !== null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId)).get()) {
+      throw new DomainError('Choose a category from the list.', 400)
+    }
+    const tagsRefused = refuseNewTags(tx, tagNames, input.tagRefusal)
+    if (tagsRefused) throw new DomainError(tagsRefused, 400)
+    const tagsBefore = tx
+      .select({ name: tags.name })
+      .from(ideaTags)
+      .innerJoin(tags, eq(tags.id, ideaTags.tagId))
+      .where(eq(ideaTags.ideaId, ideaId))
+      .orderBy(tags.name)
+      .all()
+      .map((t) => t.name)
+    const tagsAfter = [...tagNames].sort()
+    const changed = [
+      title !== idea.title ? 'title' : null,
+      categoryId !== idea.categoryId ? 'category' : null,
+      tagsAfter.join(' ') !== tagsBefore.join(' ') ? 'tags' : null,
+    ].filter((field): field is string => field !== null)
+    if (changed.length === 0) return { changed }
+    tx.insert(postRevisions)
+      .values({
+        targetType: 'idea',
+        targetId: ideaId,
+        editorId,
+        title: idea.title,
+        bodyMd: idea.bodyMd,
+        reason: [`Changed the ${changed.join(', ')}.`, input.reason?.trim()].filter(Boolean).join(' '),
+        createdAt: now,
+      })
+      .run()
+    tx.update(ideas).set({ title, categoryId, updatedAt: now }).where(eq(ideas.id, ideaId)).run()
+    if (changed.includes('tags')) retagPost(tx, { type: 'idea', id: ideaId }, ensureTags(tx, tagNames, editorId))
+    if (idea.authorId !== editorId) {
+      logModeration(tx, {
+        actorId: editorId,
+        action: 'edit_idea',
+        target: { type: 'idea', id: ideaId },
+        reason: input.reason?.trim() ?? '',
+        before: { title: idea.title, categoryId: idea.categoryId, tags: tagsBefore },
+        after: { title, categoryId, tags: tagsAfter },
+        now,
+      })
+    }
+    return { changed }
+  })
 }
 
 /**
@@ -830,18 +824,15 @@ export function setIdeaFollow(
   db: Db,
   { ideaId, userId, following, now = new Date() }: { ideaId: number; userId: number; following: boolean; now?: Date },
 ) {
-  return db.transaction(
-    (tx) => {
-      const idea = tx.select({ status: ideas.status }).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
-      if (!idea) throw new NotFoundError('idea')
-      if (following && idea.status === 'merged') throw new ConflictError('This idea was merged into another one; follow that one instead.')
-      if (following) tx.insert(ideaFollows).values({ ideaId, userId, createdAt: now }).onConflictDoNothing().run()
-      else tx.delete(ideaFollows).where(and(eq(ideaFollows.ideaId, ideaId), eq(ideaFollows.userId, userId))).run()
-      const followerCount = tx.select({ n: count() }).from(ideaFollows).where(eq(ideaFollows.ideaId, ideaId)).get()?.n ?? 0
-      return { following, followerCount }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const idea = tx.select({ status: ideas.status }).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
+    if (!idea) throw new NotFoundError('idea')
+    if (following && idea.status === 'merged') throw new ConflictError('This idea was merged into another one; follow that one instead.')
+    if (following) tx.insert(ideaFollows).values({ ideaId, userId, createdAt: now }).onConflictDoNothing().run()
+    else tx.delete(ideaFollows).where(and(eq(ideaFollows.ideaId, ideaId), eq(ideaFollows.userId, userId))).run()
+    const followerCount = tx.select({ n: count() }).from(ideaFollows).where(eq(ideaFollows.ideaId, ideaId)).get()?.n ?? 0
+    return { following, followerCount }
+  })
 }
 
 /**
@@ -860,99 +851,96 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
   const now = input.now ?? new Date()
   const noteMd = input.noteMd?.trim() ?? ''
   const noteHtml = noteMd ? renderMarkdown(noteMd) : ''
-  return db.transaction(
-    (tx) => {
-      const ideaColumns = {
-        id: ideas.id,
-        title: ideas.title,
-        status: ideas.status,
-        authorId: ideas.authorId,
-        voteCount: ideas.voteCount,
-        mergedIntoId: ideas.mergedIntoId,
-      }
-      const source = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
-      if (!source) throw new NotFoundError('idea')
-      if (source.status === 'merged') throw new ConflictError('This idea was already merged into another one.')
-      if (targetId === ideaId) throw new ConflictError('An idea cannot be merged into itself.')
-      const target = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, targetId), visibleIdea)).get()
-      if (!target) throw new DomainError(`There is no idea #${targetId} to merge into.`, 404)
-      if (target.status === 'merged') {
-        throw new ConflictError(
-          target.mergedIntoId === source.id
-            ? `That would make a cycle: “${target.title}” was merged into this idea.`
-            : `“${target.title}” was itself merged into another idea; merge into that one instead.`,
-        )
-      }
+  return writeTransaction(db, (tx) => {
+    const ideaColumns = {
+      id: ideas.id,
+      title: ideas.title,
+      status: ideas.status,
+      authorId: ideas.authorId,
+      voteCount: ideas.voteCount,
+      mergedIntoId: ideas.mergedIntoId,
+    }
+    const source = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
+    if (!source) throw new NotFoundError('idea')
+    if (source.status === 'merged') throw new ConflictError('This idea was already merged into another one.')
+    if (targetId === ideaId) throw new ConflictError('An idea cannot be merged into itself.')
+    const target = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, targetId), visibleIdea)).get()
+    if (!target) throw new DomainError(`There is no idea #${targetId} to merge into.`, 404)
+    if (target.status === 'merged') {
+      throw new ConflictError(
+        target.mergedIntoId === source.id
+          ? `That would make a cycle: “${target.title}” was merged into this idea.`
+          : `“${target.title}” was itself merged into another idea; merge into that one instead.`,
+      )
+    }
 
-      // Before anything moves, so the merged idea's own voters and followers are the ones told.
-      const notified = notifyIdeaStakeholders(tx, source.id, {
-        kind: 'idea_merged',
-        subjectType: 'idea',
-        subjectId: source.id,
-        actorId,
-        title: `“${source.title}” was merged into “${target.title}”`,
-        body: noteMd ? excerpt(noteMd, 280) : 'Its votes and followers moved with it.',
-        url: `/ideas/${target.id}?merged=${source.id}`,
-        now,
+    // Before anything moves, so the merged idea's own voters and followers are the ones told.
+    const notified = notifyIdeaStakeholders(tx, source.id, {
+      kind: 'idea_merged',
+      subjectType: 'idea',
+      subjectId: source.id,
+      actorId,
+      title: `“${source.title}” was merged into “${target.title}”`,
+      body: noteMd ? excerpt(noteMd, 280) : 'Its votes and followers moved with it.',
+      url: `/ideas/${target.id}?merged=${source.id}`,
+      now,
+    })
+
+    const voters = tx.select({ userId: ideaVotes.userId }).from(ideaVotes).where(eq(ideaVotes.ideaId, source.id)).all()
+    // A WHERE clause is required here: it tells SQLite's parser that ON CONFLICT is the upsert's.
+    const moved = tx.all<{ userId: number }>(sql`
+      insert into idea_votes (idea_id, user_id, created_at)
+      select ${target.id}, user_id, created_at from idea_votes where idea_id = ${source.id}
+      on conflict do nothing
+      returning user_id as userId`)
+    tx.delete(ideaVotes).where(eq(ideaVotes.ideaId, source.id)).run()
+    for (const { userId } of voters) {
+      if (userId !== source.authorId) {
+        reverseReputation(tx, { reason: 'idea_upvoted', source: { type: 'idea', id: source.id }, actorId: userId, now })
+      }
+    }
+    for (const { userId } of moved) {
+      if (userId !== target.authorId) {
+        recordReputation(tx, { userId: target.authorId, reason: 'idea_upvoted', source: { type: 'idea', id: target.id }, actorId: userId, now })
+      }
+    }
+
+    tx.run(sql`
+      insert into idea_follows (idea_id, user_id, created_at)
+      select ${target.id}, user_id, created_at from idea_follows where idea_id = ${source.id}
+      on conflict do nothing`)
+    tx.delete(ideaFollows).where(eq(ideaFollows.ideaId, source.id)).run()
+
+    tx.update(ideas)
+      .set({ status: 'merged', mergedIntoId: target.id, voteCount: 0, statusChangedAt: now, updatedAt: now })
+      .where(eq(ideas.id, source.id))
+      .run()
+    // Recomputed from the rows (not moved by a delta): the union is what counts.
+    const merged = tx
+      .update(ideas)
+      .set({
+        voteCount: sql`(select count(*) from idea_votes where idea_id = ${target.id})`,
+        lastActivityAt: laterOf(ideas.lastActivityAt, now),
       })
-
-      const voters = tx.select({ userId: ideaVotes.userId }).from(ideaVotes).where(eq(ideaVotes.ideaId, source.id)).all()
-      // A WHERE clause is required here: it tells SQLite's parser that ON CONFLICT is the upsert's.
-      const moved = tx.all<{ userId: number }>(sql`
-        insert into idea_votes (idea_id, user_id, created_at)
-        select ${target.id}, user_id, created_at from idea_votes where idea_id = ${source.id}
-        on conflict do nothing
-        returning user_id as userId`)
-      tx.delete(ideaVotes).where(eq(ideaVotes.ideaId, source.id)).run()
-      for (const { userId } of voters) {
-        if (userId !== source.authorId) {
-          reverseReputation(tx, { reason: 'idea_upvoted', source: { type: 'idea', id: source.id }, actorId: userId, now })
-        }
-      }
-      for (const { userId } of moved) {
-        if (userId !== target.authorId) {
-          recordReputation(tx, { userId: target.authorId, reason: 'idea_upvoted', source: { type: 'idea', id: target.id }, actorId: userId, now })
-        }
-      }
-
-      tx.run(sql`
-        insert into idea_follows (idea_id, user_id, created_at)
-        select ${target.id}, user_id, created_at from idea_follows where idea_id = ${source.id}
-        on conflict do nothing`)
-      tx.delete(ideaFollows).where(eq(ideaFollows.ideaId, source.id)).run()
-
-      tx.update(ideas)
-        .set({ status: 'merged', mergedIntoId: target.id, voteCount: 0, statusChangedAt: now, updatedAt: now })
-        .where(eq(ideas.id, source.id))
-        .run()
-      // Recomputed from the rows (not moved by a delta): the union is what counts.
-      const merged = tx
-        .update(ideas)
-        .set({
-          voteCount: sql`(select count(*) from idea_votes where idea_id = ${target.id})`,
-          lastActivityAt: laterOf(ideas.lastActivityAt, now),
-        })
-        .where(eq(ideas.id, target.id))
-        .returning({ voteCount: ideas.voteCount })
-        .get()!
-      checkPopularIdeaBadge(tx, { id: target.id, authorId: target.authorId, voteCount: merged.voteCount }, now)
-      tx.insert(ideaStatusChanges)
-        .values({ ideaId: source.id, fromStatus: source.status, toStatus: 'merged', actorId, noteMd, noteHtml, createdAt: now })
-        .run()
-      logModeration(tx, {
-        actorId,
-        action: 'merge_idea',
-        target: { type: 'idea', id: source.id },
-        reason: noteMd,
-        before: { status: source.status, voteCount: source.voteCount },
-        after: { status: 'merged', mergedIntoId: target.id, votesMoved: moved.length },
-        now,
-      })
-      queueIdeaMerged(tx, { ideaId: source.id, targetId: target.id, now })
-      return { targetId: target.id, votesMoved: moved.length, notified }
-    },
-    { behavior: 'immediate' },
-  )
+      .where(eq(ideas.id, target.id))
+      .returning({ voteCount: ideas.voteCount })
+      .get()!
+    checkPopularIdeaBadge(tx, { id: target.id, authorId: target.authorId, voteCount: merged.voteCount }, now)
+    tx.insert(ideaStatusChanges)
+      .values({ ideaId: source.id, fromStatus: source.status, toStatus: 'merged', actorId, noteMd, noteHtml, createdAt: now })
+      .run()
+    logModeration(tx, {
+      actorId,
+      action: 'merge_idea',
+      target: { type: 'idea', id: source.id },
+      reason: noteMd,
+      before: { status: source.status, voteCount: source.voteCount },
+      after: { status: 'merged', mergedIntoId: target.id, votesMoved: moved.length },
+      now,
+    })
+    queueIdeaMerged(tx, { ideaId: source.id, targetId: target.id, now })
+    return { targetId: target.id, votesMoved: moved.length, notified }
+  })
 }
 
 export const CHANGELOG_PAGE_SIZE = 20

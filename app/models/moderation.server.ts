@@ -16,7 +16,7 @@ import {
   users,
 } from '#db/schema'
 import { type PostAction, type PostType, type Role } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { containsPattern } from '~/lib/like.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
@@ -57,67 +57,64 @@ export function moderatePost(
 ) {
   const now = input.now ?? new Date()
   const { target, action } = input
-  return db.transaction(
-    (tx) => {
-      const post = loadPost(tx, target)
-      if (!post) throw new NotFoundError(target.type)
-      const before = postStateOf(post)
-      const lockable = target.type === 'idea' || target.type === 'question'
-      switch (action) {
-        case 'hide':
-          if (post.deletedAt) throw new ConflictError('This post is deleted.')
-          if (post.hiddenAt && post.hiddenReason === 'moderator') throw new ConflictError('This post is already hidden.')
-          setPostState(tx, target, {
-            hiddenAt: post.hiddenAt ?? now,
-            hiddenReason: 'moderator',
+  return writeTransaction(db, (tx) => {
+    const post = loadPost(tx, target)
+    if (!post) throw new NotFoundError(target.type)
+    const before = postStateOf(post)
+    const lockable = target.type === 'idea' || target.type === 'question'
+    switch (action) {
+      case 'hide':
+        if (post.deletedAt) throw new ConflictError('This post is deleted.')
+        if (post.hiddenAt && post.hiddenReason === 'moderator') throw new ConflictError('This post is already hidden.')
+        setPostState(tx, target, {
+          hiddenAt: post.hiddenAt ?? now,
+          hiddenReason: 'moderator',
+        })
+        break
+      case 'restore':
+        if (!post.hiddenAt && !post.deletedAt) throw new ConflictError('This post is already visible.')
+        setPostState(tx, target, {
+          hiddenAt: null,
+          hiddenReason: null,
+          deletedAt: null,
+        })
+        tx.update(flags)
+          .set({
+            status: 'rejected',
+            handledById: input.actorId,
+            handledAt: now,
           })
-          break
-        case 'restore':
-          if (!post.hiddenAt && !post.deletedAt) throw new ConflictError('This post is already visible.')
-          setPostState(tx, target, {
-            hiddenAt: null,
-            hiddenReason: null,
-            deletedAt: null,
-          })
-          tx.update(flags)
-            .set({
-              status: 'rejected',
-              handledById: input.actorId,
-              handledAt: now,
-            })
-            .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.status, 'pending')))
-            .run()
-          refundSpamPenalty(tx, target, now)
-          break
-        case 'delete':
-          if (post.deletedAt) throw new ConflictError('This post is already deleted.')
-          setPostState(tx, target, { deletedAt: now })
-          break
-        case 'lock':
-          if (!lockable) throw new ConflictError('Only ideas and questions can be locked; the lock covers their answers and comments.')
-          if (post.lockedAt) throw new ConflictError('This post is already locked.')
-          setPostState(tx, target, { lockedAt: now })
-          break
-        case 'unlock':
-          if (!lockable) throw new ConflictError('Only ideas and questions can be locked.')
-          if (!post.lockedAt) throw new ConflictError('This post is not locked.')
-          setPostState(tx, target, { lockedAt: null })
-          break
-      }
-      const after = postStateOf(loadPost(tx, target)!)
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: `${action}_post`,
-        target,
-        reason: input.reason ?? '',
-        before,
-        after,
-        now,
-      })
-      return { post: { ...post, ...after } }
-    },
-    { behavior: 'immediate' },
-  )
+          .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.status, 'pending')))
+          .run()
+        refundSpamPenalty(tx, target, now)
+        break
+      case 'delete':
+        if (post.deletedAt) throw new ConflictError('This post is already deleted.')
+        setPostState(tx, target, { deletedAt: now })
+        break
+      case 'lock':
+        if (!lockable) throw new ConflictError('Only ideas and questions can be locked; the lock covers their answers and comments.')
+        if (post.lockedAt) throw new ConflictError('This post is already locked.')
+        setPostState(tx, target, { lockedAt: now })
+        break
+      case 'unlock':
+        if (!lockable) throw new ConflictError('Only ideas and questions can be locked.')
+        if (!post.lockedAt) throw new ConflictError('This post is not locked.')
+        setPostState(tx, target, { lockedAt: null })
+        break
+    }
+    const after = postStateOf(loadPost(tx, target)!)
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: `${action}_post`,
+      target,
+      reason: input.reason ?? '',
+      before,
+      after,
+      now,
+    })
+    return { post: { ...post, ...after } }
+  })
 }
 
 /** A moderator moves an idea to another category (or none), logged with before and after. */
@@ -132,31 +129,28 @@ export function moveIdeaCategory(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const idea = tx
-        .select({ categoryId: ideas.categoryId })
-        .from(ideas)
-        .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
-        .get()
-      if (!idea) throw new NotFoundError('idea')
-      if (input.categoryId != null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
-        throw new NotFoundError('category')
-      }
-      if (idea.categoryId === input.categoryId) throw new ConflictError('The idea is already in that category.')
-      tx.update(ideas).set({ categoryId: input.categoryId }).where(eq(ideas.id, input.ideaId)).run()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'move_idea',
-        target: { type: 'idea', id: input.ideaId },
-        reason: input.reason ?? '',
-        before: { categoryId: idea.categoryId },
-        after: { categoryId: input.categoryId },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const idea = tx
+      .select({ categoryId: ideas.categoryId })
+      .from(ideas)
+      .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
+      .get()
+    if (!idea) throw new NotFoundError('idea')
+    if (input.categoryId != null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
+      throw new NotFoundError('category')
+    }
+    if (idea.categoryId === input.categoryId) throw new ConflictError('The idea is already in that category.')
+    tx.update(ideas).set({ categoryId: input.categoryId }).where(eq(ideas.id, input.ideaId)).run()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'move_idea',
+      target: { type: 'idea', id: input.ideaId },
+      reason: input.reason ?? '',
+      before: { categoryId: idea.categoryId },
+      after: { categoryId: input.categoryId },
+      now,
+    })
+  })
 }
 
 /**
@@ -174,12 +168,9 @@ export function decidePendingPosts(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      for (const target of input.targets) decideOne(tx, target)
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    for (const target of input.targets) decideOne(tx, target)
+  })
   function decideOne(tx: Tx, target: PostRef) {
     const post = loadPost(tx, target)
     if (!post || post.deletedAt) throw new NotFoundError(target.type)
@@ -425,24 +416,21 @@ export function suspendUser(
 ) {
   const now = input.now ?? new Date()
   if (input.until.getTime() <= now.getTime()) throw new ConflictError('Choose an end date in the future.')
-  return db.transaction(
-    (tx) => {
-      const user = findMember(tx, input.userId)
-      if (user.id === input.actor.id) throw new ForbiddenError('You cannot suspend yourself.')
-      if (roleRank(user.role) >= roleRank(input.actor.role)) throw new ForbiddenError('You can only suspend members below your own role.')
-      tx.update(users).set({ suspendedUntil: input.until, suspensionReason: input.reason }).where(eq(users.id, user.id)).run()
-      logModeration(tx, {
-        actorId: input.actor.id,
-        action: 'suspend_user',
-        target: { type: 'user', id: user.id },
-        reason: input.reason,
-        before: { suspendedUntil: user.suspendedUntil?.toISOString() ?? null },
-        after: { suspendedUntil: input.until.toISOString() },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const user = findMember(tx, input.userId)
+    if (user.id === input.actor.id) throw new ForbiddenError('You cannot suspend yourself.')
+    if (roleRank(user.role) >= roleRank(input.actor.role)) throw new ForbiddenError('You can only suspend members below your own role.')
+    tx.update(users).set({ suspendedUntil: input.until, suspensionReason: input.reason }).where(eq(users.id, user.id)).run()
+    logModeration(tx, {
+      actorId: input.actor.id,
+      action: 'suspend_user',
+      target: { type: 'user', id: user.id },
+      reason: input.reason,
+      before: { suspendedUntil: user.suspendedUntil?.toISOString() ?? null },
+      after: { suspendedUntil: input.until.toISOString() },
+      now,
+    })
+  })
 }
 
 export function unsuspendUser(
@@ -455,26 +443,23 @@ export function unsuspendUser(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const user = findMember(tx, input.userId)
-      if (!user.suspendedUntil || user.suspendedUntil.getTime() <= now.getTime()) throw new ConflictError('This member is not suspended.')
-      tx.update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, user.id)).run()
-      logModeration(tx, {
-        actorId: input.actor.id,
-        action: 'unsuspend_user',
-        target: { type: 'user', id: user.id },
-        reason: input.reason ?? '',
-        before: {
-          suspendedUntil: user.suspendedUntil.toISOString(),
-          reason: user.suspensionReason,
-        },
-        after: { suspendedUntil: null },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const user = findMember(tx, input.userId)
+    if (!user.suspendedUntil || user.suspendedUntil.getTime() <= now.getTime()) throw new ConflictError('This member is not suspended.')
+    tx.update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, user.id)).run()
+    logModeration(tx, {
+      actorId: input.actor.id,
+      action: 'unsuspend_user',
+      target: { type: 'user', id: user.id },
+      reason: input.reason ?? '',
+      before: {
+        suspendedUntil: user.suspendedUntil.toISOString(),
+        reason: user.suspensionReason,
+      },
+      after: { suspendedUntil: null },
+      now,
+    })
+  })
 }
 
 /** An admin changes a member's role. The last admin cannot step down (409). */
@@ -489,33 +474,30 @@ export function changeUserRole(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const user = findMember(tx, input.userId)
-      if (user.role === input.role)
-        throw new ConflictError(`This member is already ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`)
-      if (user.role === 'admin') {
-        const admins =
-          tx
-            .select({ n: count() })
-            .from(users)
-            .where(and(eq(users.role, 'admin'), isNull(users.deletedAt)))
-            .get()?.n ?? 0
-        if (admins <= 1) throw new ConflictError('This is the last admin; make someone else an admin first.')
-      }
-      tx.update(users).set({ role: input.role }).where(eq(users.id, user.id)).run()
-      logModeration(tx, {
-        actorId: input.actor.id,
-        action: 'change_role',
-        target: { type: 'user', id: user.id },
-        reason: input.reason ?? '',
-        before: { role: user.role },
-        after: { role: input.role },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const user = findMember(tx, input.userId)
+    if (user.role === input.role)
+      throw new ConflictError(`This member is already ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`)
+    if (user.role === 'admin') {
+      const admins =
+        tx
+          .select({ n: count() })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), isNull(users.deletedAt)))
+          .get()?.n ?? 0
+      if (admins <= 1) throw new ConflictError('This is the last admin; make someone else an admin first.')
+    }
+    tx.update(users).set({ role: input.role }).where(eq(users.id, user.id)).run()
+    logModeration(tx, {
+      actorId: input.actor.id,
+      action: 'change_role',
+      target: { type: 'user', id: user.id },
+      reason: input.reason ?? '',
+      before: { role: user.role },
+      after: { role: input.role },
+      now,
+    })
+  })
 }
 
 export function changeUserSegment(
@@ -529,26 +511,23 @@ export function changeUserSegment(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const user = findMember(tx, input.userId)
-      if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
-        throw new NotFoundError('segment')
-      }
-      if (user.segmentId === input.segmentId) throw new ConflictError('This member is already in that segment.')
-      tx.update(users).set({ segmentId: input.segmentId }).where(eq(users.id, user.id)).run()
-      logModeration(tx, {
-        actorId: input.actor.id,
-        action: 'change_segment',
-        target: { type: 'user', id: user.id },
-        reason: input.reason ?? '',
-        before: { segmentId: user.segmentId },
-        after: { segmentId: input.segmentId },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const user = findMember(tx, input.userId)
+    if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
+      throw new NotFoundError('segment')
+    }
+    if (user.segmentId === input.segmentId) throw new ConflictError('This member is already in that segment.')
+    tx.update(users).set({ segmentId: input.segmentId }).where(eq(users.id, user.id)).run()
+    logModeration(tx, {
+      actorId: input.actor.id,
+      action: 'change_segment',
+      target: { type: 'user', id: user.id },
+      reason: input.reason ?? '',
+      before: { segmentId: user.segmentId },
+      after: { segmentId: input.segmentId },
+      now,
+    })
+  })
 }
 
 /** A member's current suspension (shown at login), or null. */

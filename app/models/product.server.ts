@@ -7,7 +7,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
 import { categories, ideaNotes, ideas, ideaVotes, segments, users } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { type CsvCell } from '~/lib/csv.server'
 import { NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
@@ -319,31 +319,28 @@ export function bulkChangeIdeaStatus(
 ) {
   const now = input.now ?? new Date()
   const ideaIds = [...new Set(input.ideaIds)].slice(0, BULK_MAX_IDEAS)
-  return db.transaction(
-    (tx) => {
-      const found = ideaIds.length
-        ? tx
-            .select({ id: ideas.id, status: ideas.status })
-            .from(ideas)
-            .where(and(inArray(ideas.id, ideaIds), isNull(ideas.deletedAt)))
-            .all()
-        : []
-      const statusOf = new Map(found.map((r) => [r.id, r.status]))
-      const changed: { ideaId: number; notified: number }[] = []
-      const skipped: number[] = []
-      for (const ideaId of ideaIds) {
-        const status = statusOf.get(ideaId)
-        if (!status || status === 'merged' || status === input.toStatus) {
-          skipped.push(ideaId)
-          continue
-        }
-        const { notified } = applyIdeaStatusChange(tx, { ideaId, actorId: input.actorId, toStatus: input.toStatus, noteMd: input.noteMd, now })
-        changed.push({ ideaId, notified })
+  return writeTransaction(db, (tx) => {
+    const found = ideaIds.length
+      ? tx
+          .select({ id: ideas.id, status: ideas.status })
+          .from(ideas)
+          .where(and(inArray(ideas.id, ideaIds), isNull(ideas.deletedAt)))
+          .all()
+      : []
+    const statusOf = new Map(found.map((r) => [r.id, r.status]))
+    const changed: { ideaId: number; notified: number }[] = []
+    const skipped: number[] = []
+    for (const ideaId of ideaIds) {
+      const status = statusOf.get(ideaId)
+      if (!status || status === 'merged' || status === input.toStatus) {
+        skipped.push(ideaId)
+        continue
       }
-      return { changed, skipped }
-    },
-    { behavior: 'immediate' },
-  )
+      const { notified } = applyIdeaStatusChange(tx, { ideaId, actorId: input.actorId, toStatus: input.toStatus, noteMd: input.noteMd, now })
+      changed.push({ ideaId, notified })
+    }
+    return { changed, skipped }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,18 +354,15 @@ export function addIdeaNote(db: Db, input: { ideaId: number; authorId: number; b
   const now = input.now ?? new Date()
   const bodyMd = input.bodyMd.trim()
   const bodyHtml = renderMarkdown(bodyMd)
-  return db.transaction(
-    (tx) => {
-      const idea = tx.select({ id: ideas.id }).from(ideas).where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt))).get()
-      if (!idea) throw new NotFoundError('idea')
-      return tx
-        .insert(ideaNotes)
-        .values({ ideaId: idea.id, authorId: input.authorId, bodyMd, bodyHtml, createdAt: now })
-        .returning({ id: ideaNotes.id })
-        .get()
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const idea = tx.select({ id: ideas.id }).from(ideas).where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt))).get()
+    if (!idea) throw new NotFoundError('idea')
+    return tx
+      .insert(ideaNotes)
+      .values({ ideaId: idea.id, authorId: input.authorId, bodyMd, bodyHtml, createdAt: now })
+      .returning({ id: ideaNotes.id })
+      .get()
+  })
 }
 
 /** The latest NOTES_SHOWN notes on an idea, oldest first (idea_notes_idea_idx), and how many there are. */

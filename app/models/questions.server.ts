@@ -4,7 +4,7 @@ import { and, count, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql
 import { isbot } from 'isbot'
 import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
 import { type QuestionTab } from '~/domain'
-import { type Db, inJsonList, jsonList, prepared, type Tx } from '~/lib/db.server'
+import { type Db, inJsonList, jsonList, prepared, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
@@ -25,41 +25,38 @@ export type NewQuestion = { authorId: number; title: string; bodyMd: string; tag
 export function createQuestion(db: Db, input: NewQuestion) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
-  return db.transaction(
-    (tx) => {
-      const held = holdsForPremoderation(tx, input.authorId, now)
-      const question = tx
-        .insert(questions)
-        .values({
-          authorId: input.authorId,
-          title: input.title.trim(),
-          bodyMd: input.bodyMd,
-          bodyHtml,
-          createdAt: now,
-          updatedAt: now,
-          lastActivityAt: now,
-          ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
-        })
-        .returning({ id: questions.id })
-        .get()
-      tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
-      awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
-      if (!held) {
-        notifyMentions(tx, {
-          source: input.bodyMd,
-          actorId: input.authorId,
-          subjectType: 'question',
-          subjectId: question.id,
-          postTitle: input.title.trim(),
-          url: `/questions/${question.id}`,
-          now,
-        })
-        queueQuestionCreated(tx, question.id, now)
-      }
-      return question
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const held = holdsForPremoderation(tx, input.authorId, now)
+    const question = tx
+      .insert(questions)
+      .values({
+        authorId: input.authorId,
+        title: input.title.trim(),
+        bodyMd: input.bodyMd,
+        bodyHtml,
+        createdAt: now,
+        updatedAt: now,
+        lastActivityAt: now,
+        ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
+      })
+      .returning({ id: questions.id })
+      .get()
+    tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
+    awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
+    if (!held) {
+      notifyMentions(tx, {
+        source: input.bodyMd,
+        actorId: input.authorId,
+        subjectType: 'question',
+        subjectId: question.id,
+        postTitle: input.title.trim(),
+        url: `/questions/${question.id}`,
+        now,
+      })
+      queueQuestionCreated(tx, question.id, now)
+    }
+    return question
+  })
 }
 
 const visibleQuestion = and(isNull(questions.deletedAt), isNull(questions.hiddenAt))
@@ -375,21 +372,18 @@ export function recordQuestionView(db: Db, { questionId, viewerKey, now = new Da
 }
 
 function countView(db: Db, { questionId, viewerKey, day }: { questionId: number; viewerKey: string; day: number }) {
-  return db.transaction(
-    (tx) => {
-      const visible = tx.select({ id: questions.id }).from(questions).where(and(eq(questions.id, questionId), visibleQuestion)).get()
-      if (!visible) return false
-      const inserted = tx.insert(questionViews).values({ questionId, viewerKey, day }).onConflictDoNothing().run()
-      if (inserted.changes === 0) return false
-      tx.update(questions)
-        .set({ viewCount: sql`${questions.viewCount} + 1` })
-        .where(eq(questions.id, questionId))
-        .run()
-      tx.delete(questionViews).where(lt(questionViews.day, day)).run()
-      return true
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const visible = tx.select({ id: questions.id }).from(questions).where(and(eq(questions.id, questionId), visibleQuestion)).get()
+    if (!visible) return false
+    const inserted = tx.insert(questionViews).values({ questionId, viewerKey, day }).onConflictDoNothing().run()
+    if (inserted.changes === 0) return false
+    tx.update(questions)
+      .set({ viewCount: sql`${questions.viewCount} + 1` })
+      .where(eq(questions.id, questionId))
+      .run()
+    tx.delete(questionViews).where(lt(questionViews.day, day)).run()
+    return true
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,7 +422,7 @@ export function updateQuestion(
 ) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
-  return db.transaction((tx) => applyQuestionEdit(tx, { ...input, bodyHtml, now }), { behavior: 'immediate' })
+  return writeTransaction(db, (tx) => applyQuestionEdit(tx, { ...input, bodyHtml, now }))
 }
 
 /** updateQuestion inside a caller's transaction (an approved suggested edit), with the body already rendered. */

@@ -5,7 +5,7 @@
 import { and, count, eq, isNull, ne, notInArray, sql } from 'drizzle-orm'
 import { answers, ideas, ideaVotes, postVotes, questions } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
-import { type Db, prepared, type Tx } from '~/lib/db.server'
+import { type Db, prepared, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { awardBadge, checkHelpfulBadge, checkPopularIdeaBadge } from './badges.server'
 import { recordReputation, reverseReputation } from './reputation.server'
@@ -22,13 +22,10 @@ export function setIdeaVote(
   db: Db,
   { ideaId, userId, voted, now = new Date() }: { ideaId: number; userId: number; voted: boolean; now?: Date },
 ) {
-  return db.transaction(
-    (tx) => {
-      const budget = getVoteBudget(tx) // read in the transaction: a vote and the setting it obeys agree
-      return applyIdeaVote(tx, { ideaId, userId, voted, now, budgetLimit: budget.enabled ? budget.votesPerMember : null, announce: true })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const budget = getVoteBudget(tx) // read in the transaction: a vote and the setting it obeys agree
+    return applyIdeaVote(tx, { ideaId, userId, voted, now, budgetLimit: budget.enabled ? budget.votesPerMember : null, announce: true })
+  })
 }
 
 /**
@@ -211,54 +208,51 @@ export function setPostVote(
 ) {
   const { targetType, targetId, userId, value } = input
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const post = loadVotablePost(tx, targetType, targetId)
-      if (!post) throw new NotFoundError(targetType)
-      if (post.authorId === userId) throw new ForbiddenError('You cannot vote on your own post.')
-      if (post.lockedAt) throw new ConflictError('This question is locked; votes are closed.')
-      const key = and(eq(postVotes.targetType, targetType), eq(postVotes.targetId, targetId), eq(postVotes.userId, userId))
-      const previous = tx.select({ value: postVotes.value }).from(postVotes).where(key).get()?.value ?? 0
-      if (previous === value) return { value, score: post.score }
+  return writeTransaction(db, (tx) => {
+    const post = loadVotablePost(tx, targetType, targetId)
+    if (!post) throw new NotFoundError(targetType)
+    if (post.authorId === userId) throw new ForbiddenError('You cannot vote on your own post.')
+    if (post.lockedAt) throw new ConflictError('This question is locked; votes are closed.')
+    const key = and(eq(postVotes.targetType, targetType), eq(postVotes.targetId, targetId), eq(postVotes.userId, userId))
+    const previous = tx.select({ value: postVotes.value }).from(postVotes).where(key).get()?.value ?? 0
+    if (previous === value) return { value, score: post.score }
 
-      const source = { type: targetType, id: targetId } as const
-      const upReason = targetType === 'question' ? 'question_upvoted' : 'answer_upvoted'
-      // Undo the previous vote's effects, then apply the new one's.
-      if (previous === 1) reverseReputation(tx, { reason: upReason, source, actorId: userId, now })
-      if (previous === -1) {
-        reverseReputation(tx, { reason: 'post_downvoted', source, actorId: userId, now })
-        if (targetType === 'answer') reverseReputation(tx, { reason: 'downvote_cast', source, actorId: userId, now })
-      }
-      if (value === 0) tx.delete(postVotes).where(key).run()
-      else {
-        tx.insert(postVotes)
-          .values({ targetType, targetId, userId, value, createdAt: now })
-          .onConflictDoUpdate({ target: [postVotes.targetType, postVotes.targetId, postVotes.userId], set: { value, createdAt: now } })
-          .run()
-      }
-      if (value === 1) recordReputation(tx, { userId: post.authorId, reason: upReason, source, actorId: userId, now })
-      if (value === -1) {
-        recordReputation(tx, { userId: post.authorId, reason: 'post_downvoted', source, actorId: userId, now })
-        if (targetType === 'answer') recordReputation(tx, { userId, reason: 'downvote_cast', source, actorId: userId, now })
-      }
+    const source = { type: targetType, id: targetId } as const
+    const upReason = targetType === 'question' ? 'question_upvoted' : 'answer_upvoted'
+    // Undo the previous vote's effects, then apply the new one's.
+    if (previous === 1) reverseReputation(tx, { reason: upReason, source, actorId: userId, now })
+    if (previous === -1) {
+      reverseReputation(tx, { reason: 'post_downvoted', source, actorId: userId, now })
+      if (targetType === 'answer') reverseReputation(tx, { reason: 'downvote_cast', source, actorId: userId, now })
+    }
+    if (value === 0) tx.delete(postVotes).where(key).run()
+    else {
+      tx.insert(postVotes)
+        .values({ targetType, targetId, userId, value, createdAt: now })
+        .onConflictDoUpdate({ target: [postVotes.targetType, postVotes.targetId, postVotes.userId], set: { value, createdAt: now } })
+        .run()
+    }
+    if (value === 1) recordReputation(tx, { userId: post.authorId, reason: upReason, source, actorId: userId, now })
+    if (value === -1) {
+      recordReputation(tx, { userId: post.authorId, reason: 'post_downvoted', source, actorId: userId, now })
+      if (targetType === 'answer') recordReputation(tx, { userId, reason: 'downvote_cast', source, actorId: userId, now })
+    }
 
-      const diff = value - previous
-      const table = targetType === 'question' ? questions : answers
-      const { score } = tx
-        .update(table)
-        .set({ score: sql`${table.score} + ${diff}` })
-        .where(eq(table.id, targetId))
-        .returning({ score: table.score })
-        .get()!
-      if (targetType === 'answer') {
-        refreshUnanswered(tx, post.questionId)
-        if (post.score < 1 && score >= 1) checkHelpfulBadge(tx, post.authorId, targetId, now)
-      }
-      if (value === 1) awardBadge(tx, userId, 'supporter', source, now)
-      return { value, score }
-    },
-    { behavior: 'immediate' },
-  )
+    const diff = value - previous
+    const table = targetType === 'question' ? questions : answers
+    const { score } = tx
+      .update(table)
+      .set({ score: sql`${table.score} + ${diff}` })
+      .where(eq(table.id, targetId))
+      .returning({ score: table.score })
+      .get()!
+    if (targetType === 'answer') {
+      refreshUnanswered(tx, post.questionId)
+      if (post.score < 1 && score >= 1) checkHelpfulBadge(tx, post.authorId, targetId, now)
+    }
+    if (value === 1) awardBadge(tx, userId, 'supporter', source, now)
+    return { value, score }
+  })
 }
 
 export type VoteBreakdown = { up: number; down: number }
