@@ -1,7 +1,8 @@
 /**
  * What moderators do: to posts (hide, restore, delete, lock, unlock, move, pre-moderation
- * decisions) and to members (search, their record, suspension, role and segment). Each action
- * writes its entry in the moderation log (moderation-log.server.ts) in the same transaction.
+ * decisions) and to members (search, suspension, role and segment; their record is in
+ * admin-user-page.server.ts). Each action writes its entry in the moderation log
+ * (moderation-log.server.ts) in the same transaction.
  */
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import {
@@ -11,11 +12,10 @@ import {
   flags,
   ideas,
   questions,
-  reputationEvents,
   segments,
   users,
 } from '#db/schema'
-import { type PostAction, type PostType, type Role } from '~/domain'
+import { type PostAction, type Role } from '~/domain'
 import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { containsPattern } from '~/lib/like.server'
@@ -25,8 +25,8 @@ import { isNewMember } from '~/lib/rate-limit.server'
 import { refundSpamPenalty } from './flags.server'
 import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
-import { loadPost, loadPosts, postKey, type PostRef, postText, type PostState, setPostState } from './posts.server'
-import { listModerationLog, logModeration } from './moderation-log.server'
+import { loadPost, type PostRef, postText, type PostState, setPostState } from './posts.server'
+import { logModeration } from './moderation-log.server'
 import { getPremoderation } from './settings.server'
 
 // ---------------------------------------------------------------------------------------------
@@ -282,104 +282,6 @@ export function searchUsers(db: Db, input: { query: string; cursor?: Cursor | nu
     .limit(pageSize + 1)
     .all()
   return toPage(rows, pageSize, (row) => row.id)
-}
-
-const RECENT = 20
-
-/** What a moderator sees about one member: account, recent posts, flags raised and received, ledger, log. */
-export function getUserRecord(db: Db, userId: number) {
-  const user = db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      email: users.email,
-      role: users.role,
-      segmentId: users.segmentId,
-      segment: segments.name,
-      reputation: users.reputation,
-      createdAt: users.createdAt,
-      suspendedUntil: users.suspendedUntil,
-      suspensionReason: users.suspensionReason,
-    })
-    .from(users)
-    .leftJoin(segments, eq(segments.id, users.segmentId))
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-    .get()
-  if (!user) throw new NotFoundError('member')
-  const recent = (table: typeof ideas | typeof questions | typeof answers | typeof comments, type: PostType) =>
-    db
-      .select({ id: table.id, createdAt: table.createdAt })
-      .from(table)
-      .where(eq(table.authorId, userId))
-      .orderBy(desc(table.createdAt), desc(table.id))
-      .limit(RECENT)
-      .all()
-      .map((r) => ({ type, ...r }))
-  const postRefs = [recent(ideas, 'idea'), recent(questions, 'question'), recent(answers, 'answer'), recent(comments, 'comment')]
-    .flat()
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-    .slice(0, RECENT)
-  const postsById = loadPosts(db, postRefs)
-  const posts = postRefs.flatMap((ref) => postsById.get(postKey(ref)) ?? [])
-  const flagsRaised = db
-    .select({
-      id: flags.id,
-      targetType: flags.targetType,
-      targetId: flags.targetId,
-      reason: flags.reason,
-      status: flags.status,
-      createdAt: flags.createdAt,
-    })
-    .from(flags)
-    .where(eq(flags.userId, userId))
-    .orderBy(desc(flags.createdAt), desc(flags.id))
-    .limit(RECENT)
-    .all()
-  const received = (table: typeof ideas | typeof questions | typeof answers | typeof comments, type: PostType) =>
-    db
-      .select({
-        id: flags.id,
-        targetType: flags.targetType,
-        targetId: flags.targetId,
-        reason: flags.reason,
-        status: flags.status,
-        createdAt: flags.createdAt,
-      })
-      .from(flags)
-      .innerJoin(table, and(eq(flags.targetType, type), eq(flags.targetId, table.id)))
-      .where(eq(table.authorId, userId))
-      .orderBy(desc(flags.createdAt), desc(flags.id))
-      .limit(RECENT)
-      .all()
-  const flagsReceived = [
-    received(ideas, 'idea'),
-    received(questions, 'question'),
-    received(answers, 'answer'),
-    received(comments, 'comment'),
-  ]
-    .flat()
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-    .slice(0, RECENT)
-  const ledger = db
-    .select({
-      id: reputationEvents.id,
-      delta: reputationEvents.delta,
-      reason: reputationEvents.reason,
-      sourceType: reputationEvents.sourceType,
-      sourceId: reputationEvents.sourceId,
-      createdAt: reputationEvents.createdAt,
-    })
-    .from(reputationEvents)
-    .where(eq(reputationEvents.userId, userId))
-    .orderBy(desc(reputationEvents.createdAt), desc(reputationEvents.id))
-    .limit(50)
-    .all()
-  const log = listModerationLog(db, {
-    targetUserId: userId,
-    pageSize: RECENT,
-  }).items
-  return { user, posts, flagsRaised, flagsReceived, ledger, log }
 }
 
 export function listSegments(db: Db) {

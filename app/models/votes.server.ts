@@ -7,6 +7,7 @@ import { answers, ideas, ideaVotes, postVotes, questions } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
 import { type Db, prepared, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { type Actor, check } from '~/lib/permissions'
 import { awardBadge, checkHelpfulBadge, checkPopularIdeaBadge } from './badges.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { getVoteBudget } from './settings.server'
@@ -165,6 +166,43 @@ export function ideaVoteBlock(
   if (idea.lockedAt) return IDEA_LOCKED_MESSAGE
   if (!viewer || idea.viewerVoted || !budget || budget.left > 0) return null
   return countsAgainstBudget(idea, viewer.id) ? voteBudgetExhaustedMessage(budget.votesPerMember) : null
+}
+
+/** What the list shows once above its rows, and the idea page under its button: "3 of 10 votes left", or that none are. */
+export function voteBudgetSentence(budget: VoteBudgetState) {
+  if (budget.left === 0) return voteBudgetExhaustedMessage(budget.votesPerMember)
+  return `${budget.left} of ${budget.votesPerMember} votes left`
+}
+
+export type IdeaVoteState = {
+  /** The viewer must log in first (check's 401): the button still submits, and the endpoint sends them to log in. */
+  loginFirst: boolean
+  /** Why the viewer cannot vote on this idea: a refusal of vote:idea, else `block`; null when they can. */
+  reason: string | null
+  /** What blocks this idea whoever may vote (ideaVoteBlock): a lock, or a spent budget for a new vote. */
+  block: string | null
+  /** What is left of the budget while some is ("3 of 10 votes left"), or null. */
+  note: string | null
+}
+
+/**
+ * The vote button's state for one idea and one viewer, the same on the idea list and the idea
+ * page: who may vote at all (check(viewer, 'vote:idea')), then what blocks this idea (a lock, a
+ * spent budget). `budget` is getVoteBudgetState's, read once per page.
+ */
+export function ideaVoteState(
+  viewer: Actor | null,
+  idea: { authorId: number; status: IdeaStatus; lockedAt: Date | null; viewerVoted: boolean },
+  budget: VoteBudgetState | null,
+): IdeaVoteState {
+  const decision = check(viewer, 'vote:idea')
+  const block = ideaVoteBlock(idea, viewer, budget)
+  return {
+    loginFirst: !decision.ok && decision.status === 401,
+    reason: decision.ok ? block : decision.reason,
+    block,
+    note: budget && budget.left > 0 ? voteBudgetSentence(budget) : null,
+  }
 }
 
 /** SQL for "the later of the stored time and now": activity times never move backwards. */

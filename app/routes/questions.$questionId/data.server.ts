@@ -1,9 +1,9 @@
 /**
- * The question page's server half (/questions/:questionId): the loader, which counts the view and
- * gathers the question, its answers and what this viewer may do, and the action, one `intent` per
- * form (answer, comment, vote, accept, close, reopen, convert …). route.tsx re-exports both; the
- * page's parts in this folder take the action's type from here, never from the route module that
- * imports them.
+ * The question page's server half (/questions/:questionId): the loader, which hands the address and
+ * the viewer to the page's model (app/models/question-page.server.ts, which also counts the view,
+ * for the page cache too), and the action, one `intent` per form (answer, comment, vote, accept,
+ * close, reopen, convert …). route.tsx re-exports both; the page's parts in this folder take the
+ * action's type from here, never from the route module that imports them.
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { z } from 'zod'
@@ -13,13 +13,11 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm, refusalOf } from '~/lib/forms.server'
 import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
 import { httpError, notFound, orHttpError } from '~/lib/http.server'
-import { type PageView } from '~/lib/kept-pages'
 import { parseId } from '~/lib/params.server'
-import { check, isSuspended } from '~/lib/permissions'
+import { isSuspended } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
 import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
 import { addComment } from '~/models/comments.server'
-import { listCategories } from '~/models/ideas.server'
 import {
   closeQuestion,
   convertQuestionToIdea,
@@ -27,87 +25,18 @@ import {
   reopenQuestion,
   setAnswerOfficial,
 } from '~/models/question-moderation.server'
-import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
-import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
-import { flaggedByViewer } from '~/models/flags.server'
-import { setPostVote, voteBreakdowns } from '~/models/votes.server'
+import { getQuestionPageView, questionVisitorView } from '~/models/question-page.server'
+import { getQaPostOwner } from '~/models/questions.server'
+import { setPostVote } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
-
-/** Counts a view of the question, at most one per viewer a day (the model's rule); crawlers' never. */
-function countView(questionId: number, viewer: { userId: number | null; ip: string | null; userAgent: string | null }) {
-  const viewerKey = viewerKeyFor(viewer)
-  if (viewerKey) recordQuestionView(getDb(), { questionId, viewerKey })
-}
-
-/**
- * The view this page counts for each visitor the page cache serves it to again (app/lib/kept-pages.ts),
- * so a kept page counts views exactly as a rendered one. Made here, not in the loader, so that it
- * holds the question's id and nothing of the render.
- */
-function visitorView(questionId: number): PageView {
-  return ({ ip, userAgent }) => countView(questionId, { userId: null, ip, userAgent })
-}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const questionId = parseId(params.questionId, 'question')
   const viewer = await getUser(request)
   const db = getDb()
-  // Before the read, so the count shown includes this view.
-  countView(questionId, { userId: viewer?.id ?? null, ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') })
-  context.keptPage?.countsView(visitorView(questionId))
-  const moderate = check(viewer, 'moderate:post').ok
-  const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null, staffView: moderate }))
-  const { question } = page
-  // Decisions, not booleans: a refused control says why.
-  const pendingEdits = viewer
-    ? countPendingSuggestedEdits(db, [{ type: 'question', id: question.id }, ...page.answers.map((a) => ({ type: 'answer' as const, id: a.id }))], viewer.id)
-    : null
-  const postDecisions = (post: { id: number; authorId: number }, kind: 'question' | 'answer') => {
-    const edit = check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post)
-    return {
-      isOwn: viewer?.id === post.authorId,
-      up: check(viewer, 'upvote:post', post),
-      down: check(viewer, 'downvote:post', post),
-      comment: check(viewer, kind === 'question' ? 'comment:question' : 'comment:answer', post),
-      edit,
-      suggestedEdits: {
-        canSuggest: !edit.ok && check(viewer, 'suggest-edit:post', post).ok,
-        canReview: check(viewer, 'review:suggested-edit', post).ok,
-        ...(pendingEdits?.get(`${kind}:${post.id}`) ?? { pending: 0, isViewerPending: false }),
-      },
-    }
-  }
-  const convert = check(viewer, 'convert:question')
-  // Flags: what this viewer flagged already on the page (one query).
-  const flagDecision = check(viewer, 'flag:post')
-  const pageRefs = [
-    { type: 'question' as const, id: question.id },
-    ...question.comments.map((c) => ({ type: 'comment' as const, id: c.id })),
-    ...page.answers.flatMap((a) => [{ type: 'answer' as const, id: a.id }, ...a.comments.map((c) => ({ type: 'comment' as const, id: c.id }))]),
-  ]
-  const flagged = viewer && flagDecision.ok ? [...flaggedByViewer(db, viewer.id, pageRefs)] : []
-  // Up and down counts behind each score, for members with the privilege (and staff).
-  const breakdowns = check(viewer, 'view:vote-breakdown').ok
-    ? voteBreakdowns(db, { questionId: question.id, answerIds: page.answers.map((a) => a.id) })
-    : null
-  return {
-    breakdowns,
-    ...page,
-    // The convert form's category picker, for the product team only.
-    categories: convert.ok && !question.convertedToIdeaId ? listCategories(db).map(({ id, name }) => ({ id, name })) : [],
-    question: { ...question, can: postDecisions(question, 'question') },
-    answers: page.answers.map((answer) => ({ ...answer, can: postDecisions(answer, 'answer') })),
-    viewerId: viewer?.id ?? null,
-    flagging: viewer ? { decision: flagDecision, flagged } : null,
-    moderate,
-    can: {
-      answer: check(viewer, 'answer:question'),
-      accept: check(viewer, 'accept:answer', question),
-      markOfficial: check(viewer, 'mark-official:answer'),
-      close: check(viewer, 'close:question'),
-      convert,
-    },
-  }
+  context.keptPage?.countsView(questionVisitorView(db, questionId))
+  const looker = { ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') }
+  return orHttpError(() => getQuestionPageView(db, viewer, { questionId, ...looker }))
 }
 
 const Target = z.enum(['question', 'answer'])
