@@ -19,7 +19,7 @@ import { type Db, writeTransaction } from '~/lib/db.server'
 import { DomainError, ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { check, type Permission } from '~/lib/permissions'
 import { type InboundCall } from '~/schemas/api-links'
-import { applyIdeaStatusChange } from './ideas.server'
+import { applyIdeaStatusChange } from './idea-status.server'
 import { findLinksByUrl, type IdeaLinkRow, insertIdeaLink, setLinkDetails } from './idea-links.server'
 import { logModeration } from './moderation-log.server'
 

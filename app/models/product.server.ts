@@ -12,7 +12,7 @@ import { type CsvCell } from '~/lib/csv.server'
 import { NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
 import { PRODUCT_MAX_PAGES, type PRODUCT_SORTS, type TREND_WINDOWS } from '~/schemas/product-filter'
-import { applyIdeaStatusChange, type SettableStatus } from './ideas.server'
+import { applyIdeaStatusChange, type SettableStatus } from './idea-status.server'
 
 export type ProductSort = (typeof PRODUCT_SORTS)[number]
 export type TrendWindow = (typeof TREND_WINDOWS)[number]
