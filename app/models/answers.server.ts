@@ -6,6 +6,7 @@ import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { logModeration } from './moderation-log.server'
 import { holdsForPremoderation } from './moderation.server'
+import { publishPost } from './publish.server'
 import { STAFF_ROLES } from '~/lib/permissions'
 import { awardBadge, checkAcceptedBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
@@ -40,18 +41,17 @@ export function createAnswer(
         isOfficial: input.authorRole ? STAFF_ROLES.includes(input.authorRole) : false,
         createdAt: now,
         updatedAt: now,
-        ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
       })
       .returning({ id: answers.id })
       .get()
     awardBadge(tx, input.authorId, 'first_answer', { type: 'answer', id: answer.id }, now)
+    const url = `/questions/${question.id}#answer-${answer.id}`
     // A held answer is neither counted nor announced until it is approved (setPostState counts it).
     if (!held) {
       tx.update(questions)
         .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
         .where(eq(questions.id, question.id))
         .run()
-      const url = `/questions/${question.id}#answer-${answer.id}`
       notifyUser(tx, question.authorId, {
         kind: 'new_answer',
         subjectType: 'answer',
@@ -61,18 +61,9 @@ export function createAnswer(
         url,
         now,
       })
-      notifyMentions(tx, {
-        source: input.bodyMd,
-        actorId: input.authorId,
-        except: [question.authorId],
-        subjectType: 'answer',
-        subjectId: answer.id,
-        postTitle: question.title,
-        url,
-        now,
-      })
-      queueAnswerEvent(tx, 'answer.created', answer.id, now)
     }
+    const post = { type: 'answer', id: answer.id, authorId: input.authorId, source: input.bodyMd, postTitle: question.title, url, except: [question.authorId], now } as const
+    publishPost(tx, post, { held })
     return answer
   })
 }

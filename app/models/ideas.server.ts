@@ -17,9 +17,9 @@ import { listIdeaComments } from './comments.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { logModeration } from './moderation-log.server'
 import { holdsForPremoderation } from './moderation.server'
+import { publishPost } from './publish.server'
 import { ensureTags, normalizeTagNames, refuseNewTags, retagPost, tagPost } from './tags.server'
 import { applyIdeaVote } from './votes.server'
-import { queueIdeaEvent } from './webhook-events.server'
 
 export type NewIdea = {
   authorId: number
@@ -55,20 +55,8 @@ export function createIdea(db: Db, input: NewIdea) {
     applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
     awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
     // Held for review after the author's vote, which needs a visible idea.
-    if (held) {
-      tx.update(ideas).set({ hiddenAt: now, hiddenReason: 'premoderation' }).where(eq(ideas.id, idea.id)).run()
-    } else {
-      notifyMentions(tx, {
-        source: input.bodyMd,
-        actorId: input.authorId,
-        subjectType: 'idea',
-        subjectId: idea.id,
-        postTitle: input.title.trim(),
-        url: `/ideas/${idea.id}`,
-        now,
-      })
-      queueIdeaEvent(tx, 'idea.created', idea.id, {}, now)
-    }
+    const post = { type: 'idea', id: idea.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/ideas/${idea.id}`, now } as const
+    publishPost(tx, post, { held })
     return idea
   })
 }

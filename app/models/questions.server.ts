@@ -13,12 +13,12 @@ import { awardBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { logModeration } from './moderation-log.server'
 import { holdsForPremoderation } from './moderation.server'
+import { publishPost } from './publish.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
-import { queueQuestionCreated } from './webhook-events.server'
 
 export type NewQuestion = { authorId: number; title: string; bodyMd: string; tagNames?: string[]; now?: Date }
 
@@ -37,24 +37,13 @@ export function createQuestion(db: Db, input: NewQuestion) {
         createdAt: now,
         updatedAt: now,
         lastActivityAt: now,
-        ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
       })
       .returning({ id: questions.id })
       .get()
     tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
     awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
-    if (!held) {
-      notifyMentions(tx, {
-        source: input.bodyMd,
-        actorId: input.authorId,
-        subjectType: 'question',
-        subjectId: question.id,
-        postTitle: input.title.trim(),
-        url: `/questions/${question.id}`,
-        now,
-      })
-      queueQuestionCreated(tx, question.id, now)
-    }
+    const post = { type: 'question', id: question.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/questions/${question.id}`, now } as const
+    publishPost(tx, post, { held })
     return question
   })
 }
