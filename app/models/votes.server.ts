@@ -7,13 +7,49 @@ import { answers, ideas, ideaVotes, postVotes, questions } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
 import { type Db, prepared, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
-import { type Actor, check } from '~/lib/permissions'
+import { type Actor, check, isSuspended } from '~/lib/permissions'
+import { hitVoteIpLimit, hitVoteLimit } from '~/lib/rate-limit.server'
 import { awardBadge, checkHelpfulBadge, checkPopularIdeaBadge } from './badges.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { getVoteBudget } from './settings.server'
 import { queueIdeaEvent } from './webhook-events.server'
 
 const IDEA_LOCKED_MESSAGE = 'This idea is locked; votes are closed.'
+
+/** What a member votes on, and the state they ask for. A question or answer names its author, for the permission. */
+export type VoteOn =
+  | { type: 'idea'; id: number; voted: boolean }
+  | { type: 'question' | 'answer'; id: number; authorId: number; value: PostVoteValue }
+
+/** The idea's new state and count, or the post's new vote and score. */
+export type VoteResult<V extends VoteOn> = V extends { type: 'idea' } ? { voted: boolean; voteCount: number } : { value: PostVoteValue; score: number }
+
+/**
+ * A member's vote from the site, on an idea or a post, the one way the pages vote: the permission
+ * (vote:idea; upvote:post or downvote:post on the post, and taking a vote back only for members not
+ * suspended, since it needs no reputation), then the member's and the address's vote rate limits,
+ * then the vote in its transaction. A refusal throws (ForbiddenError, RateLimitedError, and the
+ * vote's own ConflictError or NotFoundError), so every caller answers it the same way.
+ */
+export function castVote<V extends VoteOn>(db: Db, voter: { member: Actor & { createdAt: Date }; ip: string | undefined }, vote: V): VoteResult<V> {
+  const { member } = voter
+  const decision =
+    vote.type === 'idea'
+      ? check(member, 'vote:idea')
+      : vote.value === 0
+        ? isSuspended(member)
+          ? ({ ok: false, status: 403, reason: 'Your account is suspended.' } as const)
+          : ({ ok: true } as const)
+        : check(member, vote.value === 1 ? 'upvote:post' : 'downvote:post', vote)
+  if (!decision.ok) throw new ForbiddenError(decision.reason)
+  hitVoteLimit(member)
+  hitVoteIpLimit(voter.ip)
+  const result =
+    vote.type === 'idea'
+      ? setIdeaVote(db, { ideaId: vote.id, userId: member.id, voted: vote.voted })
+      : setPostVote(db, { targetType: vote.type, targetId: vote.id, userId: member.id, value: vote.value })
+  return result as VoteResult<V>
+}
 
 /**
  * Puts one member's vote on an idea into the requested state. When the vote budget is on (an

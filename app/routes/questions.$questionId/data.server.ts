@@ -11,10 +11,9 @@ import { CLOSE_REASONS } from '~/domain'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm, refusalOf } from '~/lib/forms.server'
-import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
-import { httpError, notFound, orHttpError } from '~/lib/http.server'
+import { limitPosting } from '~/lib/rate-limit.server'
+import { notFound, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
-import { isSuspended } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
 import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
 import { addComment } from '~/models/comments.server'
@@ -27,7 +26,7 @@ import {
 } from '~/models/question-moderation.server'
 import { getQuestionPageView, questionVisitorView } from '~/models/question-page.server'
 import { getQaPostOwner } from '~/models/questions.server'
-import { setPostVote } from '~/models/votes.server'
+import { castVote } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -90,22 +89,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case 'vote': {
       const { target, targetId, value, respond } = parsed.data
       const user = await requireUser(request, here)
-      const owner = ownerOf({ type: target, id: targetId })
-      if (value === 1) assertCan(user, 'upvote:post', owner)
-      if (value === -1) assertCan(user, 'downvote:post', owner)
-      if (value === 0 && isSuspended(user)) httpError(403, 'Your account is suspended.') // taking a vote back needs no reputation
-      const castVote = () => {
-        hitVoteLimit(user)
-        hitVoteIpLimit(context.clientIp)
-        return setPostVote(db, { targetType: target, targetId, userId: user.id, value })
-      }
+      const { authorId } = ownerOf({ type: target, id: targetId })
+      const vote = () => castVote(db, { member: user, ip: context.clientIp }, { type: target, id: targetId, authorId, value })
       if (respond !== 'data') {
-        orHttpError(castVote) // a busy or full database: its own 503 Response, with Retry-After
+        orHttpError(vote) // a refusal, or a busy or full database: its own Response (503 with Retry-After)
         return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
       }
       // The vote control's fetcher: a refusal is said beside the buttons, with its real status.
       try {
-        return { ok: true as const, ...castVote() }
+        return { ok: true as const, ...vote() }
       } catch (error) {
         const refused = refusalOf(error)
         if (!refused) throw error
