@@ -6,7 +6,7 @@ import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { logModeration } from './moderation-log.server'
 import { holdsForPremoderation } from './moderation.server'
-import { publishPost } from './publish.server'
+import { type NewPost, publishPost } from './publish.server'
 import { STAFF_ROLES } from '~/lib/permissions'
 import { awardBadge, checkAcceptedBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
@@ -62,7 +62,7 @@ export function createAnswer(
         now,
       })
     }
-    const post = { type: 'answer', id: answer.id, authorId: input.authorId, source: input.bodyMd, postTitle: question.title, url, except: [question.authorId], now } as const
+    const post: NewPost = { type: 'answer', id: answer.id, authorId: input.authorId, source: input.bodyMd, postTitle: question.title, url, except: [question.authorId], now }
     publishPost(tx, post, { held })
     return answer
   })

@@ -17,7 +17,7 @@ import { listIdeaComments } from './comments.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { logModeration } from './moderation-log.server'
 import { holdsForPremoderation } from './moderation.server'
-import { publishPost } from './publish.server'
+import { type NewPost, publishPost } from './publish.server'
 import { ensureTags, normalizeTagNames, refuseNewTags, retagPost, tagPost } from './tags.server'
 import { applyIdeaVote } from './votes.server'
 
@@ -55,7 +55,7 @@ export function createIdea(db: Db, input: NewIdea) {
     applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
     awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
     // Held for review after the author's vote, which needs a visible idea.
-    const post = { type: 'idea', id: idea.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/ideas/${idea.id}`, now } as const
+    const post: NewPost = { type: 'idea', id: idea.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/ideas/${idea.id}`, now }
     publishPost(tx, post, { held })
     return idea
   })

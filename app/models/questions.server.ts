@@ -15,7 +15,7 @@ import { awardBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { logModeration } from './moderation-log.server'
 import { holdsForPremoderation } from './moderation.server'
-import { publishPost } from './publish.server'
+import { type NewPost, publishPost } from './publish.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
@@ -43,7 +43,7 @@ export function createQuestion(db: Db, input: NewQuestion) {
       .get()
     tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
     awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
-    const post = { type: 'question', id: question.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/questions/${question.id}`, now } as const
+    const post: NewPost = { type: 'question', id: question.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/questions/${question.id}`, now }
     publishPost(tx, post, { held })
     return question
   })

@@ -33,21 +33,22 @@ export type VoteResult<V extends VoteOn> = V extends { type: 'idea' } ? { voted:
  */
 export function castVote<V extends VoteOn>(db: Db, voter: { member: Actor & { createdAt: Date }; ip: string | undefined }, vote: V): VoteResult<V> {
   const { member } = voter
+  const on: VoteOn = vote
   const decision =
-    vote.type === 'idea'
+    on.type === 'idea'
       ? check(member, 'vote:idea')
-      : vote.value === 0
+      : on.value === 0
         ? isSuspended(member)
           ? ({ ok: false, status: 403, reason: 'Your account is suspended.' } as const)
           : ({ ok: true } as const)
-        : check(member, vote.value === 1 ? 'upvote:post' : 'downvote:post', vote)
+        : check(member, on.value === 1 ? 'upvote:post' : 'downvote:post', on)
   if (!decision.ok) throw new ForbiddenError(decision.reason)
   hitVoteLimit(member)
   hitVoteIpLimit(voter.ip)
   const result =
-    vote.type === 'idea'
-      ? setIdeaVote(db, { ideaId: vote.id, userId: member.id, voted: vote.voted })
-      : setPostVote(db, { targetType: vote.type, targetId: vote.id, userId: member.id, value: vote.value })
+    on.type === 'idea'
+      ? setIdeaVote(db, { ideaId: on.id, userId: member.id, voted: on.voted })
+      : setPostVote(db, { targetType: on.type, targetId: on.id, userId: member.id, value: on.value })
   return result as VoteResult<V>
 }
 
