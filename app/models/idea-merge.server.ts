@@ -1,5 +1,5 @@
 /** Merging an idea into another: votes, followers and reputation move, everyone concerned is told. */
-import { and, count, eq, or, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { ideaFollows, ideas, ideaStatusChanges, ideaVotes } from '#db/schema'
 import { type Db, writeTransaction } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'

@@ -50,7 +50,7 @@ export function getIdeaPageView(db: Db, viewer: Actor | null, request: IdeaPageR
   const { ideaId } = request
   const moderate = check(viewer, 'moderate:post').ok
   const page = getIdeaPage(db, { ideaId, viewerId: viewer?.id ?? null, commentsBefore: request.commentsBefore, showMerged: request.showMerged, staffView: moderate })
-  if ('redirectTo' in page) return page
+  if ('redirectTo' in page) return { redirectTo: page.redirectTo } as const
   const { idea } = page
   const merged = idea.status === 'merged'
   const editing = ideaEditing(db, viewer, idea, merged)

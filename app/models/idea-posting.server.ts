@@ -2,8 +2,8 @@
  * A member posts an idea from the form or the API: the category and tags are checked, and the
  * daily posting limit (fewer ideas a day while the account is new) is applied before createIdea.
  */
-import { and, eq } from 'drizzle-orm'
-import { categories, ideas, tags, users } from '#db/schema'
+import { eq } from 'drizzle-orm'
+import { users } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { assertUnderLimit, IDEA_POSTS_PER_DAY, IDEA_POSTS_PER_DAY_NEW_MEMBER, isNewMember, recordHits } from '~/lib/rate-limit.server'

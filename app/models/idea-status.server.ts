@@ -2,7 +2,7 @@
  * The product team moves an idea through its statuses: the timeline entry with its official note,
  * the author's planned and shipped bonuses, the webhook event and the notice to every stakeholder.
  */
-import { and, eq, isNull, or, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { ideas, ideaStatusChanges } from '#db/schema'
 import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'

@@ -5,7 +5,7 @@
  * modules (idea-lists, trending, roadmap, changelog, categories, idea-status, idea-merge and
  * idea-posting .server.ts).
  */
-import { and, count, desc, eq, isNull, ne, or, sql } from 'drizzle-orm'
+import { and, count, desc, eq, isNull, ne, sql } from 'drizzle-orm'
 import { categories, ideaFollows, ideas, ideaStatusChanges, ideaTags, ideaVotes, postRevisions, tags, users } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
 import { type Db, prepared, type Tx, writeTransaction } from '~/lib/db.server'

@@ -8,7 +8,6 @@ import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import {
   answers,
   categories,
-  comments,
   flags,
   ideas,
   questions,

@@ -4,7 +4,7 @@
  * internal notes are idea-notes.server.ts). Nothing here is ever shown to members: every caller
  * checks a staff permission first, and `view:companies` before asking for company figures.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
 import { categories, ideaNotes, ideas, ideaVotes, segments, users } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
 import { type Db, writeTransaction } from '~/lib/db.server'

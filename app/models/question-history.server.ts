@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import { answers, postRevisions, questions, users } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
-import { visibleQuestion } from './questions.server'
+import { QUESTION_ANSWERS_LIMIT, visibleQuestion } from './questions.server'
 
 /** Most earlier versions shown per post on the history page. */
 export const REVISIONS_PER_POST_LIMIT = 50

@@ -1,6 +1,6 @@
 /** Trending ideas: each idea's score from the votes of the last days, recent votes weighing more. */
-import { and, gte, or, sql } from 'drizzle-orm'
-import { ideas, ideaVotes } from '#db/schema'
+import { gte, sql } from 'drizzle-orm'
+import { ideaVotes } from '#db/schema'
 import { type Db } from '~/lib/db.server'
 
 /*

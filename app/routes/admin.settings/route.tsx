@@ -13,7 +13,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormErrors, TextField } from '~/components/forms'
 import type { action, loader } from './data.server'
-import { type ActionData, CheckboxField, MoveButtons, type ProviderCheck, resultFor, SaveButton, Section } from './parts'
+import { CheckboxField, MoveButtons, type ProviderCheck, resultFor, SaveButton, Section } from './parts'
 import { IdentityProviders, JwtLoginPart, SsoPolicyPart } from './sign-in'
 
 export const meta: MetaFunction = () => [{ title: 'Settings · Admin · Summit' }]
