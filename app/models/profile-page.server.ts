@@ -3,6 +3,7 @@
  * asked for (activity, reputation, badges, ideas, questions, answers), each read only when shown.
  * A username the member gave up answers with the one they use now, for the route to redirect to.
  */
+import { type ProfileTab } from '~/domain'
 import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type Cursor } from '~/lib/pagination.server'
@@ -17,9 +18,6 @@ import {
   listUserBadges,
 } from './profiles.server'
 import { findRenamedUsername } from './users.server'
-
-export const PROFILE_TABS = ['activity', 'reputation', 'badges', 'ideas', 'questions', 'answers'] as const
-export type ProfileTab = (typeof PROFILE_TABS)[number]
 
 /** The activity tab shows the latest events; the reputation tab pages through all of them. */
 const RECENT_EVENTS = 10

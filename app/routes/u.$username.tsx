@@ -6,11 +6,12 @@ import { Pager, TabLinks } from '~/components/pager'
 import { DateTime, StatusBadge } from '~/components/post-rows'
 import { ReputationChart } from '~/components/reputation-chart'
 import { TeamBadge } from '~/components/team-badge'
+import { PROFILE_TABS, type ProfileTab } from '~/domain'
 import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { notFound, orHttpError } from '~/lib/http.server'
 import { decodeCursor } from '~/lib/pagination.server'
-import { getProfilePageView, PROFILE_TABS, type ProfileTab } from '~/models/profile-page.server'
+import { getProfilePageView } from '~/models/profile-page.server'
 import { type LedgerEntry } from '~/models/profiles.server'
 
 const TAB_LABELS = {
