@@ -40,6 +40,10 @@ export type IdeaSort = (typeof IDEA_SORTS)[number]
 export const QUESTION_TABS = ['newest', 'active', 'unanswered'] as const
 export type QuestionTab = (typeof QUESTION_TABS)[number]
 
+/** The tabs of a member's profile (/u/:username). */
+export const PROFILE_TABS = ['activity', 'reputation', 'badges', 'ideas', 'questions', 'answers'] as const
+export type ProfileTab = (typeof PROFILE_TABS)[number]
+
 /** What the search (/search) can be narrowed to. */
 export const SEARCH_TYPES = ['idea', 'question', 'answer'] as const
 export type SearchType = (typeof SEARCH_TYPES)[number]

@@ -18,7 +18,7 @@ import { type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from 'lucia'
 import { sessions, users } from '#db/schema'
 import { carriesCredentials, cookieValues, SESSION_COOKIE_NAME } from './credentials.server'
 import { type Role } from '~/domain'
-import { type Db, getDb } from './db.server'
+import { type Db, getDb, writeTransaction } from './db.server'
 import { env } from './env.server'
 import { type Actor } from './permissions'
 import { hashPassword } from './password.server'
@@ -321,13 +321,10 @@ export function countSessions(db: Db, userId: number) {
 export async function changePassword(userId: number, newPassword: string, request?: Request) {
   const passwordHash = await hashPassword(newPassword)
   const db = getDb()
-  db.transaction(
-    (tx) => {
-      tx.update(users).set({ passwordHash, passwordChangedAt: new Date() }).where(eq(users.id, userId)).run()
-      tx.delete(sessions).where(eq(sessions.userId, userId)).run()
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    tx.update(users).set({ passwordHash, passwordChangedAt: new Date() }).where(eq(users.id, userId)).run()
+    tx.delete(sessions).where(eq(sessions.userId, userId)).run()
+  })
   return (await startSession(userId, request)).header
 }
 

@@ -23,6 +23,15 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 /** The handle inside db.transaction(): helpers that must join a caller's transaction take this. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
+/**
+ * A write transaction: BEGIN IMMEDIATE, so it takes the write lock before its first read and two
+ * writers never both read, then fail to upgrade (SQLITE_BUSY mid-transaction). Every transaction that
+ * writes goes through here; `fn` must not await (better-sqlite3 is synchronous).
+ */
+export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
+  return db.transaction(fn, { behavior: 'immediate' })
+}
+
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), 'db/migrations')
 
 /**

@@ -7,11 +7,12 @@
  *   sent on.
  * - A page that counts something each time it is seen (a question page counts a view) says so
  *   through its load context: its loader hands `context.keptPage.countsView()` the view, as a
- *   function of the visitor. The loader counts the view itself when it renders the page; the page
- *   cache calls the same function for each visitor it serves the kept page to instead, before it
- *   looks at the page (a view that counts moves the database's version, so the page is rendered
- *   afresh with the new count). Which view a page counts is therefore known only to its route, and
- *   the counting to its model; the cache knows neither URLs nor tables.
+ *   function of the visitor. The page model counts the view itself when the page is rendered; the
+ *   page cache calls the same function for each visitor it serves the kept page to instead, before
+ *   it looks at the page (a view that counts moves the database's version, so the page is rendered
+ *   afresh with the new count). Which view a page counts, and the counting, are its page model's
+ *   (app/models/question-page.server.ts), which its loader calls; the cache knows neither URLs nor
+ *   tables.
  */
 
 /** Set by the app on an answer rendered for nobody in particular (removed before sending). */

@@ -27,7 +27,7 @@
  */
 import { and, asc, count, eq, gt, inArray, lt } from 'drizzle-orm'
 import { rateLimitHits } from '#db/schema'
-import { type Db, type Tx } from './db.server'
+import { type Db, type Tx, writeTransaction } from './db.server'
 import { RateLimitedError } from './errors'
 import { humanDuration } from './http.server'
 
@@ -103,15 +103,12 @@ export type CountedAttempt = { hitIds: number[] }
  * it guards, not after: an attempt still being hashed must already count.
  */
 export function takeAttempt(db: Db, checks: LimitCheck[], now = new Date()): CountedAttempt {
-  return db.transaction(
-    (tx) => {
-      assertUnderLimit(tx, checks, now)
-      const hitIds = checks.map(({ key }) => tx.insert(rateLimitHits).values({ key, at: now }).returning({ id: rateLimitHits.id }).get().id)
-      tx.delete(rateLimitHits).where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS))).run()
-      return { hitIds }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    assertUnderLimit(tx, checks, now)
+    const hitIds = checks.map(({ key }) => tx.insert(rateLimitHits).values({ key, at: now }).returning({ id: rateLimitHits.id }).get().id)
+    tx.delete(rateLimitHits).where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS))).run()
+    return { hitIds }
+  })
 }
 
 /** Takes back the hits of one attempt that turned out not to count (the right password). */
@@ -131,13 +128,10 @@ export function passwordCheckLimit(userId: number): LimitCheck {
 
 /** Counts one attempt against each key, and prunes hits too old to matter. */
 export function recordHits(db: Db, keys: string[], now = new Date()) {
-  db.transaction(
-    (tx) => {
-      for (const key of keys) tx.insert(rateLimitHits).values({ key, at: now }).run()
-      tx.delete(rateLimitHits).where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS))).run()
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    for (const key of keys) tx.insert(rateLimitHits).values({ key, at: now }).run()
+    tx.delete(rateLimitHits).where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS))).run()
+  })
 }
 
 /** Forgets the hits of a key (a successful login clears its account's failures). */

@@ -27,7 +27,7 @@ import {
   userIdentities,
   users,
 } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { verifyPassword } from '~/lib/password.server'
 import { passwordCheckLimit, takeAttempt } from '~/lib/rate-limit.server'
@@ -189,43 +189,40 @@ export async function deleteAccount(
       return { ok: false, field: 'password', message: 'That is not your password.' }
     }
   }
-  db.transaction(
-    (tx) => {
-      if (removePosts) {
-        const refs = [
-          ...tx.select({ id: ideas.id }).from(ideas).where(and(eq(ideas.authorId, userId), isNull(ideas.deletedAt))).all().map((r) => ({ type: 'idea' as const, id: r.id })),
-          ...tx.select({ id: questions.id }).from(questions).where(and(eq(questions.authorId, userId), isNull(questions.deletedAt))).all().map((r) => ({ type: 'question' as const, id: r.id })),
-          ...tx.select({ id: answers.id }).from(answers).where(and(eq(answers.authorId, userId), isNull(answers.deletedAt))).all().map((r) => ({ type: 'answer' as const, id: r.id })),
-          ...tx.select({ id: comments.id }).from(comments).where(and(eq(comments.authorId, userId), isNull(comments.deletedAt))).all().map((r) => ({ type: 'comment' as const, id: r.id })),
-        ]
-        for (const ref of refs) setPostState(tx, ref, { deletedAt: now })
-      }
-      tx.update(users)
-        .set({
-          username: `${DELETED_USERNAME_PREFIX}${userId}`,
-          email: `${DELETED_USERNAME_PREFIX}${userId}@deleted.invalid`,
-          // Not an argon2 hash: no password ever verifies against it.
-          passwordHash: '!deleted',
-          displayName: DELETED_MEMBER_NAME,
-          bioMd: '',
-          bioHtml: '',
-          segmentId: null,
-          companyId: null,
-          emailPrefs: {},
-          suspensionReason: null,
-          deletedAt: now,
-        })
-        .where(eq(users.id, userId))
-        .run()
-      tx.delete(sessions).where(eq(sessions.userId, userId)).run()
-      tx.delete(accountTokens).where(eq(accountTokens.userId, userId)).run()
-      tx.delete(notifications).where(eq(notifications.userId, userId)).run()
-      tx.delete(ideaFollows).where(eq(ideaFollows.userId, userId)).run()
-      tx.delete(emailOutbox).where(eq(emailOutbox.userId, userId)).run()
-      tx.delete(userBadges).where(eq(userBadges.userId, userId)).run()
-      removeIdentities(tx, userId)
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    if (removePosts) {
+      const refs = [
+        ...tx.select({ id: ideas.id }).from(ideas).where(and(eq(ideas.authorId, userId), isNull(ideas.deletedAt))).all().map((r) => ({ type: 'idea' as const, id: r.id })),
+        ...tx.select({ id: questions.id }).from(questions).where(and(eq(questions.authorId, userId), isNull(questions.deletedAt))).all().map((r) => ({ type: 'question' as const, id: r.id })),
+        ...tx.select({ id: answers.id }).from(answers).where(and(eq(answers.authorId, userId), isNull(answers.deletedAt))).all().map((r) => ({ type: 'answer' as const, id: r.id })),
+        ...tx.select({ id: comments.id }).from(comments).where(and(eq(comments.authorId, userId), isNull(comments.deletedAt))).all().map((r) => ({ type: 'comment' as const, id: r.id })),
+      ]
+      for (const ref of refs) setPostState(tx, ref, { deletedAt: now })
+    }
+    tx.update(users)
+      .set({
+        username: `${DELETED_USERNAME_PREFIX}${userId}`,
+        email: `${DELETED_USERNAME_PREFIX}${userId}@deleted.invalid`,
+        // Not an argon2 hash: no password ever verifies against it.
+        passwordHash: '!deleted',
+        displayName: DELETED_MEMBER_NAME,
+        bioMd: '',
+        bioHtml: '',
+        segmentId: null,
+        companyId: null,
+        emailPrefs: {},
+        suspensionReason: null,
+        deletedAt: now,
+      })
+      .where(eq(users.id, userId))
+      .run()
+    tx.delete(sessions).where(eq(sessions.userId, userId)).run()
+    tx.delete(accountTokens).where(eq(accountTokens.userId, userId)).run()
+    tx.delete(notifications).where(eq(notifications.userId, userId)).run()
+    tx.delete(ideaFollows).where(eq(ideaFollows.userId, userId)).run()
+    tx.delete(emailOutbox).where(eq(emailOutbox.userId, userId)).run()
+    tx.delete(userBadges).where(eq(userBadges.userId, userId)).run()
+    removeIdentities(tx, userId)
+  })
   return { ok: true }
 }

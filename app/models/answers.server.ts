@@ -2,10 +2,11 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { answers, postRevisions, questions } from '#db/schema'
 import { type Role } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { logModeration } from './moderation-log.server'
 import { holdsForPremoderation } from './moderation.server'
+import { type NewPost, publishPost } from './publish.server'
 import { STAFF_ROLES } from '~/lib/permissions'
 import { awardBadge, checkAcceptedBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
@@ -20,64 +21,51 @@ export function createAnswer(
 ) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
-  return db.transaction(
-    (tx) => {
-      const question = tx
-        .select({ id: questions.id, title: questions.title, authorId: questions.authorId, status: questions.status, lockedAt: questions.lockedAt })
-        .from(questions)
-        .where(and(eq(questions.id, input.questionId), isNull(questions.deletedAt), isNull(questions.hiddenAt)))
-        .get()
-      if (!question) throw new NotFoundError('question')
-      if (question.status === 'closed') throw new ConflictError('This question is closed; it takes no new answers.')
-      if (question.lockedAt) throw new ConflictError('This question is locked; it takes no new answers.')
-      const held = holdsForPremoderation(tx, input.authorId, now)
-      const answer = tx
-        .insert(answers)
-        .values({
-          questionId: question.id,
-          authorId: input.authorId,
-          bodyMd: input.bodyMd,
-          bodyHtml,
-          isOfficial: input.authorRole ? STAFF_ROLES.includes(input.authorRole) : false,
-          createdAt: now,
-          updatedAt: now,
-          ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
-        })
-        .returning({ id: answers.id })
-        .get()
-      awardBadge(tx, input.authorId, 'first_answer', { type: 'answer', id: answer.id }, now)
-      // A held answer is neither counted nor announced until it is approved (setPostState counts it).
-      if (!held) {
-        tx.update(questions)
-          .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
-          .where(eq(questions.id, question.id))
-          .run()
-        const url = `/questions/${question.id}#answer-${answer.id}`
-        notifyUser(tx, question.authorId, {
-          kind: 'new_answer',
-          subjectType: 'answer',
-          subjectId: answer.id,
-          actorId: input.authorId,
-          title: `New answer to “${question.title}”`,
-          url,
-          now,
-        })
-        notifyMentions(tx, {
-          source: input.bodyMd,
-          actorId: input.authorId,
-          except: [question.authorId],
-          subjectType: 'answer',
-          subjectId: answer.id,
-          postTitle: question.title,
-          url,
-          now,
-        })
-        queueAnswerEvent(tx, 'answer.created', answer.id, now)
-      }
-      return answer
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const question = tx
+      .select({ id: questions.id, title: questions.title, authorId: questions.authorId, status: questions.status, lockedAt: questions.lockedAt })
+      .from(questions)
+      .where(and(eq(questions.id, input.questionId), isNull(questions.deletedAt), isNull(questions.hiddenAt)))
+      .get()
+    if (!question) throw new NotFoundError('question')
+    if (question.status === 'closed') throw new ConflictError('This question is closed; it takes no new answers.')
+    if (question.lockedAt) throw new ConflictError('This question is locked; it takes no new answers.')
+    const held = holdsForPremoderation(tx, input.authorId, now)
+    const answer = tx
+      .insert(answers)
+      .values({
+        questionId: question.id,
+        authorId: input.authorId,
+        bodyMd: input.bodyMd,
+        bodyHtml,
+        isOfficial: input.authorRole ? STAFF_ROLES.includes(input.authorRole) : false,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: answers.id })
+      .get()
+    awardBadge(tx, input.authorId, 'first_answer', { type: 'answer', id: answer.id }, now)
+    const url = `/questions/${question.id}#answer-${answer.id}`
+    // A held answer is neither counted nor announced until it is approved (setPostState counts it).
+    if (!held) {
+      tx.update(questions)
+        .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: laterOf(questions.lastActivityAt, now) })
+        .where(eq(questions.id, question.id))
+        .run()
+      notifyUser(tx, question.authorId, {
+        kind: 'new_answer',
+        subjectType: 'answer',
+        subjectId: answer.id,
+        actorId: input.authorId,
+        title: `New answer to “${question.title}”`,
+        url,
+        now,
+      })
+    }
+    const post: NewPost = { type: 'answer', id: answer.id, authorId: input.authorId, source: input.bodyMd, postTitle: question.title, url, except: [question.authorId], now }
+    publishPost(tx, post, { held })
+    return answer
+  })
 }
 
 /**
@@ -85,52 +73,49 @@ export function createAnswer(
  * asker, never for accepting one's own answer. Accepting the accepted answer again changes nothing.
  */
 export function acceptAnswer(db: Db, { answerId, userId, now = new Date() }: { answerId: number; userId: number; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const row = tx
-        .select({
-          questionId: answers.questionId,
-          answerAuthorId: answers.authorId,
-          askerId: questions.authorId,
-          acceptedAnswerId: questions.acceptedAnswerId,
-          title: questions.title,
-        })
-        .from(answers)
-        .innerJoin(questions, eq(questions.id, answers.questionId))
-        .where(
-          and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
-        )
-        .get()
-      if (!row) throw new NotFoundError('answer')
-      if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
-      if (row.acceptedAnswerId === answerId) return { accepted: answerId }
-      if (row.acceptedAnswerId != null) unaccept(tx, row.acceptedAnswerId, userId, now)
-      tx.update(answers).set({ isAccepted: true }).where(eq(answers.id, answerId)).run()
-      tx.update(questions)
-        .set({ acceptedAnswerId: answerId, lastActivityAt: laterOf(questions.lastActivityAt, now) })
-        .where(eq(questions.id, row.questionId))
-        .run()
-      if (row.answerAuthorId !== userId) {
-        const source = { type: 'answer', id: answerId } as const
-        recordReputation(tx, { userId: row.answerAuthorId, reason: 'answer_accepted', source, actorId: userId, now })
-        recordReputation(tx, { userId, reason: 'accepted_an_answer', source, actorId: userId, now })
-        notifyUser(tx, row.answerAuthorId, {
-          kind: 'answer_accepted',
-          subjectType: 'answer',
-          subjectId: answerId,
-          actorId: userId,
-          title: `Your answer to “${row.title}” was accepted`,
-          url: `/questions/${row.questionId}#answer-${answerId}`,
-          now,
-        })
-        checkAcceptedBadge(tx, row.answerAuthorId, answerId, now)
-      }
-      refreshUnanswered(tx, row.questionId)
-      queueAnswerEvent(tx, 'answer.accepted', answerId, now)
-      return { accepted: answerId }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const row = tx
+      .select({
+        questionId: answers.questionId,
+        answerAuthorId: answers.authorId,
+        askerId: questions.authorId,
+        acceptedAnswerId: questions.acceptedAnswerId,
+        title: questions.title,
+      })
+      .from(answers)
+      .innerJoin(questions, eq(questions.id, answers.questionId))
+      .where(
+        and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+      )
+      .get()
+    if (!row) throw new NotFoundError('answer')
+    if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
+    if (row.acceptedAnswerId === answerId) return { accepted: answerId }
+    if (row.acceptedAnswerId != null) unaccept(tx, row.acceptedAnswerId, userId, now)
+    tx.update(answers).set({ isAccepted: true }).where(eq(answers.id, answerId)).run()
+    tx.update(questions)
+      .set({ acceptedAnswerId: answerId, lastActivityAt: laterOf(questions.lastActivityAt, now) })
+      .where(eq(questions.id, row.questionId))
+      .run()
+    if (row.answerAuthorId !== userId) {
+      const source = { type: 'answer', id: answerId } as const
+      recordReputation(tx, { userId: row.answerAuthorId, reason: 'answer_accepted', source, actorId: userId, now })
+      recordReputation(tx, { userId, reason: 'accepted_an_answer', source, actorId: userId, now })
+      notifyUser(tx, row.answerAuthorId, {
+        kind: 'answer_accepted',
+        subjectType: 'answer',
+        subjectId: answerId,
+        actorId: userId,
+        title: `Your answer to “${row.title}” was accepted`,
+        url: `/questions/${row.questionId}#answer-${answerId}`,
+        now,
+      })
+      checkAcceptedBadge(tx, row.answerAuthorId, answerId, now)
+    }
+    refreshUnanswered(tx, row.questionId)
+    queueAnswerEvent(tx, 'answer.accepted', answerId, now)
+    return { accepted: answerId }
+  })
 }
 
 function unaccept(tx: Tx, answerId: number, userId: number, now: Date) {
@@ -146,26 +131,23 @@ function unaccept(tx: Tx, answerId: number, userId: number, now: Date) {
  * so a replayed request is harmless.
  */
 export function unacceptAnswer(db: Db, { answerId, userId, now = new Date() }: { answerId: number; userId: number; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const row = tx
-        .select({ questionId: answers.questionId, askerId: questions.authorId, acceptedAnswerId: questions.acceptedAnswerId })
-        .from(answers)
-        .innerJoin(questions, eq(questions.id, answers.questionId))
-        .where(
-          and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
-        )
-        .get()
-      if (!row) throw new NotFoundError('answer')
-      if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
-      if (row.acceptedAnswerId !== answerId) return { accepted: row.acceptedAnswerId }
-      unaccept(tx, answerId, userId, now)
-      tx.update(questions).set({ acceptedAnswerId: null }).where(eq(questions.id, row.questionId)).run()
-      refreshUnanswered(tx, row.questionId)
-      return { accepted: null }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const row = tx
+      .select({ questionId: answers.questionId, askerId: questions.authorId, acceptedAnswerId: questions.acceptedAnswerId })
+      .from(answers)
+      .innerJoin(questions, eq(questions.id, answers.questionId))
+      .where(
+        and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+      )
+      .get()
+    if (!row) throw new NotFoundError('answer')
+    if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
+    if (row.acceptedAnswerId !== answerId) return { accepted: row.acceptedAnswerId }
+    unaccept(tx, answerId, userId, now)
+    tx.update(questions).set({ acceptedAnswerId: null }).where(eq(questions.id, row.questionId)).run()
+    refreshUnanswered(tx, row.questionId)
+    return { accepted: null }
+  })
 }
 
 /** The source of a visible answer (on a visible question), for its edit form. */
@@ -197,7 +179,7 @@ export function updateAnswer(
 ) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
-  return db.transaction((tx) => applyAnswerEdit(tx, { ...input, bodyHtml, now }), { behavior: 'immediate' })
+  return writeTransaction(db, (tx) => applyAnswerEdit(tx, { ...input, bodyHtml, now }))
 }
 
 /** updateAnswer inside a caller's transaction (an approved suggested edit), with the body already rendered. */

@@ -25,7 +25,8 @@ import {
   USERNAME_PATTERN,
 } from '~/schemas/api'
 import { listIdeaComments } from './comments.server'
-import { getIdeaPage, listCategories } from './ideas.server'
+import { listCategories } from './categories.server'
+import { getIdeaPage } from './ideas.server'
 import { listNotifications } from './notifications.server'
 import { getPublicProfile } from './profiles.server'
 import { MARK_END, MARK_START, search } from './search.server'

@@ -11,7 +11,9 @@ import { type Db } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
 import { type Actor, isStaff } from '~/lib/permissions'
 import { type IdeaDetail, type IdeaList, type IdeaListQuery } from '~/schemas/api'
-import { findCategoryBySlug, getIdeaPage, listIdeas } from './ideas.server'
+import { findCategoryBySlug } from './categories.server'
+import { listIdeas } from './idea-lists.server'
+import { getIdeaPage } from './ideas.server'
 import { findTagByName } from './tags.server'
 
 type Viewer = Pick<Actor, 'id' | 'role'> | null

@@ -13,7 +13,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm'
 import { apiTokens, users } from '#db/schema'
 import { API_SCOPES, type ApiScope, type Role } from '~/domain'
 import { API_PREFIX, type ApiLimit, bearerToken, problem, takeApiRequest, TOKEN_PREFIX, tokenHash } from '~/lib/api.server'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { type Actor, hasRole } from '~/lib/permissions'
 
@@ -37,31 +37,28 @@ export function createApiToken(
   if (refused.length) throw new ConflictError(`Your role cannot give a token the ${refused.join(', ')} scope.`)
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) throw new ConflictError('Choose an expiry date in the future.')
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`
-  return db.transaction(
-    (tx) => {
-      const live = tx
-        .select({ id: apiTokens.id })
-        .from(apiTokens)
-        .where(and(eq(apiTokens.userId, input.userId), isNull(apiTokens.revokedAt)))
-        .all().length
-      if (live >= MAX_TOKENS_PER_USER) throw new ConflictError(`You have ${MAX_TOKENS_PER_USER} tokens. Revoke one you no longer use first.`)
-      const id = tx
-        .insert(apiTokens)
-        .values({
-          userId: input.userId,
-          name: input.name,
-          tokenHash: tokenHash(token),
-          prefix: token.slice(0, TOKEN_PREFIX.length + 6),
-          scopes: [...new Set(input.scopes)].sort().join(','),
-          expiresAt: input.expiresAt,
-          createdAt: now,
-        })
-        .returning({ id: apiTokens.id })
-        .get().id
-      return { id, token }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const live = tx
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(and(eq(apiTokens.userId, input.userId), isNull(apiTokens.revokedAt)))
+      .all().length
+    if (live >= MAX_TOKENS_PER_USER) throw new ConflictError(`You have ${MAX_TOKENS_PER_USER} tokens. Revoke one you no longer use first.`)
+    const id = tx
+      .insert(apiTokens)
+      .values({
+        userId: input.userId,
+        name: input.name,
+        tokenHash: tokenHash(token),
+        prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+        scopes: [...new Set(input.scopes)].sort().join(','),
+        expiresAt: input.expiresAt,
+        createdAt: now,
+      })
+      .returning({ id: apiTokens.id })
+      .get().id
+    return { id, token }
+  })
 }
 
 /** The member's tokens, newest first, without any secret. */

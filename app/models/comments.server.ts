@@ -1,7 +1,7 @@
 /** Comments on ideas, questions and answers. */
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm'
 import { answers, comments, ideas, postRevisions, questions, users } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { excerpt } from '~/lib/markdown.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
@@ -61,41 +61,38 @@ export function addComment(
   { target, authorId, bodyMd, now = new Date() }: { target: CommentTarget; authorId: number; bodyMd: string; now?: Date },
 ) {
   const bodyHtml = renderWithMentions(db, bodyMd) // slow pure work before taking the write lock
-  return db.transaction(
-    (tx) => {
-      const post = commentablePost(tx, target)
-      if (post.lockedAt) throw new ConflictError(`This ${target.type === 'idea' ? 'idea' : 'question'} is locked; comments are closed.`)
-      if (post.isMerged) throw new ConflictError(MERGED_IDEA_MESSAGE)
-      const comment = tx
-        .insert(comments)
-        .values({ targetType: target.type, targetId: target.id, authorId, bodyMd, bodyHtml, createdAt: now, updatedAt: now })
-        .returning({ id: comments.id })
-        .get()
-      const table = commentedPostTable(target.type)
-      const { postAuthorId } = tx
-        .update(table)
-        .set({ commentCount: sql`${table.commentCount} + 1` })
-        .where(eq(table.id, target.id))
-        .returning({ postAuthorId: table.authorId })
-        .get()!
-      bumpActivity(tx, post, now)
-      const { postTitle, ...notice } = commentNotice(tx, target, post, comment.id)
-      notifyUser(tx, postAuthorId, { ...notice, actorId: authorId, now })
-      notifyMentions(tx, {
-        source: bodyMd,
-        actorId: authorId,
-        except: [postAuthorId],
-        subjectType: 'comment',
-        subjectId: comment.id,
-        postTitle,
-        url: notice.url,
-        now,
-      })
-      queueCommentCreated(tx, comment.id, now)
-      return comment
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const post = commentablePost(tx, target)
+    if (post.lockedAt) throw new ConflictError(`This ${target.type === 'idea' ? 'idea' : 'question'} is locked; comments are closed.`)
+    if (post.isMerged) throw new ConflictError(MERGED_IDEA_MESSAGE)
+    const comment = tx
+      .insert(comments)
+      .values({ targetType: target.type, targetId: target.id, authorId, bodyMd, bodyHtml, createdAt: now, updatedAt: now })
+      .returning({ id: comments.id })
+      .get()
+    const table = commentedPostTable(target.type)
+    const { postAuthorId } = tx
+      .update(table)
+      .set({ commentCount: sql`${table.commentCount} + 1` })
+      .where(eq(table.id, target.id))
+      .returning({ postAuthorId: table.authorId })
+      .get()!
+    bumpActivity(tx, post, now)
+    const { postTitle, ...notice } = commentNotice(tx, target, post, comment.id)
+    notifyUser(tx, postAuthorId, { ...notice, actorId: authorId, now })
+    notifyMentions(tx, {
+      source: bodyMd,
+      actorId: authorId,
+      except: [postAuthorId],
+      subjectType: 'comment',
+      subjectId: comment.id,
+      postTitle,
+      url: notice.url,
+      now,
+    })
+    queueCommentCreated(tx, comment.id, now)
+    return comment
+  })
 }
 
 /** What the post's author is told about a new comment ("comment on your post"): a title and a link; and the post's own title. */
@@ -157,52 +154,49 @@ export function editComment(
   const { commentId, target, editorId, bodyMd, asModerator } = input
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, bodyMd)
-  return db.transaction(
-    (tx) => {
-      const post = commentablePost(tx, target)
-      const comment = tx
-        .select({ authorId: comments.authorId, bodyMd: comments.bodyMd, createdAt: comments.createdAt })
-        .from(comments)
-        .where(and(eq(comments.id, commentId), visibleCommentOn(target)))
-        .get()
-      if (!comment) throw new NotFoundError('comment')
-      if (!asModerator) {
-        if (comment.authorId !== editorId) throw new ForbiddenError('You can only edit your own comments.')
-        if (!isCommentEditWindowOpen(comment.createdAt, now)) {
-          throw new ConflictError(`The edit window has closed. Comments can be edited for ${COMMENT_EDIT_WINDOW_MS / 60_000} minutes after posting.`)
-        }
-        if (post.lockedAt) throw new ConflictError(`This ${target.type === 'idea' ? 'idea' : 'question'} is locked; comments are closed.`)
-        if (post.isMerged) throw new ConflictError(MERGED_IDEA_MESSAGE)
+  return writeTransaction(db, (tx) => {
+    const post = commentablePost(tx, target)
+    const comment = tx
+      .select({ authorId: comments.authorId, bodyMd: comments.bodyMd, createdAt: comments.createdAt })
+      .from(comments)
+      .where(and(eq(comments.id, commentId), visibleCommentOn(target)))
+      .get()
+    if (!comment) throw new NotFoundError('comment')
+    if (!asModerator) {
+      if (comment.authorId !== editorId) throw new ForbiddenError('You can only edit your own comments.')
+      if (!isCommentEditWindowOpen(comment.createdAt, now)) {
+        throw new ConflictError(`The edit window has closed. Comments can be edited for ${COMMENT_EDIT_WINDOW_MS / 60_000} minutes after posting.`)
       }
-      if (comment.bodyMd === bodyMd) return { id: commentId, changed: false }
-      tx.insert(postRevisions).values({ targetType: 'comment', targetId: commentId, editorId, bodyMd: comment.bodyMd, createdAt: now }).run()
-      tx.update(comments).set({ bodyMd, bodyHtml, updatedAt: now }).where(eq(comments.id, commentId)).run()
-      bumpActivity(tx, post, now)
-      const notice = commentNotice(tx, target, post, commentId)
-      notifyMentions(tx, {
-        source: bodyMd,
-        previousSource: comment.bodyMd,
+      if (post.lockedAt) throw new ConflictError(`This ${target.type === 'idea' ? 'idea' : 'question'} is locked; comments are closed.`)
+      if (post.isMerged) throw new ConflictError(MERGED_IDEA_MESSAGE)
+    }
+    if (comment.bodyMd === bodyMd) return { id: commentId, changed: false }
+    tx.insert(postRevisions).values({ targetType: 'comment', targetId: commentId, editorId, bodyMd: comment.bodyMd, createdAt: now }).run()
+    tx.update(comments).set({ bodyMd, bodyHtml, updatedAt: now }).where(eq(comments.id, commentId)).run()
+    bumpActivity(tx, post, now)
+    const notice = commentNotice(tx, target, post, commentId)
+    notifyMentions(tx, {
+      source: bodyMd,
+      previousSource: comment.bodyMd,
+      actorId: editorId,
+      subjectType: 'comment',
+      subjectId: commentId,
+      postTitle: notice.postTitle,
+      url: notice.url,
+      now,
+    })
+    if (comment.authorId !== editorId) {
+      logModeration(tx, {
         actorId: editorId,
-        subjectType: 'comment',
-        subjectId: commentId,
-        postTitle: notice.postTitle,
-        url: notice.url,
+        action: 'edit_comment',
+        target: { type: 'comment', id: commentId },
+        before: { bodyMd: comment.bodyMd },
+        after: { bodyMd },
         now,
       })
-      if (comment.authorId !== editorId) {
-        logModeration(tx, {
-          actorId: editorId,
-          action: 'edit_comment',
-          target: { type: 'comment', id: commentId },
-          before: { bodyMd: comment.bodyMd },
-          after: { bodyMd },
-          now,
-        })
-      }
-      return { id: commentId, changed: true }
-    },
-    { behavior: 'immediate' },
-  )
+    }
+    return { id: commentId, changed: true }
+  })
 }
 
 /**
@@ -216,38 +210,35 @@ export function postOfficialResponse(db: Db, input: { ideaId: number; authorId: 
   const { ideaId, authorId, bodyMd } = input
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, bodyMd)
-  return db.transaction(
-    (tx) => {
-      const post = commentablePost(tx, { type: 'idea', id: ideaId })
-      if (post.isMerged) throw new ConflictError(MERGED_IDEA_MESSAGE)
-      const { title } = tx.select({ title: ideas.title }).from(ideas).where(eq(ideas.id, ideaId)).get()!
-      tx.update(comments)
-        .set({ isOfficial: false })
-        .where(and(eq(comments.targetType, 'idea'), eq(comments.targetId, ideaId), eq(comments.isOfficial, true)))
-        .run()
-      const comment = tx
-        .insert(comments)
-        .values({ targetType: 'idea', targetId: ideaId, authorId, bodyMd, bodyHtml, isOfficial: true, createdAt: now, updatedAt: now })
-        .returning({ id: comments.id })
-        .get()
-      tx.update(ideas)
-        .set({ commentCount: sql`${ideas.commentCount} + 1`, lastActivityAt: laterOf(ideas.lastActivityAt, now) })
-        .where(eq(ideas.id, ideaId))
-        .run()
-      const notified = notifyIdeaStakeholders(tx, ideaId, {
-        kind: 'idea_response',
-        subjectType: 'idea',
-        subjectId: ideaId,
-        actorId: authorId,
-        title: `The team responded to “${title}”`,
-        body: excerpt(bodyMd, 280),
-        url: `/ideas/${ideaId}#official-response`,
-        now,
-      })
-      return { id: comment.id, notified }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const post = commentablePost(tx, { type: 'idea', id: ideaId })
+    if (post.isMerged) throw new ConflictError(MERGED_IDEA_MESSAGE)
+    const { title } = tx.select({ title: ideas.title }).from(ideas).where(eq(ideas.id, ideaId)).get()!
+    tx.update(comments)
+      .set({ isOfficial: false })
+      .where(and(eq(comments.targetType, 'idea'), eq(comments.targetId, ideaId), eq(comments.isOfficial, true)))
+      .run()
+    const comment = tx
+      .insert(comments)
+      .values({ targetType: 'idea', targetId: ideaId, authorId, bodyMd, bodyHtml, isOfficial: true, createdAt: now, updatedAt: now })
+      .returning({ id: comments.id })
+      .get()
+    tx.update(ideas)
+      .set({ commentCount: sql`${ideas.commentCount} + 1`, lastActivityAt: laterOf(ideas.lastActivityAt, now) })
+      .where(eq(ideas.id, ideaId))
+      .run()
+    const notified = notifyIdeaStakeholders(tx, ideaId, {
+      kind: 'idea_response',
+      subjectType: 'idea',
+      subjectId: ideaId,
+      actorId: authorId,
+      title: `The team responded to “${title}”`,
+      body: excerpt(bodyMd, 280),
+      url: `/ideas/${ideaId}#official-response`,
+      now,
+    })
+    return { id: comment.id, notified }
+  })
 }
 
 /**

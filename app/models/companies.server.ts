@@ -9,7 +9,7 @@
  */
 import { and, asc, count, desc, eq, inArray, isNull, lt, ne, type SQL, sql } from 'drizzle-orm'
 import { companies, ideaVotes, segments, users } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type CompanyFields } from '~/schemas/company'
 import { logModeration } from './moderation-log.server'
@@ -242,77 +242,68 @@ function refuseFields(tx: Tx, fields: CompanyFields, companyId: number | null): 
 
 export function createCompany(db: Db, input: { actorId: number; fields: CompanyFields; now?: Date }): CompanyFieldResult<{ id: number }> {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const refusal = refuseFields(tx, input.fields, null)
-      if (refusal) return refusal
-      const { id } = tx
-        .insert(companies)
-        .values({ ...input.fields, createdAt: now, updatedAt: now })
-        .returning({ id: companies.id })
-        .get()
-      logModeration(tx, { actorId: input.actorId, action: 'company.create', target: { type: 'company', id }, ...logDiff(null, input.fields), now })
-      return { ok: true as const, id }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const refusal = refuseFields(tx, input.fields, null)
+    if (refusal) return refusal
+    const { id } = tx
+      .insert(companies)
+      .values({ ...input.fields, createdAt: now, updatedAt: now })
+      .returning({ id: companies.id })
+      .get()
+    logModeration(tx, { actorId: input.actorId, action: 'company.create', target: { type: 'company', id }, ...logDiff(null, input.fields), now })
+    return { ok: true as const, id }
+  })
 }
 
 export function updateCompany(db: Db, input: { actorId: number; companyId: number; fields: CompanyFields; now?: Date }): CompanyFieldResult {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const before = tx
-        .select({
-          name: companies.name,
-          externalId: companies.externalId,
-          plan: companies.plan,
-          monthlyRevenue: companies.monthlyRevenue,
-          segmentId: companies.segmentId,
-        })
-        .from(companies)
-        .where(eq(companies.id, input.companyId))
-        .get()
-      if (!before) throw new NotFoundError('company')
-      const refusal = refuseFields(tx, input.fields, input.companyId)
-      if (refusal) return refusal
-      const keys = Object.keys(input.fields) as (keyof CompanyFields)[]
-      if (keys.every((k) => before[k] === input.fields[k])) return { ok: true as const } // nothing to save or log
-      tx.update(companies).set({ ...input.fields, updatedAt: now }).where(eq(companies.id, input.companyId)).run()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'company.update',
-        target: { type: 'company', id: input.companyId },
-        ...logDiff(before, input.fields),
-        now,
+  return writeTransaction(db, (tx) => {
+    const before = tx
+      .select({
+        name: companies.name,
+        externalId: companies.externalId,
+        plan: companies.plan,
+        monthlyRevenue: companies.monthlyRevenue,
+        segmentId: companies.segmentId,
       })
-      return { ok: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+      .from(companies)
+      .where(eq(companies.id, input.companyId))
+      .get()
+    if (!before) throw new NotFoundError('company')
+    const refusal = refuseFields(tx, input.fields, input.companyId)
+    if (refusal) return refusal
+    const keys = Object.keys(input.fields) as (keyof CompanyFields)[]
+    if (keys.every((k) => before[k] === input.fields[k])) return { ok: true as const } // nothing to save or log
+    tx.update(companies).set({ ...input.fields, updatedAt: now }).where(eq(companies.id, input.companyId)).run()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'company.update',
+      target: { type: 'company', id: input.companyId },
+      ...logDiff(before, input.fields),
+      now,
+    })
+    return { ok: true as const }
+  })
 }
 
 /** Deletes a company; its members stay, without a company (users.company_id is ON DELETE SET NULL). */
 export function deleteCompany(db: Db, input: { actorId: number; companyId: number; reason?: string; now?: Date }) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const company = tx.select({ id: companies.id, externalId: companies.externalId }).from(companies).where(eq(companies.id, input.companyId)).get()
-      if (!company) throw new NotFoundError('company')
-      const members = memberCounts(tx, [company.id]).get(company.id) ?? 0
-      tx.delete(companies).where(eq(companies.id, company.id)).run()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'company.delete',
-        target: { type: 'company', id: company.id },
-        reason: input.reason ?? '',
-        before: { externalId: company.externalId, members },
-        now,
-      })
-      return { members }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const company = tx.select({ id: companies.id, externalId: companies.externalId }).from(companies).where(eq(companies.id, input.companyId)).get()
+    if (!company) throw new NotFoundError('company')
+    const members = memberCounts(tx, [company.id]).get(company.id) ?? 0
+    tx.delete(companies).where(eq(companies.id, company.id)).run()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'company.delete',
+      target: { type: 'company', id: company.id },
+      reason: input.reason ?? '',
+      before: { externalId: company.externalId, members },
+      now,
+    })
+    return { members }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,35 +341,32 @@ export function changeMemberCompany(
   input: { actorId: number; userId: number; reference: string | null; reason?: string; now?: Date },
 ): CompanyFieldResult {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const member = tx
-        .select({ id: users.id, companyId: users.companyId })
-        .from(users)
-        .where(and(eq(users.id, input.userId), isNull(users.deletedAt)))
-        .get()
-      if (!member) throw new NotFoundError('member')
-      let companyId: number | null = null
-      if (input.reference) {
-        const company = findCompanyByReference(tx, input.reference)
-        if (!company) return { ok: false as const, field: 'company', message: 'No company has this external id (or number).' }
-        companyId = company.id
-      }
-      if (member.companyId === companyId) return { ok: true as const }
-      setMemberCompany(tx, member.id, companyId)
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'change_company',
-        target: { type: 'user', id: member.id },
-        reason: input.reason ?? '',
-        before: { companyId: member.companyId },
-        after: { companyId },
-        now,
-      })
-      return { ok: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const member = tx
+      .select({ id: users.id, companyId: users.companyId })
+      .from(users)
+      .where(and(eq(users.id, input.userId), isNull(users.deletedAt)))
+      .get()
+    if (!member) throw new NotFoundError('member')
+    let companyId: number | null = null
+    if (input.reference) {
+      const company = findCompanyByReference(tx, input.reference)
+      if (!company) return { ok: false as const, field: 'company', message: 'No company has this external id (or number).' }
+      companyId = company.id
+    }
+    if (member.companyId === companyId) return { ok: true as const }
+    setMemberCompany(tx, member.id, companyId)
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'change_company',
+      target: { type: 'user', id: member.id },
+      reason: input.reason ?? '',
+      before: { companyId: member.companyId },
+      after: { companyId },
+      now,
+    })
+    return { ok: true as const }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@
 import { parse } from 'csv-parse/sync'
 import { eq } from 'drizzle-orm'
 import { companies } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { COMPANY_CSV_COLUMNS, type CompanyCsvColumn, CompanyCsvRow, MAX_IMPORT_ROWS } from '~/schemas/company'
 import { listSegmentChoices } from './companies.server'
 import { logModeration } from './moderation-log.server'
@@ -159,49 +159,46 @@ export function importCompanies(db: Db, input: { actorId: number; csv: string; n
   const now = input.now ?? new Date()
   const checked = checkCompanyCsv(input.csv, listSegmentChoices(db)) // before the write lock: slow for a large file
   if (!checked.ok) return checked
-  return db.transaction(
-    (tx) => {
-      let created = 0
-      let updated = 0
-      let unchanged = 0
-      for (const row of checked.rows) {
-        const existing = row.externalId
-          ? tx.select().from(companies).where(eq(companies.externalId, row.externalId)).get()
-          : onlyOne(tx.select().from(companies).where(eq(companies.name, row.name)).limit(2).all())
-        if (!existing) {
-          tx.insert(companies)
-            .values({
-              name: row.name,
-              externalId: row.externalId,
-              plan: row.plan ?? null,
-              monthlyRevenue: row.monthlyRevenue ?? 0,
-              segmentId: row.segmentId ?? null,
-              createdAt: now,
-              updatedAt: now,
-            })
-            .run()
-          created += 1
-          continue
-        }
-        const changes = {
-          name: row.name,
-          ...(row.plan !== undefined ? { plan: row.plan } : {}),
-          ...(row.monthlyRevenue !== undefined ? { monthlyRevenue: row.monthlyRevenue } : {}),
-          ...(row.segmentId !== undefined ? { segmentId: row.segmentId } : {}),
-        }
-        if ((Object.keys(changes) as (keyof typeof changes)[]).every((k) => existing[k] === changes[k])) {
-          unchanged += 1
-          continue
-        }
-        tx.update(companies).set({ ...changes, updatedAt: now }).where(eq(companies.id, existing.id)).run()
-        updated += 1
+  return writeTransaction(db, (tx) => {
+    let created = 0
+    let updated = 0
+    let unchanged = 0
+    for (const row of checked.rows) {
+      const existing = row.externalId
+        ? tx.select().from(companies).where(eq(companies.externalId, row.externalId)).get()
+        : onlyOne(tx.select().from(companies).where(eq(companies.name, row.name)).limit(2).all())
+      if (!existing) {
+        tx.insert(companies)
+          .values({
+            name: row.name,
+            externalId: row.externalId,
+            plan: row.plan ?? null,
+            monthlyRevenue: row.monthlyRevenue ?? 0,
+            segmentId: row.segmentId ?? null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .run()
+        created += 1
+        continue
       }
-      const summary = { rows: checked.rows.length, created, updated, unchanged }
-      logModeration(tx, { actorId: input.actorId, action: 'company.import', target: { type: 'company', id: 0 }, after: summary, now })
-      return { ok: true as const, ...summary }
-    },
-    { behavior: 'immediate' },
-  )
+      const changes = {
+        name: row.name,
+        ...(row.plan !== undefined ? { plan: row.plan } : {}),
+        ...(row.monthlyRevenue !== undefined ? { monthlyRevenue: row.monthlyRevenue } : {}),
+        ...(row.segmentId !== undefined ? { segmentId: row.segmentId } : {}),
+      }
+      if ((Object.keys(changes) as (keyof typeof changes)[]).every((k) => existing[k] === changes[k])) {
+        unchanged += 1
+        continue
+      }
+      tx.update(companies).set({ ...changes, updatedAt: now }).where(eq(companies.id, existing.id)).run()
+      updated += 1
+    }
+    const summary = { rows: checked.rows.length, created, updated, unchanged }
+    logModeration(tx, { actorId: input.actorId, action: 'company.import', target: { type: 'company', id: 0 }, after: summary, now })
+    return { ok: true as const, ...summary }
+  })
 }
 
 const onlyOne = <T>(rows: T[]) => (rows.length === 1 ? rows[0]! : null)

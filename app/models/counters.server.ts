@@ -5,7 +5,7 @@
  * a database after a bulk import (`--fix`).
  */
 import { sql } from 'drizzle-orm'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 
 type CounterCheck = {
   /** What is counted, as shown in reports. */
@@ -82,14 +82,11 @@ export function findCounterMismatches(db: Db, counters: readonly CounterCheck[] 
 
 /** Rewrites every mismatched counter from its rows, in one transaction. Returns how many rows changed. */
 export function fixCounters(db: Db, counters: readonly CounterCheck[] = COUNTERS) {
-  return db.transaction(
-    (tx) => {
-      let changed = 0
-      for (const c of counters) {
-        changed += tx.run(sql.raw(`update ${c.table} as t set ${c.column} = (${c.recount}) where ${c.column} is not (${c.recount})`)).changes
-      }
-      return changed
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    let changed = 0
+    for (const c of counters) {
+      changed += tx.run(sql.raw(`update ${c.table} as t set ${c.column} = (${c.recount}) where ${c.column} is not (${c.recount})`)).changes
+    }
+    return changed
+  })
 }

@@ -13,7 +13,7 @@
 import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm'
 import { emailOutbox } from '#db/schema'
 import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
-import { type Db, getDb } from '~/lib/db.server'
+import { type Db, getDb, writeTransaction } from '~/lib/db.server'
 import { env } from '~/lib/env.server'
 import { createMailTransport, type MailMessage, type MailTransport } from '~/lib/mailer.server'
 import { isTransactionalKind, publicBaseUrl, queueDailyDigests, siteNameOf, unsubscribeUrl } from './email.server'
@@ -80,34 +80,31 @@ export type DeliveryReport = { sent: number; retried: number; gaveUp: number }
  * claimed first, in one immediate transaction, then sent, then marked sent or rescheduled.
  */
 export async function deliverDueEmails(db: Db, transport: MailTransport, now = new Date()): Promise<DeliveryReport> {
-  const due = db.transaction(
-    (tx) => {
-      const rows = tx
-        .select({
-          id: emailOutbox.id,
-          userId: emailOutbox.userId,
-          toAddress: emailOutbox.toAddress,
-          subject: emailOutbox.subject,
-          bodyText: emailOutbox.bodyText,
-          kind: emailOutbox.kind,
-          attempts: emailOutbox.attempts,
-          createdAt: emailOutbox.createdAt,
-        })
-        .from(emailOutbox)
-        .where(and(isNull(emailOutbox.sentAt), lte(emailOutbox.nextAttemptAt, now)))
-        .orderBy(asc(emailOutbox.nextAttemptAt), asc(emailOutbox.id))
-        .limit(BATCH_SIZE)
-        .all()
-      if (rows.length > 0) {
-        tx.update(emailOutbox)
-          .set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
-          .where(inArray(emailOutbox.id, rows.map((r) => r.id)))
-          .run()
-      }
-      return rows
-    },
-    { behavior: 'immediate' },
-  )
+  const due = writeTransaction(db, (tx) => {
+    const rows = tx
+      .select({
+        id: emailOutbox.id,
+        userId: emailOutbox.userId,
+        toAddress: emailOutbox.toAddress,
+        subject: emailOutbox.subject,
+        bodyText: emailOutbox.bodyText,
+        kind: emailOutbox.kind,
+        attempts: emailOutbox.attempts,
+        createdAt: emailOutbox.createdAt,
+      })
+      .from(emailOutbox)
+      .where(and(isNull(emailOutbox.sentAt), lte(emailOutbox.nextAttemptAt, now)))
+      .orderBy(asc(emailOutbox.nextAttemptAt), asc(emailOutbox.id))
+      .limit(BATCH_SIZE)
+      .all()
+    if (rows.length > 0) {
+      tx.update(emailOutbox)
+        .set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
+        .where(inArray(emailOutbox.id, rows.map((r) => r.id)))
+        .run()
+    }
+    return rows
+  })
   const report: DeliveryReport = { sent: 0, retried: 0, gaveUp: 0 }
   if (due.length === 0) return report
   const from = fromAddress(siteNameOf(db))

@@ -13,7 +13,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { emailOutbox, users } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { signUnsubscribeToken, type UnsubscribeScope } from '~/lib/email-token.server'
 import { env } from '~/lib/env.server'
 import { NotFoundError } from '~/lib/errors'
@@ -106,15 +106,12 @@ export function setEmailPrefs(db: Db | Tx, userId: number, prefs: EmailPrefs) {
 
 /** The one-click and confirmation-page action: turn one kind (or all e-mail, digest included) off. */
 export function unsubscribe(db: Db, { userId, scope }: { userId: number; scope: UnsubscribeScope }) {
-  return db.transaction(
-    (tx) => {
-      const prefs = getEmailPrefs(tx, userId)
-      const next: EmailPrefs =
-        scope === 'all' ? { statusChanges: false, answers: false, mentions: false, badges: false, digest: 'off' } : { ...prefs, [scope]: false }
-      return setEmailPrefs(tx, userId, next)
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const prefs = getEmailPrefs(tx, userId)
+    const next: EmailPrefs =
+      scope === 'all' ? { statusChanges: false, answers: false, mentions: false, badges: false, digest: 'off' } : { ...prefs, [scope]: false }
+    return setEmailPrefs(tx, userId, next)
+  })
 }
 
 /** The absolute base of links in e-mail: PUBLIC_URL, else this server on localhost. */
@@ -241,47 +238,44 @@ export function utcDayStart(now: Date) {
 export function queueDailyDigests(db: Db, now = new Date()) {
   if (!getEmailSetting(db).enabled) return 0
   const dayStart = utcDayStart(now)
-  return db.transaction(
-    (tx) => {
-      // CASE, not AND: SQLite may evaluate json_extract first, and it throws on malformed JSON.
-      const members = tx
-        .select({ id: users.id, email: users.email, prefs: prefsText })
-        .from(users)
-        .where(
-          and(
-            isNull(users.deletedAt),
-            sql`case when json_valid(${users.emailPrefs}) then json_extract(${users.emailPrefs}, '$.digest') end = 'daily'`,
-            sql`not exists (select 1 from ${emailOutbox} where ${emailOutbox.userId} = ${users.id} and ${emailOutbox.kind} = ${DIGEST_KIND} and ${emailOutbox.createdAt} >= ${dayStart.getTime()})`,
-          ),
-        )
-        .all()
-        .map((m) => ({ ...m, prefs: readEmailPrefs(m.prefs) }))
-        .filter((m) => m.prefs.digest === 'daily')
-      if (members.length === 0) return 0
-      const siteName = siteNameOf(tx)
-      const rows = []
-      for (const part of chunks(members)) {
-        const items = tx.all<{ user_id: number; kind: string; title: string; url: string }>(sql`
-          select user_id, kind, title, url from notifications
-          where user_id in (${sql.join(part.map((m) => sql`${m.id}`), sql`, `)})
-            and read_at is null and created_at > ${now.getTime() - DAY_MS} and created_at <= ${now.getTime()}
-          order by user_id, created_at desc, id desc`)
-        const byUser = new Map<number, typeof items>()
-        for (const item of items) byUser.set(item.user_id, [...(byUser.get(item.user_id) ?? []), item])
-        for (const member of part) {
-          const listed = (byUser.get(member.id) ?? []).filter((item) => {
-            const pref = prefForKind(item.kind)
-            return pref !== null && member.prefs[pref]
-          })
-          if (listed.length === 0) continue
-          rows.push(composeDigest(siteName, member, listed, dayStart))
-        }
+  return writeTransaction(db, (tx) => {
+    // CASE, not AND: SQLite may evaluate json_extract first, and it throws on malformed JSON.
+    const members = tx
+      .select({ id: users.id, email: users.email, prefs: prefsText })
+      .from(users)
+      .where(
+        and(
+          isNull(users.deletedAt),
+          sql`case when json_valid(${users.emailPrefs}) then json_extract(${users.emailPrefs}, '$.digest') end = 'daily'`,
+          sql`not exists (select 1 from ${emailOutbox} where ${emailOutbox.userId} = ${users.id} and ${emailOutbox.kind} = ${DIGEST_KIND} and ${emailOutbox.createdAt} >= ${dayStart.getTime()})`,
+        ),
+      )
+      .all()
+      .map((m) => ({ ...m, prefs: readEmailPrefs(m.prefs) }))
+      .filter((m) => m.prefs.digest === 'daily')
+    if (members.length === 0) return 0
+    const siteName = siteNameOf(tx)
+    const rows = []
+    for (const part of chunks(members)) {
+      const items = tx.all<{ user_id: number; kind: string; title: string; url: string }>(sql`
+        select user_id, kind, title, url from notifications
+        where user_id in (${sql.join(part.map((m) => sql`${m.id}`), sql`, `)})
+          and read_at is null and created_at > ${now.getTime() - DAY_MS} and created_at <= ${now.getTime()}
+        order by user_id, created_at desc, id desc`)
+      const byUser = new Map<number, typeof items>()
+      for (const item of items) byUser.set(item.user_id, [...(byUser.get(item.user_id) ?? []), item])
+      for (const member of part) {
+        const listed = (byUser.get(member.id) ?? []).filter((item) => {
+          const pref = prefForKind(item.kind)
+          return pref !== null && member.prefs[pref]
+        })
+        if (listed.length === 0) continue
+        rows.push(composeDigest(siteName, member, listed, dayStart))
       }
-      for (const part of chunks(rows)) tx.insert(emailOutbox).values(part.map((row) => ({ ...row, createdAt: now, nextAttemptAt: now }))).run()
-      return rows.length
-    },
-    { behavior: 'immediate' },
-  )
+    }
+    for (const part of chunks(rows)) tx.insert(emailOutbox).values(part.map((row) => ({ ...row, createdAt: now, nextAttemptAt: now }))).run()
+    return rows.length
+  })
 }
 
 function composeDigest(siteName: string, member: Recipient, items: { title: string; url: string }[], day: Date) {

@@ -6,7 +6,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, min, or, sql } from 'drizzle-orm'
 import { answers, comments, flags, ideas, questions, reputationEvents, users } from '#db/schema'
 import { FLAG_REASONS } from '~/domain'
-import { type Db, jsonList, inJsonList, prepared, type Tx } from '~/lib/db.server'
+import { type Db, inJsonList, jsonList, prepared, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { logModeration } from './moderation-log.server'
 export { FLAG_REASON_LABELS } from '~/schemas/moderation'
@@ -39,50 +39,47 @@ export function flagPost(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const post = loadPost(tx, input.target)
-      if (!post || post.deletedAt || post.hiddenAt) throw new NotFoundError(input.target.type)
-      if (post.authorId === input.userId) throw new ForbiddenError('You cannot flag your own post.')
-      const existing = tx
-        .select({ id: flags.id })
+  return writeTransaction(db, (tx) => {
+    const post = loadPost(tx, input.target)
+    if (!post || post.deletedAt || post.hiddenAt) throw new NotFoundError(input.target.type)
+    if (post.authorId === input.userId) throw new ForbiddenError('You cannot flag your own post.')
+    const existing = tx
+      .select({ id: flags.id })
+      .from(flags)
+      .where(and(eq(flags.userId, input.userId), eq(flags.targetType, input.target.type), eq(flags.targetId, input.target.id)))
+      .get()
+    if (existing) throw new ConflictError('You already flagged this post.')
+    const open =
+      tx
+        .select({ n: count() })
         .from(flags)
-        .where(and(eq(flags.userId, input.userId), eq(flags.targetType, input.target.type), eq(flags.targetId, input.target.id)))
-        .get()
-      if (existing) throw new ConflictError('You already flagged this post.')
-      const open =
-        tx
-          .select({ n: count() })
-          .from(flags)
-          .where(and(eq(flags.userId, input.userId), eq(flags.status, 'pending')))
-          .get()?.n ?? 0
-      if (open >= MAX_OPEN_FLAGS) {
-        throw new ConflictError(
-          `You have ${MAX_OPEN_FLAGS} flags waiting for review. You can flag again once moderators have handled some.`,
-        )
-      }
-      tx.insert(flags)
-        .values({
-          userId: input.userId,
-          targetType: input.target.type,
-          targetId: input.target.id,
-          reason: input.reason,
-          text: input.text?.trim() ?? '',
-          createdAt: now,
-        })
-        .run()
-      // One flag per member per post (a unique index), so pending rows are distinct members.
-      const pending = countPendingFlags(tx, input.target)
-      const hidden = pending >= AUTO_HIDE_FLAGS
-      if (hidden)
-        setPostState(tx, input.target, {
-          hiddenAt: now,
-          hiddenReason: 'flags',
-        })
-      return { pending, hidden }
-    },
-    { behavior: 'immediate' },
-  )
+        .where(and(eq(flags.userId, input.userId), eq(flags.status, 'pending')))
+        .get()?.n ?? 0
+    if (open >= MAX_OPEN_FLAGS) {
+      throw new ConflictError(
+        `You have ${MAX_OPEN_FLAGS} flags waiting for review. You can flag again once moderators have handled some.`,
+      )
+    }
+    tx.insert(flags)
+      .values({
+        userId: input.userId,
+        targetType: input.target.type,
+        targetId: input.target.id,
+        reason: input.reason,
+        text: input.text?.trim() ?? '',
+        createdAt: now,
+      })
+      .run()
+    // One flag per member per post (a unique index), so pending rows are distinct members.
+    const pending = countPendingFlags(tx, input.target)
+    const hidden = pending >= AUTO_HIDE_FLAGS
+    if (hidden)
+      setPostState(tx, input.target, {
+        hiddenAt: now,
+        hiddenReason: 'flags',
+      })
+    return { pending, hidden }
+  })
 }
 
 function countPendingFlags(tx: Db | Tx, target: PostRef) {
@@ -359,78 +356,75 @@ export function decideFlags(
 ) {
   const now = input.now ?? new Date()
   const { decision } = input
-  return db.transaction(
-    (tx) => {
-      const posts = loadPosts(tx, input.targets)
-      for (const target of input.targets) {
-        const post = posts.get(postKey(target))
-        if (!post) throw new NotFoundError(target.type)
-        const pending = tx
-          .select({ id: flags.id, userId: flags.userId })
-          .from(flags)
-          .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.status, 'pending')))
-          .all()
-        if (!pending.length) throw new ConflictError(`The flags on “${post.title}” were already reviewed.`)
-        const before = stateOf(post)
-        tx.update(flags)
-          .set({
-            status: decision.decision === 'accept' ? 'accepted' : 'rejected',
-            handledById: input.actorId,
-            handledAt: now,
+  return writeTransaction(db, (tx) => {
+    const posts = loadPosts(tx, input.targets)
+    for (const target of input.targets) {
+      const post = posts.get(postKey(target))
+      if (!post) throw new NotFoundError(target.type)
+      const pending = tx
+        .select({ id: flags.id, userId: flags.userId })
+        .from(flags)
+        .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.status, 'pending')))
+        .all()
+      if (!pending.length) throw new ConflictError(`The flags on “${post.title}” were already reviewed.`)
+      const before = stateOf(post)
+      tx.update(flags)
+        .set({
+          status: decision.decision === 'accept' ? 'accepted' : 'rejected',
+          handledById: input.actorId,
+          handledAt: now,
+        })
+        .where(
+          inArray(
+            flags.id,
+            pending.map((f) => f.id),
+          ),
+        )
+        .run()
+      let after = before
+      let penalty = false
+      if (decision.decision === 'accept') {
+        if (decision.removal === 'delete') {
+          setPostState(tx, target, { deletedAt: post.deletedAt ?? now })
+          after = { ...before, deleted: true }
+        } else {
+          setPostState(tx, target, {
+            hiddenAt: post.hiddenAt ?? now,
+            hiddenReason: 'moderator',
           })
-          .where(
-            inArray(
-              flags.id,
-              pending.map((f) => f.id),
-            ),
-          )
-          .run()
-        let after = before
-        let penalty = false
-        if (decision.decision === 'accept') {
-          if (decision.removal === 'delete') {
-            setPostState(tx, target, { deletedAt: post.deletedAt ?? now })
-            after = { ...before, deleted: true }
-          } else {
-            setPostState(tx, target, {
-              hiddenAt: post.hiddenAt ?? now,
-              hiddenReason: 'moderator',
-            })
-            after = { ...before, hidden: true, hiddenReason: 'moderator' }
-          }
-          if (decision.spam || input.spamKeys?.has(postKey(target))) penalty = chargeSpamPenalty(tx, post, input.actorId, now)
-        } else if (post.hiddenReason === 'flags') {
-          setPostState(tx, target, { hiddenAt: null, hiddenReason: null })
-          after = { ...before, hidden: false, hiddenReason: null }
+          after = { ...before, hidden: true, hiddenReason: 'moderator' }
         }
-        logModeration(tx, {
+        if (decision.spam || input.spamKeys?.has(postKey(target))) penalty = chargeSpamPenalty(tx, post, input.actorId, now)
+      } else if (post.hiddenReason === 'flags') {
+        setPostState(tx, target, { hiddenAt: null, hiddenReason: null })
+        after = { ...before, hidden: false, hiddenReason: null }
+      }
+      logModeration(tx, {
+        actorId: input.actorId,
+        action: decision.decision === 'accept' ? 'accept_flags' : 'reject_flags',
+        target,
+        reason: input.reason ?? '',
+        before,
+        after: {
+          ...after,
+          flags: pending.length,
+          ...(decision.decision === 'accept' ? { removal: decision.removal, spamPenalty: penalty } : {}),
+        },
+        now,
+      })
+      for (const flag of pending) {
+        notifyUser(tx, flag.userId, {
+          kind: 'flag_reviewed',
+          subjectType: target.type,
+          subjectId: target.id,
           actorId: input.actorId,
-          action: decision.decision === 'accept' ? 'accept_flags' : 'reject_flags',
-          target,
-          reason: input.reason ?? '',
-          before,
-          after: {
-            ...after,
-            flags: pending.length,
-            ...(decision.decision === 'accept' ? { removal: decision.removal, spamPenalty: penalty } : {}),
-          },
+          title:
+            decision.decision === 'accept' ? 'Thank you: a post you flagged was removed.' : 'A post you flagged was reviewed and kept.',
+          url: decision.decision === 'accept' ? '/notifications' : post.url,
           now,
         })
-        for (const flag of pending) {
-          notifyUser(tx, flag.userId, {
-            kind: 'flag_reviewed',
-            subjectType: target.type,
-            subjectId: target.id,
-            actorId: input.actorId,
-            title:
-              decision.decision === 'accept' ? 'Thank you: a post you flagged was removed.' : 'A post you flagged was reviewed and kept.',
-            url: decision.decision === 'accept' ? '/notifications' : post.url,
-            now,
-          })
-        }
       }
-      return { count: input.targets.length }
-    },
-    { behavior: 'immediate' },
-  )
+    }
+    return { count: input.targets.length }
+  })
 }

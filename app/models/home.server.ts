@@ -6,7 +6,7 @@
  */
 import { type Db } from '~/lib/db.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
-import { countVisibleIdeas, listIdeas } from './ideas.server'
+import { countVisibleIdeas, listIdeas } from './idea-lists.server'
 import { countVisibleQuestions, listRecentQuestions } from './questions.server'
 
 const HOME_ITEMS = 8

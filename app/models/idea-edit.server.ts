@@ -15,7 +15,7 @@
  */
 import { and, eq, isNull } from 'drizzle-orm'
 import { categories, ideas, ideaTags, tags } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { applyIdeaTextEdit, editIdea } from './ideas.server'
 import { renderWithMentions } from './mentions.server'
@@ -62,65 +62,62 @@ export function editIdeaFields(db: Db, input: IdeaFieldsEdit): IdeaFieldsEditRes
   const bodyHtml = input.bodyMd !== undefined ? renderWithMentions(db, input.bodyMd) : null
   const reason = input.reason?.trim() ?? ''
 
-  return db.transaction(
-    (tx) => {
-      const idea = tx
-        .select({ authorId: ideas.authorId, title: ideas.title, bodyMd: ideas.bodyMd, categoryId: ideas.categoryId })
-        .from(ideas)
-        .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt), isNull(ideas.hiddenAt)))
-        .get()
-      if (!idea) throw new NotFoundError('idea')
-      const tagsNow = tx
-        .select({ name: tags.name })
-        .from(ideaTags)
-        .innerJoin(tags, eq(tags.id, ideaTags.tagId))
-        .where(eq(ideaTags.ideaId, ideaId))
-        .all()
-        .map((t) => t.name)
-      const common = { ideaId, editorId, asStaff, tagRefusal, reason, now }
-      const changed: string[] = []
-      const title = input.title?.trim() ?? idea.title
+  return writeTransaction(db, (tx) => {
+    const idea = tx
+      .select({ authorId: ideas.authorId, title: ideas.title, bodyMd: ideas.bodyMd, categoryId: ideas.categoryId })
+      .from(ideas)
+      .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt), isNull(ideas.hiddenAt)))
+      .get()
+    if (!idea) throw new NotFoundError('idea')
+    const tagsNow = tx
+      .select({ name: tags.name })
+      .from(ideaTags)
+      .innerJoin(tags, eq(tags.id, ideaTags.tagId))
+      .where(eq(ideaTags.ideaId, ideaId))
+      .all()
+      .map((t) => t.name)
+    const common = { ideaId, editorId, asStaff, tagRefusal, reason, now }
+    const changed: string[] = []
+    const title = input.title?.trim() ?? idea.title
 
-      if (input.bodyMd !== undefined && input.bodyMd !== idea.bodyMd) {
-        // Who and when first, by the site's own rules: with nothing changed, editIdea writes nothing.
-        editIdea(db, { ...common, title: idea.title, categoryId: idea.categoryId, tagNames: tagsNow })
-        const textChanged = [title !== idea.title ? 'title' : null, 'body'].filter((f): f is string => f !== null)
-        applyIdeaTextEdit(tx, {
-          ideaId,
-          editorId,
-          asStaff,
-          title,
-          bodyMd: input.bodyMd,
-          bodyHtml: bodyHtml!,
-          reason: [`Changed the ${textChanged.join(', ')}.`, reason].filter(Boolean).join(' '),
+    if (input.bodyMd !== undefined && input.bodyMd !== idea.bodyMd) {
+      // Who and when first, by the site's own rules: with nothing changed, editIdea writes nothing.
+      editIdea(db, { ...common, title: idea.title, categoryId: idea.categoryId, tagNames: tagsNow })
+      const textChanged = [title !== idea.title ? 'title' : null, 'body'].filter((f): f is string => f !== null)
+      applyIdeaTextEdit(tx, {
+        ideaId,
+        editorId,
+        asStaff,
+        title,
+        bodyMd: input.bodyMd,
+        bodyHtml: bodyHtml!,
+        reason: [`Changed the ${textChanged.join(', ')}.`, reason].filter(Boolean).join(' '),
+        now,
+      })
+      if (idea.authorId !== editorId) {
+        logModeration(tx, {
+          actorId: editorId,
+          action: 'edit_idea',
+          target: { type: 'idea', id: ideaId },
+          reason,
+          before: { title: idea.title, bodyMd: idea.bodyMd },
+          after: { title, bodyMd: input.bodyMd },
           now,
         })
-        if (idea.authorId !== editorId) {
-          logModeration(tx, {
-            actorId: editorId,
-            action: 'edit_idea',
-            target: { type: 'idea', id: ideaId },
-            reason,
-            before: { title: idea.title, bodyMd: idea.bodyMd },
-            after: { title, bodyMd: input.bodyMd },
-            now,
-          })
-        }
-        changed.push(...textChanged)
       }
+      changed.push(...textChanged)
+    }
 
-      // The title (when the body did not carry it), the category and the tags.
-      const rest = editIdea(db, {
-        ...common,
-        title,
-        categoryId: input.categoryId !== undefined ? input.categoryId : idea.categoryId,
-        tagNames: input.tagNames ?? tagsNow,
-      })
-      changed.push(...rest.changed)
-      return { ok: true, changed } as const
-    },
-    { behavior: 'immediate' },
-  )
+    // The title (when the body did not carry it), the category and the tags.
+    const rest = editIdea(db, {
+      ...common,
+      title,
+      categoryId: input.categoryId !== undefined ? input.categoryId : idea.categoryId,
+      tagNames: input.tagNames ?? tagsNow,
+    })
+    changed.push(...rest.changed)
+    return { ok: true, changed } as const
+  })
 }
 
 /** The Markdown of an idea's description, for the edit form of those who may edit it. */

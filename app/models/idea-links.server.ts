@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import { ideaLinks, ideas } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { logModeration } from './moderation-log.server'
 
@@ -80,7 +80,7 @@ export function insertIdeaLink(tx: Tx, { ideaId, actorId, url, title, state, now
 }
 
 export function addIdeaLink(db: Db, input: NewIdeaLink) {
-  return db.transaction((tx) => insertIdeaLink(tx, input), { behavior: 'immediate' })
+  return writeTransaction(db, (tx) => insertIdeaLink(tx, input))
 }
 
 /** Changes a link's title, state or both (what is not given stays). */
@@ -88,18 +88,15 @@ export function updateIdeaLink(
   db: Db,
   { ideaId, linkId, title, state, now = new Date() }: { ideaId: number; linkId: number; title?: string; state?: string; now?: Date },
 ) {
-  return db.transaction(
-    (tx) => {
-      requireLink(tx, ideaId, linkId)
-      return tx
-        .update(ideaLinks)
-        .set({ ...(title !== undefined ? { title } : {}), ...(state !== undefined ? { state } : {}), updatedAt: now })
-        .where(eq(ideaLinks.id, linkId))
-        .returning(linkColumns)
-        .get()!
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    requireLink(tx, ideaId, linkId)
+    return tx
+      .update(ideaLinks)
+      .set({ ...(title !== undefined ? { title } : {}), ...(state !== undefined ? { state } : {}), updatedAt: now })
+      .where(eq(ideaLinks.id, linkId))
+      .returning(linkColumns)
+      .get()!
+  })
 }
 
 /** Sets the title or state of links inside the caller's transaction (the inbound call). */
@@ -114,18 +111,15 @@ export function setLinkDetails(tx: Tx, linkIds: number[], { title, state, now }:
 }
 
 export function removeIdeaLink(db: Db, { ideaId, linkId, actorId, now = new Date() }: { ideaId: number; linkId: number; actorId: number; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const link = requireLink(tx, ideaId, linkId)
-      tx.delete(ideaLinks).where(eq(ideaLinks.id, linkId)).run()
-      logModeration(tx, {
-        actorId,
-        action: 'idea_link.remove',
-        target: { type: 'idea', id: ideaId },
-        before: { linkId, url: link.url, title: link.title, state: link.state },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const link = requireLink(tx, ideaId, linkId)
+    tx.delete(ideaLinks).where(eq(ideaLinks.id, linkId)).run()
+    logModeration(tx, {
+      actorId,
+      action: 'idea_link.remove',
+      target: { type: 'idea', id: ideaId },
+      before: { linkId, url: link.url, title: link.title, state: link.state },
+      now,
+    })
+  })
 }

@@ -13,7 +13,7 @@
 import { and, eq, inArray, isNull, like, or, sql } from 'drizzle-orm'
 import { moderationLog, oidcProviders, userIdentities, users } from '#db/schema'
 import { type Role } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError } from '~/lib/errors'
 import { isStaff, roleRank } from '~/lib/permissions'
 import { DELETED_USERNAME_PREFIX } from '~/schemas/account'
@@ -69,48 +69,45 @@ export class IdentityRefusedError extends DomainError {}
 export function signInWithIdentity(db: Db, identity: ExternalIdentity, policy: IdentityPolicy, options: IdentityLoginOptions = {}) {
   const now = options.now ?? new Date()
   const email = identity.email?.trim().toLowerCase() || null
-  return db.transaction(
-    (tx): IdentityLoginResult => {
-      const known = tx
-        .select({ id: userIdentities.id, userId: userIdentities.userId, deletedAt: users.deletedAt })
-        .from(userIdentities)
-        .innerJoin(users, eq(users.id, userIdentities.userId))
-        .where(and(eq(userIdentities.issuer, identity.issuer), eq(userIdentities.subject, identity.subject)))
-        .get()
-      let result: IdentityLoginResult
-      if (known && !known.deletedAt) {
-        if (options.linkUserId != null && options.linkUserId !== known.userId) {
-          throw new ConflictError(`This ${policy.label} account is already connected to another Summit account.`)
-        }
-        tx.update(userIdentities)
-          .set({ lastLoginAt: now, email, providerId: identity.providerId })
-          .where(eq(userIdentities.id, known.id))
-          .run()
-        result = { userId: known.userId, created: false, linked: false }
-        if (policy.updateProfile) updateFromIdentity(tx, known.userId, identity, email)
-      } else {
-        // An identity of a deleted account no longer leads anywhere: the next login starts afresh.
-        if (known) tx.delete(userIdentities).where(eq(userIdentities.id, known.id)).run()
-        result = attachOrCreate(tx, identity, policy, email, options.linkUserId ?? null, now)
-        tx.insert(userIdentities)
-          .values({
-            userId: result.userId,
-            providerId: identity.providerId,
-            issuer: identity.issuer,
-            subject: identity.subject,
-            email,
-            createdAt: now,
-            lastLoginAt: now,
-          })
-          .run()
+  return writeTransaction(db, (tx): IdentityLoginResult => {
+    const known = tx
+      .select({ id: userIdentities.id, userId: userIdentities.userId, deletedAt: users.deletedAt })
+      .from(userIdentities)
+      .innerJoin(users, eq(users.id, userIdentities.userId))
+      .where(and(eq(userIdentities.issuer, identity.issuer), eq(userIdentities.subject, identity.subject)))
+      .get()
+    let result: IdentityLoginResult
+    if (known && !known.deletedAt) {
+      if (options.linkUserId != null && options.linkUserId !== known.userId) {
+        throw new ConflictError(`This ${policy.label} account is already connected to another Summit account.`)
       }
-      applyPolicy(tx, result.userId, policy, options.segmentId ?? null, now)
-      if (result.created) queueMemberCreated(tx, result.userId, now)
-      if (options.company) setMemberCompany(tx, result.userId, upsertCompanyFromClaims(tx, options.company, now))
-      return result
-    },
-    { behavior: 'immediate' },
-  )
+      tx.update(userIdentities)
+        .set({ lastLoginAt: now, email, providerId: identity.providerId })
+        .where(eq(userIdentities.id, known.id))
+        .run()
+      result = { userId: known.userId, created: false, linked: false }
+      if (policy.updateProfile) updateFromIdentity(tx, known.userId, identity, email)
+    } else {
+      // An identity of a deleted account no longer leads anywhere: the next login starts afresh.
+      if (known) tx.delete(userIdentities).where(eq(userIdentities.id, known.id)).run()
+      result = attachOrCreate(tx, identity, policy, email, options.linkUserId ?? null, now)
+      tx.insert(userIdentities)
+        .values({
+          userId: result.userId,
+          providerId: identity.providerId,
+          issuer: identity.issuer,
+          subject: identity.subject,
+          email,
+          createdAt: now,
+          lastLoginAt: now,
+        })
+        .run()
+    }
+    applyPolicy(tx, result.userId, policy, options.segmentId ?? null, now)
+    if (result.created) queueMemberCreated(tx, result.userId, now)
+    if (options.company) setMemberCompany(tx, result.userId, upsertCompanyFromClaims(tx, options.company, now))
+    return result
+  })
 }
 
 function attachOrCreate(
@@ -298,18 +295,15 @@ export function listIdentitiesOf(db: Db, userIds: number[]) {
  * password cannot drop its only identity (409).
  */
 export function disconnectIdentity(db: Db, userId: number, identityId: number) {
-  db.transaction(
-    (tx) => {
-      const mine = tx.select({ id: userIdentities.id }).from(userIdentities).where(eq(userIdentities.userId, userId)).all()
-      if (!mine.some((i) => i.id === identityId)) throw new ConflictError('This connection is not on your account.')
-      const account = tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()
-      if (mine.length === 1 && !account?.passwordHash) {
-        throw new ConflictError('This is the only way into your account. Set a password before you disconnect it.')
-      }
-      tx.delete(userIdentities).where(eq(userIdentities.id, identityId)).run()
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    const mine = tx.select({ id: userIdentities.id }).from(userIdentities).where(eq(userIdentities.userId, userId)).all()
+    if (!mine.some((i) => i.id === identityId)) throw new ConflictError('This connection is not on your account.')
+    const account = tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()
+    if (mine.length === 1 && !account?.passwordHash) {
+      throw new ConflictError('This is the only way into your account. Set a password before you disconnect it.')
+    }
+    tx.delete(userIdentities).where(eq(userIdentities.id, identityId)).run()
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

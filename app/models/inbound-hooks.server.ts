@@ -15,11 +15,11 @@ import crypto from 'node:crypto'
 import { and, desc, eq, isNull, lt } from 'drizzle-orm'
 import { Webhook, WebhookVerificationError } from 'standardwebhooks'
 import { inboundHookMessages, inboundHooks, ideas, users } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { DomainError, ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { check, type Permission } from '~/lib/permissions'
 import { type InboundCall } from '~/schemas/api-links'
-import { applyIdeaStatusChange } from './ideas.server'
+import { applyIdeaStatusChange } from './idea-status.server'
 import { findLinksByUrl, type IdeaLinkRow, insertIdeaLink, setLinkDetails } from './idea-links.server'
 import { logModeration } from './moderation-log.server'
 
@@ -45,14 +45,11 @@ export function generateInboundSecret() {
 /** Makes a hook acting as `actorId`; returns its secret, which is shown this once. */
 export function createInboundHook(db: Db, { actorId, name, now = new Date() }: { actorId: number; name: string; now?: Date }) {
   const secret = generateInboundSecret()
-  return db.transaction(
-    (tx) => {
-      const { id } = tx.insert(inboundHooks).values({ name, secret, createdBy: actorId, createdAt: now }).returning({ id: inboundHooks.id }).get()
-      logModeration(tx, { actorId, action: 'inbound_hook.create', target: { type: 'inbound_hook', id }, after: { name }, now })
-      return { id, secret }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const { id } = tx.insert(inboundHooks).values({ name, secret, createdBy: actorId, createdAt: now }).returning({ id: inboundHooks.id }).get()
+    logModeration(tx, { actorId, action: 'inbound_hook.create', target: { type: 'inbound_hook', id }, after: { name }, now })
+    return { id, secret }
+  })
 }
 
 /** Every hook, newest first, with who made it; never a secret. */
@@ -74,16 +71,13 @@ export function listInboundHooks(db: Db) {
 
 /** Revokes a hook (once; revoking again changes nothing). Its calls are then 404s. */
 export function revokeInboundHook(db: Db, { actorId, id, now = new Date() }: { actorId: number; id: number; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const hook = tx.select({ id: inboundHooks.id, name: inboundHooks.name, revokedAt: inboundHooks.revokedAt }).from(inboundHooks).where(eq(inboundHooks.id, id)).get()
-      if (!hook) throw new NotFoundError('inbound hook')
-      if (hook.revokedAt) return
-      tx.update(inboundHooks).set({ revokedAt: now }).where(eq(inboundHooks.id, id)).run()
-      logModeration(tx, { actorId, action: 'inbound_hook.revoke', target: { type: 'inbound_hook', id }, before: { name: hook.name }, now })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const hook = tx.select({ id: inboundHooks.id, name: inboundHooks.name, revokedAt: inboundHooks.revokedAt }).from(inboundHooks).where(eq(inboundHooks.id, id)).get()
+    if (!hook) throw new NotFoundError('inbound hook')
+    if (hook.revokedAt) return
+    tx.update(inboundHooks).set({ revokedAt: now }).where(eq(inboundHooks.id, id)).run()
+    logModeration(tx, { actorId, action: 'inbound_hook.revoke', target: { type: 'inbound_hook', id }, before: { name: hook.name }, now })
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,71 +134,68 @@ export type InboundOutcome = {
  * An idea already at that status, or merged, is left as it is. A URL no idea is linked to touches nothing.
  */
 export function applyInboundCall(db: Db, { hookId, messageId, call, now = new Date() }: { hookId: number; messageId: string | null; call: InboundCall; now?: Date }): InboundOutcome {
-  return db.transaction(
-    (tx) => {
-      const hook = tx.select({ createdBy: inboundHooks.createdBy, revokedAt: inboundHooks.revokedAt }).from(inboundHooks).where(eq(inboundHooks.id, hookId)).get()
-      if (!hook || hook.revokedAt) throw new NotFoundError('inbound hook')
-      if (messageId !== null) {
-        tx.delete(inboundHookMessages)
-          .where(and(eq(inboundHookMessages.hookId, hookId), lt(inboundHookMessages.receivedAt, new Date(now.getTime() - MESSAGE_ID_KEEP_MS))))
-          .run()
-        const recorded = tx.insert(inboundHookMessages).values({ hookId, messageId, receivedAt: now }).onConflictDoNothing().returning().all()
-        if (recorded.length === 0) throw new ConflictError('This message (webhook-id) was received before; send each message once.')
-      }
+  return writeTransaction(db, (tx) => {
+    const hook = tx.select({ createdBy: inboundHooks.createdBy, revokedAt: inboundHooks.revokedAt }).from(inboundHooks).where(eq(inboundHooks.id, hookId)).get()
+    if (!hook || hook.revokedAt) throw new NotFoundError('inbound hook')
+    if (messageId !== null) {
+      tx.delete(inboundHookMessages)
+        .where(and(eq(inboundHookMessages.hookId, hookId), lt(inboundHookMessages.receivedAt, new Date(now.getTime() - MESSAGE_ID_KEEP_MS))))
+        .run()
+      const recorded = tx.insert(inboundHookMessages).values({ hookId, messageId, receivedAt: now }).onConflictDoNothing().returning().all()
+      if (recorded.length === 0) throw new ConflictError('This message (webhook-id) was received before; send each message once.')
+    }
 
-      const actor = hook.createdBy
-        ? tx
-            .select({ id: users.id, role: users.role, reputation: users.reputation, suspendedUntil: users.suspendedUntil, suspensionReason: users.suspensionReason })
-            .from(users)
-            .where(and(eq(users.id, hook.createdBy), isNull(users.deletedAt)))
-            .get()
-        : undefined
-      const require = (permission: Permission) => {
-        if (!actor) throw new ForbiddenError('The admin who made this hook no longer has an account. Make a new hook.')
-        const decision = check(actor, permission, undefined, now)
-        if (!decision.ok) throw new ForbiddenError(`The hook acts as the admin who made it, who may no longer ${decisionLabel(permission)}. Make a new hook.`)
-        return actor
-      }
-      if (call.status) require('change-status:idea')
+    const actor = hook.createdBy
+      ? tx
+          .select({ id: users.id, role: users.role, reputation: users.reputation, suspendedUntil: users.suspendedUntil, suspensionReason: users.suspensionReason })
+          .from(users)
+          .where(and(eq(users.id, hook.createdBy), isNull(users.deletedAt)))
+          .get()
+      : undefined
+    const require = (permission: Permission) => {
+      if (!actor) throw new ForbiddenError('The admin who made this hook no longer has an account. Make a new hook.')
+      const decision = check(actor, permission, undefined, now)
+      if (!decision.ok) throw new ForbiddenError(`The hook acts as the admin who made it, who may no longer ${decisionLabel(permission)}. Make a new hook.`)
+      return actor
+    }
+    if (call.status) require('change-status:idea')
 
-      let links: IdeaLinkRow[] = []
-      let ideaIds: number[]
-      if (call.linkUrl !== undefined) {
-        links = findLinksByUrl(tx, call.linkUrl).filter((l) => call.ideaId === undefined || l.ideaId === call.ideaId)
-        if (links.length > 0 && (call.linkState !== undefined || call.linkTitle !== undefined)) {
-          require('link:idea')
-          setLinkDetails(tx, links.map((l) => l.id), { title: call.linkTitle, state: call.linkState, now })
-          links = links.map((l) => ({ ...l, title: call.linkTitle ?? l.title, state: call.linkState ?? l.state }))
-        }
-        if (links.length === 0 && call.ideaId !== undefined) {
-          const { id } = require('link:idea')
-          const title = call.linkTitle ?? call.linkUrl.slice(0, 200)
-          links = [insertIdeaLink(tx, { ideaId: call.ideaId, actorId: id, url: call.linkUrl, title, state: call.linkState ?? '', now })]
-        }
-        ideaIds = [...new Set(links.map((l) => l.ideaId))]
-      } else {
-        ideaIds = [call.ideaId!]
+    let links: IdeaLinkRow[] = []
+    let ideaIds: number[]
+    if (call.linkUrl !== undefined) {
+      links = findLinksByUrl(tx, call.linkUrl).filter((l) => call.ideaId === undefined || l.ideaId === call.ideaId)
+      if (links.length > 0 && (call.linkState !== undefined || call.linkTitle !== undefined)) {
+        require('link:idea')
+        setLinkDetails(tx, links.map((l) => l.id), { title: call.linkTitle, state: call.linkState, now })
+        links = links.map((l) => ({ ...l, title: call.linkTitle ?? l.title, state: call.linkState ?? l.state }))
       }
+      if (links.length === 0 && call.ideaId !== undefined) {
+        const { id } = require('link:idea')
+        const title = call.linkTitle ?? call.linkUrl.slice(0, 200)
+        links = [insertIdeaLink(tx, { ideaId: call.ideaId, actorId: id, url: call.linkUrl, title, state: call.linkState ?? '', now })]
+      }
+      ideaIds = [...new Set(links.map((l) => l.ideaId))]
+    } else {
+      ideaIds = [call.ideaId!]
+    }
 
-      const touched: InboundOutcome['ideas'] = []
-      for (const ideaId of ideaIds) {
-        const idea = tx.select({ id: ideas.id, title: ideas.title, status: ideas.status, deletedAt: ideas.deletedAt }).from(ideas).where(eq(ideas.id, ideaId)).get()
-        if (!idea || idea.deletedAt) {
-          if (call.ideaId === ideaId) throw new NotFoundError('idea')
-          continue // a link left on a deleted idea moves nothing
-        }
-        let changed = false
-        if (call.status && idea.status !== call.status && idea.status !== 'merged') {
-          applyIdeaStatusChange(tx, { ideaId, actorId: require('change-status:idea').id, toStatus: call.status, noteMd: call.note, now })
-          changed = true
-        }
-        touched.push({ id: idea.id, title: idea.title, status: changed ? call.status! : idea.status, changed })
+    const touched: InboundOutcome['ideas'] = []
+    for (const ideaId of ideaIds) {
+      const idea = tx.select({ id: ideas.id, title: ideas.title, status: ideas.status, deletedAt: ideas.deletedAt }).from(ideas).where(eq(ideas.id, ideaId)).get()
+      if (!idea || idea.deletedAt) {
+        if (call.ideaId === ideaId) throw new NotFoundError('idea')
+        continue // a link left on a deleted idea moves nothing
       }
-      tx.update(inboundHooks).set({ lastUsedAt: now }).where(eq(inboundHooks.id, hookId)).run()
-      return { ideas: touched, links: links.map(({ id, ideaId, url, title, state }) => ({ id, ideaId, url, title, state })) }
-    },
-    { behavior: 'immediate' },
-  )
+      let changed = false
+      if (call.status && idea.status !== call.status && idea.status !== 'merged') {
+        applyIdeaStatusChange(tx, { ideaId, actorId: require('change-status:idea').id, toStatus: call.status, noteMd: call.note, now })
+        changed = true
+      }
+      touched.push({ id: idea.id, title: idea.title, status: changed ? call.status! : idea.status, changed })
+    }
+    tx.update(inboundHooks).set({ lastUsedAt: now }).where(eq(inboundHooks.id, hookId)).run()
+    return { ideas: touched, links: links.map(({ id, ideaId, url, title, state }) => ({ id, ideaId, url, title, state })) }
+  })
 }
 
 function decisionLabel(permission: Permission) {

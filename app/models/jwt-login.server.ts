@@ -23,7 +23,7 @@ import { lte, sql } from 'drizzle-orm'
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import { z } from 'zod'
 import { jwtReplays, segments } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { DomainError } from '~/lib/errors'
 import { type CompanyClaims } from './companies.server'
 import { type IdentityPolicy, IdentityRefusedError, JWT_ISSUER, signInWithIdentity } from './identities.server'
@@ -259,47 +259,44 @@ export async function logInWithToken(db: Db, token: string, now = new Date()): P
   // Kept until jose would refuse the token as expired anyway; then it is pruned.
   const keepUntil = new Date((claims.exp + CLOCK_TOLERANCE_SECONDS) * 1000)
   try {
-    return db.transaction(
-      (tx) => {
-        tx.delete(jwtReplays).where(lte(jwtReplays.expiresAt, now)).run()
-        const fresh = tx.insert(jwtReplays).values({ jti: claims.jti, expiresAt: keepUntil }).onConflictDoNothing().returning().all()
-        if (fresh.length === 0) throw new JwtLoginError('replayed')
-        const segment = claims.segment
-          ? tx
-              .select({ id: segments.id, name: segments.name })
-              .from(segments)
-              .where(sql`lower(${segments.name}) = lower(${claims.segment})`)
-              .get()
-          : undefined
-        const company: CompanyClaims | null = claims.company
-          ? {
-              externalId: claims.company.id,
-              name: claims.company.name,
-              plan: claims.company.plan,
-              monthlyRevenue: claims.company.monthly_revenue,
-              segment: segment?.name,
-            }
-          : null
-        // signInWithIdentity opens its own transaction on the same connection; better-sqlite3 runs
-        // it as a savepoint of this one, so the jti and the login commit or roll back together.
-        const result = signInWithIdentity(
-          db,
-          {
-            issuer: JWT_ISSUER,
-            subject: claims.sub,
-            providerId: null,
-            email: claims.email,
-            emailVerified: claims.email_verified === true,
-            name: claims.name ?? null,
-            preferredUsername: null,
-          },
-          JWT_POLICY,
-          { company, segmentId: segment?.id ?? null, now },
-        )
-        return { userId: result.userId, created: result.created }
-      },
-      { behavior: 'immediate' },
-    )
+    return writeTransaction(db, (tx) => {
+      tx.delete(jwtReplays).where(lte(jwtReplays.expiresAt, now)).run()
+      const fresh = tx.insert(jwtReplays).values({ jti: claims.jti, expiresAt: keepUntil }).onConflictDoNothing().returning().all()
+      if (fresh.length === 0) throw new JwtLoginError('replayed')
+      const segment = claims.segment
+        ? tx
+            .select({ id: segments.id, name: segments.name })
+            .from(segments)
+            .where(sql`lower(${segments.name}) = lower(${claims.segment})`)
+            .get()
+        : undefined
+      const company: CompanyClaims | null = claims.company
+        ? {
+            externalId: claims.company.id,
+            name: claims.company.name,
+            plan: claims.company.plan,
+            monthlyRevenue: claims.company.monthly_revenue,
+            segment: segment?.name,
+          }
+        : null
+      // signInWithIdentity opens its own transaction on the same connection; better-sqlite3 runs
+      // it as a savepoint of this one, so the jti and the login commit or roll back together.
+      const result = signInWithIdentity(
+        db,
+        {
+          issuer: JWT_ISSUER,
+          subject: claims.sub,
+          providerId: null,
+          email: claims.email,
+          emailVerified: claims.email_verified === true,
+          name: claims.name ?? null,
+          preferredUsername: null,
+        },
+        JWT_POLICY,
+        { company, segmentId: segment?.id ?? null, now },
+      )
+      return { userId: result.userId, created: result.created }
+    })
   } catch (error) {
     // The general message suggests connecting the app from the account's settings, which a token cannot do.
     if (error instanceof IdentityRefusedError && error.status === 409) throw new JwtLoginError('email-taken')

@@ -1,22 +1,21 @@
 /**
  * What moderators do: to posts (hide, restore, delete, lock, unlock, move, pre-moderation
- * decisions) and to members (search, their record, suspension, role and segment). Each action
- * writes its entry in the moderation log (moderation-log.server.ts) in the same transaction.
+ * decisions) and to members (search, suspension, role and segment; their record is in
+ * admin-user-page.server.ts). Each action writes its entry in the moderation log
+ * (moderation-log.server.ts) in the same transaction.
  */
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import {
   answers,
   categories,
-  comments,
   flags,
   ideas,
   questions,
-  reputationEvents,
   segments,
   users,
 } from '#db/schema'
-import { type PostAction, type PostType, type Role } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type PostAction, type Role } from '~/domain'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { containsPattern } from '~/lib/like.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
@@ -25,8 +24,8 @@ import { isNewMember } from '~/lib/rate-limit.server'
 import { refundSpamPenalty } from './flags.server'
 import { notifyMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
-import { loadPost, loadPosts, postKey, type PostRef, postText, type PostState, setPostState } from './posts.server'
-import { listModerationLog, logModeration } from './moderation-log.server'
+import { loadPost, type PostRef, postText, type PostState, setPostState } from './posts.server'
+import { logModeration } from './moderation-log.server'
 import { getEmailSetting, getEmailVerificationSetting, getPremoderation } from './settings.server'
 
 // ---------------------------------------------------------------------------------------------
@@ -57,67 +56,64 @@ export function moderatePost(
 ) {
   const now = input.now ?? new Date()
   const { target, action } = input
-  return db.transaction(
-    (tx) => {
-      const post = loadPost(tx, target)
-      if (!post) throw new NotFoundError(target.type)
-      const before = postStateOf(post)
-      const lockable = target.type === 'idea' || target.type === 'question'
-      switch (action) {
-        case 'hide':
-          if (post.deletedAt) throw new ConflictError('This post is deleted.')
-          if (post.hiddenAt && post.hiddenReason === 'moderator') throw new ConflictError('This post is already hidden.')
-          setPostState(tx, target, {
-            hiddenAt: post.hiddenAt ?? now,
-            hiddenReason: 'moderator',
+  return writeTransaction(db, (tx) => {
+    const post = loadPost(tx, target)
+    if (!post) throw new NotFoundError(target.type)
+    const before = postStateOf(post)
+    const lockable = target.type === 'idea' || target.type === 'question'
+    switch (action) {
+      case 'hide':
+        if (post.deletedAt) throw new ConflictError('This post is deleted.')
+        if (post.hiddenAt && post.hiddenReason === 'moderator') throw new ConflictError('This post is already hidden.')
+        setPostState(tx, target, {
+          hiddenAt: post.hiddenAt ?? now,
+          hiddenReason: 'moderator',
+        })
+        break
+      case 'restore':
+        if (!post.hiddenAt && !post.deletedAt) throw new ConflictError('This post is already visible.')
+        setPostState(tx, target, {
+          hiddenAt: null,
+          hiddenReason: null,
+          deletedAt: null,
+        })
+        tx.update(flags)
+          .set({
+            status: 'rejected',
+            handledById: input.actorId,
+            handledAt: now,
           })
-          break
-        case 'restore':
-          if (!post.hiddenAt && !post.deletedAt) throw new ConflictError('This post is already visible.')
-          setPostState(tx, target, {
-            hiddenAt: null,
-            hiddenReason: null,
-            deletedAt: null,
-          })
-          tx.update(flags)
-            .set({
-              status: 'rejected',
-              handledById: input.actorId,
-              handledAt: now,
-            })
-            .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.status, 'pending')))
-            .run()
-          refundSpamPenalty(tx, target, now)
-          break
-        case 'delete':
-          if (post.deletedAt) throw new ConflictError('This post is already deleted.')
-          setPostState(tx, target, { deletedAt: now })
-          break
-        case 'lock':
-          if (!lockable) throw new ConflictError('Only ideas and questions can be locked; the lock covers their answers and comments.')
-          if (post.lockedAt) throw new ConflictError('This post is already locked.')
-          setPostState(tx, target, { lockedAt: now })
-          break
-        case 'unlock':
-          if (!lockable) throw new ConflictError('Only ideas and questions can be locked.')
-          if (!post.lockedAt) throw new ConflictError('This post is not locked.')
-          setPostState(tx, target, { lockedAt: null })
-          break
-      }
-      const after = postStateOf(loadPost(tx, target)!)
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: `${action}_post`,
-        target,
-        reason: input.reason ?? '',
-        before,
-        after,
-        now,
-      })
-      return { post: { ...post, ...after } }
-    },
-    { behavior: 'immediate' },
-  )
+          .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.status, 'pending')))
+          .run()
+        refundSpamPenalty(tx, target, now)
+        break
+      case 'delete':
+        if (post.deletedAt) throw new ConflictError('This post is already deleted.')
+        setPostState(tx, target, { deletedAt: now })
+        break
+      case 'lock':
+        if (!lockable) throw new ConflictError('Only ideas and questions can be locked; the lock covers their answers and comments.')
+        if (post.lockedAt) throw new ConflictError('This post is already locked.')
+        setPostState(tx, target, { lockedAt: now })
+        break
+      case 'unlock':
+        if (!lockable) throw new ConflictError('Only ideas and questions can be locked.')
+        if (!post.lockedAt) throw new ConflictError('This post is not locked.')
+        setPostState(tx, target, { lockedAt: null })
+        break
+    }
+    const after = postStateOf(loadPost(tx, target)!)
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: `${action}_post`,
+      target,
+      reason: input.reason ?? '',
+      before,
+      after,
+      now,
+    })
+    return { post: { ...post, ...after } }
+  })
 }
 
 /** A moderator moves an idea to another category (or none), logged with before and after. */
@@ -132,31 +128,28 @@ export function moveIdeaCategory(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const idea = tx
-        .select({ categoryId: ideas.categoryId })
-        .from(ideas)
-        .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
-        .get()
-      if (!idea) throw new NotFoundError('idea')
-      if (input.categoryId != null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
-        throw new NotFoundError('category')
-      }
-      if (idea.categoryId === input.categoryId) throw new ConflictError('The idea is already in that category.')
-      tx.update(ideas).set({ categoryId: input.categoryId }).where(eq(ideas.id, input.ideaId)).run()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'move_idea',
-        target: { type: 'idea', id: input.ideaId },
-        reason: input.reason ?? '',
-        before: { categoryId: idea.categoryId },
-        after: { categoryId: input.categoryId },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const idea = tx
+      .select({ categoryId: ideas.categoryId })
+      .from(ideas)
+      .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
+      .get()
+    if (!idea) throw new NotFoundError('idea')
+    if (input.categoryId != null && !tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
+      throw new NotFoundError('category')
+    }
+    if (idea.categoryId === input.categoryId) throw new ConflictError('The idea is already in that category.')
+    tx.update(ideas).set({ categoryId: input.categoryId }).where(eq(ideas.id, input.ideaId)).run()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'move_idea',
+      target: { type: 'idea', id: input.ideaId },
+      reason: input.reason ?? '',
+      before: { categoryId: idea.categoryId },
+      after: { categoryId: input.categoryId },
+      now,
+    })
+  })
 }
 
 /**
@@ -174,12 +167,9 @@ export function decidePendingPosts(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      for (const target of input.targets) decideOne(tx, target)
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    for (const target of input.targets) decideOne(tx, target)
+  })
   function decideOne(tx: Tx, target: PostRef) {
     const post = loadPost(tx, target)
     if (!post || post.deletedAt) throw new NotFoundError(target.type)
@@ -299,104 +289,6 @@ export function searchUsers(db: Db, input: { query: string; cursor?: Cursor | nu
   return toPage(rows, pageSize, (row) => row.id)
 }
 
-const RECENT = 20
-
-/** What a moderator sees about one member: account, recent posts, flags raised and received, ledger, log. */
-export function getUserRecord(db: Db, userId: number) {
-  const user = db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      email: users.email,
-      role: users.role,
-      segmentId: users.segmentId,
-      segment: segments.name,
-      reputation: users.reputation,
-      createdAt: users.createdAt,
-      suspendedUntil: users.suspendedUntil,
-      suspensionReason: users.suspensionReason,
-    })
-    .from(users)
-    .leftJoin(segments, eq(segments.id, users.segmentId))
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-    .get()
-  if (!user) throw new NotFoundError('member')
-  const recent = (table: typeof ideas | typeof questions | typeof answers | typeof comments, type: PostType) =>
-    db
-      .select({ id: table.id, createdAt: table.createdAt })
-      .from(table)
-      .where(eq(table.authorId, userId))
-      .orderBy(desc(table.createdAt), desc(table.id))
-      .limit(RECENT)
-      .all()
-      .map((r) => ({ type, ...r }))
-  const postRefs = [recent(ideas, 'idea'), recent(questions, 'question'), recent(answers, 'answer'), recent(comments, 'comment')]
-    .flat()
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-    .slice(0, RECENT)
-  const postsById = loadPosts(db, postRefs)
-  const posts = postRefs.flatMap((ref) => postsById.get(postKey(ref)) ?? [])
-  const flagsRaised = db
-    .select({
-      id: flags.id,
-      targetType: flags.targetType,
-      targetId: flags.targetId,
-      reason: flags.reason,
-      status: flags.status,
-      createdAt: flags.createdAt,
-    })
-    .from(flags)
-    .where(eq(flags.userId, userId))
-    .orderBy(desc(flags.createdAt), desc(flags.id))
-    .limit(RECENT)
-    .all()
-  const received = (table: typeof ideas | typeof questions | typeof answers | typeof comments, type: PostType) =>
-    db
-      .select({
-        id: flags.id,
-        targetType: flags.targetType,
-        targetId: flags.targetId,
-        reason: flags.reason,
-        status: flags.status,
-        createdAt: flags.createdAt,
-      })
-      .from(flags)
-      .innerJoin(table, and(eq(flags.targetType, type), eq(flags.targetId, table.id)))
-      .where(eq(table.authorId, userId))
-      .orderBy(desc(flags.createdAt), desc(flags.id))
-      .limit(RECENT)
-      .all()
-  const flagsReceived = [
-    received(ideas, 'idea'),
-    received(questions, 'question'),
-    received(answers, 'answer'),
-    received(comments, 'comment'),
-  ]
-    .flat()
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-    .slice(0, RECENT)
-  const ledger = db
-    .select({
-      id: reputationEvents.id,
-      delta: reputationEvents.delta,
-      reason: reputationEvents.reason,
-      sourceType: reputationEvents.sourceType,
-      sourceId: reputationEvents.sourceId,
-      createdAt: reputationEvents.createdAt,
-    })
-    .from(reputationEvents)
-    .where(eq(reputationEvents.userId, userId))
-    .orderBy(desc(reputationEvents.createdAt), desc(reputationEvents.id))
-    .limit(50)
-    .all()
-  const log = listModerationLog(db, {
-    targetUserId: userId,
-    pageSize: RECENT,
-  }).items
-  return { user, posts, flagsRaised, flagsReceived, ledger, log }
-}
-
 export function listSegments(db: Db) {
   return db.select({ id: segments.id, name: segments.name }).from(segments).orderBy(segments.position, segments.id).all()
 }
@@ -431,24 +323,21 @@ export function suspendUser(
 ) {
   const now = input.now ?? new Date()
   if (input.until.getTime() <= now.getTime()) throw new ConflictError('Choose an end date in the future.')
-  return db.transaction(
-    (tx) => {
-      const user = findMember(tx, input.userId)
-      if (user.id === input.actor.id) throw new ForbiddenError('You cannot suspend yourself.')
-      if (roleRank(user.role) >= roleRank(input.actor.role)) throw new ForbiddenError('You can only suspend members below your own role.')
-      tx.update(users).set({ suspendedUntil: input.until, suspensionReason: input.reason }).where(eq(users.id, user.id)).run()
-      logModeration(tx, {
-        actorId: input.actor.id,
-        action: 'suspend_user',
-        target: { type: 'user', id: user.id },
-        reason: input.reason,
-        before: { suspendedUntil: user.suspendedUntil?.toISOString() ?? null },
-        after: { suspendedUntil: input.until.toISOString() },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const user = findMember(tx, input.userId)
+    if (user.id === input.actor.id) throw new ForbiddenError('You cannot suspend yourself.')
+    if (roleRank(user.role) >= roleRank(input.actor.role)) throw new ForbiddenError('You can only suspend members below your own role.')
+    tx.update(users).set({ suspendedUntil: input.until, suspensionReason: input.reason }).where(eq(users.id, user.id)).run()
+    logModeration(tx, {
+      actorId: input.actor.id,
+      action: 'suspend_user',
+      target: { type: 'user', id: user.id },
+      reason: input.reason,
+      before: { suspendedUntil: user.suspendedUntil?.toISOString() ?? null },
+      after: { suspendedUntil: input.until.toISOString() },
+      now,
+    })
+  })
 }
 
 export function unsuspendUser(
@@ -461,26 +350,23 @@ export function unsuspendUser(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const user = findMember(tx, input.userId)
-      if (!user.suspendedUntil || user.suspendedUntil.getTime() <= now.getTime()) throw new ConflictError('This member is not suspended.')
-      tx.update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, user.id)).run()
-      logModeration(tx, {
-        actorId: input.actor.id,
-        action: 'unsuspend_user',
-        target: { type: 'user', id: user.id },
-        reason: input.reason ?? '',
-        before: {
-          suspendedUntil: user.suspendedUntil.toISOString(),
-          reason: user.suspensionReason,
-        },
-        after: { suspendedUntil: null },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const user = findMember(tx, input.userId)
+    if (!user.suspendedUntil || user.suspendedUntil.getTime() <= now.getTime()) throw new ConflictError('This member is not suspended.')
+    tx.update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, user.id)).run()
+    logModeration(tx, {
+      actorId: input.actor.id,
+      action: 'unsuspend_user',
+      target: { type: 'user', id: user.id },
+      reason: input.reason ?? '',
+      before: {
+        suspendedUntil: user.suspendedUntil.toISOString(),
+        reason: user.suspensionReason,
+      },
+      after: { suspendedUntil: null },
+      now,
+    })
+  })
 }
 
 /** An admin changes a member's role. The last admin cannot step down (409). */
@@ -495,33 +381,30 @@ export function changeUserRole(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const user = findMember(tx, input.userId)
-      if (user.role === input.role)
-        throw new ConflictError(`This member is already ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`)
-      if (user.role === 'admin') {
-        const admins =
-          tx
-            .select({ n: count() })
-            .from(users)
-            .where(and(eq(users.role, 'admin'), isNull(users.deletedAt)))
-            .get()?.n ?? 0
-        if (admins <= 1) throw new ConflictError('This is the last admin; make someone else an admin first.')
-      }
-      tx.update(users).set({ role: input.role }).where(eq(users.id, user.id)).run()
-      logModeration(tx, {
-        actorId: input.actor.id,
-        action: 'change_role',
-        target: { type: 'user', id: user.id },
-        reason: input.reason ?? '',
-        before: { role: user.role },
-        after: { role: input.role },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const user = findMember(tx, input.userId)
+    if (user.role === input.role)
+      throw new ConflictError(`This member is already ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`)
+    if (user.role === 'admin') {
+      const admins =
+        tx
+          .select({ n: count() })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), isNull(users.deletedAt)))
+          .get()?.n ?? 0
+      if (admins <= 1) throw new ConflictError('This is the last admin; make someone else an admin first.')
+    }
+    tx.update(users).set({ role: input.role }).where(eq(users.id, user.id)).run()
+    logModeration(tx, {
+      actorId: input.actor.id,
+      action: 'change_role',
+      target: { type: 'user', id: user.id },
+      reason: input.reason ?? '',
+      before: { role: user.role },
+      after: { role: input.role },
+      now,
+    })
+  })
 }
 
 export function changeUserSegment(
@@ -535,26 +418,23 @@ export function changeUserSegment(
   },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const user = findMember(tx, input.userId)
-      if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
-        throw new NotFoundError('segment')
-      }
-      if (user.segmentId === input.segmentId) throw new ConflictError('This member is already in that segment.')
-      tx.update(users).set({ segmentId: input.segmentId }).where(eq(users.id, user.id)).run()
-      logModeration(tx, {
-        actorId: input.actor.id,
-        action: 'change_segment',
-        target: { type: 'user', id: user.id },
-        reason: input.reason ?? '',
-        before: { segmentId: user.segmentId },
-        after: { segmentId: input.segmentId },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const user = findMember(tx, input.userId)
+    if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
+      throw new NotFoundError('segment')
+    }
+    if (user.segmentId === input.segmentId) throw new ConflictError('This member is already in that segment.')
+    tx.update(users).set({ segmentId: input.segmentId }).where(eq(users.id, user.id)).run()
+    logModeration(tx, {
+      actorId: input.actor.id,
+      action: 'change_segment',
+      target: { type: 'user', id: user.id },
+      reason: input.reason ?? '',
+      before: { segmentId: user.segmentId },
+      after: { segmentId: input.segmentId },
+      now,
+    })
+  })
 }
 
 /** A member's current suspension (shown at login), or null. */

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto'
 import { eq, lt } from 'drizzle-orm'
 import { oidcProviders, ssoFlows } from '#db/schema'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { DomainError, NotFoundError } from '~/lib/errors'
 import { authorizationUrl, completeAuthorization, describeOidcError, discover, newFlowSecrets } from '~/lib/oidc.server'
 import { signInWithIdentity } from './identities.server'
@@ -65,22 +65,19 @@ export async function startOidcLogin(
   const config = await providerConfig(provider)
   const secrets = newFlowSecrets()
   const url = await authorizationUrl(config, secrets, input.redirectUri)
-  db.transaction(
-    (tx) => {
-      tx.delete(ssoFlows).where(lt(ssoFlows.expiresAt, now)).run()
-      tx.insert(ssoFlows)
-        .values({
-          id: flowId(input.flowKey),
-          providerId: provider.id,
-          ...secrets,
-          redirectTo: input.redirectTo,
-          linkUserId: input.linkUserId,
-          expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
-        })
-        .run()
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    tx.delete(ssoFlows).where(lt(ssoFlows.expiresAt, now)).run()
+    tx.insert(ssoFlows)
+      .values({
+        id: flowId(input.flowKey),
+        providerId: provider.id,
+        ...secrets,
+        redirectTo: input.redirectTo,
+        linkUserId: input.linkUserId,
+        expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
+      })
+      .run()
+  })
   return url
 }
 
@@ -88,14 +85,11 @@ export async function startOidcLogin(
 function takeFlow(db: Db, flowKey: string | null, providerId: number, now: Date) {
   if (!flowKey) return null
   const id = flowId(flowKey)
-  return db.transaction(
-    (tx) => {
-      const flow = tx.select().from(ssoFlows).where(eq(ssoFlows.id, id)).get()
-      if (flow) tx.delete(ssoFlows).where(eq(ssoFlows.id, id)).run()
-      return flow && flow.providerId === providerId && flow.expiresAt.getTime() > now.getTime() ? flow : null
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const flow = tx.select().from(ssoFlows).where(eq(ssoFlows.id, id)).get()
+    if (flow) tx.delete(ssoFlows).where(eq(ssoFlows.id, id)).run()
+    return flow && flow.providerId === providerId && flow.expiresAt.getTime() > now.getTime() ? flow : null
+  })
 }
 
 /**

@@ -9,7 +9,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import { moderationLog, oidcProviders, segments } from '#db/schema'
 import { type Role } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { getSsoPolicy } from './settings.server'
 
@@ -146,97 +146,85 @@ function logged(input: Omit<ProviderInput, 'clientSecret'> & { clientSecret?: st
 export function addProvider(db: Db, input: ProviderInput & { actorId: number; now?: Date }) {
   const now = input.now ?? new Date()
   if (!input.clientSecret) throw new ConflictError('Enter the client secret.')
-  return db.transaction(
-    (tx) => {
-      assertSlugFree(tx, input.slug, null)
-      assertSegmentExists(tx, input.segmentId)
-      const { actorId: _a, now: _n, ...values } = input
-      const id = tx
-        .insert(oidcProviders)
-        .values({ ...values, clientSecret: input.clientSecret!, createdAt: now, updatedAt: now })
-        .returning({ id: oidcProviders.id })
-        .get().id
-      tx.insert(moderationLog)
-        .values({ actorId: input.actorId, action: 'identity_provider.create', targetType: 'oidc_provider', targetId: id, after: logged(values), createdAt: now })
-        .run()
-      return id
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    assertSlugFree(tx, input.slug, null)
+    assertSegmentExists(tx, input.segmentId)
+    const { actorId: _a, now: _n, ...values } = input
+    const id = tx
+      .insert(oidcProviders)
+      .values({ ...values, clientSecret: input.clientSecret!, createdAt: now, updatedAt: now })
+      .returning({ id: oidcProviders.id })
+      .get().id
+    tx.insert(moderationLog)
+      .values({ actorId: input.actorId, action: 'identity_provider.create', targetType: 'oidc_provider', targetId: id, after: logged(values), createdAt: now })
+      .run()
+    return id
+  })
 }
 
 /** Updates a provider; an empty secret keeps the stored one. */
 export function updateProvider(db: Db, id: number, input: ProviderInput & { actorId: number; now?: Date }) {
   const now = input.now ?? new Date()
-  db.transaction(
-    (tx) => {
-      const before = tx.select().from(oidcProviders).where(eq(oidcProviders.id, id)).get()
-      if (!before) throw new NotFoundError('identity provider')
-      assertSlugFree(tx, input.slug, id)
-      assertSegmentExists(tx, input.segmentId)
-      const { actorId: _a, now: _n, clientSecret, ...values } = input
-      tx.update(oidcProviders)
-        .set({ ...values, ...(clientSecret ? { clientSecret } : {}), updatedAt: now })
-        .where(eq(oidcProviders.id, id))
-        .run()
-      assertPolicyStillServed(tx)
-      const { clientSecret: _old, createdAt: _c, updatedAt: _u, id: _id, ...was } = before
-      tx.insert(moderationLog)
-        .values({
-          actorId: input.actorId,
-          action: 'identity_provider.update',
-          targetType: 'oidc_provider',
-          targetId: id,
-          before: was,
-          after: { ...values, secretChanged: Boolean(clientSecret) },
-          createdAt: now,
-        })
-        .run()
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    const before = tx.select().from(oidcProviders).where(eq(oidcProviders.id, id)).get()
+    if (!before) throw new NotFoundError('identity provider')
+    assertSlugFree(tx, input.slug, id)
+    assertSegmentExists(tx, input.segmentId)
+    const { actorId: _a, now: _n, clientSecret, ...values } = input
+    tx.update(oidcProviders)
+      .set({ ...values, ...(clientSecret ? { clientSecret } : {}), updatedAt: now })
+      .where(eq(oidcProviders.id, id))
+      .run()
+    assertPolicyStillServed(tx)
+    const { clientSecret: _old, createdAt: _c, updatedAt: _u, id: _id, ...was } = before
+    tx.insert(moderationLog)
+      .values({
+        actorId: input.actorId,
+        action: 'identity_provider.update',
+        targetType: 'oidc_provider',
+        targetId: id,
+        before: was,
+        after: { ...values, secretChanged: Boolean(clientSecret) },
+        createdAt: now,
+      })
+      .run()
+  })
 }
 
 /** Removes a provider. Its members keep their accounts; their identities stay (found again if it comes back). */
 export function removeProvider(db: Db, id: number, actorId: number, now = new Date()) {
-  db.transaction(
-    (tx) => {
-      const before = tx.select().from(oidcProviders).where(eq(oidcProviders.id, id)).get()
-      if (!before) throw new NotFoundError('identity provider')
-      tx.delete(oidcProviders).where(eq(oidcProviders.id, id)).run()
-      assertPolicyStillServed(tx)
-      const { clientSecret: _old, ...was } = before
-      tx.insert(moderationLog)
-        .values({ actorId, action: 'identity_provider.delete', targetType: 'oidc_provider', targetId: id, before: was, createdAt: now })
-        .run()
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    const before = tx.select().from(oidcProviders).where(eq(oidcProviders.id, id)).get()
+    if (!before) throw new NotFoundError('identity provider')
+    tx.delete(oidcProviders).where(eq(oidcProviders.id, id)).run()
+    assertPolicyStillServed(tx)
+    const { clientSecret: _old, ...was } = before
+    tx.insert(moderationLog)
+      .values({ actorId, action: 'identity_provider.delete', targetType: 'oidc_provider', targetId: id, before: was, createdAt: now })
+      .run()
+  })
 }
 
 /** Turns a provider's log-in button on or off; everything else stays. Nothing is logged when it is already so. */
 export function setProviderEnabled(db: Db, id: number, enabled: boolean, actorId: number, now = new Date()) {
-  db.transaction(
-    (tx) => {
-      const before = tx.select({ enabled: oidcProviders.enabled, slug: oidcProviders.slug }).from(oidcProviders).where(eq(oidcProviders.id, id)).get()
-      if (!before) throw new NotFoundError('identity provider')
-      if (before.enabled === enabled) return
-      tx.update(oidcProviders).set({ enabled, updatedAt: now }).where(eq(oidcProviders.id, id)).run()
-      assertPolicyStillServed(tx)
-      tx.insert(moderationLog)
-        .values({
-          actorId,
-          action: 'identity_provider.update',
-          targetType: 'oidc_provider',
-          targetId: id,
-          before: { slug: before.slug, enabled: before.enabled },
-          after: { slug: before.slug, enabled },
-          createdAt: now,
-        })
-        .run()
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    const before = tx.select({ enabled: oidcProviders.enabled, slug: oidcProviders.slug }).from(oidcProviders).where(eq(oidcProviders.id, id)).get()
+    if (!before) throw new NotFoundError('identity provider')
+    if (before.enabled === enabled) return
+    tx.update(oidcProviders).set({ enabled, updatedAt: now }).where(eq(oidcProviders.id, id)).run()
+    assertPolicyStillServed(tx)
+    tx.insert(moderationLog)
+      .values({
+        actorId,
+        action: 'identity_provider.update',
+        targetType: 'oidc_provider',
+        targetId: id,
+        before: { slug: before.slug, enabled: before.enabled },
+        after: { slug: before.slug, enabled },
+        createdAt: now,
+      })
+      .run()
+  })
 }
 
 /** How many enabled providers there are: a policy that requires single sign-on needs one. */

@@ -1,18 +1,17 @@
 /**
  * The product team's side of ideas: rankings for triage (votes, trend, segment, weighted score,
- * and by customer company: companies and revenue), bulk status changes, staff-only internal notes
- * and the CSV exports. Nothing here is ever shown to members: every caller checks a staff
- * permission first, and `view:companies` before asking for company figures.
+ * and by customer company: companies and revenue), bulk status changes and the CSV exports (the
+ * internal notes are idea-notes.server.ts). Nothing here is ever shown to members: every caller
+ * checks a staff permission first, and `view:companies` before asking for company figures.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm'
 import { categories, ideaNotes, ideas, ideaVotes, segments, users } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { type CsvCell } from '~/lib/csv.server'
 import { NotFoundError } from '~/lib/errors'
-import { renderMarkdown } from '~/lib/markdown.server'
 import { PRODUCT_MAX_PAGES, type PRODUCT_SORTS, type TREND_WINDOWS } from '~/schemas/product-filter'
-import { applyIdeaStatusChange, type SettableStatus } from './ideas.server'
+import { applyIdeaStatusChange, type SettableStatus } from './idea-status.server'
 
 export type ProductSort = (typeof PRODUCT_SORTS)[number]
 export type TrendWindow = (typeof TREND_WINDOWS)[number]
@@ -319,70 +318,28 @@ export function bulkChangeIdeaStatus(
 ) {
   const now = input.now ?? new Date()
   const ideaIds = [...new Set(input.ideaIds)].slice(0, BULK_MAX_IDEAS)
-  return db.transaction(
-    (tx) => {
-      const found = ideaIds.length
-        ? tx
-            .select({ id: ideas.id, status: ideas.status })
-            .from(ideas)
-            .where(and(inArray(ideas.id, ideaIds), isNull(ideas.deletedAt)))
-            .all()
-        : []
-      const statusOf = new Map(found.map((r) => [r.id, r.status]))
-      const changed: { ideaId: number; notified: number }[] = []
-      const skipped: number[] = []
-      for (const ideaId of ideaIds) {
-        const status = statusOf.get(ideaId)
-        if (!status || status === 'merged' || status === input.toStatus) {
-          skipped.push(ideaId)
-          continue
-        }
-        const { notified } = applyIdeaStatusChange(tx, { ideaId, actorId: input.actorId, toStatus: input.toStatus, noteMd: input.noteMd, now })
-        changed.push({ ideaId, notified })
+  return writeTransaction(db, (tx) => {
+    const found = ideaIds.length
+      ? tx
+          .select({ id: ideas.id, status: ideas.status })
+          .from(ideas)
+          .where(and(inArray(ideas.id, ideaIds), isNull(ideas.deletedAt)))
+          .all()
+      : []
+    const statusOf = new Map(found.map((r) => [r.id, r.status]))
+    const changed: { ideaId: number; notified: number }[] = []
+    const skipped: number[] = []
+    for (const ideaId of ideaIds) {
+      const status = statusOf.get(ideaId)
+      if (!status || status === 'merged' || status === input.toStatus) {
+        skipped.push(ideaId)
+        continue
       }
-      return { changed, skipped }
-    },
-    { behavior: 'immediate' },
-  )
-}
-
-// ---------------------------------------------------------------------------------------------
-// Internal notes: staff only
-// ---------------------------------------------------------------------------------------------
-
-export const NOTES_SHOWN = 50
-
-/** Adds a staff-only note to an idea (Markdown, sanitized once here). */
-export function addIdeaNote(db: Db, input: { ideaId: number; authorId: number; bodyMd: string; now?: Date }) {
-  const now = input.now ?? new Date()
-  const bodyMd = input.bodyMd.trim()
-  const bodyHtml = renderMarkdown(bodyMd)
-  return db.transaction(
-    (tx) => {
-      const idea = tx.select({ id: ideas.id }).from(ideas).where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt))).get()
-      if (!idea) throw new NotFoundError('idea')
-      return tx
-        .insert(ideaNotes)
-        .values({ ideaId: idea.id, authorId: input.authorId, bodyMd, bodyHtml, createdAt: now })
-        .returning({ id: ideaNotes.id })
-        .get()
-    },
-    { behavior: 'immediate' },
-  )
-}
-
-/** The latest NOTES_SHOWN notes on an idea, oldest first (idea_notes_idea_idx), and how many there are. */
-export function listIdeaNotes(db: Db, ideaId: number) {
-  const latest = db
-    .select({ id: ideaNotes.id, bodyHtml: ideaNotes.bodyHtml, createdAt: ideaNotes.createdAt, authorName: users.displayName })
-    .from(ideaNotes)
-    .innerJoin(users, eq(users.id, ideaNotes.authorId))
-    .where(eq(ideaNotes.ideaId, ideaId))
-    .orderBy(desc(ideaNotes.createdAt), desc(ideaNotes.id))
-    .limit(NOTES_SHOWN)
-    .all()
-  const total = db.select({ n: count() }).from(ideaNotes).where(eq(ideaNotes.ideaId, ideaId)).get()?.n ?? 0
-  return { items: latest.reverse(), total }
+      const { notified } = applyIdeaStatusChange(tx, { ideaId, actorId: input.actorId, toStatus: input.toStatus, noteMd: input.noteMd, now })
+      changed.push({ ideaId, notified })
+    }
+    return { changed, skipped }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm'
 import { answers, categories, ideas, postVotes, questions, questionTags } from '#db/schema'
 import { type CloseReason } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { logModeration } from './moderation-log.server'
 import { notifyUser } from './notifications.server'
@@ -18,31 +18,28 @@ export function setAnswerOfficial(
   db: Db,
   { answerId, actorId, isOfficial, now = new Date() }: { answerId: number; actorId: number; isOfficial: boolean; now?: Date },
 ) {
-  return db.transaction(
-    (tx) => {
-      const answer = tx
-        .select({ isOfficial: answers.isOfficial, questionId: answers.questionId })
-        .from(answers)
-        .innerJoin(questions, eq(questions.id, answers.questionId))
-        .where(
-          and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
-        )
-        .get()
-      if (!answer) throw new NotFoundError('answer')
-      if (answer.isOfficial === isOfficial) return { isOfficial, questionId: answer.questionId }
-      tx.update(answers).set({ isOfficial }).where(eq(answers.id, answerId)).run()
-      logModeration(tx, {
-        actorId,
-        action: isOfficial ? 'mark_official' : 'unmark_official',
-        target: { type: 'answer', id: answerId },
-        before: { isOfficial: answer.isOfficial },
-        after: { isOfficial },
-        now,
-      })
-      return { isOfficial, questionId: answer.questionId }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const answer = tx
+      .select({ isOfficial: answers.isOfficial, questionId: answers.questionId })
+      .from(answers)
+      .innerJoin(questions, eq(questions.id, answers.questionId))
+      .where(
+        and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+      )
+      .get()
+    if (!answer) throw new NotFoundError('answer')
+    if (answer.isOfficial === isOfficial) return { isOfficial, questionId: answer.questionId }
+    tx.update(answers).set({ isOfficial }).where(eq(answers.id, answerId)).run()
+    logModeration(tx, {
+      actorId,
+      action: isOfficial ? 'mark_official' : 'unmark_official',
+      target: { type: 'answer', id: answerId },
+      before: { isOfficial: answer.isOfficial },
+      after: { isOfficial },
+      now,
+    })
+    return { isOfficial, questionId: answer.questionId }
+  })
 }
 
 /** The original named for a duplicate cannot be used (missing, the question itself, a cycle): a 400 on that field. */
@@ -92,61 +89,55 @@ export function closeQuestion(
   input: { questionId: number; actorId: number; reason: CloseReason; duplicateOfId?: number | null; note?: string; now?: Date },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const question = tx
-        .select({ status: questions.status, closeReason: questions.closeReason, duplicateOfId: questions.duplicateOfId })
-        .from(questions)
-        .where(visibleQuestion(input.questionId))
-        .get()
-      if (!question) throw new NotFoundError('question')
-      if (question.status === 'closed') throw new ConflictError('This question is already closed.')
-      let duplicateOfId: number | null = null
-      if (input.reason === 'duplicate') {
-        if (input.duplicateOfId == null) throw new DuplicateTargetError('Name the question this one duplicates.')
-        duplicateOfId = resolveOriginal(tx, input.questionId, input.duplicateOfId)
-      }
-      tx.update(questions).set({ status: 'closed', closeReason: input.reason, duplicateOfId }).where(eq(questions.id, input.questionId)).run()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'close',
-        target: { type: 'question', id: input.questionId },
-        reason: input.note?.trim() ?? '',
-        before: question,
-        after: { status: 'closed', closeReason: input.reason, duplicateOfId },
-        now,
-      })
-      return { duplicateOfId }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const question = tx
+      .select({ status: questions.status, closeReason: questions.closeReason, duplicateOfId: questions.duplicateOfId })
+      .from(questions)
+      .where(visibleQuestion(input.questionId))
+      .get()
+    if (!question) throw new NotFoundError('question')
+    if (question.status === 'closed') throw new ConflictError('This question is already closed.')
+    let duplicateOfId: number | null = null
+    if (input.reason === 'duplicate') {
+      if (input.duplicateOfId == null) throw new DuplicateTargetError('Name the question this one duplicates.')
+      duplicateOfId = resolveOriginal(tx, input.questionId, input.duplicateOfId)
+    }
+    tx.update(questions).set({ status: 'closed', closeReason: input.reason, duplicateOfId }).where(eq(questions.id, input.questionId)).run()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'close',
+      target: { type: 'question', id: input.questionId },
+      reason: input.note?.trim() ?? '',
+      before: question,
+      after: { status: 'closed', closeReason: input.reason, duplicateOfId },
+      now,
+    })
+    return { duplicateOfId }
+  })
 }
 
 /** Reopens a closed question: it takes answers again and no longer points at an original. */
 export function reopenQuestion(db: Db, input: { questionId: number; actorId: number; note?: string; now?: Date }) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const question = tx
-        .select({ status: questions.status, closeReason: questions.closeReason, duplicateOfId: questions.duplicateOfId })
-        .from(questions)
-        .where(visibleQuestion(input.questionId))
-        .get()
-      if (!question) throw new NotFoundError('question')
-      if (question.status === 'open') throw new ConflictError('This question is already open.')
-      tx.update(questions).set({ status: 'open', closeReason: null, duplicateOfId: null }).where(eq(questions.id, input.questionId)).run()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'reopen',
-        target: { type: 'question', id: input.questionId },
-        reason: input.note?.trim() ?? '',
-        before: question,
-        after: { status: 'open', closeReason: null, duplicateOfId: null },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const question = tx
+      .select({ status: questions.status, closeReason: questions.closeReason, duplicateOfId: questions.duplicateOfId })
+      .from(questions)
+      .where(visibleQuestion(input.questionId))
+      .get()
+    if (!question) throw new NotFoundError('question')
+    if (question.status === 'open') throw new ConflictError('This question is already open.')
+    tx.update(questions).set({ status: 'open', closeReason: null, duplicateOfId: null }).where(eq(questions.id, input.questionId)).run()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'reopen',
+      target: { type: 'question', id: input.questionId },
+      reason: input.note?.trim() ?? '',
+      before: question,
+      after: { status: 'open', closeReason: null, duplicateOfId: null },
+      now,
+    })
+  })
 }
 
 /**
@@ -165,91 +156,88 @@ export function convertQuestionToIdea(
   input: { questionId: number; actorId: number; categoryId: number; now?: Date },
 ) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const question = tx
-        .select({
-          id: questions.id,
-          authorId: questions.authorId,
-          title: questions.title,
-          bodyMd: questions.bodyMd,
-          bodyHtml: questions.bodyHtml,
-          status: questions.status,
-          closeReason: questions.closeReason,
-          convertedToIdeaId: questions.convertedToIdeaId,
-        })
-        .from(questions)
-        .where(visibleQuestion(input.questionId))
-        .get()
-      if (!question) throw new NotFoundError('question')
-      if (question.convertedToIdeaId != null) throw new ConflictError('This question was already turned into an idea.')
-      if (!tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
-        throw new DomainError('Pick a category from the list.', 400)
-      }
-      const idea = tx
-        .insert(ideas)
-        .values({
-          authorId: question.authorId,
-          categoryId: input.categoryId,
-          title: question.title,
-          bodyMd: question.bodyMd,
-          bodyHtml: question.bodyHtml, // sanitized when the question was written
-          fromQuestionId: question.id,
-          createdAt: now,
-          updatedAt: now,
-          lastActivityAt: now,
-          statusChangedAt: now,
-        })
-        .returning({ id: ideas.id })
-        .get()
-      const tagIds = tx.select({ tagId: questionTags.tagId }).from(questionTags).where(eq(questionTags.questionId, question.id)).all()
-      tagPost(tx, { type: 'idea', id: idea.id }, tagIds.map((t) => t.tagId))
-      applyIdeaVote(tx, { ideaId: idea.id, userId: question.authorId, voted: true, now })
-      const upvoters = tx
-        .select({ userId: postVotes.userId })
-        .from(postVotes)
-        .where(
-          and(
-            eq(postVotes.targetType, 'question'),
-            eq(postVotes.targetId, question.id),
-            eq(postVotes.value, 1),
-            ne(postVotes.userId, question.authorId),
-          ),
-        )
-        .orderBy(asc(postVotes.createdAt), asc(postVotes.userId))
-        .all()
-      for (const { userId } of upvoters) applyIdeaVote(tx, { ideaId: idea.id, userId, voted: true, now })
-      const closes = question.status === 'open'
-      tx.update(questions)
-        .set({ convertedToIdeaId: idea.id, ...(closes ? { status: 'closed' as const, closeReason: 'resolved' as const } : {}) })
-        .where(eq(questions.id, question.id))
-        .run()
-      notifyUser(tx, question.authorId, {
-        kind: 'question_converted',
-        subjectType: 'idea',
-        subjectId: idea.id,
-        actorId: input.actorId,
-        title: `Your question “${question.title}” is now an idea`,
-        body: 'The team turned it into an idea; your question’s upvoters are its first voters.',
-        url: `/ideas/${idea.id}`,
-        now,
+  return writeTransaction(db, (tx) => {
+    const question = tx
+      .select({
+        id: questions.id,
+        authorId: questions.authorId,
+        title: questions.title,
+        bodyMd: questions.bodyMd,
+        bodyHtml: questions.bodyHtml,
+        status: questions.status,
+        closeReason: questions.closeReason,
+        convertedToIdeaId: questions.convertedToIdeaId,
       })
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'convert_to_idea',
-        target: { type: 'question', id: question.id },
-        before: { status: question.status, closeReason: question.closeReason, convertedToIdeaId: null },
-        after: {
-          status: closes ? 'closed' : question.status,
-          closeReason: closes ? 'resolved' : question.closeReason,
-          convertedToIdeaId: idea.id,
-          categoryId: input.categoryId,
-          carriedVotes: upvoters.length,
-        },
-        now,
+      .from(questions)
+      .where(visibleQuestion(input.questionId))
+      .get()
+    if (!question) throw new NotFoundError('question')
+    if (question.convertedToIdeaId != null) throw new ConflictError('This question was already turned into an idea.')
+    if (!tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId)).get()) {
+      throw new DomainError('Pick a category from the list.', 400)
+    }
+    const idea = tx
+      .insert(ideas)
+      .values({
+        authorId: question.authorId,
+        categoryId: input.categoryId,
+        title: question.title,
+        bodyMd: question.bodyMd,
+        bodyHtml: question.bodyHtml, // sanitized when the question was written
+        fromQuestionId: question.id,
+        createdAt: now,
+        updatedAt: now,
+        lastActivityAt: now,
+        statusChangedAt: now,
       })
-      return { ideaId: idea.id, carriedVotes: upvoters.length }
-    },
-    { behavior: 'immediate' },
-  )
+      .returning({ id: ideas.id })
+      .get()
+    const tagIds = tx.select({ tagId: questionTags.tagId }).from(questionTags).where(eq(questionTags.questionId, question.id)).all()
+    tagPost(tx, { type: 'idea', id: idea.id }, tagIds.map((t) => t.tagId))
+    applyIdeaVote(tx, { ideaId: idea.id, userId: question.authorId, voted: true, now })
+    const upvoters = tx
+      .select({ userId: postVotes.userId })
+      .from(postVotes)
+      .where(
+        and(
+          eq(postVotes.targetType, 'question'),
+          eq(postVotes.targetId, question.id),
+          eq(postVotes.value, 1),
+          ne(postVotes.userId, question.authorId),
+        ),
+      )
+      .orderBy(asc(postVotes.createdAt), asc(postVotes.userId))
+      .all()
+    for (const { userId } of upvoters) applyIdeaVote(tx, { ideaId: idea.id, userId, voted: true, now })
+    const closes = question.status === 'open'
+    tx.update(questions)
+      .set({ convertedToIdeaId: idea.id, ...(closes ? { status: 'closed' as const, closeReason: 'resolved' as const } : {}) })
+      .where(eq(questions.id, question.id))
+      .run()
+    notifyUser(tx, question.authorId, {
+      kind: 'question_converted',
+      subjectType: 'idea',
+      subjectId: idea.id,
+      actorId: input.actorId,
+      title: `Your question “${question.title}” is now an idea`,
+      body: 'The team turned it into an idea; your question’s upvoters are its first voters.',
+      url: `/ideas/${idea.id}`,
+      now,
+    })
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'convert_to_idea',
+      target: { type: 'question', id: question.id },
+      before: { status: question.status, closeReason: question.closeReason, convertedToIdeaId: null },
+      after: {
+        status: closes ? 'closed' : question.status,
+        closeReason: closes ? 'resolved' : question.closeReason,
+        convertedToIdeaId: idea.id,
+        categoryId: input.categoryId,
+        carriedVotes: upvoters.length,
+      },
+      now,
+    })
+    return { ideaId: idea.id, carriedVotes: upvoters.length }
+  })
 }

@@ -1,10 +1,12 @@
-/** Support questions: asking and the lists that show them. */
-import crypto from 'node:crypto'
-import { and, count, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
-import { isbot } from 'isbot'
-import { answers, comments, postRevisions, postVotes, questions, questionTags, questionViews, tags, users } from '#db/schema'
+/**
+ * Support questions: asking, the lists that show them, the question page's read (getQuestionPage)
+ * and editing. Their views are counted in question-views.server.ts, their history read in
+ * question-history.server.ts.
+ */
+import { and, count, desc, eq, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm'
+import { answers, comments, postRevisions, postVotes, questions, questionTags, tags, users } from '#db/schema'
 import { type QuestionTab } from '~/domain'
-import { type Db, inJsonList, jsonList, prepared, type Tx } from '~/lib/db.server'
+import { type Db, inJsonList, jsonList, prepared, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, DomainError, NotFoundError } from '~/lib/errors'
 import { excerpt } from '~/lib/markdown.server'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
@@ -13,56 +15,41 @@ import { awardBadge } from './badges.server'
 import { notifyMentions, renderWithMentions } from './mentions.server'
 import { logModeration } from './moderation-log.server'
 import { holdsForPremoderation } from './moderation.server'
+import { type NewPost, publishPost } from './publish.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
-import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
 import { similarPosts } from './search.server'
 import { ensureTags, findUnknownTags, tagPost } from './tags.server'
 import { laterOf, type PostVoteValue } from './votes.server'
-import { queueQuestionCreated } from './webhook-events.server'
 
 export type NewQuestion = { authorId: number; title: string; bodyMd: string; tagNames?: string[]; now?: Date }
 
 export function createQuestion(db: Db, input: NewQuestion) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
-  return db.transaction(
-    (tx) => {
-      const held = holdsForPremoderation(tx, input.authorId, now)
-      const question = tx
-        .insert(questions)
-        .values({
-          authorId: input.authorId,
-          title: input.title.trim(),
-          bodyMd: input.bodyMd,
-          bodyHtml,
-          createdAt: now,
-          updatedAt: now,
-          lastActivityAt: now,
-          ...(held ? { hiddenAt: now, hiddenReason: 'premoderation' as const } : {}),
-        })
-        .returning({ id: questions.id })
-        .get()
-      tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
-      awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
-      if (!held) {
-        notifyMentions(tx, {
-          source: input.bodyMd,
-          actorId: input.authorId,
-          subjectType: 'question',
-          subjectId: question.id,
-          postTitle: input.title.trim(),
-          url: `/questions/${question.id}`,
-          now,
-        })
-        queueQuestionCreated(tx, question.id, now)
-      }
-      return question
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const held = holdsForPremoderation(tx, input.authorId, now)
+    const question = tx
+      .insert(questions)
+      .values({
+        authorId: input.authorId,
+        title: input.title.trim(),
+        bodyMd: input.bodyMd,
+        bodyHtml,
+        createdAt: now,
+        updatedAt: now,
+        lastActivityAt: now,
+      })
+      .returning({ id: questions.id })
+      .get()
+    tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
+    awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
+    const post: NewPost = { type: 'question', id: question.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/questions/${question.id}`, now }
+    publishPost(tx, post, { held })
+    return question
+  })
 }
 
-const visibleQuestion = and(isNull(questions.deletedAt), isNull(questions.hiddenAt))
+export const visibleQuestion = and(isNull(questions.deletedAt), isNull(questions.hiddenAt))
 
 /** The newest questions, for the home page. */
 export function listRecentQuestions(db: Db, { limit = 10 }: { limit?: number } = {}) {
@@ -340,59 +327,6 @@ function findVisibleQuestionTitle(db: Db, questionId: number) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Views: at most one per viewer per question per UTC day.
-// ---------------------------------------------------------------------------------------------
-
-const DAY_MS = 86_400_000
-
-/**
- * Who is viewing, as a key for `question_views`: members by id; visitors by a hash of their IP
- * address and user agent (so the table never holds an address); crawlers not at all (null).
- */
-export function viewerKeyFor({ userId, ip, userAgent }: { userId: number | null; ip: string | null; userAgent: string | null }) {
-  if (userId != null) return `u:${userId}`
-  if (!ip || isbot(userAgent ?? '')) return null
-  return `a:${crypto.createHash('sha256').update(`${ip}\n${userAgent ?? ''}`).digest('base64url').slice(0, 22)}`
-}
-
-/**
- * Counts a view of a visible question unless this viewer already viewed it today (UTC). The view
- * row and `view_count` move in one transaction; rows of earlier days are pruned on the way.
- * Returns whether the view counted. A view is not worth a refused page: while the database cannot
- * take writes (locked by another process, full) it is simply not counted.
- */
-export function recordQuestionView(db: Db, { questionId, viewerKey, now = new Date() }: { questionId: number; viewerKey: string; now?: Date }) {
-  const day = Math.floor(now.getTime() / DAY_MS)
-  const key = and(eq(questionViews.questionId, questionId), eq(questionViews.viewerKey, viewerKey), eq(questionViews.day, day))
-  // A reload (the common case) is answered by a read, without taking the write lock.
-  if (db.select({ day: questionViews.day }).from(questionViews).where(key).get()) return false
-  try {
-    return countView(db, { questionId, viewerKey, day })
-  } catch (error) {
-    if (error instanceof DatabaseUnavailableError) return false
-    throw error
-  }
-}
-
-function countView(db: Db, { questionId, viewerKey, day }: { questionId: number; viewerKey: string; day: number }) {
-  return db.transaction(
-    (tx) => {
-      const visible = tx.select({ id: questions.id }).from(questions).where(and(eq(questions.id, questionId), visibleQuestion)).get()
-      if (!visible) return false
-      const inserted = tx.insert(questionViews).values({ questionId, viewerKey, day }).onConflictDoNothing().run()
-      if (inserted.changes === 0) return false
-      tx.update(questions)
-        .set({ viewCount: sql`${questions.viewCount} + 1` })
-        .where(eq(questions.id, questionId))
-        .run()
-      tx.delete(questionViews).where(lt(questionViews.day, day)).run()
-      return true
-    },
-    { behavior: 'immediate' },
-  )
-}
-
-// ---------------------------------------------------------------------------------------------
 // Editing, with the previous version kept in post_revisions.
 // ---------------------------------------------------------------------------------------------
 
@@ -428,7 +362,7 @@ export function updateQuestion(
 ) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
-  return db.transaction((tx) => applyQuestionEdit(tx, { ...input, bodyHtml, now }), { behavior: 'immediate' })
+  return writeTransaction(db, (tx) => applyQuestionEdit(tx, { ...input, bodyHtml, now }))
 }
 
 /** updateQuestion inside a caller's transaction (an approved suggested edit), with the body already rendered. */
@@ -484,65 +418,6 @@ export function applyQuestionEdit(
     now,
   })
   return { changed: true }
-}
-
-/** Most earlier versions shown per post on the history page. */
-export const REVISIONS_PER_POST_LIMIT = 50
-
-/**
- * The edit history of a question and its visible answers: each edited post's current source and
- * its earlier versions, newest first. Sources are Markdown, shown as text (never rendered).
- */
-export function getQuestionHistory(db: Db, questionId: number) {
-  const question = db
-    .select({ id: questions.id, title: questions.title, bodyMd: questions.bodyMd, updatedAt: questions.updatedAt })
-    .from(questions)
-    .where(and(eq(questions.id, questionId), visibleQuestion))
-    .get()
-  if (!question) throw new NotFoundError('question')
-  const answerRows = db
-    .select({ id: answers.id, bodyMd: answers.bodyMd, updatedAt: answers.updatedAt, authorName: users.displayName })
-    .from(answers)
-    .innerJoin(users, eq(users.id, answers.authorId))
-    .where(
-      and(
-        eq(answers.questionId, questionId),
-        isNull(answers.deletedAt),
-        isNull(answers.hiddenAt),
-        sql`exists (select 1 from post_revisions r where r.target_type = 'answer' and r.target_id = ${answers.id})`,
-      ),
-    )
-    .orderBy(answers.id)
-    .limit(QUESTION_ANSWERS_LIMIT)
-    .all()
-  const answerIds = answerRows.map((a) => a.id)
-  const revisionRows = db
-    .select({
-      id: postRevisions.id,
-      targetType: postRevisions.targetType,
-      targetId: postRevisions.targetId,
-      title: postRevisions.title,
-      bodyMd: postRevisions.bodyMd,
-      reason: postRevisions.reason,
-      createdAt: postRevisions.createdAt,
-      editorName: users.displayName,
-    })
-    .from(postRevisions)
-    .innerJoin(users, eq(users.id, postRevisions.editorId))
-    .where(
-      or(
-        and(eq(postRevisions.targetType, 'question'), eq(postRevisions.targetId, questionId)),
-        answerIds.length ? and(eq(postRevisions.targetType, 'answer'), inArray(postRevisions.targetId, answerIds)) : undefined,
-      ),
-    )
-    .orderBy(desc(postRevisions.createdAt), desc(postRevisions.id))
-    .all()
-  const revisionsOf = (type: 'question' | 'answer', id: number) =>
-    revisionRows.filter((r) => r.targetType === type && r.targetId === id).slice(0, REVISIONS_PER_POST_LIMIT)
-  return {
-    question: { ...question, revisions: revisionsOf('question', questionId) },
-    answers: answerRows.map((answer) => ({ ...answer, revisions: revisionsOf('answer', answer.id) })),
-  }
 }
 
 /**

@@ -8,7 +8,7 @@
 import crypto from 'node:crypto'
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { categories, moderationLog, segments, settings, users } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type JwtKeyType, oidcCallbackPath, type SsoRequire } from '~/schemas/sso'
 import { countIdentitiesByProvider } from './identities.server'
@@ -30,24 +30,21 @@ export type AdminSettingKey = keyof StoredSettings
 /** Stores one setting and logs it as 'settings.update' (target: the setting, before and after). */
 export function updateSiteSetting<K extends AdminSettingKey>(db: Db, input: { actorId: number; key: K; value: StoredSettings[K]; now?: Date }) {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const before = getSetting(tx, input.key)
-      const result = setSetting(tx, input.key, input.value, now)
-      if (!result.ok) throw new Error(`Invalid ${input.key}: ${result.issues.join('; ')}`) // the route validated it already
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'settings.update',
-        target: { type: 'setting', id: 0 },
-        reason: input.key,
-        before: { [input.key]: before },
-        after: { [input.key]: result.value },
-        now,
-      })
-      return result.value
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const before = getSetting(tx, input.key)
+    const result = setSetting(tx, input.key, input.value, now)
+    if (!result.ok) throw new Error(`Invalid ${input.key}: ${result.issues.join('; ')}`) // the route validated it already
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'settings.update',
+      target: { type: 'setting', id: 0 },
+      reason: input.key,
+      before: { [input.key]: before },
+      after: { [input.key]: result.value },
+      now,
+    })
+    return result.value
+  })
 }
 
 export function getSiteSettings(db: Db) {
@@ -88,101 +85,89 @@ export function addCategory(db: Db, input: { actorId: number; name: string; desc
   const now = input.now ?? new Date()
   const slug = slugify(input.name)
   if (!slug) return { ok: false, field: 'name', message: 'Use at least one letter or digit in the name.' }
-  return db.transaction(
-    (tx) => {
-      if (tx.select({ id: categories.id }).from(categories).where(eq(categories.slug, slug)).get()) {
-        return { ok: false as const, field: 'name', message: 'A category with this name already exists.' }
-      }
-      const row = tx
-        .insert(categories)
-        .values({ name: input.name, slug, description: input.description, position: nextPosition(tx, categories), createdAt: now })
-        .returning()
-        .get()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'category.create',
-        target: { type: 'category', id: row.id },
-        after: { name: row.name, slug: row.slug, description: row.description },
-        now,
-      })
-      return { ok: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    if (tx.select({ id: categories.id }).from(categories).where(eq(categories.slug, slug)).get()) {
+      return { ok: false as const, field: 'name', message: 'A category with this name already exists.' }
+    }
+    const row = tx
+      .insert(categories)
+      .values({ name: input.name, slug, description: input.description, position: nextPosition(tx, categories), createdAt: now })
+      .returning()
+      .get()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'category.create',
+      target: { type: 'category', id: row.id },
+      after: { name: row.name, slug: row.slug, description: row.description },
+      now,
+    })
+    return { ok: true as const }
+  })
 }
 
 /** Renames or re-describes a category; its slug (and so every link to it) stays. */
 export function updateCategory(db: Db, input: { actorId: number; categoryId: number; name: string; description: string; now?: Date }): FieldResult {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const before = tx.select().from(categories).where(eq(categories.id, input.categoryId)).get()
-      if (!before) throw new NotFoundError('category')
-      tx.update(categories).set({ name: input.name, description: input.description }).where(eq(categories.id, before.id)).run()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'category.update',
-        target: { type: 'category', id: before.id },
-        before: { name: before.name, description: before.description },
-        after: { name: input.name, description: input.description },
-        now,
-      })
-      return { ok: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const before = tx.select().from(categories).where(eq(categories.id, input.categoryId)).get()
+    if (!before) throw new NotFoundError('category')
+    tx.update(categories).set({ name: input.name, description: input.description }).where(eq(categories.id, before.id)).run()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'category.update',
+      target: { type: 'category', id: before.id },
+      before: { name: before.name, description: before.description },
+      after: { name: input.name, description: input.description },
+      now,
+    })
+    return { ok: true as const }
+  })
 }
 
 export function addSegment(db: Db, input: { actorId: number; name: string; weight: number; now?: Date }): FieldResult {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      if (tx.select({ id: segments.id }).from(segments).where(sql`lower(${segments.name}) = lower(${input.name})`).get()) {
-        return { ok: false as const, field: 'name', message: 'A segment with this name already exists.' }
-      }
-      const row = tx
-        .insert(segments)
-        .values({ name: input.name, weight: input.weight, position: nextPosition(tx, segments), createdAt: now })
-        .returning()
-        .get()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'segment.create',
-        target: { type: 'segment', id: row.id },
-        after: { name: row.name, weight: row.weight },
-        now,
-      })
-      return { ok: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    if (tx.select({ id: segments.id }).from(segments).where(sql`lower(${segments.name}) = lower(${input.name})`).get()) {
+      return { ok: false as const, field: 'name', message: 'A segment with this name already exists.' }
+    }
+    const row = tx
+      .insert(segments)
+      .values({ name: input.name, weight: input.weight, position: nextPosition(tx, segments), createdAt: now })
+      .returning()
+      .get()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'segment.create',
+      target: { type: 'segment', id: row.id },
+      after: { name: row.name, weight: row.weight },
+      now,
+    })
+    return { ok: true as const }
+  })
 }
 
 export function updateSegment(db: Db, input: { actorId: number; segmentId: number; name: string; weight: number; now?: Date }): FieldResult {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const before = tx.select().from(segments).where(eq(segments.id, input.segmentId)).get()
-      if (!before) throw new NotFoundError('segment')
-      const clash = tx
-        .select({ id: segments.id })
-        .from(segments)
-        .where(sql`lower(${segments.name}) = lower(${input.name}) and ${segments.id} != ${before.id}`)
-        .get()
-      if (clash) return { ok: false as const, field: 'name', message: 'A segment with this name already exists.' }
-      tx.update(segments).set({ name: input.name, weight: input.weight }).where(eq(segments.id, before.id)).run()
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'segment.update',
-        target: { type: 'segment', id: before.id },
-        before: { name: before.name, weight: before.weight },
-        after: { name: input.name, weight: input.weight },
-        now,
-      })
-      return { ok: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const before = tx.select().from(segments).where(eq(segments.id, input.segmentId)).get()
+    if (!before) throw new NotFoundError('segment')
+    const clash = tx
+      .select({ id: segments.id })
+      .from(segments)
+      .where(sql`lower(${segments.name}) = lower(${input.name}) and ${segments.id} != ${before.id}`)
+      .get()
+    if (clash) return { ok: false as const, field: 'name', message: 'A segment with this name already exists.' }
+    tx.update(segments).set({ name: input.name, weight: input.weight }).where(eq(segments.id, before.id)).run()
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'segment.update',
+      target: { type: 'segment', id: before.id },
+      before: { name: before.name, weight: before.weight },
+      after: { name: input.name, weight: input.weight },
+      now,
+    })
+    return { ok: true as const }
+  })
 }
 
 /**
@@ -193,30 +178,27 @@ export function updateSegment(db: Db, input: { actorId: number; segmentId: numbe
 export function moveListItem(db: Db, input: { actorId: number; kind: 'category' | 'segment'; id: number; direction: 'up' | 'down'; now?: Date }) {
   const now = input.now ?? new Date()
   const table = input.kind === 'category' ? categories : segments
-  return db.transaction(
-    (tx) => {
-      const order = tx.select({ id: table.id, position: table.position }).from(table).orderBy(asc(table.position), asc(table.id)).all()
-      const index = order.findIndex((row) => row.id === input.id)
-      if (index < 0) throw new NotFoundError(input.kind)
-      const swapWith = input.direction === 'up' ? index - 1 : index + 1
-      if (swapWith < 0 || swapWith >= order.length) return { moved: false }
-      const ids = order.map((row) => row.id)
-      ;[ids[index], ids[swapWith]] = [ids[swapWith]!, ids[index]!]
-      ids.forEach((id, position) => {
-        if (order.find((row) => row.id === id)!.position !== position) tx.update(table).set({ position }).where(eq(table.id, id)).run()
-      })
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: `${input.kind}.move`,
-        target: { type: input.kind, id: input.id },
-        before: { position: index },
-        after: { position: swapWith },
-        now,
-      })
-      return { moved: true }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const order = tx.select({ id: table.id, position: table.position }).from(table).orderBy(asc(table.position), asc(table.id)).all()
+    const index = order.findIndex((row) => row.id === input.id)
+    if (index < 0) throw new NotFoundError(input.kind)
+    const swapWith = input.direction === 'up' ? index - 1 : index + 1
+    if (swapWith < 0 || swapWith >= order.length) return { moved: false }
+    const ids = order.map((row) => row.id)
+    ;[ids[index], ids[swapWith]] = [ids[swapWith]!, ids[index]!]
+    ids.forEach((id, position) => {
+      if (order.find((row) => row.id === id)!.position !== position) tx.update(table).set({ position }).where(eq(table.id, id)).run()
+    })
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: `${input.kind}.move`,
+      target: { type: input.kind, id: input.id },
+      before: { position: index },
+      after: { position: swapWith },
+      now,
+    })
+    return { moved: true }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,46 +261,43 @@ export function getSsoSettings(db: Db) {
  */
 export function updateSsoPolicy(db: Db, input: { actorId: number; require: SsoRequire; breakGlass: string[]; now?: Date }): FieldResult {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      if (input.require !== 'off' && countEnabledProviders(tx) === 0) {
-        return {
-          ok: false as const,
-          field: 'require',
-          message: 'Add and enable an identity provider first: with none, nobody could log in.',
-        }
+  return writeTransaction(db, (tx) => {
+    if (input.require !== 'off' && countEnabledProviders(tx) === 0) {
+      return {
+        ok: false as const,
+        field: 'require',
+        message: 'Add and enable an identity provider first: with none, nobody could log in.',
       }
-      const found = input.breakGlass.length
-        ? tx
-            .select({ username: users.username, role: users.role, passwordHash: users.passwordHash })
-            .from(users)
-            .where(and(inArray(users.username, input.breakGlass), isNull(users.deletedAt)))
-            .all()
-        : []
-      const problems = input.breakGlass.flatMap((name) => {
-        const account = found.find((row) => row.username === name)
-        if (!account) return [`There is no account named “${name}”.`]
-        if (account.role !== 'admin') return [`“${name}” is not an admin.`]
-        if (account.passwordHash === '') return [`“${name}” has no password, so it could not log in without single sign-on.`]
-        return []
-      })
-      if (problems.length) return { ok: false as const, field: 'breakGlass', message: problems.join(' ') }
-      const before = getSetting(tx, 'ssoPolicy')
-      const result = setSetting(tx, 'ssoPolicy', { require: input.require, breakGlass: input.breakGlass }, now)
-      if (!result.ok) throw new Error(`Invalid ssoPolicy: ${result.issues.join('; ')}`) // the schema in ~/schemas/sso checked it
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'settings.update',
-        target: { type: 'setting', id: 0 },
-        reason: 'ssoPolicy',
-        before: { ssoPolicy: before },
-        after: { ssoPolicy: result.value },
-        now,
-      })
-      return { ok: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+    }
+    const found = input.breakGlass.length
+      ? tx
+          .select({ username: users.username, role: users.role, passwordHash: users.passwordHash })
+          .from(users)
+          .where(and(inArray(users.username, input.breakGlass), isNull(users.deletedAt)))
+          .all()
+      : []
+    const problems = input.breakGlass.flatMap((name) => {
+      const account = found.find((row) => row.username === name)
+      if (!account) return [`There is no account named “${name}”.`]
+      if (account.role !== 'admin') return [`“${name}” is not an admin.`]
+      if (account.passwordHash === '') return [`“${name}” has no password, so it could not log in without single sign-on.`]
+      return []
+    })
+    if (problems.length) return { ok: false as const, field: 'breakGlass', message: problems.join(' ') }
+    const before = getSetting(tx, 'ssoPolicy')
+    const result = setSetting(tx, 'ssoPolicy', { require: input.require, breakGlass: input.breakGlass }, now)
+    if (!result.ok) throw new Error(`Invalid ssoPolicy: ${result.issues.join('; ')}`) // the schema in ~/schemas/sso checked it
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'settings.update',
+      target: { type: 'setting', id: 0 },
+      reason: 'ssoPolicy',
+      before: { ssoPolicy: before },
+      after: { ssoPolicy: result.value },
+      now,
+    })
+    return { ok: true as const }
+  })
 }
 
 /** A new HS256 shared secret: 256 random bits, 43 characters. */
@@ -362,20 +341,17 @@ export type JwtSsoInput = {
  */
 export function updateJwtSso(db: Db, input: JwtSsoInput): FieldResult {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const current = getSetting(tx, 'jwtSso')
-      const secret = input.keyType === 'secret' ? (input.secret ?? current.secret) : null
-      const jwksUrl = input.keyType === 'jwks' ? input.jwksUrl : null
-      if (input.enabled && input.keyType === 'secret' && !secret) {
-        return { ok: false as const, field: 'secret', message: 'Enter a shared secret of at least 32 characters, or generate one.' }
-      }
-      if (input.enabled && input.keyType === 'jwks' && !jwksUrl) return { ok: false as const, field: 'jwksUrl', message: 'Enter the JWKS URL.' }
-      storeJwtSso(tx, { actorId: input.actorId, value: { enabled: input.enabled, audience: input.audience, secret, jwksUrl }, generated: input.generated, now })
-      return { ok: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const current = getSetting(tx, 'jwtSso')
+    const secret = input.keyType === 'secret' ? (input.secret ?? current.secret) : null
+    const jwksUrl = input.keyType === 'jwks' ? input.jwksUrl : null
+    if (input.enabled && input.keyType === 'secret' && !secret) {
+      return { ok: false as const, field: 'secret', message: 'Enter a shared secret of at least 32 characters, or generate one.' }
+    }
+    if (input.enabled && input.keyType === 'jwks' && !jwksUrl) return { ok: false as const, field: 'jwksUrl', message: 'Enter the JWKS URL.' }
+    storeJwtSso(tx, { actorId: input.actorId, value: { enabled: input.enabled, audience: input.audience, secret, jwksUrl }, generated: input.generated, now })
+    return { ok: true as const }
+  })
 }
 
 /**
@@ -385,13 +361,10 @@ export function updateJwtSso(db: Db, input: JwtSsoInput): FieldResult {
 export function generateJwtSecret(db: Db, input: { actorId: number; now?: Date }) {
   const now = input.now ?? new Date()
   const secret = newJwtSecret()
-  db.transaction(
-    (tx) => {
-      const current = getSetting(tx, 'jwtSso')
-      storeJwtSso(tx, { actorId: input.actorId, value: { ...current, secret, jwksUrl: null }, generated: true, now })
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    const current = getSetting(tx, 'jwtSso')
+    storeJwtSso(tx, { actorId: input.actorId, value: { ...current, secret, jwksUrl: null }, generated: true, now })
+  })
   return secret
 }
 

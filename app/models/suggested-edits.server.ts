@@ -8,7 +8,7 @@
  */
 import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { answers, ideas, questions, suggestedEdits, users } from '#db/schema'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '~/lib/errors'
 import { type Cursor, DEFAULT_PAGE_SIZE, toPage } from '~/lib/pagination.server'
 import { memoUntilWrite } from '~/lib/read-cache.server'
@@ -58,54 +58,51 @@ export function suggestEdit(
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
   const title = input.title?.trim() ?? null
-  return db.transaction(
-    (tx) => {
-      const post = loadPost(tx, input.target)
-      if (!post) throw new NotFoundError(input.target.type)
-      if (post.authorId === input.authorId) throw new ForbiddenError('This is your own post: edit it instead.')
-      if (post.isLocked) throw new ConflictError('This post is locked; it takes no edits.')
-      const newTitle = post.title === null ? null : title ?? post.title
-      if (newTitle === post.title && input.bodyMd === post.bodyMd) throw new DomainError('Change something before you send the suggestion.', 400)
-      const pending = tx
-        .select({ id: suggestedEdits.id })
-        .from(suggestedEdits)
-        .where(
-          and(
-            eq(suggestedEdits.targetType, post.type),
-            eq(suggestedEdits.targetId, post.id),
-            eq(suggestedEdits.status, 'pending'),
-            eq(suggestedEdits.authorId, input.authorId),
-          ),
-        )
-        .get()
-      if (pending) throw new ConflictError('You already have a suggested edit waiting for review on this post.')
-      const edit = tx
-        .insert(suggestedEdits)
-        .values({
-          targetType: post.type,
-          targetId: post.id,
-          authorId: input.authorId,
-          title: newTitle,
-          bodyMd: input.bodyMd,
-          bodyHtml,
-          comment: input.comment.trim(),
-          createdAt: now,
-        })
-        .returning({ id: suggestedEdits.id })
-        .get()
-      notifyUser(tx, post.authorId, {
-        kind: 'suggested_edit',
-        subjectType: post.type,
-        subjectId: post.id,
-        actorId: input.authorId,
-        title: `An edit was suggested for your post “${post.heading}”`,
-        url: '/review/edits',
-        now,
+  return writeTransaction(db, (tx) => {
+    const post = loadPost(tx, input.target)
+    if (!post) throw new NotFoundError(input.target.type)
+    if (post.authorId === input.authorId) throw new ForbiddenError('This is your own post: edit it instead.')
+    if (post.isLocked) throw new ConflictError('This post is locked; it takes no edits.')
+    const newTitle = post.title === null ? null : title ?? post.title
+    if (newTitle === post.title && input.bodyMd === post.bodyMd) throw new DomainError('Change something before you send the suggestion.', 400)
+    const pending = tx
+      .select({ id: suggestedEdits.id })
+      .from(suggestedEdits)
+      .where(
+        and(
+          eq(suggestedEdits.targetType, post.type),
+          eq(suggestedEdits.targetId, post.id),
+          eq(suggestedEdits.status, 'pending'),
+          eq(suggestedEdits.authorId, input.authorId),
+        ),
+      )
+      .get()
+    if (pending) throw new ConflictError('You already have a suggested edit waiting for review on this post.')
+    const edit = tx
+      .insert(suggestedEdits)
+      .values({
+        targetType: post.type,
+        targetId: post.id,
+        authorId: input.authorId,
+        title: newTitle,
+        bodyMd: input.bodyMd,
+        bodyHtml,
+        comment: input.comment.trim(),
+        createdAt: now,
       })
-      return edit
-    },
-    { behavior: 'immediate' },
-  )
+      .returning({ id: suggestedEdits.id })
+      .get()
+    notifyUser(tx, post.authorId, {
+      kind: 'suggested_edit',
+      subjectType: post.type,
+      subjectId: post.id,
+      actorId: input.authorId,
+      title: `An edit was suggested for your post “${post.heading}”`,
+      url: '/review/edits',
+      now,
+    })
+    return edit
+  })
 }
 
 /** The post a suggested edit points at, for the route's permission check (review:suggested-edit). */
@@ -141,48 +138,45 @@ export function reviewSuggestedEdit(
   const now = input.now ?? new Date()
   const reason = input.reason?.trim() ?? ''
   if (input.decision === 'reject' && !reason) throw new DomainError('Say why the edit is rejected.', 400)
-  return db.transaction(
-    (tx) => {
-      const edit = tx.select().from(suggestedEdits).where(eq(suggestedEdits.id, input.editId)).get()
-      if (!edit) throw new NotFoundError('suggested edit')
-      if (edit.status !== 'pending') throw new ConflictError(`This suggested edit was already ${edit.status}.`)
-      if (edit.authorId === input.reviewerId) throw new ForbiddenError('You cannot review your own suggested edit.')
-      const post = loadPost(tx, { type: edit.targetType, id: edit.targetId })
-      if (!post) throw new NotFoundError('suggested edit')
-      const note = edit.comment ? `Suggested edit: ${edit.comment}` : 'Suggested edit.'
-      if (input.decision === 'approve') {
-        const common = { editorId: edit.authorId, bodyMd: edit.bodyMd, bodyHtml: edit.bodyHtml, reason: note.slice(0, 200), now }
-        const asStaff = input.reviewerIsStaff ?? false
-        if (edit.targetType === 'idea') applyIdeaTextEdit(tx, { ...common, ideaId: edit.targetId, asStaff, title: edit.title ?? post.title! })
-        else if (edit.targetType === 'question') applyQuestionEdit(tx, { ...common, questionId: edit.targetId, title: edit.title ?? post.title! })
-        else applyAnswerEdit(tx, { ...common, answerId: edit.targetId })
-        recordReputation(tx, {
-          userId: edit.authorId,
-          reason: 'suggested_edit_approved',
-          source: { type: edit.targetType, id: edit.targetId },
-          actorId: input.reviewerId,
-          now,
-        })
-      }
-      const status = input.decision === 'approve' ? ('approved' as const) : ('rejected' as const)
-      tx.update(suggestedEdits)
-        .set({ status, reviewedById: input.reviewerId, reviewedAt: now, reviewReason: reason })
-        .where(eq(suggestedEdits.id, edit.id))
-        .run()
-      notifyUser(tx, edit.authorId, {
-        kind: 'suggested_edit',
-        subjectType: edit.targetType,
-        subjectId: edit.targetId,
+  return writeTransaction(db, (tx) => {
+    const edit = tx.select().from(suggestedEdits).where(eq(suggestedEdits.id, input.editId)).get()
+    if (!edit) throw new NotFoundError('suggested edit')
+    if (edit.status !== 'pending') throw new ConflictError(`This suggested edit was already ${edit.status}.`)
+    if (edit.authorId === input.reviewerId) throw new ForbiddenError('You cannot review your own suggested edit.')
+    const post = loadPost(tx, { type: edit.targetType, id: edit.targetId })
+    if (!post) throw new NotFoundError('suggested edit')
+    const note = edit.comment ? `Suggested edit: ${edit.comment}` : 'Suggested edit.'
+    if (input.decision === 'approve') {
+      const common = { editorId: edit.authorId, bodyMd: edit.bodyMd, bodyHtml: edit.bodyHtml, reason: note.slice(0, 200), now }
+      const asStaff = input.reviewerIsStaff ?? false
+      if (edit.targetType === 'idea') applyIdeaTextEdit(tx, { ...common, ideaId: edit.targetId, asStaff, title: edit.title ?? post.title! })
+      else if (edit.targetType === 'question') applyQuestionEdit(tx, { ...common, questionId: edit.targetId, title: edit.title ?? post.title! })
+      else applyAnswerEdit(tx, { ...common, answerId: edit.targetId })
+      recordReputation(tx, {
+        userId: edit.authorId,
+        reason: 'suggested_edit_approved',
+        source: { type: edit.targetType, id: edit.targetId },
         actorId: input.reviewerId,
-        title: `Your suggested edit on “${post.heading}” was ${status}`,
-        body: reason,
-        url: post.url,
         now,
       })
-      return { status, url: post.url }
-    },
-    { behavior: 'immediate' },
-  )
+    }
+    const status = input.decision === 'approve' ? ('approved' as const) : ('rejected' as const)
+    tx.update(suggestedEdits)
+      .set({ status, reviewedById: input.reviewerId, reviewedAt: now, reviewReason: reason })
+      .where(eq(suggestedEdits.id, edit.id))
+      .run()
+    notifyUser(tx, edit.authorId, {
+      kind: 'suggested_edit',
+      subjectType: edit.targetType,
+      subjectId: edit.targetId,
+      actorId: input.reviewerId,
+      title: `Your suggested edit on “${post.heading}” was ${status}`,
+      body: reason,
+      url: post.url,
+      now,
+    })
+    return { status, url: post.url }
+  })
 }
 
 /** Pending suggestions are few (they are reviewed); past this many they are counted by query. */

@@ -93,6 +93,17 @@ export function findUnknownTags(db: Db | Tx, names: string[]) {
   return names.filter((name) => !known.has(name))
 }
 
+/**
+ * When the member may not create tags (`tagRefusal`: the reason check('create:tag') gave), a tag
+ * that does not exist yet is refused with that reason; null means they may create tags.
+ */
+export function refuseNewTags(db: Db | Tx, tagNames: string[], tagRefusal: string | null | undefined) {
+  if (!tagRefusal) return null
+  const unknown = findUnknownTags(db, normalizeTagNames(tagNames))
+  if (!unknown.length) return null
+  return `No tag named ${unknown.map((n) => `“${n}”`).join(', ')} exists yet. ${tagRefusal} Use existing tags, or leave the new ones out.`
+}
+
 /** Most tags shown on one page of the tag list. */
 export const TAG_LIST_LIMIT = 100
 

@@ -2,7 +2,7 @@
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
 import { companies, moderationLog, segments, users } from '#db/schema'
 import { type Role } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { USERNAME_CHANGE_INTERVAL_DAYS } from '~/schemas/account'
 import { ConflictError, NotFoundError } from '~/lib/errors'
 import { renderMarkdown } from '~/lib/markdown.server'
@@ -42,14 +42,11 @@ export type NewAccount = {
 
 /** Creates an account. A taken username or e-mail is a ConflictError naming the field. */
 export function createAccount(db: Db, account: NewAccount) {
-  return db.transaction(
-    (tx) => {
-      const created = insertAccount(tx, account)
-      queueMemberCreated(tx, created.id, account.createdAt ?? new Date())
-      return created
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const created = insertAccount(tx, account)
+    queueMemberCreated(tx, created.id, account.createdAt ?? new Date())
+    return created
+  })
 }
 
 /** The account row, in the caller's transaction: a taken username or e-mail is an AccountTakenError (409). */
@@ -105,29 +102,26 @@ export function createMemberAccount(
   },
 ): { ok: true; id: number } | { ok: false; field: 'segment' | 'companyId'; message: string } {
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
-        return { ok: false as const, field: 'segment' as const, message: 'No segment has this name.' }
-      }
-      if (input.companyId != null && !tx.select({ id: companies.id }).from(companies).where(eq(companies.id, input.companyId)).get()) {
-        return { ok: false as const, field: 'companyId' as const, message: 'No company has this id.' }
-      }
-      const { id } = insertAccount(tx, { ...input, passwordHash: '', createdAt: now })
-      if (input.companyId != null) setMemberCompany(tx, id, input.companyId)
-      if (input.externalId != null) attachIdentity(tx, { userId: id, issuer: JWT_ISSUER, subject: input.externalId, now })
-      queueMemberCreated(tx, id, now)
-      logModeration(tx, {
-        actorId: input.actorId,
-        action: 'create_member',
-        target: { type: 'user', id },
-        after: { role: input.role, segmentId: input.segmentId, companyId: input.companyId },
-        now,
-      })
-      return { ok: true as const, id }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    if (input.segmentId != null && !tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId)).get()) {
+      return { ok: false as const, field: 'segment' as const, message: 'No segment has this name.' }
+    }
+    if (input.companyId != null && !tx.select({ id: companies.id }).from(companies).where(eq(companies.id, input.companyId)).get()) {
+      return { ok: false as const, field: 'companyId' as const, message: 'No company has this id.' }
+    }
+    const { id } = insertAccount(tx, { ...input, passwordHash: '', createdAt: now })
+    if (input.companyId != null) setMemberCompany(tx, id, input.companyId)
+    if (input.externalId != null) attachIdentity(tx, { userId: id, issuer: JWT_ISSUER, subject: input.externalId, now })
+    queueMemberCreated(tx, id, now)
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'create_member',
+      target: { type: 'user', id },
+      after: { role: input.role, segmentId: input.segmentId, companyId: input.companyId },
+      now,
+    })
+    return { ok: true as const, id }
+  })
 }
 
 export class AccountTakenError extends ConflictError {
@@ -319,36 +313,33 @@ export function checkFirstPassword(db: Db, userId: number, newPassword: string):
  */
 export function changeUsername(db: Db, { userId, username, now = new Date() }: { userId: number; username: string; now?: Date }) {
   const next = username.toLowerCase()
-  return db.transaction(
-    (tx) => {
-      const row = tx.select({ username: users.username }).from(users).where(eq(users.id, userId)).get()
-      if (!row) throw new NotFoundError('account')
-      if (row.username === next) return { changed: false as const }
-      const since = new Date(now.getTime() - USERNAME_CHANGE_INTERVAL_DAYS * 86_400_000)
-      const last = tx
-        .select({ at: moderationLog.createdAt })
-        .from(moderationLog)
-        .where(and(eq(moderationLog.action, 'change_username'), eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, userId), gt(moderationLog.createdAt, since)))
-        .orderBy(desc(moderationLog.createdAt))
-        .get()
-      if (last) {
-        const again = new Date(last.at.getTime() + USERNAME_CHANGE_INTERVAL_DAYS * 86_400_000).toISOString().slice(0, 10)
-        throw new ConflictError(`You changed your username recently. You can change it again on ${again}.`)
-      }
-      // A name someone used before stays theirs: their old links lead to them, and nobody can pose as them.
-      const formerOwner = findRenamedUsernameIn(tx, next)
-      if (tx.select({ id: users.id }).from(users).where(eq(users.username, next)).get() || (formerOwner !== null && formerOwner !== row.username)) {
-        throw new AccountTakenError('username', 'This username is taken.')
-      }
-      tx.update(users).set({ username: next }).where(eq(users.id, userId)).run()
-      tx.insert(moderationLog)
-        .values({ actorId: userId, action: 'change_username', targetType: 'user', targetId: userId, before: { username: row.username }, after: { username: next }, createdAt: now })
-        .run()
-      renameBreakGlass(tx, row.username, next)
-      return { changed: true as const }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const row = tx.select({ username: users.username }).from(users).where(eq(users.id, userId)).get()
+    if (!row) throw new NotFoundError('account')
+    if (row.username === next) return { changed: false as const }
+    const since = new Date(now.getTime() - USERNAME_CHANGE_INTERVAL_DAYS * 86_400_000)
+    const last = tx
+      .select({ at: moderationLog.createdAt })
+      .from(moderationLog)
+      .where(and(eq(moderationLog.action, 'change_username'), eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, userId), gt(moderationLog.createdAt, since)))
+      .orderBy(desc(moderationLog.createdAt))
+      .get()
+    if (last) {
+      const again = new Date(last.at.getTime() + USERNAME_CHANGE_INTERVAL_DAYS * 86_400_000).toISOString().slice(0, 10)
+      throw new ConflictError(`You changed your username recently. You can change it again on ${again}.`)
+    }
+    // A name someone used before stays theirs: their old links lead to them, and nobody can pose as them.
+    const formerOwner = findRenamedUsernameIn(tx, next)
+    if (tx.select({ id: users.id }).from(users).where(eq(users.username, next)).get() || (formerOwner !== null && formerOwner !== row.username)) {
+      throw new AccountTakenError('username', 'This username is taken.')
+    }
+    tx.update(users).set({ username: next }).where(eq(users.id, userId)).run()
+    tx.insert(moderationLog)
+      .values({ actorId: userId, action: 'change_username', targetType: 'user', targetId: userId, before: { username: row.username }, after: { username: next }, createdAt: now })
+      .run()
+    renameBreakGlass(tx, row.username, next)
+    return { changed: true as const }
+  })
 }
 
 function findRenamedUsernameIn(tx: Db | Tx, oldUsername: string) {

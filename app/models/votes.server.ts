@@ -5,14 +5,52 @@
 import { and, count, eq, isNull, ne, notInArray, sql } from 'drizzle-orm'
 import { answers, ideas, ideaVotes, postVotes, questions } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
-import { type Db, prepared, type Tx } from '~/lib/db.server'
+import { type Db, prepared, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'
+import { type Actor, check, isSuspended } from '~/lib/permissions'
+import { hitVoteIpLimit, hitVoteLimit } from '~/lib/rate-limit.server'
 import { awardBadge, checkHelpfulBadge, checkPopularIdeaBadge } from './badges.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { getVoteBudget } from './settings.server'
 import { queueIdeaEvent } from './webhook-events.server'
 
 const IDEA_LOCKED_MESSAGE = 'This idea is locked; votes are closed.'
+
+/** What a member votes on, and the state they ask for. A question or answer names its author, for the permission. */
+export type VoteOn =
+  | { type: 'idea'; id: number; voted: boolean }
+  | { type: 'question' | 'answer'; id: number; authorId: number; value: PostVoteValue }
+
+/** The idea's new state and count, or the post's new vote and score. */
+export type VoteResult<V extends VoteOn> = V extends { type: 'idea' } ? { voted: boolean; voteCount: number } : { value: PostVoteValue; score: number }
+
+/**
+ * A member's vote from the site, on an idea or a post, the one way the pages vote: the permission
+ * (vote:idea; upvote:post or downvote:post on the post, and taking a vote back only for members not
+ * suspended, since it needs no reputation), then the member's and the address's vote rate limits,
+ * then the vote in its transaction. A refusal throws (ForbiddenError, RateLimitedError, and the
+ * vote's own ConflictError or NotFoundError), so every caller answers it the same way.
+ */
+export function castVote<V extends VoteOn>(db: Db, voter: { member: Actor & { createdAt: Date }; ip: string | undefined }, vote: V): VoteResult<V> {
+  const { member } = voter
+  const on: VoteOn = vote
+  const decision =
+    on.type === 'idea'
+      ? check(member, 'vote:idea')
+      : on.value === 0
+        ? isSuspended(member)
+          ? ({ ok: false, status: 403, reason: 'Your account is suspended.' } as const)
+          : ({ ok: true } as const)
+        : check(member, on.value === 1 ? 'upvote:post' : 'downvote:post', on)
+  if (!decision.ok) throw new ForbiddenError(decision.reason)
+  hitVoteLimit(member)
+  hitVoteIpLimit(voter.ip)
+  const result =
+    on.type === 'idea'
+      ? setIdeaVote(db, { ideaId: on.id, userId: member.id, voted: on.voted })
+      : setPostVote(db, { targetType: on.type, targetId: on.id, userId: member.id, value: on.value })
+  return result as VoteResult<V>
+}
 
 /**
  * Puts one member's vote on an idea into the requested state. When the vote budget is on (an
@@ -22,13 +60,10 @@ export function setIdeaVote(
   db: Db,
   { ideaId, userId, voted, now = new Date() }: { ideaId: number; userId: number; voted: boolean; now?: Date },
 ) {
-  return db.transaction(
-    (tx) => {
-      const budget = getVoteBudget(tx) // read in the transaction: a vote and the setting it obeys agree
-      return applyIdeaVote(tx, { ideaId, userId, voted, now, budgetLimit: budget.enabled ? budget.votesPerMember : null, announce: true })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const budget = getVoteBudget(tx) // read in the transaction: a vote and the setting it obeys agree
+    return applyIdeaVote(tx, { ideaId, userId, voted, now, budgetLimit: budget.enabled ? budget.votesPerMember : null, announce: true })
+  })
 }
 
 /**
@@ -170,6 +205,43 @@ export function ideaVoteBlock(
   return countsAgainstBudget(idea, viewer.id) ? voteBudgetExhaustedMessage(budget.votesPerMember) : null
 }
 
+/** What the list shows once above its rows, and the idea page under its button: "3 of 10 votes left", or that none are. */
+export function voteBudgetSentence(budget: VoteBudgetState) {
+  if (budget.left === 0) return voteBudgetExhaustedMessage(budget.votesPerMember)
+  return `${budget.left} of ${budget.votesPerMember} votes left`
+}
+
+export type IdeaVoteState = {
+  /** The viewer must log in first (check's 401): the button still submits, and the endpoint sends them to log in. */
+  loginFirst: boolean
+  /** Why the viewer cannot vote on this idea: a refusal of vote:idea, else `block`; null when they can. */
+  reason: string | null
+  /** What blocks this idea whoever may vote (ideaVoteBlock): a lock, or a spent budget for a new vote. */
+  block: string | null
+  /** What is left of the budget while some is ("3 of 10 votes left"), or null. */
+  note: string | null
+}
+
+/**
+ * The vote button's state for one idea and one viewer, the same on the idea list and the idea
+ * page: who may vote at all (check(viewer, 'vote:idea')), then what blocks this idea (a lock, a
+ * spent budget). `budget` is getVoteBudgetState's, read once per page.
+ */
+export function ideaVoteState(
+  viewer: Actor | null,
+  idea: { authorId: number; status: IdeaStatus; lockedAt: Date | null; viewerVoted: boolean },
+  budget: VoteBudgetState | null,
+): IdeaVoteState {
+  const decision = check(viewer, 'vote:idea')
+  const block = ideaVoteBlock(idea, viewer, budget)
+  return {
+    loginFirst: !decision.ok && decision.status === 401,
+    reason: decision.ok ? block : decision.reason,
+    block,
+    note: budget && budget.left > 0 ? voteBudgetSentence(budget) : null,
+  }
+}
+
 /** SQL for "the later of the stored time and now": activity times never move backwards. */
 export function laterOf(column: typeof ideas.lastActivityAt | typeof questions.lastActivityAt, now: Date) {
   return sql`max(${column}, ${now.getTime()})`
@@ -211,54 +283,51 @@ export function setPostVote(
 ) {
   const { targetType, targetId, userId, value } = input
   const now = input.now ?? new Date()
-  return db.transaction(
-    (tx) => {
-      const post = loadVotablePost(tx, targetType, targetId)
-      if (!post) throw new NotFoundError(targetType)
-      if (post.authorId === userId) throw new ForbiddenError('You cannot vote on your own post.')
-      if (post.lockedAt) throw new ConflictError('This question is locked; votes are closed.')
-      const key = and(eq(postVotes.targetType, targetType), eq(postVotes.targetId, targetId), eq(postVotes.userId, userId))
-      const previous = tx.select({ value: postVotes.value }).from(postVotes).where(key).get()?.value ?? 0
-      if (previous === value) return { value, score: post.score }
+  return writeTransaction(db, (tx) => {
+    const post = loadVotablePost(tx, targetType, targetId)
+    if (!post) throw new NotFoundError(targetType)
+    if (post.authorId === userId) throw new ForbiddenError('You cannot vote on your own post.')
+    if (post.lockedAt) throw new ConflictError('This question is locked; votes are closed.')
+    const key = and(eq(postVotes.targetType, targetType), eq(postVotes.targetId, targetId), eq(postVotes.userId, userId))
+    const previous = tx.select({ value: postVotes.value }).from(postVotes).where(key).get()?.value ?? 0
+    if (previous === value) return { value, score: post.score }
 
-      const source = { type: targetType, id: targetId } as const
-      const upReason = targetType === 'question' ? 'question_upvoted' : 'answer_upvoted'
-      // Undo the previous vote's effects, then apply the new one's.
-      if (previous === 1) reverseReputation(tx, { reason: upReason, source, actorId: userId, now })
-      if (previous === -1) {
-        reverseReputation(tx, { reason: 'post_downvoted', source, actorId: userId, now })
-        if (targetType === 'answer') reverseReputation(tx, { reason: 'downvote_cast', source, actorId: userId, now })
-      }
-      if (value === 0) tx.delete(postVotes).where(key).run()
-      else {
-        tx.insert(postVotes)
-          .values({ targetType, targetId, userId, value, createdAt: now })
-          .onConflictDoUpdate({ target: [postVotes.targetType, postVotes.targetId, postVotes.userId], set: { value, createdAt: now } })
-          .run()
-      }
-      if (value === 1) recordReputation(tx, { userId: post.authorId, reason: upReason, source, actorId: userId, now })
-      if (value === -1) {
-        recordReputation(tx, { userId: post.authorId, reason: 'post_downvoted', source, actorId: userId, now })
-        if (targetType === 'answer') recordReputation(tx, { userId, reason: 'downvote_cast', source, actorId: userId, now })
-      }
+    const source = { type: targetType, id: targetId } as const
+    const upReason = targetType === 'question' ? 'question_upvoted' : 'answer_upvoted'
+    // Undo the previous vote's effects, then apply the new one's.
+    if (previous === 1) reverseReputation(tx, { reason: upReason, source, actorId: userId, now })
+    if (previous === -1) {
+      reverseReputation(tx, { reason: 'post_downvoted', source, actorId: userId, now })
+      if (targetType === 'answer') reverseReputation(tx, { reason: 'downvote_cast', source, actorId: userId, now })
+    }
+    if (value === 0) tx.delete(postVotes).where(key).run()
+    else {
+      tx.insert(postVotes)
+        .values({ targetType, targetId, userId, value, createdAt: now })
+        .onConflictDoUpdate({ target: [postVotes.targetType, postVotes.targetId, postVotes.userId], set: { value, createdAt: now } })
+        .run()
+    }
+    if (value === 1) recordReputation(tx, { userId: post.authorId, reason: upReason, source, actorId: userId, now })
+    if (value === -1) {
+      recordReputation(tx, { userId: post.authorId, reason: 'post_downvoted', source, actorId: userId, now })
+      if (targetType === 'answer') recordReputation(tx, { userId, reason: 'downvote_cast', source, actorId: userId, now })
+    }
 
-      const diff = value - previous
-      const table = targetType === 'question' ? questions : answers
-      const { score } = tx
-        .update(table)
-        .set({ score: sql`${table.score} + ${diff}` })
-        .where(eq(table.id, targetId))
-        .returning({ score: table.score })
-        .get()!
-      if (targetType === 'answer') {
-        refreshUnanswered(tx, post.questionId)
-        if (post.score < 1 && score >= 1) checkHelpfulBadge(tx, post.authorId, targetId, now)
-      }
-      if (value === 1) awardBadge(tx, userId, 'supporter', source, now)
-      return { value, score }
-    },
-    { behavior: 'immediate' },
-  )
+    const diff = value - previous
+    const table = targetType === 'question' ? questions : answers
+    const { score } = tx
+      .update(table)
+      .set({ score: sql`${table.score} + ${diff}` })
+      .where(eq(table.id, targetId))
+      .returning({ score: table.score })
+      .get()!
+    if (targetType === 'answer') {
+      refreshUnanswered(tx, post.questionId)
+      if (post.score < 1 && score >= 1) checkHelpfulBadge(tx, post.authorId, targetId, now)
+    }
+    if (value === 1) awardBadge(tx, userId, 'supporter', source, now)
+    return { value, score }
+  })
 }
 
 export type VoteBreakdown = { up: number; down: number }

@@ -14,7 +14,7 @@
 import { and, asc, eq, isNull, lte, or } from 'drizzle-orm'
 import { users, webhookDeliveries, webhookEndpoints } from '#db/schema'
 import { DatabaseUnavailableError } from '~/lib/database-unavailable.server'
-import { type Db, getDb, type Tx } from '~/lib/db.server'
+import { type Db, getDb, type Tx, writeTransaction } from '~/lib/db.server'
 import { postWebhook, signedHeaders, type WebhookRequest, type WebhookResponse } from '~/lib/webhook-delivery.server'
 import { logModeration } from './moderation-log.server'
 import { notifyUser } from './notifications.server'
@@ -60,46 +60,43 @@ type Claimed = {
 }
 
 function claimDue(db: Db, now: Date): Claimed[] {
-  return db.transaction(
-    (tx) => {
-      const rows = tx
-        .select({
-          id: webhookDeliveries.id,
-          endpointId: webhookDeliveries.endpointId,
-          messageId: webhookDeliveries.messageId,
-          eventType: webhookDeliveries.eventType,
-          payload: webhookDeliveries.payload,
-          attempts: webhookDeliveries.attempts,
-          createdAt: webhookDeliveries.createdAt,
-          url: webhookEndpoints.url,
-          kind: webhookEndpoints.kind,
-          secret: webhookEndpoints.secret,
-        })
-        .from(webhookDeliveries)
-        .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-        .where(
-          and(
-            isNull(webhookDeliveries.deliveredAt),
-            isNull(webhookDeliveries.failedAt),
-            lte(webhookDeliveries.nextAttemptAt, now),
-            // A disabled endpoint's messages wait until it is enabled again; a test message goes anyway.
-            or(eq(webhookEndpoints.enabled, true), eq(webhookDeliveries.eventType, TEST_EVENT)),
-          ),
-        )
-        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-        .limit(BATCH_SIZE)
-        .all()
-      if (rows.length === 0) return []
-      for (const row of rows) {
-        tx.update(webhookDeliveries)
-          .set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS), attempts: row.attempts + 1, lastError: SENDING })
-          .where(eq(webhookDeliveries.id, row.id))
-          .run()
-      }
-      return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }))
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const rows = tx
+      .select({
+        id: webhookDeliveries.id,
+        endpointId: webhookDeliveries.endpointId,
+        messageId: webhookDeliveries.messageId,
+        eventType: webhookDeliveries.eventType,
+        payload: webhookDeliveries.payload,
+        attempts: webhookDeliveries.attempts,
+        createdAt: webhookDeliveries.createdAt,
+        url: webhookEndpoints.url,
+        kind: webhookEndpoints.kind,
+        secret: webhookEndpoints.secret,
+      })
+      .from(webhookDeliveries)
+      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+      .where(
+        and(
+          isNull(webhookDeliveries.deliveredAt),
+          isNull(webhookDeliveries.failedAt),
+          lte(webhookDeliveries.nextAttemptAt, now),
+          // A disabled endpoint's messages wait until it is enabled again; a test message goes anyway.
+          or(eq(webhookEndpoints.enabled, true), eq(webhookDeliveries.eventType, TEST_EVENT)),
+        ),
+      )
+      .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+      .limit(BATCH_SIZE)
+      .all()
+    if (rows.length === 0) return []
+    for (const row of rows) {
+      tx.update(webhookDeliveries)
+        .set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS), attempts: row.attempts + 1, lastError: SENDING })
+        .where(eq(webhookDeliveries.id, row.id))
+        .run()
+    }
+    return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }))
+  })
 }
 
 /**
@@ -130,38 +127,35 @@ function recordOutcome(db: Db, row: Claimed, response: WebhookResponse, now: Dat
     lastResponse: response.responseExcerpt,
     lastDurationMs: response.durationMs,
   }
-  db.transaction(
-    (tx) => {
-      if (response.ok) {
-        tx.update(webhookDeliveries).set({ ...outcome, deliveredAt: now }).where(eq(webhookDeliveries.id, row.id)).run()
-        tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, row.endpointId)).run()
-        report.delivered += 1
-        return
-      }
-      const gaveUp = now.getTime() - row.createdAt.getTime() >= MESSAGE_GIVE_UP_MS
-      tx.update(webhookDeliveries)
-        .set({ ...outcome, ...(gaveUp ? { failedAt: now } : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts, random)) }) })
-        .where(and(eq(webhookDeliveries.id, row.id), isNull(webhookDeliveries.deliveredAt)))
-        .run()
-      if (gaveUp) report.gaveUp += 1
-      else report.retried += 1
-      const endpoint = tx
-        .select({ enabled: webhookEndpoints.enabled, failingSince: webhookEndpoints.failingSince, url: webhookEndpoints.url, createdBy: webhookEndpoints.createdBy })
-        .from(webhookEndpoints)
-        .where(eq(webhookEndpoints.id, row.endpointId))
-        .get()
-      if (!endpoint) return
-      if (!endpoint.failingSince) {
-        tx.update(webhookEndpoints).set({ failingSince: now }).where(eq(webhookEndpoints.id, row.endpointId)).run()
-        return
-      }
-      if (endpoint.enabled && now.getTime() - endpoint.failingSince.getTime() >= ENDPOINT_DISABLE_MS) {
-        disableFailingEndpoint(tx, { id: row.endpointId, url: endpoint.url, failingSince: endpoint.failingSince, createdBy: endpoint.createdBy }, now)
-        report.disabled += 1
-      }
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    if (response.ok) {
+      tx.update(webhookDeliveries).set({ ...outcome, deliveredAt: now }).where(eq(webhookDeliveries.id, row.id)).run()
+      tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, row.endpointId)).run()
+      report.delivered += 1
+      return
+    }
+    const gaveUp = now.getTime() - row.createdAt.getTime() >= MESSAGE_GIVE_UP_MS
+    tx.update(webhookDeliveries)
+      .set({ ...outcome, ...(gaveUp ? { failedAt: now } : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts, random)) }) })
+      .where(and(eq(webhookDeliveries.id, row.id), isNull(webhookDeliveries.deliveredAt)))
+      .run()
+    if (gaveUp) report.gaveUp += 1
+    else report.retried += 1
+    const endpoint = tx
+      .select({ enabled: webhookEndpoints.enabled, failingSince: webhookEndpoints.failingSince, url: webhookEndpoints.url, createdBy: webhookEndpoints.createdBy })
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, row.endpointId))
+      .get()
+    if (!endpoint) return
+    if (!endpoint.failingSince) {
+      tx.update(webhookEndpoints).set({ failingSince: now }).where(eq(webhookEndpoints.id, row.endpointId)).run()
+      return
+    }
+    if (endpoint.enabled && now.getTime() - endpoint.failingSince.getTime() >= ENDPOINT_DISABLE_MS) {
+      disableFailingEndpoint(tx, { id: row.endpointId, url: endpoint.url, failingSince: endpoint.failingSince, createdBy: endpoint.createdBy }, now)
+      report.disabled += 1
+    }
+  })
 }
 
 function disableFailingEndpoint(tx: Tx, endpoint: { id: number; url: string; failingSince: Date; createdBy: number | null }, now: Date) {

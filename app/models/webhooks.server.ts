@@ -9,7 +9,7 @@ import net from 'node:net'
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { webhookDeliveries, webhookEndpoints } from '#db/schema'
 import { WEBHOOK_EVENTS, type WebhookEvent } from '~/domain'
-import { type Db, type Tx } from '~/lib/db.server'
+import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { type Cursor, toPage } from '~/lib/pagination.server'
 import { isPrivateAddress } from '~/lib/webhook-delivery.server'
@@ -93,93 +93,78 @@ function eventsFor(kind: WebhookKind, events: WebhookEvent[]) {
 /** Adds an endpoint; returns its secret, which is shown this once. */
 export function createWebhookEndpoint(db: Db, { actorId, input, now = new Date() }: { actorId: number; input: EndpointInput; now?: Date }) {
   const secret = generateWebhookSecret()
-  return db.transaction(
-    (tx) => {
-      const { id } = tx
-        .insert(webhookEndpoints)
-        .values({ ...input, events: eventsFor(input.kind, input.events), secret, createdBy: actorId, createdAt: now, updatedAt: now })
-        .returning({ id: webhookEndpoints.id })
-        .get()
-      logModeration(tx, { actorId, action: 'webhook.create', target: { type: 'webhook_endpoint', id }, after: { ...input }, now })
-      return { id, secret }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const { id } = tx
+      .insert(webhookEndpoints)
+      .values({ ...input, events: eventsFor(input.kind, input.events), secret, createdBy: actorId, createdAt: now, updatedAt: now })
+      .returning({ id: webhookEndpoints.id })
+      .get()
+    logModeration(tx, { actorId, action: 'webhook.create', target: { type: 'webhook_endpoint', id }, after: { ...input }, now })
+    return { id, secret }
+  })
 }
 
 export function updateWebhookEndpoint(db: Db, { actorId, id, input, now = new Date() }: { actorId: number; id: number; input: EndpointInput; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const before = getWebhookEndpoint(tx, id)
-      tx.update(webhookEndpoints)
-        .set({ ...input, events: eventsFor(input.kind, input.events), updatedAt: now })
-        .where(eq(webhookEndpoints.id, id))
-        .run()
-      logModeration(tx, {
-        actorId,
-        action: 'webhook.update',
-        target: { type: 'webhook_endpoint', id },
-        before: { url: before.url, description: before.description, kind: before.kind, events: before.events },
-        after: { ...input },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const before = getWebhookEndpoint(tx, id)
+    tx.update(webhookEndpoints)
+      .set({ ...input, events: eventsFor(input.kind, input.events), updatedAt: now })
+      .where(eq(webhookEndpoints.id, id))
+      .run()
+    logModeration(tx, {
+      actorId,
+      action: 'webhook.update',
+      target: { type: 'webhook_endpoint', id },
+      before: { url: before.url, description: before.description, kind: before.kind, events: before.events },
+      after: { ...input },
+      now,
+    })
+  })
 }
 
 /** A new secret, shown once; messages not yet sent are signed with it. */
 export function rotateWebhookSecret(db: Db, { actorId, id, now = new Date() }: { actorId: number; id: number; now?: Date }) {
   const secret = generateWebhookSecret()
-  return db.transaction(
-    (tx) => {
-      getWebhookEndpoint(tx, id)
-      tx.update(webhookEndpoints).set({ secret, updatedAt: now }).where(eq(webhookEndpoints.id, id)).run()
-      logModeration(tx, { actorId, action: 'webhook.rotate_secret', target: { type: 'webhook_endpoint', id }, now })
-      return { secret }
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    getWebhookEndpoint(tx, id)
+    tx.update(webhookEndpoints).set({ secret, updatedAt: now }).where(eq(webhookEndpoints.id, id)).run()
+    logModeration(tx, { actorId, action: 'webhook.rotate_secret', target: { type: 'webhook_endpoint', id }, now })
+    return { secret }
+  })
 }
 
 /** Turns an endpoint on (forgetting why Summit turned it off, and its run of failures) or off. */
 export function setWebhookEndpointEnabled(db: Db, { actorId, id, enabled, now = new Date() }: { actorId: number; id: number; enabled: boolean; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const before = getWebhookEndpoint(tx, id)
-      tx.update(webhookEndpoints)
-        .set(enabled ? { enabled, disabledReason: null, failingSince: null, updatedAt: now } : { enabled, updatedAt: now })
-        .where(eq(webhookEndpoints.id, id))
-        .run()
-      logModeration(tx, {
-        actorId,
-        action: enabled ? 'webhook.enable' : 'webhook.disable',
-        target: { type: 'webhook_endpoint', id },
-        before: { enabled: before.enabled, disabledReason: before.disabledReason },
-        after: { enabled },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const before = getWebhookEndpoint(tx, id)
+    tx.update(webhookEndpoints)
+      .set(enabled ? { enabled, disabledReason: null, failingSince: null, updatedAt: now } : { enabled, updatedAt: now })
+      .where(eq(webhookEndpoints.id, id))
+      .run()
+    logModeration(tx, {
+      actorId,
+      action: enabled ? 'webhook.enable' : 'webhook.disable',
+      target: { type: 'webhook_endpoint', id },
+      before: { enabled: before.enabled, disabledReason: before.disabledReason },
+      after: { enabled },
+      now,
+    })
+  })
 }
 
 /** Removes an endpoint with its delivery log. */
 export function deleteWebhookEndpoint(db: Db, { actorId, id, now = new Date() }: { actorId: number; id: number; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const before = getWebhookEndpoint(tx, id)
-      tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run()
-      logModeration(tx, {
-        actorId,
-        action: 'webhook.delete',
-        target: { type: 'webhook_endpoint', id },
-        before: { url: before.url, description: before.description, kind: before.kind, events: before.events },
-        now,
-      })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const before = getWebhookEndpoint(tx, id)
+    tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run()
+    logModeration(tx, {
+      actorId,
+      action: 'webhook.delete',
+      target: { type: 'webhook_endpoint', id },
+      before: { url: before.url, description: before.description, kind: before.kind, events: before.events },
+      now,
+    })
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,35 +198,29 @@ export function listWebhookDeliveries(db: Db, { endpointId, cursor, pageSize = D
 
 /** "Send again": the same message (same webhook-id, so a receiver can tell) is queued to go now. */
 export function redeliverWebhook(db: Db, { actorId, endpointId, deliveryId, now = new Date() }: { actorId: number; endpointId: number; deliveryId: number; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const changed = tx
-        .update(webhookDeliveries)
-        .set({ deliveredAt: null, failedAt: null, attempts: 0, nextAttemptAt: now })
-        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId)))
-        .run().changes
-      if (changed === 0) throw new NotFoundError('delivery')
-      logModeration(tx, { actorId, action: 'webhook.redeliver', target: { type: 'webhook_endpoint', id: endpointId }, after: { deliveryId }, now })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const changed = tx
+      .update(webhookDeliveries)
+      .set({ deliveredAt: null, failedAt: null, attempts: 0, nextAttemptAt: now })
+      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId)))
+      .run().changes
+    if (changed === 0) throw new NotFoundError('delivery')
+    logModeration(tx, { actorId, action: 'webhook.redeliver', target: { type: 'webhook_endpoint', id: endpointId }, after: { deliveryId }, now })
+  })
 }
 
 /** Queues a test message to one endpoint (sent even while it is disabled, so an admin can check a fix). */
 export function sendTestWebhook(db: Db, { actorId, endpointId, now = new Date() }: { actorId: number; endpointId: number; now?: Date }) {
-  return db.transaction(
-    (tx) => {
-      const endpoint = getWebhookEndpoint(tx, endpointId)
-      const text = `Test message from ${publicBaseUrl()}: this endpoint receives Summit's webhooks.`
-      const payload =
-        endpoint.kind === 'slack'
-          ? slackMessage(text, [{ type: 'section', text: { type: 'mrkdwn', text: slackEscape(text) } }])
-          : { type: TEST_EVENT, timestamp: now.toISOString(), data: { message: text } }
-      tx.insert(webhookDeliveries)
-        .values({ endpointId, messageId: newMessageId(), eventType: TEST_EVENT, payload: JSON.stringify(payload), nextAttemptAt: now, createdAt: now })
-        .run()
-      logModeration(tx, { actorId, action: 'webhook.test', target: { type: 'webhook_endpoint', id: endpointId }, now })
-    },
-    { behavior: 'immediate' },
-  )
+  return writeTransaction(db, (tx) => {
+    const endpoint = getWebhookEndpoint(tx, endpointId)
+    const text = `Test message from ${publicBaseUrl()}: this endpoint receives Summit's webhooks.`
+    const payload =
+      endpoint.kind === 'slack'
+        ? slackMessage(text, [{ type: 'section', text: { type: 'mrkdwn', text: slackEscape(text) } }])
+        : { type: TEST_EVENT, timestamp: now.toISOString(), data: { message: text } }
+    tx.insert(webhookDeliveries)
+      .values({ endpointId, messageId: newMessageId(), eventType: TEST_EVENT, payload: JSON.stringify(payload), nextAttemptAt: now, createdAt: now })
+      .run()
+    logModeration(tx, { actorId, action: 'webhook.test', target: { type: 'webhook_endpoint', id: endpointId }, now })
+  })
 }

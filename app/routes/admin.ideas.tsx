@@ -16,7 +16,8 @@ import { type FormFailure, formFields, readForm } from '~/lib/forms.server'
 import { IDEA_STATUS_LABELS, LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { check } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
-import { listCategories, SETTABLE_STATUSES } from '~/models/ideas.server'
+import { listCategories } from '~/models/categories.server'
+import { SETTABLE_STATUSES } from '~/models/idea-status.server'
 import { listCompanyPlans } from '~/models/companies.server'
 import {
   BULK_MAX_IDEAS,

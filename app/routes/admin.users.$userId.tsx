@@ -17,11 +17,11 @@ import { getDb } from '~/lib/db.server'
 import { fieldFailure, parseForm, readForm, siteOrigin } from '~/lib/forms.server'
 import { httpError, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
-import { check, isSuspended } from '~/lib/permissions'
 import { requirePermission } from '~/lib/permissions.server'
 import { issuePasswordResetLink } from '~/models/account-recovery.server'
-import { changeMemberCompany, getMemberCompany } from '~/models/companies.server'
-import { changeUserRole, changeUserSegment, getUserRecord, listSegments, suspendUser, unsuspendUser } from '~/models/moderation.server'
+import { getAdminUserPageView } from '~/models/admin-user-page.server'
+import { changeMemberCompany } from '~/models/companies.server'
+import { changeUserRole, changeUserSegment, suspendUser, unsuspendUser } from '~/models/moderation.server'
 import { COMPANY_EXTERNAL_ID_MAX } from '~/schemas/company'
 import { FLAG_REASON_LABELS, ModerationReason, RequiredReason } from '~/schemas/moderation'
 import { LogChanges } from '~/components/log-changes'
@@ -35,19 +35,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const userId = parseId(params.userId, 'member')
   const viewer = await requirePermission(request, 'suspend:user')
-  const db = getDb()
-  const record = orHttpError(() => getUserRecord(db, userId))
-  const mayChangeRole = check(viewer, 'change-role:user').ok
-  // The member's company is staff-only contract knowledge: not in a moderator's page data at all.
-  const mayViewCompany = check(viewer, 'view:companies').ok
-  return {
-    ...record,
-    isSuspended: isSuspended({ suspendedUntil: record.user.suspendedUntil }),
-    mayChangeRole,
-    segments: mayChangeRole ? listSegments(db) : [],
-    company: mayViewCompany ? { current: getMemberCompany(db, userId), mayChange: check(viewer, 'manage:companies').ok } : null,
-    mayIssueResetLink: check(viewer, 'reset-password:user').ok,
-  }
+  return orHttpError(() => getAdminUserPageView(getDb(), viewer, userId))
 }
 
 const Intent = z.discriminatedUnion('intent', [

@@ -9,7 +9,7 @@ import { getDb } from '~/lib/db.server'
 import { DomainError, NotFoundError } from '~/lib/errors'
 import { apiGetIdea } from '~/models/api-ideas.server'
 import { authenticateApiScope } from '~/models/api-tokens.server'
-import { mergeIdea } from '~/models/ideas.server'
+import { mergeIdea } from '~/models/idea-merge.server'
 import { IdeaMergeBody } from '~/schemas/api-idea-edit'
 
 export async function loader() {

@@ -7,7 +7,7 @@ import { apiHandler, apiJson, assertApiCan, idParam, methodNotAllowed, readJsonB
 import { getDb } from '~/lib/db.server'
 import { apiGetIdea } from '~/models/api-ideas.server'
 import { authenticateApiScope } from '~/models/api-tokens.server'
-import { changeIdeaStatus } from '~/models/ideas.server'
+import { changeIdeaStatus } from '~/models/idea-status.server'
 import { IdeaStatusBody } from '~/schemas/api'
 
 export async function loader() {

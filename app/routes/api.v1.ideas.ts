@@ -5,7 +5,7 @@ import { getDb } from '~/lib/db.server'
 import { check } from '~/lib/permissions'
 import { apiGetIdea, apiListIdeas } from '~/models/api-ideas.server'
 import { authenticateApiRead, authenticateApiScope } from '~/models/api-tokens.server'
-import { postIdea } from '~/models/ideas.server'
+import { postIdea } from '~/models/idea-posting.server'
 import { IdeaCreateBody, IdeaListQuery } from '~/schemas/api'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

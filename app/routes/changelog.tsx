@@ -7,7 +7,7 @@ import { Pager } from '~/components/pager'
 import { CountBox, DateTime } from '~/components/post-rows'
 import { getDb } from '~/lib/db.server'
 import { decodeCursor } from '~/lib/pagination.server'
-import { listChangelog } from '~/models/ideas.server'
+import { listChangelog } from '~/models/changelog.server'
 
 export const meta: MetaFunction = () => [
   { title: 'Changelog · Summit' },

@@ -5,7 +5,7 @@ import { getDb } from '~/lib/db.server'
 import { env, publicOrigin } from '~/lib/env.server'
 import { siteOrigin } from '~/lib/forms.server'
 import { etagFor, isNotModified } from '~/lib/http.server'
-import { listChangelog } from '~/models/ideas.server'
+import { listChangelog } from '~/models/changelog.server'
 
 const FEED_ENTRIES = 50
 /**

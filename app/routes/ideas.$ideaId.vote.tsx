@@ -7,7 +7,7 @@
  * asks for text/html; fetch() asks for any type):
  * - a plain form post, without JavaScript: a redirect back to `redirectTo` (post/redirect/get), or
  *   the refusal as a plain-text 403/404/409/429, or 503 when the database is busy or full;
- * - the vote button's fetcher: data, `{ ok: true, voted, voteCount, budget }` or, with the refusal's
+ * - the vote button's fetcher: data, `{ ok: true, voted, voteCount }` or, with the refusal's
  *   status (and Retry-After for 429 and 503), `{ ok: false, error }`, which the button shows beside
  *   itself instead of replacing the whole page with an error.
  * A logged-out visitor is sent to log in and brought back to `redirectTo` in both cases.
@@ -20,13 +20,10 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect, type TypedR
 import { z } from 'zod'
 import { requireUser, safeRedirectPath } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { ForbiddenError } from '~/lib/errors'
 import { parseForm, readForm, refusalOf } from '~/lib/forms.server'
 import { httpError, orHttpError, retryAfterHeaders } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
-import { check } from '~/lib/permissions'
-import { hitVoteIpLimit, hitVoteLimit } from '~/lib/rate-limit.server'
-import { getVoteBudgetState, setIdeaVote } from '~/models/votes.server'
+import { castVote } from '~/models/votes.server'
 
 const VoteForm = z.object({
   voted: z
@@ -80,21 +77,13 @@ async function vote({ request, params, context }: ActionFunctionArgs, document: 
   const back = safeRedirectPath(parsed.data.redirectTo, `/ideas/${ideaId}`)
   const user = await requireUser(request, back) // logged out: /login?redirectTo=<back>
 
-  const castVote = () => {
-    const decision = check(user, 'vote:idea')
-    if (!decision.ok) throw new ForbiddenError(decision.reason)
-    hitVoteLimit(user)
-    hitVoteIpLimit(context.clientIp)
-    const db = getDb()
-    const result = setIdeaVote(db, { ideaId, userId: user.id, voted })
-    return { ...result, budget: getVoteBudgetState(db, user.id) }
-  }
+  const vote = () => castVote(getDb(), { member: user, ip: context.clientIp }, { type: 'idea', id: ideaId, voted })
 
   if (document) {
-    orHttpError(castVote) // a busy or full database: its own 503 Response, with Retry-After
+    orHttpError(vote) // a busy or full database: its own 503 Response, with Retry-After
     return redirect(back)
   }
   // A Response, like the refusals: a plain object from a resource route is logged as deprecated by
   // Remix on every request made to the route's own URL.
-  return Response.json({ ok: true as const, ...castVote() }) // a refusal is answered by action()
+  return Response.json({ ok: true as const, ...vote() }) // a refusal is answered by action()
 }

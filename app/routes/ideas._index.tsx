@@ -12,9 +12,10 @@ import { getDb } from '~/lib/db.server'
 import { IDEA_STATUS_LABELS, LISTED_IDEA_STATUSES } from '~/lib/labels'
 import { decodeCursor } from '~/lib/pagination.server'
 import { check } from '~/lib/permissions'
-import { findCategoryBySlug, IDEA_OWNER_FILTERS, listCategories, listIdeas } from '~/models/ideas.server'
+import { findCategoryBySlug, listCategories } from '~/models/categories.server'
+import { IDEA_OWNER_FILTERS, listIdeas } from '~/models/idea-lists.server'
 import { findTagByName, listIdeaTags } from '~/models/tags.server'
-import { getVoteBudgetState, ideaVoteBlock, type VoteBudgetState, voteBudgetExhaustedMessage } from '~/models/votes.server'
+import { getVoteBudgetState, ideaVoteState, voteBudgetSentence } from '~/models/votes.server'
 
 export const meta: MetaFunction = () => [{ title: 'Ideas · Summit' }]
 
@@ -53,7 +54,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     items: page.items.map(({ authorId, lockedAt, ...idea }) => ({
       ...idea,
       isLocked: lockedAt != null,
-      voteBlock: ideaVoteBlock({ authorId, status: idea.status, lockedAt, viewerVoted: idea.viewerVoted }, viewer, budget),
+      voteBlock: ideaVoteState(viewer, { authorId, status: idea.status, lockedAt, viewerVoted: idea.viewerVoted }, budget).block,
     })),
     nextCursor: page.nextCursor,
     sort: query.sort,
@@ -65,13 +66,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tags: listIdeaTags(db),
     isLoggedIn: viewer != null,
     vote: check(viewer, 'vote:idea'),
-    budget: budget ? budgetSentence(budget) : null,
+    budget: budget ? voteBudgetSentence(budget) : null,
   }
-}
-
-function budgetSentence(budget: VoteBudgetState) {
-  if (budget.left === 0) return voteBudgetExhaustedMessage(budget.votesPerMember)
-  return `${budget.left} of ${budget.votesPerMember} votes left`
 }
 
 const SORT_OPTIONS = [

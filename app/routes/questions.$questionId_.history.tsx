@@ -9,7 +9,7 @@ import { DateTime } from '~/components/post-rows'
 import { getDb } from '~/lib/db.server'
 import { orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
-import { getQuestionHistory } from '~/models/questions.server'
+import { getQuestionHistory } from '~/models/question-history.server'
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const questionId = parseId(params.questionId, 'question')

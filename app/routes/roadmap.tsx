@@ -6,7 +6,8 @@ import { CategorySelect } from '~/components/category-select'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { getDb } from '~/lib/db.server'
 import { IDEA_STATUS_LABELS } from '~/lib/labels'
-import { findCategoryBySlug, getRoadmap, listCategories, ROADMAP_SHIPPED_DAYS } from '~/models/ideas.server'
+import { findCategoryBySlug, listCategories } from '~/models/categories.server'
+import { getRoadmap, ROADMAP_SHIPPED_DAYS } from '~/models/roadmap.server'
 
 export const meta: MetaFunction = () => [{ title: 'Roadmap · Summit' }]
 

@@ -6,26 +6,14 @@ import { Pager, TabLinks } from '~/components/pager'
 import { DateTime, StatusBadge } from '~/components/post-rows'
 import { ReputationChart } from '~/components/reputation-chart'
 import { TeamBadge } from '~/components/team-badge'
+import { PROFILE_TABS, type ProfileTab } from '~/domain'
 import { getUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { NotFoundError } from '~/lib/errors'
-import { findRenamedUsername } from '~/models/users.server'
 import { notFound, orHttpError } from '~/lib/http.server'
 import { decodeCursor } from '~/lib/pagination.server'
-import { isStaff } from '~/lib/permissions'
-import {
-  getPublicProfile,
-  getReputationHistory,
-  type LedgerEntry,
-  listProfileAnswers,
-  listProfileIdeas,
-  listProfileQuestions,
-  listReputationLedger,
-  listUserBadges,
-} from '~/models/profiles.server'
+import { getProfilePageView } from '~/models/profile-page.server'
+import { type LedgerEntry } from '~/models/profiles.server'
 
-const PROFILE_TABS = ['activity', 'reputation', 'badges', 'ideas', 'questions', 'answers'] as const
-type ProfileTab = (typeof PROFILE_TABS)[number]
 const TAB_LABELS = {
   activity: 'Activity',
   reputation: 'Reputation',
@@ -34,8 +22,6 @@ const TAB_LABELS = {
   questions: 'Questions',
   answers: 'Answers',
 } as const satisfies Record<ProfileTab, string>
-/** The activity tab shows the latest events; the reputation tab pages through all of them. */
-const RECENT_EVENTS = 10
 
 const Params = z.object({ username: z.string().regex(/^[A-Za-z0-9_-]{2,30}$/) })
 // A GET page never fails on its query string: unknown values fall back to the defaults.
@@ -47,39 +33,14 @@ const Query = z.object({
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const parsedParams = Params.safeParse(params)
   if (!parsedParams.success) return notFound('member')
-  const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams))
-  const viewerUser = await getUser(request)
-  const db = getDb()
-  const profile = orHttpError(() => {
-    try {
-      return getPublicProfile(db, parsedParams.data.username)
-    } catch (error) {
-      // A member who changed their username: the old address leads to the new one.
-      const renamed = error instanceof NotFoundError ? findRenamedUsername(db, parsedParams.data.username) : null
-      if (renamed) throw redirect(`/u/${renamed}${new URL(request.url).search}`, 301)
-      throw error
-    }
-  })
-  const viewer = viewerUser ? { id: viewerUser.id, isStaff: isStaff(viewerUser) } : null
-  const cursor = decodeCursor(query.cursor)
-  const input = { userId: profile.id, viewer, cursor }
-  const { tab } = query
-  return {
-    profile,
-    isOwner: viewerUser?.id === profile.id,
-    tab,
-    history: tab === 'activity' || tab === 'reputation' ? getReputationHistory(db, profile.id) : null,
-    ledger:
-      tab === 'activity'
-        ? listReputationLedger(db, { userId: profile.id, viewer, pageSize: RECENT_EVENTS })
-        : tab === 'reputation'
-          ? listReputationLedger(db, input)
-          : null,
-    badges: tab === 'activity' || tab === 'badges' ? listUserBadges(db, profile.id) : null,
-    ideas: tab === 'ideas' ? listProfileIdeas(db, input) : null,
-    questions: tab === 'questions' ? listProfileQuestions(db, input) : null,
-    answers: tab === 'answers' ? listProfileAnswers(db, input) : null,
-  }
+  const url = new URL(request.url)
+  const query = Query.parse(Object.fromEntries(url.searchParams))
+  const viewer = await getUser(request)
+  const page = orHttpError(() =>
+    getProfilePageView(getDb(), viewer, { username: parsedParams.data.username, tab: query.tab, cursor: decodeCursor(query.cursor) }),
+  )
+  if ('renamedTo' in page) throw redirect(`/u/${page.renamedTo}${url.search}`, 301)
+  return page
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -14,13 +14,14 @@ import { and, count, eq, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-o
 import { type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { answers, categories, comments, companies, ideas, ideaVotes, notifications, questions, segments, tags, users } from '#db/schema'
 import { type Role } from '~/domain'
-import { type Db } from '~/lib/db.server'
+import { type Db, writeTransaction } from '~/lib/db.server'
 import { hashPassword } from '~/lib/password.server'
 import { STAFF_ROLES } from '~/lib/permissions'
 import { acceptAnswer, createAnswer } from '~/models/answers.server'
 import { addComment, type CommentTarget } from '~/models/comments.server'
 import { setMemberCompany, upsertCompanyFromClaims } from '~/models/companies.server'
-import { changeIdeaStatus, createIdea, type SettableStatus } from '~/models/ideas.server'
+import { changeIdeaStatus, type SettableStatus } from '~/models/idea-status.server'
+import { createIdea } from '~/models/ideas.server'
 import { createQuestion } from '~/models/questions.server'
 import { insertCategory, insertSegment } from '~/models/site-admin.server'
 import { ensureTags, MAX_TAGS_PER_POST } from '~/models/tags.server'
@@ -1919,16 +1920,13 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
     people.set(p.username, { id: account.id, username: p.username, role: p.role, createdAt: p.createdAt })
   }
   const person = (username: string) => people.get(username)!
-  db.transaction(
-    (tx) => {
-      for (const c of COMPANIES) {
-        const id = upsertCompanyFromClaims(tx, { externalId: c.externalId, name: c.name, plan: c.plan, monthlyRevenue: c.monthlyRevenue, segment: c.segment }, installedAt)
-        tx.update(companies).set({ createdAt: installedAt }).where(eq(companies.id, id)).run()
-        for (const username of c.members) setMemberCompany(tx, person(username).id, id)
-      }
-    },
-    { behavior: 'immediate' },
-  )
+  writeTransaction(db, (tx) => {
+    for (const c of COMPANIES) {
+      const id = upsertCompanyFromClaims(tx, { externalId: c.externalId, name: c.name, plan: c.plan, monthlyRevenue: c.monthlyRevenue, segment: c.segment }, installedAt)
+      tx.update(companies).set({ createdAt: installedAt }).where(eq(companies.id, id)).run()
+      for (const username of c.members) setMemberCompany(tx, person(username).id, id)
+    }
+  })
   const everyone = [...people.values()]
   const members = everyone.filter((p) => p.role === 'member')
   const staffIds = new Set(everyone.filter((p) => STAFF_ROLES.includes(p.role)).map((p) => p.id))
@@ -1941,13 +1939,10 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
 
   // The tag vocabulary belongs to the admin (ensureTags takes at most MAX_TAGS_PER_POST at once).
   for (let i = 0; i < TAGS.length; i += MAX_TAGS_PER_POST) {
-    db.transaction(
-      (tx) => {
-        const ids = ensureTags(tx, TAGS.slice(i, i + MAX_TAGS_PER_POST), admin.id)
-        tx.update(tags).set({ createdAt: installedAt }).where(and(inArray(tags.id, ids), eq(tags.createdById, admin.id))).run()
-      },
-      { behavior: 'immediate' },
-    )
+    writeTransaction(db, (tx) => {
+      const ids = ensureTags(tx, TAGS.slice(i, i + MAX_TAGS_PER_POST), admin.id)
+      tx.update(tags).set({ createdAt: installedAt }).where(and(inArray(tags.id, ids), eq(tags.createdById, admin.id))).run()
+    })
   }
 
   // --- The timeline: every action with its time, run in time order ----------------------------

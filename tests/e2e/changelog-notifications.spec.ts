@@ -4,7 +4,7 @@
  * the model, as the team's status form belongs to the idea page.
  */
 import { getDb } from '~/lib/db.server'
-import { changeIdeaStatus } from '~/models/ideas.server'
+import { changeIdeaStatus } from '~/models/idea-status.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { createTestIdea, createUser } from '#tests/factories'
 import { child, childrenNamed, parseXml } from '#tests/xml'

@@ -6,7 +6,7 @@ import { getDb } from '~/lib/db.server'
 import { getSetting } from '~/models/settings.server'
 import { getSiteSettings, moveListItem } from '~/models/site-admin.server'
 import { loader as rootLoader } from '~/root'
-import { action } from '~/routes/admin.settings'
+import { action } from '~/routes/admin.settings/route'
 import { createCategory, createSegment, createUser, unique } from '#tests/factories'
 import { formRequest, getRequest, settle } from '#tests/route-helpers'
 

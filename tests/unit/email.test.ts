@@ -16,7 +16,7 @@ import {
   readEmailPrefs,
   setEmailPrefs,
 } from '~/models/email.server'
-import { changeIdeaStatus } from '~/models/ideas.server'
+import { changeIdeaStatus } from '~/models/idea-status.server'
 import { notifyIdeaStakeholders, notifyUser } from '~/models/notifications.server'
 import { setSetting } from '~/models/settings.server'
 import { setIdeaVote } from '~/models/votes.server'

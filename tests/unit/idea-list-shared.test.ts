@@ -4,7 +4,7 @@
  */
 import { expect, test } from 'vitest'
 import { getDb } from '~/lib/db.server'
-import { listIdeas } from '~/models/ideas.server'
+import { listIdeas } from '~/models/idea-lists.server'
 import { setIdeaVote } from '~/models/votes.server'
 import { createTestIdea, createUser } from '#tests/factories'
 

@@ -4,7 +4,7 @@ import { ideaFollows, notifications } from '#db/schema'
 import { getDb, type Tx } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { decodeCursor } from '~/lib/pagination.server'
-import { changeIdeaStatus } from '~/models/ideas.server'
+import { changeIdeaStatus } from '~/models/idea-status.server'
 import {
   countUnreadNotifications,
   listNotifications,

@@ -17,7 +17,7 @@ import { loader as startLoader } from '~/routes/sso.oidc.$slug'
 import { loader as callbackLoader } from '~/routes/sso.oidc.$slug_.callback'
 import { createUser, unique } from '#tests/factories'
 import { formRequest, settle, TEST_ORIGIN } from '#tests/route-helpers'
-import { action as adminSettingsAction } from '~/routes/admin.settings'
+import { action as adminSettingsAction } from '~/routes/admin.settings/route'
 import { CookieJar, signInAtProviderWithFetch, startTestIdp, type TestIdp } from '#tests/support/test-idp'
 
 const db = () => getDb()

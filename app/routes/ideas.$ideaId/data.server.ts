@@ -1,158 +1,47 @@
 /**
- * The idea page's server half (/ideas/:ideaId): the loader, which gathers the page and what this
- * viewer may do on it, and the action, one `intent` per form. route.tsx re-exports both; the page's
- * sections in this folder take the data's type from here (fields.tsx), never from the route module
- * that imports them.
+ * The idea page's server half (/ideas/:ideaId): the loader, which hands the address and the viewer
+ * to the page's model (app/models/idea-page.server.ts), and the action, one `intent` per form.
+ * route.tsx re-exports both; the page's sections in this folder take the data's type from here
+ * (fields.tsx), never from the route module that imports them.
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { z } from 'zod'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
-import { publicOrigin } from '~/lib/env.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm } from '~/lib/forms.server'
 import { limitPosting } from '~/lib/rate-limit.server'
 import { orHttpError } from '~/lib/http.server'
-import { IDEA_STATUS_LABELS } from '~/lib/labels'
 import { decodeCursor } from '~/lib/pagination.server'
 import { parseId } from '~/lib/params.server'
 import { check } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
-import {
-  addComment,
-  COMMENT_EDIT_WINDOW_MS,
-  editComment,
-  getCommentOwner,
-  isCommentEditWindowOpen,
-  postOfficialResponse,
-} from '~/models/comments.server'
-import {
-  changeIdeaStatus,
-  getIdeaOwner,
-  getIdeaPage,
-  listCategories,
-  mergeIdea,
-  SETTABLE_STATUSES,
-  setIdeaFollow,
-} from '~/models/ideas.server'
-import { listIdeaCompanies } from '~/models/companies.server'
-import { editIdeaFields, getIdeaBodySource } from '~/models/idea-edit.server'
-import { addIdeaLink, DuplicateLinkError, listIdeaLinks, removeIdeaLink, updateIdeaLink } from '~/models/idea-links.server'
-import { addIdeaNote, listIdeaNotes } from '~/models/product.server'
-import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
-import { flaggedByViewer } from '~/models/flags.server'
-import { getVoteBudgetState, ideaVoteBlock } from '~/models/votes.server'
+import { addComment, editComment, getCommentOwner, postOfficialResponse } from '~/models/comments.server'
+import { mergeIdea } from '~/models/idea-merge.server'
+import { changeIdeaStatus, SETTABLE_STATUSES } from '~/models/idea-status.server'
+import { getIdeaOwner, setIdeaFollow } from '~/models/ideas.server'
+import { editIdeaFields } from '~/models/idea-edit.server'
+import { addIdeaLink, DuplicateLinkError, removeIdeaLink, updateIdeaLink } from '~/models/idea-links.server'
+import { getIdeaPageView } from '~/models/idea-page.server'
+import { addIdeaNote } from '~/models/idea-notes.server'
 import { CommentBody, IdeaBody, IdeaReference, IdeaTags, IdeaTitle, OfficialNote } from '~/schemas/idea'
 import { LinkIdField, LinkState, LinkTitle, LinkUrl } from '~/schemas/idea-link'
 import { ModerationReason } from '~/schemas/moderation'
-
-const NOTICES = {
-  status: 'The status was changed. The voters, the followers and the author were notified.',
-  response: 'Your official response is pinned on the idea. The voters, the followers and the author were notified.',
-  edited: 'The idea was saved.',
-  note: 'Your internal note was added. Only the team sees it.',
-} as const
-
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ideaId = parseId(params.ideaId, 'idea')
   const url = new URL(request.url)
   const viewer = await getUser(request)
-  const db = getDb()
   const page = orHttpError(() =>
-    getIdeaPage(db, {
+    getIdeaPageView(getDb(), viewer, {
       ideaId,
-      viewerId: viewer?.id ?? null,
       commentsBefore: decodeCursor(url.searchParams.get('before')),
       showMerged: url.searchParams.get('show') === 'merged',
-      staffView: check(viewer, 'moderate:post').ok,
+      mergedId: Number(url.searchParams.get('merged')),
+      done: url.searchParams.get('done'),
     }),
   )
   if ('redirectTo' in page) throw redirect(`/ideas/${page.redirectTo}?merged=${ideaId}`)
-  const { idea } = page
-  const now = new Date()
-
-  // Decisions, not booleans, where the UI explains a refusal.
-  const staffMayEdit = check(viewer, 'update:idea').ok
-  const authorMayEdit = check(viewer, 'update:idea', idea).ok && idea.authorId === viewer?.id && !idea.authorEditRefusal
-  const mayEditAnyComment = check(viewer, 'update:comment').ok
-  const mayEditOwnComments = !!viewer && check(viewer, 'update:comment', { authorId: viewer.id }).ok
-  const takesComments = !idea.lockedAt && idea.status !== 'merged'
-  const present = <T extends { authorId: number; bodyMd: string; createdAt: Date }>({ authorId, bodyMd, ...comment }: T) => {
-    const canEdit =
-      mayEditAnyComment || (mayEditOwnComments && authorId === viewer?.id && takesComments && isCommentEditWindowOpen(comment.createdAt, now))
-    return { ...comment, canEdit, isOwn: authorId === viewer?.id, bodyMd: canEdit ? bodyMd : null } // the source only goes to who may edit it
-  }
-  const canEditIdea = idea.status !== 'merged' && (staffMayEdit || authorMayEdit)
-
-  // The vote button: who may vote at all, then what blocks this idea (a lock, a spent budget).
-  const voteDecision = check(viewer, 'vote:idea')
-  const budget = viewer ? getVoteBudgetState(db, viewer.id) : null
-  const voteBlock = ideaVoteBlock({ ...idea, viewerVoted: page.viewer?.voted ?? false }, viewer, budget)
-  const vote = {
-    loginFirst: !voteDecision.ok && voteDecision.status === 401,
-    reason: voteDecision.ok ? voteBlock : voteDecision.reason,
-    note: budget && budget.left > 0 ? `${budget.left} of ${budget.votesPerMember} votes left` : null,
-    open: idea.status !== 'merged',
-  }
-
-  const isEditable = idea.status !== 'merged' && !idea.lockedAt
-  const suggestedEdits = {
-    canSuggest: isEditable && !staffMayEdit && check(viewer, 'suggest-edit:post', idea).ok,
-    canReview: check(viewer, 'review:suggested-edit', idea).ok,
-    ...((viewer ? countPendingSuggestedEdits(db, [{ type: 'idea', id: idea.id }], viewer.id).get(`idea:${idea.id}`) : null) ?? {
-      pending: 0,
-      isViewerPending: false,
-    }),
-  }
-  // Flags and moderation: what this viewer flagged already, and the moderators' menu.
-  const flagDecision = check(viewer, 'flag:post')
-  const flagged = viewer && flagDecision.ok
-    ? [...flaggedByViewer(db, viewer.id, [{ type: 'idea', id: idea.id }, ...page.comments.map((c) => ({ type: 'comment' as const, id: c.id }))])]
-    : []
-  const moderate = check(viewer, 'moderate:post').ok
-
-  const mergedId = Number(url.searchParams.get('merged'))
-  const done = url.searchParams.get('done')
-  return {
-    ...page,
-    vote,
-    officialResponse: page.officialResponse ? present(page.officialResponse) : null,
-    comments: page.comments.map(present),
-    mergedNotice: page.mergedFrom.find((m) => m.id === mergedId) ?? null,
-    notice: done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null,
-    // Absolute only with PUBLIC_URL; else the path, which the page completes in the browser.
-    shareUrl: `${publicOrigin() ?? ''}/ideas/${idea.id}`,
-    viewerId: viewer?.id ?? null,
-    flagging: viewer ? { decision: flagDecision, flagged } : null,
-    moderation: moderate
-      ? { categories: listCategories(db).map(({ id, name }) => ({ id, name })), state: { hidden: !!idea.hiddenAt, hiddenReason: idea.hiddenReason, deleted: false, locked: !!idea.lockedAt } }
-      : null,
-    commentEditMinutes: COMMENT_EDIT_WINDOW_MS / 60_000,
-    can: {
-      comment: check(viewer, 'comment:idea'),
-      follow: check(viewer, 'follow:idea'),
-      changeStatus: check(viewer, 'change-status:idea').ok,
-      respond: check(viewer, 'respond:idea').ok,
-      merge: check(viewer, 'merge:idea').ok,
-      editIdea: canEditIdea,
-    },
-    suggestedEdits,
-    // The author sees why they can no longer edit; nobody else needs to.
-    editRefusal: !canEditIdea && viewer?.id === idea.authorId ? idea.authorEditRefusal : null,
-    categories: canEditIdea ? listCategories(db) : [],
-    // The description's Markdown: only for those who may edit it.
-    bodySource: canEditIdea ? getIdeaBodySource(db, idea.id) : null,
-    // Staff-only: sent to the page only for viewers who may write internal notes.
-    internalNotes: check(viewer, 'note:idea').ok ? listIdeaNotes(db, idea.id) : null,
-    // Company names, plans and revenue: only in the page data of viewers who may see them.
-    companies: check(viewer, 'view:companies').ok ? listIdeaCompanies(db, idea.id) : null,
-    // Links to the tracker: only in the page data of the product team.
-    trackerLinks: check(viewer, 'link:idea').ok ? listIdeaLinks(db, idea.id) : null,
-    statusOptions: [
-      { value: '', label: 'Choose a status' },
-      ...SETTABLE_STATUSES.filter((s) => s !== idea.status).map((s) => ({ value: s, label: IDEA_STATUS_LABELS[s] })),
-    ],
-  }
+  return page
 }
 
 const CommentId = z.string({ error: 'Choose a comment.' }).regex(/^[1-9]\d{0,15}$/, 'Choose a comment.').transform(Number)

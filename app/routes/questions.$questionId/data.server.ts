@@ -1,9 +1,9 @@
 /**
- * The question page's server half (/questions/:questionId): the loader, which counts the view and
- * gathers the question, its answers and what this viewer may do, and the action, one `intent` per
- * form (answer, comment, vote, accept, close, reopen, convert …). route.tsx re-exports both; the
- * page's parts in this folder take the action's type from here, never from the route module that
- * imports them.
+ * The question page's server half (/questions/:questionId): the loader, which hands the address and
+ * the viewer to the page's model (app/models/question-page.server.ts, which also counts the view,
+ * for the page cache too), and the action, one `intent` per form (answer, comment, vote, accept,
+ * close, reopen, convert …). route.tsx re-exports both; the page's parts in this folder take the
+ * action's type from here, never from the route module that imports them.
  */
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { z } from 'zod'
@@ -11,15 +11,12 @@ import { CLOSE_REASONS } from '~/domain'
 import { getUser, requireUser } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { fieldFailure, keepFormOnRateLimit, parseForm, readForm, refusalOf } from '~/lib/forms.server'
-import { hitVoteIpLimit, hitVoteLimit, limitPosting } from '~/lib/rate-limit.server'
-import { httpError, notFound, orHttpError } from '~/lib/http.server'
-import { type PageView } from '~/lib/kept-pages'
+import { limitPosting } from '~/lib/rate-limit.server'
+import { notFound, orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
-import { check, isSuspended } from '~/lib/permissions'
 import { assertCan, requirePermission } from '~/lib/permissions.server'
 import { acceptAnswer, createAnswer, unacceptAnswer } from '~/models/answers.server'
 import { addComment } from '~/models/comments.server'
-import { listCategories } from '~/models/ideas.server'
 import {
   closeQuestion,
   convertQuestionToIdea,
@@ -27,87 +24,18 @@ import {
   reopenQuestion,
   setAnswerOfficial,
 } from '~/models/question-moderation.server'
-import { getQaPostOwner, getQuestionPage, recordQuestionView, viewerKeyFor } from '~/models/questions.server'
-import { countPendingSuggestedEdits } from '~/models/suggested-edits.server'
-import { flaggedByViewer } from '~/models/flags.server'
-import { setPostVote, voteBreakdowns } from '~/models/votes.server'
+import { getQuestionPageView, questionVisitorView } from '~/models/question-page.server'
+import { getQaPostOwner } from '~/models/questions.server'
+import { castVote } from '~/models/votes.server'
 import { AnswerBody, CloseNote, FormId, parseQuestionRef, QaCommentBody } from '~/schemas/question'
-
-/** Counts a view of the question, at most one per viewer a day (the model's rule); crawlers' never. */
-function countView(questionId: number, viewer: { userId: number | null; ip: string | null; userAgent: string | null }) {
-  const viewerKey = viewerKeyFor(viewer)
-  if (viewerKey) recordQuestionView(getDb(), { questionId, viewerKey })
-}
-
-/**
- * The view this page counts for each visitor the page cache serves it to again (app/lib/kept-pages.ts),
- * so a kept page counts views exactly as a rendered one. Made here, not in the loader, so that it
- * holds the question's id and nothing of the render.
- */
-function visitorView(questionId: number): PageView {
-  return ({ ip, userAgent }) => countView(questionId, { userId: null, ip, userAgent })
-}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const questionId = parseId(params.questionId, 'question')
   const viewer = await getUser(request)
   const db = getDb()
-  // Before the read, so the count shown includes this view.
-  countView(questionId, { userId: viewer?.id ?? null, ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') })
-  context.keptPage?.countsView(visitorView(questionId))
-  const moderate = check(viewer, 'moderate:post').ok
-  const page = orHttpError(() => getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null, staffView: moderate }))
-  const { question } = page
-  // Decisions, not booleans: a refused control says why.
-  const pendingEdits = viewer
-    ? countPendingSuggestedEdits(db, [{ type: 'question', id: question.id }, ...page.answers.map((a) => ({ type: 'answer' as const, id: a.id }))], viewer.id)
-    : null
-  const postDecisions = (post: { id: number; authorId: number }, kind: 'question' | 'answer') => {
-    const edit = check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post)
-    return {
-      isOwn: viewer?.id === post.authorId,
-      up: check(viewer, 'upvote:post', post),
-      down: check(viewer, 'downvote:post', post),
-      comment: check(viewer, kind === 'question' ? 'comment:question' : 'comment:answer', post),
-      edit,
-      suggestedEdits: {
-        canSuggest: !edit.ok && check(viewer, 'suggest-edit:post', post).ok,
-        canReview: check(viewer, 'review:suggested-edit', post).ok,
-        ...(pendingEdits?.get(`${kind}:${post.id}`) ?? { pending: 0, isViewerPending: false }),
-      },
-    }
-  }
-  const convert = check(viewer, 'convert:question')
-  // Flags: what this viewer flagged already on the page (one query).
-  const flagDecision = check(viewer, 'flag:post')
-  const pageRefs = [
-    { type: 'question' as const, id: question.id },
-    ...question.comments.map((c) => ({ type: 'comment' as const, id: c.id })),
-    ...page.answers.flatMap((a) => [{ type: 'answer' as const, id: a.id }, ...a.comments.map((c) => ({ type: 'comment' as const, id: c.id }))]),
-  ]
-  const flagged = viewer && flagDecision.ok ? [...flaggedByViewer(db, viewer.id, pageRefs)] : []
-  // Up and down counts behind each score, for members with the privilege (and staff).
-  const breakdowns = check(viewer, 'view:vote-breakdown').ok
-    ? voteBreakdowns(db, { questionId: question.id, answerIds: page.answers.map((a) => a.id) })
-    : null
-  return {
-    breakdowns,
-    ...page,
-    // The convert form's category picker, for the product team only.
-    categories: convert.ok && !question.convertedToIdeaId ? listCategories(db).map(({ id, name }) => ({ id, name })) : [],
-    question: { ...question, can: postDecisions(question, 'question') },
-    answers: page.answers.map((answer) => ({ ...answer, can: postDecisions(answer, 'answer') })),
-    viewerId: viewer?.id ?? null,
-    flagging: viewer ? { decision: flagDecision, flagged } : null,
-    moderate,
-    can: {
-      answer: check(viewer, 'answer:question'),
-      accept: check(viewer, 'accept:answer', question),
-      markOfficial: check(viewer, 'mark-official:answer'),
-      close: check(viewer, 'close:question'),
-      convert,
-    },
-  }
+  context.keptPage?.countsView(questionVisitorView(db, questionId))
+  const looker = { ip: context.clientIp ?? null, userAgent: request.headers.get('User-Agent') }
+  return orHttpError(() => getQuestionPageView(db, viewer, { questionId, ...looker }))
 }
 
 const Target = z.enum(['question', 'answer'])
@@ -161,22 +89,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case 'vote': {
       const { target, targetId, value, respond } = parsed.data
       const user = await requireUser(request, here)
-      const owner = ownerOf({ type: target, id: targetId })
-      if (value === 1) assertCan(user, 'upvote:post', owner)
-      if (value === -1) assertCan(user, 'downvote:post', owner)
-      if (value === 0 && isSuspended(user)) httpError(403, 'Your account is suspended.') // taking a vote back needs no reputation
-      const castVote = () => {
-        hitVoteLimit(user)
-        hitVoteIpLimit(context.clientIp)
-        return setPostVote(db, { targetType: target, targetId, userId: user.id, value })
-      }
+      const { authorId } = ownerOf({ type: target, id: targetId })
+      const vote = () => castVote(db, { member: user, ip: context.clientIp }, { type: target, id: targetId, authorId, value })
       if (respond !== 'data') {
-        orHttpError(castVote) // a busy or full database: its own 503 Response, with Retry-After
+        orHttpError(vote) // a refusal, or a busy or full database: its own Response (503 with Retry-After)
         return redirect(target === 'question' ? here : `${here}#answer-${targetId}`)
       }
       // The vote control's fetcher: a refusal is said beside the buttons, with its real status.
       try {
-        return { ok: true as const, ...castVote() }
+        return { ok: true as const, ...vote() }
       } catch (error) {
         const refused = refusalOf(error)
         if (!refused) throw error
