@@ -10,10 +10,15 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-const serverOnly = { group: ['*.server', '*.server.*', '~/models/*', '#db/*', '**/db/*'], message: 'Components never import server code or the database.' }
+const serverOnly = {
+  group: ['*.server', '*.server.*', '~/models/*', '#db/*', '**/db/*'],
+  message: 'Components never import server code or the database.',
+}
 
 export default tseslint.config(
-  { ignores: ['build/', 'server-build/', 'node_modules/', 'playwright-report/', 'test-results/', 'tests/.tmp/', 'bench/', 'db/migrations/'] },
+  {
+    ignores: ['build/', 'server-build/', 'node_modules/', 'playwright-report/', 'test-results/', 'tests/.tmp/', 'bench/', 'db/migrations/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,7 +26,10 @@ export default tseslint.config(
     rules: {
       // Every control-character pattern here is one that refuses or strips control characters.
       'no-control-regex': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -42,7 +50,30 @@ export default tseslint.config(
   },
   // Playwright's fixtures take their dependencies by destructuring, an empty pattern when there are none.
   { files: ['tests/e2e/**'], rules: { 'no-empty-pattern': 'off' } },
-  { files: ['app/routes/**'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['#db/*', '**/db/*'], message: 'Routes reach the database through the models.' }] }] } },
+  {
+    files: ['app/routes/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['#db/*', '**/db/*'], message: 'Routes reach the database through the models.' }] },
+      ],
+    },
+  },
   { files: ['app/components/**'], rules: { 'no-restricted-imports': ['error', { patterns: [serverOnly] }] } },
-  { files: ['app/lib/**'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['~/models/*', '../models/*', '~/routes/*', '../routes/*'], message: 'lib is infrastructure: it never imports models or routes.' }] }] } },
+  {
+    files: ['app/lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['~/models/*', '../models/*', '~/routes/*', '../routes/*'],
+              message: 'lib is infrastructure: it never imports models or routes.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

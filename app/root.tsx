@@ -1,16 +1,5 @@
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import {
-  Form,
-  Link,
-  Links,
-  Meta,
-  NavLink,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useLocation,
-  useRouteLoaderData,
-} from '@remix-run/react'
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { GeneralErrorBoundary } from './components/error-boundary'
 import { useNonce } from './components/nonce'
@@ -35,10 +24,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const setCookie = await getSessionCookieUpdate(request)
   const unread = user ? countUnreadNotifications(getDb(), user.id) : 0
   // Suggested edits waiting for this member: on their own posts, or on anyone's with the edit privilege.
-  const reviewable = user ? countReviewableSuggestedEdits(getDb(), { viewerId: user.id, mayReviewAny: check(user, 'review:suggested-edit').ok }) : 0
+  const reviewable = user
+    ? countReviewableSuggestedEdits(getDb(), { viewerId: user.id, mayReviewAny: check(user, 'review:suggested-edit').ok })
+    : 0
   const toReview = reviewable === 0 ? null : reviewable >= REVIEWABLE_COUNT_CAP ? `${REVIEWABLE_COUNT_CAP - 1}+` : String(reviewable)
   const viewer = user
-    ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, reputation: user.reputation, isStaff: isStaff(user) }
+    ? {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        reputation: user.reputation,
+        isStaff: isStaff(user),
+      }
     : null
   // A member who has not followed their verification link is reminded on every page, while e-mail can reach them.
   const verifyEmail =
@@ -81,8 +79,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <div className="container footer-inner">
             <p>
-              {siteName} · a community where customers shape the product. Ideas are ranked in the open: by votes, by
-              trend, and every promise stays on the <Link to="/roadmap">roadmap</Link> until it ships.
+              {siteName} · a community where customers shape the product. Ideas are ranked in the open: by votes, by trend, and every
+              promise stays on the <Link to="/roadmap">roadmap</Link> until it ships.
             </p>
             <nav aria-label="Footer">
               <ul>
@@ -115,7 +113,17 @@ export function Layout({ children }: { children: ReactNode }) {
   )
 }
 
-function SiteHeader({ siteName, viewer, unread, toReview }: { siteName: string; viewer: RootData['viewer']; unread: number; toReview: string | null }) {
+function SiteHeader({
+  siteName,
+  viewer,
+  unread,
+  toReview,
+}: {
+  siteName: string
+  viewer: RootData['viewer']
+  unread: number
+  toReview: string | null
+}) {
   const location = useLocation()
   const here = `${location.pathname}${location.search}`
   // The log-in routes' own pages (a refused single sign-on) never lead back to themselves: their

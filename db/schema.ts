@@ -8,17 +8,7 @@
  * `reputation_events`, `idea_status_changes` and `moderation_log` are append-only.
  */
 import { sql } from 'drizzle-orm'
-import {
-  type AnySQLiteColumn,
-  check,
-  index,
-  integer,
-  primaryKey,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from 'drizzle-orm/sqlite-core'
+import { type AnySQLiteColumn, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 // Relative, so that tools that load the schema on its own (drizzle-kit, drizzle.config.ts) need no path aliases.
 import {
   ACCOUNT_TOKEN_PURPOSES,
@@ -88,7 +78,9 @@ export const users = sqliteTable(
     suspensionReason: text('suspension_reason'),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
     /** The member's e-mail choices as JSON (see app/models/email.server.ts); '{}' means the defaults. */
-    emailPrefs: text('email_prefs', { mode: 'json' }).notNull().default(sql`'{}'`),
+    emailPrefs: text('email_prefs', { mode: 'json' })
+      .notNull()
+      .default(sql`'{}'`),
     /**
      * When the member proved the address is theirs (app/models/account-recovery.server.ts); null
      * for a password sign-up that has not followed its link yet. Accounts made by an admin, through
@@ -160,10 +152,7 @@ export const oidcProviders = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
   },
-  (t) => [
-    uniqueIndex('oidc_providers_slug_unique').on(t.slug),
-    check('oidc_providers_role_valid', sql`${t.role} in (${inList(ROLES)})`),
-  ],
+  (t) => [uniqueIndex('oidc_providers_slug_unique').on(t.slug), check('oidc_providers_role_valid', sql`${t.role} in (${inList(ROLES)})`)],
 )
 
 /**
@@ -186,10 +175,7 @@ export const userIdentities = sqliteTable(
     createdAt: createdAt(),
     lastLoginAt: integer('last_login_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [
-    uniqueIndex('user_identities_subject_unique').on(t.issuer, t.subject),
-    index('user_identities_user_idx').on(t.userId, t.id),
-  ],
+  (t) => [uniqueIndex('user_identities_subject_unique').on(t.issuer, t.subject), index('user_identities_user_idx').on(t.userId, t.id)],
 )
 
 /**
@@ -310,9 +296,15 @@ export const ideas = sqliteTable(
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
-    index('ideas_top_idx').on(t.voteCount, t.id).where(sql`deleted_at is null and hidden_at is null`),
-    index('ideas_new_idx').on(t.createdAt, t.id).where(sql`deleted_at is null and hidden_at is null`),
-    index('ideas_active_idx').on(t.lastActivityAt, t.id).where(sql`deleted_at is null and hidden_at is null`),
+    index('ideas_top_idx')
+      .on(t.voteCount, t.id)
+      .where(sql`deleted_at is null and hidden_at is null`),
+    index('ideas_new_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`deleted_at is null and hidden_at is null`),
+    index('ideas_active_idx')
+      .on(t.lastActivityAt, t.id)
+      .where(sql`deleted_at is null and hidden_at is null`),
     index('ideas_category_top_idx').on(t.categoryId, t.voteCount, t.id),
     index('ideas_status_top_idx').on(t.status, t.voteCount, t.id),
     index('ideas_status_changed_idx').on(t.status, t.statusChangedAt, t.id),
@@ -320,7 +312,9 @@ export const ideas = sqliteTable(
     index('ideas_merged_into_idx').on(t.mergedIntoId),
     // Only hidden and deleted ideas (few): the count of visible ones (all, or a member's) is all
     // ideas minus these, each count from an index alone.
-    index('ideas_removed_idx').on(t.authorId, t.id).where(sql`deleted_at is not null or hidden_at is not null`),
+    index('ideas_removed_idx')
+      .on(t.authorId, t.id)
+      .where(sql`deleted_at is not null or hidden_at is not null`),
     check('ideas_status_valid', sql`${t.status} in (${inList(IDEA_STATUSES)})`),
     check('ideas_vote_count_non_negative', sql`${t.voteCount} >= 0`),
     check('ideas_comment_count_non_negative', sql`${t.commentCount} >= 0`),
@@ -423,8 +417,12 @@ export const questions = sqliteTable(
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
-    index('questions_new_idx').on(t.createdAt, t.id).where(sql`deleted_at is null and hidden_at is null`),
-    index('questions_active_idx').on(t.lastActivityAt, t.id).where(sql`deleted_at is null and hidden_at is null`),
+    index('questions_new_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`deleted_at is null and hidden_at is null`),
+    index('questions_active_idx')
+      .on(t.lastActivityAt, t.id)
+      .where(sql`deleted_at is null and hidden_at is null`),
     index('questions_unanswered_idx')
       .on(t.createdAt, t.id)
       .where(sql`is_unanswered = 1 and deleted_at is null and hidden_at is null`),
@@ -432,12 +430,11 @@ export const questions = sqliteTable(
     index('questions_duplicate_of_idx').on(t.duplicateOfId),
     // Only hidden and deleted questions (few): the count of visible ones (all, or a member's) is
     // all questions minus these, each count from an index alone.
-    index('questions_removed_idx').on(t.authorId, t.id).where(sql`deleted_at is not null or hidden_at is not null`),
+    index('questions_removed_idx')
+      .on(t.authorId, t.id)
+      .where(sql`deleted_at is not null or hidden_at is not null`),
     check('questions_status_valid', sql`${t.status} in (${inList(QUESTION_STATUSES)})`),
-    check(
-      'questions_close_reason_valid',
-      sql`${t.closeReason} is null or ${t.closeReason} in (${inList(CLOSE_REASONS)})`,
-    ),
+    check('questions_close_reason_valid', sql`${t.closeReason} is null or ${t.closeReason} in (${inList(CLOSE_REASONS)})`),
     check('questions_answer_count_non_negative', sql`${t.answerCount} >= 0`),
   ],
 )
@@ -470,11 +467,15 @@ export const answers = sqliteTable(
     // The question page: accepted first, then score, then age.
     index('answers_question_order_idx').on(t.questionId, sql`${t.isAccepted} desc`, sql`${t.score} desc`, t.createdAt, t.id),
     // At most one accepted answer per question, enforced by SQLite.
-    uniqueIndex('answers_one_accepted_per_question').on(t.questionId).where(sql`is_accepted = 1`),
+    uniqueIndex('answers_one_accepted_per_question')
+      .on(t.questionId)
+      .where(sql`is_accepted = 1`),
     index('answers_author_idx').on(t.authorId, t.createdAt, t.id),
     index('answers_new_idx').on(t.createdAt, t.id),
     // Only hidden and deleted answers (few): a member's visible answers are all theirs minus these.
-    index('answers_removed_idx').on(t.authorId, t.id).where(sql`deleted_at is not null or hidden_at is not null`),
+    index('answers_removed_idx')
+      .on(t.authorId, t.id)
+      .where(sql`deleted_at is not null or hidden_at is not null`),
   ],
 )
 
@@ -645,7 +646,9 @@ export const reputationEvents = sqliteTable(
     index('reputation_events_source_idx').on(t.sourceType, t.sourceId, t.reason, t.actorId, t.id, t.delta),
     // The leaderboard's period totals (a covering range scan), and any scan by time.
     index('reputation_events_period_idx').on(t.createdAt, t.userId, t.delta),
-    uniqueIndex('reputation_events_reverses_unique').on(t.reversesId).where(sql`reverses_id is not null`),
+    uniqueIndex('reputation_events_reverses_unique')
+      .on(t.reversesId)
+      .where(sql`reverses_id is not null`),
   ],
 )
 
@@ -669,7 +672,9 @@ export const notifications = sqliteTable(
   },
   (t) => [
     index('notifications_user_idx').on(t.userId, t.createdAt, t.id),
-    index('notifications_unread_idx').on(t.userId).where(sql`read_at is null`),
+    index('notifications_unread_idx')
+      .on(t.userId)
+      .where(sql`read_at is null`),
   ],
 )
 
@@ -692,7 +697,9 @@ export const flags = sqliteTable(
   },
   (t) => [
     uniqueIndex('flags_one_per_user_target').on(t.userId, t.targetType, t.targetId),
-    index('flags_pending_idx').on(t.createdAt, t.id).where(sql`status = 'pending'`),
+    index('flags_pending_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`status = 'pending'`),
     index('flags_target_idx').on(t.targetType, t.targetId, t.status),
     index('flags_user_status_idx').on(t.userId, t.status),
     check('flags_reason_valid', sql`${t.reason} in (${inList(FLAG_REASONS)})`),
@@ -797,7 +804,9 @@ export const suggestedEdits = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('suggested_edits_pending_idx').on(t.createdAt, t.id).where(sql`status = 'pending'`),
+    index('suggested_edits_pending_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`status = 'pending'`),
     index('suggested_edits_target_idx').on(t.targetType, t.targetId, t.status),
     index('suggested_edits_author_idx').on(t.authorId, t.createdAt, t.id),
     check('suggested_edits_target_valid', sql`${t.targetType} in ('idea', 'question', 'answer')`),
@@ -840,7 +849,9 @@ export const emailOutbox = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('email_outbox_due_idx').on(t.nextAttemptAt, t.id).where(sql`sent_at is null`),
+    index('email_outbox_due_idx')
+      .on(t.nextAttemptAt, t.id)
+      .where(sql`sent_at is null`),
     index('email_outbox_user_idx').on(t.userId, t.createdAt),
   ],
 )
@@ -931,9 +942,13 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [
     uniqueIndex('webhook_deliveries_message_unique').on(t.endpointId, t.messageId),
-    index('webhook_deliveries_due_idx').on(t.nextAttemptAt, t.id).where(sql`delivered_at is null and failed_at is null`),
+    index('webhook_deliveries_due_idx')
+      .on(t.nextAttemptAt, t.id)
+      .where(sql`delivered_at is null and failed_at is null`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.id),
-    index('webhook_deliveries_batch_idx').on(t.endpointId, t.batchKey).where(sql`batch_key is not null and delivered_at is null and failed_at is null`),
+    index('webhook_deliveries_batch_idx')
+      .on(t.endpointId, t.batchKey)
+      .where(sql`batch_key is not null and delivered_at is null and failed_at is null`),
   ],
 )
 
@@ -977,7 +992,10 @@ export const inboundHooks = sqliteTable(
     lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
     revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('inbound_hooks_created_idx').on(t.createdAt, t.id), check('inbound_hooks_name_length', sql`length(${t.name}) between 1 and 80`)],
+  (t) => [
+    index('inbound_hooks_created_idx').on(t.createdAt, t.id),
+    check('inbound_hooks_name_length', sql`length(${t.name}) between 1 and 80`),
+  ],
 )
 
 /**

@@ -47,14 +47,17 @@ const built = performance.now()
 sqlite.transaction(() => {
   const weights = [1, 2, 3, 5, 0.5]
   weights.forEach((w, i) => sqlite.prepare('insert into segments (name, weight, position) values (?, ?, ?)').run(`Segment ${i + 1}`, w, i))
-  for (let i = 0; i < 10; i++) sqlite.prepare('insert into categories (slug, name, position) values (?, ?, ?)').run(`cat-${i}`, `Category ${i}`, i)
+  for (let i = 0; i < 10; i++)
+    sqlite.prepare('insert into categories (slug, name, position) values (?, ?, ?)').run(`cat-${i}`, `Category ${i}`, i)
   const company = sqlite.prepare('insert into companies (name, external_id, plan, monthly_revenue) values (?, ?, ?, ?)')
   for (let i = 1; i <= COMPANIES; i++) {
     // Most customers on the small plans; revenue grows steeply with the plan.
     const plan = Math.floor(rand() ** 2 * PLANS.length)
     company.run(`Company ${i}`, `ext-${i}`, PLANS[plan], Math.round((plan + 1) ** 3 * 100 * (0.5 + rand())))
   }
-  const user = sqlite.prepare('insert into users (username, email, password_hash, display_name, segment_id, company_id, created_at) values (?, ?, ?, ?, ?, ?, ?)')
+  const user = sqlite.prepare(
+    'insert into users (username, email, password_hash, display_name, segment_id, company_id, created_at) values (?, ?, ?, ?, ?, ?, ?)',
+  )
   for (let i = 1; i <= USERS; i++) {
     const segment = rand() < 0.7 ? 1 + Math.floor(rand() * weights.length) : null
     const companyId = rand() < 0.4 ? 1 + Math.floor(rand() * COMPANIES) : null
@@ -66,7 +69,18 @@ sqlite.transaction(() => {
   )
   for (let i = 1; i <= IDEAS; i++) {
     const at = now - Math.floor(rand() * 730 * DAY)
-    idea.run(1 + Math.floor(rand() * USERS), 1 + Math.floor(rand() * 10), `Idea number ${i} for the bench`, 'Body', '<p>Body</p>', statuses[Math.floor(rand() * statuses.length)], at, at, at, at)
+    idea.run(
+      1 + Math.floor(rand() * USERS),
+      1 + Math.floor(rand() * 10),
+      `Idea number ${i} for the bench`,
+      'Body',
+      '<p>Body</p>',
+      statuses[Math.floor(rand() * statuses.length)],
+      at,
+      at,
+      at,
+      at,
+    )
   }
   const vote = sqlite.prepare('insert or ignore into idea_votes (idea_id, user_id, created_at) values (?, ?, ?)')
   let cast = 0
@@ -91,7 +105,15 @@ function time(label: string, fn: () => unknown) {
   console.log(`${label.padEnd(52)} ${runs[Math.floor(RUNS / 2)]!.toFixed(1).padStart(8)} ms`)
 }
 
-const base: ProductRankingInput = { sort: 'votes', windowDays: 30, segmentId: null, status: null, categoryId: null, page: 1, withCompanies: true }
+const base: ProductRankingInput = {
+  sort: 'votes',
+  windowDays: 30,
+  segmentId: null,
+  status: null,
+  categoryId: null,
+  page: 1,
+  withCompanies: true,
+}
 for (const [label, input] of [
   ['votes, page 1', {}],
   ['votes, page 20', { page: 20 }],

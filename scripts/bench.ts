@@ -189,7 +189,15 @@ if (args.compare) {
   const dbB = `/tmp/summit-bench-${sha.out.slice(0, 12)}-B.db`
   copyDatabase(dbA)
   copyDatabase(dbB)
-  sides.push({ label: 'A', title: `${sha.out.slice(0, 7)} (--compare)`, dir, dbFile: dbA, port: PORT, origin: `http://127.0.0.1:${PORT}`, hashedSessions: hashed })
+  sides.push({
+    label: 'A',
+    title: `${sha.out.slice(0, 7)} (--compare)`,
+    dir,
+    dbFile: dbA,
+    port: PORT,
+    origin: `http://127.0.0.1:${PORT}`,
+    hashedSessions: hashed,
+  })
   sides.push({
     label: 'B',
     title: `this checkout (${git('rev-parse', '--short', 'HEAD').out}${git('status', '--porcelain', '--untracked-files=no').out ? ', with uncommitted changes' : ''})`,
@@ -200,7 +208,15 @@ if (args.compare) {
     hashedSessions: true,
   })
 } else {
-  sides.push({ label: '', title: 'this checkout', dir: process.cwd(), dbFile: DB_FILE, port: PORT, origin: `http://127.0.0.1:${PORT}`, hashedSessions: true })
+  sides.push({
+    label: '',
+    title: 'this checkout',
+    dir: process.cwd(),
+    dbFile: DB_FILE,
+    port: PORT,
+    origin: `http://127.0.0.1:${PORT}`,
+    hashedSessions: true,
+  })
 }
 if (!args['no-build']) run('npm', ['run', 'build'])
 
@@ -278,7 +294,8 @@ function prepare(side: Side) {
       for (let k = 0; k < VOTE_PAIRS_PER_MEMBER; k++) {
         const start = 1 + Math.floor(Math.random() * maxIdea)
         const row = notVoted.get(start, id) as { ideaId: number } | undefined
-        if (row && !toVote.some((p) => p.session === session && p.ideaId === row.ideaId)) toVote.push({ ideaId: row.ideaId, session, voted: true, ip })
+        if (row && !toVote.some((p) => p.session === session && p.ideaId === row.ideaId))
+          toVote.push({ ideaId: row.ideaId, session, voted: true, ip })
       }
     }
   })()
@@ -289,7 +306,10 @@ function prepare(side: Side) {
     if (toUnvote[k]) pairs.push(toUnvote[k]!)
   }
   const counts = Object.fromEntries(
-    ['users', 'ideas', 'idea_votes', 'questions', 'answers', 'post_votes', 'comments'].map((t) => [t, one<{ n: number }>(`select count(*) as n from ${t}`)!.n]),
+    ['users', 'ideas', 'idea_votes', 'questions', 'answers', 'post_votes', 'comments'].map((t) => [
+      t,
+      one<{ n: number }>(`select count(*) as n from ${t}`)!.n,
+    ]),
   )
   db.close()
   return { idea, question, topUser, member, pairs, sessions: members.length, counts, apiTokens }
@@ -301,29 +321,31 @@ const setup = setups.get(sides[0]!)!
 
 type Kind = 'page' | 'member' | 'vote' | 'member+vote' | 'api' | 'api-token'
 type Case = { name: string; path: string; kind: Kind }
-const CASES: Case[] = ([
-  { name: 'home', path: '/', kind: 'page' },
-  { name: 'ideas top', path: '/ideas?sort=top', kind: 'page' },
-  { name: 'ideas trending', path: '/ideas?sort=trending', kind: 'page' },
-  { name: `idea page (${setup.idea.n} comments)`, path: `/ideas/${setup.idea.id}`, kind: 'page' },
-  { name: 'questions unanswered', path: '/questions?tab=unanswered', kind: 'page' },
-  { name: `question page (${setup.question.n} answers)`, path: `/questions/${setup.question.id}`, kind: 'page' },
-  { name: 'roadmap', path: '/roadmap', kind: 'page' },
-  { name: 'search common word', path: '/search?q=dashboard', kind: 'page' },
-  { name: 'search rare word', path: '/search?q=kerberos', kind: 'page' },
-  { name: 'top user profile', path: `/u/${encodeURIComponent(setup.topUser.username)}`, kind: 'page' },
-  { name: 'member home', path: '/', kind: 'member' },
-  { name: 'member ideas top', path: '/ideas?sort=top', kind: 'member' },
-  { name: `member idea page (${setup.idea.n} comments)`, path: `/ideas/${setup.idea.id}`, kind: 'member' },
-  { name: `member question page (${setup.question.n} answers)`, path: `/questions/${setup.question.id}`, kind: 'member' },
-  { name: 'vote toggle (POST)', path: '/ideas/:id/vote', kind: 'vote' },
-  { name: 'member idea page while voting', path: `/ideas/${setup.idea.id}`, kind: 'member+vote' },
-  // The JSON API's list, anonymous (a token adds one indexed lookup): never a kept page, reported only.
-  { name: 'API ideas top (20)', path: '/api/v1/ideas?sort=top&limit=20', kind: 'api' },
-  { name: 'API ideas new (100)', path: '/api/v1/ideas?sort=new&limit=100', kind: 'api' },
-  { name: 'API ideas top (20) with a token', path: '/api/v1/ideas?sort=top&limit=20', kind: 'api-token' },
-  { name: 'API idea (with a token)', path: `/api/v1/ideas/${setup.idea.id}`, kind: 'api-token' },
-] satisfies Case[]).filter((c) => !args.only || c.name.includes(args.only))
+const CASES: Case[] = (
+  [
+    { name: 'home', path: '/', kind: 'page' },
+    { name: 'ideas top', path: '/ideas?sort=top', kind: 'page' },
+    { name: 'ideas trending', path: '/ideas?sort=trending', kind: 'page' },
+    { name: `idea page (${setup.idea.n} comments)`, path: `/ideas/${setup.idea.id}`, kind: 'page' },
+    { name: 'questions unanswered', path: '/questions?tab=unanswered', kind: 'page' },
+    { name: `question page (${setup.question.n} answers)`, path: `/questions/${setup.question.id}`, kind: 'page' },
+    { name: 'roadmap', path: '/roadmap', kind: 'page' },
+    { name: 'search common word', path: '/search?q=dashboard', kind: 'page' },
+    { name: 'search rare word', path: '/search?q=kerberos', kind: 'page' },
+    { name: 'top user profile', path: `/u/${encodeURIComponent(setup.topUser.username)}`, kind: 'page' },
+    { name: 'member home', path: '/', kind: 'member' },
+    { name: 'member ideas top', path: '/ideas?sort=top', kind: 'member' },
+    { name: `member idea page (${setup.idea.n} comments)`, path: `/ideas/${setup.idea.id}`, kind: 'member' },
+    { name: `member question page (${setup.question.n} answers)`, path: `/questions/${setup.question.id}`, kind: 'member' },
+    { name: 'vote toggle (POST)', path: '/ideas/:id/vote', kind: 'vote' },
+    { name: 'member idea page while voting', path: `/ideas/${setup.idea.id}`, kind: 'member+vote' },
+    // The JSON API's list, anonymous (a token adds one indexed lookup): never a kept page, reported only.
+    { name: 'API ideas top (20)', path: '/api/v1/ideas?sort=top&limit=20', kind: 'api' },
+    { name: 'API ideas new (100)', path: '/api/v1/ideas?sort=new&limit=100', kind: 'api' },
+    { name: 'API ideas top (20) with a token', path: '/api/v1/ideas?sort=top&limit=20', kind: 'api-token' },
+    { name: 'API idea (with a token)', path: `/api/v1/ideas/${setup.idea.id}`, kind: 'api-token' },
+  ] satisfies Case[]
+).filter((c) => !args.only || c.name.includes(args.only))
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -352,7 +374,11 @@ function cpuMs(pid: number) {
 
 type Answer = { status: number; bytes: number; body: string; headers: http.IncomingHttpHeaders }
 
-function request(origin: string, pathname: string, options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}) {
+function request(
+  origin: string,
+  pathname: string,
+  options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {},
+) {
   return new Promise<Answer>((resolve, reject) => {
     const req = http.request(`${origin}${pathname}`, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
       const chunks: Buffer[] = []
@@ -393,7 +419,8 @@ async function startServer(side: Side) {
   child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()))
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server${side.label ? ` ${side.label}` : ''} exited (${child.exitCode}):\n${logs.join('')}`)
+    if (child.exitCode !== null)
+      throw new Error(`the server${side.label ? ` ${side.label}` : ''} exited (${child.exitCode}):\n${logs.join('')}`)
     const ok = await get(side.origin, '/healthz').then(
       (r) => r.status === 200,
       () => false,
@@ -484,7 +511,13 @@ type Running = {
 
 type CannonRequest = autocannon.Request & { onResponse?: (status: number, body: string) => void }
 
-function cannon(r: Running, kind: 'page' | 'member' | 'vote' | 'api' | 'api-token', pathname: string, seconds: number, connections: number) {
+function cannon(
+  r: Running,
+  kind: 'page' | 'member' | 'vote' | 'api' | 'api-token',
+  pathname: string,
+  seconds: number,
+  connections: number,
+) {
   let requests: CannonRequest[]
   if (kind === 'vote') {
     requests = [
@@ -554,7 +587,15 @@ function votesInDb(r: Running, since: number) {
   }
 }
 
-function toRow(c: Case, kind: Row['kind'], name: string, result: autocannon.Result, cpuUsed: number, peakRss: number, uncompressed: number): Row {
+function toRow(
+  c: Case,
+  kind: Row['kind'],
+  name: string,
+  result: autocannon.Result,
+  cpuUsed: number,
+  peakRss: number,
+  uncompressed: number,
+): Row {
   const statusCodes: Record<string, number> = {}
   for (const [code, n] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (n as { count: number }).count
   return {
@@ -627,8 +668,17 @@ async function runCase(r: Running, c: Case): Promise<Row[]> {
     rows.push(toRow(c, c.kind, c.name, results[0]!, cpuUsed, peakRss, await uncompressed(c.kind)))
   } else {
     const voteResult = c.kind === 'vote' ? results[0]! : results[1]!
-    if (c.kind === 'member+vote') rows.push(toRow(c, 'member', c.name, results[0]!, cpuShare(results[0]!), peakRss, await uncompressed('member')))
-    const voteRow = toRow(c, c.kind === 'vote' ? 'vote' : 'vote (while reading)', c.kind === 'vote' ? c.name : '  votes meanwhile (POST)', voteResult, cpuShare(voteResult), peakRss, 0)
+    if (c.kind === 'member+vote')
+      rows.push(toRow(c, 'member', c.name, results[0]!, cpuShare(results[0]!), peakRss, await uncompressed('member')))
+    const voteRow = toRow(
+      c,
+      c.kind === 'vote' ? 'vote' : 'vote (while reading)',
+      c.kind === 'vote' ? c.name : '  votes meanwhile (POST)',
+      voteResult,
+      cpuShare(voteResult),
+      peakRss,
+      0,
+    )
     voteRow.path = '/ideas/:id/vote'
     // Counted as soon as the run stops: requests still in flight are left out, as they are of req/s.
     const after = votesInDb(r, since)
@@ -687,7 +737,9 @@ async function main() {
   )
   if (sides.length > 1) {
     for (const side of sides)
-      console.log(`${side.label}: ${side.title}, on a copy of the database (${side.dbFile}), sessions stored ${side.hashedSessions ? 'as SHA-256' : 'raw'}`)
+      console.log(
+        `${side.label}: ${side.title}, on a copy of the database (${side.dbFile}), sessions stored ${side.hashedSessions ? 'as SHA-256' : 'raw'}`,
+      )
   }
   const running: (Running & { child: ChildProcess; startupMs: number; logs: string[] })[] = []
   const rowsBySide = new Map<Side, Row[]>(sides.map((s) => [s, []]))
@@ -740,7 +792,8 @@ async function main() {
       r.child.kill('SIGTERM')
     }
   }
-  if (reusedPairs) console.log(`Note: ${reusedPairs} vote requests reused a member/idea pair (a repeat changes nothing and still answers 200).`)
+  if (reusedPairs)
+    console.log(`Note: ${reusedPairs} vote requests reused a member/idea pair (a repeat changes nothing and still answers 200).`)
 
   const mark = (row: Row) =>
     row.kind === 'vote (while reading)'
@@ -810,7 +863,9 @@ async function main() {
       .filter(({ rb }) => rb.kind === 'member' && rb.case.startsWith('member ') && !rb.case.includes('while'))
       .map(({ ra, rb }) => `${rb.case} ${ra.requestsPerSecond > 0 ? (rb.requestsPerSecond / ra.requestsPerSecond).toFixed(2) : '?'}×`)
     if (memberRatios.length)
-      console.log(`Member pages, B against A (goal ≥ ${MEMBER_TARGETS.baselineRatio}× a baseline, reported only): ${memberRatios.join(', ')}`)
+      console.log(
+        `Member pages, B against A (goal ≥ ${MEMBER_TARGETS.baselineRatio}× a baseline, reported only): ${memberRatios.join(', ')}`,
+      )
   }
   // The exit code follows this checkout's figures (B with --compare).
   const judged = sides[sides.length - 1]!
@@ -840,7 +895,13 @@ async function main() {
 
   const report = {
     at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryMb: Math.round(os.totalmem() / 1e6), node: process.version, loadAverage: os.loadavg() },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryMb: Math.round(os.totalmem() / 1e6),
+      node: process.version,
+      loadAverage: os.loadavg(),
+    },
     database: { file: path.relative(process.cwd(), DB_FILE), ...setup.counts },
     options: {
       nodeOptions: args['node-options'] ?? null,

@@ -192,7 +192,12 @@ async function setUp() {
   for (let i = 0; i < USERS; i++) {
     const user = createUser(db, { reputation: 500, createdAt: twoDaysAgo })
     const session = await startSession(user.id)
-    members.push({ id: user.id, cookie: `${session.name}=${session.value}`, ip: `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}`, ideasPosted: 0 })
+    members.push({
+      id: user.id,
+      cookie: `${session.name}=${session.value}`,
+      ip: `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      ideasPosted: 0,
+    })
   }
   closeDatabases() // the server alone holds the database while it is killed
   return { members, ideas, questions, answers, categoryId: categoryId ?? null }
@@ -303,7 +308,8 @@ async function runRound(round: number, setup: Awaited<ReturnType<typeof setUp>>,
       action = `${kind} vote`
       const wanted = pick([1, 1, -1, 0] as const)
       trackVote(kind, target.id, wanted)
-      send = () => post(member, `/questions/${questionId}`, { intent: 'vote', target: kind, targetId: String(target.id), value: String(wanted) })
+      send = () =>
+        post(member, `/questions/${questionId}`, { intent: 'vote', target: kind, targetId: String(target.id), value: String(wanted) })
     } else if (roll < 0.82) {
       action = 'new answer'
       const questionId = pick(setup.questions)
@@ -317,14 +323,24 @@ async function runRound(round: number, setup: Awaited<ReturnType<typeof setUp>>,
         send = () => post(member, `/ideas/${ideaId}`, { intent: 'comment', body: `Comment ${marker}` })
       } else {
         const answer = pick(setup.answers)
-        send = () => post(member, `/questions/${answer.questionId}`, { intent: 'comment', target: 'answer', targetId: String(answer.id), body: `Comment ${marker}` })
+        send = () =>
+          post(member, `/questions/${answer.questionId}`, {
+            intent: 'comment',
+            target: 'answer',
+            targetId: String(answer.id),
+            body: `Comment ${marker}`,
+          })
       }
     } else if (member.ideasPosted < 15) {
       // Established members may post 20 ideas a day; stay under it across every round.
       action = 'new idea'
       member.ideasPosted += 1
       trackPost('idea', /^\/ideas\/(\d+)$/)
-      const fields: Record<string, string> = { intent: 'post', title: `Idea under load ${marker}`, body: `Posted while the server may be killed: ${marker}` }
+      const fields: Record<string, string> = {
+        intent: 'post',
+        title: `Idea under load ${marker}`,
+        body: `Posted while the server may be killed: ${marker}`,
+      }
       if (setup.categoryId) fields.categoryId = String(setup.categoryId)
       send = () => post(member, '/ideas/new', fields)
     } else {
@@ -415,14 +431,17 @@ function check() {
   const tables = { idea: 'ideas', answer: 'answers', comment: 'comments' } as const
   for (const track of posts) {
     if (!track.acknowledged) continue
-    const row = sqlite.prepare(`select body_md as body from ${tables[track.kind]} where id = ?`).get(track.id) as { body: string } | undefined
+    const row = sqlite.prepare(`select body_md as body from ${tables[track.kind]} where id = ?`).get(track.id) as
+      { body: string } | undefined
     if (!row) problems.push(`acknowledged ${track.kind} ${track.id} (${track.marker}) is missing`)
     else if (!row.body.includes(track.marker)) problems.push(`${track.kind} ${track.id} does not hold ${track.marker}`)
     checked += 1
   }
   // Whatever was cut off may or may not exist, but never twice.
   for (const track of posts) {
-    const n = (sqlite.prepare(`select count(*) as n from ${tables[track.kind]} where body_md like ?`).get(`%${track.marker}%`) as { n: number }).n
+    const n = (
+      sqlite.prepare(`select count(*) as n from ${tables[track.kind]} where body_md like ?`).get(`%${track.marker}%`) as { n: number }
+    ).n
     if (n > 1) problems.push(`${track.marker} was stored ${n} times`)
   }
   posts.length = 0 // acknowledged posts were checked; the next round brings its own
@@ -439,7 +458,9 @@ function check() {
 
 const startedAt = Date.now()
 ensureBuild()
-console.log(`Kill test: ${ROUNDS} round(s), ${CONCURRENCY} concurrent clients, ${USERS} members, SIGKILL after ${KILL_AFTER_MS / 2}–${KILL_AFTER_MS} ms`)
+console.log(
+  `Kill test: ${ROUNDS} round(s), ${CONCURRENCY} concurrent clients, ${USERS} members, SIGKILL after ${KILL_AFTER_MS / 2}–${KILL_AFTER_MS} ms`,
+)
 console.log(`Database: ${DB_FILE}`)
 await startServer()
 const setup = await setUp()
@@ -475,7 +496,9 @@ for (let round = 1; round <= ROUNDS; round++) {
   if (problems.length) fail(problems.join('\n'))
 }
 
-console.log(`All ${ROUNDS} kill rounds and the clean stop passed: ${totalAcknowledged} acknowledged writes kept. ${seconds(Date.now() - startedAt)}`)
+console.log(
+  `All ${ROUNDS} kill rounds and the clean stop passed: ${totalAcknowledged} acknowledged writes kept. ${seconds(Date.now() - startedAt)}`,
+)
 if (values.keep) console.log(`Kept ${WORK_DIR}`)
 else fs.rmSync(WORK_DIR, { recursive: true, force: true })
 process.exit(0) // without waiting for the HTTP client's idle keep-alive sockets to time out

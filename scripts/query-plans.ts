@@ -16,7 +16,9 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { collectPagePlans, type PagePlan } from './lib/page-plans'
 
-const { values: args } = parseArgs({ options: { db: { type: 'string', default: 'data/large.db' }, verbose: { type: 'boolean', default: false } } })
+const { values: args } = parseArgs({
+  options: { db: { type: 'string', default: 'data/large.db' }, verbose: { type: 'boolean', default: false } },
+})
 const file = path.resolve(args.db!)
 if (!fs.existsSync(file)) {
   console.error(`${path.relative(process.cwd(), file)} does not exist: build it with npm run seed:large`)
@@ -28,7 +30,9 @@ let flagged = 0
 for (const page of pages) {
   const bad = page.queries.filter((q) => q.problems.length > 0)
   flagged += bad.length
-  console.log(`\n${bad.length ? '✗' : '✓'} ${page.name}  ${page.path}  (${page.queries.length} queries${page.note ? `; ${page.note}` : ''})`)
+  console.log(
+    `\n${bad.length ? '✗' : '✓'} ${page.name}  ${page.path}  (${page.queries.length} queries${page.note ? `; ${page.note}` : ''})`,
+  )
   for (const q of page.queries) {
     if (!args.verbose && q.problems.length === 0 && q.notes.length === 0) continue
     console.log(`  ${q.sql.replace(/\s+/g, ' ').slice(0, args.verbose ? 2000 : 160)}`)

@@ -102,8 +102,15 @@ try {
   const sorted = [...timings].sort((a, b) => a - b)
   const ms = (value: number) => `${value.toFixed(2)} ms`
   console.log(`Search latency over ${label}`)
-  console.log(`${posts} visible posts, ${counts.size} distinct words; ${queries.length} queries of 1-3 words (e.g. ${queries.slice(0, 3).map((q) => `“${q}”`).join(', ')})`)
-  console.log(`p50 ${ms(percentile(sorted, 0.5))}   p95 ${ms(percentile(sorted, 0.95))}   max ${ms(sorted.at(-1)!)}   (mean ${ms(timings.reduce((a, b) => a + b, 0) / timings.length)}, ${(hits / queries.length).toFixed(1)} hits per query on page 1)`)
+  console.log(
+    `${posts} visible posts, ${counts.size} distinct words; ${queries.length} queries of 1-3 words (e.g. ${queries
+      .slice(0, 3)
+      .map((q) => `“${q}”`)
+      .join(', ')})`,
+  )
+  console.log(
+    `p50 ${ms(percentile(sorted, 0.5))}   p95 ${ms(percentile(sorted, 0.95))}   max ${ms(sorted.at(-1)!)}   (mean ${ms(timings.reduce((a, b) => a + b, 0) / timings.length)}, ${(hits / queries.length).toFixed(1)} hits per query on page 1)`,
+  )
 } finally {
   cleanup()
 }

@@ -181,20 +181,205 @@ function countUpTo(sorted: Float64Array, t: number) {
 // Text: plain sentences, so the stored HTML is exactly what renderMarkdown makes of them
 // ---------------------------------------------------------------------------------------------
 
-const FIRST = ['ada', 'ben', 'chloe', 'dev', 'emma', 'felix', 'grace', 'hugo', 'isla', 'jonas', 'kai', 'lena', 'mateo', 'nora', 'omar', 'priya', 'quinn', 'rosa', 'sam', 'tara', 'umar', 'vera', 'wei', 'xena', 'yusuf', 'zoe', 'aiko', 'bruno', 'carla', 'dmitri', 'elif', 'farah', 'goran', 'hana', 'ivan', 'jade', 'kofi', 'lucia', 'milo', 'nadia']
-const LAST = ['adams', 'becker', 'chen', 'diaz', 'evans', 'fischer', 'garcia', 'haddad', 'ito', 'jensen', 'kowalski', 'larsen', 'moreau', 'nakamura', 'okafor', 'patel', 'quiroga', 'rossi', 'silva', 'tanaka', 'usman', 'varga', 'wagner', 'xu', 'yilmaz', 'zhang', 'novak', 'horvat', 'berg', 'costa']
+const FIRST = [
+  'ada',
+  'ben',
+  'chloe',
+  'dev',
+  'emma',
+  'felix',
+  'grace',
+  'hugo',
+  'isla',
+  'jonas',
+  'kai',
+  'lena',
+  'mateo',
+  'nora',
+  'omar',
+  'priya',
+  'quinn',
+  'rosa',
+  'sam',
+  'tara',
+  'umar',
+  'vera',
+  'wei',
+  'xena',
+  'yusuf',
+  'zoe',
+  'aiko',
+  'bruno',
+  'carla',
+  'dmitri',
+  'elif',
+  'farah',
+  'goran',
+  'hana',
+  'ivan',
+  'jade',
+  'kofi',
+  'lucia',
+  'milo',
+  'nadia',
+]
+const LAST = [
+  'adams',
+  'becker',
+  'chen',
+  'diaz',
+  'evans',
+  'fischer',
+  'garcia',
+  'haddad',
+  'ito',
+  'jensen',
+  'kowalski',
+  'larsen',
+  'moreau',
+  'nakamura',
+  'okafor',
+  'patel',
+  'quiroga',
+  'rossi',
+  'silva',
+  'tanaka',
+  'usman',
+  'varga',
+  'wagner',
+  'xu',
+  'yilmaz',
+  'zhang',
+  'novak',
+  'horvat',
+  'berg',
+  'costa',
+]
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
-const VERBS = ['Add', 'Allow', 'Support', 'Improve', 'Export', 'Schedule', 'Share', 'Filter', 'Show', 'Sync', 'Customize', 'Bulk edit', 'Import', 'Duplicate', 'Archive', 'Search', 'Pin', 'Lock', 'Comment on', 'Version']
-const OBJECTS = ['dashboards', 'reports', 'charts', 'alerts', 'data sources', 'saved queries', 'the query editor', 'team workspaces', 'user roles', 'API tokens', 'CSV exports', 'scheduled emails', 'filters', 'annotations', 'funnels', 'cohorts', 'retention charts', 'KPI widgets', 'the mobile app', 'embedded dashboards', 'webhooks', 'audit logs', 'SSO login', 'Slack notifications', 'the data catalog', 'pivot tables', 'heatmaps', 'forecasts', 'goals', 'segments']
-const QUALIFIERS = ['', '', '', ' to PDF', ' by team', ' in dark mode', ' with version history', ' per workspace', ' from Snowflake', ' on mobile', ' for enterprise accounts', ' with custom colors', ' in bulk', ' through the API', ' without a page reload', ' across projects', ' from BigQuery', ' for guests', ' with keyboard shortcuts', ' in the sidebar']
-const PAINS = ['it takes far too many clicks', 'we lose our changes when the tab closes', 'the numbers never match the warehouse', 'our managers keep asking for it', 'we copy everything into spreadsheets instead', 'it is slow on large accounts', 'new people on the team get lost', 'we have to ask an admin every time']
-const WISHES = ['remember the last settings', 'work the same way on every page', 'update in real time', 'respect the workspace permissions', 'keep a history we can roll back', 'let us choose the time zone', 'send a summary every Monday', 'show who changed what']
+const VERBS = [
+  'Add',
+  'Allow',
+  'Support',
+  'Improve',
+  'Export',
+  'Schedule',
+  'Share',
+  'Filter',
+  'Show',
+  'Sync',
+  'Customize',
+  'Bulk edit',
+  'Import',
+  'Duplicate',
+  'Archive',
+  'Search',
+  'Pin',
+  'Lock',
+  'Comment on',
+  'Version',
+]
+const OBJECTS = [
+  'dashboards',
+  'reports',
+  'charts',
+  'alerts',
+  'data sources',
+  'saved queries',
+  'the query editor',
+  'team workspaces',
+  'user roles',
+  'API tokens',
+  'CSV exports',
+  'scheduled emails',
+  'filters',
+  'annotations',
+  'funnels',
+  'cohorts',
+  'retention charts',
+  'KPI widgets',
+  'the mobile app',
+  'embedded dashboards',
+  'webhooks',
+  'audit logs',
+  'SSO login',
+  'Slack notifications',
+  'the data catalog',
+  'pivot tables',
+  'heatmaps',
+  'forecasts',
+  'goals',
+  'segments',
+]
+const QUALIFIERS = [
+  '',
+  '',
+  '',
+  ' to PDF',
+  ' by team',
+  ' in dark mode',
+  ' with version history',
+  ' per workspace',
+  ' from Snowflake',
+  ' on mobile',
+  ' for enterprise accounts',
+  ' with custom colors',
+  ' in bulk',
+  ' through the API',
+  ' without a page reload',
+  ' across projects',
+  ' from BigQuery',
+  ' for guests',
+  ' with keyboard shortcuts',
+  ' in the sidebar',
+]
+const PAINS = [
+  'it takes far too many clicks',
+  'we lose our changes when the tab closes',
+  'the numbers never match the warehouse',
+  'our managers keep asking for it',
+  'we copy everything into spreadsheets instead',
+  'it is slow on large accounts',
+  'new people on the team get lost',
+  'we have to ask an admin every time',
+]
+const WISHES = [
+  'remember the last settings',
+  'work the same way on every page',
+  'update in real time',
+  'respect the workspace permissions',
+  'keep a history we can roll back',
+  'let us choose the time zone',
+  'send a summary every Monday',
+  'show who changed what',
+]
 const TEAMS = ['finance', 'marketing', 'sales', 'support', 'operations', 'product', 'data', 'security']
 /** Words that appear in a few dozen posts only: the benchmark's rare search term is the first. */
 const RARE = ['kerberos', 'zstandard', 'heliotrope', 'quokka', 'tessellation', 'mnemonic']
-const TASKS = ['share a dashboard with a client', 'connect a Postgres replica', 'schedule a weekly report', 'reset my API token', 'filter a chart by region', 'export a table to CSV', 'add a teammate to a workspace', 'change the default time zone', 'embed a chart in our wiki', 'set up an alert on revenue', 'rename a data source', 'restore a deleted report']
-const PROBLEMS = ['show an empty chart', 'time out after a minute', 'ignore my filters', 'show yesterday as today', 'log me out every hour', 'refuse to save', 'count every row twice', 'load so slowly']
+const TASKS = [
+  'share a dashboard with a client',
+  'connect a Postgres replica',
+  'schedule a weekly report',
+  'reset my API token',
+  'filter a chart by region',
+  'export a table to CSV',
+  'add a teammate to a workspace',
+  'change the default time zone',
+  'embed a chart in our wiki',
+  'set up an alert on revenue',
+  'rename a data source',
+  'restore a deleted report',
+]
+const PROBLEMS = [
+  'show an empty chart',
+  'time out after a minute',
+  'ignore my filters',
+  'show yesterday as today',
+  'log me out every hour',
+  'refuse to save',
+  'count every row twice',
+  'load so slowly',
+]
 
 function ideaTitle() {
   return `${pick(VERBS)} ${pick(OBJECTS)}${pick(QUALIFIERS)}`
@@ -242,7 +427,18 @@ function answerBody() {
     chance(0.5) ? `If ${pick(OBJECTS)} ${pick(PROBLEMS)}, clear the filters and try again.` : sentence(),
   ]
 }
-const COMMENTS = ['Any update on this?', 'We need this too.', 'This would help our {team} team a lot.', 'Same problem here with {object}.', 'Thanks, that worked for me.', 'Is there a workaround for {object} until then?', 'Following, our {team} team asked for this yesterday.', 'Could this also cover {object}?', 'Great idea, upvoted.', 'This is the main reason we still export {object} to spreadsheets.']
+const COMMENTS = [
+  'Any update on this?',
+  'We need this too.',
+  'This would help our {team} team a lot.',
+  'Same problem here with {object}.',
+  'Thanks, that worked for me.',
+  'Is there a workaround for {object} until then?',
+  'Following, our {team} team asked for this yesterday.',
+  'Could this also cover {object}?',
+  'Great idea, upvoted.',
+  'This is the main reason we still export {object} to spreadsheets.',
+]
 function commentBody() {
   return [pick(COMMENTS).replace('{team}', pick(TEAMS)).replace('{object}', pick(OBJECTS))]
 }
@@ -336,7 +532,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** Columnar reputation ledger, replayed in time order before it is written. */
-const REASONS = ['question_upvoted', 'answer_upvoted', 'idea_upvoted', 'post_downvoted', 'downvote_cast', 'answer_accepted', 'accepted_an_answer', 'idea_planned', 'idea_shipped'] as const
+const REASONS = [
+  'question_upvoted',
+  'answer_upvoted',
+  'idea_upvoted',
+  'post_downvoted',
+  'downvote_cast',
+  'answer_accepted',
+  'accepted_an_answer',
+  'idea_planned',
+  'idea_shipped',
+] as const
 type Reason = (typeof REASONS)[number]
 const CAPPED = new Set<Reason>(['question_upvoted', 'answer_upvoted', 'idea_upvoted'])
 const SOURCE_TYPES = ['idea', 'question', 'answer'] as const
@@ -374,14 +580,29 @@ async function main() {
   sqlite.pragma('temp_store = MEMORY')
 
   // Secondary indexes are dropped while rows go in and rebuilt once at the end (much faster).
-  const BULK_TABLES = ['users', 'ideas', 'idea_votes', 'idea_status_changes', 'questions', 'answers', 'post_votes', 'comments', 'reputation_events', 'question_tags', 'idea_tags']
+  const BULK_TABLES = [
+    'users',
+    'ideas',
+    'idea_votes',
+    'idea_status_changes',
+    'questions',
+    'answers',
+    'post_votes',
+    'comments',
+    'reputation_events',
+    'question_tags',
+    'idea_tags',
+  ]
   const droppedIndexes = sqlite
-    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${BULK_TABLES.map(() => '?').join(', ')})`)
+    .prepare(
+      `select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${BULK_TABLES.map(() => '?').join(', ')})`,
+    )
     .all(...BULK_TABLES) as { name: string; sql: string }[]
   for (const index of droppedIndexes) sqlite.exec(`drop index "${index.name}"`)
 
   const estimatedLedger = SIZE.ideaVotes + SIZE.postVotes * 1.1 + SIZE.questions * 0.5
-  const rowTotal = SIZE.users + SIZE.ideas + SIZE.ideaVotes + SIZE.questions + SIZE.answers + SIZE.postVotes + SIZE.comments + estimatedLedger
+  const rowTotal =
+    SIZE.users + SIZE.ideas + SIZE.ideaVotes + SIZE.questions + SIZE.answers + SIZE.postVotes + SIZE.comments + estimatedLedger
   // Rebuilding the indexes and the counters: counted as a share of the rows, for the estimate.
   const finishingUnits = Math.round(rowTotal * 0.15)
   const progress = new Progress(rowTotal + 2 * finishingUnits)
@@ -403,8 +624,19 @@ async function main() {
   const ledger = new Ledger()
 
   // --- Segments, categories, tags ------------------------------------------------------------
-  sqlite.exec(`insert into segments (name, weight, position, created_at) values ('Free', 1, 0, ${START}), ('Pro', 2, 1, ${START}), ('Enterprise', 5, 2, ${START})`)
-  const CATEGORY_NAMES = ['Dashboards', 'Reports', 'Data sources', 'Alerts', 'Collaboration', 'Administration', 'Mobile', 'API and integrations']
+  sqlite.exec(
+    `insert into segments (name, weight, position, created_at) values ('Free', 1, 0, ${START}), ('Pro', 2, 1, ${START}), ('Enterprise', 5, 2, ${START})`,
+  )
+  const CATEGORY_NAMES = [
+    'Dashboards',
+    'Reports',
+    'Data sources',
+    'Alerts',
+    'Collaboration',
+    'Administration',
+    'Mobile',
+    'API and integrations',
+  ]
   const insertCategory = sqlite.prepare('insert into categories (slug, name, description, position, created_at) values (?, ?, ?, ?, ?)')
   CATEGORY_NAMES.forEach((name, i) =>
     insertCategory.run(name.toLowerCase().replace(/[^a-z]+/g, '-'), name, `Ideas about ${name.toLowerCase()}.`, i, START),
@@ -412,7 +644,36 @@ async function main() {
   const categoryWeights = new WeightedSampler(zipfWeights(CATEGORY_NAMES.length, 0.8, Int32Array.from(CATEGORY_NAMES.keys())))
   const TAG_NAMES = [
     ...OBJECTS.map((o) => o.replace(/^the /, '').replace(/ /g, '-').toLowerCase()),
-    'performance', 'permissions', 'billing', 'onboarding', 'accessibility', 'localization', 'sso', 'csv', 'pdf', 'snowflake', 'bigquery', 'postgres', 'slack', 'teams', 'jira', 'salesforce', 'hubspot', 'excel', 'python', 'sql', 'timezones', 'caching', 'sharing', 'branding', 'exports', 'imports', 'scheduling', 'notifications', 'security', 'compliance',
+    'performance',
+    'permissions',
+    'billing',
+    'onboarding',
+    'accessibility',
+    'localization',
+    'sso',
+    'csv',
+    'pdf',
+    'snowflake',
+    'bigquery',
+    'postgres',
+    'slack',
+    'teams',
+    'jira',
+    'salesforce',
+    'hubspot',
+    'excel',
+    'python',
+    'sql',
+    'timezones',
+    'caching',
+    'sharing',
+    'branding',
+    'exports',
+    'imports',
+    'scheduling',
+    'notifications',
+    'security',
+    'compliance',
   ]
   const insertTag = sqlite.prepare('insert into tags (name, description, created_at) values (?, ?, ?)')
   for (const name of TAG_NAMES) insertTag.run(name, '', START)
@@ -444,7 +705,18 @@ async function main() {
     const username = `${first}_${last}${i + 1}`.slice(0, 30)
     const role = i === STAFF.admin ? 'admin' : STAFF.product.includes(i) ? 'product' : STAFF.moderators.includes(i) ? 'moderator' : 'member'
     const segment = role === 'member' ? 1 + int(3) : null
-    insertUser.run(i + 1, username, `${username}@example.com`, passwordHash, `${cap(first)} ${cap(last)}`, role, segment, userCreated[i], timeBetween(userCreated[i]!, 3), userCreated[i])
+    insertUser.run(
+      i + 1,
+      username,
+      `${username}@example.com`,
+      passwordHash,
+      `${cap(first)} ${cap(last)}`,
+      role,
+      segment,
+      userCreated[i],
+      timeBetween(userCreated[i]!, 3),
+      userCreated[i],
+    )
   })
   /** A member (1-based id) who already existed at time t, chosen by activity. */
   const authorAt = (t: number) => authoring.sample(Math.max(1, countUpTo(userCreated, t))) + 1
@@ -463,8 +735,22 @@ async function main() {
   const statusPick = (top: boolean) => {
     const r = rand() * 100
     const table: [string, number][] = top
-      ? [['open', 40], ['under_review', 15], ['planned', 15], ['in_progress', 10], ['shipped', 15], ['declined', 5]]
-      : [['open', 88], ['under_review', 4], ['planned', 2], ['in_progress', 1], ['shipped', 2], ['declined', 3]]
+      ? [
+          ['open', 40],
+          ['under_review', 15],
+          ['planned', 15],
+          ['in_progress', 10],
+          ['shipped', 15],
+          ['declined', 5],
+        ]
+      : [
+          ['open', 88],
+          ['under_review', 4],
+          ['planned', 2],
+          ['in_progress', 1],
+          ['shipped', 2],
+          ['declined', 3],
+        ]
     let acc = 0
     for (const [status, weight] of table) {
       acc += weight
@@ -529,8 +815,21 @@ async function main() {
     if (hidden || deleted) ideaHidden[i] = 1
     const ps = paragraphs(1 + int(3))
     insertIdea.run(
-      id, author, 1 + categoryWeights.sample(), ideaTitle(), toMd(ps), toHtml(ps), status, mergedInto || null,
-      created, created, created, at, hidden ? timeBetween(created, 1) : null, hidden ? 'moderator' : null, deleted ? timeBetween(created, 1) : null,
+      id,
+      author,
+      1 + categoryWeights.sample(),
+      ideaTitle(),
+      toMd(ps),
+      toHtml(ps),
+      status,
+      mergedInto || null,
+      created,
+      created,
+      created,
+      at,
+      hidden ? timeBetween(created, 1) : null,
+      hidden ? 'moderator' : null,
+      deleted ? timeBetween(created, 1) : null,
     )
     for (const tagId of sampleTags(3)) insertIdeaTag.run(id, tagId)
   })
@@ -613,8 +912,20 @@ async function main() {
     const ps = questionBody()
     const views = Math.round(20 + 5000 * Math.pow(questionRanks[i]! + 1, -0.6) * (0.5 + rand()))
     insertQuestion.run(
-      i + 1, author, questionTitle(), toMd(ps), toHtml(ps), views, closed ? 'closed' : 'open', closed ? pick(['off_topic', 'resolved']) : null,
-      created, created, created, hidden ? timeBetween(created, 1) : null, hidden ? 'moderator' : null, deleted ? timeBetween(created, 1) : null,
+      i + 1,
+      author,
+      questionTitle(),
+      toMd(ps),
+      toHtml(ps),
+      views,
+      closed ? 'closed' : 'open',
+      closed ? pick(['off_topic', 'resolved']) : null,
+      created,
+      created,
+      created,
+      hidden ? timeBetween(created, 1) : null,
+      hidden ? 'moderator' : null,
+      deleted ? timeBetween(created, 1) : null,
     )
     const tags = sampleTags(3)
     if (tags.length === 0) tags.push(tagSampler.sample() + 1)
@@ -703,10 +1014,12 @@ async function main() {
     }
     const posts = new WeightedSampler(weights)
     const seen = new Set<number>()
-    const insertPostVote = sqlite.prepare('insert into post_votes (target_type, target_id, user_id, value, created_at) values (?, ?, ?, ?, ?)')
+    const insertPostVote = sqlite.prepare(
+      'insert into post_votes (target_type, target_id, user_id, value, created_at) values (?, ?, ?, ?, ?)',
+    )
     let written = 0
     const run = sqlite.transaction((n: number) => {
-      for (let k = 0; k < n; ) {
+      for (let k = 0; k < n;) {
         const p = posts.sample()
         const isQuestion = p < Q
         const index = isQuestion ? p : p - Q
@@ -747,7 +1060,9 @@ async function main() {
     for (let i = 0; i < I; i++) ideaWeights[i] = ideaStatus[i] === 'merged' || i === benchIdea ? 0 : Math.pow(ideaRanks[i]! + 1, -0.7)
     const ideaSampler = new WeightedSampler(ideaWeights)
     const questionSampler = new WeightedSampler(zipfWeights(Q, 0.7, questionRanks))
-    const answerSampler = new WeightedSampler(Float64Array.from({ length: A }, (_, a) => Math.pow(questionRanks[answerQuestion[a]! - 1]! + 1, -0.7)))
+    const answerSampler = new WeightedSampler(
+      Float64Array.from({ length: A }, (_, a) => Math.pow(questionRanks[answerQuestion[a]! - 1]! + 1, -0.7)),
+    )
     const rows: { type: 'idea' | 'question' | 'answer'; target: number; author: number; at: number }[] = []
     const add = (type: 'idea' | 'question' | 'answer', target: number, from: number) => {
       const at = timeBetween(from, 1.5)
@@ -845,14 +1160,26 @@ async function main() {
   const fkProblems = sqlite.prepare('pragma foreign_key_check').all()
   if (fkProblems.length) throw new Error(`foreign key check failed: ${JSON.stringify(fkProblems.slice(0, 5))}`)
   const overCap = sqlite
-    .prepare(`select user_id, created_at / ${DAY} as day, sum(delta) as total from reputation_events where is_capped = 1 group by 1, 2 having total > ${DAILY_VOTE_REPUTATION_CAP} limit 1`)
+    .prepare(
+      `select user_id, created_at / ${DAY} as day, sum(delta) as total from reputation_events where is_capped = 1 group by 1, 2 having total > ${DAILY_VOTE_REPUTATION_CAP} limit 1`,
+    )
     .get()
   if (overCap) throw new Error(`daily reputation cap exceeded: ${JSON.stringify(overCap)}`)
   const counts2 = Object.fromEntries(
-    ['users', 'ideas', 'idea_votes', 'questions', 'answers', 'post_votes', 'comments', 'reputation_events', 'idea_status_changes', 'ideas_fts', 'questions_fts', 'answers_fts'].map((table) => [
-      table,
-      (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n,
-    ]),
+    [
+      'users',
+      'ideas',
+      'idea_votes',
+      'questions',
+      'answers',
+      'post_votes',
+      'comments',
+      'reputation_events',
+      'idea_status_changes',
+      'ideas_fts',
+      'questions_fts',
+      'answers_fts',
+    ].map((table) => [table, (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n]),
   )
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('synchronous = NORMAL')
@@ -867,10 +1194,16 @@ async function main() {
     idea: ideaRanks.indexOf(0) + 1,
     question: questionRanks.indexOf(0) + 1,
   }
-  console.log(`Built ${path.relative(process.cwd(), OUT)} in ${progress.elapsedSeconds().toFixed(1)} s (seed ${SEED}, ${(fs.statSync(OUT).size / 1e6).toFixed(0)} MB):`)
+  console.log(
+    `Built ${path.relative(process.cwd(), OUT)} in ${progress.elapsedSeconds().toFixed(1)} s (seed ${SEED}, ${(fs.statSync(OUT).size / 1e6).toFixed(0)} MB):`,
+  )
   console.table(counts2)
-  console.log(`Long discussion: /ideas/${bench.idea} (${BENCH_IDEA_COMMENTS} comments); many answers: /questions/${bench.question} (${BENCH_QUESTION_ANSWERS} answers).`)
-  console.log(`Every account's password: ${process.env.SEED_PASSWORD ? '$SEED_PASSWORD' : 'summit-demo-pass'}. Check it: DATABASE_URL=${path.relative(process.cwd(), OUT)} npm run recount`)
+  console.log(
+    `Long discussion: /ideas/${bench.idea} (${BENCH_IDEA_COMMENTS} comments); many answers: /questions/${bench.question} (${BENCH_QUESTION_ANSWERS} answers).`,
+  )
+  console.log(
+    `Every account's password: ${process.env.SEED_PASSWORD ? '$SEED_PASSWORD' : 'summit-demo-pass'}. Check it: DATABASE_URL=${path.relative(process.cwd(), OUT)} npm run recount`,
+  )
 }
 
 main().catch((error) => {

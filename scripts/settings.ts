@@ -21,7 +21,8 @@ const SSO_KEYS: readonly string[] = ['ssoPolicy', 'jwtSso']
 
 /** A setting as printed: never the JWT secret itself. */
 function printable(key: string, value: unknown) {
-  if (key === 'jwtSso' && value && typeof value === 'object' && 'secret' in value) return { ...value, secret: value.secret ? '(set)' : null }
+  if (key === 'jwtSso' && value && typeof value === 'object' && 'secret' in value)
+    return { ...value, secret: value.secret ? '(set)' : null }
   return value
 }
 

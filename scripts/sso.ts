@@ -53,7 +53,18 @@ const OPTION_OF: Record<string, string> = {
   jwksUrl: '--jwks-url',
 }
 
-const PROVIDER_OPTIONS = ['slug', 'label', 'issuer', 'client-id', 'client-secret', 'client-secret-stdin', 'role', 'segment', 'link-verified-email', 'disabled']
+const PROVIDER_OPTIONS = [
+  'slug',
+  'label',
+  'issuer',
+  'client-id',
+  'client-secret',
+  'client-secret-stdin',
+  'role',
+  'segment',
+  'link-verified-email',
+  'disabled',
+]
 const ALLOWED: Record<string, string[]> = {
   list: [],
   add: PROVIDER_OPTIONS,
@@ -120,7 +131,8 @@ function printList(db: Db) {
 type Values = Record<string, string | boolean | undefined>
 
 async function clientSecretOption(values: Values) {
-  if (values['client-secret-stdin'] && values['client-secret'] !== undefined) fail('Give --client-secret-stdin or --client-secret, not both.')
+  if (values['client-secret-stdin'] && values['client-secret'] !== undefined)
+    fail('Give --client-secret-stdin or --client-secret, not both.')
   if (values['client-secret-stdin']) return readStdin('client secret')
   return typeof values['client-secret'] === 'string' ? values['client-secret'] : undefined
 }
@@ -169,7 +181,9 @@ async function addCommand(db: Db, values: Values) {
   if (!parsed.success) failIssues(parsed.error)
   const actor = actingAdmin(db, str(values.as))
   providerChange(() => addProvider(db, { ...parsed.data, actorId: actor.id }))
-  console.log(`Added "${parsed.data.label}" (${parsed.data.slug}), ${parsed.data.enabled ? 'enabled' : 'disabled'}, logged under ${actor.username}.`)
+  console.log(
+    `Added "${parsed.data.label}" (${parsed.data.slug}), ${parsed.data.enabled ? 'enabled' : 'disabled'}, logged under ${actor.username}.`,
+  )
   console.log(`Register this callback URL at the provider: ${callbackUrl(`/sso/oidc/${parsed.data.slug}/callback`)}`)
 }
 
@@ -191,7 +205,9 @@ async function updateCommand(db: Db, slug: string, values: Values) {
   const actor = actingAdmin(db, str(values.as))
   providerChange(() => updateProvider(db, current.id, { ...parsed.data, actorId: actor.id }))
   const secret = parsed.data.clientSecret ? 'a new client secret' : 'the client secret kept'
-  console.log(`Saved "${parsed.data.label}" (${parsed.data.slug}), ${parsed.data.enabled ? 'enabled' : 'disabled'}, ${secret}, logged under ${actor.username}.`)
+  console.log(
+    `Saved "${parsed.data.label}" (${parsed.data.slug}), ${parsed.data.enabled ? 'enabled' : 'disabled'}, ${secret}, logged under ${actor.username}.`,
+  )
 }
 
 function removeCommand(db: Db, slug: string, values: Values) {
@@ -231,10 +247,16 @@ async function jwtCommand(db: Db, values: Values) {
   const actor = actingAdmin(db, str(values.as))
   const result = updateJwtSso(db, { ...parsed.data, actorId: actor.id, generated: generated !== null })
   if (!result.ok) {
-    fail(result.field === 'secret' ? 'Give a key: --secret-stdin, --generate-secret or --jwks-url.' : `${OPTION_OF[result.field] ?? result.field}: ${result.message}`)
+    fail(
+      result.field === 'secret'
+        ? 'Give a key: --secret-stdin, --generate-secret or --jwks-url.'
+        : `${OPTION_OF[result.field] ?? result.field}: ${result.message}`,
+    )
   }
   const keys = parsed.data.keyType === 'jwks' ? `JWKS at ${parsed.data.jwksUrl}` : 'shared secret (HS256)'
-  console.log(`Signed-JWT log-in: ${parsed.data.enabled ? 'on' : 'off'}; audience "${parsed.data.audience}"; keys: ${keys}; logged under ${actor.username}.`)
+  console.log(
+    `Signed-JWT log-in: ${parsed.data.enabled ? 'on' : 'off'}; audience "${parsed.data.audience}"; keys: ${keys}; logged under ${actor.username}.`,
+  )
   if (generated) {
     console.log('The new shared secret (shown this once; copy it into your app now):')
     console.log(generated)

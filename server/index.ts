@@ -21,7 +21,9 @@ const startedAt = Date.now()
 const config = serverConfig()
 const production = config.mode === 'production'
 if (production && !config.publicUrl) {
-  console.warn('PUBLIC_URL is not set: links in e-mails point at localhost, and pages show relative links to share. Set it to the public origin.')
+  console.warn(
+    'PUBLIC_URL is not set: links in e-mails point at localhost, and pages show relative links to share. Set it to the public origin.',
+  )
 }
 
 const viteDevServer: ViteDevServer | undefined = production
@@ -55,7 +57,12 @@ const app = createApp({
 const server = http.createServer(app).listen({ port: config.port, host: config.host }, () => {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  const host = config.host && config.host !== '0.0.0.0' && config.host !== '::' ? (config.host.includes(':') ? `[${config.host}]` : config.host) : 'localhost'
+  const host =
+    config.host && config.host !== '0.0.0.0' && config.host !== '::'
+      ? config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host
+      : 'localhost'
   console.log(`Summit is listening on http://${host}:${port} (${config.mode}, ready in ${Date.now() - startedAt} ms)`)
 })
 

@@ -231,7 +231,9 @@ export function visitorPages(cache: PageCache): RequestHandler {
     const chunks: Buffer[] = []
     const keep = (chunk: unknown, encoding: unknown) => {
       if (chunk == null || (chunk as { length?: number }).length === 0) return
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'))
+      chunks.push(
+        Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
+      )
     }
     res.write = function (chunk: unknown, encoding?: unknown, callback?: unknown) {
       keep(chunk, encoding)
@@ -249,7 +251,13 @@ export function visitorPages(cache: PageCache): RequestHandler {
       const type = String(res.getHeader('Content-Type') ?? '')
       const forEveryone = res.getHeader(PUBLIC_ANSWER_HEADER) === '1'
       res.removeHeader(PUBLIC_ANSWER_HEADER)
-      if (forEveryone && res.statusCode === 200 && !res.getHeader('Cache-Control') && !res.getHeader('Set-Cookie') && /^(text\/html|application\/json)/.test(type)) {
+      if (
+        forEveryone &&
+        res.statusCode === 200 &&
+        !res.getHeader('Cache-Control') &&
+        !res.getHeader('Set-Cookie') &&
+        /^(text\/html|application\/json)/.test(type)
+      ) {
         const nonce = res.locals.cspNonce as string | undefined
         // The page with its nonce replaced by a slot: hashed for the tag, and kept by the page cache.
         const text = nonce ? body.toString('utf8').replaceAll(nonce, cache.nonceSlot) : body.toString('utf8')

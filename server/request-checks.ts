@@ -17,7 +17,8 @@ import { isApiPath } from './origin-check'
 import { refuse } from './refuse'
 
 /** A Host header's value: a DNS name or an IPv4 or bracketed IPv6 address, with an optional port. */
-const HOST_PATTERN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i
+const HOST_PATTERN =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i
 
 export function isValidHost(value: string | undefined) {
   const match = HOST_PATTERN.exec(value ?? '')

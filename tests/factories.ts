@@ -83,14 +83,16 @@ export function createSegment(db: Db, overrides: { name?: string; weight?: numbe
   return insertSegment(db, { name: overrides.name ?? unique('Segment '), weight: overrides.weight ?? 1, position: overrides.position ?? 0 })
 }
 
-export function createCategory(
-  db: Db,
-  overrides: { name?: string; slug?: string; description?: string; position?: number } = {},
-) {
+export function createCategory(db: Db, overrides: { name?: string; slug?: string; description?: string; position?: number } = {}) {
   const name = overrides.name ?? unique('Category ')
   return insertCategory(db, {
     name,
-    slug: overrides.slug ?? name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+    slug:
+      overrides.slug ??
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, ''),
     description: overrides.description ?? '',
     position: overrides.position ?? 0,
   })
@@ -140,10 +142,7 @@ export function createTestAnswer(
   })
 }
 
-export function createTestComment(
-  db: Db,
-  overrides: { target: CommentTarget; authorId: number; bodyMd?: string; now?: Date },
-) {
+export function createTestComment(db: Db, overrides: { target: CommentTarget; authorId: number; bodyMd?: string; now?: Date }) {
   return addComment(db, {
     target: overrides.target,
     authorId: overrides.authorId,

@@ -20,7 +20,17 @@ function niceMax(value: number) {
 }
 
 /** Grouped vertical bars: one group per label, one bar per series, with a legend. */
-export function BarChart({ title, description, labels, series }: { title: string; description: string; labels: string[]; series: Series[] }) {
+export function BarChart({
+  title,
+  description,
+  labels,
+  series,
+}: {
+  title: string
+  description: string
+  labels: string[]
+  series: Series[]
+}) {
   const id = useId()
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)))
   const plotWidth = WIDTH - PAD.left - PAD.right
@@ -136,7 +146,13 @@ export function HorizontalBars({
               <text x={labelWidth - 8} y={top + 20} textAnchor="end" className="chart-label">
                 {row.label}
               </text>
-              <rect x={labelWidth} y={top + 4} width={Math.max(row.value > 0 ? 2 : 0, barWidth)} height={rowHeight - 10} className={row.className} />
+              <rect
+                x={labelWidth}
+                y={top + 4}
+                width={Math.max(row.value > 0 ? 2 : 0, barWidth)}
+                height={rowHeight - 10}
+                className={row.className}
+              />
               <text x={labelWidth + barWidth + 6} y={top + 20} className="chart-value">
                 {row.value}
                 {unit}

@@ -20,7 +20,19 @@ function fieldState({ name, hint, result, id }: Omit<FieldProps, 'label'>, keepT
 }
 
 /** The label above, the hint under it, the control, then the error, all tied together by ids. */
-function FieldShell({ id, label, hint, error, children }: { id: string; label: ReactNode; hint?: ReactNode; error?: string; children: ReactNode }) {
+function FieldShell({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string
+  label: ReactNode
+  hint?: ReactNode
+  error?: string
+  children: ReactNode
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -57,7 +69,14 @@ export function TextField({ name, label, hint, result, id: givenId, ...input }: 
   )
 }
 
-export function TextAreaField({ name, label, hint, result, id: givenId, ...textarea }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  name,
+  label,
+  hint,
+  result,
+  id: givenId,
+  ...textarea
+}: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const { id, error, kept, describedBy } = fieldState({ name, hint, result, id: givenId })
   return (
     <FieldShell id={id} label={label} hint={hint} error={error}>
@@ -86,7 +105,14 @@ export function SelectField({
   const { id, error, kept, describedBy } = fieldState({ name, hint, result, id: givenId })
   return (
     <FieldShell id={id} label={label} hint={hint} error={error}>
-      <select id={id} name={name} {...select} defaultValue={kept ?? select.defaultValue} aria-invalid={error ? true : undefined} aria-describedby={describedBy}>
+      <select
+        id={id}
+        name={name}
+        {...select}
+        defaultValue={kept ?? select.defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+      >
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

@@ -7,7 +7,15 @@ import { FormErrors, type FormResult, MARKDOWN_HINT, TextAreaField } from './for
 
 type Note = { id: number; bodyHtml: string; createdAt: string | Date; authorName: string }
 
-const STAMP = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' })
+const STAMP = new Intl.DateTimeFormat('en', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+})
 
 export function InternalNotes({ notes, total, result }: { notes: Note[]; total: number; result: FormResult }) {
   const navigation = useNavigation()
@@ -37,7 +45,15 @@ export function InternalNotes({ notes, total, result }: { notes: Note[]; total: 
       <Form method="post" className="form form-wide" noValidate key={total}>
         <input type="hidden" name="intent" value="internal-note" />
         <FormErrors result={result} id="internal-note-error" />
-        <TextAreaField name="body" id="internal-note-body" label="Add an internal note" hint={MARKDOWN_HINT} maxLength={5000} rows={3} result={result} />
+        <TextAreaField
+          name="body"
+          id="internal-note-body"
+          label="Add an internal note"
+          hint={MARKDOWN_HINT}
+          maxLength={5000}
+          rows={3}
+          result={result}
+        />
         <button type="submit" className="button-secondary" disabled={busy}>
           Add note
         </button>

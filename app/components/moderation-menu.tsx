@@ -24,8 +24,8 @@ export function HiddenMark({ hiddenReason, isStaff }: { hiddenReason: string | n
   const text = isStaff
     ? HIDDEN_BECAUSE[hiddenReason]
     : hiddenReason === 'premoderation'
-    ? 'Awaiting review: only you can see this post until a moderator approves it.'
-    : 'Hidden pending review: only you can see this post until a moderator reviews it.'
+      ? 'Awaiting review: only you can see this post until a moderator approves it.'
+      : 'Hidden pending review: only you can see this post until a moderator reviews it.'
   return (
     <p className="notice notice-warning hidden-mark" role="note">
       {text}

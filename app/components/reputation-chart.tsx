@@ -31,9 +31,10 @@ export function ReputationChart({ history }: { history: ChartHistory }) {
   const plotHeight = HEIGHT - PAD.top - PAD.bottom
   const x = (i: number) => PAD.left + (points.length <= 1 ? plotWidth : (i / (points.length - 1)) * plotWidth)
   const y = (v: number) => PAD.top + plotHeight - ((v - min) / span) * plotHeight
-  const line = points.length === 1
-    ? `${PAD.left},${y(history.start)} ${x(0)},${y(points[0]!.reputation)}`
-    : points.map((p, i) => `${x(i)},${y(p.reputation)}`).join(' ')
+  const line =
+    points.length === 1
+      ? `${PAD.left},${y(history.start)} ${x(0)},${y(points[0]!.reputation)}`
+      : points.map((p, i) => `${x(i)},${y(p.reputation)}`).join(' ')
   const summary = `Reputation from ${history.start} to ${history.end} over ${history.days} ${history.days === 1 ? 'day' : 'days'}.`
   // The table lists the buckets where the total moved, plus the first and the last.
   const changes = points.filter((p, i) => i === 0 || i === points.length - 1 || p.reputation !== points[i - 1]!.reputation)

@@ -106,7 +106,8 @@ const DRAIN_LIMIT_BYTES = 1024 * 1024
 function depthOf(value: unknown, depth = 0): number {
   if (depth > MAX_DEPTH) return depth
   if (Array.isArray(value)) return value.reduce<number>((max, item) => Math.max(max, depthOf(item, depth + 1)), depth + 1)
-  if (value && typeof value === 'object') return Object.values(value).reduce<number>((max, item) => Math.max(max, depthOf(item, depth + 1)), depth + 1)
+  if (value && typeof value === 'object')
+    return Object.values(value).reduce<number>((max, item) => Math.max(max, depthOf(item, depth + 1)), depth + 1)
   return depth
 }
 

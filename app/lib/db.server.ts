@@ -364,7 +364,13 @@ export function checkDatabase(db: Db): DatabaseHealth {
   const storage = health?.storageTrouble
   if (storage && Date.now() - storage.at < STORAGE_TROUBLE_REPORTED_MS) {
     const database = storage.trouble === 'full' ? 'full' : 'io-error'
-    return { database, migrations, code: storage.code, since: new Date(storage.at), retryAfterSeconds: RETRY_AFTER_SECONDS[storage.trouble] }
+    return {
+      database,
+      migrations,
+      code: storage.code,
+      since: new Date(storage.at),
+      retryAfterSeconds: RETRY_AFTER_SECONDS[storage.trouble],
+    }
   }
   return { database: 'ok', migrations }
 }

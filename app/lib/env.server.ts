@@ -27,24 +27,36 @@ const EnvSchema = z.object({
   SEED_PASSWORD: z.string().min(10).default('summit-demo-pass'),
   SITE_NAME: z.string().min(1).max(60).default('Summit'),
   /** Where the server listens (server/index.ts); also builds absolute links in e-mail when PUBLIC_URL is unset. */
-  PORT: z.string().regex(/^\d{1,5}$/).default('3000').catch('3000'),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .default('3000')
+    .catch('3000'),
   /** The address the server listens on; unset or empty: all interfaces. */
-  HOST: z.string().optional().transform((v) => v || undefined),
+  HOST: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
   /**
    * Which proxies' X-Forwarded-For and -Proto to believe: a hop count or a list of addresses, as
    * Express's `trust proxy` (read by server/trust-proxy.ts). Unset, empty, `false` or `0`: none.
    */
   TRUST_PROXY: z.string().optional(),
   /** How long the visitor page cache (server/page-cache.ts) may serve a kept page; 0 (or empty) turns it off. */
-  PAGE_CACHE_SECONDS: z
-    .string()
-    .regex(/^\d*$/, 'PAGE_CACHE_SECONDS must be a whole number of seconds')
-    .default('60')
-    .transform(Number),
+  PAGE_CACHE_SECONDS: z.string().regex(/^\d*$/, 'PAGE_CACHE_SECONDS must be a whole number of seconds').default('60').transform(Number),
   /** The log transport's folder for .eml files (default: `mail/` beside the database). */
-  MAIL_DIR: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  MAIL_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** The From header of every e-mail (default: `<site name> <no-reply@<PUBLIC_URL host>>`). */
-  MAIL_FROM: z.string().min(3).max(200).optional().or(z.literal('').transform(() => undefined)),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .max(200)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** smtp:// or smtps:// URL: deliver through nodemailer (an optional dependency) instead of .eml files. */
   SMTP_URL: z
     .string()
@@ -52,7 +64,11 @@ const EnvSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   /** Signs unsubscribe links. Unset: a random secret kept in a file beside the database. */
-  EMAIL_TOKEN_SECRET: z.string().min(32).optional().or(z.literal('').transform(() => undefined)),
+  EMAIL_TOKEN_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -78,7 +78,7 @@ export function parseForm<S extends z.ZodType>(
   const formErrors: string[] = []
   for (const issue of result.error.issues) {
     const name = issue.path[0]
-    if (typeof name === 'string' && (issue.path.length > 0)) (fieldErrors[name] ??= []).push(issue.message)
+    if (typeof name === 'string' && issue.path.length > 0) (fieldErrors[name] ??= []).push(issue.message)
     else formErrors.push(issue.message)
   }
   const kept = Object.fromEntries(Object.entries(fields).filter(([name]) => keep(name)))

@@ -110,7 +110,8 @@ export async function completeAuthorization(config: client.Configuration, callba
  * later), 400 when the answer was refused (the login is not trusted). The details go to the log.
  */
 export function describeOidcError(error: unknown): { status: 400 | 503; message: string; detail: string } {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}${'code' in error ? ` (${String(error.code)})` : ''}` : String(error)
+  const detail =
+    error instanceof Error ? `${error.name}: ${error.message}${'code' in error ? ` (${String(error.code)})` : ''}` : String(error)
   if (error instanceof client.AuthorizationResponseError) {
     return error.error === 'access_denied'
       ? { status: 400, message: 'The log-in was cancelled at the identity provider.', detail }
@@ -120,7 +121,12 @@ export function describeOidcError(error: unknown): { status: 400 | 503; message:
   const network =
     error instanceof TypeError ||
     (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) ||
-    (cause instanceof Error && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(`${(cause as { code?: string }).code ?? cause.message}`))
+    (cause instanceof Error &&
+      /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(`${(cause as { code?: string }).code ?? cause.message}`))
   if (network) return { status: 503, message: 'The identity provider cannot be reached right now. Try again in a few minutes.', detail }
-  return { status: 400, message: 'The answer from the identity provider did not pass our checks, so you were not logged in. Start again.', detail }
+  return {
+    status: 400,
+    message: 'The answer from the identity provider did not pass our checks, so you were not logged in. Start again.',
+    detail,
+  }
 }

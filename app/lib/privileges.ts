@@ -11,7 +11,8 @@ export const PRIVILEGES: readonly Privilege[] = [
     id: 'participate',
     name: 'Take part',
     reputation: 1,
-    description: 'Post ideas, vote on them and comment on them; ask questions, answer them and comment on your own questions; suggest edits.',
+    description:
+      'Post ideas, vote on them and comment on them; ask questions, answer them and comment on your own questions; suggest edits.',
   },
   { id: 'upvote', name: 'Upvote', reputation: PRIVILEGE_REPUTATION.upvote, description: 'Upvote questions and answers that are useful.' },
   {
@@ -32,7 +33,12 @@ export const PRIVILEGES: readonly Privilege[] = [
     reputation: PRIVILEGE_REPUTATION.downvote,
     description: 'Downvote questions and answers that are not useful. A downvote on an answer costs you 1 reputation.',
   },
-  { id: 'create-tags', name: 'Create tags', reputation: PRIVILEGE_REPUTATION.createTags, description: 'Add new tags to the site when you post.' },
+  {
+    id: 'create-tags',
+    name: 'Create tags',
+    reputation: PRIVILEGE_REPUTATION.createTags,
+    description: 'Add new tags to the site when you post.',
+  },
   {
     id: 'vote-breakdowns',
     name: 'See vote breakdowns',
@@ -43,7 +49,8 @@ export const PRIVILEGES: readonly Privilege[] = [
     id: 'edit',
     name: 'Edit others’ posts',
     reputation: PRIVILEGE_REPUTATION.editOthers,
-    description: 'Edit other members’ questions and answers directly, and review the edits others suggest. Below this, suggest edits for review.',
+    description:
+      'Edit other members’ questions and answers directly, and review the edits others suggest. Below this, suggest edits for review.',
   },
   {
     id: 'close',

@@ -106,7 +106,9 @@ export function takeAttempt(db: Db, checks: LimitCheck[], now = new Date()): Cou
   return writeTransaction(db, (tx) => {
     assertUnderLimit(tx, checks, now)
     const hitIds = checks.map(({ key }) => tx.insert(rateLimitHits).values({ key, at: now }).returning({ id: rateLimitHits.id }).get().id)
-    tx.delete(rateLimitHits).where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS))).run()
+    tx.delete(rateLimitHits)
+      .where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS)))
+      .run()
     return { hitIds }
   })
 }
@@ -130,7 +132,9 @@ export function passwordCheckLimit(userId: number): LimitCheck {
 export function recordHits(db: Db, keys: string[], now = new Date()) {
   writeTransaction(db, (tx) => {
     for (const key of keys) tx.insert(rateLimitHits).values({ key, at: now }).run()
-    tx.delete(rateLimitHits).where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS))).run()
+    tx.delete(rateLimitHits)
+      .where(lt(rateLimitHits.at, new Date(now.getTime() - LONGEST_WINDOW_MS)))
+      .run()
   })
 }
 
@@ -263,7 +267,12 @@ const MEMBER_RULES = {
 } as const
 
 /** The windows a post of `kind` counts against: the member's daily one (answers, comments, flags) and the address's. */
-export function postingChecks(kind: PostingKind, member: { id: number; createdAt: Date; reputation: number }, ip: string, now = new Date()) {
+export function postingChecks(
+  kind: PostingKind,
+  member: { id: number; createdAt: Date; reputation: number },
+  ip: string,
+  now = new Date(),
+) {
   const checks: Array<{ key: string; rule: LimitRule; message: string }> = []
   if (kind === 'answer' || kind === 'comment' || kind === 'flag') {
     const rules = MEMBER_RULES[kind]
@@ -277,8 +286,16 @@ export function postingChecks(kind: PostingKind, member: { id: number; createdAt
   }
   checks.push(
     kind === 'flag'
-      ? { key: `flag:ip:${ip}`, rule: FLAGS_PER_IP_PER_HOUR, message: `At most ${FLAGS_PER_IP_PER_HOUR.limit} flags an hour come from one address.` }
-      : { key: `post:ip:${ip}`, rule: POSTS_PER_IP_PER_HOUR, message: `At most ${POSTS_PER_IP_PER_HOUR.limit} posts an hour come from one address.` },
+      ? {
+          key: `flag:ip:${ip}`,
+          rule: FLAGS_PER_IP_PER_HOUR,
+          message: `At most ${FLAGS_PER_IP_PER_HOUR.limit} flags an hour come from one address.`,
+        }
+      : {
+          key: `post:ip:${ip}`,
+          rule: POSTS_PER_IP_PER_HOUR,
+          message: `At most ${POSTS_PER_IP_PER_HOUR.limit} posts an hour come from one address.`,
+        },
   )
   return checks
 }

@@ -23,7 +23,9 @@ function cacheFor(client: Database.Database) {
   if (!cache) {
     // Both values in one statement: the pragma as a table-valued function.
     // Kept for the connection's life: its pluck() mode is set here and never changed.
-    const versionQuery = client.prepare("select (select data_version from pragma_data_version()) || ':' || total_changes() as summit_version").pluck()
+    const versionQuery = client
+      .prepare("select (select data_version from pragma_data_version()) || ':' || total_changes() as summit_version")
+      .pluck()
     cache = { version: '', values: new Map(), versionQuery }
     caches.set(client, cache)
   }

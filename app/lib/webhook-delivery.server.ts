@@ -95,7 +95,10 @@ export async function resolveTarget(url: URL, allowPrivateTargets: boolean, isPr
   if (!allowPrivateTargets) {
     const refused = addresses.find((a) => isPrivate(a.address))
     // Every address is checked: a host answering with one public and one private address is refused.
-    if (refused) throw new UnsafeTargetError(`${host} resolves to ${refused.address}, a private or local address; webhooks go to public addresses only.`)
+    if (refused)
+      throw new UnsafeTargetError(
+        `${host} resolves to ${refused.address}, a private or local address; webhooks go to public addresses only.`,
+      )
   }
   return addresses[0]!
 }
@@ -157,7 +160,8 @@ export async function postWebhook(request: WebhookRequest, { isPrivate = isPriva
       const ok = answer.status >= 200 && answer.status < 300
       return done({ status: answer.status, error: ok ? null : `The endpoint answered ${answer.status}.`, responseExcerpt: answer.body })
     }
-    if (hop >= MAX_REDIRECTS) return done({ status: answer.status, error: `More than ${MAX_REDIRECTS} redirects.`, responseExcerpt: answer.body })
+    if (hop >= MAX_REDIRECTS)
+      return done({ status: answer.status, error: `More than ${MAX_REDIRECTS} redirects.`, responseExcerpt: answer.body })
     try {
       url = new URL(answer.location!, url)
     } catch {
@@ -177,7 +181,12 @@ function sendOnce(url: URL, target: Resolved, request: WebhookRequest, timeoutMs
     }
     const req = client.request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Summit-Webhooks/1', ...request.headers, 'content-length': Buffer.byteLength(request.body) },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Summit-Webhooks/1',
+        ...request.headers,
+        'content-length': Buffer.byteLength(request.body),
+      },
       lookup,
       agent: false,
       timeout: timeoutMs,
@@ -194,7 +203,11 @@ function sendOnce(url: URL, target: Resolved, request: WebhookRequest, timeoutMs
       const finish = () => {
         clearTimeout(timer)
         const text = Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_EXCERPT_CHARS)
-        resolve({ status: res.statusCode ?? 0, location: typeof res.headers.location === 'string' ? res.headers.location : null, body: text })
+        resolve({
+          status: res.statusCode ?? 0,
+          location: typeof res.headers.location === 'string' ? res.headers.location : null,
+          body: text,
+        })
       }
       res.on('data', (chunk: Buffer) => {
         if (bytes >= MAX_RESPONSE_BYTES) return

@@ -79,36 +79,79 @@ export function exportAccountData(db: Db, userId: number, now = new Date()) {
     company,
     // Who the member is at the identity providers they log in with: issuer and subject are theirs.
     identities: db
-      .select({ issuer: userIdentities.issuer, subject: userIdentities.subject, email: userIdentities.email, connectedAt: userIdentities.createdAt, lastLoginAt: userIdentities.lastLoginAt })
+      .select({
+        issuer: userIdentities.issuer,
+        subject: userIdentities.subject,
+        email: userIdentities.email,
+        connectedAt: userIdentities.createdAt,
+        lastLoginAt: userIdentities.lastLoginAt,
+      })
       .from(userIdentities)
       .where(eq(userIdentities.userId, userId))
       .orderBy(userIdentities.id)
       .all(),
     ideas: db
-      .select({ id: ideas.id, title: ideas.title, body: ideas.bodyMd, status: ideas.status, createdAt: ideas.createdAt, hiddenAt: ideas.hiddenAt, deletedAt: ideas.deletedAt })
+      .select({
+        id: ideas.id,
+        title: ideas.title,
+        body: ideas.bodyMd,
+        status: ideas.status,
+        createdAt: ideas.createdAt,
+        hiddenAt: ideas.hiddenAt,
+        deletedAt: ideas.deletedAt,
+      })
       .from(ideas)
       .where(eq(ideas.authorId, userId))
       .orderBy(asc(ideas.id))
       .all(),
     questions: db
-      .select({ id: questions.id, title: questions.title, body: questions.bodyMd, status: questions.status, createdAt: questions.createdAt, hiddenAt: questions.hiddenAt, deletedAt: questions.deletedAt })
+      .select({
+        id: questions.id,
+        title: questions.title,
+        body: questions.bodyMd,
+        status: questions.status,
+        createdAt: questions.createdAt,
+        hiddenAt: questions.hiddenAt,
+        deletedAt: questions.deletedAt,
+      })
       .from(questions)
       .where(eq(questions.authorId, userId))
       .orderBy(asc(questions.id))
       .all(),
     answers: db
-      .select({ id: answers.id, questionId: answers.questionId, body: answers.bodyMd, isAccepted: answers.isAccepted, createdAt: answers.createdAt, hiddenAt: answers.hiddenAt, deletedAt: answers.deletedAt })
+      .select({
+        id: answers.id,
+        questionId: answers.questionId,
+        body: answers.bodyMd,
+        isAccepted: answers.isAccepted,
+        createdAt: answers.createdAt,
+        hiddenAt: answers.hiddenAt,
+        deletedAt: answers.deletedAt,
+      })
       .from(answers)
       .where(eq(answers.authorId, userId))
       .orderBy(asc(answers.id))
       .all(),
     comments: db
-      .select({ id: comments.id, on: comments.targetType, postId: comments.targetId, body: comments.bodyMd, createdAt: comments.createdAt, hiddenAt: comments.hiddenAt, deletedAt: comments.deletedAt })
+      .select({
+        id: comments.id,
+        on: comments.targetType,
+        postId: comments.targetId,
+        body: comments.bodyMd,
+        createdAt: comments.createdAt,
+        hiddenAt: comments.hiddenAt,
+        deletedAt: comments.deletedAt,
+      })
       .from(comments)
       .where(eq(comments.authorId, userId))
       .orderBy(asc(comments.id))
       .all(),
-    ideaVotes: db.select({ ideaId: ideaVotes.ideaId, createdAt: ideaVotes.createdAt }).from(ideaVotes).where(eq(ideaVotes.userId, userId)).orderBy(asc(ideaVotes.createdAt)).all(),
+    ideaVotes: db
+      .select({ ideaId: ideaVotes.ideaId, createdAt: ideaVotes.createdAt })
+      .from(ideaVotes)
+      .where(eq(ideaVotes.userId, userId))
+      .orderBy(asc(ideaVotes.createdAt))
+      .all(),
     postVotes: db
       .select({ on: postVotes.targetType, postId: postVotes.targetId, value: postVotes.value, createdAt: postVotes.createdAt })
       .from(postVotes)
@@ -117,26 +160,57 @@ export function exportAccountData(db: Db, userId: number, now = new Date()) {
       .all(),
     follows: db.select({ ideaId: ideaFollows.ideaId }).from(ideaFollows).where(eq(ideaFollows.userId, userId)).all(),
     reputation: db
-      .select({ reason: reputationEvents.reason, delta: reputationEvents.delta, on: reputationEvents.sourceType, postId: reputationEvents.sourceId, createdAt: reputationEvents.createdAt })
+      .select({
+        reason: reputationEvents.reason,
+        delta: reputationEvents.delta,
+        on: reputationEvents.sourceType,
+        postId: reputationEvents.sourceId,
+        createdAt: reputationEvents.createdAt,
+      })
       .from(reputationEvents)
       .where(eq(reputationEvents.userId, userId))
       .orderBy(asc(reputationEvents.id))
       .all(),
-    badges: db.select({ badge: userBadges.badge, createdAt: userBadges.createdAt }).from(userBadges).where(eq(userBadges.userId, userId)).orderBy(asc(userBadges.id)).all(),
+    badges: db
+      .select({ badge: userBadges.badge, createdAt: userBadges.createdAt })
+      .from(userBadges)
+      .where(eq(userBadges.userId, userId))
+      .orderBy(asc(userBadges.id))
+      .all(),
     flagsRaised: db
-      .select({ on: flags.targetType, postId: flags.targetId, reason: flags.reason, text: flags.text, status: flags.status, createdAt: flags.createdAt })
+      .select({
+        on: flags.targetType,
+        postId: flags.targetId,
+        reason: flags.reason,
+        text: flags.text,
+        status: flags.status,
+        createdAt: flags.createdAt,
+      })
       .from(flags)
       .where(eq(flags.userId, userId))
       .orderBy(asc(flags.id))
       .all(),
     suggestedEdits: db
-      .select({ on: suggestedEdits.targetType, postId: suggestedEdits.targetId, title: suggestedEdits.title, body: suggestedEdits.bodyMd, status: suggestedEdits.status, createdAt: suggestedEdits.createdAt })
+      .select({
+        on: suggestedEdits.targetType,
+        postId: suggestedEdits.targetId,
+        title: suggestedEdits.title,
+        body: suggestedEdits.bodyMd,
+        status: suggestedEdits.status,
+        createdAt: suggestedEdits.createdAt,
+      })
       .from(suggestedEdits)
       .where(eq(suggestedEdits.authorId, userId))
       .orderBy(asc(suggestedEdits.id))
       .all(),
     notifications: db
-      .select({ kind: notifications.kind, title: notifications.title, url: notifications.url, readAt: notifications.readAt, createdAt: notifications.createdAt })
+      .select({
+        kind: notifications.kind,
+        title: notifications.title,
+        url: notifications.url,
+        readAt: notifications.readAt,
+        createdAt: notifications.createdAt,
+      })
       .from(notifications)
       .where(eq(notifications.userId, userId))
       .orderBy(asc(notifications.id))
@@ -192,10 +266,30 @@ export async function deleteAccount(
   writeTransaction(db, (tx) => {
     if (removePosts) {
       const refs = [
-        ...tx.select({ id: ideas.id }).from(ideas).where(and(eq(ideas.authorId, userId), isNull(ideas.deletedAt))).all().map((r) => ({ type: 'idea' as const, id: r.id })),
-        ...tx.select({ id: questions.id }).from(questions).where(and(eq(questions.authorId, userId), isNull(questions.deletedAt))).all().map((r) => ({ type: 'question' as const, id: r.id })),
-        ...tx.select({ id: answers.id }).from(answers).where(and(eq(answers.authorId, userId), isNull(answers.deletedAt))).all().map((r) => ({ type: 'answer' as const, id: r.id })),
-        ...tx.select({ id: comments.id }).from(comments).where(and(eq(comments.authorId, userId), isNull(comments.deletedAt))).all().map((r) => ({ type: 'comment' as const, id: r.id })),
+        ...tx
+          .select({ id: ideas.id })
+          .from(ideas)
+          .where(and(eq(ideas.authorId, userId), isNull(ideas.deletedAt)))
+          .all()
+          .map((r) => ({ type: 'idea' as const, id: r.id })),
+        ...tx
+          .select({ id: questions.id })
+          .from(questions)
+          .where(and(eq(questions.authorId, userId), isNull(questions.deletedAt)))
+          .all()
+          .map((r) => ({ type: 'question' as const, id: r.id })),
+        ...tx
+          .select({ id: answers.id })
+          .from(answers)
+          .where(and(eq(answers.authorId, userId), isNull(answers.deletedAt)))
+          .all()
+          .map((r) => ({ type: 'answer' as const, id: r.id })),
+        ...tx
+          .select({ id: comments.id })
+          .from(comments)
+          .where(and(eq(comments.authorId, userId), isNull(comments.deletedAt)))
+          .all()
+          .map((r) => ({ type: 'comment' as const, id: r.id })),
       ]
       for (const ref of refs) setPostState(tx, ref, { deletedAt: now })
     }

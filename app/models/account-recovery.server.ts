@@ -70,11 +70,17 @@ export function accountTokenHash(token: string) {
  * stop working (only the newest link counts), and rows long expired are pruned.
  */
 function issueToken(tx: Tx, { userId, purpose, now }: { userId: number; purpose: AccountTokenPurpose; now: Date }) {
-  tx.delete(accountTokens).where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt))).run()
-  tx.delete(accountTokens).where(lt(accountTokens.expiresAt, new Date(now.getTime() - KEEP_AFTER_EXPIRY_MS))).run()
+  tx.delete(accountTokens)
+    .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt)))
+    .run()
+  tx.delete(accountTokens)
+    .where(lt(accountTokens.expiresAt, new Date(now.getTime() - KEEP_AFTER_EXPIRY_MS)))
+    .run()
   const token = newSignedAccountToken(purpose)
   const expiresAt = new Date(now.getTime() + TTL[purpose])
-  tx.insert(accountTokens).values({ purpose, userId, tokenHash: accountTokenHash(token), expiresAt, createdAt: now }).run()
+  tx.insert(accountTokens)
+    .values({ purpose, userId, tokenHash: accountTokenHash(token), expiresAt, createdAt: now })
+    .run()
   return { token, expiresAt }
 }
 
@@ -88,7 +94,14 @@ export type TokenCheck = { ok: true; userId: number; username: string; tokenId: 
 export function checkAccountToken(db: Db | Tx, purpose: AccountTokenPurpose, token: string, now = new Date()): TokenCheck {
   if (!hasValidAccountSignature(purpose, token)) return { ok: false, reason: 'invalid' }
   const row = db
-    .select({ id: accountTokens.id, userId: accountTokens.userId, expiresAt: accountTokens.expiresAt, usedAt: accountTokens.usedAt, username: users.username, deletedAt: users.deletedAt })
+    .select({
+      id: accountTokens.id,
+      userId: accountTokens.userId,
+      expiresAt: accountTokens.expiresAt,
+      usedAt: accountTokens.usedAt,
+      username: users.username,
+      deletedAt: users.deletedAt,
+    })
     .from(accountTokens)
     .innerJoin(users, eq(users.id, accountTokens.userId))
     .where(and(eq(accountTokens.tokenHash, accountTokenHash(token)), eq(accountTokens.purpose, purpose)))
@@ -144,7 +157,13 @@ export function sendEmailVerification(db: Db, { userId, now = new Date() }: { us
       if (!getEmailSetting(tx).enabled) return 'email-off'
       const { token } = issueToken(tx, { userId, purpose: 'verify-email', now })
       const url = `${publicBaseUrl()}${accountLinkPath('verify-email', token)}`
-      enqueueTransactionalEmail(tx, { userId, toAddress: member.email, kind: 'verify_email', now, ...verificationEmail(siteNameOf(tx), member.username, url) })
+      enqueueTransactionalEmail(tx, {
+        userId,
+        toAddress: member.email,
+        kind: 'verify_email',
+        now,
+        ...verificationEmail(siteNameOf(tx), member.username, url),
+      })
       return 'sent'
     },
     { behavior: 'immediate' },
@@ -167,7 +186,13 @@ export function resendEmailVerification(db: Db, { userId, now = new Date() }: { 
       const row = tx.select({ email: users.email, username: users.username }).from(users).where(eq(users.id, userId)).get()!
       const { token } = issueToken(tx, { userId, purpose: 'verify-email', now })
       const url = `${publicBaseUrl()}${accountLinkPath('verify-email', token)}`
-      enqueueTransactionalEmail(tx, { userId, toAddress: row.email, kind: 'verify_email', now, ...verificationEmail(siteNameOf(tx), row.username, url) })
+      enqueueTransactionalEmail(tx, {
+        userId,
+        toAddress: row.email,
+        kind: 'verify_email',
+        now,
+        ...verificationEmail(siteNameOf(tx), row.username, url),
+      })
       return 'sent'
     },
     { behavior: 'immediate' },
@@ -175,13 +200,19 @@ export function resendEmailVerification(db: Db, { userId, now = new Date() }: { 
 }
 
 /** Spends a verification link and marks the member's address verified. */
-export function verifyEmail(db: Db, { token, now = new Date() }: { token: string; now?: Date }): { ok: true; userId: number } | { ok: false; reason: TokenProblem } {
+export function verifyEmail(
+  db: Db,
+  { token, now = new Date() }: { token: string; now?: Date },
+): { ok: true; userId: number } | { ok: false; reason: TokenProblem } {
   return db.transaction(
     (tx) => {
       const check = checkAccountToken(tx, 'verify-email', token, now)
       if (!check.ok) return check
       spendToken(tx, check.tokenId, now)
-      tx.update(users).set({ emailVerifiedAt: now }).where(and(eq(users.id, check.userId), isNull(users.emailVerifiedAt))).run()
+      tx.update(users)
+        .set({ emailVerifiedAt: now })
+        .where(and(eq(users.id, check.userId), isNull(users.emailVerifiedAt)))
+        .run()
       return { ok: true as const, userId: check.userId }
     },
     { behavior: 'immediate' },
@@ -242,7 +273,13 @@ export function requestPasswordReset(db: Db, { email, ip, now = new Date() }: { 
       if (!member) return
       const { token } = issueToken(tx, { userId: member.id, purpose: 'reset-password', now })
       const url = `${publicBaseUrl()}${accountLinkPath('reset-password', token)}`
-      enqueueTransactionalEmail(tx, { userId: member.id, toAddress: member.email, kind: 'password_reset', now, ...resetEmail(siteNameOf(tx), member.username, url) })
+      enqueueTransactionalEmail(tx, {
+        userId: member.id,
+        toAddress: member.email,
+        kind: 'password_reset',
+        now,
+        ...resetEmail(siteNameOf(tx), member.username, url),
+      })
     },
     { behavior: 'immediate' },
   )
@@ -259,17 +296,29 @@ export function issuePasswordResetLink(
 ) {
   return db.transaction(
     (tx) => {
-      const member = tx.select({ id: users.id }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).get()
+      const member = tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+        .get()
       if (!member) throw new NotFoundError('member')
       const issued = issueToken(tx, { userId, purpose: 'reset-password', now })
-      logModeration(tx, { actorId, action: 'issue_password_reset', target: { type: 'user', id: userId }, reason, after: { expiresAt: issued.expiresAt.toISOString() }, now })
+      logModeration(tx, {
+        actorId,
+        action: 'issue_password_reset',
+        target: { type: 'user', id: userId },
+        reason,
+        after: { expiresAt: issued.expiresAt.toISOString() },
+        now,
+      })
       return { path: accountLinkPath('reset-password', issued.token), expiresAt: issued.expiresAt }
     },
     { behavior: 'immediate' },
   )
 }
 
-export type ResetResult = { ok: true; userId: number } | { ok: false; reason: TokenProblem } | { ok: false; field: 'password'; message: string }
+export type ResetResult =
+  { ok: true; userId: number } | { ok: false; reason: TokenProblem } | { ok: false; field: 'password'; message: string }
 
 /**
  * Sets a new password with a reset link. The password must pass the sign-up rules; it is hashed
@@ -277,7 +326,10 @@ export type ResetResult = { ok: true; userId: number } | { ok: false; reason: To
  * spends it, stores the hash, ends every session of the member, drops their other unused reset
  * links and clears the failed log-ins counted against the account.
  */
-export async function resetPassword(db: Db, { token, password, now = new Date() }: { token: string; password: string; now?: Date }): Promise<ResetResult> {
+export async function resetPassword(
+  db: Db,
+  { token, password, now = new Date() }: { token: string; password: string; now?: Date },
+): Promise<ResetResult> {
   const first = checkAccountToken(db, 'reset-password', token, now)
   if (!first.ok) return first
   const member = db.select({ username: users.username, email: users.email }).from(users).where(eq(users.id, first.userId)).get()

@@ -15,15 +15,18 @@ import { recordReputation, reverseReputation } from './reputation.server'
 import { laterOf, refreshUnanswered } from './votes.server'
 import { queueAnswerEvent } from './webhook-events.server'
 
-export function createAnswer(
-  db: Db,
-  input: { questionId: number; authorId: number; authorRole?: Role; bodyMd: string; now?: Date },
-) {
+export function createAnswer(db: Db, input: { questionId: number; authorId: number; authorRole?: Role; bodyMd: string; now?: Date }) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
   return writeTransaction(db, (tx) => {
     const question = tx
-      .select({ id: questions.id, title: questions.title, authorId: questions.authorId, status: questions.status, lockedAt: questions.lockedAt })
+      .select({
+        id: questions.id,
+        title: questions.title,
+        authorId: questions.authorId,
+        status: questions.status,
+        lockedAt: questions.lockedAt,
+      })
       .from(questions)
       .where(and(eq(questions.id, input.questionId), isNull(questions.deletedAt), isNull(questions.hiddenAt)))
       .get()
@@ -62,7 +65,16 @@ export function createAnswer(
         now,
       })
     }
-    const post: NewPost = { type: 'answer', id: answer.id, authorId: input.authorId, source: input.bodyMd, postTitle: question.title, url, except: [question.authorId], now }
+    const post: NewPost = {
+      type: 'answer',
+      id: answer.id,
+      authorId: input.authorId,
+      source: input.bodyMd,
+      postTitle: question.title,
+      url,
+      except: [question.authorId],
+      now,
+    }
     publishPost(tx, post, { held })
     return answer
   })
@@ -85,7 +97,13 @@ export function acceptAnswer(db: Db, { answerId, userId, now = new Date() }: { a
       .from(answers)
       .innerJoin(questions, eq(questions.id, answers.questionId))
       .where(
-        and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+        and(
+          eq(answers.id, answerId),
+          isNull(answers.deletedAt),
+          isNull(answers.hiddenAt),
+          isNull(questions.deletedAt),
+          isNull(questions.hiddenAt),
+        ),
       )
       .get()
     if (!row) throw new NotFoundError('answer')
@@ -137,7 +155,13 @@ export function unacceptAnswer(db: Db, { answerId, userId, now = new Date() }: {
       .from(answers)
       .innerJoin(questions, eq(questions.id, answers.questionId))
       .where(
-        and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+        and(
+          eq(answers.id, answerId),
+          isNull(answers.deletedAt),
+          isNull(answers.hiddenAt),
+          isNull(questions.deletedAt),
+          isNull(questions.hiddenAt),
+        ),
       )
       .get()
     if (!row) throw new NotFoundError('answer')
@@ -163,7 +187,15 @@ export function getAnswerForEdit(db: Db, answerId: number) {
     })
     .from(answers)
     .innerJoin(questions, eq(questions.id, answers.questionId))
-    .where(and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)))
+    .where(
+      and(
+        eq(answers.id, answerId),
+        isNull(answers.deletedAt),
+        isNull(answers.hiddenAt),
+        isNull(questions.deletedAt),
+        isNull(questions.hiddenAt),
+      ),
+    )
     .get()
   if (!row) throw new NotFoundError('answer')
   return row
@@ -173,10 +205,7 @@ export function getAnswerForEdit(db: Db, answerId: number) {
  * Saves an edit of an answer, keeping the version it replaces in post_revisions. An edit that
  * changes nothing records nothing; answers on a locked question cannot be edited.
  */
-export function updateAnswer(
-  db: Db,
-  input: { answerId: number; editorId: number; bodyMd: string; reason?: string; now?: Date },
-) {
+export function updateAnswer(db: Db, input: { answerId: number; editorId: number; bodyMd: string; reason?: string; now?: Date }) {
   const now = input.now ?? new Date()
   const bodyHtml = renderWithMentions(db, input.bodyMd)
   return writeTransaction(db, (tx) => applyAnswerEdit(tx, { ...input, bodyHtml, now }))
@@ -189,11 +218,23 @@ export function applyAnswerEdit(
 ) {
   const { now, bodyHtml } = input
   const current = tx
-    .select({ bodyMd: answers.bodyMd, questionId: answers.questionId, title: questions.title, lockedAt: questions.lockedAt, authorId: answers.authorId })
+    .select({
+      bodyMd: answers.bodyMd,
+      questionId: answers.questionId,
+      title: questions.title,
+      lockedAt: questions.lockedAt,
+      authorId: answers.authorId,
+    })
     .from(answers)
     .innerJoin(questions, eq(questions.id, answers.questionId))
     .where(
-      and(eq(answers.id, input.answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+      and(
+        eq(answers.id, input.answerId),
+        isNull(answers.deletedAt),
+        isNull(answers.hiddenAt),
+        isNull(questions.deletedAt),
+        isNull(questions.hiddenAt),
+      ),
     )
     .get()
   if (!current) throw new NotFoundError('answer')

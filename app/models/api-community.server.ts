@@ -87,7 +87,13 @@ function toComment(c: IdeaComment): z.infer<typeof Comment> {
  */
 export function apiListIdeaComments(db: Db, ideaId: number, viewer: Viewer, cursor: string | undefined): z.infer<typeof CommentList> {
   const before = decodeCursor(cursor)
-  const page = getIdeaPage(db, { ideaId, viewerId: viewer?.id ?? null, commentsBefore: before, showMerged: true, staffView: check(viewer, 'moderate:post').ok })
+  const page = getIdeaPage(db, {
+    ideaId,
+    viewerId: viewer?.id ?? null,
+    commentsBefore: before,
+    showMerged: true,
+    staffView: check(viewer, 'moderate:post').ok,
+  })
   if ('redirectTo' in page) throw new Error('unreachable: showMerged returns the idea itself')
   // The official response is pinned on the first page only, as on the site.
   const official = !before && page.officialResponse ? [page.officialResponse] : []
@@ -96,14 +102,23 @@ export function apiListIdeaComments(db: Db, ideaId: number, viewer: Viewer, curs
 
 /** A comment just posted, as its author sees it. */
 export function apiGetNewIdeaComment(db: Db, ideaId: number, commentId: number, viewer: Viewer): z.infer<typeof Comment> {
-  const { items } = listIdeaComments(db, { ideaId, viewerId: viewer?.id ?? null, pageSize: 20, staffView: check(viewer, 'moderate:post').ok })
+  const { items } = listIdeaComments(db, {
+    ideaId,
+    viewerId: viewer?.id ?? null,
+    pageSize: 20,
+    staffView: check(viewer, 'moderate:post').ok,
+  })
   const comment = items.find((c) => c.id === commentId)
   if (!comment) throw new NotFoundError('comment')
   return toComment(comment)
 }
 
 /** One page of the member's own notifications, as /notifications lists them. */
-export function apiListNotifications(db: Db, userId: number, query: z.infer<typeof NotificationListQuery>): z.infer<typeof NotificationList> {
+export function apiListNotifications(
+  db: Db,
+  userId: number,
+  query: z.infer<typeof NotificationListQuery>,
+): z.infer<typeof NotificationList> {
   const page = listNotifications(db, { userId, cursor: decodeCursor(query.cursor), pageSize: query.limit })
   return {
     data: page.items.map((n) => ({
@@ -151,12 +166,21 @@ function snippetParts(snippet: string) {
 /** The site's search, with its rule: moderators also find hidden posts (marked); nobody finds deleted ones. */
 export function apiSearch(db: Db, query: z.infer<typeof SearchQuery>, viewer: Viewer): z.infer<typeof SearchResults> {
   const includeHidden = check(viewer, 'moderate:post').ok
-  const result = search(db, { q: query.q, type: query.type ?? null, page: query.page, status: query.status ?? null, tag: query.tag || null, includeHidden })
+  const result = search(db, {
+    q: query.q,
+    type: query.type ?? null,
+    page: query.page,
+    status: query.status ?? null,
+    tag: query.tag || null,
+    includeHidden,
+  })
   return {
     data: result.hits.map((hit) => ({
       type: hit.type,
       id: hit.id,
-      title: snippetParts(hit.title).map((part) => part.text).join(''),
+      title: snippetParts(hit.title)
+        .map((part) => part.text)
+        .join(''),
       snippet: snippetParts(hit.snippet),
       status: hit.status,
       votes: hit.votes,

@@ -103,7 +103,12 @@ export function apiCreateCompany(db: Db, actorId: number, body: z.infer<typeof C
 }
 
 /** Changes the fields the body names; the others keep their value. */
-export function apiUpdateCompany(db: Db, actorId: number, companyId: number, body: z.infer<typeof CompanyUpdateBody>): z.infer<typeof CompanyDetail> {
+export function apiUpdateCompany(
+  db: Db,
+  actorId: number,
+  companyId: number,
+  body: z.infer<typeof CompanyUpdateBody>,
+): z.infer<typeof CompanyDetail> {
   const current = getCompany(db, companyId)
   const fields: CompanyFields = {
     name: body.name ?? current.name,
@@ -123,7 +128,11 @@ export function apiDeleteCompany(db: Db, actorId: number, companyId: number): z.
 }
 
 /** A page of the company's members, newest account first; a 404 for a company that does not exist. */
-export function apiListCompanyMembers(db: Db, companyId: number, query: z.infer<typeof CompanyMembersQuery>): z.infer<typeof CompanyMemberList> {
+export function apiListCompanyMembers(
+  db: Db,
+  companyId: number,
+  query: z.infer<typeof CompanyMembersQuery>,
+): z.infer<typeof CompanyMemberList> {
   getCompany(db, companyId)
   const before = decodeCursor(query.cursor)?.id ?? null
   const page = listCompanyMembers(db, { companyId, before, pageSize: query.limit })

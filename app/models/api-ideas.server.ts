@@ -75,7 +75,11 @@ export function apiGetIdea(db: Db, ideaId: number, viewer: Viewer): z.infer<type
       by: t.actorName,
     })),
     officialResponse: page.officialResponse
-      ? { bodyHtml: page.officialResponse.bodyHtml, at: page.officialResponse.createdAt.toISOString(), by: page.officialResponse.authorName }
+      ? {
+          bodyHtml: page.officialResponse.bodyHtml,
+          at: page.officialResponse.createdAt.toISOString(),
+          by: page.officialResponse.authorName,
+        }
       : null,
     viewerVoted: page.viewer?.voted ?? false,
   }

@@ -81,19 +81,31 @@ export function listApiTokens(db: Db, userId: number, now = new Date()) {
     .map((t) => ({
       ...t,
       scopes: t.scopes.split(',') as ApiScope[],
-      state: t.revokedAt ? ('revoked' as const) : t.expiresAt && t.expiresAt.getTime() <= now.getTime() ? ('expired' as const) : ('active' as const),
+      state: t.revokedAt
+        ? ('revoked' as const)
+        : t.expiresAt && t.expiresAt.getTime() <= now.getTime()
+          ? ('expired' as const)
+          : ('active' as const),
     }))
 }
 
 /** Revokes one of the member's tokens (once; a second revoke changes nothing). */
 export function revokeApiToken(db: Db, userId: number, tokenId: number, now = new Date()) {
-  const row = db.select({ id: apiTokens.id, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId))).get()
+  const row = db
+    .select({ id: apiTokens.id, revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
+    .get()
   if (!row) throw new NotFoundError('token')
   if (!row.revokedAt) db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, tokenId)).run()
 }
 
 /** Who an API request acts as: a user through a token (with its scopes), or nobody. */
-export type ApiCaller = { user: (Actor & { username: string; createdAt: Date }) | null; scopes: ReadonlySet<ApiScope>; tokenId: number | null }
+export type ApiCaller = {
+  user: (Actor & { username: string; createdAt: Date }) | null
+  scopes: ReadonlySet<ApiScope>
+  tokenId: number | null
+}
 
 const num = (name: string, fallback: number) => {
   const value = Number(process.env[name])

@@ -13,7 +13,14 @@ import { problem } from '~/lib/api.server'
 import { type Db } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
 import { decodeCursor, toPage } from '~/lib/pagination.server'
-import { type AdminMember, type MemberCreateBody, type MemberList, type MemberListQuery, type MemberUpdateBody, type PublicMember } from '~/schemas/api-admin'
+import {
+  type AdminMember,
+  type MemberCreateBody,
+  type MemberList,
+  type MemberListQuery,
+  type MemberUpdateBody,
+  type PublicMember,
+} from '~/schemas/api-admin'
 import { changeMemberCompany } from './companies.server'
 import { listIdentitiesOf } from './identities.server'
 import { changeUserRole, changeUserSegment } from './moderation.server'
@@ -50,7 +57,10 @@ type AdminRow = Awaited<ReturnType<ReturnType<typeof selectAdminMembers>['all']>
 
 /** Rows and their identities (one more query for the whole page) as the API's admin representation. */
 function toAdminMembers(db: Db, rows: AdminRow[]): z.infer<typeof AdminMember>[] {
-  const identities = listIdentitiesOf(db, rows.map((r) => r.id))
+  const identities = listIdentitiesOf(
+    db,
+    rows.map((r) => r.id),
+  )
   return rows.map((r) => ({
     ...toPublicMember(r),
     email: r.email,
@@ -70,7 +80,14 @@ function toAdminMembers(db: Db, rows: AdminRow[]): z.infer<typeof AdminMember>[]
   }))
 }
 
-function toPublicMember(r: { id: number; username: string; displayName: string; role: Role; reputation: number; createdAt: Date }): z.infer<typeof PublicMember> {
+function toPublicMember(r: {
+  id: number
+  username: string
+  displayName: string
+  role: Role
+  reputation: number
+  createdAt: Date
+}): z.infer<typeof PublicMember> {
   return {
     id: r.id,
     username: r.username,
@@ -97,7 +114,9 @@ export function apiListMembers(db: Db, query: z.infer<typeof MemberListQuery>): 
       ? db
           .select({ userId: userIdentities.userId })
           .from(userIdentities)
-          .where(and(eq(userIdentities.subject, query.externalId), query.issuer != null ? eq(userIdentities.issuer, query.issuer) : undefined))
+          .where(
+            and(eq(userIdentities.subject, query.externalId), query.issuer != null ? eq(userIdentities.issuer, query.issuer) : undefined),
+          )
       : null
   const rows = selectAdminMembers(db)
     .where(
@@ -129,7 +148,14 @@ export function apiGetAdminMember(db: Db, userId: number): z.infer<typeof AdminM
 /** One member's public profile by id (what /u/:username shows of them), or a 404. */
 export function apiGetPublicMember(db: Db, userId: number): z.infer<typeof PublicMember> {
   const row = db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, reputation: users.reputation, createdAt: users.createdAt })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      reputation: users.reputation,
+      createdAt: users.createdAt,
+    })
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)))
     .get()

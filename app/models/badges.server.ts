@@ -100,7 +100,12 @@ export function listBadgeHolders(
     })
     .from(userBadges)
     .innerJoin(users, eq(users.id, userBadges.userId))
-    .where(and(eq(userBadges.badge, badge), cursor ? sql`(${userBadges.createdAt}, ${userBadges.id}) < (${cursor.sort}, ${cursor.id})` : undefined))
+    .where(
+      and(
+        eq(userBadges.badge, badge),
+        cursor ? sql`(${userBadges.createdAt}, ${userBadges.id}) < (${cursor.sort}, ${cursor.id})` : undefined,
+      ),
+    )
     .orderBy(desc(userBadges.createdAt), desc(userBadges.id))
     .limit(pageSize + 1)
     .all()

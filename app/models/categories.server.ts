@@ -25,5 +25,11 @@ export function listCategories(db: Db) {
 }
 
 export function findCategoryBySlug(db: Db, slug: string) {
-  return db.select({ id: categories.id, name: categories.name, slug: categories.slug }).from(categories).where(eq(categories.slug, slug)).get() ?? null
+  return (
+    db
+      .select({ id: categories.id, name: categories.name, slug: categories.slug })
+      .from(categories)
+      .where(eq(categories.slug, slug))
+      .get() ?? null
+  )
 }

@@ -114,9 +114,16 @@ function commentNotice(tx: Tx, target: CommentTarget, post: { ideaId: number | n
 
 /** A comment (or an edit of one) is activity on the idea or question it belongs to. */
 function bumpActivity(tx: Tx, post: { ideaId: number | null; questionId: number | null }, now: Date) {
-  if (post.ideaId) tx.update(ideas).set({ lastActivityAt: laterOf(ideas.lastActivityAt, now) }).where(eq(ideas.id, post.ideaId)).run()
+  if (post.ideaId)
+    tx.update(ideas)
+      .set({ lastActivityAt: laterOf(ideas.lastActivityAt, now) })
+      .where(eq(ideas.id, post.ideaId))
+      .run()
   if (post.questionId) {
-    tx.update(questions).set({ lastActivityAt: laterOf(questions.lastActivityAt, now) }).where(eq(questions.id, post.questionId)).run()
+    tx.update(questions)
+      .set({ lastActivityAt: laterOf(questions.lastActivityAt, now) })
+      .where(eq(questions.id, post.questionId))
+      .run()
   }
 }
 
@@ -165,7 +172,9 @@ export function editComment(
     if (!asModerator) {
       if (comment.authorId !== editorId) throw new ForbiddenError('You can only edit your own comments.')
       if (!isCommentEditWindowOpen(comment.createdAt, now)) {
-        throw new ConflictError(`The edit window has closed. Comments can be edited for ${COMMENT_EDIT_WINDOW_MS / 60_000} minutes after posting.`)
+        throw new ConflictError(
+          `The edit window has closed. Comments can be edited for ${COMMENT_EDIT_WINDOW_MS / 60_000} minutes after posting.`,
+        )
       }
       if (post.lockedAt) throw new ConflictError(`This ${target.type === 'idea' ? 'idea' : 'question'} is locked; comments are closed.`)
       if (post.isMerged) throw new ConflictError(MERGED_IDEA_MESSAGE)
@@ -312,7 +321,10 @@ export function listIdeaComments(
     .all()
   const page = toPage(rows, pageSize, (row) => row.createdAt.getTime())
   const shown = official ? [official, ...page.items] : page.items
-  const revisions = listCommentRevisions(db, shown.map((c) => c.id))
+  const revisions = listCommentRevisions(
+    db,
+    shown.map((c) => c.id),
+  )
   const withHistory = <T extends { id: number }>(comment: T) => {
     const history = revisions.get(comment.id) ?? []
     return { ...comment, revisionCount: history[0]?.total ?? 0, revisions: history.map(({ total: _, ...r }) => r) }
@@ -334,7 +346,10 @@ function listCommentRevisions(db: Db, commentIds: number[]) {
         row_number() over (partition by r.target_id order by r.created_at desc, r.id desc) as n,
         count(*) over (partition by r.target_id) as total
       from post_revisions r join users u on u.id = r.editor_id
-      where r.target_type = 'comment' and r.target_id in (${sql.join(commentIds.map((id) => sql`${id}`), sql`, `)})
+      where r.target_type = 'comment' and r.target_id in (${sql.join(
+        commentIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})
     )
     where n <= ${REVISIONS_SHOWN}
     order by comment_id, n`)

@@ -137,7 +137,10 @@ export function listCompanies(db: Db, input: { query?: string; cursor?: CompanyC
     .limit(pageSize + 1)
     .all()
   const items = rows.slice(0, pageSize)
-  const counts = memberCounts(db, items.map((r) => r.id))
+  const counts = memberCounts(
+    db,
+    items.map((r) => r.id),
+  )
   const last = items.at(-1)
   return {
     items: items.map((r) => ({ ...r, memberCount: counts.get(r.id) ?? 0 })),
@@ -250,12 +253,21 @@ export function createCompany(db: Db, input: { actorId: number; fields: CompanyF
       .values({ ...input.fields, createdAt: now, updatedAt: now })
       .returning({ id: companies.id })
       .get()
-    logModeration(tx, { actorId: input.actorId, action: 'company.create', target: { type: 'company', id }, ...logDiff(null, input.fields), now })
+    logModeration(tx, {
+      actorId: input.actorId,
+      action: 'company.create',
+      target: { type: 'company', id },
+      ...logDiff(null, input.fields),
+      now,
+    })
     return { ok: true as const, id }
   })
 }
 
-export function updateCompany(db: Db, input: { actorId: number; companyId: number; fields: CompanyFields; now?: Date }): CompanyFieldResult {
+export function updateCompany(
+  db: Db,
+  input: { actorId: number; companyId: number; fields: CompanyFields; now?: Date },
+): CompanyFieldResult {
   const now = input.now ?? new Date()
   return writeTransaction(db, (tx) => {
     const before = tx
@@ -274,7 +286,10 @@ export function updateCompany(db: Db, input: { actorId: number; companyId: numbe
     if (refusal) return refusal
     const keys = Object.keys(input.fields) as (keyof CompanyFields)[]
     if (keys.every((k) => before[k] === input.fields[k])) return { ok: true as const } // nothing to save or log
-    tx.update(companies).set({ ...input.fields, updatedAt: now }).where(eq(companies.id, input.companyId)).run()
+    tx.update(companies)
+      .set({ ...input.fields, updatedAt: now })
+      .where(eq(companies.id, input.companyId))
+      .run()
     logModeration(tx, {
       actorId: input.actorId,
       action: 'company.update',
@@ -290,7 +305,11 @@ export function updateCompany(db: Db, input: { actorId: number; companyId: numbe
 export function deleteCompany(db: Db, input: { actorId: number; companyId: number; reason?: string; now?: Date }) {
   const now = input.now ?? new Date()
   return writeTransaction(db, (tx) => {
-    const company = tx.select({ id: companies.id, externalId: companies.externalId }).from(companies).where(eq(companies.id, input.companyId)).get()
+    const company = tx
+      .select({ id: companies.id, externalId: companies.externalId })
+      .from(companies)
+      .where(eq(companies.id, input.companyId))
+      .get()
     if (!company) throw new NotFoundError('company')
     const members = memberCounts(tx, [company.id]).get(company.id) ?? 0
     tx.delete(companies).where(eq(companies.id, company.id)).run()

@@ -89,7 +89,8 @@ export function checkCompanyCsv(
   const read = readRecords(text)
   if (!read.ok) return { ok: false, formErrors: [read.message], rowErrors: [] }
   const [header, ...body] = read.records
-  if (!header) return { ok: false, formErrors: [`The file is empty: it needs a header row (${COLUMN_LIST}) and a row per company.`], rowErrors: [] }
+  if (!header)
+    return { ok: false, formErrors: [`The file is empty: it needs a header row (${COLUMN_LIST}) and a row per company.`], rowErrors: [] }
   const head = readHeader(header.cells)
   if (!head.ok) return { ok: false, formErrors: head.formErrors, rowErrors: [] }
   if (!body.length) return { ok: false, formErrors: ['The file has a header but no company rows.'], rowErrors: [] }
@@ -192,7 +193,10 @@ export function importCompanies(db: Db, input: { actorId: number; csv: string; n
         unchanged += 1
         continue
       }
-      tx.update(companies).set({ ...changes, updatedAt: now }).where(eq(companies.id, existing.id)).run()
+      tx.update(companies)
+        .set({ ...changes, updatedAt: now })
+        .where(eq(companies.id, existing.id))
+        .run()
       updated += 1
     }
     const summary = { rows: checked.rows.length, created, updated, unchanged }

@@ -23,14 +23,21 @@ export const COUNTERS: readonly CounterCheck[] = [
     name: 'idea comments',
     table: 'ideas',
     column: 'comment_count',
-    recount: "select count(*) from comments c where c.target_type = 'idea' and c.target_id = t.id and c.hidden_at is null and c.deleted_at is null",
+    recount:
+      "select count(*) from comments c where c.target_type = 'idea' and c.target_id = t.id and c.hidden_at is null and c.deleted_at is null",
   },
-  { name: 'question answers', table: 'questions', column: 'answer_count', recount: 'select count(*) from answers a where a.question_id = t.id and a.hidden_at is null and a.deleted_at is null' },
+  {
+    name: 'question answers',
+    table: 'questions',
+    column: 'answer_count',
+    recount: 'select count(*) from answers a where a.question_id = t.id and a.hidden_at is null and a.deleted_at is null',
+  },
   {
     name: 'question comments',
     table: 'questions',
     column: 'comment_count',
-    recount: "select count(*) from comments c where c.target_type = 'question' and c.target_id = t.id and c.hidden_at is null and c.deleted_at is null",
+    recount:
+      "select count(*) from comments c where c.target_type = 'question' and c.target_id = t.id and c.hidden_at is null and c.deleted_at is null",
   },
   {
     name: 'question score',
@@ -55,7 +62,8 @@ export const COUNTERS: readonly CounterCheck[] = [
     name: 'answer comments',
     table: 'answers',
     column: 'comment_count',
-    recount: "select count(*) from comments c where c.target_type = 'answer' and c.target_id = t.id and c.hidden_at is null and c.deleted_at is null",
+    recount:
+      "select count(*) from comments c where c.target_type = 'answer' and c.target_id = t.id and c.hidden_at is null and c.deleted_at is null",
   },
   { name: 'tag questions', table: 'tags', column: 'question_count', recount: 'select count(*) from question_tags q where q.tag_id = t.id' },
   { name: 'tag ideas', table: 'tags', column: 'idea_count', recount: 'select count(*) from idea_tags i where i.tag_id = t.id' },

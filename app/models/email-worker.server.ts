@@ -71,7 +71,8 @@ export function toMailMessage(row: OutboxRow, from: string): MailMessage {
  * What an account e-mail's row keeps once it is sent or given up: its body held a single-use link
  * (verification or password reset), which the database should not keep a working copy of.
  */
-export const SENT_LINK_REMOVED = '(This e-mail carried a single-use account link; it was removed from the outbox once the e-mail was sent or given up.)'
+export const SENT_LINK_REMOVED =
+  '(This e-mail carried a single-use account link; it was removed from the outbox once the e-mail was sent or given up.)'
 
 export type DeliveryReport = { sent: number; retried: number; gaveUp: number }
 
@@ -100,7 +101,12 @@ export async function deliverDueEmails(db: Db, transport: MailTransport, now = n
     if (rows.length > 0) {
       tx.update(emailOutbox)
         .set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
-        .where(inArray(emailOutbox.id, rows.map((r) => r.id)))
+        .where(
+          inArray(
+            emailOutbox.id,
+            rows.map((r) => r.id),
+          ),
+        )
         .run()
     }
     return rows
@@ -175,6 +181,8 @@ export async function startEmailWorker({ intervalMs = WORKER_INTERVAL_MS } = {})
       })
   }, intervalMs)
   timer.unref()
-  console.log(`E-mail worker started (${transport.name} transport, every ${intervalMs / 1000} s; sends only while e-mail is on in the site settings)`)
+  console.log(
+    `E-mail worker started (${transport.name} transport, every ${intervalMs / 1000} s; sends only while e-mail is on in the site settings)`,
+  )
   return () => clearInterval(timer)
 }

@@ -109,7 +109,9 @@ export function unsubscribe(db: Db, { userId, scope }: { userId: number; scope: 
   return writeTransaction(db, (tx) => {
     const prefs = getEmailPrefs(tx, userId)
     const next: EmailPrefs =
-      scope === 'all' ? { statusChanges: false, answers: false, mentions: false, badges: false, digest: 'off' } : { ...prefs, [scope]: false }
+      scope === 'all'
+        ? { statusChanges: false, answers: false, mentions: false, badges: false, digest: 'off' }
+        : { ...prefs, [scope]: false }
     return setEmailPrefs(tx, userId, next)
   })
 }
@@ -259,7 +261,10 @@ export function queueDailyDigests(db: Db, now = new Date()) {
     for (const part of chunks(members)) {
       const items = tx.all<{ user_id: number; kind: string; title: string; url: string }>(sql`
         select user_id, kind, title, url from notifications
-        where user_id in (${sql.join(part.map((m) => sql`${m.id}`), sql`, `)})
+        where user_id in (${sql.join(
+          part.map((m) => sql`${m.id}`),
+          sql`, `,
+        )})
           and read_at is null and created_at > ${now.getTime() - DAY_MS} and created_at <= ${now.getTime()}
         order by user_id, created_at desc, id desc`)
       const byUser = new Map<number, typeof items>()
@@ -273,7 +278,10 @@ export function queueDailyDigests(db: Db, now = new Date()) {
         rows.push(composeDigest(siteName, member, listed, dayStart))
       }
     }
-    for (const part of chunks(rows)) tx.insert(emailOutbox).values(part.map((row) => ({ ...row, createdAt: now, nextAttemptAt: now }))).run()
+    for (const part of chunks(rows))
+      tx.insert(emailOutbox)
+        .values(part.map((row) => ({ ...row, createdAt: now, nextAttemptAt: now })))
+        .run()
     return rows.length
   })
 }

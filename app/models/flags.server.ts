@@ -22,7 +22,6 @@ export const MAX_OPEN_FLAGS = 10
 export const FLAG_TEXT_MAX = 500
 export const FLAG_QUEUE_PAGE_SIZE = 20
 
-
 /**
  * A member flags a post. Refused: a missing, deleted or hidden post (404), one's own post (403), a
  * second flag on the same post (409), and an 11th pending flag (409). The third pending flag from
@@ -56,9 +55,7 @@ export function flagPost(
         .where(and(eq(flags.userId, input.userId), eq(flags.status, 'pending')))
         .get()?.n ?? 0
     if (open >= MAX_OPEN_FLAGS) {
-      throw new ConflictError(
-        `You have ${MAX_OPEN_FLAGS} flags waiting for review. You can flag again once moderators have handled some.`,
-      )
+      throw new ConflictError(`You have ${MAX_OPEN_FLAGS} flags waiting for review. You can flag again once moderators have handled some.`)
     }
     tx.insert(flags)
       .values({

@@ -48,13 +48,21 @@ export function getIdeaLinks(db: Db, ideaId: number) {
 }
 
 function requireIdea(tx: Db | Tx, ideaId: number) {
-  const idea = tx.select({ id: ideas.id }).from(ideas).where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt))).get()
+  const idea = tx
+    .select({ id: ideas.id })
+    .from(ideas)
+    .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt)))
+    .get()
   if (!idea) throw new NotFoundError('idea')
   return idea
 }
 
 function requireLink(tx: Tx, ideaId: number, linkId: number) {
-  const link = tx.select(linkColumns).from(ideaLinks).where(and(eq(ideaLinks.id, linkId), eq(ideaLinks.ideaId, ideaId))).get()
+  const link = tx
+    .select(linkColumns)
+    .from(ideaLinks)
+    .where(and(eq(ideaLinks.id, linkId), eq(ideaLinks.ideaId, ideaId)))
+    .get()
   if (!link) throw new NotFoundError('link')
   return link
 }
@@ -69,13 +77,20 @@ export function insertIdeaLink(tx: Tx, { ideaId, actorId, url, title, state, now
   requireIdea(tx, ideaId)
   const existing = listIdeaLinks(tx, ideaId)
   if (existing.some((l) => l.url === url)) throw new DuplicateLinkError()
-  if (existing.length >= MAX_LINKS_PER_IDEA) throw new ConflictError(`An idea can have at most ${MAX_LINKS_PER_IDEA} links. Remove one first.`)
+  if (existing.length >= MAX_LINKS_PER_IDEA)
+    throw new ConflictError(`An idea can have at most ${MAX_LINKS_PER_IDEA} links. Remove one first.`)
   const link = tx
     .insert(ideaLinks)
     .values({ ideaId, url, title, state, createdBy: actorId, createdAt: now, updatedAt: now })
     .returning(linkColumns)
     .get()
-  logModeration(tx, { actorId, action: 'idea_link.add', target: { type: 'idea', id: ideaId }, after: { linkId: link.id, url, title, state }, now })
+  logModeration(tx, {
+    actorId,
+    action: 'idea_link.add',
+    target: { type: 'idea', id: ideaId },
+    after: { linkId: link.id, url, title, state },
+    now,
+  })
   return link
 }
 
@@ -110,7 +125,10 @@ export function setLinkDetails(tx: Tx, linkIds: number[], { title, state, now }:
   }
 }
 
-export function removeIdeaLink(db: Db, { ideaId, linkId, actorId, now = new Date() }: { ideaId: number; linkId: number; actorId: number; now?: Date }) {
+export function removeIdeaLink(
+  db: Db,
+  { ideaId, linkId, actorId, now = new Date() }: { ideaId: number; linkId: number; actorId: number; now?: Date },
+) {
   return writeTransaction(db, (tx) => {
     const link = requireLink(tx, ideaId, linkId)
     tx.delete(ideaLinks).where(eq(ideaLinks.id, linkId)).run()

@@ -37,11 +37,19 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
       voteCount: ideas.voteCount,
       mergedIntoId: ideas.mergedIntoId,
     }
-    const source = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
+    const source = tx
+      .select(ideaColumns)
+      .from(ideas)
+      .where(and(eq(ideas.id, ideaId), visibleIdea))
+      .get()
     if (!source) throw new NotFoundError('idea')
     if (source.status === 'merged') throw new ConflictError('This idea was already merged into another one.')
     if (targetId === ideaId) throw new ConflictError('An idea cannot be merged into itself.')
-    const target = tx.select(ideaColumns).from(ideas).where(and(eq(ideas.id, targetId), visibleIdea)).get()
+    const target = tx
+      .select(ideaColumns)
+      .from(ideas)
+      .where(and(eq(ideas.id, targetId), visibleIdea))
+      .get()
     if (!target) throw new DomainError(`There is no idea #${targetId} to merge into.`, 404)
     if (target.status === 'merged') {
       throw new ConflictError(
@@ -78,7 +86,13 @@ export function mergeIdea(db: Db, input: { ideaId: number; targetId: number; act
     }
     for (const { userId } of moved) {
       if (userId !== target.authorId) {
-        recordReputation(tx, { userId: target.authorId, reason: 'idea_upvoted', source: { type: 'idea', id: target.id }, actorId: userId, now })
+        recordReputation(tx, {
+          userId: target.authorId,
+          reason: 'idea_upvoted',
+          source: { type: 'idea', id: target.id },
+          actorId: userId,
+          now,
+        })
       }
     }
 

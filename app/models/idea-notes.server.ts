@@ -13,7 +13,11 @@ export function addIdeaNote(db: Db, input: { ideaId: number; authorId: number; b
   const bodyMd = input.bodyMd.trim()
   const bodyHtml = renderMarkdown(bodyMd)
   return writeTransaction(db, (tx) => {
-    const idea = tx.select({ id: ideas.id }).from(ideas).where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt))).get()
+    const idea = tx
+      .select({ id: ideas.id })
+      .from(ideas)
+      .where(and(eq(ideas.id, input.ideaId), isNull(ideas.deletedAt)))
+      .get()
     if (!idea) throw new NotFoundError('idea')
     return tx
       .insert(ideaNotes)

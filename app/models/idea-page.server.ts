@@ -49,7 +49,13 @@ export type IdeaPageRequest = {
 export function getIdeaPageView(db: Db, viewer: Actor | null, request: IdeaPageRequest) {
   const { ideaId } = request
   const moderate = check(viewer, 'moderate:post').ok
-  const page = getIdeaPage(db, { ideaId, viewerId: viewer?.id ?? null, commentsBefore: request.commentsBefore, showMerged: request.showMerged, staffView: moderate })
+  const page = getIdeaPage(db, {
+    ideaId,
+    viewerId: viewer?.id ?? null,
+    commentsBefore: request.commentsBefore,
+    showMerged: request.showMerged,
+    staffView: moderate,
+  })
   if ('redirectTo' in page) return { redirectTo: page.redirectTo } as const
   const { idea } = page
   const merged = idea.status === 'merged'
@@ -58,7 +64,12 @@ export function getIdeaPageView(db: Db, viewer: Actor | null, request: IdeaPageR
   const flagDecision = check(viewer, 'flag:post')
   const flagged =
     viewer && flagDecision.ok
-      ? [...flaggedByViewer(db, viewer.id, [{ type: 'idea', id: idea.id }, ...page.comments.map((c) => ({ type: 'comment' as const, id: c.id }))])]
+      ? [
+          ...flaggedByViewer(db, viewer.id, [
+            { type: 'idea', id: idea.id },
+            ...page.comments.map((c) => ({ type: 'comment' as const, id: c.id })),
+          ]),
+        ]
       : []
   const budget = viewer ? getVoteBudgetState(db, viewer.id) : null
   const { loginFirst, reason, note } = ideaVoteState(viewer, { ...idea, viewerVoted: page.viewer?.voted ?? false }, budget)
@@ -74,7 +85,10 @@ export function getIdeaPageView(db: Db, viewer: Actor | null, request: IdeaPageR
     viewerId: viewer?.id ?? null,
     flagging: viewer ? { decision: flagDecision, flagged } : null,
     moderation: moderate
-      ? { categories: listCategories(db).map(({ id, name }) => ({ id, name })), state: { hidden: !!idea.hiddenAt, hiddenReason: idea.hiddenReason, deleted: false, locked: !!idea.lockedAt } }
+      ? {
+          categories: listCategories(db).map(({ id, name }) => ({ id, name })),
+          state: { hidden: !!idea.hiddenAt, hiddenReason: idea.hiddenReason, deleted: false, locked: !!idea.lockedAt },
+        }
       : null,
     commentEditMinutes: COMMENT_EDIT_WINDOW_MS / 60_000,
     can: {
@@ -137,7 +151,8 @@ function commentPresenter(viewer: Actor | null, { takesComments }: { takesCommen
   const mayEditOwn = !!viewer && check(viewer, 'update:comment', { authorId: viewer.id }).ok
   const now = new Date()
   return <T extends { authorId: number; bodyMd: string; createdAt: Date }>({ authorId, bodyMd, ...comment }: T) => {
-    const canEdit = mayEditAny || (mayEditOwn && authorId === viewer?.id && takesComments && isCommentEditWindowOpen(comment.createdAt, now))
+    const canEdit =
+      mayEditAny || (mayEditOwn && authorId === viewer?.id && takesComments && isCommentEditWindowOpen(comment.createdAt, now))
     return { ...comment, canEdit, isOwn: authorId === viewer?.id, bodyMd: canEdit ? bodyMd : null } // the source only goes to who may edit it
   }
 }

@@ -23,20 +23,39 @@ export type PostIdeaResult = { ok: true; ideaId: number } | { ok: false; field: 
  */
 export function postIdea(
   db: Db,
-  input: { authorId: number; title: string; bodyMd: string; categoryId: number | null; tagNames: string[]; tagRefusal?: string | null; now?: Date },
+  input: {
+    authorId: number
+    title: string
+    bodyMd: string
+    categoryId: number | null
+    tagNames: string[]
+    tagRefusal?: string | null
+    now?: Date
+  },
 ): PostIdeaResult {
   const now = input.now ?? new Date()
   const category = checkCategory(db, input.categoryId)
   if (!category.ok) return category
   const tagsRefused = refuseNewTags(db, input.tagNames, input.tagRefusal)
   if (tagsRefused) return { ok: false, field: 'tags', message: tagsRefused }
-  const author = db.select({ createdAt: users.createdAt, reputation: users.reputation }).from(users).where(eq(users.id, input.authorId)).get()
+  const author = db
+    .select({ createdAt: users.createdAt, reputation: users.reputation })
+    .from(users)
+    .where(eq(users.id, input.authorId))
+    .get()
   if (!author) throw new NotFoundError('account')
   const key = `idea:user:${input.authorId}`
   const rule = isNewMember(author, now) ? IDEA_POSTS_PER_DAY_NEW_MEMBER : IDEA_POSTS_PER_DAY
   const message = `You can post ${rule.limit} ideas a day${rule === IDEA_POSTS_PER_DAY_NEW_MEMBER ? ' while your account is new' : ''}.`
   assertUnderLimit(db, [{ key, rule, message }], now)
-  const idea = createIdea(db, { authorId: input.authorId, categoryId: input.categoryId, title: input.title, bodyMd: input.bodyMd, tagNames: input.tagNames, now })
+  const idea = createIdea(db, {
+    authorId: input.authorId,
+    categoryId: input.categoryId,
+    title: input.title,
+    bodyMd: input.bodyMd,
+    tagNames: input.tagNames,
+    now,
+  })
   recordHits(db, [key], now)
   return { ok: true, ideaId: idea.id }
 }

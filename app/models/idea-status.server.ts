@@ -50,7 +50,15 @@ export function applyIdeaStatusChange(
   if (idea.status === input.toStatus) throw new ConflictError(`This idea is already ${IDEA_STATUS_LABELS[idea.status].toLowerCase()}.`)
   const change = tx
     .insert(ideaStatusChanges)
-    .values({ ideaId: idea.id, fromStatus: idea.status, toStatus: input.toStatus, actorId: input.actorId, noteMd, noteHtml, createdAt: now })
+    .values({
+      ideaId: idea.id,
+      fromStatus: idea.status,
+      toStatus: input.toStatus,
+      actorId: input.actorId,
+      noteMd,
+      noteHtml,
+      createdAt: now,
+    })
     .returning({ id: ideaStatusChanges.id })
     .get()
   tx.update(ideas)

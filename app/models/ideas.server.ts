@@ -55,7 +55,15 @@ export function createIdea(db: Db, input: NewIdea) {
     applyIdeaVote(tx, { ideaId: idea.id, userId: input.authorId, voted: true, now })
     awardBadge(tx, input.authorId, 'first_idea', { type: 'idea', id: idea.id }, now)
     // Held for review after the author's vote, which needs a visible idea.
-    const post: NewPost = { type: 'idea', id: idea.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/ideas/${idea.id}`, now }
+    const post: NewPost = {
+      type: 'idea',
+      id: idea.id,
+      authorId: input.authorId,
+      source: input.bodyMd,
+      postTitle: input.title.trim(),
+      url: `/ideas/${idea.id}`,
+      now,
+    }
     publishPost(tx, post, { held })
     return idea
   })
@@ -155,7 +163,11 @@ function readIdeaPage(db: Db, ideaId: number, commentsBefore: Cursor | null) {
     .get()
   if (!idea) return { idea: null } as const
   const mergedInto = idea.mergedIntoId
-    ? (db.select({ id: ideas.id, title: ideas.title }).from(ideas).where(and(eq(ideas.id, idea.mergedIntoId), visibleIdea)).get() ?? null)
+    ? (db
+        .select({ id: ideas.id, title: ideas.title })
+        .from(ideas)
+        .where(and(eq(ideas.id, idea.mergedIntoId), visibleIdea))
+        .get() ?? null)
     : null
   const timeline = db
     .select({
@@ -210,7 +222,11 @@ function readIdeaPage(db: Db, ideaId: number, commentsBefore: Cursor | null) {
 
 /** The author of a visible idea, for the route's permission check. */
 export function getIdeaOwner(db: Db, ideaId: number) {
-  const idea = db.select({ authorId: ideas.authorId }).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
+  const idea = db
+    .select({ authorId: ideas.authorId })
+    .from(ideas)
+    .where(and(eq(ideas.id, ideaId), visibleIdea))
+    .get()
   if (!idea) throw new NotFoundError('idea')
   return idea
 }
@@ -340,12 +356,28 @@ export function editIdea(
  */
 export function applyIdeaTextEdit(
   tx: Tx,
-  input: { ideaId: number; editorId: number; asStaff: boolean; title: string; bodyMd: string; bodyHtml: string; reason?: string; now: Date },
+  input: {
+    ideaId: number
+    editorId: number
+    asStaff: boolean
+    title: string
+    bodyMd: string
+    bodyHtml: string
+    reason?: string
+    now: Date
+  },
 ) {
   const { now } = input
   const title = input.title.trim()
   const idea = tx
-    .select({ id: ideas.id, authorId: ideas.authorId, title: ideas.title, bodyMd: ideas.bodyMd, status: ideas.status, lockedAt: ideas.lockedAt })
+    .select({
+      id: ideas.id,
+      authorId: ideas.authorId,
+      title: ideas.title,
+      bodyMd: ideas.bodyMd,
+      status: ideas.status,
+      lockedAt: ideas.lockedAt,
+    })
     .from(ideas)
     .where(and(eq(ideas.id, input.ideaId), visibleIdea))
     .get()
@@ -358,7 +390,15 @@ export function applyIdeaTextEdit(
   }
   if (idea.title === title && idea.bodyMd === input.bodyMd) return { changed: false }
   tx.insert(postRevisions)
-    .values({ targetType: 'idea', targetId: input.ideaId, editorId: input.editorId, title: idea.title, bodyMd: idea.bodyMd, reason: input.reason?.trim() ?? '', createdAt: now })
+    .values({
+      targetType: 'idea',
+      targetId: input.ideaId,
+      editorId: input.editorId,
+      title: idea.title,
+      bodyMd: idea.bodyMd,
+      reason: input.reason?.trim() ?? '',
+      createdAt: now,
+    })
     .run()
   tx.update(ideas).set({ title, bodyMd: input.bodyMd, bodyHtml: input.bodyHtml, updatedAt: now }).where(eq(ideas.id, input.ideaId)).run()
   notifyMentions(tx, {
@@ -383,11 +423,18 @@ export function setIdeaFollow(
   { ideaId, userId, following, now = new Date() }: { ideaId: number; userId: number; following: boolean; now?: Date },
 ) {
   return writeTransaction(db, (tx) => {
-    const idea = tx.select({ status: ideas.status }).from(ideas).where(and(eq(ideas.id, ideaId), visibleIdea)).get()
+    const idea = tx
+      .select({ status: ideas.status })
+      .from(ideas)
+      .where(and(eq(ideas.id, ideaId), visibleIdea))
+      .get()
     if (!idea) throw new NotFoundError('idea')
     if (following && idea.status === 'merged') throw new ConflictError('This idea was merged into another one; follow that one instead.')
     if (following) tx.insert(ideaFollows).values({ ideaId, userId, createdAt: now }).onConflictDoNothing().run()
-    else tx.delete(ideaFollows).where(and(eq(ideaFollows.ideaId, ideaId), eq(ideaFollows.userId, userId))).run()
+    else
+      tx.delete(ideaFollows)
+        .where(and(eq(ideaFollows.ideaId, ideaId), eq(ideaFollows.userId, userId)))
+        .run()
     const followerCount = tx.select({ n: count() }).from(ideaFollows).where(eq(ideaFollows.ideaId, ideaId)).get()?.n ?? 0
     return { following, followerCount }
   })

@@ -119,7 +119,11 @@ function attachOrCreate(
   now: Date,
 ): IdentityLoginResult {
   if (linkUserId != null) {
-    const account = tx.select({ id: users.id }).from(users).where(and(eq(users.id, linkUserId), isNull(users.deletedAt))).get()
+    const account = tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, linkUserId), isNull(users.deletedAt)))
+      .get()
     if (!account) throw new ForbiddenError('Log in again to connect an account.')
     return { userId: account.id, created: false, linked: true }
   }
@@ -139,7 +143,16 @@ function attachOrCreate(
   const userId = tx
     .insert(users)
     // The identity provider (or the company's own app) vouches for the address: no verification link.
-    .values({ username, email, passwordHash: '', displayName, role: policy.role, segmentId: policy.segmentId, createdAt: now, emailVerifiedAt: now })
+    .values({
+      username,
+      email,
+      passwordHash: '',
+      displayName,
+      role: policy.role,
+      segmentId: policy.segmentId,
+      createdAt: now,
+      emailVerifiedAt: now,
+    })
     .returning({ id: users.id })
     .get().id
   return { userId, created: true, linked: false }

@@ -46,7 +46,11 @@ export function generateInboundSecret() {
 export function createInboundHook(db: Db, { actorId, name, now = new Date() }: { actorId: number; name: string; now?: Date }) {
   const secret = generateInboundSecret()
   return writeTransaction(db, (tx) => {
-    const { id } = tx.insert(inboundHooks).values({ name, secret, createdBy: actorId, createdAt: now }).returning({ id: inboundHooks.id }).get()
+    const { id } = tx
+      .insert(inboundHooks)
+      .values({ name, secret, createdBy: actorId, createdAt: now })
+      .returning({ id: inboundHooks.id })
+      .get()
     logModeration(tx, { actorId, action: 'inbound_hook.create', target: { type: 'inbound_hook', id }, after: { name }, now })
     return { id, secret }
   })
@@ -72,7 +76,11 @@ export function listInboundHooks(db: Db) {
 /** Revokes a hook (once; revoking again changes nothing). Its calls are then 404s. */
 export function revokeInboundHook(db: Db, { actorId, id, now = new Date() }: { actorId: number; id: number; now?: Date }) {
   return writeTransaction(db, (tx) => {
-    const hook = tx.select({ id: inboundHooks.id, name: inboundHooks.name, revokedAt: inboundHooks.revokedAt }).from(inboundHooks).where(eq(inboundHooks.id, id)).get()
+    const hook = tx
+      .select({ id: inboundHooks.id, name: inboundHooks.name, revokedAt: inboundHooks.revokedAt })
+      .from(inboundHooks)
+      .where(eq(inboundHooks.id, id))
+      .get()
     if (!hook) throw new NotFoundError('inbound hook')
     if (hook.revokedAt) return
     tx.update(inboundHooks).set({ revokedAt: now }).where(eq(inboundHooks.id, id)).run()
@@ -97,16 +105,25 @@ function secretsMatch(given: string, secret: string) {
  * be recorded with the change (applyInboundCall), or null for a bearer secret.
  */
 export function authenticateInboundCall(db: Db, { hookId, headers, body }: { hookId: number; headers: Headers; body: Uint8Array }) {
-  const hook = db.select({ secret: inboundHooks.secret, revokedAt: inboundHooks.revokedAt }).from(inboundHooks).where(eq(inboundHooks.id, hookId)).get()
+  const hook = db
+    .select({ secret: inboundHooks.secret, revokedAt: inboundHooks.revokedAt })
+    .from(inboundHooks)
+    .where(eq(inboundHooks.id, hookId))
+    .get()
   if (!hook || hook.revokedAt) throw new NotFoundError('inbound hook')
   const messageId = headers.get('webhook-id')
   const signature = headers.get('webhook-signature')
   if (messageId !== null || signature !== null) {
-    if (messageId && messageId.length > MESSAGE_ID_MAX_LENGTH) throw new InboundAuthError(`The webhook-id may be at most ${MESSAGE_ID_MAX_LENGTH} characters.`)
+    if (messageId && messageId.length > MESSAGE_ID_MAX_LENGTH)
+      throw new InboundAuthError(`The webhook-id may be at most ${MESSAGE_ID_MAX_LENGTH} characters.`)
     try {
       new Webhook(hook.secret).verify(
         body,
-        { 'webhook-id': messageId ?? '', 'webhook-timestamp': headers.get('webhook-timestamp') ?? '', 'webhook-signature': signature ?? '' },
+        {
+          'webhook-id': messageId ?? '',
+          'webhook-timestamp': headers.get('webhook-timestamp') ?? '',
+          'webhook-signature': signature ?? '',
+        },
         { jsonParse: false },
       )
     } catch (error) {
@@ -116,7 +133,8 @@ export function authenticateInboundCall(db: Db, { hookId, headers, body }: { hoo
     return { messageId: messageId! }
   }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('Authorization') ?? '')?.[1]
-  if (!bearer) throw new InboundAuthError('Sign the message (Standard Webhooks headers) or send the hook’s secret as Authorization: Bearer whsec_…')
+  if (!bearer)
+    throw new InboundAuthError('Sign the message (Standard Webhooks headers) or send the hook’s secret as Authorization: Bearer whsec_…')
   if (!secretsMatch(bearer, hook.secret)) throw new InboundAuthError('The secret does not match this hook.')
   return { messageId: null }
 }
@@ -133,13 +151,22 @@ export type InboundOutcome = {
  * change as the idea page (history, bonuses, the idea.status_changed webhook, every voter notified).
  * An idea already at that status, or merged, is left as it is. A URL no idea is linked to touches nothing.
  */
-export function applyInboundCall(db: Db, { hookId, messageId, call, now = new Date() }: { hookId: number; messageId: string | null; call: InboundCall; now?: Date }): InboundOutcome {
+export function applyInboundCall(
+  db: Db,
+  { hookId, messageId, call, now = new Date() }: { hookId: number; messageId: string | null; call: InboundCall; now?: Date },
+): InboundOutcome {
   return writeTransaction(db, (tx) => {
-    const hook = tx.select({ createdBy: inboundHooks.createdBy, revokedAt: inboundHooks.revokedAt }).from(inboundHooks).where(eq(inboundHooks.id, hookId)).get()
+    const hook = tx
+      .select({ createdBy: inboundHooks.createdBy, revokedAt: inboundHooks.revokedAt })
+      .from(inboundHooks)
+      .where(eq(inboundHooks.id, hookId))
+      .get()
     if (!hook || hook.revokedAt) throw new NotFoundError('inbound hook')
     if (messageId !== null) {
       tx.delete(inboundHookMessages)
-        .where(and(eq(inboundHookMessages.hookId, hookId), lt(inboundHookMessages.receivedAt, new Date(now.getTime() - MESSAGE_ID_KEEP_MS))))
+        .where(
+          and(eq(inboundHookMessages.hookId, hookId), lt(inboundHookMessages.receivedAt, new Date(now.getTime() - MESSAGE_ID_KEEP_MS))),
+        )
         .run()
       const recorded = tx.insert(inboundHookMessages).values({ hookId, messageId, receivedAt: now }).onConflictDoNothing().returning().all()
       if (recorded.length === 0) throw new ConflictError('This message (webhook-id) was received before; send each message once.')
@@ -147,7 +174,13 @@ export function applyInboundCall(db: Db, { hookId, messageId, call, now = new Da
 
     const actor = hook.createdBy
       ? tx
-          .select({ id: users.id, role: users.role, reputation: users.reputation, suspendedUntil: users.suspendedUntil, suspensionReason: users.suspensionReason })
+          .select({
+            id: users.id,
+            role: users.role,
+            reputation: users.reputation,
+            suspendedUntil: users.suspendedUntil,
+            suspensionReason: users.suspensionReason,
+          })
           .from(users)
           .where(and(eq(users.id, hook.createdBy), isNull(users.deletedAt)))
           .get()
@@ -155,7 +188,8 @@ export function applyInboundCall(db: Db, { hookId, messageId, call, now = new Da
     const require = (permission: Permission) => {
       if (!actor) throw new ForbiddenError('The admin who made this hook no longer has an account. Make a new hook.')
       const decision = check(actor, permission, undefined, now)
-      if (!decision.ok) throw new ForbiddenError(`The hook acts as the admin who made it, who may no longer ${decisionLabel(permission)}. Make a new hook.`)
+      if (!decision.ok)
+        throw new ForbiddenError(`The hook acts as the admin who made it, who may no longer ${decisionLabel(permission)}. Make a new hook.`)
       return actor
     }
     if (call.status) require('change-status:idea')
@@ -166,7 +200,11 @@ export function applyInboundCall(db: Db, { hookId, messageId, call, now = new Da
       links = findLinksByUrl(tx, call.linkUrl).filter((l) => call.ideaId === undefined || l.ideaId === call.ideaId)
       if (links.length > 0 && (call.linkState !== undefined || call.linkTitle !== undefined)) {
         require('link:idea')
-        setLinkDetails(tx, links.map((l) => l.id), { title: call.linkTitle, state: call.linkState, now })
+        setLinkDetails(
+          tx,
+          links.map((l) => l.id),
+          { title: call.linkTitle, state: call.linkState, now },
+        )
         links = links.map((l) => ({ ...l, title: call.linkTitle ?? l.title, state: call.linkState ?? l.state }))
       }
       if (links.length === 0 && call.ideaId !== undefined) {
@@ -181,7 +219,11 @@ export function applyInboundCall(db: Db, { hookId, messageId, call, now = new Da
 
     const touched: InboundOutcome['ideas'] = []
     for (const ideaId of ideaIds) {
-      const idea = tx.select({ id: ideas.id, title: ideas.title, status: ideas.status, deletedAt: ideas.deletedAt }).from(ideas).where(eq(ideas.id, ideaId)).get()
+      const idea = tx
+        .select({ id: ideas.id, title: ideas.title, status: ideas.status, deletedAt: ideas.deletedAt })
+        .from(ideas)
+        .where(eq(ideas.id, ideaId))
+        .get()
       if (!idea || idea.deletedAt) {
         if (call.ideaId === ideaId) throw new NotFoundError('idea')
         continue // a link left on a deleted idea moves nothing

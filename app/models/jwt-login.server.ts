@@ -303,4 +303,3 @@ export async function logInWithToken(db: Db, token: string, now = new Date()): P
     throw error
   }
 }
-

@@ -18,7 +18,6 @@ import { LEADERBOARD_PAGE_SIZE, type LeaderboardPeriod, MAX_PERIOD_PAGES, MAX_SE
 import { containsPattern } from '~/lib/like.server'
 import { type Cursor, toPage } from '~/lib/pagination.server'
 
-
 /** The first instant of the current week (Monday), month or year, in UTC. */
 export function periodStart(period: Exclude<LeaderboardPeriod, 'all'>, now = new Date()) {
   const y = now.getUTCFullYear()
@@ -29,7 +28,6 @@ export function periodStart(period: Exclude<LeaderboardPeriod, 'all'>, now = new
   const sinceMonday = (now.getUTCDay() + 6) % 7
   return new Date(Date.UTC(y, m, d - sinceMonday))
 }
-
 
 function nameMatches(q: string | null | undefined): SQL | undefined {
   const text = q?.trim().slice(0, MAX_SEARCH_LENGTH)
@@ -106,7 +104,11 @@ function periodTotalsJson(db: Db, period: Exclude<LeaderboardPeriod, 'all'>, now
   if (!byPeriod) totalsCache.set(db, (byPeriod = new Map()))
   let entry = byPeriod.get(period)
   if (!entry || entry.since !== since) byPeriod.set(period, (entry = { since, lastEventId: 0, totals: new Map(), json: null }))
-  const upToId = db.select({ id: sql<number | null>`max(${reputationEvents.id})` }).from(reputationEvents).get()?.id ?? 0
+  const upToId =
+    db
+      .select({ id: sql<number | null>`max(${reputationEvents.id})` })
+      .from(reputationEvents)
+      .get()?.id ?? 0
   if (upToId !== entry.lastEventId) {
     for (const row of periodTotalsQuery(db, { since, afterId: entry.lastEventId, upToId }).all()) {
       entry.totals.set(row.userId, (entry.totals.get(row.userId) ?? 0) + row.gained)
@@ -167,7 +169,13 @@ export function allTimeLeaderboardQuery(db: Db, input: { q?: string | null; curs
       reputation: users.reputation,
     })
     .from(users)
-    .where(and(isNull(users.deletedAt), nameMatches(input.q), cursor ? sql`(${users.reputation}, ${users.id}) < (${cursor.sort}, ${cursor.id})` : undefined))
+    .where(
+      and(
+        isNull(users.deletedAt),
+        nameMatches(input.q),
+        cursor ? sql`(${users.reputation}, ${users.id}) < (${cursor.sort}, ${cursor.id})` : undefined,
+      ),
+    )
     .orderBy(desc(users.reputation), desc(users.id))
     .limit(LEADERBOARD_PAGE_SIZE + 1)
 }

@@ -5,15 +5,7 @@
  * (moderation-log.server.ts) in the same transaction.
  */
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
-import {
-  answers,
-  categories,
-  flags,
-  ideas,
-  questions,
-  segments,
-  users,
-} from '#db/schema'
+import { answers, categories, flags, ideas, questions, segments, users } from '#db/schema'
 import { type PostAction, type Role } from '~/domain'
 import { type Db, type Tx, writeTransaction } from '~/lib/db.server'
 import { ConflictError, ForbiddenError, NotFoundError } from '~/lib/errors'

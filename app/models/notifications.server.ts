@@ -36,7 +36,10 @@ export function notifyIdeaStakeholders(tx: Tx, ideaId: number, n: NotificationIn
     )
     where user_id is not ${n.actorId}
     returning user_id`)
-  enqueueEmails(tx, recipients.map((r) => ({ ...n, userId: r.user_id })))
+  enqueueEmails(
+    tx,
+    recipients.map((r) => ({ ...n, userId: r.user_id })),
+  )
   return recipients.length
 }
 
@@ -102,7 +105,10 @@ export function listNotifications(
  * Marks one of the member's notifications read (a second time changes nothing) and returns where it
  * points. Another member's notification is a 404, as if it did not exist.
  */
-export function markNotificationRead(db: Db, { userId, notificationId, now = new Date() }: { userId: number; notificationId: number; now?: Date }) {
+export function markNotificationRead(
+  db: Db,
+  { userId, notificationId, now = new Date() }: { userId: number; notificationId: number; now?: Date },
+) {
   const row = db
     .update(notifications)
     .set({ readAt: sql`coalesce(${notifications.readAt}, ${now.getTime()})` })

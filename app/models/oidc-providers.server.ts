@@ -156,7 +156,14 @@ export function addProvider(db: Db, input: ProviderInput & { actorId: number; no
       .returning({ id: oidcProviders.id })
       .get().id
     tx.insert(moderationLog)
-      .values({ actorId: input.actorId, action: 'identity_provider.create', targetType: 'oidc_provider', targetId: id, after: logged(values), createdAt: now })
+      .values({
+        actorId: input.actorId,
+        action: 'identity_provider.create',
+        targetType: 'oidc_provider',
+        targetId: id,
+        after: logged(values),
+        createdAt: now,
+      })
       .run()
     return id
   })
@@ -208,7 +215,11 @@ export function removeProvider(db: Db, id: number, actorId: number, now = new Da
 /** Turns a provider's log-in button on or off; everything else stays. Nothing is logged when it is already so. */
 export function setProviderEnabled(db: Db, id: number, enabled: boolean, actorId: number, now = new Date()) {
   writeTransaction(db, (tx) => {
-    const before = tx.select({ enabled: oidcProviders.enabled, slug: oidcProviders.slug }).from(oidcProviders).where(eq(oidcProviders.id, id)).get()
+    const before = tx
+      .select({ enabled: oidcProviders.enabled, slug: oidcProviders.slug })
+      .from(oidcProviders)
+      .where(eq(oidcProviders.id, id))
+      .get()
     if (!before) throw new NotFoundError('identity provider')
     if (before.enabled === enabled) return
     tx.update(oidcProviders).set({ enabled, updatedAt: now }).where(eq(oidcProviders.id, id)).run()
@@ -229,5 +240,9 @@ export function setProviderEnabled(db: Db, id: number, enabled: boolean, actorId
 
 /** How many enabled providers there are: a policy that requires single sign-on needs one. */
 export function countEnabledProviders(db: Db | Tx) {
-  return db.select({ n: sql<number>`count(*)` }).from(oidcProviders).where(eq(oidcProviders.enabled, true)).get()!.n
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(oidcProviders)
+    .where(eq(oidcProviders.enabled, true))
+    .get()!.n
 }

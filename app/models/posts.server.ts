@@ -244,7 +244,12 @@ export function setPostState(tx: Tx, ref: PostRef, state: PostStateChange) {
     case 'comment': {
       const { lockedAt: _ignored, ...change } = state
       const before = tx
-        .select({ targetType: comments.targetType, targetId: comments.targetId, hiddenAt: comments.hiddenAt, deletedAt: comments.deletedAt })
+        .select({
+          targetType: comments.targetType,
+          targetId: comments.targetId,
+          hiddenAt: comments.hiddenAt,
+          deletedAt: comments.deletedAt,
+        })
         .from(comments)
         .where(eq(comments.id, ref.id))
         .get()

@@ -164,7 +164,10 @@ function rankIdeaIds(db: Db, input: ProductRankingInput) {
     }
   }
   const rows = db.all<{ id: number; score: number }>(query)
-  return { ids: rows.slice(0, PRODUCT_PAGE_SIZE).map((r) => r.id), hasNext: rows.length > PRODUCT_PAGE_SIZE && input.page < PRODUCT_MAX_PAGES }
+  return {
+    ids: rows.slice(0, PRODUCT_PAGE_SIZE).map((r) => r.id),
+    hasNext: rows.length > PRODUCT_PAGE_SIZE && input.page < PRODUCT_MAX_PAGES,
+  }
 }
 
 /**
@@ -181,7 +184,9 @@ function votesOf(ids: number[], plan: string | null, join: SQL = sql``) {
 /** Votes from members of companies on the plan, per idea. */
 function planVoteCounts(db: Db, ids: number[], plan: string) {
   if (!ids.length) return new Map<number, number>()
-  const rows = db.all<{ ideaId: number; n: number }>(sql`select v.idea_id as ideaId, count(*) as n from ${votesOf(ids, plan)} group by v.idea_id`)
+  const rows = db.all<{ ideaId: number; n: number }>(
+    sql`select v.idea_id as ideaId, count(*) as n from ${votesOf(ids, plan)} group by v.idea_id`,
+  )
   return new Map(rows.map((r) => [r.ideaId, r.n]))
 }
 
@@ -335,7 +340,13 @@ export function bulkChangeIdeaStatus(
         skipped.push(ideaId)
         continue
       }
-      const { notified } = applyIdeaStatusChange(tx, { ideaId, actorId: input.actorId, toStatus: input.toStatus, noteMd: input.noteMd, now })
+      const { notified } = applyIdeaStatusChange(tx, {
+        ideaId,
+        actorId: input.actorId,
+        toStatus: input.toStatus,
+        noteMd: input.noteMd,
+        now,
+      })
       changed.push({ ideaId, notified })
     }
     return { changed, skipped }
@@ -373,7 +384,12 @@ export function ideasCsvExport(db: Db, input: { status: IdeaStatus | null; categ
   let done = false
   const nextBatch = (): CsvCell[][] | null => {
     if (done) return null
-    const conditions: (SQL | undefined)[] = [isNull(ideas.deletedAt), isNull(ideas.hiddenAt), ne(ideas.status, 'merged'), gt(ideas.id, afterId)]
+    const conditions: (SQL | undefined)[] = [
+      isNull(ideas.deletedAt),
+      isNull(ideas.hiddenAt),
+      ne(ideas.status, 'merged'),
+      gt(ideas.id, afterId),
+    ]
     if (input.status) conditions.push(eq(ideas.status, input.status))
     if (input.categoryId) conditions.push(eq(ideas.categoryId, input.categoryId))
     const rows = db
@@ -436,7 +452,11 @@ export function ideasCsvExport(db: Db, input: { status: IdeaStatus | null; categ
  * site should carry as little personal data as it can.
  */
 export function votersCsvExport(db: Db, ideaId: number) {
-  const idea = db.select({ id: ideas.id, title: ideas.title }).from(ideas).where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt))).get()
+  const idea = db
+    .select({ id: ideas.id, title: ideas.title })
+    .from(ideas)
+    .where(and(eq(ideas.id, ideaId), isNull(ideas.deletedAt)))
+    .get()
   if (!idea) throw new NotFoundError('idea')
   const header = ['username', 'display name', 'segment', 'voted at']
   let after: { at: number; userId: number } | null = null

@@ -206,7 +206,9 @@ function resolveSources(db: Db, events: Array<{ sourceType: string; sourceId: nu
       ...commentRows.filter((c) => c.targetType === 'question').map((c) => c.targetId),
     ]),
   ]
-  const questionRows = questionIds.length ? db.select(stateColumns(questions)).from(questions).where(inArray(questions.id, questionIds)).all() : []
+  const questionRows = questionIds.length
+    ? db.select(stateColumns(questions)).from(questions).where(inArray(questions.id, questionIds)).all()
+    : []
   const ideaIds = [...new Set([...idsOf('idea'), ...commentRows.filter((c) => c.targetType === 'idea').map((c) => c.targetId)])]
   const ideaRows = ideaIds.length ? db.select(stateColumns(ideas)).from(ideas).where(inArray(ideas.id, ideaIds)).all() : []
 
@@ -277,7 +279,12 @@ function resolveSources(db: Db, events: Array<{ sourceType: string; sourceId: nu
 /** One page of the member's ledger, newest first, keyset on (created_at, id) through reputation_events_member_idx. */
 export function listReputationLedger(
   db: Db,
-  { userId, cursor = null, viewer, pageSize = LEDGER_PAGE_SIZE }: { userId: number; cursor?: Cursor | null; viewer: ProfileViewer; pageSize?: number },
+  {
+    userId,
+    cursor = null,
+    viewer,
+    pageSize = LEDGER_PAGE_SIZE,
+  }: { userId: number; cursor?: Cursor | null; viewer: ProfileViewer; pageSize?: number },
 ) {
   const rows = db
     .select({
@@ -330,7 +337,10 @@ export function listUserBadges(db: Db, userId: number) {
     const def = badgeById(row.badge)
     if (def) groups[def.level].push({ ...def, awardedAt: row.createdAt })
   }
-  return [...BADGE_LEVELS].reverse().map((level) => ({ level, badges: groups[level] })).filter((g) => g.badges.length > 0)
+  return [...BADGE_LEVELS]
+    .reverse()
+    .map((level) => ({ level, badges: groups[level] }))
+    .filter((g) => g.badges.length > 0)
 }
 
 // ---------------------------------------------------------------------------------------------

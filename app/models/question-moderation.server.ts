@@ -24,7 +24,13 @@ export function setAnswerOfficial(
       .from(answers)
       .innerJoin(questions, eq(questions.id, answers.questionId))
       .where(
-        and(eq(answers.id, answerId), isNull(answers.deletedAt), isNull(answers.hiddenAt), isNull(questions.deletedAt), isNull(questions.hiddenAt)),
+        and(
+          eq(answers.id, answerId),
+          isNull(answers.deletedAt),
+          isNull(answers.hiddenAt),
+          isNull(questions.deletedAt),
+          isNull(questions.hiddenAt),
+        ),
       )
       .get()
     if (!answer) throw new NotFoundError('answer')
@@ -151,10 +157,7 @@ export function reopenQuestion(db: Db, input: { questionId: number; actorId: num
  * - an open question is closed as resolved (answers stay on it; new discussion goes to the idea);
  * - the asker is notified, and the moderation log records the conversion.
  */
-export function convertQuestionToIdea(
-  db: Db,
-  input: { questionId: number; actorId: number; categoryId: number; now?: Date },
-) {
+export function convertQuestionToIdea(db: Db, input: { questionId: number; actorId: number; categoryId: number; now?: Date }) {
   const now = input.now ?? new Date()
   return writeTransaction(db, (tx) => {
     const question = tx
@@ -193,7 +196,11 @@ export function convertQuestionToIdea(
       .returning({ id: ideas.id })
       .get()
     const tagIds = tx.select({ tagId: questionTags.tagId }).from(questionTags).where(eq(questionTags.questionId, question.id)).all()
-    tagPost(tx, { type: 'idea', id: idea.id }, tagIds.map((t) => t.tagId))
+    tagPost(
+      tx,
+      { type: 'idea', id: idea.id },
+      tagIds.map((t) => t.tagId),
+    )
     applyIdeaVote(tx, { ideaId: idea.id, userId: question.authorId, voted: true, now })
     const upvoters = tx
       .select({ userId: postVotes.userId })

@@ -49,7 +49,11 @@ export function getQuestionPageView(
   const page = getQuestionPage(db, { questionId, viewerId: viewer?.id ?? null, staffView: moderate })
   const { question } = page
   const pendingEdits = viewer
-    ? countPendingSuggestedEdits(db, [{ type: 'question', id: question.id }, ...page.answers.map((a) => ({ type: 'answer' as const, id: a.id }))], viewer.id)
+    ? countPendingSuggestedEdits(
+        db,
+        [{ type: 'question', id: question.id }, ...page.answers.map((a) => ({ type: 'answer' as const, id: a.id }))],
+        viewer.id,
+      )
     : null
   const postDecisions = (post: { id: number; authorId: number }, kind: 'question' | 'answer') => {
     const edit = check(viewer, kind === 'question' ? 'update:question' : 'update:answer', post)
@@ -72,7 +76,10 @@ export function getQuestionPageView(
   const pageRefs = [
     { type: 'question' as const, id: question.id },
     ...question.comments.map((c) => ({ type: 'comment' as const, id: c.id })),
-    ...page.answers.flatMap((a) => [{ type: 'answer' as const, id: a.id }, ...a.comments.map((c) => ({ type: 'comment' as const, id: c.id }))]),
+    ...page.answers.flatMap((a) => [
+      { type: 'answer' as const, id: a.id },
+      ...a.comments.map((c) => ({ type: 'comment' as const, id: c.id })),
+    ]),
   ]
   const flagged = viewer && flagDecision.ok ? [...flaggedByViewer(db, viewer.id, pageRefs)] : []
   // Up and down counts behind each score, for members with the privilege (and staff).

@@ -16,7 +16,11 @@ const DAY_MS = 86_400_000
 export function viewerKeyFor({ userId, ip, userAgent }: { userId: number | null; ip: string | null; userAgent: string | null }) {
   if (userId != null) return `u:${userId}`
   if (!ip || isbot(userAgent ?? '')) return null
-  return `a:${crypto.createHash('sha256').update(`${ip}\n${userAgent ?? ''}`).digest('base64url').slice(0, 22)}`
+  return `a:${crypto
+    .createHash('sha256')
+    .update(`${ip}\n${userAgent ?? ''}`)
+    .digest('base64url')
+    .slice(0, 22)}`
 }
 
 /**
@@ -25,7 +29,10 @@ export function viewerKeyFor({ userId, ip, userAgent }: { userId: number | null;
  * Returns whether the view counted. A view is not worth a refused page: while the database cannot
  * take writes (locked by another process, full) it is simply not counted.
  */
-export function recordQuestionView(db: Db, { questionId, viewerKey, now = new Date() }: { questionId: number; viewerKey: string; now?: Date }) {
+export function recordQuestionView(
+  db: Db,
+  { questionId, viewerKey, now = new Date() }: { questionId: number; viewerKey: string; now?: Date },
+) {
   const day = Math.floor(now.getTime() / DAY_MS)
   const key = and(eq(questionViews.questionId, questionId), eq(questionViews.viewerKey, viewerKey), eq(questionViews.day, day))
   // A reload (the common case) is answered by a read, without taking the write lock.
@@ -40,7 +47,11 @@ export function recordQuestionView(db: Db, { questionId, viewerKey, now = new Da
 
 function countView(db: Db, { questionId, viewerKey, day }: { questionId: number; viewerKey: string; day: number }) {
   return writeTransaction(db, (tx) => {
-    const visible = tx.select({ id: questions.id }).from(questions).where(and(eq(questions.id, questionId), visibleQuestion)).get()
+    const visible = tx
+      .select({ id: questions.id })
+      .from(questions)
+      .where(and(eq(questions.id, questionId), visibleQuestion))
+      .get()
     if (!visible) return false
     const inserted = tx.insert(questionViews).values({ questionId, viewerKey, day }).onConflictDoNothing().run()
     if (inserted.changes === 0) return false

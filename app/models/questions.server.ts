@@ -43,7 +43,15 @@ export function createQuestion(db: Db, input: NewQuestion) {
       .get()
     tagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, input.tagNames ?? [], input.authorId))
     awardBadge(tx, input.authorId, 'first_question', { type: 'question', id: question.id }, now)
-    const post: NewPost = { type: 'question', id: question.id, authorId: input.authorId, source: input.bodyMd, postTitle: input.title.trim(), url: `/questions/${question.id}`, now }
+    const post: NewPost = {
+      type: 'question',
+      id: question.id,
+      authorId: input.authorId,
+      source: input.bodyMd,
+      postTitle: input.title.trim(),
+      url: `/questions/${question.id}`,
+      now,
+    }
     publishPost(tx, post, { held })
     return question
   })
@@ -323,7 +331,13 @@ function questionPageRows(db: Db, questionId: number, viewerId?: number | null) 
 
 /** The id and title of a question members may see, or null (a removed duplicate target). */
 function findVisibleQuestionTitle(db: Db, questionId: number) {
-  return db.select({ id: questions.id, title: questions.title }).from(questions).where(and(eq(questions.id, questionId), visibleQuestion)).get() ?? null
+  return (
+    db
+      .select({ id: questions.id, title: questions.title })
+      .from(questions)
+      .where(and(eq(questions.id, questionId), visibleQuestion))
+      .get() ?? null
+  )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,7 +358,13 @@ export function getQuestionOwner(db: Db, questionId: number) {
 /** The source of a visible question, for its edit form. */
 export function getQuestionForEdit(db: Db, questionId: number) {
   const row = db
-    .select({ id: questions.id, authorId: questions.authorId, title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt })
+    .select({
+      id: questions.id,
+      authorId: questions.authorId,
+      title: questions.title,
+      bodyMd: questions.bodyMd,
+      lockedAt: questions.lockedAt,
+    })
     .from(questions)
     .where(and(eq(questions.id, questionId), visibleQuestion))
     .get()
@@ -464,7 +484,11 @@ export function askQuestion(
   input: { authorId: number; title: string; bodyMd: string; tagNames: string[]; mayCreateTags: boolean; now?: Date },
 ) {
   const now = input.now ?? new Date()
-  const member = db.select({ createdAt: users.createdAt, reputation: users.reputation }).from(users).where(eq(users.id, input.authorId)).get()
+  const member = db
+    .select({ createdAt: users.createdAt, reputation: users.reputation })
+    .from(users)
+    .where(eq(users.id, input.authorId))
+    .get()
   if (!member) throw new NotFoundError('account')
   const isNew = isNewMember(member, now)
   const rule = isNew ? NEW_MEMBER_QUESTIONS_PER_DAY : QUESTIONS_PER_DAY

@@ -96,13 +96,12 @@ export function recordReputation(
  * Reverses the latest unreversed event of `reason` on `source` by `actorId` with an event of the
  * opposite delta. Returns null when there is nothing to reverse.
  */
-export function reverseReputation(
-  tx: Tx,
-  input: { reason: ReputationReason; source: Source; actorId: number | null; now?: Date },
-) {
+export function reverseReputation(tx: Tx, input: { reason: ReputationReason; source: Source; actorId: number | null; now?: Date }) {
   const on = { sourceType: input.source.type, sourceId: input.source.id, reason: input.reason }
   const original =
-    input.actorId == null ? prepared(tx, unreversedBySystemQuery).get(on) : prepared(tx, unreversedByActorQuery).get({ ...on, actorId: input.actorId })
+    input.actorId == null
+      ? prepared(tx, unreversedBySystemQuery).get(on)
+      : prepared(tx, unreversedByActorQuery).get({ ...on, actorId: input.actorId })
   if (!original) return null
   const event = prepared(tx, appendEventQuery).get({
     ...on,
@@ -176,7 +175,12 @@ const addToReputationQuery = (db: Db | Tx) =>
 /** The latest event of a kind on a post by an actor (or by nobody: the system's) that no event reverses yet. */
 const unreversedQuery = (byActor: boolean) => (db: Db | Tx) =>
   db
-    .select({ id: reputationEvents.id, userId: reputationEvents.userId, delta: reputationEvents.delta, isCapped: reputationEvents.isCapped })
+    .select({
+      id: reputationEvents.id,
+      userId: reputationEvents.userId,
+      delta: reputationEvents.delta,
+      isCapped: reputationEvents.isCapped,
+    })
     .from(reputationEvents)
     .where(
       and(
@@ -213,7 +217,10 @@ export function hasEarned(tx: Tx, input: { userId: number; reason: ReputationRea
 
 /** Users whose cached reputation differs from 1 + the sum of their ledger. */
 export function findReputationMismatches(db: Db) {
-  return findCounterMismatches(db, COUNTERS.filter((c) => c.name === 'reputation'))
+  return findCounterMismatches(
+    db,
+    COUNTERS.filter((c) => c.name === 'reputation'),
+  )
 }
 
 /** Appends a staff adjustment of any size (also how test fixtures give a member reputation). */

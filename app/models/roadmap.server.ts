@@ -21,7 +21,13 @@ export function getRoadmap(db: Db, { categoryId, now = new Date() }: { categoryI
     if (categoryId) conditions.push(eq(ideas.categoryId, categoryId))
     if (status === 'shipped') conditions.push(sql`${ideas.statusChangedAt} >= ${shippedSince.getTime()}`)
     const cards = db
-      .select({ id: ideas.id, title: ideas.title, voteCount: ideas.voteCount, category: categories.name, statusChangedAt: ideas.statusChangedAt })
+      .select({
+        id: ideas.id,
+        title: ideas.title,
+        voteCount: ideas.voteCount,
+        category: categories.name,
+        statusChangedAt: ideas.statusChangedAt,
+      })
       .from(ideas)
       .leftJoin(categories, eq(categories.id, ideas.categoryId))
       .where(and(...conditions))

@@ -23,7 +23,11 @@ export const MARK_END = '\u0003'
  * when nothing searchable is left (only punctuation, emoji, operators …).
  */
 export function toFtsQuery(input: string) {
-  const words = input.slice(0, 1000).match(/[\p{L}\p{N}]+/gu)?.slice(0, MAX_TERMS) ?? []
+  const words =
+    input
+      .slice(0, 1000)
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.slice(0, MAX_TERMS) ?? []
   if (words.length === 0) return null
   return words.map((word, i) => (i === words.length - 1 ? prefixTerm(word) : `"${word}"`)).join(' AND ')
 }
@@ -93,8 +97,7 @@ function searchNow(db: Db, { q, type, page = 1, status, tag, includeHidden = fal
     tagId = db.get<{ id: number } | undefined>(sql`select id from tags where name = ${normalizeTagName(tag)}`)?.id ?? null
     if (tagId == null) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   }
-  const want = (t: SearchType) =>
-    (!type || type === t) && (!statusKind || (statusKind === 'idea' ? t === 'idea' : t !== 'idea'))
+  const want = (t: SearchType) => (!type || type === t) && (!statusKind || (statusKind === 'idea' ? t === 'idea' : t !== 'idea'))
   /** The question filters, on the question `q` (a hit's own question, or an answer's). */
   const questionFilters = sql.join(
     [
@@ -133,7 +136,8 @@ function searchNow(db: Db, { q, type, page = 1, status, tag, includeHidden = fal
   if (parts.length === 0) return { hits: [] as SearchHit[], hasMore: false, page: 1 }
   const offset = (pageNumber - 1) * SEARCH_PAGE_SIZE
   const limit = SEARCH_PAGE_SIZE + 1
-  const ranked = !statusKind && tagId == null ? rankEachIndexFirst(db, match, SEARCH_TYPES.filter(want), offset + limit, includeHidden) : null
+  const ranked =
+    !statusKind && tagId == null ? rankEachIndexFirst(db, match, SEARCH_TYPES.filter(want), offset + limit, includeHidden) : null
   const rows =
     ranked?.slice(offset, offset + limit) ??
     db.all<RankedRow>(sql`select * from (${sql.join(parts, sql` union all `)}) order by rank, id limit ${limit} offset ${offset}`)
@@ -142,7 +146,12 @@ function searchNow(db: Db, { q, type, page = 1, status, tag, includeHidden = fal
   const hits = shown.map((row) => ({
     type: row.type,
     id: row.id,
-    url: row.type === 'idea' ? `/ideas/${row.link_id}` : row.type === 'question' ? `/questions/${row.link_id}` : `/questions/${row.link_id}#answer-${row.id}`,
+    url:
+      row.type === 'idea'
+        ? `/ideas/${row.link_id}`
+        : row.type === 'question'
+          ? `/questions/${row.link_id}`
+          : `/questions/${row.link_id}#answer-${row.id}`,
     title: marked.get(`${row.type}:${row.id}`)?.title ?? row.title ?? '',
     snippet: marked.get(`${row.type}:${row.id}`)?.snippet ?? '',
     status: row.status,
@@ -152,7 +161,16 @@ function searchNow(db: Db, { q, type, page = 1, status, tag, includeHidden = fal
   return { hits, hasMore: rows.length > SEARCH_PAGE_SIZE && pageNumber < SEARCH_MAX_PAGES, page: pageNumber }
 }
 
-type RankedRow = { type: SearchType; id: number; link_id: number; title: string | null; status: string; votes: number; hidden: number; rank: number }
+type RankedRow = {
+  type: SearchType
+  id: number
+  link_id: number
+  title: string | null
+  status: string
+  votes: number
+  hidden: number
+  rank: number
+}
 
 /** Candidates kept per kind of post beyond the rows a page needs, for hits that turn out hidden. */
 const CANDIDATE_SLACK = 100
@@ -166,7 +184,13 @@ const CANDIDATE_SLACK = 100
  * of each list that was cut short (anything left out ranks no better); otherwise (many hidden
  * matches at the top) the caller runs the one-query search.
  */
-function rankEachIndexFirst(db: Db, match: string, types: readonly SearchType[], needed: number, includeHidden: boolean): RankedRow[] | null {
+function rankEachIndexFirst(
+  db: Db,
+  match: string,
+  types: readonly SearchType[],
+  needed: number,
+  includeHidden: boolean,
+): RankedRow[] | null {
   const k = needed + CANDIDATE_SLACK
   const ranking = {
     idea: sql`select rowid as id, bm25(ideas_fts, 5.0, 1.0) as rank from ideas_fts where ideas_fts match ${match} order by rank limit ${k}`,
@@ -196,7 +220,16 @@ function rankEachIndexFirst(db: Db, match: string, types: readonly SearchType[],
     if (candidates.length === 0) continue
     if (candidates.length === k) leftOutFrom = Math.min(leftOutFrom, candidates[k - 1]!.rank)
     const found = new Map(
-      db.all<Omit<RankedRow, 'rank'>>(posts[type](sql.join(candidates.map((c) => sql`${c.id}`), sql`, `))).map((row) => [row.id, row]),
+      db
+        .all<Omit<RankedRow, 'rank'>>(
+          posts[type](
+            sql.join(
+              candidates.map((c) => sql`${c.id}`),
+              sql`, `,
+            ),
+          ),
+        )
+        .map((row) => [row.id, row]),
     )
     for (const { id, rank } of candidates) {
       const row = found.get(id)
@@ -255,7 +288,14 @@ const TITLE_STOP_WORDS: ReadonlySet<string> = new Set(
  * it may be half typed.
  */
 function similarityMatch(title: string, { prefixLast = false } = {}) {
-  const words = [...new Set(title.slice(0, 1000).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])]
+  const words = [
+    ...new Set(
+      title
+        .slice(0, 1000)
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? [],
+    ),
+  ]
     .filter((word) => word.length > 1 && !TITLE_STOP_WORDS.has(word))
     .slice(0, MAX_TERMS)
   if (words.length === 0) return null

@@ -51,7 +51,10 @@ export type SsoPolicy = z.infer<typeof SsoPolicySetting>
 const JwtSsoSetting = z.object({
   enabled: z.boolean(),
   secret: z.string().min(32).max(512).nullable(),
-  jwksUrl: z.url({ protocol: /^https?$/ }).max(500).nullable(),
+  jwksUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .nullable(),
   /** The `aud` every token must carry. */
   audience: z.string().trim().min(1).max(200),
 })

@@ -28,7 +28,10 @@ type StoredSettings = {
 export type AdminSettingKey = keyof StoredSettings
 
 /** Stores one setting and logs it as 'settings.update' (target: the setting, before and after). */
-export function updateSiteSetting<K extends AdminSettingKey>(db: Db, input: { actorId: number; key: K; value: StoredSettings[K]; now?: Date }) {
+export function updateSiteSetting<K extends AdminSettingKey>(
+  db: Db,
+  input: { actorId: number; key: K; value: StoredSettings[K]; now?: Date },
+) {
   const now = input.now ?? new Date()
   return writeTransaction(db, (tx) => {
     const before = getSetting(tx, input.key)
@@ -79,7 +82,10 @@ export function slugify(name: string) {
 }
 
 const nextPosition = (tx: Tx, table: typeof categories | typeof segments) =>
-  (tx.select({ max: sql<number | null>`max(${table.position})` }).from(table).get()?.max ?? -1) + 1
+  (tx
+    .select({ max: sql<number | null>`max(${table.position})` })
+    .from(table)
+    .get()?.max ?? -1) + 1
 
 export function addCategory(db: Db, input: { actorId: number; name: string; description: string; now?: Date }): FieldResult {
   const now = input.now ?? new Date()
@@ -106,7 +112,10 @@ export function addCategory(db: Db, input: { actorId: number; name: string; desc
 }
 
 /** Renames or re-describes a category; its slug (and so every link to it) stays. */
-export function updateCategory(db: Db, input: { actorId: number; categoryId: number; name: string; description: string; now?: Date }): FieldResult {
+export function updateCategory(
+  db: Db,
+  input: { actorId: number; categoryId: number; name: string; description: string; now?: Date },
+): FieldResult {
   const now = input.now ?? new Date()
   return writeTransaction(db, (tx) => {
     const before = tx.select().from(categories).where(eq(categories.id, input.categoryId)).get()
@@ -127,7 +136,13 @@ export function updateCategory(db: Db, input: { actorId: number; categoryId: num
 export function addSegment(db: Db, input: { actorId: number; name: string; weight: number; now?: Date }): FieldResult {
   const now = input.now ?? new Date()
   return writeTransaction(db, (tx) => {
-    if (tx.select({ id: segments.id }).from(segments).where(sql`lower(${segments.name}) = lower(${input.name})`).get()) {
+    if (
+      tx
+        .select({ id: segments.id })
+        .from(segments)
+        .where(sql`lower(${segments.name}) = lower(${input.name})`)
+        .get()
+    ) {
       return { ok: false as const, field: 'name', message: 'A segment with this name already exists.' }
     }
     const row = tx
@@ -146,7 +161,10 @@ export function addSegment(db: Db, input: { actorId: number; name: string; weigh
   })
 }
 
-export function updateSegment(db: Db, input: { actorId: number; segmentId: number; name: string; weight: number; now?: Date }): FieldResult {
+export function updateSegment(
+  db: Db,
+  input: { actorId: number; segmentId: number; name: string; weight: number; now?: Date },
+): FieldResult {
   const now = input.now ?? new Date()
   return writeTransaction(db, (tx) => {
     const before = tx.select().from(segments).where(eq(segments.id, input.segmentId)).get()
@@ -175,7 +193,10 @@ export function updateSegment(db: Db, input: { actorId: number; segmentId: numbe
  * current order first (rows added by hand may share a position), then the two neighbours swap.
  * At the top (or bottom) already: nothing changes and nothing is logged.
  */
-export function moveListItem(db: Db, input: { actorId: number; kind: 'category' | 'segment'; id: number; direction: 'up' | 'down'; now?: Date }) {
+export function moveListItem(
+  db: Db,
+  input: { actorId: number; kind: 'category' | 'segment'; id: number; direction: 'up' | 'down'; now?: Date },
+) {
   const now = input.now ?? new Date()
   const table = input.kind === 'category' ? categories : segments
   return writeTransaction(db, (tx) => {
@@ -348,8 +369,14 @@ export function updateJwtSso(db: Db, input: JwtSsoInput): FieldResult {
     if (input.enabled && input.keyType === 'secret' && !secret) {
       return { ok: false as const, field: 'secret', message: 'Enter a shared secret of at least 32 characters, or generate one.' }
     }
-    if (input.enabled && input.keyType === 'jwks' && !jwksUrl) return { ok: false as const, field: 'jwksUrl', message: 'Enter the JWKS URL.' }
-    storeJwtSso(tx, { actorId: input.actorId, value: { enabled: input.enabled, audience: input.audience, secret, jwksUrl }, generated: input.generated, now })
+    if (input.enabled && input.keyType === 'jwks' && !jwksUrl)
+      return { ok: false as const, field: 'jwksUrl', message: 'Enter the JWKS URL.' }
+    storeJwtSso(tx, {
+      actorId: input.actorId,
+      value: { enabled: input.enabled, audience: input.audience, secret, jwksUrl },
+      generated: input.generated,
+      now,
+    })
     return { ok: true as const }
   })
 }
@@ -377,7 +404,9 @@ export function findActingAdmin(db: Db, username?: string | null) {
     db
       .select({ id: users.id, username: users.username })
       .from(users)
-      .where(and(eq(users.role, 'admin'), isNull(users.deletedAt), username ? eq(users.username, username.trim().toLowerCase()) : undefined))
+      .where(
+        and(eq(users.role, 'admin'), isNull(users.deletedAt), username ? eq(users.username, username.trim().toLowerCase()) : undefined),
+      )
       .orderBy(asc(users.id))
       .limit(1)
       .get() ?? null

@@ -63,8 +63,9 @@ export function suggestEdit(
     if (!post) throw new NotFoundError(input.target.type)
     if (post.authorId === input.authorId) throw new ForbiddenError('This is your own post: edit it instead.')
     if (post.isLocked) throw new ConflictError('This post is locked; it takes no edits.')
-    const newTitle = post.title === null ? null : title ?? post.title
-    if (newTitle === post.title && input.bodyMd === post.bodyMd) throw new DomainError('Change something before you send the suggestion.', 400)
+    const newTitle = post.title === null ? null : (title ?? post.title)
+    if (newTitle === post.title && input.bodyMd === post.bodyMd)
+      throw new DomainError('Change something before you send the suggestion.', 400)
     const pending = tx
       .select({ id: suggestedEdits.id })
       .from(suggestedEdits)
@@ -150,7 +151,8 @@ export function reviewSuggestedEdit(
       const common = { editorId: edit.authorId, bodyMd: edit.bodyMd, bodyHtml: edit.bodyHtml, reason: note.slice(0, 200), now }
       const asStaff = input.reviewerIsStaff ?? false
       if (edit.targetType === 'idea') applyIdeaTextEdit(tx, { ...common, ideaId: edit.targetId, asStaff, title: edit.title ?? post.title! })
-      else if (edit.targetType === 'question') applyQuestionEdit(tx, { ...common, questionId: edit.targetId, title: edit.title ?? post.title! })
+      else if (edit.targetType === 'question')
+        applyQuestionEdit(tx, { ...common, questionId: edit.targetId, title: edit.title ?? post.title! })
       else applyAnswerEdit(tx, { ...common, answerId: edit.targetId })
       recordReputation(tx, {
         userId: edit.authorId,
@@ -344,7 +346,14 @@ function loadPosts(db: Db | Tx, targets: SuggestTarget[]) {
     answerIds = idsOf('answer')
   if (ideaIds.length) {
     for (const row of db
-      .select({ id: ideas.id, authorId: ideas.authorId, title: ideas.title, bodyMd: ideas.bodyMd, lockedAt: ideas.lockedAt, status: ideas.status })
+      .select({
+        id: ideas.id,
+        authorId: ideas.authorId,
+        title: ideas.title,
+        bodyMd: ideas.bodyMd,
+        lockedAt: ideas.lockedAt,
+        status: ideas.status,
+      })
       .from(ideas)
       .where(and(inArray(ideas.id, ideaIds), isNull(ideas.deletedAt), isNull(ideas.hiddenAt)))
       .all()) {
@@ -363,7 +372,13 @@ function loadPosts(db: Db | Tx, targets: SuggestTarget[]) {
   }
   if (questionIds.length) {
     for (const row of db
-      .select({ id: questions.id, authorId: questions.authorId, title: questions.title, bodyMd: questions.bodyMd, lockedAt: questions.lockedAt })
+      .select({
+        id: questions.id,
+        authorId: questions.authorId,
+        title: questions.title,
+        bodyMd: questions.bodyMd,
+        lockedAt: questions.lockedAt,
+      })
       .from(questions)
       .where(and(inArray(questions.id, questionIds), isNull(questions.deletedAt), isNull(questions.hiddenAt)))
       .all()) {

@@ -42,11 +42,23 @@ export function ensureTags(tx: Tx, names: string[], createdById: number | null) 
 export function tagPost(tx: Tx, post: { type: 'question' | 'idea'; id: number }, tagIds: number[]) {
   if (tagIds.length === 0) return
   if (post.type === 'question') {
-    tx.insert(questionTags).values(tagIds.map((tagId) => ({ questionId: post.id, tagId }))).onConflictDoNothing().run()
-    tx.update(tags).set({ questionCount: sql`${tags.questionCount} + 1` }).where(inArray(tags.id, tagIds)).run()
+    tx.insert(questionTags)
+      .values(tagIds.map((tagId) => ({ questionId: post.id, tagId })))
+      .onConflictDoNothing()
+      .run()
+    tx.update(tags)
+      .set({ questionCount: sql`${tags.questionCount} + 1` })
+      .where(inArray(tags.id, tagIds))
+      .run()
   } else {
-    tx.insert(ideaTags).values(tagIds.map((tagId) => ({ ideaId: post.id, tagId }))).onConflictDoNothing().run()
-    tx.update(tags).set({ ideaCount: sql`${tags.ideaCount} + 1` }).where(inArray(tags.id, tagIds)).run()
+    tx.insert(ideaTags)
+      .values(tagIds.map((tagId) => ({ ideaId: post.id, tagId })))
+      .onConflictDoNothing()
+      .run()
+    tx.update(tags)
+      .set({ ideaCount: sql`${tags.ideaCount} + 1` })
+      .where(inArray(tags.id, tagIds))
+      .run()
   }
 }
 
@@ -70,11 +82,21 @@ export function retagPost(tx: Tx, post: { type: 'question' | 'idea'; id: number 
   const added = [...wanted].filter((id) => !had.has(id))
   if (removed.length) {
     if (post.type === 'question') {
-      tx.delete(questionTags).where(and(eq(questionTags.questionId, post.id), inArray(questionTags.tagId, removed))).run()
-      tx.update(tags).set({ questionCount: sql`${tags.questionCount} - 1` }).where(inArray(tags.id, removed)).run()
+      tx.delete(questionTags)
+        .where(and(eq(questionTags.questionId, post.id), inArray(questionTags.tagId, removed)))
+        .run()
+      tx.update(tags)
+        .set({ questionCount: sql`${tags.questionCount} - 1` })
+        .where(inArray(tags.id, removed))
+        .run()
     } else {
-      tx.delete(ideaTags).where(and(eq(ideaTags.ideaId, post.id), inArray(ideaTags.tagId, removed))).run()
-      tx.update(tags).set({ ideaCount: sql`${tags.ideaCount} - 1` }).where(inArray(tags.id, removed)).run()
+      tx.delete(ideaTags)
+        .where(and(eq(ideaTags.ideaId, post.id), inArray(ideaTags.tagId, removed)))
+        .run()
+      tx.update(tags)
+        .set({ ideaCount: sql`${tags.ideaCount} - 1` })
+        .where(inArray(tags.id, removed))
+        .run()
     }
   }
   tagPost(tx, post, added)
@@ -83,13 +105,27 @@ export function retagPost(tx: Tx, post: { type: 'question' | 'idea'; id: number 
 
 /** Tag names, normalized and without repeats, from what someone typed: "api, Billing  sso". */
 export function parseTagNames(input: string) {
-  return [...new Set(input.split(/[\s,]+/).map(normalizeTagName).filter(Boolean))]
+  return [
+    ...new Set(
+      input
+        .split(/[\s,]+/)
+        .map(normalizeTagName)
+        .filter(Boolean),
+    ),
+  ]
 }
 
 /** The names among `names` that no tag has yet. */
 export function findUnknownTags(db: Db | Tx, names: string[]) {
   if (names.length === 0) return []
-  const known = new Set(db.select({ name: tags.name }).from(tags).where(inArray(tags.name, names)).all().map((t) => t.name))
+  const known = new Set(
+    db
+      .select({ name: tags.name })
+      .from(tags)
+      .where(inArray(tags.name, names))
+      .all()
+      .map((t) => t.name),
+  )
   return names.filter((name) => !known.has(name))
 }
 
@@ -113,14 +149,16 @@ export const TAG_LIST_LIMIT = 100
  */
 export function listTags(db: Db, { prefix = '', limit = TAG_LIST_LIMIT }: { prefix?: string; limit?: number } = {}) {
   const start = normalizeTagName(prefix)
-  return db
-    .select({ id: tags.id, name: tags.name, description: tags.description, questionCount: tags.questionCount, ideaCount: tags.ideaCount })
-    .from(tags)
-    // Every name starting with `start` sorts between it and `start` followed by the highest character.
-    .where(start ? sql`${tags.name} >= ${start} and ${tags.name} < ${`${start}\u{10ffff}`}` : undefined)
-    .orderBy(sql`${tags.questionCount} + ${tags.ideaCount} desc`, tags.name)
-    .limit(Math.min(Math.max(1, limit), TAG_LIST_LIMIT))
-    .all()
+  return (
+    db
+      .select({ id: tags.id, name: tags.name, description: tags.description, questionCount: tags.questionCount, ideaCount: tags.ideaCount })
+      .from(tags)
+      // Every name starting with `start` sorts between it and `start` followed by the highest character.
+      .where(start ? sql`${tags.name} >= ${start} and ${tags.name} < ${`${start}\u{10ffff}`}` : undefined)
+      .orderBy(sql`${tags.questionCount} + ${tags.ideaCount} desc`, tags.name)
+      .limit(Math.min(Math.max(1, limit), TAG_LIST_LIMIT))
+      .all()
+  )
 }
 
 /** A tag by its (normalized) name, or null. */
@@ -140,7 +178,10 @@ export function findTagByName(db: Db, name: string) {
  * One page of the visible questions with a tag, newest first. Keyset pagination on the question id
  * (ids grow with creation), which walks the index question_tags(tag_id, question_id).
  */
-export function listTaggedQuestions(db: Db, { tagId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { tagId: number; cursor?: Cursor | null; pageSize?: number }) {
+export function listTaggedQuestions(
+  db: Db,
+  { tagId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { tagId: number; cursor?: Cursor | null; pageSize?: number },
+) {
   const rows = db
     .select({
       id: questions.id,
@@ -171,13 +212,20 @@ export function listTaggedQuestions(db: Db, { tagId, cursor, pageSize = DEFAULT_
     .all()
   const page = toPage(rows, pageSize, (row) => row.id)
   return {
-    items: page.items.map(({ bodyMd, acceptedAnswerId, ...row }) => ({ ...row, hasAcceptedAnswer: acceptedAnswerId != null, excerpt: excerpt(bodyMd, 180) })),
+    items: page.items.map(({ bodyMd, acceptedAnswerId, ...row }) => ({
+      ...row,
+      hasAcceptedAnswer: acceptedAnswerId != null,
+      excerpt: excerpt(bodyMd, 180),
+    })),
     nextCursor: page.nextCursor,
   }
 }
 
 /** One page of the visible (not merged) ideas with a tag, newest first; keyset on the idea id. */
-export function listTaggedIdeas(db: Db, { tagId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { tagId: number; cursor?: Cursor | null; pageSize?: number }) {
+export function listTaggedIdeas(
+  db: Db,
+  { tagId, cursor, pageSize = DEFAULT_PAGE_SIZE }: { tagId: number; cursor?: Cursor | null; pageSize?: number },
+) {
   const rows = db
     .select({
       id: ideas.id,

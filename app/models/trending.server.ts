@@ -24,17 +24,17 @@ const DAY_MS = 86_400_000
 export function trendingScores(db: Db, now: Date) {
   const anchor = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS
   const halfLifeMs = sql.raw(`${TRENDING_HALF_LIFE_DAYS * DAY_MS}.0`)
-  return db
-    .select({
-      ideaId: sql<number>`${ideaVotes.ideaId}`.as('idea_id'), // an expression: drizzle does not see a table in `from(sql)`
-      score: sql<number>`cast(round(sum(pow(0.5, (${anchor} - ${ideaVotes.createdAt}) / ${halfLifeMs})) * 1000) as integer)`.as(
-        'score',
-      ),
-    })
-    // Without table statistics SQLite prefers walking idea_votes_idea_time_idx whole (it saves the
-    // GROUP BY sort); over years of votes the range scan of one week is far cheaper, so it is named.
-    .from(sql`${ideaVotes} indexed by idea_votes_time_idx`)
-    .where(gte(ideaVotes.createdAt, new Date(anchor - TRENDING_WINDOW_DAYS * DAY_MS)))
-    .groupBy(ideaVotes.ideaId)
-    .as('trend')
+  return (
+    db
+      .select({
+        ideaId: sql<number>`${ideaVotes.ideaId}`.as('idea_id'), // an expression: drizzle does not see a table in `from(sql)`
+        score: sql<number>`cast(round(sum(pow(0.5, (${anchor} - ${ideaVotes.createdAt}) / ${halfLifeMs})) * 1000) as integer)`.as('score'),
+      })
+      // Without table statistics SQLite prefers walking idea_votes_idea_time_idx whole (it saves the
+      // GROUP BY sort); over years of votes the range scan of one week is far cheaper, so it is named.
+      .from(sql`${ideaVotes} indexed by idea_votes_time_idx`)
+      .where(gte(ideaVotes.createdAt, new Date(anchor - TRENDING_WINDOW_DAYS * DAY_MS)))
+      .groupBy(ideaVotes.ideaId)
+      .as('trend')
+  )
 }

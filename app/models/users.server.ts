@@ -233,9 +233,7 @@ export async function attemptLogin(
   return { ok: true, userId: account.id }
 }
 
-export type SignupResult =
-  | { ok: true; userId: number }
-  | { ok: false; field: 'username' | 'email' | 'password'; message: string }
+export type SignupResult = { ok: true; userId: number } | { ok: false; field: 'username' | 'email' | 'password'; message: string }
 
 /**
  * Creates a member account from the signup form (sign-ups are limited per IP address). The address
@@ -272,7 +270,11 @@ export async function verifyPasswordChange(
   db: Db,
   { userId, currentPassword, newPassword, now = new Date() }: { userId: number; currentPassword: string; newPassword: string; now?: Date },
 ): Promise<{ ok: true } | { ok: false; field: 'currentPassword' | 'newPassword'; message: string }> {
-  const row = db.select({ passwordHash: users.passwordHash, username: users.username, email: users.email }).from(users).where(eq(users.id, userId)).get()
+  const row = db
+    .select({ passwordHash: users.passwordHash, username: users.username, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get()
   if (!row) throw new NotFoundError('account')
   const limit = passwordCheckLimit(userId)
   takeAttempt(db, [limit], now)
@@ -297,13 +299,16 @@ export function accountHasPassword(db: Db, userId: number) {
  * account that has one must change it with the current one instead (409).
  */
 export function checkFirstPassword(db: Db, userId: number, newPassword: string): { ok: true } | { ok: false; message: string } {
-  const row = db.select({ passwordHash: users.passwordHash, username: users.username, email: users.email }).from(users).where(eq(users.id, userId)).get()
+  const row = db
+    .select({ passwordHash: users.passwordHash, username: users.username, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get()
   if (!row) throw new NotFoundError('account')
   if (hasPassword(row)) throw new ConflictError('Your account has a password already. Change it on the settings page.')
   const problem = passwordProblem(newPassword, { username: row.username, email: row.email })
   return problem ? { ok: false, message: problem } : { ok: true }
 }
-
 
 /**
  * Changes the member's username (a name made from single sign-on claims, or one they outgrew):
@@ -321,7 +326,14 @@ export function changeUsername(db: Db, { userId, username, now = new Date() }: {
     const last = tx
       .select({ at: moderationLog.createdAt })
       .from(moderationLog)
-      .where(and(eq(moderationLog.action, 'change_username'), eq(moderationLog.targetType, 'user'), eq(moderationLog.targetId, userId), gt(moderationLog.createdAt, since)))
+      .where(
+        and(
+          eq(moderationLog.action, 'change_username'),
+          eq(moderationLog.targetType, 'user'),
+          eq(moderationLog.targetId, userId),
+          gt(moderationLog.createdAt, since),
+        ),
+      )
       .orderBy(desc(moderationLog.createdAt))
       .get()
     if (last) {
@@ -330,12 +342,23 @@ export function changeUsername(db: Db, { userId, username, now = new Date() }: {
     }
     // A name someone used before stays theirs: their old links lead to them, and nobody can pose as them.
     const formerOwner = findRenamedUsernameIn(tx, next)
-    if (tx.select({ id: users.id }).from(users).where(eq(users.username, next)).get() || (formerOwner !== null && formerOwner !== row.username)) {
+    if (
+      tx.select({ id: users.id }).from(users).where(eq(users.username, next)).get() ||
+      (formerOwner !== null && formerOwner !== row.username)
+    ) {
       throw new AccountTakenError('username', 'This username is taken.')
     }
     tx.update(users).set({ username: next }).where(eq(users.id, userId)).run()
     tx.insert(moderationLog)
-      .values({ actorId: userId, action: 'change_username', targetType: 'user', targetId: userId, before: { username: row.username }, after: { username: next }, createdAt: now })
+      .values({
+        actorId: userId,
+        action: 'change_username',
+        targetType: 'user',
+        targetId: userId,
+        before: { username: row.username },
+        after: { username: next },
+        createdAt: now,
+      })
       .run()
     renameBreakGlass(tx, row.username, next)
     return { changed: true as const }

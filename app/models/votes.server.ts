@@ -18,11 +18,12 @@ const IDEA_LOCKED_MESSAGE = 'This idea is locked; votes are closed.'
 
 /** What a member votes on, and the state they ask for. A question or answer names its author, for the permission. */
 export type VoteOn =
-  | { type: 'idea'; id: number; voted: boolean }
-  | { type: 'question' | 'answer'; id: number; authorId: number; value: PostVoteValue }
+  { type: 'idea'; id: number; voted: boolean } | { type: 'question' | 'answer'; id: number; authorId: number; value: PostVoteValue }
 
 /** The idea's new state and count, or the post's new vote and score. */
-export type VoteResult<V extends VoteOn> = V extends { type: 'idea' } ? { voted: boolean; voteCount: number } : { value: PostVoteValue; score: number }
+export type VoteResult<V extends VoteOn> = V extends { type: 'idea' }
+  ? { voted: boolean; voteCount: number }
+  : { value: PostVoteValue; score: number }
 
 /**
  * A member's vote from the site, on an idea or a post, the one way the pages vote: the permission
@@ -31,7 +32,11 @@ export type VoteResult<V extends VoteOn> = V extends { type: 'idea' } ? { voted:
  * then the vote in its transaction. A refusal throws (ForbiddenError, RateLimitedError, and the
  * vote's own ConflictError or NotFoundError), so every caller answers it the same way.
  */
-export function castVote<V extends VoteOn>(db: Db, voter: { member: Actor & { createdAt: Date }; ip: string | undefined }, vote: V): VoteResult<V> {
+export function castVote<V extends VoteOn>(
+  db: Db,
+  voter: { member: Actor & { createdAt: Date }; ip: string | undefined },
+  vote: V,
+): VoteResult<V> {
   const { member } = voter
   const on: VoteOn = vote
   const decision =
@@ -88,7 +93,9 @@ export function applyIdeaVote(
   if (voted && budgetLimit != null && countsAgainstBudget(idea, userId) && countOpenVotes(tx, userId) > budgetLimit) {
     throw new ConflictError(voteBudgetExhaustedMessage(budgetLimit))
   }
-  const { voteCount } = voted ? prepared(tx, countVoteQuery).get({ ideaId, now: now.getTime() })! : prepared(tx, uncountVoteQuery).get({ ideaId })!
+  const { voteCount } = voted
+    ? prepared(tx, countVoteQuery).get({ ideaId, now: now.getTime() })!
+    : prepared(tx, uncountVoteQuery).get({ ideaId })!
   if (idea.authorId !== userId) {
     // The author's automatic vote earns nothing.
     const source = { type: 'idea', id: ideaId } as const

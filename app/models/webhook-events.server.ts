@@ -70,7 +70,14 @@ export function queueWebhookEvent(tx: Tx, type: WebhookEvent, data: WebhookData,
     const payload = endpoint.kind === 'slack' ? slackPayload(type, data) : { type, timestamp, data }
     if (!payload) continue
     tx.insert(webhookDeliveries)
-      .values({ endpointId: endpoint.id, messageId: newMessageId(), eventType: type, payload: JSON.stringify(payload), nextAttemptAt: now, createdAt: now })
+      .values({
+        endpointId: endpoint.id,
+        messageId: newMessageId(),
+        eventType: type,
+        payload: JSON.stringify(payload),
+        nextAttemptAt: now,
+        createdAt: now,
+      })
       .run()
   }
   return endpoints.length
@@ -100,7 +107,10 @@ function queueVoteBatch(tx: Tx, endpointId: number, data: WebhookData, now: Date
       timestamp: now.toISOString(),
       data: { ...data, votesAdded: previous.data.votesAdded + 1, batchStartedAt: previous.data.batchStartedAt },
     }
-    tx.update(webhookDeliveries).set({ payload: JSON.stringify(payload) }).where(eq(webhookDeliveries.id, open.id)).run()
+    tx.update(webhookDeliveries)
+      .set({ payload: JSON.stringify(payload) })
+      .where(eq(webhookDeliveries.id, open.id))
+      .run()
     return
   }
   const payload = { type: 'idea.voted', timestamp: now.toISOString(), data: { ...data, votesAdded: 1, batchStartedAt: now.toISOString() } }
@@ -130,7 +140,16 @@ function publicIdea(tx: Tx, ideaId: number) {
     .innerJoin(users, eq(users.id, ideas.authorId))
     .where(and(eq(ideas.id, ideaId), isNull(ideas.hiddenAt), isNull(ideas.deletedAt)))
     .get()
-  return row ? { id: row.id, title: row.title, status: row.status, voteCount: row.voteCount, url: `/ideas/${row.id}`, author: { username: row.author } } : null
+  return row
+    ? {
+        id: row.id,
+        title: row.title,
+        status: row.status,
+        voteCount: row.voteCount,
+        url: `/ideas/${row.id}`,
+        author: { username: row.author },
+      }
+    : null
 }
 
 function publicQuestion(tx: Tx, questionId: number) {
@@ -153,11 +172,25 @@ function publicAnswer(tx: Tx, answerId: number) {
   if (!row) return null
   const question = publicQuestion(tx, row.questionId)
   if (!question) return null
-  return { answer: { id: row.id, isAccepted: row.isAccepted, url: `/questions/${row.questionId}#answer-${row.id}`, author: { username: row.author } }, question }
+  return {
+    answer: {
+      id: row.id,
+      isAccepted: row.isAccepted,
+      url: `/questions/${row.questionId}#answer-${row.id}`,
+      author: { username: row.author },
+    },
+    question,
+  }
 }
 
 /** idea.created, idea.status_changed, idea.voted: the idea's public facts plus `extra`; nothing for a hidden idea. */
-export function queueIdeaEvent(tx: Tx, type: 'idea.created' | 'idea.status_changed' | 'idea.voted', ideaId: number, extra: WebhookData, now: Date) {
+export function queueIdeaEvent(
+  tx: Tx,
+  type: 'idea.created' | 'idea.status_changed' | 'idea.voted',
+  ideaId: number,
+  extra: WebhookData,
+  now: Date,
+) {
   if (!wanted(tx, type)) return
   const idea = publicIdea(tx, ideaId)
   if (idea) queueWebhookEvent(tx, type, { idea, ...extra }, now)
@@ -195,10 +228,22 @@ export function queueCommentCreated(tx: Tx, commentId: number, now: Date) {
   const comment = { id: row.id, author: { username: row.author } }
   if (row.targetType === 'idea') {
     const idea = publicIdea(tx, row.targetId)
-    if (idea) queueWebhookEvent(tx, 'comment.created', { comment: { ...comment, url: `/ideas/${idea.id}#comment-${row.id}` }, on: 'idea', idea }, now)
+    if (idea)
+      queueWebhookEvent(
+        tx,
+        'comment.created',
+        { comment: { ...comment, url: `/ideas/${idea.id}#comment-${row.id}` }, on: 'idea', idea },
+        now,
+      )
   } else if (row.targetType === 'question') {
     const question = publicQuestion(tx, row.targetId)
-    if (question) queueWebhookEvent(tx, 'comment.created', { comment: { ...comment, url: `/questions/${question.id}#comment-${row.id}` }, on: 'question', question }, now)
+    if (question)
+      queueWebhookEvent(
+        tx,
+        'comment.created',
+        { comment: { ...comment, url: `/questions/${question.id}#comment-${row.id}` }, on: 'question', question },
+        now,
+      )
   } else {
     const found = publicAnswer(tx, row.targetId)
     if (found) {
@@ -211,7 +256,11 @@ export function queueCommentCreated(tx: Tx, commentId: number, now: Date) {
 /** member.created: the public profile only (never the e-mail, role source, segment or company). */
 export function queueMemberCreated(tx: Tx, userId: number, now: Date) {
   if (!wanted(tx, 'member.created')) return
-  const row = tx.select({ id: users.id, username: users.username, displayName: users.displayName }).from(users).where(eq(users.id, userId)).get()
+  const row = tx
+    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get()
   if (row) queueWebhookEvent(tx, 'member.created', { member: { ...row, url: `/u/${row.username}` } }, now)
 }
 

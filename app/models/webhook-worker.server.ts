@@ -103,7 +103,10 @@ function claimDue(db: Db, now: Date): Claimed[] {
  * One pass: claims what is due and sends it, at most BATCH_SIZE messages at once. `now` is the
  * clock for every decision; `send` and `random` (the jitter) can be replaced in tests.
  */
-export async function deliverDueWebhooks(db: Db, { now = new Date(), send = postWebhook as Send, random = Math.random } = {}): Promise<WebhookReport> {
+export async function deliverDueWebhooks(
+  db: Db,
+  { now = new Date(), send = postWebhook as Send, random = Math.random } = {},
+): Promise<WebhookReport> {
   const report: WebhookReport = { delivered: 0, retried: 0, gaveUp: 0, disabled: 0 }
   const due = claimDue(db, now)
   if (due.length === 0) return report
@@ -129,20 +132,31 @@ function recordOutcome(db: Db, row: Claimed, response: WebhookResponse, now: Dat
   }
   writeTransaction(db, (tx) => {
     if (response.ok) {
-      tx.update(webhookDeliveries).set({ ...outcome, deliveredAt: now }).where(eq(webhookDeliveries.id, row.id)).run()
+      tx.update(webhookDeliveries)
+        .set({ ...outcome, deliveredAt: now })
+        .where(eq(webhookDeliveries.id, row.id))
+        .run()
       tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, row.endpointId)).run()
       report.delivered += 1
       return
     }
     const gaveUp = now.getTime() - row.createdAt.getTime() >= MESSAGE_GIVE_UP_MS
     tx.update(webhookDeliveries)
-      .set({ ...outcome, ...(gaveUp ? { failedAt: now } : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts, random)) }) })
+      .set({
+        ...outcome,
+        ...(gaveUp ? { failedAt: now } : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts, random)) }),
+      })
       .where(and(eq(webhookDeliveries.id, row.id), isNull(webhookDeliveries.deliveredAt)))
       .run()
     if (gaveUp) report.gaveUp += 1
     else report.retried += 1
     const endpoint = tx
-      .select({ enabled: webhookEndpoints.enabled, failingSince: webhookEndpoints.failingSince, url: webhookEndpoints.url, createdBy: webhookEndpoints.createdBy })
+      .select({
+        enabled: webhookEndpoints.enabled,
+        failingSince: webhookEndpoints.failingSince,
+        url: webhookEndpoints.url,
+        createdBy: webhookEndpoints.createdBy,
+      })
       .from(webhookEndpoints)
       .where(eq(webhookEndpoints.id, row.endpointId))
       .get()
@@ -152,7 +166,11 @@ function recordOutcome(db: Db, row: Claimed, response: WebhookResponse, now: Dat
       return
     }
     if (endpoint.enabled && now.getTime() - endpoint.failingSince.getTime() >= ENDPOINT_DISABLE_MS) {
-      disableFailingEndpoint(tx, { id: row.endpointId, url: endpoint.url, failingSince: endpoint.failingSince, createdBy: endpoint.createdBy }, now)
+      disableFailingEndpoint(
+        tx,
+        { id: row.endpointId, url: endpoint.url, failingSince: endpoint.failingSince, createdBy: endpoint.createdBy },
+        now,
+      )
       report.disabled += 1
     }
   })
@@ -160,12 +178,19 @@ function recordOutcome(db: Db, row: Claimed, response: WebhookResponse, now: Dat
 
 function disableFailingEndpoint(tx: Tx, endpoint: { id: number; url: string; failingSince: Date; createdBy: number | null }, now: Date) {
   const reason = `Disabled automatically on ${now.toISOString().slice(0, 10)}: every delivery has failed since ${endpoint.failingSince.toISOString().slice(0, 16).replace('T', ' ')} UTC.`
-  tx.update(webhookEndpoints).set({ enabled: false, disabledReason: reason, updatedAt: now }).where(eq(webhookEndpoints.id, endpoint.id)).run()
+  tx.update(webhookEndpoints)
+    .set({ enabled: false, disabledReason: reason, updatedAt: now })
+    .where(eq(webhookEndpoints.id, endpoint.id))
+    .run()
   tx.update(webhookDeliveries)
     .set({ failedAt: now })
     .where(and(eq(webhookDeliveries.endpointId, endpoint.id), isNull(webhookDeliveries.deliveredAt), isNull(webhookDeliveries.failedAt)))
     .run()
-  const admins = tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), isNull(users.deletedAt))).all()
+  const admins = tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), isNull(users.deletedAt)))
+    .all()
   for (const admin of admins) {
     notifyUser(tx, admin.id, {
       kind: 'webhook_disabled',

@@ -104,7 +104,10 @@ export function createWebhookEndpoint(db: Db, { actorId, input, now = new Date()
   })
 }
 
-export function updateWebhookEndpoint(db: Db, { actorId, id, input, now = new Date() }: { actorId: number; id: number; input: EndpointInput; now?: Date }) {
+export function updateWebhookEndpoint(
+  db: Db,
+  { actorId, id, input, now = new Date() }: { actorId: number; id: number; input: EndpointInput; now?: Date },
+) {
   return writeTransaction(db, (tx) => {
     const before = getWebhookEndpoint(tx, id)
     tx.update(webhookEndpoints)
@@ -134,7 +137,10 @@ export function rotateWebhookSecret(db: Db, { actorId, id, now = new Date() }: {
 }
 
 /** Turns an endpoint on (forgetting why Summit turned it off, and its run of failures) or off. */
-export function setWebhookEndpointEnabled(db: Db, { actorId, id, enabled, now = new Date() }: { actorId: number; id: number; enabled: boolean; now?: Date }) {
+export function setWebhookEndpointEnabled(
+  db: Db,
+  { actorId, id, enabled, now = new Date() }: { actorId: number; id: number; enabled: boolean; now?: Date },
+) {
   return writeTransaction(db, (tx) => {
     const before = getWebhookEndpoint(tx, id)
     tx.update(webhookEndpoints)
@@ -172,7 +178,10 @@ export function deleteWebhookEndpoint(db: Db, { actorId, id, now = new Date() }:
 // ---------------------------------------------------------------------------------------------
 
 /** One endpoint's deliveries, newest first, in keyset pages on id (webhook_deliveries_endpoint_idx). */
-export function listWebhookDeliveries(db: Db, { endpointId, cursor, pageSize = DELIVERY_PAGE_SIZE }: { endpointId: number; cursor?: Cursor | null; pageSize?: number }) {
+export function listWebhookDeliveries(
+  db: Db,
+  { endpointId, cursor, pageSize = DELIVERY_PAGE_SIZE }: { endpointId: number; cursor?: Cursor | null; pageSize?: number },
+) {
   const rows = db
     .select({
       id: webhookDeliveries.id,
@@ -197,7 +206,10 @@ export function listWebhookDeliveries(db: Db, { endpointId, cursor, pageSize = D
 }
 
 /** "Send again": the same message (same webhook-id, so a receiver can tell) is queued to go now. */
-export function redeliverWebhook(db: Db, { actorId, endpointId, deliveryId, now = new Date() }: { actorId: number; endpointId: number; deliveryId: number; now?: Date }) {
+export function redeliverWebhook(
+  db: Db,
+  { actorId, endpointId, deliveryId, now = new Date() }: { actorId: number; endpointId: number; deliveryId: number; now?: Date },
+) {
   return writeTransaction(db, (tx) => {
     const changed = tx
       .update(webhookDeliveries)
@@ -205,7 +217,13 @@ export function redeliverWebhook(db: Db, { actorId, endpointId, deliveryId, now 
       .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId)))
       .run().changes
     if (changed === 0) throw new NotFoundError('delivery')
-    logModeration(tx, { actorId, action: 'webhook.redeliver', target: { type: 'webhook_endpoint', id: endpointId }, after: { deliveryId }, now })
+    logModeration(tx, {
+      actorId,
+      action: 'webhook.redeliver',
+      target: { type: 'webhook_endpoint', id: endpointId },
+      after: { deliveryId },
+      now,
+    })
   })
 }
 
@@ -219,7 +237,14 @@ export function sendTestWebhook(db: Db, { actorId, endpointId, now = new Date() 
         ? slackMessage(text, [{ type: 'section', text: { type: 'mrkdwn', text: slackEscape(text) } }])
         : { type: TEST_EVENT, timestamp: now.toISOString(), data: { message: text } }
     tx.insert(webhookDeliveries)
-      .values({ endpointId, messageId: newMessageId(), eventType: TEST_EVENT, payload: JSON.stringify(payload), nextAttemptAt: now, createdAt: now })
+      .values({
+        endpointId,
+        messageId: newMessageId(),
+        eventType: TEST_EVENT,
+        payload: JSON.stringify(payload),
+        nextAttemptAt: now,
+        createdAt: now,
+      })
       .run()
     logModeration(tx, { actorId, action: 'webhook.test', target: { type: 'webhook_endpoint', id: endpointId }, now })
   })

@@ -26,8 +26,8 @@ export default function HomePage() {
       <section className="hero" aria-labelledby="home-title">
         <h1 id="home-title">Shape what we build next</h1>
         <p>
-          {siteName} is where our customers suggest ideas, vote on what matters most and help each other. The product team
-          reviews the top ideas in the open, and everyone who voted hears when an idea moves.
+          {siteName} is where our customers suggest ideas, vote on what matters most and help each other. The product team reviews the top
+          ideas in the open, and everyone who voted hears when an idea moves.
         </p>
         <ul className="stats" aria-label="Community at a glance">
           <li>

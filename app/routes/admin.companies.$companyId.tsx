@@ -25,7 +25,10 @@ import { ModerationReason } from '~/schemas/moderation'
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.company.name ?? 'Company'} · Companies · Summit` }]
 
 const NOTICES = { created: 'The company was added.', saved: 'The company was saved.' } as const
-const MemberCursor = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)
+const MemberCursor = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number)
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const companyId = parseId(params.companyId, 'company')

@@ -29,7 +29,10 @@ import {
 
 export const meta: MetaFunction = () => [{ title: 'Companies · Admin · Summit' }]
 
-const Count = z.string().regex(/^\d{1,6}$/).transform(Number)
+const Count = z
+  .string()
+  .regex(/^\d{1,6}$/)
+  .transform(Number)
 const ImportDone = z.object({ created: Count, updated: Count, unchanged: Count })
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -221,11 +224,11 @@ function ImportCompanies() {
         </p>
       ) : null}
       <p className="muted">
-        A header row, then one company per row. Columns, in any order: <code>{COMPANY_CSV_COLUMNS.join(',')}</code>; only{' '}
-        <code>name</code> is required. A row with an <code>external_id</code> updates the company with that id or adds it; a row
-        without one updates the only company with exactly that name, or adds one. An empty cell keeps what the company has.{' '}
-        <code>monthly_revenue</code> is whole currency units; <code>segment</code> is a segment’s name. If any row is wrong,
-        nothing is imported. At most {MAX_IMPORT_ROWS.toLocaleString('en-US')} rows and {maxImportKilobytes} KB a file: split a longer list.
+        A header row, then one company per row. Columns, in any order: <code>{COMPANY_CSV_COLUMNS.join(',')}</code>; only <code>name</code>{' '}
+        is required. A row with an <code>external_id</code> updates the company with that id or adds it; a row without one updates the only
+        company with exactly that name, or adds one. An empty cell keeps what the company has. <code>monthly_revenue</code> is whole
+        currency units; <code>segment</code> is a segment’s name. If any row is wrong, nothing is imported. At most{' '}
+        {MAX_IMPORT_ROWS.toLocaleString('en-US')} rows and {maxImportKilobytes} KB a file: split a longer list.
       </p>
       <Form method="post" encType="multipart/form-data" className="form form-wide" noValidate>
         <input type="hidden" name="intent" value="import" />

@@ -19,12 +19,7 @@ import { requirePermission } from '~/lib/permissions.server'
 import { listCategories } from '~/models/categories.server'
 import { SETTABLE_STATUSES } from '~/models/idea-status.server'
 import { listCompanyPlans } from '~/models/companies.server'
-import {
-  BULK_MAX_IDEAS,
-  bulkChangeIdeaStatus,
-  listProductIdeas,
-  listSegments,
-} from '~/models/product.server'
+import { BULK_MAX_IDEAS, bulkChangeIdeaStatus, listProductIdeas, listSegments } from '~/models/product.server'
 import { OfficialNote } from '~/schemas/idea'
 import { COMPANY_SORTS, PRODUCT_SORTS, readIdeaFilter, TREND_WINDOWS } from '~/schemas/product-filter'
 
@@ -40,7 +35,10 @@ const SORT_LABELS = {
 } as const
 const isCompanySort = (sort: string) => (COMPANY_SORTS as readonly string[]).includes(sort)
 
-const Id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)
+const Id = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number)
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'view:product-dashboard')
@@ -105,7 +103,13 @@ export async function action({ request }: ActionFunctionArgs) {
     const fieldErrors: Record<string, string[]> = {}
     for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message)
     const { ideaId: _, ...fields } = formFields(form)
-    const failure: FormFailure & { selected: string[] } = { ok: false, fields, fieldErrors, formErrors: fieldErrors.ideaIds ?? [], selected: ideaIds }
+    const failure: FormFailure & { selected: string[] } = {
+      ok: false,
+      fields,
+      fieldErrors,
+      formErrors: fieldErrors.ideaIds ?? [],
+      selected: ideaIds,
+    }
     return data(failure, { status: 400 })
   }
   const { status, note } = parsed.data

@@ -125,7 +125,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await requirePermission(request, 'reset-password:user')
       const link = orHttpError(() => issuePasswordResetLink(db, { actorId: user.id, userId, reason: parsed.data.reason }))
       // Shown once, in this answer only: the database keeps the token's hash, never the link.
-      return { intent: 'issue-reset-link' as const, resetLink: `${siteOrigin(request)}${link.path}`, expiresAt: link.expiresAt.toISOString() }
+      return {
+        intent: 'issue-reset-link' as const,
+        resetLink: `${siteOrigin(request)}${link.path}`,
+        expiresAt: link.expiresAt.toISOString(),
+      }
     }
   }
 }
@@ -289,8 +293,8 @@ export default function AdminUserPage() {
             </div>
           ) : (
             <p className="muted">
-              For a member who cannot get into their account. The link works once, for 1 hour, and replaces any earlier one; choosing a
-              new password with it logs the member out everywhere.
+              For a member who cannot get into their account. The link works once, for 1 hour, and replaces any earlier one; choosing a new
+              password with it logs the member out everywhere.
             </p>
           )}
           <Form method="post" className="form">

@@ -39,7 +39,10 @@ const DONE_MESSAGES: Record<string, string> = {
   redeliver: 'The message is queued to be sent again.',
 }
 
-const Id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)
+const Id = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number)
 
 function endpointIdOf(params: LoaderFunctionArgs['params']) {
   const parsed = Id.safeParse(params.endpointId)
@@ -54,7 +57,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   const cursor = decodeCursor(url.searchParams.get('cursor'))
   const done = url.searchParams.get('done') ?? ''
-  return { endpoint, deliveries: listWebhookDeliveries(db, { endpointId, cursor }), doneMessage: Object.hasOwn(DONE_MESSAGES, done) ? DONE_MESSAGES[done]! : null }
+  return {
+    endpoint,
+    deliveries: listWebhookDeliveries(db, { endpointId, cursor }),
+    doneMessage: Object.hasOwn(DONE_MESSAGES, done) ? DONE_MESSAGES[done]! : null,
+  }
 }
 
 const Intent = z.discriminatedUnion('intent', [
@@ -76,7 +83,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { intent } = parsed.data
   let fields = null
   if (intent === 'update') {
-    form.set('eventList', form.getAll('events').filter((v) => typeof v === 'string').join(','))
+    form.set(
+      'eventList',
+      form
+        .getAll('events')
+        .filter((v) => typeof v === 'string')
+        .join(','),
+    )
     form.delete('events')
     const endpointForm = parseForm(form, WebhookEndpointForm)
     if (!endpointForm.ok) return data({ ...endpointForm, intent }, { status: 400 })
@@ -108,14 +121,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       orHttpError(() => sendTestWebhook(db, { actorId, endpointId }))
       return redirect(`${here}?done=test`)
     case 'redeliver':
-      orHttpError(() => redeliverWebhook(db, { actorId, endpointId, deliveryId: parsed.data.intent === 'redeliver' ? parsed.data.deliveryId : 0 }))
+      orHttpError(() =>
+        redeliverWebhook(db, { actorId, endpointId, deliveryId: parsed.data.intent === 'redeliver' ? parsed.data.deliveryId : 0 }),
+      )
       return redirect(`${here}?done=redeliver`)
     case 'delete':
       orHttpError(() => deleteWebhookEndpoint(db, { actorId, id: endpointId }))
       return redirect('/admin/webhooks')
   }
 }
-
 
 function formatTime(value: Date | string | null) {
   return value ? new Date(value).toISOString().slice(0, 19).replace('T', ' ') + ' UTC' : ''

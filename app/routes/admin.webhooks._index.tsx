@@ -27,7 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request)
-  form.set('eventList', form.getAll('events').filter((v) => typeof v === 'string').join(','))
+  form.set(
+    'eventList',
+    form
+      .getAll('events')
+      .filter((v) => typeof v === 'string')
+      .join(','),
+  )
   form.delete('events')
   const parsed = parseForm(form, WebhookEndpointForm)
   if (!parsed.ok) return data(parsed, { status: 400 })
@@ -53,15 +59,16 @@ export default function AdminWebhooks() {
         <h1>Webhooks</h1>
       </header>
       <p className="muted">
-        Summit POSTs a signed JSON message (Standard Webhooks) to each endpoint when the events it chose happen. Failed deliveries are retried for 3
-        days; an endpoint failing all that time is disabled. {allowPrivateTargets ? 'Private and local addresses are allowed as targets.' : null}
+        Summit POSTs a signed JSON message (Standard Webhooks) to each endpoint when the events it chose happen. Failed deliveries are
+        retried for 3 days; an endpoint failing all that time is disabled.{' '}
+        {allowPrivateTargets ? 'Private and local addresses are allowed as targets.' : null}
       </p>
       {autoDisabled.length > 0 ? (
         <div className="notice notice-warning" role="status">
           <p>
             <strong>
-              {autoDisabled.length === 1 ? 'An endpoint was' : `${autoDisabled.length} endpoints were`} disabled because every delivery failed for 3
-              days:
+              {autoDisabled.length === 1 ? 'An endpoint was' : `${autoDisabled.length} endpoints were`} disabled because every delivery
+              failed for 3 days:
             </strong>
           </p>
           <ul>
@@ -77,8 +84,8 @@ export default function AdminWebhooks() {
         <section className="card" aria-labelledby="secret-title" role="status">
           <h2 id="secret-title">Endpoint added</h2>
           <p>
-            This is the signing secret of <Link to={`/admin/webhooks/${created.id}`}>{created.url}</Link>. Copy it now: it is not shown again (you
-            can rotate it later).
+            This is the signing secret of <Link to={`/admin/webhooks/${created.id}`}>{created.url}</Link>. Copy it now: it is not shown
+            again (you can rotate it later).
           </p>
           <p>
             <code className="secret" data-testid="webhook-secret">
@@ -132,8 +139,8 @@ export default function AdminWebhooks() {
       <section className="card" aria-labelledby="inbound-title" id="inbound">
         <h2 id="inbound-title">Inbound</h2>
         <p>
-          Your tracker can call Summit too: an inbound hook moves the ideas linked to a work item, so closing the issue ships the idea and tells
-          every voter. <Link to="/admin/webhooks/inbound">Manage inbound hooks</Link>
+          Your tracker can call Summit too: an inbound hook moves the ideas linked to a work item, so closing the issue ships the idea and
+          tells every voter. <Link to="/admin/webhooks/inbound">Manage inbound hooks</Link>
         </p>
       </section>
     </div>

@@ -23,15 +23,29 @@ export const meta: MetaFunction = () => [{ title: 'Inbound hooks · Webhooks · 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'manage:webhooks')
   const url = new URL(request.url)
-  return { hooks: listInboundHooks(getDb()), base: `${siteOrigin(request)}/api/v1/inbound/`, revoked: url.searchParams.get('done') === 'revoked' }
+  return {
+    hooks: listInboundHooks(getDb()),
+    base: `${siteOrigin(request)}/api/v1/inbound/`,
+    revoked: url.searchParams.get('done') === 'revoked',
+  }
 }
 
 const Intent = z.discriminatedUnion('intent', [
   z.object({
     intent: z.literal('create'),
-    name: z.string().trim().min(1, 'Name the hook, after the tracker that calls it.').max(INBOUND_HOOK_NAME_MAX, `Keep the name under ${INBOUND_HOOK_NAME_MAX} characters.`),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Name the hook, after the tracker that calls it.')
+      .max(INBOUND_HOOK_NAME_MAX, `Keep the name under ${INBOUND_HOOK_NAME_MAX} characters.`),
   }),
-  z.object({ intent: z.literal('revoke'), hookId: z.string().regex(/^[1-9]\d{0,15}$/, 'Choose a hook.').transform(Number) }),
+  z.object({
+    intent: z.literal('revoke'),
+    hookId: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, 'Choose a hook.')
+      .transform(Number),
+  }),
 ])
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -47,10 +61,21 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const { name } = parsed.data
   const created = createInboundHook(db, { actorId: user.id, name })
-  return { ok: true as const, created: { id: created.id, name, secret: created.secret, url: `${siteOrigin(request)}/api/v1/inbound/${created.id}` } }
+  return {
+    ok: true as const,
+    created: { id: created.id, name, secret: created.secret, url: `${siteOrigin(request)}/api/v1/inbound/${created.id}` },
+  }
 }
 
-const STAMP = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' })
+const STAMP = new Intl.DateTimeFormat('en', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+})
 const stamp = (value: string | Date | null) => (value ? `${STAMP.format(new Date(value))} UTC` : 'never')
 
 export default function AdminInboundHooks() {
@@ -65,8 +90,8 @@ export default function AdminInboundHooks() {
         <h1>Inbound hooks</h1>
       </header>
       <p className="muted">
-        <Link to="/admin/webhooks">Webhooks</Link> › Inbound. A tracker calls an inbound hook to move the ideas linked to a work item: closing the
-        issue ships the idea and tells every voter. Calls are signed with the hook’s secret (Standard Webhooks) or send it as{' '}
+        <Link to="/admin/webhooks">Webhooks</Link> › Inbound. A tracker calls an inbound hook to move the ideas linked to a work item:
+        closing the issue ships the idea and tells every voter. Calls are signed with the hook’s secret (Standard Webhooks) or send it as{' '}
         <code>Authorization: Bearer</code>, and act as the admin who made the hook. See docs/integrations.md for GitHub Actions and Jira
         Automation.
       </p>
@@ -79,7 +104,8 @@ export default function AdminInboundHooks() {
         <section className="card" aria-labelledby="inbound-secret-title" role="status">
           <h2 id="inbound-secret-title">Hook made</h2>
           <p>
-            Calls to <code data-testid="inbound-url">{created.url}</code> move ideas as you. This is its secret. Copy it now: it is not shown again.
+            Calls to <code data-testid="inbound-url">{created.url}</code> move ideas as you. This is its secret. Copy it now: it is not
+            shown again.
           </p>
           <p>
             <code className="secret" data-testid="inbound-secret">
@@ -139,7 +165,14 @@ export default function AdminInboundHooks() {
         <Form method="post" className="form" noValidate key={created?.id ?? 'add'}>
           <input type="hidden" name="intent" value="create" />
           <FormErrors result={failure} id="add-inbound-error" />
-          <TextField name="name" id="inbound-name" label="Name" hint="The tracker that calls it, such as GitHub issues or Jira APP." maxLength={INBOUND_HOOK_NAME_MAX} result={failure} />
+          <TextField
+            name="name"
+            id="inbound-name"
+            label="Name"
+            hint="The tracker that calls it, such as GitHub issues or Jira APP."
+            maxLength={INBOUND_HOOK_NAME_MAX}
+            result={failure}
+          />
           <button type="submit" disabled={busy}>
             Make the hook
           </button>

@@ -18,11 +18,30 @@ type Field = { name: string; type: string; required: boolean; description: strin
 function fieldsOf(schema: z.ZodType | undefined): Field[] {
   if (!schema) return []
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
-    properties?: Record<string, { type?: string | string[]; description?: string; enum?: unknown[]; items?: { type?: string }; maxLength?: number; minLength?: number; maximum?: number; minimum?: number; default?: unknown }>
+    properties?: Record<
+      string,
+      {
+        type?: string | string[]
+        description?: string
+        enum?: unknown[]
+        items?: { type?: string }
+        maxLength?: number
+        minLength?: number
+        maximum?: number
+        minimum?: number
+        default?: unknown
+      }
+    >
     required?: string[]
   }
   return Object.entries(json.properties ?? {}).map(([name, p]) => {
-    const type = p.enum ? `one of ${p.enum.join(', ')}` : Array.isArray(p.type) ? p.type.join(' or ') : p.type === 'array' ? `array of ${p.items?.type ?? 'values'}` : (p.type ?? 'any')
+    const type = p.enum
+      ? `one of ${p.enum.join(', ')}`
+      : Array.isArray(p.type)
+        ? p.type.join(' or ')
+        : p.type === 'array'
+          ? `array of ${p.items?.type ?? 'values'}`
+          : (p.type ?? 'any')
     const limits = [
       p.minLength != null ? `at least ${p.minLength} characters` : null,
       p.maxLength != null ? `at most ${p.maxLength} characters` : null,
@@ -30,7 +49,12 @@ function fieldsOf(schema: z.ZodType | undefined): Field[] {
       p.maximum != null ? `to ${p.maximum}` : null,
       p.default !== undefined ? `default ${JSON.stringify(p.default)}` : null,
     ].filter(Boolean)
-    return { name, type, required: json.required?.includes(name) ?? false, description: [p.description, limits.join(', ')].filter(Boolean).join(' ') }
+    return {
+      name,
+      type,
+      required: json.required?.includes(name) ?? false,
+      description: [p.description, limits.join(', ')].filter(Boolean).join(' '),
+    }
   })
 }
 
@@ -46,7 +70,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       summary: op.summary,
       scope: op.scope,
       auth: op.auth ?? null,
-      pathParams: Object.entries(op.pathParams ?? {}).map(([name, description]) => ({ name, description, type: op.pathParamPatterns?.[name] ? 'string' : 'integer' })),
+      pathParams: Object.entries(op.pathParams ?? {}).map(([name, description]) => ({
+        name,
+        description,
+        type: op.pathParamPatterns?.[name] ? 'string' : 'integer',
+      })),
       query: fieldsOf(op.query),
       body: fieldsOf(op.body),
       success: op.response.status,
@@ -107,10 +135,10 @@ export default function ApiReference() {
       <section aria-labelledby="errors-title">
         <h2 id="errors-title">Errors and limits</h2>
         <p>
-          Every refusal is <code>application/problem+json</code> (RFC 9457) with <code>status</code>, <code>title</code>, <code>detail</code>{' '}
-          and, for invalid fields, <code>errors</code> by field. Requests are limited per token and, without one, per address; each answer
-          says where you stand in <code>RateLimit</code> and <code>RateLimit-Policy</code> headers, and a 429 carries <code>Retry-After</code>.
-          Lists page by cursor: pass the answer’s <code>nextCursor</code> as <code>cursor</code>.
+          Every refusal is <code>application/problem+json</code> (RFC 9457) with <code>status</code>, <code>title</code>,{' '}
+          <code>detail</code> and, for invalid fields, <code>errors</code> by field. Requests are limited per token and, without one, per
+          address; each answer says where you stand in <code>RateLimit</code> and <code>RateLimit-Policy</code> headers, and a 429 carries{' '}
+          <code>Retry-After</code>. Lists page by cursor: pass the answer’s <code>nextCursor</code> as <code>cursor</code>.
         </p>
       </section>
       <section aria-labelledby="operations-title">
@@ -149,7 +177,10 @@ export default function ApiReference() {
               {op.errors.length ? `, or a problem with ${op.errors.join(', ')}` : ''}.
             </p>
             {op.pathParams.length ? (
-              <FieldTable caption="Path parameters" fields={op.pathParams.map((p) => ({ name: p.name, type: p.type, required: true, description: p.description }))} />
+              <FieldTable
+                caption="Path parameters"
+                fields={op.pathParams.map((p) => ({ name: p.name, type: p.type, required: true, description: p.description }))}
+              />
             ) : null}
             {op.query.length ? <FieldTable caption="Query parameters" fields={op.query} /> : null}
             {op.body.length ? <FieldTable caption="JSON body" fields={op.body} /> : null}

@@ -33,7 +33,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       tagNames: body.tags.map((t) => t.toLowerCase()),
       tagRefusal: tagDecision.ok ? null : tagDecision.reason,
     })
-    if (!result.ok) throw problem(422, result.message, { errors: { [result.field === 'categoryId' ? 'categoryId' : 'tags']: [result.message] } })
-    return apiJson(apiGetIdea(db, result.ideaId, caller.user), { status: 201, headers: { ...headers, Location: `/api/v1/ideas/${result.ideaId}` } })
+    if (!result.ok)
+      throw problem(422, result.message, { errors: { [result.field === 'categoryId' ? 'categoryId' : 'tags']: [result.message] } })
+    return apiJson(apiGetIdea(db, result.ideaId, caller.user), {
+      status: 201,
+      headers: { ...headers, Location: `/api/v1/ideas/${result.ideaId}` },
+    })
   })
 }

@@ -8,6 +8,10 @@ import { API_OPERATIONS } from '~/schemas/api-operations'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const origin = siteOrigin(request)
-  const document = buildOpenApiDocument(API_OPERATIONS, { title: 'Summit API', version: '1.0.0', serverUrl: `${origin}${API_PREFIX}` }, Problem)
+  const document = buildOpenApiDocument(
+    API_OPERATIONS,
+    { title: 'Summit API', version: '1.0.0', serverUrl: `${origin}${API_PREFIX}` },
+    Problem,
+  )
   return apiJson(document, { headers: { 'Cache-Control': 'public, max-age=300' } })
 }

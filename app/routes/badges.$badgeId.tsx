@@ -25,7 +25,8 @@ export default function BadgePage() {
       </p>
       <h1>{badge.name}</h1>
       <p>
-        <span className={`badge-level badge-level-${badge.level}`}>{badge.level[0]!.toUpperCase() + badge.level.slice(1)}</span> {badge.description}
+        <span className={`badge-level badge-level-${badge.level}`}>{badge.level[0]!.toUpperCase() + badge.level.slice(1)}</span>{' '}
+        {badge.description}
       </p>
       <p>
         {holders} {holders === 1 ? 'member holds' : 'members hold'} this badge.
@@ -34,8 +35,8 @@ export default function BadgePage() {
         <ol className="badge-holders" aria-label="Recent holders">
           {items.map((holder) => (
             <li key={holder.id}>
-              <Link to={`/u/${holder.username}`}>{holder.displayName}</Link> <span className="muted">{holder.reputation} reputation</span>, awarded{' '}
-              <DateTime value={holder.createdAt} />
+              <Link to={`/u/${holder.username}`}>{holder.displayName}</Link> <span className="muted">{holder.reputation} reputation</span>,
+              awarded <DateTime value={holder.createdAt} />
             </li>
           ))}
         </ol>

@@ -19,8 +19,8 @@ export default function BadgesPage() {
     <div>
       <h1>Badges</h1>
       <p>
-        Badges mark milestones. Each is awarded once, the moment it is earned. See also the <Link to="/help/privileges">privileges</Link> reputation
-        unlocks.
+        Badges mark milestones. Each is awarded once, the moment it is earned. See also the <Link to="/help/privileges">privileges</Link>{' '}
+        reputation unlocks.
       </p>
       <table className="badge-table">
         <caption className="visually-hidden">Every badge with its level and number of holders</caption>

@@ -14,7 +14,9 @@ export const meta: MetaFunction = () => [
   { name: 'description', content: 'Ideas from our community that have shipped, newest first, with the release notes.' },
 ]
 
-export const links: LinksFunction = () => [{ rel: 'alternate', type: 'application/atom+xml', title: 'Changelog (Atom feed)', href: '/changelog.atom' }]
+export const links: LinksFunction = () => [
+  { rel: 'alternate', type: 'application/atom+xml', title: 'Changelog (Atom feed)', href: '/changelog.atom' },
+]
 
 const Query = z.object({ cursor: z.string().max(100).optional().catch(undefined) })
 
@@ -34,8 +36,8 @@ export default function ChangelogPage() {
         </a>
       </header>
       <p className="muted">
-        Ideas from the community that have shipped, the most recent first. Each one was voted up here; see what is coming on
-        the <Link to="/roadmap">roadmap</Link>.
+        Ideas from the community that have shipped, the most recent first. Each one was voted up here; see what is coming on the{' '}
+        <Link to="/roadmap">roadmap</Link>.
       </p>
       {items.length ? (
         <ol className="changelog" aria-label="Shipped ideas">

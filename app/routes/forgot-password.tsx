@@ -47,8 +47,8 @@ export default function ForgotPasswordPage() {
       <h1 id="forgot-title">Forgot your password?</h1>
       {sent ? (
         <p className="notice" role="status">
-          If an account has this address, we sent it a link to choose a new password. The link works once, within 1 hour. Check your
-          spam folder if nothing arrives.
+          If an account has this address, we sent it a link to choose a new password. The link works once, within 1 hour. Check your spam
+          folder if nothing arrives.
         </p>
       ) : null}
       {emailOn ? (
@@ -56,8 +56,17 @@ export default function ForgotPasswordPage() {
           <p className="muted">Enter the e-mail address of your account, and we will send you a link to choose a new password.</p>
           <Form method="post" className="form" noValidate>
             <FormErrors result={result} />
-            {/* eslint-disable-next-line jsx-a11y/no-autofocus -- a page with one task: its first field is where everyone starts */}
-            <TextField name="email" label="E-mail" type="email" autoComplete="email" required maxLength={254} result={result} autoFocus={!sent} />
+            <TextField
+              name="email"
+              label="E-mail"
+              type="email"
+              autoComplete="email"
+              required
+              maxLength={254}
+              result={result}
+              // eslint-disable-next-line jsx-a11y/no-autofocus -- a page with one task: its first field is where everyone starts
+              autoFocus={!sent}
+            />
             <button type="submit" disabled={busy}>
               {busy ? 'Sending…' : 'Send me a reset link'}
             </button>
@@ -65,8 +74,7 @@ export default function ForgotPasswordPage() {
         </>
       ) : (
         <p className="notice notice-warning">
-          This site does not send e-mail at the moment, so no reset link can reach you. Ask an administrator of the site for a reset
-          link.
+          This site does not send e-mail at the moment, so no reset link can reach you. Ask an administrator of the site for a reset link.
         </p>
       )}
       <p className="muted">

@@ -141,8 +141,8 @@ export default function PrivilegesPage() {
         </tbody>
       </table>
       <p className="muted">
-        Votes earn at most {signed(dailyCap)} a day; accepted answers, the idea bonuses and approved edits are not counted in that limit. Taking a
-        vote back takes back exactly what it earned. Planned and shipped bonuses are paid once per idea and kept.
+        Votes earn at most {signed(dailyCap)} a day; accepted answers, the idea bonuses and approved edits are not counted in that limit.
+        Taking a vote back takes back exactly what it earned. Planned and shipped bonuses are paid once per idea and kept.
       </p>
       <p>
         <Link to="/badges">See the badges you can earn</Link>

@@ -78,8 +78,8 @@ export default function NewIdeaPage() {
         <h1>Post an idea</h1>
       </header>
       <p className="muted">
-        One idea per post, please. Similar ideas show up as you type the title: if yours is already there, vote for it
-        instead, so the votes add up in one place.
+        One idea per post, please. Similar ideas show up as you type the title: if yours is already there, vote for it instead, so the votes
+        add up in one place.
       </p>
       <Form method="post" className="form idea-form" noValidate aria-describedby={form.formErrors?.length ? 'form-error' : undefined}>
         <FormErrors result={form} />
@@ -236,7 +236,11 @@ function useLivePreview(body: string) {
     const controller = new AbortController()
     const timer = setTimeout(async () => {
       try {
-        const response = await fetch('/resources/markdown-preview', { method: 'POST', body: new URLSearchParams({ body }), signal: controller.signal })
+        const response = await fetch('/resources/markdown-preview', {
+          method: 'POST',
+          body: new URLSearchParams({ body }),
+          signal: controller.signal,
+        })
         if (response.ok) setHtml(((await response.json()) as { html: string }).html)
       } catch {
         // Aborted by the next keystroke, or offline: the Preview button still works.

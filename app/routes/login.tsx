@@ -83,9 +83,25 @@ export default function LoginPage() {
     <Form ref={formRef} method="post" className="form" noValidate aria-describedby={failure?.formErrors?.length ? 'form-error' : undefined}>
       <FormErrors result={failure} />
       <input type="hidden" name="redirectTo" value={redirectTo} />
-      {/* eslint-disable-next-line jsx-a11y/no-autofocus -- a page with one task: its first field is where everyone starts */}
-      <TextField name="identifier" label="Username or e-mail" autoComplete="username" required maxLength={254} result={failure} autoFocus={providers.length === 0} />
-      <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={200} result={failure} />
+      <TextField
+        name="identifier"
+        label="Username or e-mail"
+        autoComplete="username"
+        required
+        maxLength={254}
+        result={failure}
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- a page with one task: its first field is where everyone starts
+        autoFocus={providers.length === 0}
+      />
+      <TextField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        maxLength={200}
+        result={failure}
+      />
       <button type="submit" disabled={busy}>
         {busy ? 'Logging in…' : 'Log in'}
       </button>

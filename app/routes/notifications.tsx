@@ -23,7 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return listNotifications(getDb(), { userId: user.id, cursor: decodeCursor(query.cursor) })
 }
 
-const NotificationId = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)
+const NotificationId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number)
 const Intent = z.discriminatedUnion('intent', [
   // Following a notification marks it read on the way to its subject.
   z.object({ intent: z.literal('open'), id: NotificationId }),

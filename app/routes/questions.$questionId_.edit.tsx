@@ -12,7 +12,14 @@ import { orHttpError } from '~/lib/http.server'
 import { parseId } from '~/lib/params.server'
 import { assertCan } from '~/lib/permissions.server'
 import { getQuestionForEdit, updateQuestion } from '~/models/questions.server'
-import { EDIT_REASON_MAX_LENGTH, EditReason, QUESTION_BODY_LENGTH, QUESTION_TITLE_LENGTH, QuestionBody, QuestionTitle } from '~/schemas/question'
+import {
+  EDIT_REASON_MAX_LENGTH,
+  EditReason,
+  QUESTION_BODY_LENGTH,
+  QUESTION_TITLE_LENGTH,
+  QuestionBody,
+  QuestionTitle,
+} from '~/schemas/question'
 
 export const meta: MetaFunction = () => [{ title: 'Edit question · Summit' }]
 
@@ -71,12 +78,7 @@ export default function EditQuestionPage() {
           defaultValue={question.bodyMd}
           result={failed}
         />
-        <TextField
-          name="reason"
-          label="What did you change? (optional)"
-          maxLength={EDIT_REASON_MAX_LENGTH}
-          result={failed}
-        />
+        <TextField name="reason" label="What did you change? (optional)" maxLength={EDIT_REASON_MAX_LENGTH} result={failed} />
         <div>
           <button type="submit" disabled={busy}>
             Save edits

@@ -22,12 +22,23 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 type Revision = { id: number; title: string | null; bodyMd: string; reason: string; createdAt: string | Date; editorName: string }
 
-function Versions({ current, revisions, label }: { current: { title?: string; bodyMd: string; updatedAt: string | Date }; revisions: Revision[]; label: string }) {
+function Versions({
+  current,
+  revisions,
+  label,
+}: {
+  current: { title?: string; bodyMd: string; updatedAt: string | Date }
+  revisions: Revision[]
+  label: string
+}) {
   return (
     <ol className="revisions" aria-label={label}>
       <li>
         <h3>
-          Current version <span className="muted">(<DateTime value={current.updatedAt} />)</span>
+          Current version{' '}
+          <span className="muted">
+            (<DateTime value={current.updatedAt} />)
+          </span>
         </h3>
         {current.title ? <p className="revision-title">{current.title}</p> : null}
         <pre className="revision-source">{current.bodyMd}</pre>

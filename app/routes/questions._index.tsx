@@ -25,7 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // An unknown tag lists nothing (it does not fall back to every question).
   const found = query.tag ? findTagByName(db, query.tag) : null
   const page =
-    query.tag && !found ? { items: [], nextCursor: null } : listQuestions(db, { tab: query.tab, tagId: found?.id ?? null, cursor: decodeCursor(query.cursor) })
+    query.tag && !found
+      ? { items: [], nextCursor: null }
+      : listQuestions(db, { tab: query.tab, tagId: found?.id ?? null, cursor: decodeCursor(query.cursor) })
   return { ...page, tab: query.tab, tag: query.tag ? { name: found?.name ?? query.tag, exists: found != null } : null }
 }
 

@@ -116,9 +116,7 @@ export default function AskPage() {
         <Link to="/questions">Questions</Link>
       </p>
       <h1>Ask a question</h1>
-      <p className="muted">
-        Other customers and the team answer here. A clear title and the steps you tried get the fastest help.
-      </p>
+      <p className="muted">Other customers and the team answer here. A clear title and the steps you tried get the fastest help.</p>
       <Form method="post" className="form form-wide" noValidate>
         <FormErrors result={failed} />
         <TextField

@@ -40,7 +40,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(form, ResetPasswordForm)
   if (!parsed.ok) return data(parsed, { status: 400 })
   const result = await resetPassword(getDb(), { token, password: parsed.data.password })
-  if (!result.ok) return 'field' in result ? data(fieldFailure(form, result.field, result.message), { status: 400 }) : problemPage(result.reason)
+  if (!result.ok)
+    return 'field' in result ? data(fieldFailure(form, result.field, result.message), { status: 400 }) : problemPage(result.reason)
   return redirect('/login?done=password-reset')
 }
 
@@ -49,7 +50,10 @@ const PROBLEMS: Record<TokenProblem, { title: string; text: string }> = {
     title: 'This reset link does not work',
     text: 'It may be cut short or mistyped, or a newer link replaced it. Copy the whole link from the newest e-mail, or ask for a new one.',
   },
-  used: { title: 'This reset link was already used', text: 'Each link works once. If you did not change your password yourself, ask for a new link now.' },
+  used: {
+    title: 'This reset link was already used',
+    text: 'Each link works once. If you did not change your password yourself, ask for a new link now.',
+  },
   expired: { title: 'This reset link has expired', text: 'Reset links work for 1 hour. Ask for a new one.' },
 }
 
@@ -93,7 +97,15 @@ export default function ResetPasswordPage() {
           // eslint-disable-next-line jsx-a11y/no-autofocus -- a page with one task: its first field is where everyone starts
           autoFocus
         />
-        <TextField name="confirmPassword" label="Repeat the new password" type="password" autoComplete="new-password" required maxLength={200} result={failure} />
+        <TextField
+          name="confirmPassword"
+          label="Repeat the new password"
+          type="password"
+          autoComplete="new-password"
+          required
+          maxLength={200}
+          result={failure}
+        />
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Save the new password'}
         </button>

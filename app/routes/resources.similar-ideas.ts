@@ -6,7 +6,12 @@ import { similarIdeas } from '~/models/search.server'
 import { SIMILAR_IDEAS_MIN_CHARS } from '~/schemas/idea-limits'
 
 // Any text is a valid query: similarIdeas() keeps only words, each quoted, before it reaches FTS5.
-const Query = z.object({ q: z.string().catch('').transform((q) => q.trim().slice(0, 300)) })
+const Query = z.object({
+  q: z
+    .string()
+    .catch('')
+    .transform((q) => q.trim().slice(0, 300)),
+})
 
 /** Ideas like the title being typed on /ideas/new (JSON for its fetcher). Public data, as on /search. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -7,7 +7,12 @@ import { z } from 'zod'
 import { getDb } from '~/lib/db.server'
 import { similarPosts } from '~/models/search.server'
 
-const Query = z.object({ title: z.string().catch('').transform((t) => t.slice(0, 500)) })
+const Query = z.object({
+  title: z
+    .string()
+    .catch('')
+    .transform((t) => t.slice(0, 500)),
+})
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { title } = Query.parse(Object.fromEntries(new URL(request.url).searchParams))

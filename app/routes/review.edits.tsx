@@ -67,7 +67,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const owner = orHttpError(() => getSuggestedEditOwner(db, editId))
   assertCan(user, 'review:suggested-edit', { authorId: owner.postAuthorId })
   const reason = parsed.data.intent === 'reject' ? parsed.data.reason : undefined
-  orHttpError(() => reviewSuggestedEdit(db, { editId, reviewerId: user.id, reviewerIsStaff: isStaff(user), decision: parsed.data.intent, reason }))
+  orHttpError(() =>
+    reviewSuggestedEdit(db, { editId, reviewerId: user.id, reviewerIsStaff: isStaff(user), decision: parsed.data.intent, reason }),
+  )
   return redirect('/review/edits')
 }
 
@@ -101,7 +103,8 @@ export default function ReviewEditsPage() {
       {items.length === 0 ? <p>No suggested edits are waiting for you.</p> : null}
       <ol className="suggested-edits">
         {items.map((item) => {
-          const rejectError = failed && 'fieldErrors' in failed && failed.editId === String(item.id) ? failed.fieldErrors.reason?.[0] : undefined
+          const rejectError =
+            failed && 'fieldErrors' in failed && failed.editId === String(item.id) ? failed.fieldErrors.reason?.[0] : undefined
           const titleChanged = item.suggested.title !== null && item.suggested.title !== item.current.title
           return (
             <li key={item.id} className="suggested-edit" aria-labelledby={`edit-${item.id}-title`}>

@@ -15,11 +15,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.q
 
 // Any text is a valid query: it is cut to 500 characters and made safe before it reaches FTS5.
 const Query = z.object({
-  q: z.string().catch('').transform((q) => q.trim().slice(0, 500)),
+  q: z
+    .string()
+    .catch('')
+    .transform((q) => q.trim().slice(0, 500)),
   type: z.enum(SEARCH_TYPES).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1000).catch(1),
   status: z.enum(SEARCH_STATUSES).optional().catch(undefined),
-  tag: z.string().catch('').transform((tag) => tag.trim().slice(0, 100)),
+  tag: z
+    .string()
+    .catch('')
+    .transform((tag) => tag.trim().slice(0, 100)),
 })
 
 const QUESTION_STATE_LABELS = { open: 'Open', closed: 'Closed', answered: 'Answered' } as const
@@ -32,7 +38,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const result = query.q ? search(getDb(), { q: query.q, ...filters }) : { hits: [], hasMore: false, page: 1 }
   const statusOptions = SEARCH_STATUSES.map((value) => {
     const [kind, state] = value.split(':') as ['idea' | 'question', string]
-    const label = kind === 'idea' ? IDEA_STATUS_LABELS[state as IdeaStatus] : QUESTION_STATE_LABELS[state as keyof typeof QUESTION_STATE_LABELS]
+    const label =
+      kind === 'idea' ? IDEA_STATUS_LABELS[state as IdeaStatus] : QUESTION_STATE_LABELS[state as keyof typeof QUESTION_STATE_LABELS]
     return { value, kind, label }
   })
   return { q: query.q, type: query.type ?? '', status: query.status ?? '', tag: query.tag, statusOptions, ...result }

@@ -9,7 +9,14 @@ import { fieldFailure, formFailure, keepFormOnRateLimit, parseForm, readForm } f
 import { PASSWORD_MIN_LENGTH } from '~/lib/password.server'
 import { ROLE_LABELS } from '~/lib/labels'
 import { getProfileSource } from '~/models/profiles.server'
-import { AccountTakenError, accountHasPassword, changeUsername, getAccountSettings, updateProfile, verifyPasswordChange } from '~/models/users.server'
+import {
+  AccountTakenError,
+  accountHasPassword,
+  changeUsername,
+  getAccountSettings,
+  updateProfile,
+  verifyPasswordChange,
+} from '~/models/users.server'
 import { ConflictError } from '~/lib/errors'
 import { resendEmailVerification } from '~/models/account-recovery.server'
 import { type EmailPrefs, getEmailPrefs, setEmailPrefs } from '~/models/email.server'
@@ -55,7 +62,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** An unticked checkbox sends nothing; a ticked one sends "on". */
-const Checkbox = z.literal('on', 'Tick the box or leave it empty.').optional().transform((v) => v === 'on')
+const Checkbox = z
+  .literal('on', 'Tick the box or leave it empty.')
+  .optional()
+  .transform((v) => v === 'on')
 const EmailPrefsForm = z.object({
   intent: z.literal('email-prefs'),
   statusChanges: Checkbox,
@@ -88,7 +98,8 @@ export async function action({ request }: ActionFunctionArgs) {
         form,
         async () => {
           const verdict = await verifyPasswordChange(db, { userId: user.id, currentPassword, newPassword })
-          if (!verdict.ok) return data({ ...fieldFailure(form, verdict.field, verdict.message), intent: 'change-password' }, { status: 400 })
+          if (!verdict.ok)
+            return data({ ...fieldFailure(form, verdict.field, verdict.message), intent: 'change-password' }, { status: 400 })
           const cookie = await changePassword(user.id, newPassword, request)
           return redirect('/settings?done=password', { headers: { 'Set-Cookie': cookie } })
         },
@@ -100,7 +111,10 @@ export async function action({ request }: ActionFunctionArgs) {
         changeUsername(db, { userId: user.id, username: parsed.data.username })
       } catch (error) {
         if (error instanceof AccountTakenError || error instanceof ConflictError) {
-          return data({ ...fieldFailure(form, 'username', error.message), intent: 'change-username' }, { status: error instanceof AccountTakenError ? 400 : 409 })
+          return data(
+            { ...fieldFailure(form, 'username', error.message), intent: 'change-username' },
+            { status: error instanceof AccountTakenError ? 400 : 409 },
+          )
         }
         throw error
       }
@@ -126,7 +140,13 @@ export async function action({ request }: ActionFunctionArgs) {
         async () => {
           const sent = resendEmailVerification(db, { userId: user.id })
           if (sent === 'email-off') {
-            return data({ ...formFailure(form, 'The site does not send e-mail at the moment, so no link can be sent.'), intent: 'resend-verification' }, { status: 409 })
+            return data(
+              {
+                ...formFailure(form, 'The site does not send e-mail at the moment, so no link can be sent.'),
+                intent: 'resend-verification',
+              },
+              { status: 409 },
+            )
           }
           return redirect(`/settings?done=${sent === 'sent' ? 'verification-sent' : 'already-verified'}#account-title`)
         },
@@ -180,7 +200,11 @@ export default function SettingsPage() {
           <dd>{account.createdAt}</dd>
         </dl>
         {account.emailVerified ? null : (
-          <VerifyEmailForm siteSendsEmail={email.siteSendsEmail} result={resultFor('resend-verification')} busy={busyIntent === 'resend-verification'} />
+          <VerifyEmailForm
+            siteSendsEmail={email.siteSendsEmail}
+            result={resultFor('resend-verification')}
+            busy={busyIntent === 'resend-verification'}
+          />
         )}
       </section>
 
@@ -322,12 +346,16 @@ export default function SettingsPage() {
 /** "Send the link again", for a member whose address is not verified yet. */
 function VerifyEmailForm(props: { siteSendsEmail: boolean; result: FormResult; busy: boolean }) {
   if (!props.siteSendsEmail) {
-    return <p className="muted">Your e-mail address is not verified yet. The site does not send e-mail at the moment, so no link can be sent.</p>
+    return (
+      <p className="muted">Your e-mail address is not verified yet. The site does not send e-mail at the moment, so no link can be sent.</p>
+    )
   }
   return (
     <Form method="post" className="form" noValidate>
       <input type="hidden" name="intent" value="resend-verification" />
-      <p className="muted">Your e-mail address is not verified yet: follow the link we sent you. No e-mail? Check your spam folder, or ask for a new link.</p>
+      <p className="muted">
+        Your e-mail address is not verified yet: follow the link we sent you. No e-mail? Check your spam folder, or ask for a new link.
+      </p>
       <FormErrors result={props.result} id="verify-form-error" />
       <button type="submit" className="button-secondary" disabled={props.busy}>
         Send the link again

@@ -40,7 +40,11 @@ const DeleteWithPassword = z.object({
 })
 const DeleteWithUsername = z.object({
   ...Common,
-  confirmUsername: z.string({ error: 'Type your username to confirm.' }).trim().min(1, 'Type your username to confirm.').max(30, 'Use at most 30 characters.'),
+  confirmUsername: z
+    .string({ error: 'Type your username to confirm.' })
+    .trim()
+    .min(1, 'Type your username to confirm.')
+    .max(30, 'Use at most 30 characters.'),
 })
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -91,8 +95,8 @@ export default function AccountDataPage() {
       <section className="card" aria-labelledby="export-title">
         <h2 id="export-title">Download your data</h2>
         <p>
-          A JSON file with your account, your ideas, questions, answers and comments (as you wrote them), your votes,
-          follows, reputation history, badges, the flags and edits you suggested, and your notifications.
+          A JSON file with your account, your ideas, questions, answers and comments (as you wrote them), your votes, follows, reputation
+          history, badges, the flags and edits you suggested, and your notifications.
         </p>
         <p>
           <a href="/settings/export" download>
@@ -104,8 +108,8 @@ export default function AccountDataPage() {
       <section className="card" aria-labelledby="delete-title">
         <h2 id="delete-title">Delete your account</h2>
         <p>
-          Your name, e-mail address, bio and settings are erased and you are logged out everywhere. This cannot be
-          undone. Your votes stay in the counts, without your name.
+          Your name, e-mail address, bio and settings are erased and you are logged out everywhere. This cannot be undone. Your votes stay
+          in the counts, without your name.
         </p>
         <Form method="post" className="form" noValidate>
           <FormErrors result={result} />
@@ -136,10 +140,24 @@ export default function AccountDataPage() {
               result={result}
             />
           ) : (
-            <TextField name="password" label="Your password" type="password" autoComplete="current-password" maxLength={200} required result={result} />
+            <TextField
+              name="password"
+              label="Your password"
+              type="password"
+              autoComplete="current-password"
+              maxLength={200}
+              required
+              result={result}
+            />
           )}
           <div className="choice">
-            <input type="checkbox" id="confirm" name="confirm" aria-describedby={confirmError ? 'confirm-error' : undefined} aria-invalid={confirmError ? true : undefined} />
+            <input
+              type="checkbox"
+              id="confirm"
+              name="confirm"
+              aria-describedby={confirmError ? 'confirm-error' : undefined}
+              aria-invalid={confirmError ? true : undefined}
+            />
             <label htmlFor="confirm">I understand that my account is deleted for good</label>
           </div>
           {confirmError ? (

@@ -40,14 +40,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
     connectable: providers.filter((p) => !identities.some((i) => i.slug === p.slug)),
     hasPassword: accountHasPassword(db, user.id),
     passwordMinLength: PASSWORD_MIN_LENGTH,
-    notice: connected ? `${connected.slice(0, 60)} is now connected to your account.` : done === 'password' ? 'Your password was set. You can now log in with it too.' : done === 'disconnected' ? 'The connection was removed.' : null,
+    notice: connected
+      ? `${connected.slice(0, 60)} is now connected to your account.`
+      : done === 'password'
+        ? 'Your password was set. You can now log in with it too.'
+        : done === 'disconnected'
+          ? 'The connection was removed.'
+          : null,
   }
 }
 
 const Intent = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('disconnect'), identityId: z.string().regex(/^[1-9]\d{0,15}$/, 'Choose a connection.').transform(Number) }),
+  z.object({
+    intent: z.literal('disconnect'),
+    identityId: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, 'Choose a connection.')
+      .transform(Number),
+  }),
   z
-    .object({ intent: z.literal('set-password'), newPassword: NewPassword, confirmPassword: z.string({ error: 'Repeat the password.' }).max(200) })
+    .object({
+      intent: z.literal('set-password'),
+      newPassword: NewPassword,
+      confirmPassword: z.string({ error: 'Repeat the password.' }).max(200),
+    })
     .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords differ.' }),
 ])
 
@@ -139,7 +155,9 @@ export default function SignInMethodsPage() {
           </p>
         ) : (
           <Form method="post" className="form" noValidate>
-            <p className="muted">Your account was made through single sign-on and has no password. Set one to log in without your provider.</p>
+            <p className="muted">
+              Your account was made through single sign-on and has no password. Set one to log in without your provider.
+            </p>
             <FormErrors result={passwordResult} />
             <input type="hidden" name="intent" value="set-password" />
             <TextField
@@ -152,7 +170,15 @@ export default function SignInMethodsPage() {
               required
               result={passwordResult}
             />
-            <TextField name="confirmPassword" label="Repeat the password" type="password" autoComplete="new-password" maxLength={200} required result={passwordResult} />
+            <TextField
+              name="confirmPassword"
+              label="Repeat the password"
+              type="password"
+              autoComplete="new-password"
+              maxLength={200}
+              required
+              result={passwordResult}
+            />
             <button type="submit" disabled={busyIntent === 'set-password'}>
               Set password
             </button>

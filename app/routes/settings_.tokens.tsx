@@ -50,7 +50,13 @@ const Create = z.object({
     .transform((v) => (Array.isArray(v) ? v : [v])),
   expires: z.enum(['never', '30', '90', '365'], { error: 'Choose when it expires.' }),
 })
-const Revoke = z.object({ intent: z.literal('revoke'), tokenId: z.string().regex(/^[1-9]\d{0,15}$/, 'Choose a token.').transform(Number) })
+const Revoke = z.object({
+  intent: z.literal('revoke'),
+  tokenId: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'Choose a token.')
+    .transform(Number),
+})
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
@@ -63,12 +69,20 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect('/settings/tokens?done=revoked')
   }
   // Several checked boxes share a name: read them all.
-  const fields = { intent: form.get('intent'), name: form.get('name'), expires: form.get('expires'), scope: form.getAll('scope').length ? form.getAll('scope') : undefined }
+  const fields = {
+    intent: form.get('intent'),
+    name: form.get('name'),
+    expires: form.get('expires'),
+    scope: form.getAll('scope').length ? form.getAll('scope') : undefined,
+  }
   const parsed = Create.safeParse(fields)
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {}
     for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'name')] ??= []).push(issue.message)
-    return data({ ok: false as const, intent: 'create', fields: { name: String(form.get('name') ?? '') }, fieldErrors, formErrors: [] }, { status: 400 })
+    return data(
+      { ok: false as const, intent: 'create', fields: { name: String(form.get('name') ?? '') }, fieldErrors, formErrors: [] },
+      { status: 400 },
+    )
   }
   const { name, scope, expires } = parsed.data
   const expiresAt = expires === 'never' ? null : new Date(Date.now() + Number(expires) * 86_400_000)
@@ -95,8 +109,8 @@ export default function TokensPage() {
       </p>
       <h1>API tokens</h1>
       <p>
-        A token lets a script or another tool use the <Link to="/api">Summit API</Link> as you: send it as <code>Authorization: Bearer smt_…</code>.
-        It can never do more than you can on the site.
+        A token lets a script or another tool use the <Link to="/api">Summit API</Link> as you: send it as{' '}
+        <code>Authorization: Bearer smt_…</code>. It can never do more than you can on the site.
       </p>
       {notice ? (
         <p className="notice" role="status">

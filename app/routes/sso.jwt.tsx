@@ -37,13 +37,17 @@ const MAX_FORM_BYTES = 4 * MAX_TOKEN_BYTES
 const KEYS_UNAVAILABLE = 'keys-unavailable'
 const KEYS_UNAVAILABLE_MESSAGE =
   "The signing keys of your company's app could not be fetched, so this sign-in link could not be checked. Go back to the app and try again in a moment."
-const NO_TOKEN_MESSAGE = 'This sign-in link is incomplete: it carries no token. Go back to the app and follow its link to the community again.'
+const NO_TOKEN_MESSAGE =
+  'This sign-in link is incomplete: it carries no token. Go back to the app and follow its link to the community again.'
 
 const Query = z.object({
   token: z.string().min(1).optional().catch(undefined),
   redirectTo: z.string().optional().catch(undefined),
   /** Set by the redirect that takes a refused token out of the address (see loader). */
-  refused: z.enum([...JWT_REFUSALS, KEYS_UNAVAILABLE]).optional().catch(undefined),
+  refused: z
+    .enum([...JWT_REFUSALS, KEYS_UNAVAILABLE])
+    .optional()
+    .catch(undefined),
   claim: z.enum(JWT_CLAIM_NAMES).optional().catch(undefined),
 })
 const Posted = z.object({ token: z.string().min(1, NO_TOKEN_MESSAGE), redirectTo: z.string().optional() })

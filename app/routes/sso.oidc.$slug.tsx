@@ -13,7 +13,14 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { flowCookie, newFlowToken, requireUser, safeRedirectPath } from '~/lib/auth.server'
 import { getDb } from '~/lib/db.server'
 import { NotFoundError } from '~/lib/errors'
-import { isSameSiteNavigation, oidcCallbackUrl, OIDC_FLOW_COOKIE, OIDC_FLOW_PATH, ProviderSlug, ssoErrorHeaders } from '~/lib/sso-routes.server'
+import {
+  isSameSiteNavigation,
+  oidcCallbackUrl,
+  OIDC_FLOW_COOKIE,
+  OIDC_FLOW_PATH,
+  ProviderSlug,
+  ssoErrorHeaders,
+} from '~/lib/sso-routes.server'
 import { FLOW_TTL_MS, OidcLoginError, startOidcLogin } from '~/models/oidc-login.server'
 
 export const headers = ssoErrorHeaders
@@ -47,7 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })
   } catch (error) {
     if (error instanceof OidcLoginError) throw data(error.message, { status: error.status, headers: { 'Cache-Control': 'no-store' } })
-    if (error instanceof NotFoundError) throw data('There is no such identity provider.', { status: 404, headers: { 'Cache-Control': 'no-store' } })
+    if (error instanceof NotFoundError)
+      throw data('There is no such identity provider.', { status: 404, headers: { 'Cache-Control': 'no-store' } })
     throw error
   }
 }

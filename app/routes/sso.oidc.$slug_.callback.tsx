@@ -17,7 +17,14 @@ export const headers = ssoErrorHeaders
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const clearFlow = flowCookie(OIDC_FLOW_COOKIE, '', 0, OIDC_FLOW_PATH, request)
   const refuse = (message: string, status: number) =>
-    data(message, { status, headers: [['Set-Cookie', clearFlow], ['Cache-Control', 'no-store'], ['Referrer-Policy', 'no-referrer']] })
+    data(message, {
+      status,
+      headers: [
+        ['Set-Cookie', clearFlow],
+        ['Cache-Control', 'no-store'],
+        ['Referrer-Policy', 'no-referrer'],
+      ],
+    })
   const slug = ProviderSlug.safeParse(params.slug)
   if (!slug.success) throw refuse('There is no such identity provider.', 404)
   // The URL the provider redirected to, on the origin the flow registered (PUBLIC_URL behind a proxy).
@@ -25,7 +32,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   callbackUrl.search = new URL(request.url).search
   try {
     const result = await finishOidcLogin(getDb(), { slug: slug.data, flowKey: readFlowCookie(request, OIDC_FLOW_COOKIE), callbackUrl })
-    const headers = new Headers([['Set-Cookie', clearFlow], ['Cache-Control', 'no-store']])
+    const headers = new Headers([
+      ['Set-Cookie', clearFlow],
+      ['Cache-Control', 'no-store'],
+    ])
     if (result.connected) {
       // Connected from the account's own settings: the session stays as it is.
       return redirect(`/settings/sign-in?${new URLSearchParams({ connected: result.providerLabel })}`, { headers })

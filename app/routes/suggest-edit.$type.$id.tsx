@@ -17,7 +17,13 @@ import { parseId } from '~/lib/params.server'
 import { check, type Permission, PRIVILEGE_REPUTATION } from '~/lib/permissions'
 import { assertCan } from '~/lib/permissions.server'
 import { REPUTATION } from '~/models/reputation.server'
-import { getPostForSuggestion, hasOwnPendingSuggestion, type SuggestableType, SUGGESTABLE_TYPES, suggestEdit } from '~/models/suggested-edits.server'
+import {
+  getPostForSuggestion,
+  hasOwnPendingSuggestion,
+  type SuggestableType,
+  SUGGESTABLE_TYPES,
+  suggestEdit,
+} from '~/models/suggested-edits.server'
 import { IdeaBody, IdeaTitle } from '~/schemas/idea'
 import { AnswerBody, EDIT_REASON_MAX_LENGTH, EditReason, QuestionBody, QuestionTitle } from '~/schemas/question'
 
@@ -106,8 +112,8 @@ export default function SuggestEditPage() {
         <Link to={post.url}>{post.heading}</Link>
       </p>
       <p className="muted">
-        You need {PRIVILEGE_REPUTATION.editOthers} reputation to edit others’ posts directly. Until then, suggest an edit: the author or a member with
-        that privilege reviews it, and you earn +{approvalReputation} reputation when it is approved.
+        You need {PRIVILEGE_REPUTATION.editOthers} reputation to edit others’ posts directly. Until then, suggest an edit: the author or a
+        member with that privilege reviews it, and you earn +{approvalReputation} reputation when it is approved.
       </p>
       {isLocked ? (
         <p className="notice" role="note">
@@ -121,7 +127,15 @@ export default function SuggestEditPage() {
         <Form method="post" className="form form-wide" noValidate>
           <FormErrors result={failed} />
           {post.hasTitle ? <TextField name="title" label="Title" maxLength={300} defaultValue={post.title ?? ''} result={failed} /> : null}
-          <TextAreaField name="body" label="Text" hint={MARKDOWN_HINT} rows={12} maxLength={20_000} defaultValue={post.bodyMd} result={failed} />
+          <TextAreaField
+            name="body"
+            label="Text"
+            hint={MARKDOWN_HINT}
+            rows={12}
+            maxLength={20_000}
+            defaultValue={post.bodyMd}
+            result={failed}
+          />
           <TextField name="comment" label="What does your edit improve? (optional)" maxLength={EDIT_REASON_MAX_LENGTH} result={failed} />
           <div>
             <button type="submit" disabled={busy}>

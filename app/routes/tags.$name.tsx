@@ -28,7 +28,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     : { tag, show: 'questions' as const, questions: listTaggedQuestions(db, { tagId: tag.id, cursor }), ideas: null }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Tagged “${data.tag.name}” · Summit` : 'Tag not found · Summit' }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Tagged “${data.tag.name}” · Summit` : 'Tag not found · Summit' },
+]
 
 export default function TagPage() {
   const { tag, show, questions, ideas } = useLoaderData<typeof loader>()

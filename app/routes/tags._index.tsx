@@ -8,7 +8,12 @@ import { listTags, TAG_LIST_LIMIT } from '~/models/tags.server'
 
 export const meta: MetaFunction = () => [{ title: 'Tags · Summit' }]
 
-const Query = z.object({ q: z.string().catch('').transform((q) => q.trim().slice(0, 40)) })
+const Query = z.object({
+  q: z
+    .string()
+    .catch('')
+    .transform((q) => q.trim().slice(0, 40)),
+})
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { q } = Query.parse(Object.fromEntries(new URL(request.url).searchParams))
@@ -46,7 +51,9 @@ export default function TagsPage() {
               </li>
             ))}
           </ul>
-          {tags.length === limit ? <p className="muted">The {limit} most used tags are shown; type the start of a name to find others.</p> : null}
+          {tags.length === limit ? (
+            <p className="muted">The {limit} most used tags are shown; type the start of a name to find others.</p>
+          ) : null}
         </>
       ) : (
         <p className="empty" role="status">

@@ -236,7 +236,14 @@ function PostTitle({ href, title, isHidden }: { href: string; title: string; isH
   )
 }
 
-function BadgeList({ groups }: { groups: Array<{ level: keyof typeof LEVEL_LABELS; badges: Array<{ id: string; name: string; description: string; awardedAt: string | Date }> }> }) {
+function BadgeList({
+  groups,
+}: {
+  groups: Array<{
+    level: keyof typeof LEVEL_LABELS
+    badges: Array<{ id: string; name: string; description: string; awardedAt: string | Date }>
+  }>
+}) {
   return (
     <section className="profile-section" id="badges" aria-labelledby="badges-title">
       <h2 id="badges-title">Badges</h2>
@@ -292,9 +299,7 @@ function Ledger({ items }: { items: Array<Omit<LedgerEntry, 'createdAt'> & { cre
                 ) : e.source.type === 'user' ? (
                   <span className="muted">Account</span>
                 ) : (
-                  <span className="muted">
-                    {e.source.title ? `${e.source.title} (hidden)` : 'A removed post'}
-                  </span>
+                  <span className="muted">{e.source.title ? `${e.source.title} (hidden)` : 'A removed post'}</span>
                 )}
               </td>
               <td>

@@ -28,7 +28,8 @@ function readToken(request: Request) {
   if (!query.success) httpError(400, 'This unsubscribe link is incomplete. Copy the whole link from the e-mail.')
   const check = verifyUnsubscribeToken(query.data.token)
   if (!check.ok && check.reason === 'malformed') httpError(400, 'This unsubscribe link is incomplete. Copy the whole link from the e-mail.')
-  if (!check.ok) httpError(403, 'This unsubscribe link is not valid. Use the link from the e-mail, or change your e-mail settings after logging in.')
+  if (!check.ok)
+    httpError(403, 'This unsubscribe link is not valid. Use the link from the e-mail, or change your e-mail settings after logging in.')
   return { token: query.data.token, done: query.data.done ?? null, userId: check.userId, scope: check.scope }
 }
 

@@ -46,8 +46,14 @@ const PAGES: Record<Exclude<State, 'ok'>, { title: string; text: string }> = {
     title: 'This verification link does not work',
     text: 'It may be cut short or mistyped, or a newer link replaced it. Use the link in the newest e-mail, or send a new one from your settings.',
   },
-  used: { title: 'This verification link was already used', text: 'Each link works once. If your settings still say your address is not verified, send a new link from there.' },
-  expired: { title: 'This verification link has expired', text: 'Verification links work for 48 hours. Send a new one from your settings.' },
+  used: {
+    title: 'This verification link was already used',
+    text: 'Each link works once. If your settings still say your address is not verified, send a new link from there.',
+  },
+  expired: {
+    title: 'This verification link has expired',
+    text: 'Verification links work for 48 hours. Send a new one from your settings.',
+  },
 }
 
 export default function VerifyEmailPage() {
@@ -73,9 +79,7 @@ export default function VerifyEmailPage() {
     <section className="card auth-card" aria-labelledby="verify-title">
       <h1 id="verify-title">{shown.title}</h1>
       <p role={state === 'verified' ? 'status' : undefined}>{shown.text}</p>
-      <p>
-        {state === 'verified' ? <Link to="/">Go to the home page</Link> : <Link to="/settings">Open your settings</Link>}
-      </p>
+      <p>{state === 'verified' ? <Link to="/">Go to the home page</Link> : <Link to="/settings">Open your settings</Link>}</p>
     </section>
   )
 }

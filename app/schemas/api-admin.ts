@@ -88,7 +88,10 @@ export const CompanyListQuery = z
 
 const companyFields = {
   name: CompanyName,
-  externalId: oneLine(COMPANY_EXTERNAL_ID_MAX).nullable().optional().describe('The company’s id in your own systems (the JWT’s company.id).'),
+  externalId: oneLine(COMPANY_EXTERNAL_ID_MAX)
+    .nullable()
+    .optional()
+    .describe('The company’s id in your own systems (the JWT’s company.id).'),
   plan: oneLine(COMPANY_PLAN_MAX).nullable().optional(),
   monthlyRevenue: z.number().int().min(0).max(MONTHLY_REVENUE_MAX).optional().describe('Whole currency units a month.'),
   segment: SegmentName.nullable().optional(),
@@ -127,14 +130,24 @@ export const AdminMember = PublicMember.extend({
   segment: z.string().nullable(),
   company: CompanyRef.nullable(),
   identities: z
-    .array(z.object({ issuer: z.string(), subject: z.string(), provider: z.string().describe('The provider’s label, or “Company app” for the JWT.'), createdAt: Timestamp, lastLoginAt: Timestamp.nullable() }))
+    .array(
+      z.object({
+        issuer: z.string(),
+        subject: z.string(),
+        provider: z.string().describe('The provider’s label, or “Company app” for the JWT.'),
+        createdAt: Timestamp,
+        lastLoginAt: Timestamp.nullable(),
+      }),
+    )
     .describe('Single sign-on identities; subject is the external id.'),
   hasPassword: z.boolean().describe('false: the member signs in through single sign-on.'),
   suspendedUntil: Timestamp.nullable(),
   createdAt: Timestamp,
 }).describe('A member as admins see them (admin scope).')
 
-export const MemberDetail = z.union([AdminMember, PublicMember]).describe('The admin fields for a token with the admin scope; the public profile for anyone else.')
+export const MemberDetail = z
+  .union([AdminMember, PublicMember])
+  .describe('The admin fields for a token with the admin scope; the public profile for anyone else.')
 export const MemberList = z.object({ data: z.array(AdminMember).describe('Newest account first.'), nextCursor: z.string().nullable() })
 
 export const Company = z.object({
@@ -153,10 +166,24 @@ export const CompanyDetail = Company.extend({
   voteCount: z.number().int().describe('Votes its members cast on ideas.'),
 })
 export const CompanyList = z.object({ data: z.array(Company).describe('By name.'), nextCursor: z.string().nullable() })
-export const CompanyDeleted = z.object({ id: Id, deleted: z.literal(true), membersDetached: z.number().int().describe('Members who now have no company.') })
+export const CompanyDeleted = z.object({
+  id: Id,
+  deleted: z.literal(true),
+  membersDetached: z.number().int().describe('Members who now have no company.'),
+})
 
-export const CompanyMember = z.object({ id: Id, username: z.string(), displayName: z.string(), role: z.enum(ROLES), joinedAt: Timestamp, url: z.string() })
-export const CompanyMemberList = z.object({ data: z.array(CompanyMember).describe('Newest account first.'), nextCursor: z.string().nullable() })
+export const CompanyMember = z.object({
+  id: Id,
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  joinedAt: Timestamp,
+  url: z.string(),
+})
+export const CompanyMemberList = z.object({
+  data: z.array(CompanyMember).describe('Newest account first.'),
+  nextCursor: z.string().nullable(),
+})
 
 // ---------------------------------------------------------------------------------------------
 // Operations

@@ -20,7 +20,12 @@ export const IdeaEditBody = z
     body: IdeaBody.optional().describe('Markdown.'),
     categoryId: Id.nullable().optional().describe('A category’s id, or null for none.'),
     tags: z
-      .array(z.string().max(IDEA_TAG_NAME_MAX).regex(/^[a-z0-9.+#-]+$/i, 'Tags may use letters a–z, digits and . + # -'))
+      .array(
+        z
+          .string()
+          .max(IDEA_TAG_NAME_MAX)
+          .regex(/^[a-z0-9.+#-]+$/i, 'Tags may use letters a–z, digits and . + # -'),
+      )
       .max(IDEA_TAGS_MAX, `Use at most ${IDEA_TAGS_MAX} tags.`)
       .optional()
       .describe('The idea’s tags, all of them (the list replaces the current one).'),

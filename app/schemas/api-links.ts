@@ -20,17 +20,23 @@ export const InboundCallBody = z
     linkUrl: LinkUrl.optional().describe(
       'A work item’s address: every idea linked to it is acted on. With ideaId, the link is added to that idea when it is missing.',
     ),
-    status: z.enum(SETTABLE_IDEA_STATUSES).optional().describe('Move each idea to this status; every voter is notified. The same status again changes nothing.'),
+    status: z
+      .enum(SETTABLE_IDEA_STATUSES)
+      .optional()
+      .describe('Move each idea to this status; every voter is notified. The same status again changes nothing.'),
     note: z.string().max(5000).optional().describe('An official note in Markdown, sent with the status change.'),
     linkState: LinkState.optional().describe('The work item’s new state in the tracker, stored on each link with linkUrl.'),
     linkTitle: LinkTitle.optional().describe('The work item’s title, stored on each link with linkUrl.'),
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.ideaId === undefined && body.linkUrl === undefined) ctx.addIssue({ code: 'custom', message: 'Name an idea (ideaId), a work item (linkUrl) or both.', path: ['ideaId'] })
-    if (body.note !== undefined && body.status === undefined) ctx.addIssue({ code: 'custom', message: 'A note goes with a status change: send status too.', path: ['note'] })
+    if (body.ideaId === undefined && body.linkUrl === undefined)
+      ctx.addIssue({ code: 'custom', message: 'Name an idea (ideaId), a work item (linkUrl) or both.', path: ['ideaId'] })
+    if (body.note !== undefined && body.status === undefined)
+      ctx.addIssue({ code: 'custom', message: 'A note goes with a status change: send status too.', path: ['note'] })
     for (const field of ['linkState', 'linkTitle'] as const) {
-      if (body[field] !== undefined && body.linkUrl === undefined) ctx.addIssue({ code: 'custom', message: 'Name the work item (linkUrl) whose link this describes.', path: [field] })
+      if (body[field] !== undefined && body.linkUrl === undefined)
+        ctx.addIssue({ code: 'custom', message: 'Name the work item (linkUrl) whose link this describes.', path: [field] })
     }
   })
 export type InboundCall = z.infer<typeof InboundCallBody>
@@ -53,10 +59,14 @@ export const InboundResult = z.object({
       id: Id,
       title: z.string(),
       status: z.string(),
-      changed: z.boolean().describe('Whether this call moved the idea (false: it already had the status, was merged, or no status was sent).'),
+      changed: z
+        .boolean()
+        .describe('Whether this call moved the idea (false: it already had the status, was merged, or no status was sent).'),
     }),
   ),
-  links: z.array(IdeaLink.pick({ id: true, ideaId: true, url: true, title: true, state: true })).describe('The links this call matched or added.'),
+  links: z
+    .array(IdeaLink.pick({ id: true, ideaId: true, url: true, title: true, state: true }))
+    .describe('The links this call matched or added.'),
 })
 
 const linkPathParams = { ideaId: 'The idea’s id.', linkId: 'The link’s id.' }

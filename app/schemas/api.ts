@@ -56,7 +56,12 @@ export const IdeaCreateBody = z
     body: IdeaBody.describe('Markdown.'),
     categoryId: Id.nullable().optional().describe('Required once the site has categories.'),
     tags: z
-      .array(z.string().max(IDEA_TAG_NAME_MAX).regex(/^[a-z0-9.+#-]+$/i, 'Tags may use letters a–z, digits and . + # -'))
+      .array(
+        z
+          .string()
+          .max(IDEA_TAG_NAME_MAX)
+          .regex(/^[a-z0-9.+#-]+$/i, 'Tags may use letters a–z, digits and . + # -'),
+      )
       .max(IDEA_TAGS_MAX)
       .default([]),
   })
@@ -68,7 +73,12 @@ export const CommentListQuery = z
 
 export const CommentCreateBody = z.object({ body: CommentBody.describe('Markdown; @username mentions notify.') }).strict()
 
-const TagNames = z.array(z.string().max(IDEA_TAG_NAME_MAX).regex(/^[a-z0-9.+#-]+$/i, 'Tags may use letters a–z, digits and . + # -'))
+const TagNames = z.array(
+  z
+    .string()
+    .max(IDEA_TAG_NAME_MAX)
+    .regex(/^[a-z0-9.+#-]+$/i, 'Tags may use letters a–z, digits and . + # -'),
+)
 
 export const QuestionCreateBody = z
   .object({
@@ -150,7 +160,9 @@ export const IdeaDetail = z.object({
   createdAt: Timestamp,
   url: z.string(),
   mergedIntoId: Id.nullable(),
-  statusHistory: z.array(z.object({ from: z.string().nullable(), to: z.string(), noteHtml: z.string().nullable(), at: Timestamp, by: z.string() })),
+  statusHistory: z.array(
+    z.object({ from: z.string().nullable(), to: z.string(), noteHtml: z.string().nullable(), at: Timestamp, by: z.string() }),
+  ),
   officialResponse: z.object({ bodyHtml: z.string(), at: Timestamp, by: z.string() }).nullable(),
   viewerVoted: z.boolean(),
 })
@@ -262,7 +274,9 @@ export const SearchHit = z.object({
   type: z.enum(SEARCH_TYPES),
   id: Id,
   title: z.string().describe('Plain text (an answer’s is its question’s).'),
-  snippet: z.array(z.object({ text: z.string(), match: z.boolean() })).describe('The matching passage, in parts; match marks the words found.'),
+  snippet: z
+    .array(z.object({ text: z.string(), match: z.boolean() }))
+    .describe('The matching passage, in parts; match marks the words found.'),
   status: z.string(),
   votes: z.number().int(),
   isHidden: z.boolean().describe('Found only by moderators.'),

@@ -32,4 +32,7 @@ export const LinkState = z
   .describe('The tracker’s state of the work item, such as open, closed or Done; may be empty.')
 
 /** A link's id as a form posts it. */
-export const LinkIdField = z.string({ error: 'Choose a link.' }).regex(/^[1-9]\d{0,15}$/, 'Choose a link.').transform(Number)
+export const LinkIdField = z
+  .string({ error: 'Choose a link.' })
+  .regex(/^[1-9]\d{0,15}$/, 'Choose a link.')
+  .transform(Number)

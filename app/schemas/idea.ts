@@ -28,7 +28,14 @@ export const IdeaTags = z
   .max(400, 'Use fewer tags.')
   .optional()
   .default('')
-  .transform((value) => [...new Set(value.toLowerCase().split(/[\s,]+/).filter(Boolean))])
+  .transform((value) => [
+    ...new Set(
+      value
+        .toLowerCase()
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    ),
+  ])
   .refine((names) => names.length <= IDEA_TAGS_MAX, `Use at most ${IDEA_TAGS_MAX} tags.`)
   .refine((names) => names.every((name) => /^[a-z0-9.+#-]+$/.test(name)), 'Tags may use letters a–z, digits and . + # -')
   .refine((names) => names.every((name) => name.length <= IDEA_TAG_NAME_MAX), `Use at most ${IDEA_TAG_NAME_MAX} characters per tag.`)
@@ -59,7 +66,11 @@ export function newIdeaForm(categoryIds: readonly number[]) {
 
 /** The Preview button: any title (it only looks for similar ideas), a body within the size limit. */
 export const IdeaDraftForm = z.object({
-  title: z.string().optional().default('').transform((title) => title.slice(0, 500)),
+  title: z
+    .string()
+    .optional()
+    .default('')
+    .transform((title) => title.slice(0, 500)),
   body: z
     .string()
     .optional()

@@ -9,7 +9,10 @@ export const COMPANY_SORTS = ['companies', 'revenue'] as const satisfies readonl
 export const TREND_WINDOWS = [7, 30, 90] as const
 export const PRODUCT_MAX_PAGES = 20
 
-const Id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)
+const Id = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number)
 const ListedStatus = z.enum(LISTED_IDEA_STATUSES as [(typeof LISTED_IDEA_STATUSES)[number], ...(typeof LISTED_IDEA_STATUSES)[number][]])
 
 /** A value that does not fit falls back to its default: an edited link never breaks the page. */

@@ -121,7 +121,14 @@ export type SsoRequire = (typeof SSO_REQUIRE)[number]
 
 /** "alice, bob" or one per line: lower-case usernames, each once. */
 export function splitUsernames(text: string) {
-  return [...new Set(text.split(/[\s,]+/).map((name) => name.trim().toLowerCase()).filter(Boolean))]
+  return [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ]
 }
 
 export const SsoPolicyForm = z.object({

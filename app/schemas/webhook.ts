@@ -41,6 +41,10 @@ export const WebhookEndpointForm = z
   })
   .superRefine((value, ctx) => {
     if (value.kind === 'slack' && value.eventList.some((e) => !(SLACK_EVENT_CHOICES as readonly string[]).includes(e))) {
-      ctx.addIssue({ code: 'custom', path: ['eventList'], message: 'Slack endpoints take only “An idea is posted” and “An idea changes status”.' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['eventList'],
+        message: 'Slack endpoints take only “An idea is posted” and “An idea changes status”.',
+      })
     }
   })

@@ -138,9 +138,34 @@ type CategorySlug = (typeof CATEGORIES)[number]['slug']
 
 /** Created up front by the admin, so members never "create" a tag (a 500-reputation privilege). */
 const TAGS = [
-  'csv', 'slack', 'sso', 'api', 'dark-mode', 'mobile', 'performance', 'permissions', 'salesforce', 'alerts',
-  'pdf', 'scheduling', 'embedding', 'snowflake', 'bigquery', 'timezones', 'security', 'audit-log', 'filters',
-  'charts', 'calculated-fields', 'sql', 'sharing', 'google-sheets', 'formatting', 'export', 'scim', 'migration',
+  'csv',
+  'slack',
+  'sso',
+  'api',
+  'dark-mode',
+  'mobile',
+  'performance',
+  'permissions',
+  'salesforce',
+  'alerts',
+  'pdf',
+  'scheduling',
+  'embedding',
+  'snowflake',
+  'bigquery',
+  'timezones',
+  'security',
+  'audit-log',
+  'filters',
+  'charts',
+  'calculated-fields',
+  'sql',
+  'sharing',
+  'google-sheets',
+  'formatting',
+  'export',
+  'scim',
+  'migration',
 ]
 
 /**
@@ -213,11 +238,46 @@ type CompanySpec = {
  * by these companies and their revenue.
  */
 const COMPANIES: readonly CompanySpec[] = [
-  { externalId: 'nw-1001', name: 'Contoso Retail', plan: 'Enterprise', monthlyRevenue: 24_000, segment: 'Enterprise', members: ['priya_s', 'jonas-weber', 'amara', 'kwame'] },
-  { externalId: 'nw-1002', name: 'Fabrikam Logistics', plan: 'Enterprise', monthlyRevenue: 18_500, segment: 'Enterprise', members: ['liwei', 'sofia_m'] },
-  { externalId: 'nw-1003', name: 'Tailspin Travel', plan: 'Business', monthlyRevenue: 6_200, segment: 'Pro', members: ['kenji', 'fatima-z', 'olivia_b'] },
-  { externalId: 'nw-1004', name: 'Wide World Importers', plan: 'Business', monthlyRevenue: 4_800, segment: 'Pro', members: ['casey', 'mateus'] },
-  { externalId: 'nw-1005', name: 'Adventure Works Cycles', plan: 'Team', monthlyRevenue: 950, segment: 'Free', members: ['anna_k', 'david-cohen', 'ingrid'] },
+  {
+    externalId: 'nw-1001',
+    name: 'Contoso Retail',
+    plan: 'Enterprise',
+    monthlyRevenue: 24_000,
+    segment: 'Enterprise',
+    members: ['priya_s', 'jonas-weber', 'amara', 'kwame'],
+  },
+  {
+    externalId: 'nw-1002',
+    name: 'Fabrikam Logistics',
+    plan: 'Enterprise',
+    monthlyRevenue: 18_500,
+    segment: 'Enterprise',
+    members: ['liwei', 'sofia_m'],
+  },
+  {
+    externalId: 'nw-1003',
+    name: 'Tailspin Travel',
+    plan: 'Business',
+    monthlyRevenue: 6_200,
+    segment: 'Pro',
+    members: ['kenji', 'fatima-z', 'olivia_b'],
+  },
+  {
+    externalId: 'nw-1004',
+    name: 'Wide World Importers',
+    plan: 'Business',
+    monthlyRevenue: 4_800,
+    segment: 'Pro',
+    members: ['casey', 'mateus'],
+  },
+  {
+    externalId: 'nw-1005',
+    name: 'Adventure Works Cycles',
+    plan: 'Team',
+    monthlyRevenue: 950,
+    segment: 'Free',
+    members: ['anna_k', 'david-cohen', 'ingrid'],
+  },
   { externalId: 'nw-1006', name: 'Proseware', plan: 'Team', monthlyRevenue: 600, segment: null, members: ['raj_p'] },
 ]
 
@@ -251,12 +311,12 @@ const IDEAS: IdeaSpec[] = [
     body: md`
       Our ops team keeps Northwind up on a wall screen all day, and the white background is blinding in a dim room. A dark theme would be much easier on the eyes.
 
-      - Dark background for dashboards *and* the editor
+      - Dark background for dashboards _and_ the editor
       - Chart colours that keep enough contrast
       - A per-user toggle (or follow the OS setting), not a workspace-wide switch
     `,
     note: md`
-      **Dark mode is live for everyone.** Open your avatar menu → *Appearance* and pick Light, Dark or *Match system*. Charts switch to a palette tuned for contrast on dark backgrounds, and your choice is stored per user.
+      **Dark mode is live for everyone.** Open your avatar menu → _Appearance_ and pick Light, Dark or _Match system_. Charts switch to a palette tuned for contrast on dark backgrounds, and your choice is stored per user.
 
       Thanks to all of you who voted and sent screenshots of your wall displays: they shaped the palette.
     `,
@@ -289,7 +349,7 @@ const IDEAS: IdeaSpec[] = [
     tags: [],
     heat: 1,
     body: md`
-      Everyone in our support team should land on the *Support overview* dashboard when they log in, and sales on the pipeline dashboard. Right now everyone lands on the generic home page and half of them never find the right dashboard.
+      Everyone in our support team should land on the _Support overview_ dashboard when they log in, and sales on the pipeline dashboard. Right now everyone lands on the generic home page and half of them never find the right dashboard.
     `,
   },
   {
@@ -345,7 +405,7 @@ const IDEAS: IdeaSpec[] = [
       For office screens we need a kiosk-style mode: no navigation, no filter bar, large fonts, and ideally rotating through a playlist of dashboards every N seconds.
     `,
     note: md`
-      Shipped! Press **F** on any dashboard (or choose *View → TV mode*) for a chrome-free full-screen view. To rotate through several dashboards, create a *playlist* under **Dashboards → Playlists** and set the interval per slide.
+      Shipped! Press **F** on any dashboard (or choose _View → TV mode_) for a chrome-free full-screen view. To rotate through several dashboards, create a _playlist_ under **Dashboards → Playlists** and set the interval per slide.
     `,
   },
   {
@@ -415,7 +475,7 @@ const IDEAS: IdeaSpec[] = [
     heat: 0,
     status: 'declined',
     body: md`
-      Our leadership deck uses 3D pies and it would be nice if the dashboards matched that look.
+Our leadership deck uses 3D pies and it would be nice if the dashboards matched that look.
     `,
     note: md`
       Thanks for the suggestion. We're going to pass on this one: 3D pies make slices in front look bigger than they are, which distorts the data. For part-of-whole comparisons, the **donut** chart or a **stacked bar** will read more accurately, and both can use your brand palette.
@@ -449,7 +509,7 @@ const IDEAS: IdeaSpec[] = [
       Every Monday I screenshot our KPI dashboard and paste it into #leadership. Northwind could do this for me: pick a dashboard, a channel and a schedule, and post an image with a link back.
     `,
     note: md`
-      **Slack snapshots are here.** Connect Slack under *Settings → Integrations*, then on any dashboard choose **Share → Schedule → Slack**. The post contains an image of the dashboard and a link back to it. Private channels work once you invite the Northwind app.
+      **Slack snapshots are here.** Connect Slack under _Settings → Integrations_, then on any dashboard choose **Share → Schedule → Slack**. The post contains an image of the dashboard and a link back to it. Private channels work once you invite the Northwind app.
     `,
   },
   {
@@ -470,10 +530,7 @@ const IDEAS: IdeaSpec[] = [
     body: md`
       We are a Microsoft shop and cannot use Slack. Please give Teams the same love: scheduled snapshots and alerts posted to a Teams channel.
     `,
-    comments: [
-      'Same here, our whole company is on Teams.',
-      'Even an incoming-webhook based integration would be a good first step.',
-    ],
+    comments: ['Same here, our whole company is on Teams.', 'Even an incoming-webhook based integration would be a good first step.'],
   },
   {
     title: 'BigQuery connector: support service-account impersonation',
@@ -571,17 +628,17 @@ const IDEAS: IdeaSpec[] = [
       The current PDF export puts every widget on its own page, which makes a board pack 30 pages long. We would like a PDF that looks exactly like the dashboard: same grid, same sizes, on as few pages as possible.
     `,
     note: md`
-      Shipped in this week's release: **Export → PDF** now has a *Match dashboard layout* option (on by default). Choose A4 or Letter, portrait or landscape, and Northwind fits the grid onto as few pages as possible. Text widgets and the filter summary are included.
+      Shipped in this week's release: **Export → PDF** now has a _Match dashboard layout_ option (on by default). Choose A4 or Letter, portrait or landscape, and Northwind fits the grid onto as few pages as possible. Text widgets and the filter summary are included.
     `,
   },
   {
-    title: 'CSV export should respect the table\'s current filters and sort order',
+    title: "CSV export should respect the table's current filters and sort order",
     category: 'reporting-exports',
     tags: ['csv', 'filters'],
     heat: 2,
     status: 'shipped',
     body: md`
-      When I export a table to CSV I get *all* the rows in the default order, not the filtered and sorted view I am looking at. I then have to redo the filtering in Excel. The export should match what is on screen.
+      When I export a table to CSV I get _all_ the rows in the default order, not the filtered and sorted view I am looking at. I then have to redo the filtering in Excel. The export should match what is on screen.
     `,
     note: md`
       Done: CSV exports now use the dashboard filters, the widget's own filters and the sort order you clicked. The file name includes the date and the dashboard name. Thanks for the clear report!
@@ -620,18 +677,18 @@ const IDEAS: IdeaSpec[] = [
     `,
     comments: [
       'The silent truncation bit us badly during an audit. At the very least, please show a warning.',
-      'A background export with a download link would be perfect, we don\'t need it instantly.',
+      "A background export with a download link would be perfect, we don't need it instantly.",
       'Could the export go straight to an S3 bucket for very large files?',
     ],
   },
   {
-    title: 'Burst reports: send each regional manager only their region\'s data',
+    title: "Burst reports: send each regional manager only their region's data",
     category: 'reporting-exports',
     tags: ['permissions', 'scheduling'],
     heat: 1,
     status: 'under_review',
     body: md`
-      We have 14 regional managers. Today we maintain 14 copies of the same report, each with a different region filter. A burst option ("one e-mail per value of *Region*, sent to the matching manager") would replace all of them.
+      We have 14 regional managers. Today we maintain 14 copies of the same report, each with a different region filter. A burst option ("one e-mail per value of _Region_, sent to the matching manager") would replace all of them.
     `,
   },
   {
@@ -694,7 +751,7 @@ const IDEAS: IdeaSpec[] = [
     tags: ['scheduling'],
     heat: 0,
     body: md`
-      Monthly schedules only allow a fixed day number. Our finance close happens on the last business day, which moves every month.
+Monthly schedules only allow a fixed day number. Our finance close happens on the last business day, which moves every month.
     `,
   },
   // Mobile
@@ -737,7 +794,7 @@ const IDEAS: IdeaSpec[] = [
     tags: ['mobile', 'charts'],
     heat: 1,
     body: md`
-      Wide time-series charts are unreadable in portrait. Rotating the phone should show the chart full-screen in landscape.
+Wide time-series charts are unreadable in portrait. Rotating the phone should show the chart full-screen in landscape.
     `,
   },
   {
@@ -766,7 +823,7 @@ const IDEAS: IdeaSpec[] = [
     heat: 0,
     status: 'declined',
     body: md`
-      Our field teams use Windows tablets. A native app for them would be nice, like the ones for iOS and Android.
+Our field teams use Windows tablets. A native app for them would be nice, like the ones for iOS and Android.
     `,
     note: md`
       We looked at this carefully and decided not to build a separate Windows app. The web app now works well on Windows tablets (touch gestures, offline banner, installable as a PWA from Edge), and a native app would slow down everything else on the mobile roadmap. If something specific doesn't work on your tablets, please tell us in a question and we'll fix it.
@@ -787,7 +844,7 @@ const IDEAS: IdeaSpec[] = [
     tags: ['mobile', 'charts'],
     heat: 0,
     body: md`
-      On a phone I'd like to zoom into a date range with two fingers, the way maps work.
+On a phone I'd like to zoom into a date range with two fingers, the way maps work.
     `,
   },
   // Administration & security
@@ -858,7 +915,7 @@ const IDEAS: IdeaSpec[] = [
     tags: ['security'],
     heat: 0,
     body: md`
-      Our compliance team requires that SaaS tools holding customer data are only reachable from our office and VPN ranges.
+Our compliance team requires that SaaS tools holding customer data are only reachable from our office and VPN ranges.
     `,
   },
   {
@@ -876,7 +933,7 @@ const IDEAS: IdeaSpec[] = [
     tags: [],
     heat: 1,
     body: md`
-      We have 400 dashboards and suspect most are never opened. Views per dashboard and per user over time would help us clean up.
+We have 400 dashboards and suspect most are never opened. Views per dashboard and per user over time would help us clean up.
     `,
   },
   {
@@ -889,7 +946,7 @@ const IDEAS: IdeaSpec[] = [
       It would be easier if several people could share one login for the office screens instead of each screen needing a named user.
     `,
     note: md`
-      We're declining this one: shared passwords can't be audited or revoked per person, and they break SSO policies. For wall displays, use **TV mode with a display link** (*Share → Display link*): it is read-only, can be revoked at any time, and doesn't use a seat.
+      We're declining this one: shared passwords can't be audited or revoked per person, and they break SSO policies. For wall displays, use **TV mode with a display link** (_Share → Display link_): it is read-only, can be revoked at any time, and doesn't use a seat.
     `,
   },
   {
@@ -928,7 +985,7 @@ const IDEA_COMMENTS: Record<CategorySlug, string[]> = {
     'Please document the required permissions/scopes clearly, our IT team always asks first.',
     'This would let us retire a fragile script that one person on the team understands.',
     'Important for us: the integration should work with our EU data residency.',
-    'We\'d use this for our weekly business review immediately.',
+    "We'd use this for our weekly business review immediately.",
     'Any chance this could use the same connection for several workspaces?',
     'We have the same need. A generic webhook would already cover most of it.',
   ],
@@ -937,7 +994,7 @@ const IDEA_COMMENTS: Record<CategorySlug, string[]> = {
     'This is the most common request I get from our managers.',
     'Reports are how most of our company sees Northwind, so improvements here reach a lot of people.',
     'Please keep the exported numbers exactly as displayed (rounding, currency symbols).',
-    'We\'d drop a second reporting tool if this existed.',
+    "We'd drop a second reporting tool if this existed.",
     'Same here, we do this manually every month end.',
     'Would be great to have this available through the API as well.',
   ],
@@ -974,7 +1031,7 @@ const GENERIC_IDEA_COMMENTS = [
 const STAFF_IDEA_COMMENTS = [
   'Thanks for the detailed write-up. Could those of you who voted tell us roughly how many people in your team would use this?',
   'Good suggestion. Is the main use case internal, or do you also share these with customers?',
-  'Thanks, this is helpful. We\'re collecting use cases for the next planning round, so keep them coming.',
+  "Thanks, this is helpful. We're collecting use cases for the next planning round, so keep them coming.",
 ]
 
 const SHIPPED_COMMENTS = [
@@ -986,17 +1043,17 @@ const SHIPPED_COMMENTS = [
 
 const STATUS_NOTES: Record<'under_review' | 'planned' | 'in_progress', string[]> = {
   under_review: [
-    'Thanks for all the votes and the detailed use cases. We\'re reviewing this with the team and will share what we decide here.',
+    "Thanks for all the votes and the detailed use cases. We're reviewing this with the team and will share what we decide here.",
     'This is on the list for our next planning round. If you have a concrete workflow in mind, add a comment: it really helps us scope it.',
-    'We\'re looking into this. Question for everyone who voted: would a per-dashboard setting be enough, or do you need it workspace-wide?',
+    "We're looking into this. Question for everyone who voted: would a per-dashboard setting be enough, or do you need it workspace-wide?",
   ],
   planned: [
-    'Good news: this is on the **Q3 plan**. We\'ll post here when work starts.',
-    'Thanks everyone — this made it onto the roadmap for next quarter. We\'ll keep this idea updated as we go.',
-    'Planned! The first version will cover the most requested cases from the comments; we\'ll iterate from there.',
+    "Good news: this is on the **Q3 plan**. We'll post here when work starts.",
+    "Thanks everyone — this made it onto the roadmap for next quarter. We'll keep this idea updated as we go.",
+    "Planned! The first version will cover the most requested cases from the comments; we'll iterate from there.",
   ],
   in_progress: [
-    'Work has started. We expect a beta in a few weeks; comment here if you\'d like early access.',
+    "Work has started. We expect a beta in a few weeks; comment here if you'd like early access.",
     'The team is building this now. Follow along on the [roadmap](/roadmap).',
     'In progress: the design is done and engineering has picked it up.',
   ],
@@ -1031,7 +1088,7 @@ const QUESTIONS: QuestionSpec[] = [
       },
       {
         body: md`
-          If you need *all* rows regardless of the dashboard filters, open the underlying dataset instead (**Data → Datasets**) and export from there.
+          If you need _all_ rows regardless of the dashboard filters, open the underlying dataset instead (**Data → Datasets**) and export from there.
         `,
       },
     ],
@@ -1049,7 +1106,7 @@ const QUESTIONS: QuestionSpec[] = [
         by: 'admin',
         quality: 'good',
         body: md`
-          "Invalid audience" means the *Audience URI (SP Entity ID)* in Okta doesn't match what Northwind expects. It must be exactly:
+          "Invalid audience" means the _Audience URI (SP Entity ID)_ in Okta doesn't match what Northwind expects. It must be exactly:
 
           \`https://northwind.example/saml/metadata/<your-workspace-slug>\`
 
@@ -1058,7 +1115,7 @@ const QUESTIONS: QuestionSpec[] = [
       },
       {
         body: md`
-          We had the same error: in our case the *Default RelayState* was set in Okta. Clearing it fixed the loop for us after the audience was corrected.
+          We had the same error: in our case the _Default RelayState_ was set in Okta. Clearing it fixed the loop for us after the audience was corrected.
         `,
       },
     ],
@@ -1104,10 +1161,10 @@ const QUESTIONS: QuestionSpec[] = [
         body: md`
           For customers without accounts you need **signed embedding**: your backend creates a short-lived URL signed with the embed secret (**Settings → Embedding**), and the iframe uses that URL. Roughly:
 
-          \`\`\`js
+          ~~~js
           const token = jwt.sign({ dashboard: 42, params: { customer_id: user.customerId }, exp: now + 600 }, EMBED_SECRET)
           const src = \`https://northwind.example/embed/dashboard/42?token=\${token}\`
-          \`\`\`
+          ~~~
 
           The \`params\` lock filters, so each customer only sees their own data.
         `,
@@ -1122,7 +1179,7 @@ const QUESTIONS: QuestionSpec[] = [
     accept: 0,
   },
   {
-    title: 'Scheduled report arrives with yesterday\'s date — time zone problem?',
+    title: "Scheduled report arrives with yesterday's date — time zone problem?",
     tags: ['scheduling', 'timezones'],
     body: md`
       Our daily report is scheduled for 7:00 and uses the filter "today". We're in Sydney, and the e-mail always shows yesterday's numbers. Is this a bug?
@@ -1158,7 +1215,7 @@ const QUESTIONS: QuestionSpec[] = [
       {
         quality: 'bad',
         body: md`
-          Easiest fix: make a calculated field \`DATEADD('day', 1, [created_at])\` and use that in the chart instead.
+Easiest fix: make a calculated field \`DATEADD('day', 1, [created_at])\` and use that in the chart instead.
         `,
       },
     ],
@@ -1168,13 +1225,13 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Can viewers download data, or only editors?',
     tags: ['permissions', 'csv'],
     body: md`
-      We want managers to view dashboards but not download raw data. Is that possible with the built-in roles?
+We want managers to view dashboards but not download raw data. Is that possible with the built-in roles?
     `,
     answers: [
       {
         by: 'mo',
         body: md`
-          Downloading is a separate permission: **Settings → Roles → Viewer → Download data**. Turn it off and viewers can still see everything on screen but the *Download* menu disappears for them. Note that it applies to the whole role, not per dashboard.
+          Downloading is a separate permission: **Settings → Roles → Viewer → Download data**. Turn it off and viewers can still see everything on screen but the _Download_ menu disappears for them. Note that it applies to the whole role, not per dashboard.
         `,
       },
     ],
@@ -1191,9 +1248,9 @@ const QUESTIONS: QuestionSpec[] = [
         body: md`
           Your Snowflake account has a network policy. Add Northwind's outbound IP addresses to it; they're listed under **Data sources → Snowflake → Connection details** (there are three per region). For example:
 
-          \`\`\`sql
+          ~~~sql
           alter network policy corp_only set allowed_ip_list = ('203.0.113.10', '203.0.113.11', '203.0.113.12', ...);
-          \`\`\`
+          ~~~
         `,
       },
     ],
@@ -1203,7 +1260,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'How do I calculate month-over-month growth in a table?',
     tags: ['calculated-fields'],
     body: md`
-      I have revenue by month in a table and want a column with the growth compared to the previous month. What's the formula?
+I have revenue by month in a table and want a column with the growth compared to the previous month. What's the formula?
     `,
     answers: [
       {
@@ -1211,9 +1268,9 @@ const QUESTIONS: QuestionSpec[] = [
         body: md`
           Create a calculated field with a table calculation:
 
-          \`\`\`
+          ~~~
           (SUM([Revenue]) - LOOKUP(SUM([Revenue]), -1)) / LOOKUP(SUM([Revenue]), -1)
-          \`\`\`
+          ~~~
 
           Then format it as a percentage. Make sure the table is sorted by month ascending, because \`LOOKUP\` follows the table order.
         `,
@@ -1231,12 +1288,12 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Is there a way to share a dashboard with someone outside our company?',
     tags: ['sharing', 'permissions'],
     body: md`
-      A client wants to see a dashboard we built for them. They shouldn't get a full account. What are the options?
+A client wants to see a dashboard we built for them. They shouldn't get a full account. What are the options?
     `,
     answers: [
       {
         body: md`
-          On Pro and up you can create a **public link** (*Share → Public link*), optionally with a password and an expiry date.
+On Pro and up you can create a **public link** (_Share → Public link_), optionally with a password and an expiry date.
         `,
       },
       {
@@ -1250,7 +1307,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'PDF export cuts off the right side of wide tables',
     tags: ['pdf', 'export'],
     body: md`
-      When I export a dashboard with a wide table to PDF, the last three columns are missing. Is there a setting for this?
+When I export a dashboard with a wide table to PDF, the last three columns are missing. Is there a setting for this?
     `,
     answers: [
       {
@@ -1271,7 +1328,7 @@ const QUESTIONS: QuestionSpec[] = [
     answers: [
       {
         body: md`
-          Make sure the dashboards filter on the table's **partition column**; otherwise every widget scans the whole table.
+Make sure the dashboards filter on the table's **partition column**; otherwise every widget scans the whole table.
         `,
       },
       {
@@ -1292,7 +1349,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Slack integration posts to the wrong channel',
     tags: ['slack'],
     body: md`
-      I changed the channel of our dashboard's Slack schedule from #sales to #sales-leadership, but snapshots still go to #sales.
+I changed the channel of our dashboard's Slack schedule from #sales to #sales-leadership, but snapshots still go to #sales.
     `,
     answers: [
       {
@@ -1317,7 +1374,7 @@ const QUESTIONS: QuestionSpec[] = [
 
           1. Create a new token under **Settings → API tokens** with the same scopes.
           2. Deploy it to your integrations.
-          3. Check the *Last used* column of the old token; when it stops moving, revoke it.
+          3. Check the _Last used_ column of the old token; when it stops moving, revoke it.
 
           You can also set an expiry date when creating a token, so forgotten tokens don't live forever.
         `,
@@ -1326,7 +1383,7 @@ const QUESTIONS: QuestionSpec[] = [
     accept: 0,
   },
   {
-    title: 'Alert fires every 5 minutes even though the value hasn\'t changed',
+    title: "Alert fires every 5 minutes even though the value hasn't changed",
     tags: ['alerts'],
     body: md`
       I set up an alert for "error rate above 2 %". Once it's above, I get an e-mail every five minutes until it drops. Can it notify only once?
@@ -1335,13 +1392,13 @@ const QUESTIONS: QuestionSpec[] = [
       {
         quality: 'good',
         body: md`
-          In the alert settings, change **Notify** from *Every check* to **Only when the state changes**. You then get one message when it goes above the threshold and one when it recovers.
+          In the alert settings, change **Notify** from _Every check_ to **Only when the state changes**. You then get one message when it goes above the threshold and one when it recovers.
         `,
       },
       {
         quality: 'bad',
         body: md`
-          That sounds like a caching bug. Delete the alert and create it again, that usually fixes it.
+That sounds like a caching bug. Delete the alert and create it again, that usually fixes it.
         `,
       },
     ],
@@ -1359,12 +1416,12 @@ const QUESTIONS: QuestionSpec[] = [
         body: md`
           Yes, use the parameter syntax in the SQL:
 
-          \`\`\`sql
+          ~~~sql
           select * from orders
           where created_at between {{ start_date }} and {{ end_date }}
-          \`\`\`
+          ~~~
 
-          Then, in the dashboard, map the date filter to the \`start_date\` / \`end_date\` parameters (*Filter settings → Apply to → Parameters*). Values are passed as bind parameters, so it's safe.
+          Then, in the dashboard, map the date filter to the \`start_date\` / \`end_date\` parameters (_Filter settings → Apply to → Parameters_). Values are passed as bind parameters, so it's safe.
         `,
       },
     ],
@@ -1374,7 +1431,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Mobile app shows "Session expired" every morning',
     tags: ['mobile', 'sso'],
     body: md`
-      Every morning the iOS app asks me to log in again through our SSO. On the web I stay logged in for weeks. Why the difference?
+Every morning the iOS app asks me to log in again through our SSO. On the web I stay logged in for weeks. Why the difference?
     `,
     answers: [
       {
@@ -1394,7 +1451,7 @@ const QUESTIONS: QuestionSpec[] = [
     answers: [
       {
         body: md`
-          We use one top-level folder per department, and inside each one a *Certified* folder that only the data team can edit. Everything else is considered a draft. People quickly learned to start from *Certified*.
+          We use one top-level folder per department, and inside each one a _Certified_ folder that only the data team can edit. Everything else is considered a draft. People quickly learned to start from _Certified_.
         `,
       },
       {
@@ -1424,7 +1481,7 @@ const QUESTIONS: QuestionSpec[] = [
 
           \`[Owner Email] = {{ user.email }}\`
 
-          Mark the filter as *locked* so viewers can't remove it. Proper row-level security that admins manage centrally is an idea on this site; please vote there and describe your setup.
+          Mark the filter as _locked_ so viewers can't remove it. Proper row-level security that admins manage centrally is an idea on this site; please vote there and describe your setup.
         `,
       },
       {
@@ -1462,7 +1519,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Chart shows "Query exceeded 60 s timeout"',
     tags: ['performance', 'sql'],
     body: md`
-      One of our widgets on a large Redshift table fails with \`Query exceeded 60 s timeout\`. Can the timeout be raised?
+One of our widgets on a large Redshift table fails with \`Query exceeded 60 s timeout\`. Can the timeout be raised?
     `,
     answers: [
       {
@@ -1483,7 +1540,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'How can I set a default filter value per user?',
     tags: ['filters'],
     body: md`
-      Our dashboard has a *Region* filter. I'd like each user to see their own region by default but still be able to change it.
+Our dashboard has a _Region_ filter. I'd like each user to see their own region by default but still be able to change it.
     `,
     answers: [
       {
@@ -1497,7 +1554,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'SCIM: is user deprovisioning supported with Azure AD?',
     tags: ['sso', 'scim'],
     body: md`
-      We use Azure AD (Entra ID) for SAML. When someone leaves, does their Northwind account get removed automatically?
+We use Azure AD (Entra ID) for SAML. When someone leaves, does their Northwind account get removed automatically?
     `,
     answers: [
       {
@@ -1512,7 +1569,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Export a dashboard to an S3 bucket on a schedule?',
     tags: ['export', 'scheduling', 'api'],
     body: md`
-      Our data team wants a daily CSV of a report dropped into S3 for another system. Can Northwind do this?
+Our data team wants a daily CSV of a report dropped into S3 for another system. Can Northwind do this?
     `,
     answers: [
       {
@@ -1520,11 +1577,11 @@ const QUESTIONS: QuestionSpec[] = [
         body: md`
           Not natively, but it's a few lines with the API and a cron job:
 
-          \`\`\`bash
+          ~~~bash
           curl -s -H "Authorization: Bearer $NW_TOKEN" \\
             "https://northwind.example/api/v2/widgets/1234/data?format=csv" \\
             | aws s3 cp - "s3://reports/daily/$(date +%F).csv"
-          \`\`\`
+          ~~~
         `,
       },
     ],
@@ -1534,7 +1591,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Number format: how do I show 1.2M instead of 1,200,000?',
     tags: ['formatting'],
     body: md`
-      Big numbers on our KPI tiles take a lot of space. Is there a compact format?
+Big numbers on our KPI tiles take a lot of space. Is there a compact format?
     `,
     answers: [
       {
@@ -1548,12 +1605,12 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Can I embed a single chart rather than a whole dashboard?',
     tags: ['embedding'],
     body: md`
-      For our internal wiki we only need one chart, not the whole dashboard with its filter bar.
+For our internal wiki we only need one chart, not the whole dashboard with its filter bar.
     `,
     answers: [
       {
         body: md`
-          Yes: every widget has its own embed option in the **⋯** menu (*Embed this widget*). It uses the same signed-URL mechanism as dashboard embedding.
+          Yes: every widget has its own embed option in the **⋯** menu (_Embed this widget_). It uses the same signed-URL mechanism as dashboard embedding.
         `,
       },
     ],
@@ -1570,7 +1627,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Which time zone does "today" use in relative date filters?',
     tags: ['timezones', 'filters'],
     body: md`
-      Our team is spread over three continents. When someone in Chicago selects "today", whose today is it?
+Our team is spread over three continents. When someone in Chicago selects "today", whose today is it?
     `,
     answers: [
       {
@@ -1590,13 +1647,13 @@ const QUESTIONS: QuestionSpec[] = [
       {
         quality: 'good',
         body: md`
-          The import uses the Google account of the person who connected it. If that person changed their password, left, or the OAuth grant expired, refreshes fail silently. Reconnect under **Data sources → Google Sheets → Reconnect**, ideally with a shared service account, and turn on *E-mail me when a refresh fails*.
+          The import uses the Google account of the person who connected it. If that person changed their password, left, or the OAuth grant expired, refreshes fail silently. Reconnect under **Data sources → Google Sheets → Reconnect**, ideally with a shared service account, and turn on _E-mail me when a refresh fails_.
         `,
       },
       {
         quality: 'bad',
         body: md`
-          Google Sheets imports only work up to 1,000 rows. Split the sheet into several smaller ones.
+Google Sheets imports only work up to 1,000 rows. Split the sheet into several smaller ones.
         `,
       },
     ],
@@ -1614,14 +1671,14 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'How do I give a contractor access to one dashboard only?',
     tags: ['permissions', 'sharing'],
     body: md`
-      A contractor needs to see one dashboard for three months. They should not see anything else in the workspace.
+A contractor needs to see one dashboard for three months. They should not see anything else in the workspace.
     `,
     answers: [
       {
         by: 'mo',
         quality: 'good',
         body: md`
-          Invite them as a **Viewer**, put the dashboard in its own folder, and give a *Contractors* group access to that folder only. Folder permissions are inherited, so nothing else is visible to them. When inviting, set an **expiry date** on the account so access ends by itself.
+          Invite them as a **Viewer**, put the dashboard in its own folder, and give a _Contractors_ group access to that folder only. Folder permissions are inherited, so nothing else is visible to them. When inviting, set an **expiry date** on the account so access ends by itself.
         `,
       },
     ],
@@ -1650,7 +1707,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Can I change the month our fiscal year starts in?',
     tags: ['formatting', 'filters'],
     body: md`
-      Our fiscal year starts in April. "This year" and "quarter" in date filters currently follow the calendar year.
+Our fiscal year starts in April. "This year" and "quarter" in date filters currently follow the calendar year.
     `,
     answers: [
       {
@@ -1664,7 +1721,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'How often does Salesforce data sync?',
     tags: ['salesforce'],
     body: md`
-      We connected Salesforce through the generic connector. How fresh is the data, and can we make it sync more often?
+We connected Salesforce through the generic connector. How fresh is the data, and can we make it sync more often?
     `,
     answers: [
       {
@@ -1679,7 +1736,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Is there an audit log of who exported data?',
     tags: ['audit-log', 'security'],
     body: md`
-      Our compliance team asks who downloaded customer data in the last quarter. Can we see that?
+Our compliance team asks who downloaded customer data in the last quarter. Can we see that?
     `,
     answers: [
       {
@@ -1704,14 +1761,14 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Trouble with two-factor authentication after getting a new phone',
     tags: ['security'],
     body: md`
-      I got a new phone and didn't move my authenticator app. Now I can't log in. What can I do?
+I got a new phone and didn't move my authenticator app. Now I can't log in. What can I do?
     `,
     answers: [
       {
         by: 'mo',
         quality: 'good',
         body: md`
-          Use one of the **recovery codes** you saved when you enabled 2FA, then set up the authenticator again under *Account → Security*. If you don't have them, a workspace admin can reset your 2FA from **Settings → Users**. For security reasons our support team can't do it for you.
+          Use one of the **recovery codes** you saved when you enabled 2FA, then set up the authenticator again under _Account → Security_. If you don't have them, a workspace admin can reset your 2FA from **Settings → Users**. For security reasons our support team can't do it for you.
         `,
       },
     ],
@@ -1721,7 +1778,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Dividing by zero in a calculated field returns an error',
     tags: ['calculated-fields'],
     body: md`
-      My conversion rate field \`SUM([Orders]) / SUM([Visits])\` shows an error for days without visits. How do I avoid that?
+My conversion rate field \`SUM([Orders]) / SUM([Visits])\` shows an error for days without visits. How do I avoid that?
     `,
     answers: [
       {
@@ -1729,16 +1786,16 @@ const QUESTIONS: QuestionSpec[] = [
         body: md`
           Guard the denominator:
 
-          \`\`\`
+          ~~~
           IF SUM([Visits]) = 0 THEN NULL ELSE SUM([Orders]) / SUM([Visits]) END
-          \`\`\`
+          ~~~
 
           Returning \`NULL\` instead of 0 keeps those days out of averages.
         `,
       },
       {
         body: md`
-          Shorter version: \`SUM([Orders]) / NULLIF(SUM([Visits]), 0)\`.
+Shorter version: \`SUM([Orders]) / NULLIF(SUM([Visits]), 0)\`.
         `,
       },
     ],
@@ -1748,7 +1805,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Are dashboard links stable if I rename a dashboard?',
     tags: ['sharing'],
     body: md`
-      We link to dashboards from our wiki. If I rename one, do the old links break?
+We link to dashboards from our wiki. If I rename one, do the old links break?
     `,
     answers: [
       {
@@ -1762,7 +1819,7 @@ const QUESTIONS: QuestionSpec[] = [
     title: 'Sorting a bar chart by a different measure than the one shown',
     tags: ['charts'],
     body: md`
-      I show revenue per product but want the bars ordered by number of orders. The sort menu only offers the displayed measure.
+I show revenue per product but want the bars ordered by number of orders. The sort menu only offers the displayed measure.
     `,
     answers: [],
   },
@@ -1775,7 +1832,7 @@ const QUESTIONS: QuestionSpec[] = [
     answers: [
       {
         body: md`
-          Join them in a dataset (blend on month), then add *Target* as a second series with a dashed line style. If the target is a single number, a **reference line** (*Analytics → Reference line*) is even simpler.
+          Join them in a dataset (blend on month), then add _Target_ as a second series with a dashed line style. If the target is a single number, a **reference line** (_Analytics → Reference line_) is even simpler.
         `,
       },
     ],
@@ -1790,7 +1847,7 @@ const QUESTIONS: QuestionSpec[] = [
       {
         quality: 'good',
         body: md`
-          The scheme is **Bearer**, not *Token*:
+          The scheme is **Bearer**, not _Token_:
 
           \`Authorization: Bearer <your token>\`
 
@@ -1812,8 +1869,8 @@ const QUESTIONS: QuestionSpec[] = [
 
 const QUESTION_COMMENTS = [
   'Which plan are you on? A few of these settings are only available on Pro and Enterprise.',
-  'Following, we\'re running into the same thing.',
-  'Good question. We asked support the same thing a while ago, curious whether there\'s a cleaner way now.',
+  "Following, we're running into the same thing.",
+  "Good question. We asked support the same thing a while ago, curious whether there's a cleaner way now.",
   'Is this the cloud version or a private deployment?',
   'Did this start after the last release, or has it always behaved like this?',
 ]
@@ -1821,12 +1878,12 @@ const QUESTION_COMMENTS = [
 const ANSWER_COMMENTS = [
   'This worked for me too, thanks!',
   'Worth adding that you need workspace admin rights for this.',
-  'Nice, I didn\'t know about this. Is it documented somewhere?',
+  "Nice, I didn't know about this. Is it documented somewhere?",
   'Confirmed, this still works on the current version.',
   'Thanks! Saved me a support ticket.',
 ]
 
-const BAD_ANSWER_COMMENT = 'This didn\'t change anything for us; the setting in the other answer is what fixed it.'
+const BAD_ANSWER_COMMENT = "This didn't change anything for us; the setting in the other answer is what fixed it."
 
 const ACCEPT_THANKS = ['That was it, thank you!', 'Perfect, works now. Thanks a lot.', 'Thanks, exactly what I needed.']
 const ASKER_SOLVED = 'Update: solved, see the accepted answer. Thanks everyone!'
@@ -1866,8 +1923,7 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
   const latest = nowMs - MINUTE // nothing is planned after this
   const ago = (days: number) => Math.round(nowMs - days * DAY)
   /** A time in [lo, hi], never after `latest`; skew > 1 leans towards lo (activity fades after a post appears). */
-  const between = (lo: number, hi: number, skew = 1) =>
-    Math.min(latest, hi <= lo ? lo : Math.round(lo + (hi - lo) * rng.next() ** skew))
+  const between = (lo: number, hi: number, skew = 1) => Math.min(latest, hi <= lo ? lo : Math.round(lo + (hi - lo) * rng.next() ** skew))
 
   // --- Reference data, set up by the admin just after the site was installed ----------------------
   const installedAt = new Date(ago(Math.max(...STAFF.map((s) => s.ageDays))) + MINUTE)
@@ -1922,7 +1978,11 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
   const person = (username: string) => people.get(username)!
   writeTransaction(db, (tx) => {
     for (const c of COMPANIES) {
-      const id = upsertCompanyFromClaims(tx, { externalId: c.externalId, name: c.name, plan: c.plan, monthlyRevenue: c.monthlyRevenue, segment: c.segment }, installedAt)
+      const id = upsertCompanyFromClaims(
+        tx,
+        { externalId: c.externalId, name: c.name, plan: c.plan, monthlyRevenue: c.monthlyRevenue, segment: c.segment },
+        installedAt,
+      )
       tx.update(companies).set({ createdAt: installedAt }).where(eq(companies.id, id)).run()
       for (const username of c.members) setMemberCompany(tx, person(username).id, id)
     }
@@ -1941,7 +2001,10 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
   for (let i = 0; i < TAGS.length; i += MAX_TAGS_PER_POST) {
     writeTransaction(db, (tx) => {
       const ids = ensureTags(tx, TAGS.slice(i, i + MAX_TAGS_PER_POST), admin.id)
-      tx.update(tags).set({ createdAt: installedAt }).where(and(inArray(tags.id, ids), eq(tags.createdById, admin.id))).run()
+      tx.update(tags)
+        .set({ createdAt: installedAt })
+        .where(and(inArray(tags.id, ids), eq(tags.createdById, admin.id)))
+        .run()
     })
   }
 
@@ -1959,10 +2022,22 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
   const hasReputation = (userId: number, needed: number) => staffIds.has(userId) || reputationOf(userId) >= needed
 
   // --- Ideas -------------------------------------------------------------------------------------
-  const shippedAges: [number, number][] = [[6, 20], [28, 45], [50, 70], [72, 88], [96, 115], [118, 135]]
+  const shippedAges: [number, number][] = [
+    [6, 20],
+    [28, 45],
+    [50, 70],
+    [72, 88],
+    [96, 115],
+    [118, 135],
+  ]
   let shippedSeen = 0
   // Casey has voted on a handful of ideas, so her account looks lived in.
-  const caseyVotes = new Set(rng.sample(IDEAS.map((_, i) => i).filter((i) => IDEAS[i]!.author !== 'casey'), 9))
+  const caseyVotes = new Set(
+    rng.sample(
+      IDEAS.map((_, i) => i).filter((i) => IDEAS[i]!.author !== 'casey'),
+      9,
+    ),
+  )
 
   IDEAS.forEach((spec, index) => {
     const status = spec.status ?? 'open'
@@ -2022,10 +2097,16 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
       open: [[]],
       under_review: [['under_review']],
       planned: [['under_review', 'planned'], ['planned']],
-      in_progress: [['under_review', 'planned', 'in_progress'], ['planned', 'in_progress']],
+      in_progress: [
+        ['under_review', 'planned', 'in_progress'],
+        ['planned', 'in_progress'],
+      ],
       shipped: spec.quick
         ? [['shipped']]
-        : [['under_review', 'planned', 'in_progress', 'shipped'], ['planned', 'in_progress', 'shipped']],
+        : [
+            ['under_review', 'planned', 'in_progress', 'shipped'],
+            ['planned', 'in_progress', 'shipped'],
+          ],
       declined: [['under_review', 'declined'], ['declined']],
     }
     const path = rng.pick(paths[status])
@@ -2049,12 +2130,19 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
     if (status === 'open' && !spec.trend && createdAge < 14) wanted = Math.round((wanted * createdAge) / 14)
     const eligible = membersAt(voteEnd, new Set([author.id]))
     const forced = caseyVotes.has(index) && eligible.includes(casey) ? [casey] : []
-    const voters = [...forced, ...rng.sample(eligible.filter((m) => m !== casey), Math.max(0, wanted - forced.length))]
+    const voters = [
+      ...forced,
+      ...rng.sample(
+        eligible.filter((m) => m !== casey),
+        Math.max(0, wanted - forced.length),
+      ),
+    ]
     const recent = latest - 7 * DAY
     for (const voter of voters) {
       const lo = Math.max(created, voter.createdAt) + rng.int(10, 240) * MINUTE
       if (lo >= voteEnd) continue
-      const time = !closed && (spec.trend ? rng.chance(0.65) : rng.chance(0.1)) ? between(Math.max(lo, recent), voteEnd) : between(lo, voteEnd, 1.8)
+      const time =
+        !closed && (spec.trend ? rng.chance(0.65) : rng.chance(0.1)) ? between(Math.max(lo, recent), voteEnd) : between(lo, voteEnd, 1.8)
       at(time, () => setIdeaVote(db, { ideaId: idea.id, userId: voter.id, voted: true, now: new Date(time) }))
     }
 
@@ -2088,8 +2176,14 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
   const staffList = everyone.filter((p) => staffIds.has(p.id))
   /** A voter or commenter order for one post: members in random order, staff last. */
   const candidatesFor = (authorId: number) => [
-    ...rng.sample(members.filter((m) => m.id !== authorId), members.length),
-    ...rng.sample(staffList.filter((s) => s.id !== authorId), staffList.length),
+    ...rng.sample(
+      members.filter((m) => m.id !== authorId),
+      members.length,
+    ),
+    ...rng.sample(
+      staffList.filter((s) => s.id !== authorId),
+      staffList.length,
+    ),
   ]
   const postVoters = new Map<string, Set<number>>()
   /** Casts one vote, from the first candidate who may (account old enough, enough reputation, not voted yet). */
@@ -2127,7 +2221,13 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
     const asker = spec.asker === 'casey' ? casey : rng.pick(membersAt(asked))
     const question: Ref = { id: 0 }
     at(asked, () => {
-      question.id = createQuestion(db, { authorId: asker.id, title: spec.title, bodyMd: spec.body, tagNames: spec.tags, now: new Date(asked) }).id
+      question.id = createQuestion(db, {
+        authorId: asker.id,
+        title: spec.title,
+        bodyMd: spec.body,
+        tagNames: spec.tags,
+        now: new Date(asked),
+      }).id
     })
     const questionTarget = { type: 'question' as const, ref: question, authorId: asker.id, createdAt: asked }
     const upvotes = spec.popular ? rng.int(4, 9) : rng.int(0, 4)
@@ -2170,9 +2270,10 @@ export async function seedDemoCommunity(db: Db, options: SeedOptions): Promise<S
           const thanks = Math.min(latest, accepted + rng.int(1, 10) * MINUTE)
           // Thanking under someone else's answer needs 15 reputation; otherwise the asker updates the question.
           at(thanks, () => {
-            const target = hasReputation(asker.id, COMMENT_ELSEWHERE_REPUTATION) || answerer.id === asker.id
-              ? { type: 'answer' as const, id: answer.id }
-              : { type: 'question' as const, id: question.id }
+            const target =
+              hasReputation(asker.id, COMMENT_ELSEWHERE_REPUTATION) || answerer.id === asker.id
+                ? { type: 'answer' as const, id: answer.id }
+                : { type: 'question' as const, id: question.id }
             const bodyMd = target.type === 'answer' ? ACCEPT_THANKS[question.id % ACCEPT_THANKS.length]! : ASKER_SOLVED
             addComment(db, { target, authorId: asker.id, bodyMd, now: new Date(thanks) })
           })

@@ -17,9 +17,29 @@ import * as schema from '#db/schema'
 export const SMALL_TABLES: ReadonlySet<string> = new Set(['categories', 'segments', 'settings', 'tags', '__drizzle_migrations'])
 /** The tables that grow with the community. */
 export const BIG_TABLES: ReadonlySet<string> = new Set([
-  'users', 'sessions', 'ideas', 'idea_votes', 'idea_status_changes', 'idea_follows', 'idea_tags', 'questions', 'question_tags',
-  'question_views', 'answers', 'post_votes', 'comments', 'post_revisions', 'reputation_events', 'notifications', 'flags',
-  'moderation_log', 'rate_limit_hits', 'user_badges', 'suggested_edits', 'idea_notes', 'email_outbox',
+  'users',
+  'sessions',
+  'ideas',
+  'idea_votes',
+  'idea_status_changes',
+  'idea_follows',
+  'idea_tags',
+  'questions',
+  'question_tags',
+  'question_views',
+  'answers',
+  'post_votes',
+  'comments',
+  'post_revisions',
+  'reputation_events',
+  'notifications',
+  'flags',
+  'moderation_log',
+  'rate_limit_hits',
+  'user_badges',
+  'suggested_edits',
+  'idea_notes',
+  'email_outbox',
 ])
 
 /** Partial indexes that hold only hidden or deleted posts (a few): scanning them is fine. */
@@ -83,10 +103,14 @@ export async function collectPagePlans(file: string): Promise<PagePlan[]> {
   const visible = 'deleted_at is null and hidden_at is null'
   const idea = one<{ id: number }>(`select id from ideas where ${visible} and status != 'merged' order by comment_count desc limit 1`)
   const question = one<{ id: number }>(`select id from questions where ${visible} order by answer_count desc limit 1`)
-  const topUser = one<{ id: number; username: string }>('select id, username from users where deleted_at is null order by reputation desc, id limit 1')
+  const topUser = one<{ id: number; username: string }>(
+    'select id, username from users where deleted_at is null order by reputation desc, id limit 1',
+  )
 
   const { startSession, SESSION_COOKIE_NAME } = await import('~/lib/auth.server')
-  const voter = one<{ id: number }>(`select id from users where role = 'member' and deleted_at is null and suspended_until is null order by id desc limit 1`)
+  const voter = one<{ id: number }>(
+    `select id from users where role = 'member' and deleted_at is null and suspended_until is null order by id desc limit 1`,
+  )
   const voteIdea = voter
     ? one<{ id: number }>(
         `select i.id from ideas i where i.${visible.replace(' and ', ' and i.')} and i.status != 'merged' and i.locked_at is null
@@ -109,7 +133,11 @@ export async function collectPagePlans(file: string): Promise<PagePlan[]> {
   const base = 'http://127.0.0.1'
   const pages: Array<{ name: string; path: string; note?: string; run?: () => Promise<void> }> = [
     { name: 'home', path: '/', run: () => load('~/routes/_index', 'loader', new Request(`${base}/`)) },
-    { name: 'ideas top', path: '/ideas?sort=top', run: () => load('~/routes/ideas._index', 'loader', new Request(`${base}/ideas?sort=top`)) },
+    {
+      name: 'ideas top',
+      path: '/ideas?sort=top',
+      run: () => load('~/routes/ideas._index', 'loader', new Request(`${base}/ideas?sort=top`)),
+    },
     {
       name: 'ideas trending',
       path: '/ideas?sort=trending',
@@ -118,7 +146,9 @@ export async function collectPagePlans(file: string): Promise<PagePlan[]> {
     {
       name: 'idea page',
       path: `/ideas/${idea?.id}`,
-      run: idea ? () => load('~/routes/ideas.$ideaId/route', 'loader', new Request(`${base}/ideas/${idea.id}`), { ideaId: String(idea.id) }) : undefined,
+      run: idea
+        ? () => load('~/routes/ideas.$ideaId/route', 'loader', new Request(`${base}/ideas/${idea.id}`), { ideaId: String(idea.id) })
+        : undefined,
     },
     {
       name: 'questions unanswered',
@@ -129,12 +159,23 @@ export async function collectPagePlans(file: string): Promise<PagePlan[]> {
       name: 'question page',
       path: `/questions/${question?.id}`,
       run: question
-        ? () => load('~/routes/questions.$questionId/route', 'loader', new Request(`${base}/questions/${question.id}`), { questionId: String(question.id) })
+        ? () =>
+            load('~/routes/questions.$questionId/route', 'loader', new Request(`${base}/questions/${question.id}`), {
+              questionId: String(question.id),
+            })
         : undefined,
     },
     { name: 'roadmap', path: '/roadmap', run: () => load('~/routes/roadmap', 'loader', new Request(`${base}/roadmap`)) },
-    { name: 'search common word', path: '/search?q=dashboard', run: () => load('~/routes/search', 'loader', new Request(`${base}/search?q=dashboard`)) },
-    { name: 'search rare word', path: '/search?q=kerberos', run: () => load('~/routes/search', 'loader', new Request(`${base}/search?q=kerberos`)) },
+    {
+      name: 'search common word',
+      path: '/search?q=dashboard',
+      run: () => load('~/routes/search', 'loader', new Request(`${base}/search?q=dashboard`)),
+    },
+    {
+      name: 'search rare word',
+      path: '/search?q=kerberos',
+      run: () => load('~/routes/search', 'loader', new Request(`${base}/search?q=kerberos`)),
+    },
     {
       name: 'top user profile',
       path: `/u/${topUser?.username}`,
@@ -160,7 +201,11 @@ export async function collectPagePlans(file: string): Promise<PagePlan[]> {
               for (const voted of ['true', 'false']) {
                 const request = new Request(`${base}/ideas/${voteIdea.id}/vote`, {
                   method: 'POST',
-                  headers: { Cookie: `${SESSION_COOKIE_NAME}=${cookie.value}`, 'Content-Type': 'application/x-www-form-urlencoded', Origin: base },
+                  headers: {
+                    Cookie: `${SESSION_COOKIE_NAME}=${cookie.value}`,
+                    'Content-Type': 'application/x-www-form-urlencoded',
+                    Origin: base,
+                  },
                   body: new URLSearchParams({ voted }),
                 })
                 await load('~/routes/ideas.$ideaId.vote', 'action', request, { ideaId: String(voteIdea.id) })

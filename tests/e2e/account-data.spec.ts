@@ -15,7 +15,10 @@ test('download your data, then delete the account keeping the posts under “Del
   await expect(page.getByRole('heading', { level: 1, name: 'Your data' })).toBeVisible()
   await expectAccessible(page)
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download your data (JSON)' }).click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download your data (JSON)' }).click(),
+  ])
   expect(download.suggestedFilename()).toMatch(new RegExp(`^summit-${member.username}-\\d{4}-\\d{2}-\\d{2}\\.json$`))
   const exported = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'))
   expect(exported.account.username).toBe(member.username)

@@ -47,7 +47,11 @@ async function linkFor(user: { id: number; email: string }, kind: 'password_rese
 function fromDeliveredFile(to: string, pattern: RegExp) {
   const dir = mailDirectory()
   if (!fs.existsSync(dir)) return null
-  const files = fs.readdirSync(dir).filter((name) => name.endsWith('.eml')).sort().reverse()
+  const files = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.eml'))
+    .sort()
+    .reverse()
   for (const name of files) {
     const text = fs.readFileSync(path.join(dir, name), 'utf8')
     if (text.includes(`\r\nTo: ${to}\r\n`)) {
@@ -87,7 +91,10 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole('main').getByLabel('E-mail')).toHaveValue('not-an-address')
 
       // An unknown address and a known one get the same answer.
-      await page.getByRole('main').getByLabel('E-mail').fill(`${newUsername('nobody')}@example.com`)
+      await page
+        .getByRole('main')
+        .getByLabel('E-mail')
+        .fill(`${newUsername('nobody')}@example.com`)
       await page.getByRole('button', { name: 'Send me a reset link' }).click()
       await expect(page).toHaveURL('/forgot-password?sent=1')
       const unknownAnswer = await page.getByRole('status').textContent()
@@ -148,7 +155,11 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText('Please confirm your e-mail address')).toBeVisible()
       await expectAccessible(page)
 
-      const member = getDb().select({ id: users.id, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.username, username)).get()!
+      const member = getDb()
+        .select({ id: users.id, verifiedAt: users.emailVerifiedAt })
+        .from(users)
+        .where(eq(users.username, username))
+        .get()!
       expect(member.verifiedAt).toBeNull()
       const first = await linkFor({ id: member.id, email }, 'verify_email')
 

@@ -19,7 +19,12 @@ async function switchUser(context: BrowserContext, baseURL: string, userId: numb
   await context.addCookies([{ name: cookie.name, value: cookie.value, url: baseURL }])
 }
 
-test('a product user ranks by a segment, moves two ideas to planned in bulk, and a voter is notified', async ({ page, context, baseURL, loginAs }) => {
+test('a product user ranks by a segment, moves two ideas to planned in bulk, and a voter is notified', async ({
+  page,
+  context,
+  baseURL,
+  loginAs,
+}) => {
   const db = getDb()
   const segment = createSegment(db, { name: unique('Enterprise '), weight: 3 })
   const category = createCategory(db, { name: unique('Bulk ') })
@@ -82,7 +87,10 @@ test('the ideas CSV downloads with formula cells escaped', async ({ page, loginA
   await loginAs('product')
   await page.goto(`/admin/ideas?category=${category.id}`)
   await expect(page.getByRole('rowheader').filter({ hasText: 'exploit idea' })).toBeVisible()
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download these ideas as CSV' }).click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download these ideas as CSV' }).click(),
+  ])
   expect(download.suggestedFilename()).toMatch(/^ideas-all-\d{4}-\d{2}-\d{2}\.csv$/)
   const csv = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '')
   const [header, row, end] = csv.split('\r\n')
@@ -102,7 +110,12 @@ test('the ideas CSV downloads with formula cells escaped', async ({ page, loginA
   expect(votersCsv).not.toContain('@example.com')
 })
 
-test('a member never sees an internal note: not on the page, in search, nor in the changelog feed', async ({ page, context, baseURL, loginAs }) => {
+test('a member never sees an internal note: not on the page, in search, nor in the changelog feed', async ({
+  page,
+  context,
+  baseURL,
+  loginAs,
+}) => {
   const db = getDb()
   const title = `Bulk user import from CSV ${unique('')}`
   const idea = createTestIdea(db, { authorId: createUser(db).id, title })
@@ -173,7 +186,8 @@ test.describe('without JavaScript', () => {
 
     await page.goto('/admin/settings')
     const names = page.getByRole('region', { name: 'Categories' }).getByRole('form', { name: /^Edit category / })
-    const position = async (name: string) => (await names.evaluateAll((forms) => forms.map((f) => f.getAttribute('aria-label')))).indexOf(`Edit category ${name}`)
+    const position = async (name: string) =>
+      (await names.evaluateAll((forms) => forms.map((f) => f.getAttribute('aria-label')))).indexOf(`Edit category ${name}`)
     // Polled: without JavaScript the answer page may still be arriving when the status shows.
     const gap = async () => {
       const [a, b] = [await position(first.name), await position(second.name)]

@@ -24,7 +24,9 @@ const newMember = (extra: object = {}) => {
 }
 /** Straight to the database, as the admin pages would have made it. */
 const newCompany = () =>
-  getDb().$client.prepare('insert into companies (name, external_id, monthly_revenue) values (?, ?, 0) returning id').get(`Api Admin Co ${stem()}`, `apiadm-${stem()}`) as {
+  getDb()
+    .$client.prepare('insert into companies (name, external_id, monthly_revenue) values (?, ?, 0) returning id')
+    .get(`Api Admin Co ${stem()}`, `apiadm-${stem()}`) as {
     id: number
   }
 
@@ -40,12 +42,23 @@ function operations(): Operation[] {
     { name: 'GET /users/by-id/:id', send: (r, h) => r.get(`/api/v1/users/by-id/${subject.id}`, { headers: h }) },
     {
       name: 'PATCH /users/by-id/:id',
-      send: (r, h) => r.patch(`/api/v1/users/by-id/${createUser(getDb(), { createdAt: OLD }).id}`, { headers: h, data: { role: 'moderator', reason: 'API matrix' } }),
+      send: (r, h) =>
+        r.patch(`/api/v1/users/by-id/${createUser(getDb(), { createdAt: OLD }).id}`, {
+          headers: h,
+          data: { role: 'moderator', reason: 'API matrix' },
+        }),
     },
     { name: 'GET /companies', send: (r, h) => r.get('/api/v1/companies?limit=5', { headers: h }) },
-    { name: 'POST /companies', send: (r, h) => r.post('/api/v1/companies', { headers: h, data: { name: `Api Admin Co ${stem()}`, plan: 'Pro', monthlyRevenue: 100 } }) },
+    {
+      name: 'POST /companies',
+      send: (r, h) =>
+        r.post('/api/v1/companies', { headers: h, data: { name: `Api Admin Co ${stem()}`, plan: 'Pro', monthlyRevenue: 100 } }),
+    },
     { name: 'GET /companies/:id', send: (r, h) => r.get(`/api/v1/companies/${company.id}`, { headers: h }) },
-    { name: 'PATCH /companies/:id', send: (r, h) => r.patch(`/api/v1/companies/${company.id}`, { headers: h, data: { plan: `Plan ${stem()}` } }) },
+    {
+      name: 'PATCH /companies/:id',
+      send: (r, h) => r.patch(`/api/v1/companies/${company.id}`, { headers: h, data: { plan: `Plan ${stem()}` } }),
+    },
     { name: 'DELETE /companies/:id', send: (r, h) => r.delete(`/api/v1/companies/${newCompany().id}`, { headers: h }) },
     { name: 'GET /companies/:id/members', send: (r, h) => r.get(`/api/v1/companies/${company.id}/members`, { headers: h }) },
   ]
@@ -76,7 +89,9 @@ test('the authorization matrix: every admin operation × every kind of caller', 
 
 test('an admin creates a member, who is found by id, external id and username; admin fields stay with admins', async ({ request }) => {
   const admin = { Authorization: `Bearer ${tokenFor('admin').token}` }
-  const company = (await (await request.post('/api/v1/companies', { headers: admin, data: { name: `Api Admin Co ${stem()}`, externalId: `apiadm-${stem()}` } })).json()) as { id: number; name: string }
+  const company = (await (
+    await request.post('/api/v1/companies', { headers: admin, data: { name: `Api Admin Co ${stem()}`, externalId: `apiadm-${stem()}` } })
+  ).json()) as { id: number; name: string }
   const externalId = `crm-${stem()}`
   const body = newMember({ displayName: 'Made Through The API', role: 'product', companyId: company.id, externalId })
   const created = await request.post('/api/v1/users', { headers: admin, data: body })
@@ -97,14 +112,24 @@ test('an admin creates a member, who is found by id, external id and username; a
   AdminMember.strict().parse(member) // the documented shape, and nothing more
 
   expect(await (await request.get(`/api/v1/users/by-id/${member.id}`, { headers: admin })).json()).toEqual(member)
-  const byExternal = (await (await request.get(`/api/v1/users?externalId=${externalId}`, { headers: admin })).json()) as { data: { id: number }[] }
+  const byExternal = (await (await request.get(`/api/v1/users?externalId=${externalId}`, { headers: admin })).json()) as {
+    data: { id: number }[]
+  }
   expect(byExternal.data.map((m) => m.id)).toEqual([member.id])
   MemberList.parse(byExternal)
-  const byIssuer = (await (await request.get(`/api/v1/users?externalId=${externalId}&issuer=jwt`, { headers: admin })).json()) as { data: unknown[] }
+  const byIssuer = (await (await request.get(`/api/v1/users?externalId=${externalId}&issuer=jwt`, { headers: admin })).json()) as {
+    data: unknown[]
+  }
   expect(byIssuer.data).toHaveLength(1)
-  const byPrefix = (await (await request.get(`/api/v1/users?q=${body.username.toUpperCase()}&companyId=${company.id}`, { headers: admin })).json()) as { data: { id: number }[] }
+  const byPrefix = (await (
+    await request.get(`/api/v1/users?q=${body.username.toUpperCase()}&companyId=${company.id}`, { headers: admin })
+  ).json()) as { data: { id: number }[] }
   expect(byPrefix.data.map((m) => m.id)).toEqual([member.id])
-  expect(await (await request.get(`/api/v1/users/${body.username}`)).json()).toMatchObject({ username: body.username, displayName: 'Made Through The API', badge: 'team' })
+  expect(await (await request.get(`/api/v1/users/${body.username}`)).json()).toMatchObject({
+    username: body.username,
+    displayName: 'Made Through The API',
+    badge: 'team',
+  })
 
   // Everyone else, and an admin's token without the admin scope, get the public fields only.
   const others: Record<string, string>[] = [
@@ -123,12 +148,17 @@ test('an admin creates a member, who is found by id, external id and username; a
     expect(text).not.toContain(company.name)
   }
   // The external id lookup is the admin list's: nobody else gets to ask.
-  for (const headers of others) expect((await request.get(`/api/v1/users?externalId=${externalId}`, { headers })).status()).toBeGreaterThanOrEqual(401)
+  for (const headers of others)
+    expect((await request.get(`/api/v1/users?externalId=${externalId}`, { headers })).status()).toBeGreaterThanOrEqual(401)
   expect((await request.get('/api/v1/users/by-id/99999999', { headers: admin })).status()).toBe(404)
   expect((await request.get('/api/v1/users/by-id/abc')).status()).toBe(404)
 })
 
-test('a role change through the API shows on the admin page and in its staff log; a demoted admin’s token loses the admin scope', async ({ request, page, loginAs }) => {
+test('a role change through the API shows on the admin page and in its staff log; a demoted admin’s token loses the admin scope', async ({
+  request,
+  page,
+  loginAs,
+}) => {
   const admin = { Authorization: `Bearer ${tokenFor('admin').token}` }
   const member = createUser(getDb(), { createdAt: OLD })
   const reason = `Promoted by the API ${stem()}`
@@ -160,25 +190,50 @@ test('companies: create, read with counts, change, list members, delete; members
   const product = { Authorization: `Bearer ${tokenFor('product').token}` }
   const name = `Api Admin Co ${stem()}`
   const externalId = `apiadm-${stem()}`
-  const created = await request.post('/api/v1/companies', { headers: admin, data: { name, externalId, plan: 'Enterprise', monthlyRevenue: 12000 } })
+  const created = await request.post('/api/v1/companies', {
+    headers: admin,
+    data: { name, externalId, plan: 'Enterprise', monthlyRevenue: 12000 },
+  })
   expect(created.status()).toBe(201)
   const company = (await created.json()) as { id: number }
-  expect(company).toMatchObject({ name, externalId, plan: 'Enterprise', monthlyRevenue: 12000, segment: null, memberCount: 0, voterCount: 0, voteCount: 0 })
+  expect(company).toMatchObject({
+    name,
+    externalId,
+    plan: 'Enterprise',
+    monthlyRevenue: 12000,
+    segment: null,
+    memberCount: 0,
+    voterCount: 0,
+    voteCount: 0,
+  })
   expect(created.headers()['location']).toBe(`/api/v1/companies/${company.id}`)
   CompanyDetail.strict().parse(company)
 
   const [a, b] = [createUser(getDb(), { createdAt: OLD }), createUser(getDb(), { createdAt: OLD })]
-  for (const m of [a, b]) expect((await request.patch(`/api/v1/users/by-id/${m.id}`, { headers: admin, data: { companyId: company.id } })).status()).toBe(200)
-  expect(await (await request.get(`/api/v1/companies/${company.id}`, { headers: product })).json()).toMatchObject({ id: company.id, memberCount: 2 })
-  const firstPage = (await (await request.get(`/api/v1/companies/${company.id}/members?limit=1`, { headers: product })).json()) as { data: { id: number }[]; nextCursor: string }
+  for (const m of [a, b])
+    expect((await request.patch(`/api/v1/users/by-id/${m.id}`, { headers: admin, data: { companyId: company.id } })).status()).toBe(200)
+  expect(await (await request.get(`/api/v1/companies/${company.id}`, { headers: product })).json()).toMatchObject({
+    id: company.id,
+    memberCount: 2,
+  })
+  const firstPage = (await (await request.get(`/api/v1/companies/${company.id}/members?limit=1`, { headers: product })).json()) as {
+    data: { id: number }[]
+    nextCursor: string
+  }
   expect(firstPage.data.map((m) => m.id)).toEqual([b.id])
-  const secondPage = await (await request.get(`/api/v1/companies/${company.id}/members?limit=1&cursor=${firstPage.nextCursor}`, { headers: product })).json()
+  const secondPage = await (
+    await request.get(`/api/v1/companies/${company.id}/members?limit=1&cursor=${firstPage.nextCursor}`, { headers: product })
+  ).json()
   expect(secondPage).toMatchObject({ data: [{ id: a.id, username: a.username }], nextCursor: null })
   CompanyMemberList.parse(secondPage)
-  const found = (await (await request.get(`/api/v1/companies?externalId=${externalId}`, { headers: product })).json()) as { data: { id: number }[] }
+  const found = (await (await request.get(`/api/v1/companies?externalId=${externalId}`, { headers: product })).json()) as {
+    data: { id: number }[]
+  }
   expect(found.data.map((c) => c.id)).toEqual([company.id])
   CompanyList.parse(found)
-  const byName = (await (await request.get(`/api/v1/companies?q=${encodeURIComponent(name)}`, { headers: product })).json()) as { data: { id: number }[] }
+  const byName = (await (await request.get(`/api/v1/companies?q=${encodeURIComponent(name)}`, { headers: product })).json()) as {
+    data: { id: number }[]
+  }
   expect(byName.data.map((c) => c.id)).toEqual([company.id])
 
   const patched = await request.patch(`/api/v1/companies/${company.id}`, { headers: admin, data: { plan: null, monthlyRevenue: 500 } })
@@ -220,11 +275,19 @@ test('duplicates are 409 and invalid fields 422, as problem details naming the f
   expect(((await again.json()) as { detail: string }).detail).toBe('Another member has this external id.')
 
   const companyId = `apiadm-${stem()}`
-  expect((await request.post('/api/v1/companies', { headers: admin, data: { name: `Api Admin Co ${stem()}`, externalId: companyId } })).status()).toBe(201)
+  expect(
+    (await request.post('/api/v1/companies', { headers: admin, data: { name: `Api Admin Co ${stem()}`, externalId: companyId } })).status(),
+  ).toBe(201)
   const taken = await request.post('/api/v1/companies', { headers: admin, data: { name: `Api Admin Co ${stem()}`, externalId: companyId } })
   expect(taken.status()).toBe(409)
   expect(((await taken.json()) as { errors: Record<string, string[]> }).errors).toHaveProperty('externalId')
-  for (const data of [{ name: '' }, { name: 'x'.repeat(101) }, { name: 'Fine', monthlyRevenue: -1 }, { name: 'Fine', monthlyRevenue: '12k' }, { name: 'Line\nbreak' }]) {
+  for (const data of [
+    { name: '' },
+    { name: 'x'.repeat(101) },
+    { name: 'Fine', monthlyRevenue: -1 },
+    { name: 'Fine', monthlyRevenue: '12k' },
+    { name: 'Line\nbreak' },
+  ]) {
     const response = await request.post('/api/v1/companies', { headers: admin, data })
     expect(response.status(), JSON.stringify(data)).toBe(422)
   }
@@ -278,7 +341,11 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
   }
   for (const body of bodies) {
     for (const path of paths) {
-      const r = await request.fetch(path, { method: path.includes('/by-id/') || /companies\/\d/.test(path) ? 'PATCH' : 'POST', headers: admin, data: body as object })
+      const r = await request.fetch(path, {
+        method: path.includes('/by-id/') || /companies\/\d/.test(path) ? 'PATCH' : 'POST',
+        headers: admin,
+        data: body as object,
+      })
       expectNo5xx(r.status(), `${path} ${JSON.stringify(body)?.slice(0, 60)}`)
     }
   }
@@ -286,7 +353,10 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     for (const type of ['application/json', 'text/plain', 'application/merge-patch+json']) {
       for (const path of paths) {
         const method = path.includes('/by-id/') || /companies\/\d/.test(path) ? 'PATCH' : 'POST'
-        expectNo5xx((await request.fetch(path, { method, headers: { ...admin, 'Content-Type': type }, data: raw })).status(), `${method} ${path} ${type} ${raw.slice(0, 20)}`)
+        expectNo5xx(
+          (await request.fetch(path, { method, headers: { ...admin, 'Content-Type': type }, data: raw })).status(),
+          `${method} ${path} ${type} ${raw.slice(0, 20)}`,
+        )
       }
     }
   }
@@ -319,7 +389,10 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     for (const path of [`/api/v1/users/by-id/${id}`, `/api/v1/companies/${id}`, `/api/v1/companies/${id}/members`]) {
       expectNo5xx((await request.get(path, { headers: admin })).status(), path)
     }
-    expectNo5xx((await request.patch(`/api/v1/users/by-id/${id}`, { headers: admin, data: { role: 'member' } })).status(), `PATCH user ${id}`)
+    expectNo5xx(
+      (await request.patch(`/api/v1/users/by-id/${id}`, { headers: admin, data: { role: 'member' } })).status(),
+      `PATCH user ${id}`,
+    )
     expectNo5xx((await request.delete(`/api/v1/companies/${id}`, { headers: admin })).status(), `DELETE company ${id}`)
   }
   for (const method of ['PUT', 'DELETE', 'POST']) {

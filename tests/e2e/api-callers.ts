@@ -16,14 +16,28 @@ export const categoryId = () => getDb().select({ id: categories.id }).from(categ
 export const tagName = () => getDb().select({ name: tags.name }).from(tags).get()!.name
 export const questionBody = (title: string) => ({ title, body: 'How do we do this from our own scripts, step by step?', tags: [tagName()] })
 
-export function tokenFor(role: Role, scopes: ApiScope[] = role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'], expiresAt: Date | null = null) {
+export function tokenFor(
+  role: Role,
+  scopes: ApiScope[] = role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'],
+  expiresAt: Date | null = null,
+) {
   const user = createUser(getDb(), { role, reputation: 200, createdAt: OLD })
   const { token, id } = createApiToken(getDb(), { userId: user.id, role, name: 'test', scopes, expiresAt })
   return { user, token, id }
 }
 
 /** The callers' names, in the order of callers(): the columns of every matrix. */
-export const CALLER_NAMES = ['anonymous', 'member', 'product', 'admin', 'revoked', 'expired', 'read-only', 'write-only', 'malformed'] as const
+export const CALLER_NAMES = [
+  'anonymous',
+  'member',
+  'product',
+  'admin',
+  'revoked',
+  'expired',
+  'read-only',
+  'write-only',
+  'malformed',
+] as const
 
 export type Caller = { name: string; headers: Record<string, string> }
 
@@ -32,7 +46,9 @@ export function callers(): Caller[] {
   const revoked = tokenFor('member')
   getDb().$client.prepare('update api_tokens set revoked_at = ? where id = ?').run(Date.now(), revoked.id)
   const expired = tokenFor('member')
-  getDb().$client.prepare('update api_tokens set expires_at = ? where id = ?').run(Date.now() - 1000, expired.id)
+  getDb()
+    .$client.prepare('update api_tokens set expires_at = ? where id = ?')
+    .run(Date.now() - 1000, expired.id)
   return [
     { name: 'anonymous', headers: {} },
     { name: 'member', headers: bearer(tokenFor('member').token) },
@@ -46,11 +62,13 @@ export function callers(): Caller[] {
   ]
 }
 
-
 /** One operation of a matrix: sends its request with a caller's headers. */
 export type MatrixOperation = {
   name: string
-  send: (request: APIRequestContext, headers: Record<string, string>) => Promise<{ status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }>
+  send: (
+    request: APIRequestContext,
+    headers: Record<string, string>,
+  ) => Promise<{ status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }>
 }
 
 /**
@@ -76,7 +94,8 @@ export async function runAuthorizationMatrix(request: APIRequestContext, operati
         expect(body.title.length, `${op.name} as ${caller.name}`).toBeGreaterThan(0)
         expect(body.detail.length, `${op.name} as ${caller.name}`).toBeGreaterThan(0)
       }
-      if (status === 401) expect(response.headers()['www-authenticate'], `${op.name} as ${caller.name}`).toMatch(/^Bearer realm="\/api\/v1"/)
+      if (status === 401)
+        expect(response.headers()['www-authenticate'], `${op.name} as ${caller.name}`).toMatch(/^Bearer realm="\/api\/v1"/)
     }
   }
   return got

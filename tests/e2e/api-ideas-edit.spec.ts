@@ -31,11 +31,14 @@ type IdeaDetail = {
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
-const newIdea = (authorId: number, title?: string) => createTestIdea(getDb(), { authorId, title, bodyMd: 'Let the weekly digest go out on a day we choose.' })
+const newIdea = (authorId: number, title?: string) =>
+  createTestIdea(getDb(), { authorId, title, bodyMd: 'Let the weekly digest go out on a day we choose.' })
 const someone = () => createUser(getDb(), { createdAt: OLD })
 const moderator = () => createUser(getDb(), { role: 'moderator', createdAt: OLD })
-const lock = (ideaId: number) => moderatePost(getDb(), { actorId: moderator().id, target: { type: 'idea', id: ideaId }, action: 'lock', reason: 'Cooling down.' })
-const hide = (ideaId: number) => moderatePost(getDb(), { actorId: moderator().id, target: { type: 'idea', id: ideaId }, action: 'hide', reason: 'Held back.' })
+const lock = (ideaId: number) =>
+  moderatePost(getDb(), { actorId: moderator().id, target: { type: 'idea', id: ideaId }, action: 'lock', reason: 'Cooling down.' })
+const hide = (ideaId: number) =>
+  moderatePost(getDb(), { actorId: moderator().id, target: { type: 'idea', id: ideaId }, action: 'hide', reason: 'Held back.' })
 
 async function expectProblem(response: Response, status: number) {
   expect(response.status()).toBe(status)
@@ -55,15 +58,23 @@ function operations(): Operation[] {
   const author = someone()
   const idea = () => newIdea(author.id)
   return [
-    { name: 'PATCH /ideas/:id', send: (r, h) => r.patch(`/api/v1/ideas/${idea().id}`, { headers: h, data: { title: 'A clearer title for this idea' } }) },
-    { name: 'POST /ideas/:id/merge', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/merge`, { headers: h, data: { into: idea().id } }) },
+    {
+      name: 'PATCH /ideas/:id',
+      send: (r, h) => r.patch(`/api/v1/ideas/${idea().id}`, { headers: h, data: { title: 'A clearer title for this idea' } }),
+    },
+    {
+      name: 'POST /ideas/:id/merge',
+      send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/merge`, { headers: h, data: { into: idea().id } }),
+    },
     {
       // A merged idea is read like any other (with mergedIntoId).
       name: 'GET /ideas/:id (merged)',
       send: async (r, h) => {
         const [from, into] = [idea(), idea()]
         const product = tokenFor('product')
-        expect((await r.post(`/api/v1/ideas/${from.id}/merge`, { headers: bearer(product.token), data: { into: into.id } })).status()).toBe(200)
+        expect((await r.post(`/api/v1/ideas/${from.id}/merge`, { headers: bearer(product.token), data: { into: into.id } })).status()).toBe(
+          200,
+        )
         return r.get(`/api/v1/ideas/${from.id}`, { headers: h })
       },
     },
@@ -89,11 +100,20 @@ test('the authorization matrix: each operation × every kind of caller', async (
 const ROLE_COLUMNS = ['anonymous', 'author', 'other member', 'moderator', 'product', 'admin'] as const
 
 /** For each case, an idea by `author` in the case's state, and the request each column sends. */
-type RoleCase = { name: string; prepare: (authorId: number) => number; send: (r: APIRequestContext, ideaId: number, h: Record<string, string>) => Promise<Response> }
+type RoleCase = {
+  name: string
+  prepare: (authorId: number) => number
+  send: (r: APIRequestContext, ideaId: number, h: Record<string, string>) => Promise<Response>
+}
 
-const patch = (data: object) => (r: APIRequestContext, ideaId: number, h: Record<string, string>) => r.patch(`/api/v1/ideas/${ideaId}`, { headers: h, data })
+const patch = (data: object) => (r: APIRequestContext, ideaId: number, h: Record<string, string>) =>
+  r.patch(`/api/v1/ideas/${ideaId}`, { headers: h, data })
 const ROLE_CASES: RoleCase[] = [
-  { name: 'PATCH an open idea nobody else voted for', prepare: (a) => newIdea(a).id, send: patch({ body: 'Let the digest go out on the day ~ we choose, at the hour we choose.' }) },
+  {
+    name: 'PATCH an open idea nobody else voted for',
+    prepare: (a) => newIdea(a).id,
+    send: patch({ body: 'Let the digest go out on the day ~ we choose, at the hour we choose.' }),
+  },
   {
     name: 'PATCH after another member voted',
     prepare: (a) => {
@@ -130,7 +150,11 @@ const ROLE_CASES: RoleCase[] = [
     },
     send: patch({ title: 'A hidden idea renamed somehow' }),
   },
-  { name: 'POST merge', prepare: (a) => newIdea(a).id, send: (r, id, h) => r.post(`/api/v1/ideas/${id}/merge`, { headers: h, data: { into: newIdea(someone().id).id } }) },
+  {
+    name: 'POST merge',
+    prepare: (a) => newIdea(a).id,
+    send: (r, id, h) => r.post(`/api/v1/ideas/${id}/merge`, { headers: h, data: { into: newIdea(someone().id).id } }),
+  },
   {
     name: 'GET a hidden idea',
     prepare: (a) => {
@@ -178,12 +202,26 @@ test('a suspended moderator’s token reads hidden ideas no more than the site s
   const author = someone()
   const hidden = newIdea(author.id)
   hide(hidden.id)
-  const suspended = createUser(getDb(), { role: 'moderator', createdAt: OLD, suspendedUntil: new Date(Date.now() + 86_400_000), suspensionReason: 'Cooling off.' })
-  const { token } = createApiToken(getDb(), { userId: suspended.id, role: 'moderator', name: 'test', scopes: ['read', 'write'], expiresAt: null })
+  const suspended = createUser(getDb(), {
+    role: 'moderator',
+    createdAt: OLD,
+    suspendedUntil: new Date(Date.now() + 86_400_000),
+    suspensionReason: 'Cooling off.',
+  })
+  const { token } = createApiToken(getDb(), {
+    userId: suspended.id,
+    role: 'moderator',
+    name: 'test',
+    scopes: ['read', 'write'],
+    expiresAt: null,
+  })
   await expectProblem(await request.get(`/api/v1/ideas/${hidden.id}`, { headers: bearer(token) }), 404)
   // And it edits nothing: the policy refuses a suspended account.
   const shown = newIdea(author.id)
-  const refused = await expectProblem(await request.patch(`/api/v1/ideas/${shown.id}`, { headers: bearer(token), data: { title: 'Renamed while suspended' } }), 403)
+  const refused = await expectProblem(
+    await request.patch(`/api/v1/ideas/${shown.id}`, { headers: bearer(token), data: { title: 'Renamed while suspended' } }),
+    403,
+  )
   expect(refused.detail).toMatch(/suspended/)
 })
 
@@ -197,7 +235,12 @@ test('the author’s edit shows on the idea page and in its revisions; a moderat
   const idea = newIdea(author.user.id, 'Send the weekly digest on Mondays')
   const edited = await request.patch(`/api/v1/ideas/${idea.id}`, {
     headers: bearer(author.token),
-    data: { title: 'Send the weekly digest on a chosen day', body: 'Let each team pick the **day** ~ it goes out.', categoryId: category.id, tags: [tagName()] },
+    data: {
+      title: 'Send the weekly digest on a chosen day',
+      body: 'Let each team pick the **day** ~ it goes out.',
+      categoryId: category.id,
+      tags: [tagName()],
+    },
   })
   expect(edited.status()).toBe(200)
   const detail = (await edited.json()) as IdeaDetail
@@ -222,16 +265,31 @@ test('the author’s edit shows on the idea page and in its revisions; a moderat
       .orderBy(asc(postRevisions.id))
       .all()
   expect(revisions()).toEqual([
-    { editorId: author.user.id, title: 'Send the weekly digest on Mondays', bodyMd: 'Let the weekly digest go out on a day we choose.', reason: 'Changed the title, body.' },
-    expect.objectContaining({ editorId: author.user.id, title: 'Send the weekly digest on a chosen day', reason: 'Changed the category, tags.' }),
+    {
+      editorId: author.user.id,
+      title: 'Send the weekly digest on Mondays',
+      bodyMd: 'Let the weekly digest go out on a day we choose.',
+      reason: 'Changed the title, body.',
+    },
+    expect.objectContaining({
+      editorId: author.user.id,
+      title: 'Send the weekly digest on a chosen day',
+      reason: 'Changed the category, tags.',
+    }),
   ])
 
   // Once someone else votes, only the team edits it; the moderator's edit goes into the log with the reason.
   setIdeaVote(getDb(), { ideaId: idea.id, userId: someone().id, voted: true })
-  const late = await expectProblem(await request.patch(`/api/v1/ideas/${idea.id}`, { headers: bearer(author.token), data: { body: 'Changed after the vote ~.' } }), 409)
+  const late = await expectProblem(
+    await request.patch(`/api/v1/ideas/${idea.id}`, { headers: bearer(author.token), data: { body: 'Changed after the vote ~.' } }),
+    409,
+  )
   expect(late.detail).toBe('Others have voted for this idea as it is, so only the team can edit it now.')
   const mod = tokenFor('moderator')
-  const fixed = await request.patch(`/api/v1/ideas/${idea.id}`, { headers: bearer(mod.token), data: { body: 'Let each team pick the day ~ it goes out.', reason: 'Removed a link ~.' } })
+  const fixed = await request.patch(`/api/v1/ideas/${idea.id}`, {
+    headers: bearer(mod.token),
+    data: { body: 'Let each team pick the day ~ it goes out.', reason: 'Removed a link ~.' },
+  })
   expect(fixed.status()).toBe(200)
   expect(revisions().at(-1)).toMatchObject({ editorId: mod.user.id, reason: 'Changed the body. Removed a link ~.' })
   const log = getDb()
@@ -241,7 +299,10 @@ test('the author’s edit shows on the idea page and in its revisions; a moderat
     .all()
   expect(log).toEqual([{ actorId: mod.user.id, action: 'edit_idea', reason: 'Removed a link ~.' }])
   // An unchanged request is no change, and still the idea.
-  const again = await request.patch(`/api/v1/ideas/${idea.id}`, { headers: bearer(mod.token), data: { title: 'Send the weekly digest on a chosen day' } })
+  const again = await request.patch(`/api/v1/ideas/${idea.id}`, {
+    headers: bearer(mod.token),
+    data: { title: 'Send the weekly digest on a chosen day' },
+  })
   expect(again.status()).toBe(200)
   expect(revisions()).toHaveLength(3)
 })
@@ -253,11 +314,18 @@ test('a merge moves the votes, tells the voters, and the merged idea says where 
   const authorA = tokenFor('member')
   const a = newIdea(authorA.user.id, 'Export the roadmap as a spreadsheet')
   const b = newIdea(someone().id, 'Export the roadmap to CSV and Excel')
-  for (const [t, ideaId] of [[voter, a.id], [both, a.id], [both, b.id]] as const) {
+  for (const [t, ideaId] of [
+    [voter, a.id],
+    [both, a.id],
+    [both, b.id],
+  ] as const) {
     expect((await request.put(`/api/v1/ideas/${ideaId}/vote`, { headers: bearer(t.token) })).status()).toBe(200)
   }
   // A: its author, voter, both; B: its author, both.
-  const merged = await request.post(`/api/v1/ideas/${a.id}/merge`, { headers: bearer(product.token), data: { into: b.id, note: 'Same request, **one place** ~.' } })
+  const merged = await request.post(`/api/v1/ideas/${a.id}/merge`, {
+    headers: bearer(product.token),
+    data: { into: b.id, note: 'Same request, **one place** ~.' },
+  })
   expect(merged.status()).toBe(200)
   const into = (await merged.json()) as IdeaDetail
   expect(into).toMatchObject({ id: b.id, status: 'open', voteCount: 4, mergedIntoId: null })
@@ -268,7 +336,11 @@ test('a merge moves the votes, tells the voters, and the merged idea says where 
   for (const t of [voter, both, authorA]) {
     const mine = (await (await request.get('/api/v1/notifications?limit=50', { headers: bearer(t.token) })).json()) as Notifications
     expect(mine.data.filter((n) => n.kind === 'idea_merged')).toEqual([
-      expect.objectContaining({ url: `/ideas/${b.id}?merged=${a.id}`, title: expect.stringContaining('Export the roadmap as a spreadsheet'), body: expect.stringContaining('one place') }),
+      expect.objectContaining({
+        url: `/ideas/${b.id}?merged=${a.id}`,
+        title: expect.stringContaining('Export the roadmap as a spreadsheet'),
+        body: expect.stringContaining('one place'),
+      }),
     ])
   }
   const actor = (await (await request.get('/api/v1/notifications?limit=50', { headers: bearer(product.token) })).json()) as Notifications
@@ -277,7 +349,11 @@ test('a merge moves the votes, tells the voters, and the merged idea says where 
   // The merged idea reads as itself, with where it went and the merge on its timeline; its page redirects there.
   const old = (await (await request.get(`/api/v1/ideas/${a.id}`)).json()) as IdeaDetail
   expect(old).toMatchObject({ id: a.id, status: 'merged', mergedIntoId: b.id, voteCount: 0 })
-  expect(old.statusHistory.at(-1)).toMatchObject({ from: 'open', to: 'merged', noteHtml: expect.stringContaining('<strong>one place</strong>') })
+  expect(old.statusHistory.at(-1)).toMatchObject({
+    from: 'open',
+    to: 'merged',
+    noteHtml: expect.stringContaining('<strong>one place</strong>'),
+  })
   const page = await request.get(`/ideas/${a.id}`, { maxRedirects: 0 })
   expect([301, 302, 303, 307, 308]).toContain(page.status())
   expect(page.headers()['location']).toContain(`/ideas/${b.id}?merged=${a.id}`)
@@ -291,16 +367,25 @@ test('a merge moves the votes, tells the voters, and the merged idea says where 
     [b.id, a.id, /cycle/],
   ]
   for (const [from, to, reason] of refusals) {
-    const problem = await expectProblem(await request.post(`/api/v1/ideas/${from}/merge`, { headers: bearer(product.token), data: { into: to } }), 409)
+    const problem = await expectProblem(
+      await request.post(`/api/v1/ideas/${from}/merge`, { headers: bearer(product.token), data: { into: to } }),
+      409,
+    )
     expect(problem.detail).toMatch(reason)
   }
-  await expectProblem(await request.patch(`/api/v1/ideas/${a.id}`, { headers: bearer(product.token), data: { title: 'Renaming a merged idea now' } }), 409)
+  await expectProblem(
+    await request.patch(`/api/v1/ideas/${a.id}`, { headers: bearer(product.token), data: { title: 'Renaming a merged idea now' } }),
+    409,
+  )
   // Unknown ideas: the one in the path is a 404; the one named by `into` (missing or hidden) is that field's 422.
   await expectProblem(await request.post(`/api/v1/ideas/${2 ** 40}/merge`, { headers: bearer(product.token), data: { into: b.id } }), 404)
   const hidden = newIdea(someone().id)
   hide(hidden.id)
   for (const to of [2 ** 40, hidden.id]) {
-    const problem = await expectProblem(await request.post(`/api/v1/ideas/${c.id}/merge`, { headers: bearer(product.token), data: { into: to } }), 422)
+    const problem = await expectProblem(
+      await request.post(`/api/v1/ideas/${c.id}/merge`, { headers: bearer(product.token), data: { into: to } }),
+      422,
+    )
     expect(Object.keys(problem.errors ?? {})).toEqual(['into'])
   }
   await expectProblem(await request.post(`/api/v1/ideas/${hidden.id}/merge`, { headers: bearer(product.token), data: { into: c.id } }), 404)
@@ -328,9 +413,15 @@ test('field errors are 422 problems with the fields’ paths; unknown fields and
     expect(Object.keys(problem.errors ?? {}).sort(), JSON.stringify(data)).toEqual(fields)
   }
   // The model's field refusals: a category that does not exist, a new tag from a member who may not create one.
-  const noCategory = await expectProblem(await request.patch(`/api/v1/ideas/${idea.id}`, { headers: bearer(author.token), data: { categoryId: 2 ** 31 } }), 422)
+  const noCategory = await expectProblem(
+    await request.patch(`/api/v1/ideas/${idea.id}`, { headers: bearer(author.token), data: { categoryId: 2 ** 31 } }),
+    422,
+  )
   expect(noCategory.errors).toEqual({ categoryId: ['Choose a category from the list.'] })
-  const newTag = await expectProblem(await request.patch(`/api/v1/ideas/${idea.id}`, { headers: bearer(author.token), data: { tags: ['no-such-tag-zq7'] } }), 422)
+  const newTag = await expectProblem(
+    await request.patch(`/api/v1/ideas/${idea.id}`, { headers: bearer(author.token), data: { tags: ['no-such-tag-zq7'] } }),
+    422,
+  )
   expect(newTag.errors?.tags?.[0]).toMatch(/500 reputation/)
   const merges: [object, string[]][] = [
     [{}, ['into']],
@@ -346,7 +437,14 @@ test('field errors are 422 problems with the fields’ paths; unknown fields and
     expect(Object.keys(problem.errors ?? {}).sort(), JSON.stringify(data)).toEqual(fields)
   }
   // Not JSON, and methods the paths do not have.
-  expect((await request.patch(`/api/v1/ideas/${idea.id}`, { headers: { ...bearer(author.token), 'Content-Type': 'text/plain' }, data: 'title=x' })).status()).toBe(415)
+  expect(
+    (
+      await request.patch(`/api/v1/ideas/${idea.id}`, {
+        headers: { ...bearer(author.token), 'Content-Type': 'text/plain' },
+        data: 'title=x',
+      })
+    ).status(),
+  ).toBe(415)
   const put = await request.put(`/api/v1/ideas/${idea.id}`, { headers: bearer(author.token), data: { title: 'A long enough title here' } })
   expect(put.status()).toBe(405)
   expect(put.headers()['allow']).toBe('GET, PATCH')
@@ -362,7 +460,9 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields and ids out of range
   const ideaId = newIdea(author.id).id
   // The merge fuzz starts from an idea merged already, so no value of `into` merges anything for real.
   const mergedId = newIdea(author.id).id
-  expect((await request.post(`/api/v1/ideas/${mergedId}/merge`, { headers: auth, data: { into: newIdea(author.id).id } })).status()).toBe(200)
+  expect((await request.post(`/api/v1/ideas/${mergedId}/merge`, { headers: auth, data: { into: newIdea(author.id).id } })).status()).toBe(
+    200,
+  )
   let sent = 0
   const expectNo5xx = (status: number, what: string) => {
     sent++
@@ -414,8 +514,14 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields and ids out of range
   }
   for (const raw of ['{', '{"title":', '\u0000', '[[[[[[[[[[', '{"a":1}'.repeat(1000), '', '{"title":"~~~~~~~~~~~~","title":5}']) {
     for (const type of ['application/json', 'text/plain', 'application/merge-patch+json']) {
-      expectNo5xx((await request.patch(`/api/v1/ideas/${ideaId}`, { headers: { ...auth, 'Content-Type': type }, data: raw })).status(), `PATCH ${type} ${raw.slice(0, 20)}`)
-      expectNo5xx((await request.post(`/api/v1/ideas/${mergedId}/merge`, { headers: { ...auth, 'Content-Type': type }, data: raw })).status(), `merge ${type} ${raw.slice(0, 20)}`)
+      expectNo5xx(
+        (await request.patch(`/api/v1/ideas/${ideaId}`, { headers: { ...auth, 'Content-Type': type }, data: raw })).status(),
+        `PATCH ${type} ${raw.slice(0, 20)}`,
+      )
+      expectNo5xx(
+        (await request.post(`/api/v1/ideas/${mergedId}/merge`, { headers: { ...auth, 'Content-Type': type }, data: raw })).status(),
+        `merge ${type} ${raw.slice(0, 20)}`,
+      )
     }
   }
   for (const id of ['0', '-1', 'abc', '1e5', '1.5', '%00', '99999999999999999999', String(2 ** 53), '9'.repeat(16)]) {
@@ -430,7 +536,11 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields and ids out of range
   // A large body, read and refused (413), is answered rather than cut off.
   const large = JSON.stringify({ body: '~'.repeat(300_000) })
   for (const path of [`/api/v1/ideas/${ideaId}`, `/api/v1/ideas/${mergedId}/merge`]) {
-    const r = await request.fetch(path, { method: path.endsWith('merge') ? 'POST' : 'PATCH', headers: { ...auth, 'Content-Type': 'application/json' }, data: large })
+    const r = await request.fetch(path, {
+      method: path.endsWith('merge') ? 'POST' : 'PATCH',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      data: large,
+    })
     expectNo5xx(r.status(), `large ${path}`)
     expect(r.status()).toBe(413)
   }

@@ -24,7 +24,13 @@ function hidePost(ref: { type: 'answer' | 'comment'; id: number }) {
   getDb().transaction((tx) => setPostState(tx, ref, { hiddenAt: new Date(), hiddenReason: 'moderator' }), { behavior: 'immediate' })
 }
 
-type Operation = { name: string; send: (request: APIRequestContext, headers: Record<string, string>) => Promise<{ status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }> }
+type Operation = {
+  name: string
+  send: (
+    request: APIRequestContext,
+    headers: Record<string, string>,
+  ) => Promise<{ status: () => number; headers: () => Record<string, string>; text: () => Promise<string> }>
+}
 
 function operations(): Operation[] {
   const author = createUser(getDb(), { createdAt: OLD })
@@ -36,20 +42,35 @@ function operations(): Operation[] {
     {
       name: 'POST /ideas',
       send: (r, h) =>
-        r.post('/api/v1/ideas', { headers: h, data: { title: `An idea from the API ${Math.random().toString(36).slice(2, 8)}`, body: 'Please add it.', categoryId: categoryId() } }),
+        r.post('/api/v1/ideas', {
+          headers: h,
+          data: {
+            title: `An idea from the API ${Math.random().toString(36).slice(2, 8)}`,
+            body: 'Please add it.',
+            categoryId: categoryId(),
+          },
+        }),
     },
     { name: 'PUT /ideas/:id/vote', send: (r, h) => r.put(`/api/v1/ideas/${idea().id}/vote`, { headers: h }) },
     { name: 'DELETE /ideas/:id/vote', send: (r, h) => r.delete(`/api/v1/ideas/${idea().id}/vote`, { headers: h }) },
-    { name: 'POST /ideas/:id/status', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/status`, { headers: h, data: { status: 'planned', note: 'On the roadmap.' } }) },
+    {
+      name: 'POST /ideas/:id/status',
+      send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/status`, { headers: h, data: { status: 'planned', note: 'On the roadmap.' } }),
+    },
     { name: 'GET /ideas/:id/comments', send: (r, h) => r.get(`/api/v1/ideas/${idea().id}/comments`, { headers: h }) },
-    { name: 'POST /ideas/:id/comments', send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/comments`, { headers: h, data: { body: 'Same here, from our integration.' } }) },
+    {
+      name: 'POST /ideas/:id/comments',
+      send: (r, h) => r.post(`/api/v1/ideas/${idea().id}/comments`, { headers: h, data: { body: 'Same here, from our integration.' } }),
+    },
     {
       name: 'POST /questions',
-      send: (r, h) => r.post('/api/v1/questions', { headers: h, data: questionBody(`Asked through the API ${Math.random().toString(36).slice(2, 8)}?`) }),
+      send: (r, h) =>
+        r.post('/api/v1/questions', { headers: h, data: questionBody(`Asked through the API ${Math.random().toString(36).slice(2, 8)}?`) }),
     },
     {
       name: 'POST /questions/:id/answers',
-      send: (r, h) => r.post(`/api/v1/questions/${question().id}/answers`, { headers: h, data: { body: 'Use the export button on the settings page.' } }),
+      send: (r, h) =>
+        r.post(`/api/v1/questions/${question().id}/answers`, { headers: h, data: { body: 'Use the export button on the settings page.' } }),
     },
     {
       // Only the asker may accept: none of the callers asked this question.
@@ -66,7 +87,10 @@ function operations(): Operation[] {
     { name: 'GET /categories', send: (r, h) => r.get('/api/v1/categories', { headers: h }) },
     { name: 'GET /tags', send: (r, h) => r.get('/api/v1/tags?limit=5', { headers: h }) },
     { name: 'GET /questions', send: (r, h) => r.get('/api/v1/questions?sort=newest&limit=5', { headers: h }) },
-    { name: 'GET /questions/:id', send: (r, h) => r.get(`/api/v1/questions/${createTestQuestion(getDb(), { authorId: author.id }).id}`, { headers: h }) },
+    {
+      name: 'GET /questions/:id',
+      send: (r, h) => r.get(`/api/v1/questions/${createTestQuestion(getDb(), { authorId: author.id }).id}`, { headers: h }),
+    },
   ]
 }
 
@@ -113,7 +137,9 @@ test('anonymous reads follow the site’s visibility: hidden and deleted ideas a
   expect(list.data.map((i) => i.id)).not.toContain(deleted.id)
 })
 
-test('questions follow the site’s visibility: hidden and deleted questions and answers show only to those who may see them', async ({ request }) => {
+test('questions follow the site’s visibility: hidden and deleted questions and answers show only to those who may see them', async ({
+  request,
+}) => {
   const author = createUser(getDb(), { createdAt: OLD })
   const answerer = createUser(getDb(), { createdAt: OLD })
   const hidden = createTestQuestion(getDb(), { authorId: author.id })
@@ -135,7 +161,11 @@ test('questions follow the site’s visibility: hidden and deleted questions and
   const shown = createTestAnswer(getDb(), { questionId: question.id, authorId: answerer.id })
   const hiddenAnswer = createTestAnswer(getDb(), { questionId: question.id, authorId: answerer.id, bodyMd: 'A hidden answer.' })
   hidePost({ type: 'answer', id: hiddenAnswer.id })
-  const detail = (await (await request.get(`/api/v1/questions/${question.id}`)).json()) as { answers: { id: number; isAccepted: boolean }[]; acceptedAnswerId: number | null; author: Record<string, unknown> }
+  const detail = (await (await request.get(`/api/v1/questions/${question.id}`)).json()) as {
+    answers: { id: number; isAccepted: boolean }[]
+    acceptedAnswerId: number | null
+    author: Record<string, unknown>
+  }
   expect(detail.answers.map((a) => a.id)).toEqual([shown.id])
   expect(detail.acceptedAnswerId).toBeNull()
   expect(Object.keys(detail.author).sort()).toEqual(['displayName', 'username'])
@@ -149,16 +179,34 @@ test('comments: a token comments on an idea; hidden comments and hidden or locke
   const posted = await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: auth, data: { body: 'We need this **too**.' } })
   expect(posted.status()).toBe(201)
   const comment = (await posted.json()) as { id: number; bodyHtml: string; author: { username: string }; isHidden: boolean }
-  expect(comment).toMatchObject({ bodyHtml: expect.stringContaining('<strong>too</strong>'), author: { username: member.user.username }, isHidden: false })
-  const other = createTestComment(getDb(), { target: { type: 'idea', id: idea.id }, authorId: author.id, bodyMd: 'A comment a moderator hid.' })
+  expect(comment).toMatchObject({
+    bodyHtml: expect.stringContaining('<strong>too</strong>'),
+    author: { username: member.user.username },
+    isHidden: false,
+  })
+  const other = createTestComment(getDb(), {
+    target: { type: 'idea', id: idea.id },
+    authorId: author.id,
+    bodyMd: 'A comment a moderator hid.',
+  })
   hidePost({ type: 'comment', id: other.id })
-  const anonymous = (await (await request.get(`/api/v1/ideas/${idea.id}/comments`)).json()) as { data: { id: number }[]; nextCursor: string | null }
+  const anonymous = (await (await request.get(`/api/v1/ideas/${idea.id}/comments`)).json()) as {
+    data: { id: number }[]
+    nextCursor: string | null
+  }
   expect(anonymous).toEqual({ data: [expect.objectContaining({ id: comment.id })], nextCursor: null })
   const admin = tokenFor('admin')
-  const staff = (await (await request.get(`/api/v1/ideas/${idea.id}/comments`, { headers: { Authorization: `Bearer ${admin.token}` } })).json()) as { data: { id: number; isHidden: boolean }[] }
-  expect(staff.data.map((c) => [c.id, c.isHidden])).toEqual([[comment.id, false], [other.id, true]])
+  const staff = (await (
+    await request.get(`/api/v1/ideas/${idea.id}/comments`, { headers: { Authorization: `Bearer ${admin.token}` } })
+  ).json()) as { data: { id: number; isHidden: boolean }[] }
+  expect(staff.data.map((c) => [c.id, c.isHidden])).toEqual([
+    [comment.id, false],
+    [other.id, true],
+  ])
   // Unknown fields are refused; a short body has its field message.
-  expect((await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: auth, data: { body: 'Fine text', authorId: 1 } })).status()).toBe(422)
+  expect(
+    (await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: auth, data: { body: 'Fine text', authorId: 1 } })).status(),
+  ).toBe(422)
   const short = await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: auth, data: { body: 'x' } })
   expect(((await short.json()) as { errors: Record<string, string[]> }).errors).toEqual({ body: ['Write at least 2 characters.'] })
   // A hidden idea is not there; a locked one takes no comments.
@@ -175,25 +223,46 @@ test('a token asks, another answers, and only the asker accepts; the accepted an
   const asker = tokenFor('member')
   const answerer = tokenFor('member')
   const bearer = (t: { token: string }) => ({ Authorization: `Bearer ${t.token}` })
-  const asked = await request.post('/api/v1/questions', { headers: bearer(asker), data: questionBody('How do I export every idea as CSV?') })
+  const asked = await request.post('/api/v1/questions', {
+    headers: bearer(asker),
+    data: questionBody('How do I export every idea as CSV?'),
+  })
   expect(asked.status()).toBe(201)
   const question = (await asked.json()) as { id: number; tags: string[]; author: { username: string } }
   expect(asked.headers()['location']).toBe(`/api/v1/questions/${question.id}`)
   expect(question).toMatchObject({ tags: [tagName()], author: { username: asker.user.username } })
-  const first = (await (await request.post(`/api/v1/questions/${question.id}/answers`, { headers: bearer(answerer), data: { body: 'Open the ideas list and press **Export**.' } })).json()) as { id: number; bodyHtml: string; isAccepted: boolean }
+  const first = (await (
+    await request.post(`/api/v1/questions/${question.id}/answers`, {
+      headers: bearer(answerer),
+      data: { body: 'Open the ideas list and press **Export**.' },
+    })
+  ).json()) as { id: number; bodyHtml: string; isAccepted: boolean }
   expect(first).toMatchObject({ isAccepted: false, bodyHtml: expect.stringContaining('<strong>Export</strong>') })
   const second = createTestAnswer(getDb(), { questionId: question.id, authorId: createUser(getDb(), { createdAt: OLD }).id })
   // Not the asker: refused, as on the site; an answer to another question: not found.
-  expect((await request.post(`/api/v1/questions/${question.id}/accept`, { headers: bearer(answerer), data: { answerId: second.id } })).status()).toBe(403)
-  const elsewhere = createTestAnswer(getDb(), { questionId: createTestQuestion(getDb(), { authorId: asker.user.id }).id, authorId: answerer.user.id })
-  expect((await request.post(`/api/v1/questions/${question.id}/accept`, { headers: bearer(asker), data: { answerId: elsewhere.id } })).status()).toBe(404)
+  expect(
+    (await request.post(`/api/v1/questions/${question.id}/accept`, { headers: bearer(answerer), data: { answerId: second.id } })).status(),
+  ).toBe(403)
+  const elsewhere = createTestAnswer(getDb(), {
+    questionId: createTestQuestion(getDb(), { authorId: asker.user.id }).id,
+    authorId: answerer.user.id,
+  })
+  expect(
+    (await request.post(`/api/v1/questions/${question.id}/accept`, { headers: bearer(asker), data: { answerId: elsewhere.id } })).status(),
+  ).toBe(404)
   const accepted = await request.post(`/api/v1/questions/${question.id}/accept`, { headers: bearer(asker), data: { answerId: second.id } })
   expect(accepted.status()).toBe(200)
   const after = (await accepted.json()) as { acceptedAnswerId: number; answers: { id: number; isAccepted: boolean }[] }
   expect(after.acceptedAnswerId).toBe(second.id)
-  expect(after.answers.map((a) => [a.id, a.isAccepted])).toEqual([[second.id, true], [first.id, false]])
+  expect(after.answers.map((a) => [a.id, a.isAccepted])).toEqual([
+    [second.id, true],
+    [first.id, false],
+  ])
   // Unknown fields and missing tags are refused with their field.
-  const bad = await request.post('/api/v1/questions', { headers: bearer(asker), data: { ...questionBody('A question with an extra field?'), authorId: 1, tags: [] } })
+  const bad = await request.post('/api/v1/questions', {
+    headers: bearer(asker),
+    data: { ...questionBody('A question with an extra field?'), authorId: 1, tags: [] },
+  })
   expect(bad.status()).toBe(422)
   expect(Object.keys(((await bad.json()) as { errors: Record<string, string[]> }).errors).sort()).toEqual(['(body)', 'tags'])
 })
@@ -202,11 +271,24 @@ test('notifications are the token’s user’s own; a profile shows only its pub
   const owner = tokenFor('member')
   const other = tokenFor('product')
   const idea = createTestIdea(getDb(), { authorId: owner.user.id })
-  expect((await request.post(`/api/v1/ideas/${idea.id}/comments`, { headers: { Authorization: `Bearer ${other.token}` }, data: { body: 'A comment that notifies.' } })).status()).toBe(201)
-  const mine = (await (await request.get('/api/v1/notifications', { headers: { Authorization: `Bearer ${owner.token}` } })).json()) as { data: { kind: string; url: string; isUnread: boolean }[] }
+  expect(
+    (
+      await request.post(`/api/v1/ideas/${idea.id}/comments`, {
+        headers: { Authorization: `Bearer ${other.token}` },
+        data: { body: 'A comment that notifies.' },
+      })
+    ).status(),
+  ).toBe(201)
+  const mine = (await (await request.get('/api/v1/notifications', { headers: { Authorization: `Bearer ${owner.token}` } })).json()) as {
+    data: { kind: string; url: string; isUnread: boolean }[]
+  }
   // Besides the comment, the idea may have earned its author a badge.
-  expect(mine.data.filter((n) => n.kind === 'comment')).toEqual([expect.objectContaining({ url: expect.stringContaining(`/ideas/${idea.id}#comment-`), isUnread: true })])
-  const theirs = (await (await request.get('/api/v1/notifications', { headers: { Authorization: `Bearer ${other.token}` } })).json()) as { data: { url: string }[] }
+  expect(mine.data.filter((n) => n.kind === 'comment')).toEqual([
+    expect.objectContaining({ url: expect.stringContaining(`/ideas/${idea.id}#comment-`), isUnread: true }),
+  ])
+  const theirs = (await (await request.get('/api/v1/notifications', { headers: { Authorization: `Bearer ${other.token}` } })).json()) as {
+    data: { url: string }[]
+  }
   expect(theirs.data.filter((n) => n.url.startsWith(`/ideas/${idea.id}`))).toEqual([])
 
   const staff = (await (await request.get(`/api/v1/users/${other.user.username.toUpperCase()}`)).json()) as Record<string, unknown>
@@ -215,18 +297,31 @@ test('notifications are the token’s user’s own; a profile shows only its pub
   const member = (await (await request.get(`/api/v1/users/${owner.user.username}`)).json()) as Record<string, unknown>
   expect(member.badge).toBeNull()
   expect(JSON.stringify(member)).not.toContain(owner.user.email)
-  for (const name of ['nobody-here-at-all', 'x', '..', '%00', 'a'.repeat(40)]) expect((await request.get(`/api/v1/users/${name}`)).status()).toBe(404)
+  for (const name of ['nobody-here-at-all', 'x', '..', '%00', 'a'.repeat(40)])
+    expect((await request.get(`/api/v1/users/${name}`)).status()).toBe(404)
 })
 
-test('search finds what the site finds: hidden posts only for moderators, deleted ones never; snippets come in marked parts', async ({ request }) => {
+test('search finds what the site finds: hidden posts only for moderators, deleted ones never; snippets come in marked parts', async ({
+  request,
+}) => {
   const author = createUser(getDb(), { createdAt: OLD })
-  const word = `zebrafish${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)}`
-  const shown = createTestIdea(getDb(), { authorId: author.id, title: `Import ${word} records from CSV files`, bodyMd: `Our ${word} data lives in <b>spreadsheets</b>.` })
+  const word = `zebrafish${Math.random()
+    .toString(36)
+    .replace(/[^a-z]/g, '')
+    .slice(0, 6)}`
+  const shown = createTestIdea(getDb(), {
+    authorId: author.id,
+    title: `Import ${word} records from CSV files`,
+    bodyMd: `Our ${word} data lives in <b>spreadsheets</b>.`,
+  })
   const hidden = createTestQuestion(getDb(), { authorId: author.id, title: `How do I export ${word} records?` })
   const deleted = createTestIdea(getDb(), { authorId: author.id, title: `Delete ${word} records in bulk please` })
   getDb().update(questions).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(questions.id, hidden.id)).run()
   getDb().update(ideas).set({ deletedAt: new Date() }).where(eq(ideas.id, deleted.id)).run()
-  type Results = { data: { type: string; id: number; isHidden: boolean; snippet: { text: string; match: boolean }[] }[]; nextPage: number | null }
+  type Results = {
+    data: { type: string; id: number; isHidden: boolean; snippet: { text: string; match: boolean }[] }[]
+    nextPage: number | null
+  }
   const anonymous = (await (await request.get(`/api/v1/search?q=${word}`)).json()) as Results
   expect(anonymous.data.map((h) => [h.type, h.id])).toEqual([['idea', shown.id]])
   expect(anonymous.nextPage).toBeNull()
@@ -235,8 +330,15 @@ test('search finds what the site finds: hidden posts only for moderators, delete
   expect(hit.snippet.filter((p) => p.match).map((p) => p.text.toLowerCase())).toEqual([word])
   expect(hit.snippet.map((p) => p.text).join('')).not.toMatch(/[\u0002\u0003]/)
   const admin = tokenFor('admin')
-  const staff = (await (await request.get(`/api/v1/search?q=${word}`, { headers: { Authorization: `Bearer ${admin.token}` } })).json()) as Results
-  expect(staff.data.map((h) => [h.type, h.id, h.isHidden]).sort()).toEqual([['idea', shown.id, false], ['question', hidden.id, true]].sort())
+  const staff = (await (
+    await request.get(`/api/v1/search?q=${word}`, { headers: { Authorization: `Bearer ${admin.token}` } })
+  ).json()) as Results
+  expect(staff.data.map((h) => [h.type, h.id, h.isHidden]).sort()).toEqual(
+    [
+      ['idea', shown.id, false],
+      ['question', hidden.id, true],
+    ].sort(),
+  )
   const ideasOnly = (await (await request.get(`/api/v1/search?q=${word}&type=question`)).json()) as Results
   expect(ideasOnly.data).toEqual([])
   expect((await request.get('/api/v1/search')).status()).toBe(400)
@@ -246,14 +348,18 @@ test('search finds what the site finds: hidden posts only for moderators, delete
 test('categories count the ideas their list shows; tags carry their counts', async ({ request }) => {
   const author = createUser(getDb(), { createdAt: OLD })
   const category = createCategory(getDb())
-  const [shown, hidden, deleted] = [0, 1, 2].map(() => createTestIdea(getDb(), { authorId: author.id, categoryId: category.id, tagNames: ['api-count-test'] }))
+  const [shown, hidden, deleted] = [0, 1, 2].map(() =>
+    createTestIdea(getDb(), { authorId: author.id, categoryId: category.id, tagNames: ['api-count-test'] }),
+  )
   getDb().update(ideas).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(ideas.id, hidden!.id)).run()
   getDb().update(ideas).set({ deletedAt: new Date() }).where(eq(ideas.id, deleted!.id)).run()
   const list = (await (await request.get('/api/v1/categories')).json()) as { data: { id: number; slug: string; ideaCount: number }[] }
   expect(list.data.find((c) => c.id === category.id)).toMatchObject({ slug: category.slug, ideaCount: 1 })
   const listed = (await (await request.get(`/api/v1/ideas?category=${category.slug}&limit=100`)).json()) as { data: { id: number }[] }
   expect(listed.data.map((i) => i.id)).toEqual([shown!.id])
-  const tagList = (await (await request.get('/api/v1/tags?prefix=api-count')).json()) as { data: { name: string; ideaCount: number; url: string }[] }
+  const tagList = (await (await request.get('/api/v1/tags?prefix=api-count')).json()) as {
+    data: { name: string; ideaCount: number; url: string }[]
+  }
   expect(tagList.data).toEqual([expect.objectContaining({ name: 'api-count-test', url: '/tags/api-count-test' })])
 })
 
@@ -264,11 +370,15 @@ test('a list pages by keyset cursor, and each answer carries RateLimit headers',
   expect(first.headers()['ratelimit']).toMatch(/^"minute";r=\d+;t=\d+$/)
   const page1 = (await first.json()) as { data: { id: number }[]; nextCursor: string }
   expect(page1.data).toHaveLength(2)
-  const page2 = (await (await request.get(`/api/v1/ideas?sort=new&limit=2&cursor=${page1.nextCursor}`)).json()) as { data: { id: number }[] }
+  const page2 = (await (await request.get(`/api/v1/ideas?sort=new&limit=2&cursor=${page1.nextCursor}`)).json()) as {
+    data: { id: number }[]
+  }
   expect(page2.data[0]!.id).toBeLessThan(page1.data[1]!.id)
 })
 
-test('a token posts an idea, votes, and the product team moves it with a note; the answers are the documented shapes', async ({ request }) => {
+test('a token posts an idea, votes, and the product team moves it with a note; the answers are the documented shapes', async ({
+  request,
+}) => {
   const member = tokenFor('member')
   const product = tokenFor('product')
   const created = await request.post('/api/v1/ideas', {
@@ -276,7 +386,13 @@ test('a token posts an idea, votes, and the product team moves it with a note; t
     data: { title: 'Export the roadmap as a PDF file', body: 'For our **board** meetings.', tags: ['export'], categoryId: categoryId() },
   })
   expect(created.status()).toBe(201)
-  const idea = (await created.json()) as { id: number; voteCount: number; bodyHtml: string; viewerVoted: boolean; author: { username: string } }
+  const idea = (await created.json()) as {
+    id: number
+    voteCount: number
+    bodyHtml: string
+    viewerVoted: boolean
+    author: { username: string }
+  }
   expect(created.headers()['location']).toBe(`/api/v1/ideas/${idea.id}`)
   expect(idea).toMatchObject({ voteCount: 1, viewerVoted: true, author: { username: member.user.username } })
   expect(idea.bodyHtml).toContain('<strong>board</strong>')
@@ -293,12 +409,20 @@ test('a token posts an idea, votes, and the product team moves it with a note; t
   expect(after.status).toBe('shipped')
   expect(after.statusHistory.at(-1)).toMatchObject({ from: 'open', to: 'shipped', noteHtml: expect.stringContaining('Shipped in 4.2.') })
 
-  const bad = await request.post(`/api/v1/ideas/${idea.id}/status`, { headers: { Authorization: `Bearer ${product.token}` }, data: { status: 'merged', extra: 1 } })
+  const bad = await request.post(`/api/v1/ideas/${idea.id}/status`, {
+    headers: { Authorization: `Bearer ${product.token}` },
+    data: { status: 'merged', extra: 1 },
+  })
   expect(bad.status()).toBe(422)
   expect(((await bad.json()) as { errors: Record<string, string[]> }).errors).toHaveProperty('status')
 })
 
-test('the API never acts on a browser session: a cross-site POST with a session cookie and no token is a 401', async ({ request, loginAs, page, baseURL }) => {
+test('the API never acts on a browser session: a cross-site POST with a session cookie and no token is a 401', async ({
+  request,
+  loginAs,
+  page,
+  baseURL,
+}) => {
   await loginAs('member')
   const cookies = await page.context().cookies()
   const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ')
@@ -403,7 +527,13 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     'tag=' + 'x'.repeat(100),
     'tag="NEAR(',
   ]
-  for (const path of ['/api/v1/questions', '/api/v1/tags', '/api/v1/categories', `/api/v1/ideas/${ideaId}/comments`, '/api/v1/notifications']) {
+  for (const path of [
+    '/api/v1/questions',
+    '/api/v1/tags',
+    '/api/v1/categories',
+    `/api/v1/ideas/${ideaId}/comments`,
+    '/api/v1/notifications',
+  ]) {
     for (const q of listQueries) expectNo5xx((await request.get(`${path}?${q}`, { headers: auth })).status(), `${path}?${q}`)
   }
   const searches = [
@@ -434,9 +564,20 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     expectNo5xx((await request.get(`/api/v1/questions/${id}`)).status(), `question ${id}`)
     expectNo5xx((await request.get(`/api/v1/ideas/${id}/comments`)).status(), `comments of ${id}`)
     expectNo5xx((await request.get(`/api/v1/users/${id}`)).status(), `user ${id}`)
-    expectNo5xx((await request.post(`/api/v1/questions/${id}/answers`, { headers: auth, data: { body: 'An answer long enough to be posted.' } })).status(), `answer ${id}`)
-    expectNo5xx((await request.post(`/api/v1/questions/${id}/accept`, { headers: auth, data: { answerId: 1 } })).status(), `accept on ${id}`)
-    expectNo5xx((await request.post(`/api/v1/ideas/${id}/comments`, { headers: auth, data: { body: 'Hello there' } })).status(), `comment on ${id}`)
+    expectNo5xx(
+      (
+        await request.post(`/api/v1/questions/${id}/answers`, { headers: auth, data: { body: 'An answer long enough to be posted.' } })
+      ).status(),
+      `answer ${id}`,
+    )
+    expectNo5xx(
+      (await request.post(`/api/v1/questions/${id}/accept`, { headers: auth, data: { answerId: 1 } })).status(),
+      `accept on ${id}`,
+    )
+    expectNo5xx(
+      (await request.post(`/api/v1/ideas/${id}/comments`, { headers: auth, data: { body: 'Hello there' } })).status(),
+      `comment on ${id}`,
+    )
     expectNo5xx((await request.get(`/api/v1/ideas/${id}`)).status(), id)
     expectNo5xx((await request.put(`/api/v1/ideas/${id}/vote`, { headers: auth })).status(), `vote ${id}`)
   }
@@ -461,8 +602,8 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
   // Then random values of every JSON type, shallow and deep, into the known fields and beside them
   // (a fixed seed, so a failure can be replayed).
   let seed = 20261207
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
-  const pick = <T,>(items: T[]) => items[Math.floor(rand() * items.length)]!
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)]!
   const value = (depth: number): unknown => {
     const kind = pick(['string', 'number', 'bool', 'null', 'array', 'object', 'huge', 'unicode'])
     if (depth > 4 && (kind === 'array' || kind === 'object')) return 'leaf'
@@ -478,7 +619,12 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
       case 'array':
         return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1))
       case 'object':
-        return Object.fromEntries(Array.from({ length: Math.floor(rand() * 4) }, (_, i) => [pick(['title', 'body', 'tags', 'categoryId', 'status', 'note', `k${i}`, '__proto__', 'constructor']), value(depth + 1)]))
+        return Object.fromEntries(
+          Array.from({ length: Math.floor(rand() * 4) }, (_, i) => [
+            pick(['title', 'body', 'tags', 'categoryId', 'status', 'note', `k${i}`, '__proto__', 'constructor']),
+            value(depth + 1),
+          ]),
+        )
       case 'huge':
         // Punctuation, not letters: whatever the fuzz gets stored must not turn up in other tests' searches.
         return '~'.repeat(20_000 + Math.floor(rand() * 60_000))
@@ -487,7 +633,13 @@ test('fuzz: wrong types, huge and deep JSON, unknown fields, bad cursors and ids
     }
   }
   for (let i = 0; i < 150; i++) {
-    const body = pick([value(0), { title: value(1), body: value(1), categoryId: value(1), tags: value(1) }, { status: value(1), note: value(1) }, { body: value(1) }, { answerId: value(1) }])
+    const body = pick([
+      value(0),
+      { title: value(1), body: value(1), categoryId: value(1), tags: value(1) },
+      { status: value(1), note: value(1) },
+      { body: value(1) },
+      { answerId: value(1) },
+    ])
     const path = pick(['/api/v1/ideas', `/api/v1/ideas/${ideaId}/status`, `/api/v1/ideas/${ideaId}/comments`, ...questionPaths])
     const data = JSON.stringify(body) ?? 'null'
     const r = await request.post(path, { headers: { ...auth, 'Content-Type': 'application/json' }, data }).catch((error: Error) => {
@@ -528,7 +680,14 @@ test.describe('without JavaScript', () => {
   test('the reference page at /api lists every operation and passes axe', async ({ page }) => {
     await page.goto('/api')
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('API reference')
-    for (const op of ['GET /api/v1/ideas', 'POST /api/v1/ideas', 'PUT /api/v1/ideas/{ideaId}/vote', 'POST /api/v1/ideas/{ideaId}/status', 'GET /api/v1/questions/{questionId}', 'GET /api/v1/tags']) {
+    for (const op of [
+      'GET /api/v1/ideas',
+      'POST /api/v1/ideas',
+      'PUT /api/v1/ideas/{ideaId}/vote',
+      'POST /api/v1/ideas/{ideaId}/status',
+      'GET /api/v1/questions/{questionId}',
+      'GET /api/v1/tags',
+    ]) {
       await expect(page.getByRole('heading', { level: 3, name: op, exact: true })).toBeVisible()
     }
     await expectAccessible(page)

@@ -1,14 +1,5 @@
 /** Signing up, logging in and out, failed logins and their rate limits, changing the password. */
-import {
-  accountMenu,
-  expect,
-  expectAccessible,
-  logOut,
-  makeUser,
-  newUsername,
-  submitLogin,
-  test,
-} from './fixtures'
+import { accountMenu, expect, expectAccessible, logOut, makeUser, newUsername, submitLogin, test } from './fixtures'
 
 const NEW_PASSWORD = 'amber-orchard-whistle-73'
 const WRONG_PASSWORD_MESSAGE = 'Wrong username, e-mail or password.'
@@ -78,9 +69,7 @@ test('a wrong password shows an error next to the field and keeps the username',
 })
 
 test.describe('failed-login rate limits (10 per 15 minutes)', () => {
-  test('the 11th failed attempt for one account answers 429, and then even the right password is refused', async ({
-    page,
-  }) => {
+  test('the 11th failed attempt for one account answers 429, and then even the right password is refused', async ({ page }) => {
     const user = makeUser()
     await page.goto('/login')
     await expectAccessible(page)
@@ -101,14 +90,9 @@ test.describe('failed-login rate limits (10 per 15 minutes)', () => {
     expect(rightPassword.status()).toBe(429)
     await expect(page.getByRole('banner').getByRole('link', { name: 'Log in' })).toBeVisible()
   })
-
 })
 
-test('changing the password logs out the other sessions, and the new password works', async ({
-  page,
-  browser,
-  loginAs,
-}) => {
+test('changing the password logs out the other sessions, and the new password works', async ({ page, browser, loginAs }) => {
   const user = await loginAs()
 
   // A second device, logged in through the form with the old password.

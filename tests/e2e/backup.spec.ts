@@ -48,7 +48,12 @@ test('a backup taken while members vote is consistent and serves the site when r
     Array.from({ length: VOTERS }, async (_, i) => {
       const member = makeUser({ reputation: 20, createdAt: twoDaysAgo })
       const session = await startSession(member.id)
-      return { cookie: `${session.name}=${session.value}`, address: neighbourAddress(clientIp, i), idea: ideas[i % ideas.length]!, voted: false }
+      return {
+        cookie: `${session.name}=${session.value}`,
+        address: neighbourAddress(clientIp, i),
+        idea: ideas[i % ideas.length]!,
+        voted: false,
+      }
     }),
   )
   const backupFile = tmpDatabaseFile('backup')

@@ -58,7 +58,10 @@ test('questions: the unanswered tab and a question page with its accepted answer
   await expect(answered.getByText('Answered', { exact: true })).toBeVisible()
   await answered.getByRole('heading').getByRole('link').click()
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
-  const firstAnswer = page.getByRole('region', { name: /answers?$/ }).getByRole('listitem').first()
+  const firstAnswer = page
+    .getByRole('region', { name: /answers?$/ })
+    .getByRole('listitem')
+    .first()
   await expect(firstAnswer.getByText('Accepted answer')).toBeVisible()
   await expectAccessible(page)
 })
@@ -68,7 +71,12 @@ test('the roadmap shows the four columns with seeded cards, and filters by categ
   for (const column of ['Under review', 'Planned', 'In progress', 'Shipped']) {
     await expect(page.getByRole('heading', { level: 2, name: new RegExp(`^${column}`) })).toBeVisible()
   }
-  await expect(page.getByRole('region', { name: /^Planned/ }).getByRole('listitem').first()).toBeVisible()
+  await expect(
+    page
+      .getByRole('region', { name: /^Planned/ })
+      .getByRole('listitem')
+      .first(),
+  ).toBeVisible()
   await expectAccessible(page)
   await page.getByLabel('Category').selectOption({ label: 'Integrations' })
   await page.getByRole('button', { name: 'Filter' }).click()

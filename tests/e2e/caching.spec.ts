@@ -36,7 +36,9 @@ test('a visitor’s page carries an ETag, and an unchanged page is a 304 without
   expect(violations).toEqual([])
 })
 
-test('a kept page is sent gzipped, each copy with its own nonce matching its CSP, and plain to a client without gzip', async ({ request }) => {
+test('a kept page is sent gzipped, each copy with its own nonce matching its CSP, and plain to a client without gzip', async ({
+  request,
+}) => {
   const path = `/ideas?sort=new&kept=${unique('gz')}`
   const nonces = new Set<string>()
   for (let i = 0; i < 3; i++) {
@@ -117,7 +119,9 @@ test('a kept visitor page never outlives a write: a new idea and a member’s vo
   expect(await (await request.get(`/ideas/${idea.id}`)).text()).toContain('Vote for this idea (1 vote)')
   await loginAs('member')
   await page.goto(`/ideas/${idea.id}`)
-  const voted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`/ideas/${idea.id}/vote`))
+  const voted = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`/ideas/${idea.id}/vote`),
+  )
   await page.getByRole('button', { name: 'Vote for this idea (1 vote)' }).click()
   await voted
   await expect(page.getByRole('button', { name: 'Remove your vote (2 votes)' })).toBeVisible()

@@ -22,7 +22,10 @@ function statusChangesFor(voter: TestUser) {
   return { planned, reviewed }
 }
 
-test('a voter sees the status change: the unread count, the notifications page, opening one and marking all read', async ({ page, loginAs }) => {
+test('a voter sees the status change: the unread count, the notifications page, opening one and marking all read', async ({
+  page,
+  loginAs,
+}) => {
   const voter = await loginAs('member')
   const { planned, reviewed } = statusChangesFor(voter)
 
@@ -44,7 +47,10 @@ test('a voter sees the status change: the unread count, the notifications page, 
   await expectAccessible(page)
 
   // Following one marks it read on the way to the idea.
-  await items.first().getByRole('button', { name: `“${planned.title}” is now planned`, exact: true }).click()
+  await items
+    .first()
+    .getByRole('button', { name: `“${planned.title}” is now planned`, exact: true })
+    .click()
   await expect(page).toHaveURL(`/ideas/${planned.id}`)
   await expect(banner.getByRole('link', { name: 'Notifications, 1 unread' })).toBeVisible()
 
@@ -102,7 +108,10 @@ test.describe('without JavaScript', () => {
     await expectAccessible(page)
 
     const items = page.getByRole('list', { name: 'Notifications' }).getByRole('listitem')
-    await items.first().getByRole('button', { name: `Mark read: “${planned.title}” is now planned` }).click()
+    await items
+      .first()
+      .getByRole('button', { name: `Mark read: “${planned.title}” is now planned` })
+      .click()
     await expect(page).toHaveURL('/notifications')
     await expect(page.getByRole('banner').getByRole('link', { name: 'Notifications, 1 unread' })).toBeVisible()
     await expect(items.first().getByText('Unread', { exact: true })).toHaveCount(0)

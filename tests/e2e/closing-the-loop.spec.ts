@@ -17,7 +17,9 @@ test('vote on the idea page, the team plans it, the voter is notified and sees i
   await page.goto(`/ideas/${idea.id}`)
   await expectAccessible(page)
   // The button updates before the post lands; wait for the vote's answer before reloading.
-  const voted = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith(`/ideas/${idea.id}/vote`) && r.request().method() === 'POST')
+  const voted = page.waitForResponse(
+    (r) => new URL(r.url()).pathname.startsWith(`/ideas/${idea.id}/vote`) && r.request().method() === 'POST',
+  )
   await page.getByRole('button', { name: 'Vote for this idea (1 vote)' }).click()
   await expect(page.getByRole('button', { name: 'Remove your vote (2 votes)' })).toBeVisible()
   expect((await voted).ok()).toBe(true)

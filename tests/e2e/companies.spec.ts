@@ -43,7 +43,11 @@ test('an admin adds a company, puts a voter in it, and the dashboard and idea pa
   // With JavaScript, the import form is sent by fetch, as multipart, the same way.
   await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Companies' }).click()
   const importer = page.getByRole('region', { name: 'Import companies from CSV' })
-  await importer.getByLabel('CSV file').setInputFiles({ name: 'update.csv', mimeType: 'text/csv', buffer: Buffer.from(`external_id,name,monthly_revenue\r\n${externalId},${name},12500\r\n`) })
+  await importer.getByLabel('CSV file').setInputFiles({
+    name: 'update.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`external_id,name,monthly_revenue\r\n${externalId},${name},12500\r\n`),
+  })
   await importer.getByRole('button', { name: 'Import' }).click()
   await expect(importer.getByRole('status')).toHaveText('Imported: 0 created, 1 updated, 0 unchanged.')
 
@@ -94,19 +98,25 @@ test.describe('without JavaScript', () => {
     await importer.getByLabel('CSV file').setInputFiles({
       name: 'companies.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from(`name,external_id,plan,monthly_revenue\n${prefix} Alpha,${prefix}-a,Team,100\n${prefix} Beta,${prefix}-b,Team,lots\n,${prefix}-c,,5\n`),
+      buffer: Buffer.from(
+        `name,external_id,plan,monthly_revenue\n${prefix} Alpha,${prefix}-a,Team,100\n${prefix} Beta,${prefix}-b,Team,lots\n,${prefix}-c,,5\n`,
+      ),
     })
     await importer.getByRole('button', { name: 'Import' }).click()
     await expect(importer.getByRole('alert')).toHaveText('Nothing was imported: 2 rows need fixing (listed below).')
     const errors = importer.getByRole('table', { name: 'Rows to fix (2)' })
-    await expect(errors.getByRole('row').nth(1)).toContainText('3monthly_revenueEnter whole currency units, digits only (for example 12000).')
+    await expect(errors.getByRole('row').nth(1)).toContainText(
+      '3monthly_revenueEnter whole currency units, digits only (for example 12000).',
+    )
     await expect(errors.getByRole('row').nth(2)).toContainText('4nameEnter a name.')
     await expectAccessible(page)
     await page.goto(`/admin/companies?q=${encodeURIComponent(prefix)}`)
     await expect(page.getByText('No company matches.')).toBeVisible()
 
     // The fixed file, pasted this time.
-    await importer.getByLabel('Or paste the CSV text').fill(`name,external_id,plan,monthly_revenue\n${prefix} Alpha,${prefix}-a,Team,100\n${prefix} Beta,${prefix}-b,Team,250\n`)
+    await importer
+      .getByLabel('Or paste the CSV text')
+      .fill(`name,external_id,plan,monthly_revenue\n${prefix} Alpha,${prefix}-a,Team,100\n${prefix} Beta,${prefix}-b,Team,250\n`)
     await importer.getByRole('button', { name: 'Import' }).click()
     await expect(importer.getByRole('status')).toHaveText('Imported: 2 created, 0 updated, 0 unchanged.')
     await expectAccessible(page)

@@ -32,7 +32,10 @@ test.beforeAll(async () => {
     body: new URLSearchParams({ identifier: member.username, password: member.password }),
   })
   expect(login.status).toBe(302)
-  cookie = login.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ')
+  cookie = login.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ')
   expect(cookie).toMatch(/^summit_session=/)
 })
 
@@ -144,7 +147,12 @@ test('the vote button says the database is busy beside itself, and votes once th
 })
 
 test('a locked database: a form post gets 503 with Retry-After in under a second and comes back with what was typed', async () => {
-  const newIdea = { title: `Keep ${unique('lock')} drafts while offline`, body: 'So **nothing** typed is lost.', categoryId: String(categoryId), tags: '' }
+  const newIdea = {
+    title: `Keep ${unique('lock')} drafts while offline`,
+    body: 'So **nothing** typed is lost.',
+    categoryId: String(categoryId),
+    tags: '',
+  }
   const release = holdWriteLock()
   try {
     const form = await post('/ideas/new', newIdea, HTML)

@@ -9,8 +9,15 @@ import { expect, expectAccessible, test } from './fixtures'
 /** An outbox row as a status change writes it (not sent: site e-mail stays as it is); returns its unsubscribe path. */
 function queuedStatusEmail(user: { id: number; email: string }) {
   const db = getDb()
-  const row = composeNotificationEmail(siteNameOf(db), user, { userId: user.id, kind: 'idea_status', title: '“Dark mode” is now planned', url: '/ideas/1' })
-  db.insert(emailOutbox).values({ ...row, sentAt: new Date() }).run()
+  const row = composeNotificationEmail(siteNameOf(db), user, {
+    userId: user.id,
+    kind: 'idea_status',
+    title: '“Dark mode” is now planned',
+    url: '/ideas/1',
+  })
+  db.insert(emailOutbox)
+    .values({ ...row, sentAt: new Date() })
+    .run()
   const link = /^Unsubscribe: (\S+)$/m.exec(row.bodyText)![1]!
   const url = new URL(link)
   return `${url.pathname}${url.search}`

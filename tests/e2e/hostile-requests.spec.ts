@@ -129,7 +129,11 @@ async function runBatch(batch: string, cases: Case[]) {
     const line = `${item.name}: ${describe(result)}`
     lines.push(`${problem ? 'FAIL' : 'ok  '} ${line}${problem && problem !== '5xx' && problem !== 'no answer' ? ` (${problem})` : ''}`)
     if (problem) {
-      const body = result.responses.find((r) => r.status >= 500)?.body.toString('utf8').replace(/\s+/g, ' ').slice(0, 160)
+      const body = result.responses
+        .find((r) => r.status >= 500)
+        ?.body.toString('utf8')
+        .replace(/\s+/g, ' ')
+        .slice(0, 160)
       problems.push(`${line}${problem === '5xx' || problem === 'no answer' ? '' : ` (${problem})`}${body ? `\n      body: ${body}` : ''}`)
     }
   }
@@ -154,13 +158,19 @@ test('request lines: methods, targets, versions, traversal, bad percent-encoding
     { name: 'GET http://<this host>/ideas (absolute-form)', bytes: http('GET', `${ORIGIN}/ideas`) },
     { name: 'GET https://<this host>/ (absolute-form, https)', bytes: http('GET', `https://${HOST}/`) },
     { name: 'TRACE /', bytes: http('TRACE', '/') },
-    { name: 'TRACE / with a session cookie and Origin', bytes: http('TRACE', '/', { headers: { Cookie: 'summit_session=x', Origin: ORIGIN } }) },
+    {
+      name: 'TRACE / with a session cookie and Origin',
+      bytes: http('TRACE', '/', { headers: { Cookie: 'summit_session=x', Origin: ORIGIN } }),
+    },
     { name: 'CONNECT evil.example:443', bytes: raw('CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n') },
     { name: 'CONNECT <this host>', bytes: raw(`CONNECT ${HOST} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`) },
     { name: 'unknown method FOO', bytes: http('FOO', '/') },
     { name: 'WebDAV PROPFIND /', bytes: http('PROPFIND', '/', { headers: { Depth: '1' } }) },
     { name: 'lower-case method "get"', bytes: http('get', '/') },
-    { name: 'PATCH /login, same origin', bytes: http('PATCH', '/login', { headers: { Origin: ORIGIN, 'Content-Type': FORM }, body: 'a=1' }) },
+    {
+      name: 'PATCH /login, same origin',
+      bytes: http('PATCH', '/login', { headers: { Origin: ORIGIN, 'Content-Type': FORM }, body: 'a=1' }),
+    },
     { name: 'DELETE /ideas/1, same origin', bytes: http('DELETE', '/ideas/1', { headers: { Origin: ORIGIN } }) },
     { name: 'PUT /, same origin, empty body', bytes: http('PUT', '/', { headers: { Origin: ORIGIN }, body: '' }) },
     { name: 'HTTP/1.0 without Host', bytes: raw('GET / HTTP/1.0\r\n\r\n') },
@@ -211,7 +221,15 @@ test('headers: Host, forwarding headers, sizes, framing and lying lengths', asyn
   const cases: Case[] = [
     { name: 'Host: a b c', bytes: http('GET', '/?hostile=host-spaces', { headers: { Host: 'a b c' } }) },
     { name: 'empty Host', bytes: http('GET', '/?hostile=host-empty', { headers: { Host: '' } }) },
-    { name: 'two Host headers', bytes: http('GET', '/?hostile=host-two', { headers: [['Host', HOST], ['Host', 'evil.example']] }) },
+    {
+      name: 'two Host headers',
+      bytes: http('GET', '/?hostile=host-two', {
+        headers: [
+          ['Host', HOST],
+          ['Host', 'evil.example'],
+        ],
+      }),
+    },
     { name: 'Host: evil.example', bytes: http('GET', '/?hostile=host-evil', { headers: { Host: 'evil.example' } }) },
     { name: 'Host: evil.example:99999', bytes: http('GET', '/?hostile=host-port', { headers: { Host: 'evil.example:99999' } }) },
     { name: 'Host: <this host>@evil.example', bytes: http('GET', '/?hostile=host-at', { headers: { Host: `${HOST}@evil.example` } }) },
@@ -228,22 +246,55 @@ test('headers: Host, forwarding headers, sizes, framing and lying lengths', asyn
       name: 'X-Forwarded-Proto: https on a same-origin POST /login',
       bytes: http('POST', '/login', { headers: { ...sameOrigin, 'X-Forwarded-Proto': 'https' }, body: loginBody }),
     },
-    { name: 'X-Forwarded-For: not-an-ip', bytes: http('POST', '/login', { headers: { ...sameOrigin, 'X-Forwarded-For': 'not-an-ip' }, body: form({}) }) },
-    { name: 'X-Forwarded-For of 500 entries', bytes: http('GET', '/?hostile=xff-long', { headers: { 'X-Forwarded-For': Array(500).fill('1.2.3.4').join(', ') } }) },
-    { name: 'Forwarded: for=evil;host=evil.example', bytes: http('GET', '/?hostile=fwd', { headers: { Forwarded: 'for=evil;host=evil.example;proto=gopher' } }) },
+    {
+      name: 'X-Forwarded-For: not-an-ip',
+      bytes: http('POST', '/login', { headers: { ...sameOrigin, 'X-Forwarded-For': 'not-an-ip' }, body: form({}) }),
+    },
+    {
+      name: 'X-Forwarded-For of 500 entries',
+      bytes: http('GET', '/?hostile=xff-long', { headers: { 'X-Forwarded-For': Array(500).fill('1.2.3.4').join(', ') } }),
+    },
+    {
+      name: 'Forwarded: for=evil;host=evil.example',
+      bytes: http('GET', '/?hostile=fwd', { headers: { Forwarded: 'for=evil;host=evil.example;proto=gopher' } }),
+    },
     { name: 'one 12 KB header', bytes: http('GET', '/?hostile=big-header', { headers: { 'X-Padding': 'x'.repeat(12_000) } }) },
     { name: '32 KB of headers', bytes: http('GET', '/?hostile=huge-headers', { headers: { 'X-Padding': 'x'.repeat(32_000) } }) },
-    { name: '300 headers', bytes: http('GET', '/?hostile=many-headers', { headers: Array.from({ length: 300 }, (_, i): [string, string] => [`X-H${i}`, `${i}`]) }) },
-    { name: 'obs-fold header continuation', bytes: http('GET', '/?hostile=fold', { headers: [['X-Folded', 'a'], ['', ' continued']] }) },
+    {
+      name: '300 headers',
+      bytes: http('GET', '/?hostile=many-headers', {
+        headers: Array.from({ length: 300 }, (_, i): [string, string] => [`X-H${i}`, `${i}`]),
+      }),
+    },
+    {
+      name: 'obs-fold header continuation',
+      bytes: http('GET', '/?hostile=fold', {
+        headers: [
+          ['X-Folded', 'a'],
+          ['', ' continued'],
+        ],
+      }),
+    },
     { name: 'a header line without a colon', bytes: http('GET', '/?hostile=nocolon', { headers: [['', 'NoColonHere']] }) },
     { name: 'a header name with a space', bytes: http('GET', '/?hostile=space-name', { headers: { 'Bad Header': 'x' } }) },
     { name: 'NUL in a header value', bytes: http('GET', '/?hostile=nul-header', { headers: { 'X-Nul': 'a\u0000b' } }) },
     { name: 'raw UTF-8 in User-Agent', bytes: http('GET', '/?hostile=ua', { headers: { 'User-Agent': 'Mözilla/5.0 ☃' } }) },
     { name: 'Content-Length: abc on a GET', bytes: http('GET', '/?hostile=cl-abc', { headers: { 'Content-Length': 'abc' } }) },
-    { name: 'Content-Length: -1 on a POST', bytes: http('POST', '/login', { headers: { ...sameOrigin, 'Content-Length': '-1' }, body: loginBody }) },
+    {
+      name: 'Content-Length: -1 on a POST',
+      bytes: http('POST', '/login', { headers: { ...sameOrigin, 'Content-Length': '-1' }, body: loginBody }),
+    },
     {
       name: 'two different Content-Length headers',
-      bytes: http('POST', '/login', { headers: [['Origin', ORIGIN], ['Content-Type', FORM], ['Content-Length', '3'], ['Content-Length', '40']], body: loginBody }),
+      bytes: http('POST', '/login', {
+        headers: [
+          ['Origin', ORIGIN],
+          ['Content-Type', FORM],
+          ['Content-Length', '3'],
+          ['Content-Length', '40'],
+        ],
+        body: loginBody,
+      }),
     },
     {
       // The rest of the body is read as a second request, which the parser refuses.
@@ -262,12 +313,18 @@ test('headers: Host, forwarding headers, sizes, framing and lying lengths', asyn
     },
     {
       name: 'Transfer-Encoding: chunked, a chunk shorter than announced',
-      bytes: http('POST', '/login', { headers: { ...sameOrigin, 'Transfer-Encoding': 'chunked' }, body: 'ff\r\nidentifier=x\r\n0\r\n\r\n' }),
+      bytes: http('POST', '/login', {
+        headers: { ...sameOrigin, 'Transfer-Encoding': 'chunked' },
+        body: 'ff\r\nidentifier=x\r\n0\r\n\r\n',
+      }),
       endAfterWrite: true,
     },
     {
       name: 'Transfer-Encoding: chunked and Content-Length both',
-      bytes: http('POST', '/login', { headers: { ...sameOrigin, 'Content-Length': '3', 'Transfer-Encoding': 'chunked' }, body: `${loginBody.length.toString(16)}\r\n${loginBody}\r\n0\r\n\r\n` }),
+      bytes: http('POST', '/login', {
+        headers: { ...sameOrigin, 'Content-Length': '3', 'Transfer-Encoding': 'chunked' },
+        body: `${loginBody.length.toString(16)}\r\n${loginBody}\r\n0\r\n\r\n`,
+      }),
     },
     {
       name: 'Transfer-Encoding: gzip, chunked',
@@ -277,22 +334,58 @@ test('headers: Host, forwarding headers, sizes, framing and lying lengths', asyn
       name: 'Transfer-Encoding: xchunked',
       bytes: http('POST', '/login', { headers: { ...sameOrigin, 'Transfer-Encoding': 'xchunked' }, body: '5\r\nhello\r\n0\r\n\r\n' }),
     },
-    { name: 'Expect: 100-continue', bytes: http('POST', '/login', { headers: { ...sameOrigin, Expect: '100-continue' }, body: loginBody }) },
-    { name: 'Expect: something-else', bytes: http('POST', '/login', { headers: { ...sameOrigin, Expect: 'something-else' }, body: loginBody }) },
-    { name: 'Origin: null on a POST', bytes: http('POST', '/login', { headers: { Origin: 'null', 'Content-Type': FORM }, body: loginBody }) },
-    { name: 'Origin: http://[ on a POST', bytes: http('POST', '/login', { headers: { Origin: 'http://[', 'Content-Type': FORM }, body: loginBody }) },
-    { name: 'Referer: garbage, no Origin, on a POST', bytes: http('POST', '/login', { headers: { Referer: '::not a url::', 'Content-Type': FORM }, body: loginBody }) },
+    {
+      name: 'Expect: 100-continue',
+      bytes: http('POST', '/login', { headers: { ...sameOrigin, Expect: '100-continue' }, body: loginBody }),
+    },
+    {
+      name: 'Expect: something-else',
+      bytes: http('POST', '/login', { headers: { ...sameOrigin, Expect: 'something-else' }, body: loginBody }),
+    },
+    {
+      name: 'Origin: null on a POST',
+      bytes: http('POST', '/login', { headers: { Origin: 'null', 'Content-Type': FORM }, body: loginBody }),
+    },
+    {
+      name: 'Origin: http://[ on a POST',
+      bytes: http('POST', '/login', { headers: { Origin: 'http://[', 'Content-Type': FORM }, body: loginBody }),
+    },
+    {
+      name: 'Referer: garbage, no Origin, on a POST',
+      bytes: http('POST', '/login', { headers: { Referer: '::not a url::', 'Content-Type': FORM }, body: loginBody }),
+    },
     { name: 'If-None-Match: garbage', bytes: http('GET', '/?hostile=inm', { headers: { 'If-None-Match': 'W/"\u0001", ,,, *x' } }) },
-    { name: 'If-None-Match: 1,000 tags', bytes: http('GET', '/?hostile=inm-many', { headers: { 'If-None-Match': Array.from({ length: 1000 }, (_, i) => `W/"${i}"`).join(', ') } }) },
+    {
+      name: 'If-None-Match: 1,000 tags',
+      bytes: http('GET', '/?hostile=inm-many', {
+        headers: { 'If-None-Match': Array.from({ length: 1000 }, (_, i) => `W/"${i}"`).join(', ') },
+      }),
+    },
     { name: 'If-Modified-Since: garbage', bytes: http('GET', '/robots.txt', { headers: { 'If-Modified-Since': 'yesterday-ish' } }) },
-    { name: 'Upgrade: websocket', bytes: http('GET', '/?hostile=ws', { headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } }) },
-    { name: 'Upgrade: h2c', bytes: http('GET', '/?hostile=h2c', { headers: { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': 'AAMAAABkAAQAAP__' } }) },
+    {
+      name: 'Upgrade: websocket',
+      bytes: http('GET', '/?hostile=ws', {
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
+      }),
+    },
+    {
+      name: 'Upgrade: h2c',
+      bytes: http('GET', '/?hostile=h2c', {
+        headers: { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': 'AAMAAABkAAQAAP__' },
+      }),
+    },
   ]
   await runBatch('headers', cases)
 })
 
 test('cookies: mis-encoded, misnamed, numerous, oversized, non-ASCII', async () => {
-  const cookie = (value: string, target = '/?hostile=cookie', encoding?: BufferEncoding) => http('GET', target, { headers: { Cookie: value }, encoding })
+  const cookie = (value: string, target = '/?hostile=cookie', encoding?: BufferEncoding) =>
+    http('GET', target, { headers: { Cookie: value }, encoding })
   const cases: Case[] = [
     { name: 'summit_session=%E0%A4%A on /', bytes: cookie('summit_session=%E0%A4%A') },
     { name: 'summit_session=%E0%A4%A on an idea page', bytes: cookie('summit_session=%E0%A4%A', '/ideas/1?hostile=cookie') },
@@ -343,7 +436,10 @@ test('redirect targets on /login and /signup', async () => {
   const member = makeUser()
   // A session to ask the login page's loader for its redirect while logged in.
   const login = await rawRequest(
-    http('POST', '/login', { headers: { Origin: ORIGIN, 'Content-Type': FORM }, body: form({ identifier: member.username, password: member.password }) }),
+    http('POST', '/login', {
+      headers: { Origin: ORIGIN, 'Content-Type': FORM },
+      body: form({ identifier: member.username, password: member.password }),
+    }),
     { port: PORT },
   )
   const setCookie = login.responses[0] ? header(login.responses[0], 'set-cookie') : null
@@ -356,7 +452,11 @@ test('redirect targets on /login and /signup', async () => {
     const query = new URLSearchParams({ redirectTo: value }).toString()
     cases.push(
       { name: `GET /login?redirectTo=${name}, logged out`, bytes: http('GET', `/login?${query}`), check: staysOnSite },
-      { name: `GET /login?redirectTo=${name}, logged in`, bytes: http('GET', `/login?${query}`, { headers: loggedIn }), check: staysOnSite },
+      {
+        name: `GET /login?redirectTo=${name}, logged in`,
+        bytes: http('GET', `/login?${query}`, { headers: loggedIn }),
+        check: staysOnSite,
+      },
       {
         name: `POST /login with redirectTo=${name}`,
         bytes: http('POST', '/login', {
@@ -369,17 +469,38 @@ test('redirect targets on /login and /signup', async () => {
         name: `POST /signup with redirectTo=${name}`,
         bytes: http('POST', '/signup', {
           headers: { Origin: ORIGIN, 'Content-Type': FORM },
-          body: form({ username: `hostile_${crypto.randomBytes(6).toString('hex')}`, email: `hostile-${crypto.randomBytes(6).toString('hex')}@example.com`, password: 'amber-orchard-whistle-73', redirectTo: value }),
+          body: form({
+            username: `hostile_${crypto.randomBytes(6).toString('hex')}`,
+            email: `hostile-${crypto.randomBytes(6).toString('hex')}@example.com`,
+            password: 'amber-orchard-whistle-73',
+            redirectTo: value,
+          }),
         }),
         check: staysOnSite,
       },
     )
   }
   cases.push(
-    { name: 'GET /signup?redirectTo=CR LF, logged in', bytes: http('GET', `/signup?redirectTo=%2F%0D%0AX-Injected:%201`, { headers: loggedIn }), check: staysOnSite },
-    { name: 'GET /login?redirectTo=%0d%0a twice-encoded, logged in', bytes: http('GET', '/login?redirectTo=%2F%250d%250aX-Injected:%25201', { headers: loggedIn }), check: staysOnSite },
-    { name: 'GET /login?redirectTo=%E0%A4%A, logged in', bytes: http('GET', '/login?redirectTo=%E0%A4%A', { headers: loggedIn }), check: staysOnSite },
-    { name: 'GET /login?redirectTo= twice, logged in', bytes: http('GET', '/login?redirectTo=%2F%2Fevil.example&redirectTo=%2F', { headers: loggedIn }), check: staysOnSite },
+    {
+      name: 'GET /signup?redirectTo=CR LF, logged in',
+      bytes: http('GET', `/signup?redirectTo=%2F%0D%0AX-Injected:%201`, { headers: loggedIn }),
+      check: staysOnSite,
+    },
+    {
+      name: 'GET /login?redirectTo=%0d%0a twice-encoded, logged in',
+      bytes: http('GET', '/login?redirectTo=%2F%250d%250aX-Injected:%25201', { headers: loggedIn }),
+      check: staysOnSite,
+    },
+    {
+      name: 'GET /login?redirectTo=%E0%A4%A, logged in',
+      bytes: http('GET', '/login?redirectTo=%E0%A4%A', { headers: loggedIn }),
+      check: staysOnSite,
+    },
+    {
+      name: 'GET /login?redirectTo= twice, logged in',
+      bytes: http('GET', '/login?redirectTo=%2F%2Fevil.example&redirectTo=%2F', { headers: loggedIn }),
+      check: staysOnSite,
+    },
   )
   await runBatch('redirects', cases)
 })
@@ -390,7 +511,12 @@ test('POST bodies of the wrong kind, with and without a same-origin Origin', asy
   const bodies: Array<{ name: string; target: string; type?: string; body: string | Buffer; headers?: Record<string, string> }> = [
     { name: 'text/plain', target: '/login', type: 'text/plain', body: 'identifier=x&password=y' },
     { name: 'multipart/form-data without a boundary', target: '/login', type: 'multipart/form-data', body: 'identifier=x' },
-    { name: 'multipart/form-data with garbage after the boundary', target: '/login', type: 'multipart/form-data; boundary=XyZ', body: '--XyZ\r\ngarbage\r\n\r\n--XyZ' },
+    {
+      name: 'multipart/form-data with garbage after the boundary',
+      target: '/login',
+      type: 'multipart/form-data; boundary=XyZ',
+      body: '--XyZ\r\ngarbage\r\n\r\n--XyZ',
+    },
     {
       name: 'multipart/form-data with a file',
       target: '/login',
@@ -418,8 +544,15 @@ test('POST bodies of the wrong kind, with and without a same-origin Origin', asy
   const cases: Case[] = []
   for (const item of bodies) {
     for (const origin of [true, false]) {
-      const headers: Record<string, string> = { ...(origin ? { Origin: ORIGIN } : {}), ...(item.type ? { 'Content-Type': item.type } : {}), ...item.headers }
-      cases.push({ name: `POST ${item.name} to ${item.target.slice(0, 40)} ${origin ? 'with' : 'without'} Origin`, bytes: http('POST', item.target, { headers, body: item.body }) })
+      const headers: Record<string, string> = {
+        ...(origin ? { Origin: ORIGIN } : {}),
+        ...(item.type ? { 'Content-Type': item.type } : {}),
+        ...item.headers,
+      }
+      cases.push({
+        name: `POST ${item.name} to ${item.target.slice(0, 40)} ${origin ? 'with' : 'without'} Origin`,
+        bytes: http('POST', item.target, { headers, body: item.body }),
+      })
     }
   }
   await runBatch('bodies', cases)
@@ -462,7 +595,10 @@ test('Accept headers, single-fetch and ?_data URLs, Range headers', async () => 
     { name: 'Range: bytes=abc on an asset', bytes: get(`/assets/${asset}`, { Range: 'bytes=abc' }) },
     { name: 'Range: bytes=-0 on an asset', bytes: get(`/assets/${asset}`, { Range: 'bytes=-0' }) },
     { name: 'Range: bytes=5-1 on an asset', bytes: get(`/assets/${asset}`, { Range: 'bytes=5-1' }) },
-    { name: 'Range of 1,000 parts on an asset', bytes: get(`/assets/${asset}`, { Range: `bytes=${Array.from({ length: 1000 }, (_, i) => `${i}-${i}`).join(',')}` }) },
+    {
+      name: 'Range of 1,000 parts on an asset',
+      bytes: get(`/assets/${asset}`, { Range: `bytes=${Array.from({ length: 1000 }, (_, i) => `${i}-${i}`).join(',')}` }),
+    },
     { name: 'Range with a garbage If-Range', bytes: get(`/assets/${asset}`, { Range: 'bytes=0-10', 'If-Range': '"\u0001nonsense' }) },
     { name: 'Range: bytes=0-10 on robots.txt', bytes: get('/robots.txt', { Range: 'bytes=0-10' }) },
     { name: 'Range: bytes=0-10 on a page', bytes: get('/?hostile=range', { Range: 'bytes=0-10' }) },

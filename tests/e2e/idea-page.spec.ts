@@ -63,7 +63,12 @@ test('the product team moves an idea to planned with a note, and responds offici
   await expectAccessible(page)
 })
 
-test('merging moves the votes: the target counts each voter once, and the merged idea leads there with a notice', async ({ page, context, baseURL, loginAs }) => {
+test('merging moves the votes: the target counts each voter once, and the merged idea leads there with a notice', async ({
+  page,
+  context,
+  baseURL,
+  loginAs,
+}) => {
   const db = getDb()
   const a = newIdea(`Dark mode ${unique('')} for the reporting dashboard`)
   const b = newIdea(`A dark theme ${unique('')} across the whole app`)

@@ -39,7 +39,11 @@ test('40 wrong log-ins for one account sent at once: 10 are answered 400, the ot
     expect(await response.text()).toContain('Too many failed log-in attempts for this account.')
   }
   // And the right password is refused now too.
-  const right = await request.post('/login', { headers: { Origin: baseURL! }, form: { identifier: user.username, password: user.password }, maxRedirects: 0 })
+  const right = await request.post('/login', {
+    headers: { Origin: baseURL! },
+    form: { identifier: user.username, password: user.password },
+    maxRedirects: 0,
+  })
   expect(right.status()).toBe(429)
 })
 
@@ -63,7 +67,11 @@ test('100 failed log-ins from one address, over many accounts, close that addres
   const colleague = makeUser()
   const responses = await Promise.all(
     Array.from({ length: IP_LIMIT }, (_, i) =>
-      request.post('/login', { headers: { Origin: baseURL! }, form: { identifier: unique(`sprayed${i}-`), password: 'Summer2026!' }, maxRedirects: 0 }),
+      request.post('/login', {
+        headers: { Origin: baseURL! },
+        form: { identifier: unique(`sprayed${i}-`), password: 'Summer2026!' },
+        maxRedirects: 0,
+      }),
     ),
   )
   expect(responses.map((r) => r.status())).toEqual(Array.from({ length: IP_LIMIT }, () => 400))
@@ -74,7 +82,12 @@ test('100 failed log-ins from one address, over many accounts, close that addres
   await expectAccessible(page)
 })
 
-test('the password form in settings answers 429 after 10 wrong current passwords, and keeps the form', async ({ page, browser, loginAs, baseURL }) => {
+test('the password form in settings answers 429 after 10 wrong current passwords, and keeps the form', async ({
+  page,
+  browser,
+  loginAs,
+  baseURL,
+}) => {
   const user = await loginAs()
   // page.request carries the browser's session cookie and this test's address.
   const post = (currentPassword: string) =>

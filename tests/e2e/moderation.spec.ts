@@ -84,7 +84,11 @@ test('three members flag an idea, it disappears for others, a moderator restores
 })
 
 test('a suspended member sees the reason when logging in and cannot post', async ({ page }) => {
-  const member = createUser(getDb(), { reputation: 50, suspendedUntil: new Date(Date.now() + 3 * 86_400_000), suspensionReason: 'Posting referral links' })
+  const member = createUser(getDb(), {
+    reputation: 50,
+    suspendedUntil: new Date(Date.now() + 3 * 86_400_000),
+    suspensionReason: 'Posting referral links',
+  })
   await page.goto('/login?redirectTo=/ideas/new')
   await submitLogin(page, member.username, member.password)
   await expect(page.getByRole('heading', { level: 1, name: 'Your account is suspended' })).toBeVisible()

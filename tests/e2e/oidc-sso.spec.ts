@@ -54,7 +54,13 @@ test.beforeEach(() => idp.tamper(null))
 
 function idpAccount(claims: Partial<{ email: string; emailVerified: boolean; name: string; preferredUsername: string }> = {}) {
   const login = unique('sso')
-  idp.accounts[login] = { password: PASSWORD, email: `${login}@acme.example`, emailVerified: true, name: `Sam ${login.slice(-5)}`, ...claims }
+  idp.accounts[login] = {
+    password: PASSWORD,
+    email: `${login}@acme.example`,
+    emailVerified: true,
+    name: `Sam ${login.slice(-5)}`,
+    ...claims,
+  }
   return login
 }
 
@@ -79,7 +85,11 @@ for (const javaScriptEnabled of [true, false]) {
       await signInAtProvider(page, login)
       await expect(page).toHaveURL(`${baseURL}/ideas`)
       await expect(accountMenu(page, name)).toBeVisible()
-      const user = getDb().select().from(users).where(eq(users.email, `${login}@acme.example`)).get()!
+      const user = getDb()
+        .select()
+        .from(users)
+        .where(eq(users.email, `${login}@acme.example`))
+        .get()!
       expect(user).toMatchObject({ displayName: name, passwordHash: '' })
 
       // Log out by dropping the cookies (both the site's and the provider's), then come back.
@@ -89,7 +99,13 @@ for (const javaScriptEnabled of [true, false]) {
       await signInAtProvider(page, login)
       await expect(page).toHaveURL(`${baseURL}/`)
       await expect(accountMenu(page, name)).toBeVisible()
-      expect(getDb().select().from(users).where(eq(users.email, `${login}@acme.example`)).all()).toHaveLength(1)
+      expect(
+        getDb()
+          .select()
+          .from(users)
+          .where(eq(users.email, `${login}@acme.example`))
+          .all(),
+      ).toHaveLength(1)
 
       await page.goto('/settings/sign-in')
       await expect(page.getByRole('main').getByText(LABEL, { exact: true })).toBeVisible()
@@ -99,7 +115,10 @@ for (const javaScriptEnabled of [true, false]) {
   })
 }
 
-test('a callback carrying another flow’s state and code (a forged log-in link) is refused, and nobody is logged in', async ({ page, request }) => {
+test('a callback carrying another flow’s state and code (a forged log-in link) is refused, and nobody is logged in', async ({
+  page,
+  request,
+}) => {
   // The attacker starts a flow of their own and gets a code for their account, without finishing.
   const attacker = idpAccount()
   const started = await request.get(`/sso/oidc/${SLUG}`, { maxRedirects: 0 })
@@ -119,7 +138,13 @@ test('a callback carrying another flow’s state and code (a forged log-in link)
   await expect(page.getByText('did not pass our checks')).toBeVisible()
   // Not logged in, and the header's log-in link does not carry the callback's code and state along.
   await expect(page.getByRole('banner').getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login')
-  expect(getDb().select().from(users).where(eq(users.email, `${attacker}@acme.example`)).get()).toBeUndefined()
+  expect(
+    getDb()
+      .select()
+      .from(users)
+      .where(eq(users.email, `${attacker}@acme.example`))
+      .get(),
+  ).toBeUndefined()
   await expectAccessible(page)
   // The same link with the state altered in a fresh browser (no flow at all) is refused too.
   const altered = new URL(forged)
@@ -142,7 +167,13 @@ for (const [mode, what] of [
     expect((await refused).status()).toBe(400)
     await expect(page.getByText('did not pass our checks')).toBeVisible()
     await expect(page.getByRole('banner').getByRole('link', { name: 'Log in' })).toBeVisible()
-    expect(getDb().select().from(users).where(eq(users.email, `${login}@acme.example`)).get()).toBeUndefined()
+    expect(
+      getDb()
+        .select()
+        .from(users)
+        .where(eq(users.email, `${login}@acme.example`))
+        .get(),
+    ).toBeUndefined()
   })
 }
 

@@ -19,11 +19,21 @@ type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string 
 /** A GET as node sends it: every header as given, Host included. */
 function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port: PORT, path, method, headers: { 'X-Forwarded-For': '10.77.0.1', ...headers }, setHost: !('Host' in headers) }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
-    })
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        path,
+        method,
+        headers: { 'X-Forwarded-For': '10.77.0.1', ...headers },
+        setHost: !('Host' in headers),
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
+      },
+    )
     request.on('error', reject)
     request.end()
   })
@@ -33,7 +43,12 @@ test('a forged Host or X-Forwarded-Host never reaches a page, so no visitor is s
   const author = makeUser()
   const idea = createTestIdea(getDb(), { authorId: author.id })
   const path = `/ideas/${idea.id}`
-  const forgeries: Array<Record<string, string>> = [{ Host: 'evil.example' }, { Host: `evil.example:${PORT}` }, { 'X-Forwarded-Host': 'evil.example' }, { 'X-Forwarded-Host': `evil.example:${PORT}` }]
+  const forgeries: Array<Record<string, string>> = [
+    { Host: 'evil.example' },
+    { Host: `evil.example:${PORT}` },
+    { 'X-Forwarded-Host': 'evil.example' },
+    { 'X-Forwarded-Host': `evil.example:${PORT}` },
+  ]
   for (const forged of forgeries) {
     const poisoned = await get(path, forged)
     expect(poisoned.status).toBe(200)
@@ -56,7 +71,12 @@ test("a member's pages are never kept for visitors, whatever shape the cookie ta
   const displayName = `Member ${Date.now().toString(36)}`
   const member = makeUser({ displayName })
   const { value: token } = await startSession(member.id)
-  const cookies = [`summit_session=${token}`, `summit%5Fsession=${token}`, ` summit_session=${token}; other=%E0%A4%A`, `x=1;summit_session=${token}`]
+  const cookies = [
+    `summit_session=${token}`,
+    `summit%5Fsession=${token}`,
+    ` summit_session=${token}; other=%E0%A4%A`,
+    `x=1;summit_session=${token}`,
+  ]
   for (const path of ['/', '/ideas', '/settings', '/questions']) {
     for (const cookie of cookies) {
       const answer = await get(path, { Cookie: cookie })

@@ -27,7 +27,9 @@ test('post an idea: a similar idea is suggested while typing the title, the prev
   await expect(form.getByRole('heading', { name: 'Similar ideas' })).toBeVisible()
   await expect(form.getByRole('listitem').filter({ hasText: existing.title })).toContainText('1 vote')
 
-  await form.getByLabel('Description').fill('Projects untouched for a **year** should move to the archive.\n\n- less clutter\n- faster search')
+  await form
+    .getByLabel('Description')
+    .fill('Projects untouched for a **year** should move to the archive.\n\n- less clutter\n- faster search')
   const preview = page.getByRole('region', { name: 'Preview' })
   await expect(preview.locator('strong')).toHaveText('year')
   await expect(preview.getByRole('listitem')).toHaveCount(2)

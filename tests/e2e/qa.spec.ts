@@ -23,7 +23,10 @@ const answerItem = (page: Page, answerId: number) => page.locator(`#answer-${ans
 
 /** The ids of the answers in the order the page shows them. */
 async function answerOrder(page: Page) {
-  const ids = await page.getByRole('region', { name: /answers?$/ }).locator('li.answer').evaluateAll((items) => items.map((li) => li.id))
+  const ids = await page
+    .getByRole('region', { name: /answers?$/ })
+    .locator('li.answer')
+    .evaluateAll((items) => items.map((li) => li.id))
   return ids.map((id) => Number(id.replace('answer-', '')))
 }
 
@@ -59,7 +62,11 @@ test('ask a question with tags; another user answers, votes reorder the answers,
   await expectAccessible(page)
   const question = { id: Number(new URL(page.url()).pathname.split('/').pop()) }
   expect(question.id).toBeGreaterThan(0)
-  const early = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id, bodyMd: 'The export is capped; split it by date range.' })
+  const early = createTestAnswer(db, {
+    questionId: question.id,
+    authorId: createUser(db).id,
+    bodyMd: 'The export is capped; split it by date range.',
+  })
 
   // Someone else answers through the form.
   const helper = createUser(db, { displayName: 'Helpful Hana' })
@@ -240,7 +247,11 @@ test('the author edits an answer and the history keeps the earlier version as te
   const db = getDb()
   const author = await loginAs('member')
   const question = createTestQuestion(db, { authorId: createUser(db).id })
-  const answer = createTestAnswer(db, { questionId: question.id, authorId: author.id, bodyMd: 'First try: <b>restart</b> the **sync** worker.' })
+  const answer = createTestAnswer(db, {
+    questionId: question.id,
+    authorId: author.id,
+    bodyMd: 'First try: <b>restart</b> the **sync** worker.',
+  })
   await page.goto(`/questions/${question.id}`)
   await answerItem(page, answer.id).getByRole('link', { name: 'Edit answer' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Edit answer' })).toBeVisible()
@@ -249,7 +260,9 @@ test('the author edits an answer and the history keeps the earlier version as te
   await page.getByLabel('What did you change? (optional)').fill('added the cache step')
   await page.getByRole('button', { name: 'Save edits' }).click()
   await expect(answerItem(page, answer.id).getByText('then clear the cache')).toBeVisible()
-  await answerItem(page, answer.id).getByRole('link', { name: /^edited/ }).click()
+  await answerItem(page, answer.id)
+    .getByRole('link', { name: /^edited/ })
+    .click()
   await expect(page.getByRole('heading', { level: 1, name: 'Edit history' })).toBeVisible()
   const versions = page.getByRole('list', { name: /Versions of the answer/ })
   // The old source is shown as it was typed, never rendered.
@@ -327,7 +340,9 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('Title').fill(`How do I colour a ${word} by region?`)
     await page.getByLabel('Your question').fill('I would like _each region_ to get its own colour.')
     await page.getByRole('button', { name: 'Preview' }).click()
-    await expect(page.getByRole('list', { name: 'Similar questions and ideas' }).getByRole('link', { name: new RegExp(word) })).toBeVisible()
+    await expect(
+      page.getByRole('list', { name: 'Similar questions and ideas' }).getByRole('link', { name: new RegExp(word) }),
+    ).toBeVisible()
     await expect(page.getByRole('region', { name: 'Preview' }).locator('em')).toHaveText('each region')
     await expect(page.getByLabel('Title')).toHaveValue(`How do I colour a ${word} by region?`)
     await expectAccessible(page)

@@ -43,9 +43,11 @@ test('from the README alone: a token, the top ideas, a new idea, and a signed we
     server = await startOwnServer(file, { SEED_DEMO: 'true' })
     const origin = server.origin
     const shellEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: file, NODE_ENV: 'production' }
-    const bash = async (script: string) => (await run('bash', ['-euo', 'pipefail', '-c', script], { env: shellEnv, timeout: 60_000 })).stdout
+    const bash = async (script: string) =>
+      (await run('bash', ['-euo', 'pipefail', '-c', script], { env: shellEnv, timeout: 60_000 })).stdout
     // Each curl's answer on a line of its own, and a failed request fails the step.
-    const withCurl = (script: string) => `curl() { command curl -sS --fail-with-body "$@"; echo; }\n${script.replaceAll('http://localhost:3000', origin)}`
+    const withCurl = (script: string) =>
+      `curl() { command curl -sS --fail-with-body "$@"; echo; }\n${script.replaceAll('http://localhost:3000', origin)}`
 
     // 1. Log in as admin, make a token with read and write, copy it.
     await page.goto(`${origin}/login`)
@@ -93,7 +95,13 @@ test('from the README alone: a token, the top ideas, a new idea, and a signed we
     await expect.poll(() => received, { timeout: 30_000 }).toContain(`Listening on ${receiverUrl}`)
 
     // 5. Move the idea with the same token; the receiver verifies and prints the change.
-    const moved = JSON.parse((await bash(withCurl(`export SUMMIT=http://localhost:3000 SUMMIT_TOKEN='${token}'\n${moveIdea.replace('IDEA_ID=…', `IDEA_ID=${idea.id}`)}`))).trim()) as {
+    const moved = JSON.parse(
+      (
+        await bash(
+          withCurl(`export SUMMIT=http://localhost:3000 SUMMIT_TOKEN='${token}'\n${moveIdea.replace('IDEA_ID=…', `IDEA_ID=${idea.id}`)}`),
+        )
+      ).trim(),
+    ) as {
       status: string
     }
     expect(moved.status).toBe('planned')

@@ -62,7 +62,10 @@ async function waitForHealth(port: number, child: ChildProcess, what: string, ou
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before /healthz answered:\n${output()}`)
     }
-    const result = await rawRequest(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, { port, timeoutMs: 2_000 })
+    const result = await rawRequest(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, {
+      port,
+      timeoutMs: 2_000,
+    })
     if (result.responses[0]?.status === 200) return
     if (Date.now() > deadline) throw new Error(`${what} did not answer /healthz with 200 within ${timeoutMs / 1000} s:\n${output()}`)
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -96,7 +99,8 @@ async function startStack(name: string, { forwardHost }: { forwardHost: boolean 
   fs.mkdirSync(TMP_DIR, { recursive: true })
   for (const entry of fs.readdirSync(TMP_DIR)) {
     const old = path.join(TMP_DIR, entry)
-    if (entry.startsWith(DIR_PREFIX) && Date.now() - fs.statSync(old).mtimeMs > 60 * 60_000) fs.rmSync(old, { recursive: true, force: true })
+    if (entry.startsWith(DIR_PREFIX) && Date.now() - fs.statSync(old).mtimeMs > 60 * 60_000)
+      fs.rmSync(old, { recursive: true, force: true })
   }
   const dir = path.join(TMP_DIR, `${DIR_PREFIX}${name}-${Date.now()}-${process.pid}`)
   fs.mkdirSync(dir, { recursive: true })
@@ -195,7 +199,10 @@ async function logInThroughTheForm(page: Page, origin: string) {
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/login')),
     form.getByRole('button', { name: 'Log in' }).click(),
   ])
-  expect(response.status(), `the log-in POST through nginx answered ${response.status()}: ${await response.text().catch(() => '')}`).toBeLessThan(400)
+  expect(
+    response.status(),
+    `the log-in POST through nginx answered ${response.status()}: ${await response.text().catch(() => '')}`,
+  ).toBeLessThan(400)
   await expect(page).toHaveURL(`${origin}/`)
   const banner = page.getByRole('banner')
   await expect(banner.getByText(/^Account menu for /)).toBeVisible()
@@ -206,7 +213,10 @@ async function logInThroughTheForm(page: Page, origin: string) {
 async function voteThroughTheForm(page: Page, stack: Stack) {
   const ideaId = ideaToVoteFor(stack.database)
   await page.goto(`${stack.origin}/ideas/${ideaId}`)
-  await page.getByRole('button', { name: /^Vote for this idea/ }).first().click()
+  await page
+    .getByRole('button', { name: /^Vote for this idea/ })
+    .first()
+    .click()
   await expect(page.getByRole('button', { name: /^Remove your vote/ }).first()).toHaveAttribute('aria-pressed', 'true')
   await expect
     .poll(() => query(stack.database, 'select 1 from idea_votes where idea_id = ? and user_id = ?', ideaId, caseyId(stack.database)).length)
@@ -264,7 +274,10 @@ test.describe('Summit behind nginx, configured as docs/operations.md recommends'
   let stack!: Stack
   stackForThisGroup('documented', { forwardHost: true }, (started) => (stack = started))
 
-  test('log in through the form, vote and ask a question through nginx; the session and the permanent link work', async ({ page, context }) => {
+  test('log in through the form, vote and ask a question through nginx; the session and the permanent link work', async ({
+    page,
+    context,
+  }) => {
     test.setTimeout(60_000)
     // A client-written X-Forwarded-For on every request the browser makes: nginx must replace it.
     await context.setExtraHTTPHeaders({ 'X-Forwarded-For': '6.6.6.6' })
@@ -314,10 +327,13 @@ test.describe('Summit behind nginx, configured as docs/operations.md recommends'
     const identifier = `nobody-${crypto.randomBytes(4).toString('hex')}`
     const before = { client: loginHits(stack.database, client), nginx: loginHits(stack.database, '127.0.0.1') }
     for (let attempt = 1; attempt <= 10; attempt++) {
-      const result = await rawRequest(loginRequest(stack.origin, { identifier, password: 'not-the-password' }, { 'X-Forwarded-For': '6.6.6.6' }), {
-        port: stack.nginxPort,
-        localAddress: client,
-      })
+      const result = await rawRequest(
+        loginRequest(stack.origin, { identifier, password: 'not-the-password' }, { 'X-Forwarded-For': '6.6.6.6' }),
+        {
+          port: stack.nginxPort,
+          localAddress: client,
+        },
+      )
       expect(result.responses[0]?.status, `wrong log-in ${attempt} through nginx`).toBe(400)
     }
     expect(loginHits(stack.database, '6.6.6.6'), 'hits counted against the forged address').toBe(0)
@@ -325,7 +341,9 @@ test.describe('Summit behind nginx, configured as docs/operations.md recommends'
     if (client !== '127.0.0.1') {
       // Not against nginx's own address either: the other visitors behind the proxy are unaffected.
       expect(loginHits(stack.database, '127.0.0.1') - before.nginx, 'hits counted against nginx itself').toBe(0)
-      const other = await rawRequest(loginRequest(stack.origin, { identifier: DEMO.username, password: DEMO.password }), { port: stack.nginxPort })
+      const other = await rawRequest(loginRequest(stack.origin, { identifier: DEMO.username, password: DEMO.password }), {
+        port: stack.nginxPort,
+      })
       expect(other.responses[0]?.status, 'another client logs in meanwhile').toBe(302)
     }
   })
@@ -333,7 +351,11 @@ test.describe('Summit behind nginx, configured as docs/operations.md recommends'
   test('a forged Host or X-Forwarded-Host through nginx does not move the permanent link off PUBLIC_URL', async () => {
     const ideaId = ideaToVoteFor(stack.database)
     const target = `/ideas/${ideaId}?via=${crypto.randomBytes(4).toString('hex')}`
-    const forgeries = [`Host: evil.example`, `Host: 127.0.0.1:${stack.nginxPort}\r\nX-Forwarded-Host: evil.example`, `Host: evil.example:${stack.nginxPort}`]
+    const forgeries = [
+      `Host: evil.example`,
+      `Host: 127.0.0.1:${stack.nginxPort}\r\nX-Forwarded-Host: evil.example`,
+      `Host: evil.example:${stack.nginxPort}`,
+    ]
     for (const forged of [...forgeries, `Host: 127.0.0.1:${stack.nginxPort}`]) {
       const result = await rawRequest(`GET ${target} HTTP/1.1\r\n${forged}\r\nConnection: close\r\n\r\n`, { port: stack.nginxPort })
       const response = result.responses[0]
@@ -349,7 +371,9 @@ test.describe('Summit behind nginx, configured as docs/operations.md recommends'
       [300 * 1024, 'Summit'],
       [400 * 1024, 'nginx'],
     ] as const) {
-      const result = await rawRequest(loginRequest(stack.origin, { identifier: 'x', password: 'a'.repeat(size) }), { port: stack.nginxPort })
+      const result = await rawRequest(loginRequest(stack.origin, { identifier: 'x', password: 'a'.repeat(size) }), {
+        port: stack.nginxPort,
+      })
       const response = result.responses[0]
       expect(response?.status, `a ${size / 1024} KB form`).toBe(413)
       const fromNginx = (header(response!, 'server') ?? '').startsWith('nginx') && response!.body.toString('utf8').includes('<center>nginx')

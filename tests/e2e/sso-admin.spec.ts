@@ -66,7 +66,9 @@ test('the single sign-on settings with providers configured are accessible and h
 
   // Neither the page nor its data hold a secret (the HTML includes the serialized loader data).
   const cookies = await page.context().cookies()
-  const html = await (await request.get('/admin/settings', { headers: { Cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } })).text()
+  const html = await (
+    await request.get('/admin/settings', { headers: { Cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } })
+  ).text()
   expect(html).toContain('okta-client')
   for (const secret of secrets) expect(html).not.toContain(secret)
 })
@@ -84,7 +86,9 @@ test('a refused provider keeps what was typed except the secret, and says why be
   await form.getByLabel('Client ID').fill('client-1')
   await form.getByLabel('Client secret').fill(secret)
   await form.getByRole('button', { name: 'Add provider' }).click()
-  await expect(form.getByLabel('Issuer URL')).toHaveAccessibleDescription(/Use https:\/\/ \(http:\/\/ only for 127\.0\.0\.1, localhost or ::1\)\./)
+  await expect(form.getByLabel('Issuer URL')).toHaveAccessibleDescription(
+    /Use https:\/\/ \(http:\/\/ only for 127\.0\.0\.1, localhost or ::1\)\./,
+  )
   await expect(form.getByLabel('Issuer URL')).toHaveAttribute('aria-invalid', 'true')
   await expect(form.getByLabel('Button label')).toHaveValue('Plain HTTP')
   expect(await page.content()).not.toContain(secret)

@@ -29,7 +29,11 @@ function newIdea(authorId = createUser(getDb(), { createdAt: OLD }).id) {
 const issueUrl = () => `https://github.com/acme/quillwort/issues/${unique('')}`
 const statusOf = (ideaId: number) => getDb().select({ status: ideas.status }).from(ideas).where(eq(ideas.id, ideaId)).get()!.status
 const statusNotices = (userId: number, ideaId: number) =>
-  getDb().select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.kind, 'idea_status'), eq(notifications.subjectId, ideaId))).all()
+  getDb()
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.kind, 'idea_status'), eq(notifications.subjectId, ideaId)))
+    .all()
 
 /** An idea with one voter, and an admin's inbound hook. */
 function shippingSetup() {
@@ -90,7 +94,13 @@ test.describe('the idea page without JavaScript', () => {
   test('members and visitors see no panel and no links', async ({ page, loginAs }) => {
     const idea = newIdea()
     const url = issueUrl()
-    addIdeaLink(getDb(), { ideaId: idea.id, actorId: createUser(getDb(), { role: 'product' }).id, url, title: 'Quillwort hidden issue', state: 'open' })
+    addIdeaLink(getDb(), {
+      ideaId: idea.id,
+      actorId: createUser(getDb(), { role: 'product' }).id,
+      url,
+      title: 'Quillwort hidden issue',
+      state: 'open',
+    })
     await page.goto(`/ideas/${idea.id}`)
     await expect(page.getByRole('heading', { name: idea.title })).toBeVisible()
     await expect(page.getByRole('region', { name: /Tracker links/ })).toHaveCount(0)
@@ -118,26 +128,44 @@ test.describe('the idea page without JavaScript', () => {
     expect(await page.content()).not.toContain(secret)
 
     const idea = newIdea()
-    const answer = await request.post(address, { headers: { Authorization: `Bearer ${secret}` }, data: { ideaId: idea.id, status: 'planned' } })
+    const answer = await request.post(address, {
+      headers: { Authorization: `Bearer ${secret}` },
+      data: { ideaId: idea.id, status: 'planned' },
+    })
     expect(answer.status()).toBe(200)
     expect(statusOf(idea.id)).toBe('planned')
 
     await page.getByRole('button', { name: `Revoke ${name}` }).click()
     await expect(page.getByText('The hook is revoked')).toBeVisible()
-    expect((await request.post(address, { headers: { Authorization: `Bearer ${secret}` }, data: { ideaId: idea.id, status: 'shipped' } })).status()).toBe(404)
+    expect(
+      (
+        await request.post(address, { headers: { Authorization: `Bearer ${secret}` }, data: { ideaId: idea.id, status: 'shipped' } })
+      ).status(),
+    ).toBe(404)
   })
 })
 
-type Operation = { name: string; send: (request: APIRequestContext, headers: Record<string, string>) => ReturnType<APIRequestContext['get']> }
+type Operation = {
+  name: string
+  send: (request: APIRequestContext, headers: Record<string, string>) => ReturnType<APIRequestContext['get']>
+}
 
 function operations(): Operation[] {
   const product = createUser(getDb(), { role: 'product' })
   const idea = newIdea()
-  const link = () => addIdeaLink(getDb(), { ideaId: idea.id, actorId: product.id, url: issueUrl(), title: 'Quillwort matrix', state: 'open' })
+  const link = () =>
+    addIdeaLink(getDb(), { ideaId: idea.id, actorId: product.id, url: issueUrl(), title: 'Quillwort matrix', state: 'open' })
   return [
     { name: 'GET /ideas/:id/links', send: (r, h) => r.get(`/api/v1/ideas/${idea.id}/links`, { headers: h }) },
-    { name: 'POST /ideas/:id/links', send: (r, h) => r.post(`/api/v1/ideas/${idea.id}/links`, { headers: h, data: { url: issueUrl(), title: 'Quillwort API', state: 'open' } }) },
-    { name: 'PATCH /ideas/:id/links/:linkId', send: (r, h) => r.patch(`/api/v1/ideas/${idea.id}/links/${link().id}`, { headers: h, data: { state: 'closed' } }) },
+    {
+      name: 'POST /ideas/:id/links',
+      send: (r, h) =>
+        r.post(`/api/v1/ideas/${idea.id}/links`, { headers: h, data: { url: issueUrl(), title: 'Quillwort API', state: 'open' } }),
+    },
+    {
+      name: 'PATCH /ideas/:id/links/:linkId',
+      send: (r, h) => r.patch(`/api/v1/ideas/${idea.id}/links/${link().id}`, { headers: h, data: { state: 'closed' } }),
+    },
     { name: 'DELETE /ideas/:id/links/:linkId', send: (r, h) => r.delete(`/api/v1/ideas/${idea.id}/links/${link().id}`, { headers: h }) },
   ]
 }
@@ -169,7 +197,10 @@ test('the links API: a duplicate address is a 409 on url, an unknown idea or lin
   expect((await request.get('/api/v1/ideas/99999999/links', { headers: product })).status()).toBe(404)
   expect((await request.patch(`/api/v1/ideas/${idea.id}/links/99999999`, { headers: product, data: { state: 'x' } })).status()).toBe(404)
   expect((await request.delete(`/api/v1/ideas/${idea.id}/links/abc`, { headers: product })).status()).toBe(404)
-  const bad = await request.post(`/api/v1/ideas/${idea.id}/links`, { headers: product, data: { url: 'ftp://example.com/x', title: '', extra: 1 } })
+  const bad = await request.post(`/api/v1/ideas/${idea.id}/links`, {
+    headers: product,
+    data: { url: 'ftp://example.com/x', title: '', extra: 1 },
+  })
   expect(bad.status()).toBe(422)
   expect(Object.keys(((await bad.json()) as { errors: Record<string, string[]> }).errors)).toEqual(expect.arrayContaining(['title', 'url']))
 })
@@ -190,7 +221,10 @@ test('an inbound call over HTTP: signed, replayed, wrong secret, revoked, and fu
   }
   const answer = await request.post(address, { headers: signed, data: body })
   expect(answer.status()).toBe(200)
-  expect(await answer.json()).toMatchObject({ ideas: [{ id: idea.id, status: 'shipped', changed: true }], links: [{ url, state: 'closed' }] })
+  expect(await answer.json()).toMatchObject({
+    ideas: [{ id: idea.id, status: 'shipped', changed: true }],
+    links: [{ url, state: 'closed' }],
+  })
   expect(statusOf(idea.id)).toBe('shipped')
   expect(statusNotices(voter.id, idea.id)).toHaveLength(1)
 
@@ -200,18 +234,35 @@ test('an inbound call over HTTP: signed, replayed, wrong secret, revoked, and fu
   expect(wrong.status()).toBe(401)
   expect(wrong.headers()['content-type']).toMatch(/^application\/problem\+json/)
   // Cookies and a foreign Origin change nothing: the hook's secret is the only authority.
-  const again = await request.post(address, { headers: { ...bearer, Origin: 'https://evil.example', Cookie: 'summit_session=x' }, data: body })
+  const again = await request.post(address, {
+    headers: { ...bearer, Origin: 'https://evil.example', Cookie: 'summit_session=x' },
+    data: body,
+  })
   expect(again.status()).toBe(200)
   expect(await again.json()).toMatchObject({ ideas: [{ id: idea.id, changed: false }] })
   expect(statusNotices(voter.id, idea.id)).toHaveLength(1)
 
-  const bodies: unknown[] = [{}, [], 'x', 1, null, { ideaId: 'x' }, { ideaId: -1 }, { ideaId: 1e20 }, { linkUrl: 5 }, { linkUrl: 'x'.repeat(5000) }, { ideaId: idea.id, status: 'merged' }, { ideaId: idea.id, extra: true }]
+  const bodies: unknown[] = [
+    {},
+    [],
+    'x',
+    1,
+    null,
+    { ideaId: 'x' },
+    { ideaId: -1 },
+    { ideaId: 1e20 },
+    { linkUrl: 5 },
+    { linkUrl: 'x'.repeat(5000) },
+    { ideaId: idea.id, status: 'merged' },
+    { ideaId: idea.id, extra: true },
+  ]
   for (const data of bodies) {
     const status = (await request.post(address, { headers: bearer, data: JSON.stringify(data) })).status()
     expect(status, JSON.stringify(data)).toBeLessThan(500)
     expect(status, JSON.stringify(data)).toBeGreaterThanOrEqual(400)
   }
-  for (const raw of ['{', '', 'null', '{"a":'.repeat(50)]) expect((await request.post(address, { headers: bearer, data: raw })).status()).toBeLessThan(500)
+  for (const raw of ['{', '', 'null', '{"a":'.repeat(50)])
+    expect((await request.post(address, { headers: bearer, data: raw })).status()).toBeLessThan(500)
   expect((await request.get(address)).status()).toBe(405)
   expect((await request.post('/api/v1/inbound/abc', { headers: bearer, data: body })).status()).toBe(404)
 
@@ -254,11 +305,17 @@ test('the documented GitHub Actions step ships the idea and notifies its voter',
 
   // A wrong secret: the step fails, and nothing moves.
   const other = createInboundHook(getDb(), { actorId: admin.id, name: 'Other' })
-  await expect(run('bash', ['-c', script], { env: stepEnv(other.secret) })).rejects.toMatchObject({ code: 22, stdout: expect.stringContaining('"status":401') })
+  await expect(run('bash', ['-c', script], { env: stepEnv(other.secret) })).rejects.toMatchObject({
+    code: 22,
+    stdout: expect.stringContaining('"status":401'),
+  })
   expect(statusOf(idea.id)).toBe('open')
 
   const { stdout } = await run('bash', ['-c', script], { env: stepEnv(hook.secret) })
-  expect(JSON.parse(stdout)).toMatchObject({ ideas: [{ id: idea.id, status: 'shipped', changed: true }], links: [{ url, state: 'closed' }] })
+  expect(JSON.parse(stdout)).toMatchObject({
+    ideas: [{ id: idea.id, status: 'shipped', changed: true }],
+    links: [{ url, state: 'closed' }],
+  })
   expect(statusOf(idea.id)).toBe('shipped')
   const notices = statusNotices(voter.id, idea.id)
   expect(notices).toHaveLength(1)

@@ -14,7 +14,8 @@ const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 const TOO_FAST = /^You are voting very fast: at most 20 votes a minute\. Try again in \d+ seconds?\.$/
 
 const newIdea = () => createTestIdea(getDb(), { authorId: makeUser().id })
-const voteCountOf = (ideaId: number) => (getDb().$client.prepare('select vote_count as v from ideas where id = ?').get(ideaId) as { v: number }).v
+const voteCountOf = (ideaId: number) =>
+  (getDb().$client.prepare('select vote_count as v from ideas where id = ?').get(ideaId) as { v: number }).v
 
 function vote(request: APIRequestContext, origin: string, path: string, voted: string, accept = '*/*') {
   return request.post(path, { form: { voted }, headers: { Origin: origin, Accept: accept }, maxRedirects: 0 })
@@ -71,7 +72,9 @@ test('the vote button with the limit spent: the browser’s request gets 429 wit
   await page.goto(`/ideas/${idea.id}`)
   await spendVoteLimit(page.request, baseURL!)
 
-  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`/ideas/${idea.id}/vote`))
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`/ideas/${idea.id}/vote`),
+  )
   await page.getByRole('button', { name: 'Vote for this idea (1 vote)' }).click()
   const response = await answered
   expect(new URL(response.url()).pathname).toBe(`/ideas/${idea.id}/vote.data`) // what the fetcher really posts to
@@ -92,7 +95,9 @@ test('a question or answer vote with the limit spent: 429 with Retry-After, said
   await page.goto(`/questions/${question.id}`)
   await spendVoteLimit(page.request, baseURL!)
 
-  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`/questions/${question.id}`))
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`/questions/${question.id}`),
+  )
   const votes = page.getByRole('group', { name: 'Votes on the question' })
   await votes.getByRole('button', { name: 'Upvote' }).click()
   const response = await answered

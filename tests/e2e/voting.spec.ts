@@ -119,9 +119,13 @@ test.describe('with the vote budget on', () => {
 
       const budget = page.getByRole('status').filter({ hasText: /votes? left|of your votes/ })
       await expect(budget).toHaveText('2 of 2 votes left')
-      await rowOf(page, a.title).getByRole('button', { name: /^Vote for this idea/ }).click()
+      await rowOf(page, a.title)
+        .getByRole('button', { name: /^Vote for this idea/ })
+        .click()
       await expect(budget).toHaveText('1 of 2 votes left')
-      await rowOf(page, b.title).getByRole('button', { name: /^Vote for this idea/ }).click()
+      await rowOf(page, b.title)
+        .getByRole('button', { name: /^Vote for this idea/ })
+        .click()
       const spent = 'You have used all 2 of your votes. Votes come back when ideas ship or are declined; you can also take back a vote.'
       await expect(budget).toHaveText(spent)
 
@@ -131,7 +135,9 @@ test.describe('with the vote budget on', () => {
       // Taking a vote back is still possible, and gives it back.
       await expect(rowOf(page, a.title).getByRole('button', { name: /^Remove your vote/ })).toBeEnabled()
       await expectAccessible(page)
-      await rowOf(page, a.title).getByRole('button', { name: /^Remove your vote/ }).click()
+      await rowOf(page, a.title)
+        .getByRole('button', { name: /^Remove your vote/ })
+        .click()
       await expect(budget).toHaveText('1 of 2 votes left')
       await expect(blocked).toBeEnabled()
     } finally {

@@ -66,10 +66,16 @@ test.describe('without JavaScript', () => {
       const idea = createTestIdea(db, { authorId: createUser(db).id, title: 'Webhooks for the status page' })
       changeIdeaStatus(db, { ideaId: idea.id, actorId: admin.id, toStatus: 'planned', noteMd: 'On the roadmap.' })
       const mine = () =>
-        receiver.received.filter((r) => typeOf(r) === 'idea.status_changed' && (JSON.parse(r.body) as { data: { idea: { id: number } } }).data.idea.id === idea.id)
+        receiver.received.filter(
+          (r) => typeOf(r) === 'idea.status_changed' && (JSON.parse(r.body) as { data: { idea: { id: number } } }).data.idea.id === idea.id,
+        )
       await expect.poll(() => mine().length, { timeout: 20_000 }).toBe(1)
       const event = new Webhook(secret).verify(mine()[0]!.body, mine()[0]!.headers) as { data: Record<string, unknown> }
-      expect(event.data).toMatchObject({ idea: { id: idea.id, title: 'Webhooks for the status page', status: 'planned' }, fromStatus: 'open', toStatus: 'planned' })
+      expect(event.data).toMatchObject({
+        idea: { id: idea.id, title: 'Webhooks for the status page', status: 'planned' },
+        fromStatus: 'open',
+        toStatus: 'planned',
+      })
 
       await page.goto('/admin/webhooks')
       await page.getByRole('link', { name: receiver.url }).first().click()
@@ -118,7 +124,9 @@ test('a delivery in progress when the server is killed with SIGKILL arrives afte
     expect(again.headers['webhook-id']).toBe(receiver.received[0]!.headers['webhook-id'])
     const event = new Webhook(secret).verify(again.body, again.headers) as { type: string; data: { idea: { id: number } } }
     expect(event).toMatchObject({ type: 'idea.created', data: { idea: { id: idea.id } } })
-    await expect.poll(() => db!.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row.id)).get()!.deliveredAt, { timeout: 10_000 }).toBeTruthy()
+    await expect
+      .poll(() => db!.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row.id)).get()!.deliveredAt, { timeout: 10_000 })
+      .toBeTruthy()
   } finally {
     for (const s of servers) await s.stop()
     db?.$client.close()

@@ -215,7 +215,10 @@ export class CookieJar {
  * fills in its log-in page and returns the URL it sends back to (the first that starts with
  * `callbackPrefix`), without requesting it.
  */
-export async function signInAtProviderWithFetch(authorizeUrl: string, input: { login: string; password: string; callbackPrefix: string; jar?: CookieJar }) {
+export async function signInAtProviderWithFetch(
+  authorizeUrl: string,
+  input: { login: string; password: string; callbackPrefix: string; jar?: CookieJar },
+) {
   const jar = input.jar ?? new CookieJar()
   let url = authorizeUrl
   let method = 'GET'

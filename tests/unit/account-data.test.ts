@@ -38,10 +38,14 @@ function activeMember() {
 describe('the data export', () => {
   test('is a JSON attachment with the member’s posts, votes and ledger, and nothing secret or about others', async () => {
     const { member, other, idea, answer, othersIdea } = activeMember()
-    const res = await settle(async () => exportLoader({ request: await getRequest('/settings/export', { userId: member.id }), params: {}, context: {} }))
+    const res = await settle(async () =>
+      exportLoader({ request: await getRequest('/settings/export', { userId: member.id }), params: {}, context: {} }),
+    )
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
-    expect(res.headers.get('Content-Disposition')).toMatch(new RegExp(`^attachment; filename="summit-${member.username}-\\d{4}-\\d{2}-\\d{2}\\.json"$`))
+    expect(res.headers.get('Content-Disposition')).toMatch(
+      new RegExp(`^attachment; filename="summit-${member.username}-\\d{4}-\\d{2}-\\d{2}\\.json"$`),
+    )
     expect(res.headers.get('Cache-Control')).toBe('private, no-store')
     const body = res.body as Record<string, unknown> & { account: Record<string, unknown> }
     expect(body.account).toMatchObject({ username: member.username, email: member.email, displayName: 'Dana Departing' })
@@ -66,18 +70,32 @@ describe('the data export', () => {
 describe('deleting the account', () => {
   test('a wrong password or a missing confirmation is a 400 that changes nothing', async () => {
     const { member } = activeMember()
-    const wrong = await formRequest('/settings/account', { password: 'not-the-password', posts: 'keep', confirm: 'on' }, { userId: member.id })
-    expect(await settle(() => accountAction(args(wrong)))).toMatchObject({ status: 400, body: { fieldErrors: { password: ['That is not your password.'] } } })
+    const wrong = await formRequest(
+      '/settings/account',
+      { password: 'not-the-password', posts: 'keep', confirm: 'on' },
+      { userId: member.id },
+    )
+    expect(await settle(() => accountAction(args(wrong)))).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { password: ['That is not your password.'] } },
+    })
     const unconfirmed = await formRequest('/settings/account', { password: member.password, posts: 'remove' }, { userId: member.id })
     const res = await settle(() => accountAction(args(unconfirmed)))
-    expect(res).toMatchObject({ status: 400, body: { fields: { posts: 'remove' }, fieldErrors: { confirm: ['Tick the box to confirm.'] } } })
+    expect(res).toMatchObject({
+      status: 400,
+      body: { fields: { posts: 'remove' }, fieldErrors: { confirm: ['Tick the box to confirm.'] } },
+    })
     expect((res.body as { fields: Record<string, string> }).fields).not.toHaveProperty('password')
     expect(db().select({ deletedAt: users.deletedAt }).from(users).where(eq(users.id, member.id)).get()!.deletedAt).toBeNull()
   })
 
   test('keeping posts: they stay under “Deleted member”, the account is emptied and cannot log in, counts still add up', async () => {
     const { member, word, idea, othersIdea } = activeMember()
-    const request = await formRequest('/settings/account', { password: member.password, posts: 'keep', confirm: 'on' }, { userId: member.id })
+    const request = await formRequest(
+      '/settings/account',
+      { password: member.password, posts: 'keep', confirm: 'on' },
+      { userId: member.id },
+    )
     const res = await settle(() => accountAction(args(request)))
     expect(res.status).toBe(302)
     expect(res.location).toBe('/settings/account?deleted=1')
@@ -95,24 +113,37 @@ describe('deleting the account', () => {
     expect(countSessions(db(), member.id)).toBe(0)
     expect(db().select().from(notifications).where(eq(notifications.userId, member.id)).all()).toEqual([])
     expect(db().select().from(userBadges).where(eq(userBadges.userId, member.id)).all()).toEqual([])
-    expect(await attemptLogin(db(), { identifier: member.username, password: member.password, ip: unique('10.2.0.') })).toEqual({ ok: false })
-    expect(await attemptLogin(db(), { identifier: `deleted-${member.id}`, password: member.password, ip: unique('10.2.0.') })).toEqual({ ok: false })
+    expect(await attemptLogin(db(), { identifier: member.username, password: member.password, ip: unique('10.2.0.') })).toEqual({
+      ok: false,
+    })
+    expect(await attemptLogin(db(), { identifier: `deleted-${member.id}`, password: member.password, ip: unique('10.2.0.') })).toEqual({
+      ok: false,
+    })
     expect(() => getPublicProfile(db(), member.username)).toThrow()
 
     // The posts stay, found by search, their votes counted.
-    expect(db().select({ deletedAt: ideas.deletedAt, voteCount: ideas.voteCount }).from(ideas).where(eq(ideas.id, idea.id)).get()).toEqual({ deletedAt: null, voteCount: 2 })
+    expect(db().select({ deletedAt: ideas.deletedAt, voteCount: ideas.voteCount }).from(ideas).where(eq(ideas.id, idea.id)).get()).toEqual({
+      deletedAt: null,
+      voteCount: 2,
+    })
     expect(search(db(), { q: word }).hits.length).toBeGreaterThanOrEqual(2)
     expect(db().select({ n: ideas.voteCount }).from(ideas).where(eq(ideas.id, othersIdea.id)).get()!.n).toBe(2)
     expect(findCounterMismatches(db())).toEqual([])
 
     // The page after the redirect says so, without a session.
-    const page = await settle(async () => accountLoader({ request: await getRequest('/settings/account?deleted=1'), params: {}, context: {} }))
+    const page = await settle(async () =>
+      accountLoader({ request: await getRequest('/settings/account?deleted=1'), params: {}, context: {} }),
+    )
     expect(page).toMatchObject({ status: 200, body: { deleted: true } })
   })
 
   test('removing posts: ideas, questions, answers and comments are deleted and leave their counts', async () => {
     const { member, word, idea, question, othersQuestion, othersIdea, comment } = activeMember()
-    const request = await formRequest('/settings/account', { password: member.password, posts: 'remove', confirm: 'on' }, { userId: member.id })
+    const request = await formRequest(
+      '/settings/account',
+      { password: member.password, posts: 'remove', confirm: 'on' },
+      { userId: member.id },
+    )
     expect((await settle(() => accountAction(args(request)))).status).toBe(302)
     expect(db().select({ d: ideas.deletedAt }).from(ideas).where(eq(ideas.id, idea.id)).get()!.d).not.toBeNull()
     expect(db().select({ d: questions.deletedAt }).from(questions).where(eq(questions.id, question.id)).get()!.d).not.toBeNull()
@@ -126,16 +157,25 @@ describe('deleting the account', () => {
   test('wrong passwords are limited like failed log-ins: the 11th try in 15 minutes is a 429 that keeps the choice', async () => {
     const member = createUser(db())
     const attempt = async (password: string) =>
-      settle(async () => accountAction(args(await formRequest('/settings/account', { password, posts: 'remove', confirm: 'on' }, { userId: member.id }))))
+      settle(async () =>
+        accountAction(args(await formRequest('/settings/account', { password, posts: 'remove', confirm: 'on' }, { userId: member.id }))),
+      )
     for (let i = 0; i < 10; i++) expect((await attempt('guess-number-' + i)).status).toBe(400)
     const refused = await attempt(member.password)
-    expect(refused).toMatchObject({ status: 429, body: { fields: { posts: 'remove' }, formErrors: ['Too many wrong passwords. Try again in 15 minutes.'] } })
+    expect(refused).toMatchObject({
+      status: 429,
+      body: { fields: { posts: 'remove' }, formErrors: ['Too many wrong passwords. Try again in 15 minutes.'] },
+    })
     expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/)
     expect(db().select({ d: users.deletedAt }).from(users).where(eq(users.id, member.id)).get()!.d).toBeNull()
   })
 
   test('nobody can sign up with a name kept for deleted accounts', async () => {
-    const request = await formRequest('/signup', { username: 'deleted-12345', email: `${unique('d')}@example.com`, password: 'a-long-enough-passphrase' })
+    const request = await formRequest('/signup', {
+      username: 'deleted-12345',
+      email: `${unique('d')}@example.com`,
+      password: 'a-long-enough-passphrase',
+    })
     expect(await settle(() => signupAction(args(request)))).toMatchObject({
       status: 400,
       body: { fieldErrors: { username: ['Names starting with “deleted-” are kept for deleted accounts.'] } },

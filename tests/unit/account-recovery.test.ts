@@ -63,7 +63,13 @@ function tokenFromEmail(userId: number, kind: 'verify_email' | 'password_reset')
 
 async function signUpMember(now = new Date()) {
   const username = unique('new')
-  const result = await signUp(db(), { username, email: `${username}@example.com`, password: 'quiet-violet-pebble-42', ip: unique('198.51.100.'), now })
+  const result = await signUp(db(), {
+    username,
+    email: `${username}@example.com`,
+    password: 'quiet-violet-pebble-42',
+    ip: unique('198.51.100.'),
+    now,
+  })
   if (!result.ok) throw new Error(result.message)
   return { id: result.userId, username, email: `${username}@example.com` }
 }
@@ -71,7 +77,15 @@ async function signUpMember(now = new Date()) {
 /** Every text value in every table of the database, to look for a raw token. */
 function wholeDatabaseText() {
   const tables = db().all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
-  return tables.map(({ name }) => JSON.stringify(db().$client.prepare(`select * from "${name.replaceAll('"', '""')}"`).all())).join('\n')
+  return tables
+    .map(({ name }) =>
+      JSON.stringify(
+        db()
+          .$client.prepare(`select * from "${name.replaceAll('"', '""')}"`)
+          .all(),
+      ),
+    )
+    .join('\n')
 }
 
 function fakeTransport() {
@@ -136,13 +150,25 @@ describe('e-mail verification', () => {
 
   test('the settings page sends the link again, and answers 429 over the limit', async () => {
     const member = await signUpMember()
-    recordHits(db(), Array.from({ length: VERIFICATION_EMAIL_LIMIT.limit - 2 }, () => `verify:user:${member.id}`))
-    const send = async () => settle(async () => settingsAction({ request: await formRequest('/settings', { intent: 'resend-verification' }, { userId: member.id }), params: {}, context: {} }))
+    recordHits(
+      db(),
+      Array.from({ length: VERIFICATION_EMAIL_LIMIT.limit - 2 }, () => `verify:user:${member.id}`),
+    )
+    const send = async () =>
+      settle(async () =>
+        settingsAction({
+          request: await formRequest('/settings', { intent: 'resend-verification' }, { userId: member.id }),
+          params: {},
+          context: {},
+        }),
+      )
     expect(await send()).toMatchObject({ status: 302, location: '/settings?done=verification-sent#account-title' })
     const refused = await send()
     expect(refused).toMatchObject({ status: 429, body: { intent: 'resend-verification' } })
     expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/)
-    expect((refused.body as { formErrors: string[] }).formErrors[0]).toMatch(/^You asked for several verification links already\. Try again in/)
+    expect((refused.body as { formErrors: string[] }).formErrors[0]).toMatch(
+      /^You asked for several verification links already\. Try again in/,
+    )
   })
 
   test('the verification page changes nothing when opened; its button verifies once', async () => {
@@ -150,11 +176,24 @@ describe('e-mail verification', () => {
     const token = tokenFromEmail(member.id, 'verify_email')
     const path = `/verify-email/${token}`
     const params = { token }
-    expect(await settle(async () => verifyLoader({ request: await getRequest(path), params, context: {} }))).toMatchObject({ status: 200, body: { state: 'ok' } })
+    expect(await settle(async () => verifyLoader({ request: await getRequest(path), params, context: {} }))).toMatchObject({
+      status: 200,
+      body: { state: 'ok' },
+    })
     expect(db().select({ at: users.emailVerifiedAt }).from(users).where(eq(users.id, member.id)).get()!.at).toBeNull()
-    expect(await settle(async () => verifyAction({ request: await formRequest(path, {}), params, context: {} }))).toMatchObject({ status: 200, body: { state: 'verified' } })
-    expect(await settle(async () => verifyAction({ request: await formRequest(path, {}), params, context: {} }))).toMatchObject({ status: 410, body: { state: 'used' } })
-    expect(await settle(async () => verifyAction({ request: await formRequest(path, {}, { origin: 'https://evil.example' }), params, context: {} }))).toMatchObject({ status: 403 })
+    expect(await settle(async () => verifyAction({ request: await formRequest(path, {}), params, context: {} }))).toMatchObject({
+      status: 200,
+      body: { state: 'verified' },
+    })
+    expect(await settle(async () => verifyAction({ request: await formRequest(path, {}), params, context: {} }))).toMatchObject({
+      status: 410,
+      body: { state: 'used' },
+    })
+    expect(
+      await settle(async () =>
+        verifyAction({ request: await formRequest(path, {}, { origin: 'https://evil.example' }), params, context: {} }),
+      ),
+    ).toMatchObject({ status: 403 })
   })
 })
 
@@ -181,11 +220,27 @@ describe('unverified members’ posts', () => {
 
 describe('password reset', () => {
   test('an unknown address gets the same answer and nothing is queued or stored', async () => {
-    const before = db().select({ n: sql<number>`count(*)` }).from(emailOutbox).get()!.n
-    const tokensBefore = db().select({ n: sql<number>`count(*)` }).from(accountTokens).get()!.n
+    const before = db()
+      .select({ n: sql<number>`count(*)` })
+      .from(emailOutbox)
+      .get()!.n
+    const tokensBefore = db()
+      .select({ n: sql<number>`count(*)` })
+      .from(accountTokens)
+      .get()!.n
     expect(requestPasswordReset(db(), { email: `${unique('nobody')}@example.com`, ip: unique('192.0.2.') })).toBeUndefined()
-    expect(db().select({ n: sql<number>`count(*)` }).from(emailOutbox).get()!.n).toBe(before)
-    expect(db().select({ n: sql<number>`count(*)` }).from(accountTokens).get()!.n).toBe(tokensBefore)
+    expect(
+      db()
+        .select({ n: sql<number>`count(*)` })
+        .from(emailOutbox)
+        .get()!.n,
+    ).toBe(before)
+    expect(
+      db()
+        .select({ n: sql<number>`count(*)` })
+        .from(accountTokens)
+        .get()!.n,
+    ).toBe(tokensBefore)
 
     const member = createUser(db())
     expect(requestPasswordReset(db(), { email: member.email.toUpperCase(), ip: unique('192.0.2.') })).toBeUndefined()
@@ -195,12 +250,17 @@ describe('password reset', () => {
   test('the forgot-password page answers the same redirect for a known and an unknown address', async () => {
     const member = createUser(db())
     const post = async (email: string) =>
-      settle(async () => forgotAction({ request: await formRequest('/forgot-password', { email }), params: {}, context: { clientIp: unique('192.0.2.') } }))
+      settle(async () =>
+        forgotAction({ request: await formRequest('/forgot-password', { email }), params: {}, context: { clientIp: unique('192.0.2.') } }),
+      )
     const known = await post(member.email)
     const unknown = await post(`${unique('nobody')}@example.com`)
     expect(known).toMatchObject({ status: 302, location: '/forgot-password?sent=1' })
     expect(unknown).toMatchObject({ status: 302, location: '/forgot-password?sent=1' })
-    expect(await post('not an address')).toMatchObject({ status: 400, body: { fields: { email: 'not an address' }, fieldErrors: { email: ['Enter an e-mail address.'] } } })
+    expect(await post('not an address')).toMatchObject({
+      status: 400,
+      body: { fields: { email: 'not an address' }, fieldErrors: { email: ['Enter an e-mail address.'] } },
+    })
   })
 
   test('only the token’s SHA-256 is stored, and the sent e-mail loses its link', async () => {
@@ -208,12 +268,20 @@ describe('password reset', () => {
     requestPasswordReset(db(), { email: member.email, ip: unique('192.0.2.') })
     const token = tokenFromEmail(member.id, 'password_reset')
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/)
-    const row = db().select().from(accountTokens).where(and(eq(accountTokens.userId, member.id), isNull(accountTokens.usedAt))).get()!
+    const row = db()
+      .select()
+      .from(accountTokens)
+      .where(and(eq(accountTokens.userId, member.id), isNull(accountTokens.usedAt)))
+      .get()!
     expect(row).toMatchObject({ purpose: 'reset-password', tokenHash: accountTokenHash(token) })
     expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/)
 
     // Until it is sent, the e-mail in the outbox is the only place the link is.
-    db().update(emailOutbox).set({ sentAt: new Date() }).where(and(isNull(emailOutbox.sentAt), sql`${emailOutbox.userId} is not ${member.id}`)).run()
+    db()
+      .update(emailOutbox)
+      .set({ sentAt: new Date() })
+      .where(and(isNull(emailOutbox.sentAt), sql`${emailOutbox.userId} is not ${member.id}`))
+      .run()
     const { transport, sent } = fakeTransport()
     await deliverDueEmails(db(), transport)
     expect(sent.find((m) => m.to === member.email)!.text).toContain(`/reset-password/${token}`)
@@ -237,14 +305,20 @@ describe('password reset', () => {
     expect(await verifyPassword(hash, NEW_PASSWORD)).toBe(true)
     expect(await verifyPassword(hash, member.password)).toBe(false)
     expect(await resetPassword(db(), { token, password: 'another-fine-password-7' })).toEqual({ ok: false, reason: 'used' })
-    expect(await attemptLogin(db(), { identifier: member.username, password: NEW_PASSWORD, ip: unique('192.0.2.') })).toEqual({ ok: true, userId: member.id })
+    expect(await attemptLogin(db(), { identifier: member.username, password: NEW_PASSWORD, ip: unique('192.0.2.') })).toEqual({
+      ok: true,
+      userId: member.id,
+    })
   })
 
   test('two posts of one link at once: one wins', async () => {
     const member = createUser(db())
     const { path } = issuePasswordResetLink(db(), { actorId: createUser(db(), { role: 'admin' }).id, userId: member.id })
     const token = path.split('/').pop()!
-    const results = await Promise.all([resetPassword(db(), { token, password: NEW_PASSWORD }), resetPassword(db(), { token, password: 'another-fine-password-7' })])
+    const results = await Promise.all([
+      resetPassword(db(), { token, password: NEW_PASSWORD }),
+      resetPassword(db(), { token, password: 'another-fine-password-7' }),
+    ])
     expect(results.filter((r) => r.ok)).toHaveLength(1)
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'used' }])
   })
@@ -255,7 +329,10 @@ describe('password reset', () => {
     requestPasswordReset(db(), { email: member.email, ip: unique('192.0.2.'), now })
     const token = tokenFromEmail(member.id, 'password_reset')
     expect(checkAccountToken(db(), 'reset-password', token, new Date(now.getTime() + RESET_PASSWORD_TTL_MS - MINUTE)).ok).toBe(true)
-    expect(await resetPassword(db(), { token, password: NEW_PASSWORD, now: new Date(now.getTime() + RESET_PASSWORD_TTL_MS) })).toEqual({ ok: false, reason: 'expired' })
+    expect(await resetPassword(db(), { token, password: NEW_PASSWORD, now: new Date(now.getTime() + RESET_PASSWORD_TTL_MS) })).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
   })
 
   test('asking again makes the older unused link stop working', async () => {
@@ -285,11 +362,15 @@ describe('password reset', () => {
     const member = createUser(db())
     for (const email of [member.email, `${unique('nobody')}@example.com`]) {
       for (let i = 0; i < PASSWORD_RESET_LIMIT.limit; i++) requestPasswordReset(db(), { email, ip: unique('192.0.2.') })
-      expect(() => requestPasswordReset(db(), { email, ip: unique('192.0.2.') })).toThrow(/^Several reset links were asked for this address already\./)
+      expect(() => requestPasswordReset(db(), { email, ip: unique('192.0.2.') })).toThrow(
+        /^Several reset links were asked for this address already\./,
+      )
     }
     const ip = unique('192.0.2.')
     for (let i = 0; i < PASSWORD_RESET_IP_LIMIT.limit; i++) requestPasswordReset(db(), { email: `${unique('any')}@example.com`, ip })
-    expect(() => requestPasswordReset(db(), { email: `${unique('any')}@example.com`, ip })).toThrow(/^Too many password resets were asked from your network\./)
+    expect(() => requestPasswordReset(db(), { email: `${unique('any')}@example.com`, ip })).toThrow(
+      /^Too many password resets were asked from your network\./,
+    )
   })
 
   test('nothing is queued while site e-mail is off, but an admin’s link works and is logged', async () => {
@@ -300,7 +381,11 @@ describe('password reset', () => {
     expect(outboxFor(member.id)).toHaveLength(0)
     const { path } = issuePasswordResetLink(db(), { actorId: admin.id, userId: member.id })
     expect(wholeDatabaseText()).not.toContain(path.split('/').pop()!)
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.action, 'issue_password_reset'), eq(moderationLog.targetId, member.id))).all()
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.action, 'issue_password_reset'), eq(moderationLog.targetId, member.id)))
+      .all()
     expect(log).toHaveLength(1)
     expect(log[0]).toMatchObject({ actorId: admin.id, targetType: 'user' })
     expect(await resetPassword(db(), { token: path.split('/').pop()!, password: NEW_PASSWORD })).toMatchObject({ ok: true })
@@ -311,13 +396,31 @@ describe('password reset', () => {
     const { path } = issuePasswordResetLink(db(), { actorId: createUser(db(), { role: 'admin' }).id, userId: member.id })
     const token = path.split('/').pop()!
     const params = { token }
-    expect(await settle(async () => resetLoader({ request: await getRequest(path), params, context: {} }))).toMatchObject({ status: 200, body: { state: 'ok', username: member.username } })
-    const differ = await settle(async () => resetAction({ request: await formRequest(path, { password: NEW_PASSWORD, confirmPassword: 'something-else-entirely' }), params, context: {} }))
+    expect(await settle(async () => resetLoader({ request: await getRequest(path), params, context: {} }))).toMatchObject({
+      status: 200,
+      body: { state: 'ok', username: member.username },
+    })
+    const differ = await settle(async () =>
+      resetAction({
+        request: await formRequest(path, { password: NEW_PASSWORD, confirmPassword: 'something-else-entirely' }),
+        params,
+        context: {},
+      }),
+    )
     expect(differ).toMatchObject({ status: 400, body: { fieldErrors: { confirmPassword: ['The two passwords differ.'] } } })
-    const done = await settle(async () => resetAction({ request: await formRequest(path, { password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }), params, context: {} }))
+    const done = await settle(async () =>
+      resetAction({ request: await formRequest(path, { password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }), params, context: {} }),
+    )
     expect(done).toMatchObject({ status: 302, location: '/login?done=password-reset' })
-    expect(await settle(async () => resetLoader({ request: await getRequest(path), params, context: {} }))).toMatchObject({ status: 410, body: { state: 'used' } })
-    expect(await settle(async () => resetLoader({ request: await getRequest('/reset-password/nonsense'), params: { token: 'nonsense' }, context: {} }))).toMatchObject({
+    expect(await settle(async () => resetLoader({ request: await getRequest(path), params, context: {} }))).toMatchObject({
+      status: 410,
+      body: { state: 'used' },
+    })
+    expect(
+      await settle(async () =>
+        resetLoader({ request: await getRequest('/reset-password/nonsense'), params: { token: 'nonsense' }, context: {} }),
+      ),
+    ).toMatchObject({
       status: 404,
       body: { state: 'invalid' },
     })
@@ -329,7 +432,10 @@ describe('password reset', () => {
     const admin = createUser(db(), { role: 'admin' })
     const path = `/admin/users/${member.id}`
     const params = { userId: String(member.id) }
-    const post = async (userId: number) => settle(async () => adminUserAction({ request: await formRequest(path, { intent: 'issue-reset-link' }, { userId }), params, context: {} }))
+    const post = async (userId: number) =>
+      settle(async () =>
+        adminUserAction({ request: await formRequest(path, { intent: 'issue-reset-link' }, { userId }), params, context: {} }),
+      )
     const tokensOf = () => db().select().from(accountTokens).where(eq(accountTokens.userId, member.id)).all()
     expect((await post(moderator.id)).status).toBe(403)
     expect(tokensOf()).toHaveLength(0)

@@ -35,7 +35,10 @@ describe('signup', () => {
   test('bad input is a 400 with a message per field, keeping what was typed but never the password', async () => {
     const request = await formRequest('/signup', { username: 'x!', email: 'not-an-email', password: 'short' })
     const tooShort = await formRequest('/signup', { username: 'x', email: 'x@example.com', password: 'a-long-enough-passphrase' })
-    expect(await settle(() => signupAction(args(tooShort)))).toMatchObject({ status: 400, body: { fieldErrors: { username: ['Use at least 2 characters.'] } } })
+    expect(await settle(() => signupAction(args(tooShort)))).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { username: ['Use at least 2 characters.'] } },
+    })
     const res = await settle(() => signupAction(args(request)))
     expect(res).toMatchObject({
       status: 400,
@@ -55,14 +58,28 @@ describe('signup', () => {
     const username = unique('pw')
     const request = await formRequest('/signup', { username, email: `${username}@example.com`, password: 'password123' })
     const res = await settle(() => signupAction(args(request)))
-    expect(res).toMatchObject({ status: 400, body: { fieldErrors: { password: ['This password is too common. Pick something less guessable.'] } } })
+    expect(res).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { password: ['This password is too common. Pick something less guessable.'] } },
+    })
   })
 
   test('a taken username or e-mail is a 400 on that field', async () => {
     const existing = createUser(getDb())
-    const byName = await formRequest('/signup', { username: existing.username, email: `${unique('x')}@example.com`, password: 'a-long-enough-passphrase' })
-    expect(await settle(() => signupAction(args(byName)))).toMatchObject({ status: 400, body: { fieldErrors: { username: ['This username is taken.'] } } })
-    const byEmail = await formRequest('/signup', { username: unique('y'), email: existing.email.toUpperCase(), password: 'a-long-enough-passphrase' })
+    const byName = await formRequest('/signup', {
+      username: existing.username,
+      email: `${unique('x')}@example.com`,
+      password: 'a-long-enough-passphrase',
+    })
+    expect(await settle(() => signupAction(args(byName)))).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { username: ['This username is taken.'] } },
+    })
+    const byEmail = await formRequest('/signup', {
+      username: unique('y'),
+      email: existing.email.toUpperCase(),
+      password: 'a-long-enough-passphrase',
+    })
     expect(await settle(() => signupAction(args(byEmail)))).toMatchObject({
       status: 400,
       body: { fieldErrors: { email: ['An account with this e-mail exists. Log in instead.'] } },
@@ -81,14 +98,25 @@ describe('signup', () => {
     const res = await settle(() => signupAction(args(request, ip)))
     expect(res.status).toBe(429)
     expect(res.headers.get('Retry-After')).toMatch(/^\d+$/)
-    expect(res.body).toMatchObject({ formErrors: [expect.stringMatching(/^Too many sign-ups from your network\. Try again in/)], fields: { username: name } })
+    expect(res.body).toMatchObject({
+      formErrors: [expect.stringMatching(/^Too many sign-ups from your network\. Try again in/)],
+      fields: { username: name },
+    })
   })
 
   test('a cross-site POST is refused with 403 before anything happens', async () => {
     const name = unique('csrf')
-    const request = await formRequest('/signup', { username: name, email: `${name}@example.com`, password: 'a-long-enough-passphrase' }, { origin: 'https://evil.example' })
+    const request = await formRequest(
+      '/signup',
+      { username: name, email: `${name}@example.com`, password: 'a-long-enough-passphrase' },
+      { origin: 'https://evil.example' },
+    )
     expect((await settle(() => signupAction(args(request)))).status).toBe(403)
-    const noOrigin = await formRequest('/signup', { username: name, email: `${name}@example.com`, password: 'a-long-enough-passphrase' }, { origin: null })
+    const noOrigin = await formRequest(
+      '/signup',
+      { username: name, email: `${name}@example.com`, password: 'a-long-enough-passphrase' },
+      { origin: null },
+    )
     expect((await settle(() => signupAction(args(noOrigin)))).status).toBe(403)
   })
 
@@ -129,7 +157,10 @@ describe('login', () => {
       body: { fields: { identifier: user.username }, fieldErrors: { password: ['Wrong username, e-mail or password.'] } },
     })
     const unknown = await formRequest('/login', { identifier: unique('nobody'), password: 'wrong-password!' })
-    expect(await settle(() => loginAction(args(unknown)))).toMatchObject({ status: 400, body: { fieldErrors: { password: ['Wrong username, e-mail or password.'] } } })
+    expect(await settle(() => loginAction(args(unknown)))).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { password: ['Wrong username, e-mail or password.'] } },
+    })
   })
 
   test('the 11th failed attempt on one account is refused with 429, even from another address and with the right password', async () => {
@@ -149,11 +180,16 @@ describe('login', () => {
 
   test('failures from one address are limited across accounts, at the per-address limit', async () => {
     const ip = unique('198.51.100.')
-    recordHits(getDb(), Array.from({ length: LOGIN_IP_LIMIT.limit - 1 }, () => `login:ip:${ip}`))
+    recordHits(
+      getDb(),
+      Array.from({ length: LOGIN_IP_LIMIT.limit - 1 }, () => `login:ip:${ip}`),
+    )
     const ghost = await formRequest('/login', { identifier: unique('ghost'), password: 'wrong-password!' })
     expect((await settle(() => loginAction(args(ghost, ip)))).status).toBe(400)
     const user = createUser(getDb())
-    const res = await settle(async () => loginAction(args(await formRequest('/login', { identifier: user.username, password: user.password }), ip)))
+    const res = await settle(async () =>
+      loginAction(args(await formRequest('/login', { identifier: user.username, password: user.password }), ip)),
+    )
     expect(res.status).toBe(429)
     expect(res.body).toMatchObject({ formErrors: [expect.stringMatching(/^Too many failed log-in attempts from your network\./)] })
   })
@@ -165,7 +201,9 @@ describe('login', () => {
     }
     await settle(async () => loginAction(args(await formRequest('/login', { identifier: user.username, password: user.password }))))
     for (let i = 0; i < 9; i++) {
-      const res = await settle(async () => loginAction(args(await formRequest('/login', { identifier: user.username, password: 'nope-nope-nope' }))))
+      const res = await settle(async () =>
+        loginAction(args(await formRequest('/login', { identifier: user.username, password: 'nope-nope-nope' }))),
+      )
       expect(res.status).toBe(400)
     }
   })
@@ -176,7 +214,12 @@ describe('settings and logout', () => {
     const user = createUser(getDb())
     const wrong = await formRequest(
       '/settings',
-      { intent: 'change-password', currentPassword: 'not-my-password', newPassword: 'another-fine-passphrase', confirmPassword: 'another-fine-passphrase' },
+      {
+        intent: 'change-password',
+        currentPassword: 'not-my-password',
+        newPassword: 'another-fine-passphrase',
+        confirmPassword: 'another-fine-passphrase',
+      },
       { userId: user.id },
     )
     expect(await settle(() => settingsAction(args(wrong)))).toMatchObject({
@@ -189,12 +232,20 @@ describe('settings and logout', () => {
       { intent: 'change-password', currentPassword: user.password, newPassword: 'another-fine-passphrase', confirmPassword: 'different' },
       { userId: user.id },
     )
-    expect(await settle(() => settingsAction(args(mismatch)))).toMatchObject({ status: 400, body: { fieldErrors: { confirmPassword: ['The two passwords differ.'] } } })
+    expect(await settle(() => settingsAction(args(mismatch)))).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { confirmPassword: ['The two passwords differ.'] } },
+    })
 
     const otherBrowser = await formRequest('/settings', {}, { userId: user.id })
     const ok = await formRequest(
       '/settings',
-      { intent: 'change-password', currentPassword: user.password, newPassword: 'another-fine-passphrase', confirmPassword: 'another-fine-passphrase' },
+      {
+        intent: 'change-password',
+        currentPassword: user.password,
+        newPassword: 'another-fine-passphrase',
+        confirmPassword: 'another-fine-passphrase',
+      },
       { userId: user.id },
     )
     const res = await settle(() => settingsAction(args(ok)))

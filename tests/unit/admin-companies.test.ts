@@ -28,15 +28,29 @@ const postList = async (fields: Record<string, string>, as: { userId?: number } 
   settle(async () => companyList.action({ request: await formRequest('/admin/companies?index', fields, as), params: {}, context: {} }))
 const companyGet = async (companyId: number | string, userId?: number, query = '') =>
   settle(async () =>
-    companyPage.loader({ request: await getRequest(`/admin/companies/${companyId}${query}`, { userId }), params: { companyId: String(companyId) }, context: {} }),
+    companyPage.loader({
+      request: await getRequest(`/admin/companies/${companyId}${query}`, { userId }),
+      params: { companyId: String(companyId) },
+      context: {},
+    }),
   )
 const postCompany = async (companyId: number, fields: Record<string, string>, as: { userId?: number } = { userId: admin.id }) =>
   settle(async () =>
-    companyPage.action({ request: await formRequest(`/admin/companies/${companyId}`, fields, as), params: { companyId: String(companyId) }, context: {} }),
+    companyPage.action({
+      request: await formRequest(`/admin/companies/${companyId}`, fields, as),
+      params: { companyId: String(companyId) },
+      context: {},
+    }),
   )
 const lastLog = (action: string) =>
   db()
-    .select({ targetType: moderationLog.targetType, targetId: moderationLog.targetId, reason: moderationLog.reason, before: moderationLog.before, after: moderationLog.after })
+    .select({
+      targetType: moderationLog.targetType,
+      targetId: moderationLog.targetId,
+      reason: moderationLog.reason,
+      before: moderationLog.before,
+      after: moderationLog.after,
+    })
     .from(moderationLog)
     .where(and(eq(moderationLog.action, action), eq(moderationLog.actorId, admin.id)))
     .orderBy(desc(moderationLog.id))
@@ -53,7 +67,8 @@ describe('who may see and change companies', () => {
   ] as const)('%s: reading %s, adding %s', async (who, read, write) => {
     const userId = who === 'anonymous' ? undefined : createUser(db(), { role: who as Role }).id
     const company = createTestCompany(db())
-    const outcome = (res: { status: number; location: string | null }) => (res.location?.startsWith('/login?redirectTo=') ? 'login' : res.status)
+    const outcome = (res: { status: number; location: string | null }) =>
+      res.location?.startsWith('/login?redirectTo=') ? 'login' : res.status
     expect(outcome(await listPage('/admin/companies', userId))).toBe(read)
     expect(outcome(await companyGet(company.id, userId))).toBe(read)
     const name = unique('Authz ')
@@ -65,7 +80,11 @@ describe('who may see and change companies', () => {
   })
 
   test('the admin nav shows Companies to the product team and admins only', async () => {
-    for (const [role, shown] of [['moderator', false], ['product', true], ['admin', true]] as const) {
+    for (const [role, shown] of [
+      ['moderator', false],
+      ['product', true],
+      ['admin', true],
+    ] as const) {
       const res = await settle(async () =>
         adminLayout.loader({ request: await getRequest('/admin', { userId: createUser(db(), { role }).id }), params: {}, context: {} }),
       )
@@ -86,13 +105,21 @@ describe('the list', () => {
     const prefix = unique('Keyset ')
     const segment = createSegment(db())
     const names = ['Delta', 'alpha', 'Bravo', 'Charlie', 'Bravo']
-    const made = names.map((n) => createTestCompany(db(), { name: `${prefix} ${n}`, plan: 'Team', monthlyRevenue: 1200, segmentId: segment.id }))
+    const made = names.map((n) =>
+      createTestCompany(db(), { name: `${prefix} ${n}`, plan: 'Team', monthlyRevenue: 1200, segmentId: segment.id }),
+    )
     createCompanyMember(db(), made[2]!.id)
     createCompanyMember(db(), made[2]!.id)
     const first = listCompanies(db(), { query: prefix, pageSize: 2 })
     // Binary order: capitals first; the two "Bravo" by id.
     expect(first.items.map((c) => c.id)).toEqual([made[2]!.id, made[4]!.id])
-    expect(first.items[0]).toMatchObject({ plan: 'Team', monthlyRevenue: 1200, segment: segment.name, memberCount: 2, externalId: made[2]!.externalId })
+    expect(first.items[0]).toMatchObject({
+      plan: 'Team',
+      monthlyRevenue: 1200,
+      segment: segment.name,
+      memberCount: 2,
+      externalId: made[2]!.externalId,
+    })
     const res = await listPage(`/admin/companies?q=${encodeURIComponent(prefix)}&cursor=${first.nextCursor}`, product.id)
     expect((res.body as { items: { id: number }[] }).items.map((c) => c.id)).toEqual([made[3]!.id, made[0]!.id, made[1]!.id])
     expect(res.body).toMatchObject({ nextCursor: null, canManage: false, segments: [] })
@@ -128,11 +155,22 @@ describe('adding, editing and deleting', () => {
   test('adding, then editing, logs which contract fields changed but never their values', async () => {
     const name = unique('Wayne Enterprises ')
     const segment = createSegment(db())
-    const res = await postList({ intent: 'create', name, externalId: unique('wayne-'), plan: 'Gotham Gold', monthlyRevenue: '987654', segmentId: String(segment.id) })
+    const res = await postList({
+      intent: 'create',
+      name,
+      externalId: unique('wayne-'),
+      plan: 'Gotham Gold',
+      monthlyRevenue: '987654',
+      segmentId: String(segment.id),
+    })
     expect(res.status).toBe(302)
     const id = Number(/^\/admin\/companies\/(\d+)\?done=created$/.exec(res.location!)![1])
     expect(companyRow(id)).toMatchObject({ name, plan: 'Gotham Gold', monthlyRevenue: 987654, segmentId: segment.id })
-    expect(lastLog('company.create')).toMatchObject({ targetType: 'company', targetId: id, after: { segmentId: segment.id, changed: 'name, plan, monthlyRevenue' } })
+    expect(lastLog('company.create')).toMatchObject({
+      targetType: 'company',
+      targetId: id,
+      after: { segmentId: segment.id, changed: 'name, plan, monthlyRevenue' },
+    })
 
     const page = await companyGet(id, admin.id)
     expect(page.body).toMatchObject({ company: { id, name, plan: 'Gotham Gold', memberCount: 0 }, canManage: true })
@@ -154,16 +192,32 @@ describe('adding, editing and deleting', () => {
   test('deleting needs the box ticked; the members stay, without a company; logged with the member count', async () => {
     const company = createTestCompany(db())
     const member = createCompanyMember(db(), company.id)
-    expect(await postCompany(company.id, { intent: 'delete' })).toMatchObject({ status: 400, body: { fieldErrors: { confirm: ['Tick the box to confirm.'] } } })
+    expect(await postCompany(company.id, { intent: 'delete' })).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { confirm: ['Tick the box to confirm.'] } },
+    })
     expect(companyRow(company.id)).toBeDefined()
-    expect(await postCompany(company.id, { intent: 'delete', confirm: 'yes', reason: 'Churned' })).toMatchObject({ status: 302, location: '/admin/companies' })
+    expect(await postCompany(company.id, { intent: 'delete', confirm: 'yes', reason: 'Churned' })).toMatchObject({
+      status: 302,
+      location: '/admin/companies',
+    })
     expect(companyRow(company.id)).toBeUndefined()
-    expect(db().select({ id: users.id, companyId: users.companyId, deletedAt: users.deletedAt }).from(users).where(eq(users.id, member.id)).get()).toEqual({
+    expect(
+      db()
+        .select({ id: users.id, companyId: users.companyId, deletedAt: users.deletedAt })
+        .from(users)
+        .where(eq(users.id, member.id))
+        .get(),
+    ).toEqual({
       id: member.id,
       companyId: null,
       deletedAt: null,
     })
-    expect(lastLog('company.delete')).toMatchObject({ targetId: company.id, reason: 'Churned', before: { externalId: company.externalId, members: 1 } })
+    expect(lastLog('company.delete')).toMatchObject({
+      targetId: company.id,
+      reason: 'Churned',
+      before: { externalId: company.externalId, members: 1 },
+    })
   })
 
   test('the company page lists its members, newest first, in keyset pages', async () => {
@@ -181,10 +235,20 @@ describe('adding, editing and deleting', () => {
 
 describe('a member’s company, from their page', () => {
   const memberPage = async (userId: number, viewerId: number) =>
-    settle(async () => userPage.loader({ request: await getRequest(`/admin/users/${userId}`, { userId: viewerId }), params: { userId: String(userId) }, context: {} }))
+    settle(async () =>
+      userPage.loader({
+        request: await getRequest(`/admin/users/${userId}`, { userId: viewerId }),
+        params: { userId: String(userId) },
+        context: {},
+      }),
+    )
   const postMember = async (userId: number, fields: Record<string, string>, viewerId: number = admin.id) =>
     settle(async () =>
-      userPage.action({ request: await formRequest(`/admin/users/${userId}`, fields, { userId: viewerId }), params: { userId: String(userId) }, context: {} }),
+      userPage.action({
+        request: await formRequest(`/admin/users/${userId}`, fields, { userId: viewerId }),
+        params: { userId: String(userId) },
+        context: {},
+      }),
     )
   const companyOf = (userId: number) => db().select({ companyId: users.companyId }).from(users).where(eq(users.id, userId)).get()!.companyId
 
@@ -194,12 +258,25 @@ describe('a member’s company, from their page', () => {
     const withoutId = createTestCompany(db(), { externalId: null })
     expect(await postMember(member.id, { intent: 'company', company: withId.externalId! })).toMatchObject({ status: 302 })
     expect(companyOf(member.id)).toBe(withId.id)
-    expect(lastLog('change_company')).toMatchObject({ targetType: 'user', targetId: member.id, before: { companyId: null }, after: { companyId: withId.id } })
-    expect(await postMember(member.id, { intent: 'company', company: `#${withoutId.id}`, reason: 'Moved teams' })).toMatchObject({ status: 302 })
+    expect(lastLog('change_company')).toMatchObject({
+      targetType: 'user',
+      targetId: member.id,
+      before: { companyId: null },
+      after: { companyId: withId.id },
+    })
+    expect(await postMember(member.id, { intent: 'company', company: `#${withoutId.id}`, reason: 'Moved teams' })).toMatchObject({
+      status: 302,
+    })
     expect(companyOf(member.id)).toBe(withoutId.id)
-    expect(lastLog('change_company')).toMatchObject({ reason: 'Moved teams', before: { companyId: withId.id }, after: { companyId: withoutId.id } })
+    expect(lastLog('change_company')).toMatchObject({
+      reason: 'Moved teams',
+      before: { companyId: withId.id },
+      after: { companyId: withoutId.id },
+    })
 
-    expect((await memberPage(member.id, product.id)).body).toMatchObject({ company: { current: { id: withoutId.id, name: withoutId.name }, mayChange: false } })
+    expect((await memberPage(member.id, product.id)).body).toMatchObject({
+      company: { current: { id: withoutId.id, name: withoutId.name }, mayChange: false },
+    })
     const moderatorView = await memberPage(member.id, createUser(db(), { role: 'moderator' }).id)
     expect(moderatorView.status).toBe(200)
     expect((moderatorView.body as { company: unknown }).company).toBeNull()

@@ -51,19 +51,21 @@ function answer(call: () => unknown, want: Want, label: string) {
 function flaggedIdea() {
   const author = createUser(db())
   const idea = createTestIdea(db(), { authorId: author.id })
-  for (let i = 0; i < 3; i++) flagPost(db(), { userId: createUser(db(), { reputation: 20 }).id, target: { type: 'idea', id: idea.id }, reason: 'spam' })
+  for (let i = 0; i < 3; i++)
+    flagPost(db(), { userId: createUser(db(), { reputation: 20 }).id, target: { type: 'idea', id: idea.id }, reason: 'spam' })
   return { author, idea }
 }
 
 const STAFF_ONLY: Want[] = ['login', 403, 'ok', 'ok', 'ok']
 const ADMIN_ONLY: Want[] = ['login', 403, 403, 403, 'ok']
 
-const pages: Array<[string, string, (request: Request, params: Record<string, string>) => Promise<unknown>, () => Record<string, string>]> = [
-  ['/admin/flags', '/admin/flags', (request) => flagsLoader({ request, params: {}, context: {} }), () => ({})],
-  ['/admin/flags?tab=pending', '/admin/flags?tab=pending', (request) => flagsLoader({ request, params: {}, context: {} }), () => ({})],
-  ['/admin/users', '/admin/users?q=a', (request) => usersLoader({ request, params: {}, context: {} }), () => ({})],
-  ['/admin/log', '/admin/log', (request) => logLoader({ request, params: {}, context: {} }), () => ({})],
-]
+const pages: Array<[string, string, (request: Request, params: Record<string, string>) => Promise<unknown>, () => Record<string, string>]> =
+  [
+    ['/admin/flags', '/admin/flags', (request) => flagsLoader({ request, params: {}, context: {} }), () => ({})],
+    ['/admin/flags?tab=pending', '/admin/flags?tab=pending', (request) => flagsLoader({ request, params: {}, context: {} }), () => ({})],
+    ['/admin/users', '/admin/users?q=a', (request) => usersLoader({ request, params: {}, context: {} }), () => ({})],
+    ['/admin/log', '/admin/log', (request) => logLoader({ request, params: {}, context: {} }), () => ({})],
+  ]
 
 describe.each(pages)('GET %s', (name, path, call) => {
   test.each(ROLES.map((who, i) => [who, STAFF_ONLY[i]!] as const))('%s -> %s', async (who, want) => {
@@ -78,7 +80,11 @@ describe('GET /admin/users/:userId', () => {
     const member = createUser(db())
     const path = `/admin/users/${member.id}`
     const request = await getRequest(path, { userId: actor(who) })
-    const res = await answer(() => userLoader({ request, params: { userId: String(member.id) }, context: {} }), want, `GET ${path} as ${who}`)
+    const res = await answer(
+      () => userLoader({ request, params: { userId: String(member.id) }, context: {} }),
+      want,
+      `GET ${path} as ${who}`,
+    )
     expectAnswer(res, want, path)
   })
 })
@@ -95,7 +101,11 @@ const flagsPost = (request: Request) => flagsAction({ request, params: {}, conte
 const moderatePost = (request: Request) => moderateAction({ request, params: {}, context: {} })
 const userPost = (request: Request, params: Record<string, string>) => userAction({ request, params, context: {} })
 const pendingFlags = (ideaId: number) =>
-  db().select({ id: flags.id }).from(flags).where(and(eq(flags.targetType, 'idea'), eq(flags.targetId, ideaId), eq(flags.status, 'pending'))).all().length
+  db()
+    .select({ id: flags.id })
+    .from(flags)
+    .where(and(eq(flags.targetType, 'idea'), eq(flags.targetId, ideaId), eq(flags.status, 'pending')))
+    .all().length
 const ideaState = (ideaId: number) => db().select().from(ideas).where(eq(ideas.id, ideaId)).get()!
 const userRow = (userId: number) => db().select().from(users).where(eq(users.id, userId)).get()!
 
@@ -114,7 +124,12 @@ const actions: ActionCase[] = [
     expected: STAFF_ONLY,
     setup: () => {
       const { idea } = flaggedIdea()
-      return { path: '/admin/flags', fields: { act: 'reject', posts: `idea:${idea.id}` }, params: {}, done: () => pendingFlags(idea.id) === 0 }
+      return {
+        path: '/admin/flags',
+        fields: { act: 'reject', posts: `idea:${idea.id}` },
+        params: {},
+        done: () => pendingFlags(idea.id) === 0,
+      }
     },
     call: flagsPost,
   },
@@ -140,7 +155,12 @@ const actions: ActionCase[] = [
     setup: () => {
       const idea = createTestIdea(db(), { authorId: createUser(db()).id })
       db().update(ideas).set({ lockedAt: new Date() }).where(eq(ideas.id, idea.id)).run()
-      return { path: '/moderate', fields: { intent: 'unlock', type: 'idea', id: String(idea.id) }, params: {}, done: () => ideaState(idea.id).lockedAt == null }
+      return {
+        path: '/moderate',
+        fields: { intent: 'unlock', type: 'idea', id: String(idea.id) },
+        params: {},
+        done: () => ideaState(idea.id).lockedAt == null,
+      }
     },
     call: moderatePost,
   },
@@ -150,7 +170,12 @@ const actions: ActionCase[] = [
     setup: () => {
       const idea = createTestIdea(db(), { authorId: createUser(db()).id })
       const column = intent === 'hide' ? 'hiddenAt' : intent === 'delete' ? 'deletedAt' : 'lockedAt'
-      return { path: '/moderate', fields: { intent, type: 'idea', id: String(idea.id) }, params: {}, done: () => (ideaState(idea.id) as unknown as Record<string, unknown>)[column] != null }
+      return {
+        path: '/moderate',
+        fields: { intent, type: 'idea', id: String(idea.id) },
+        params: {},
+        done: () => (ideaState(idea.id) as unknown as Record<string, unknown>)[column] != null,
+      }
     },
     call: moderatePost,
   })),
@@ -159,7 +184,12 @@ const actions: ActionCase[] = [
     expected: STAFF_ONLY,
     setup: () => {
       const { idea } = flaggedIdea()
-      return { path: '/moderate', fields: { intent: 'restore', type: 'idea', id: String(idea.id) }, params: {}, done: () => ideaState(idea.id).hiddenAt == null }
+      return {
+        path: '/moderate',
+        fields: { intent: 'restore', type: 'idea', id: String(idea.id) },
+        params: {},
+        done: () => ideaState(idea.id).hiddenAt == null,
+      }
     },
     call: moderatePost,
   },
@@ -211,7 +241,12 @@ const actions: ActionCase[] = [
     expected: ADMIN_ONLY,
     setup: () => {
       const member = createUser(db())
-      return { path: `/admin/users/${member.id}`, fields: { intent: 'role', role: 'moderator' }, params: { userId: String(member.id) }, done: () => userRow(member.id).role === 'moderator' }
+      return {
+        path: `/admin/users/${member.id}`,
+        fields: { intent: 'role', role: 'moderator' },
+        params: { userId: String(member.id) },
+        done: () => userRow(member.id).role === 'moderator',
+      }
     },
     call: userPost,
   },
@@ -246,7 +281,11 @@ describe('a suspended moderator is refused everywhere', () => {
   test('GET /admin/flags and POST /moderate answer 403 with the reason', async () => {
     const mod = createUser(db(), { role: 'moderator', suspendedUntil: new Date(Date.now() + 86_400_000), suspensionReason: 'Under review' })
     const pageRequest = await getRequest('/admin/flags', { userId: mod.id })
-    const page = await answer(() => flagsLoader({ request: pageRequest, params: {}, context: {} }), 403, 'GET /admin/flags as a suspended moderator')
+    const page = await answer(
+      () => flagsLoader({ request: pageRequest, params: {}, context: {} }),
+      403,
+      'GET /admin/flags as a suspended moderator',
+    )
     expect(page.status).toBe(403)
     expect(page.body).toMatch(/Under review/)
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })

@@ -47,7 +47,13 @@ type Case = {
   ok: 200 | { redirectTo: string }
 }
 
-function loaderCase(name: string, rule: Case['rule'], path: () => string, loader: (args: never) => unknown, params: () => Record<string, string> = () => ({})): Case {
+function loaderCase(
+  name: string,
+  rule: Case['rule'],
+  path: () => string,
+  loader: (args: never) => unknown,
+  params: () => Record<string, string> = () => ({}),
+): Case {
   return {
     name: `GET ${name}`,
     rule,
@@ -109,7 +115,13 @@ const CASES: Case[] = [
     '/admin/ideas?done=1',
   ),
   loaderCase('/admin/ideas.csv', 'product', () => '/admin/ideas.csv?status=open', ideasCsv.loader),
-  loaderCase('/admin/ideas/:id/voters.csv', 'product', () => `/admin/ideas/${anIdea.id}/voters.csv`, votersCsv.loader, () => ({ ideaId: String(anIdea.id) })),
+  loaderCase(
+    '/admin/ideas/:id/voters.csv',
+    'product',
+    () => `/admin/ideas/${anIdea.id}/voters.csv`,
+    votersCsv.loader,
+    () => ({ ideaId: String(anIdea.id) }),
+  ),
   loaderCase('/admin/settings', 'admin', () => '/admin/settings', adminSettings.loader),
   ...(
     [
@@ -136,7 +148,13 @@ const CASES: Case[] = [
     ),
   ),
   loaderCase('/admin/companies', 'product', () => '/admin/companies', companyList.loader),
-  loaderCase('/admin/companies/:id', 'product', () => `/admin/companies/${aCompany.id}`, companyPage.loader, () => ({ companyId: String(aCompany.id) })),
+  loaderCase(
+    '/admin/companies/:id',
+    'product',
+    () => `/admin/companies/${aCompany.id}`,
+    companyPage.loader,
+    () => ({ companyId: String(aCompany.id) }),
+  ),
   actionCase(
     '/admin/companies intent=create',
     'admin',

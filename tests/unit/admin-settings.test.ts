@@ -20,7 +20,14 @@ async function post(fields: Record<string, string>) {
 
 const lastLog = (action: string) =>
   db()
-    .select({ action: moderationLog.action, targetType: moderationLog.targetType, targetId: moderationLog.targetId, reason: moderationLog.reason, before: moderationLog.before, after: moderationLog.after })
+    .select({
+      action: moderationLog.action,
+      targetType: moderationLog.targetType,
+      targetId: moderationLog.targetId,
+      reason: moderationLog.reason,
+      before: moderationLog.before,
+      after: moderationLog.after,
+    })
     .from(moderationLog)
     .where(and(eq(moderationLog.action, action), eq(moderationLog.actorId, admin.id)))
     .orderBy(desc(moderationLog.id))
@@ -36,7 +43,10 @@ describe('admin settings', () => {
       status: 400,
       body: { fieldErrors: { votesPerMember: ['Enter a number from 1 to 1000.'] } },
     })
-    expect(await post({ intent: 'category-add', name: '   ' })).toMatchObject({ status: 400, body: { fieldErrors: { name: ['Enter a name.'] } } })
+    expect(await post({ intent: 'category-add', name: '   ' })).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { name: ['Enter a name.'] } },
+    })
     expect(await post({ intent: 'category-move', categoryId: 'abc', direction: 'sideways' })).toMatchObject({ status: 400 })
     expect(await post({ intent: 'nonsense' })).toMatchObject({ status: 400 })
     expect(await post({ intent: 'category-update', categoryId: '999999', name: 'Ghost' })).toMatchObject({ status: 404 })
@@ -58,7 +68,10 @@ describe('admin settings', () => {
   })
 
   test('settings are stored and logged as settings.update with before and after', async () => {
-    expect(await post({ intent: 'vote-budget', enabled: 'on', votesPerMember: '7' })).toMatchObject({ status: 302, location: '/admin/settings?done=vote-budget#vote-budget' })
+    expect(await post({ intent: 'vote-budget', enabled: 'on', votesPerMember: '7' })).toMatchObject({
+      status: 302,
+      location: '/admin/settings?done=vote-budget#vote-budget',
+    })
     expect(getSetting(db(), 'voteBudget')).toEqual({ enabled: true, votesPerMember: 7 })
     expect(lastLog('settings.update')).toEqual({
       action: 'settings.update',
@@ -76,7 +89,9 @@ describe('admin settings', () => {
   })
 
   test('the site name shows in the header data, and empty falls back to SITE_NAME', async () => {
-    const root = async () => ((await settle(async () => rootLoader({ request: await getRequest('/'), params: {}, context: {} }))).body as { siteName: string }).siteName
+    const root = async () =>
+      ((await settle(async () => rootLoader({ request: await getRequest('/'), params: {}, context: {} }))).body as { siteName: string })
+        .siteName
     const envName = await root()
     await post({ intent: 'site-name', siteName: '  Acme Community ' })
     expect(await root()).toBe('Acme Community')
@@ -89,7 +104,10 @@ describe('admin settings', () => {
   test('categories and segments are renamed and reordered, each change logged', async () => {
     const c1 = createCategory(db(), { position: 100 })
     const c2 = createCategory(db(), { position: 100 })
-    const order = () => getSiteSettings(db()).categories.map((c) => c.id).filter((id) => id === c1.id || id === c2.id)
+    const order = () =>
+      getSiteSettings(db())
+        .categories.map((c) => c.id)
+        .filter((id) => id === c1.id || id === c2.id)
     expect(order()).toEqual([c1.id, c2.id])
     expect(await post({ intent: 'category-move', categoryId: String(c2.id), direction: 'up' })).toMatchObject({ status: 302 })
     expect(order()).toEqual([c2.id, c1.id])

@@ -38,7 +38,9 @@ afterAll(async () => {
 /** One worker per list of steps, all released together. */
 async function voteInWorkers(stepsPerWorker: Step[][]) {
   const gate = new SharedArrayBuffer(4)
-  const workers = stepsPerWorker.map((steps) => new Worker(WORKER_BUNDLE, { workerData: { file: databaseFile(), steps, gate }, execArgv: [] }))
+  const workers = stepsPerWorker.map(
+    (steps) => new Worker(WORKER_BUNDLE, { workerData: { file: databaseFile(), steps, gate }, execArgv: [] }),
+  )
   for (const worker of workers) started.add(worker)
   const reports = workers.map(
     (worker) =>
@@ -48,7 +50,9 @@ async function voteInWorkers(stepsPerWorker: Step[][]) {
         worker.on('exit', (code) => code !== 0 && reject(new Error(`worker exited with ${code}`)))
       }),
   )
-  await Promise.all(workers.map((worker) => new Promise<void>((resolve) => worker.on('message', (r: WorkerReport) => r.ready && resolve()))))
+  await Promise.all(
+    workers.map((worker) => new Promise<void>((resolve) => worker.on('message', (r: WorkerReport) => r.ready && resolve()))),
+  )
   Atomics.store(new Int32Array(gate), 0, 1)
   Atomics.notify(new Int32Array(gate), 0)
   const done = await Promise.all(reports)

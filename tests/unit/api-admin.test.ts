@@ -86,16 +86,37 @@ describe('createMemberAccount', () => {
     expect(result.ok).toBe(true)
     const id = (result as { id: number }).id
     const row = db().select().from(users).where(eq(users.id, id)).get()!
-    expect(row).toMatchObject({ username, email: `${username}@example.com`, passwordHash: '', role: 'product', segmentId: segment.id, companyId: company.id })
-    expect(db().select().from(userIdentities).where(eq(userIdentities.userId, id)).all()).toMatchObject([{ issuer: JWT_ISSUER, subject: `crm-${username}` }])
-    expect(lastLog(id)[0]).toMatchObject({ actorId: admin.id, action: 'create_member', after: { role: 'product', segmentId: segment.id, companyId: company.id } })
+    expect(row).toMatchObject({
+      username,
+      email: `${username}@example.com`,
+      passwordHash: '',
+      role: 'product',
+      segmentId: segment.id,
+      companyId: company.id,
+    })
+    expect(db().select().from(userIdentities).where(eq(userIdentities.userId, id)).all()).toMatchObject([
+      { issuer: JWT_ISSUER, subject: `crm-${username}` },
+    ])
+    expect(lastLog(id)[0]).toMatchObject({
+      actorId: admin.id,
+      action: 'create_member',
+      after: { role: 'product', segmentId: segment.id, companyId: company.id },
+    })
     const created = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, 'member.created')).all()
     expect(created.some((d) => d.payload.includes(`"username":"${username}"`))).toBe(true)
     expect(created.some((d) => d.payload.includes('example.com'))).toBe(false)
     // The company's app logs them in by that subject, into this very account.
     const login = signInWithIdentity(
       db(),
-      { issuer: JWT_ISSUER, subject: `crm-${username}`, providerId: null, email: `${username}@example.com`, emailVerified: true, name: 'Made', preferredUsername: null },
+      {
+        issuer: JWT_ISSUER,
+        subject: `crm-${username}`,
+        providerId: null,
+        email: `${username}@example.com`,
+        emailVerified: true,
+        name: 'Made',
+        preferredUsername: null,
+      },
       { label: 'your company’s app', role: 'member', segmentId: null, linkVerifiedEmail: false, updateProfile: true },
     )
     expect(login).toMatchObject({ userId: id, created: false })
@@ -104,15 +125,28 @@ describe('createMemberAccount', () => {
   test('a taken username, e-mail or external id is a 409 and leaves nothing behind; a missing segment or company is a field refusal', () => {
     const taken = createUser(db())
     const base = { actorId: admin.id, role: 'member' as const, segmentId: null, companyId: null, externalId: null }
-    expect(() => createMemberAccount(db(), { ...base, username: taken.username, email: `${unique('x')}@example.com` })).toThrow(/username is taken/)
+    expect(() => createMemberAccount(db(), { ...base, username: taken.username, email: `${unique('x')}@example.com` })).toThrow(
+      /username is taken/,
+    )
     expect(() => createMemberAccount(db(), { ...base, username: unique('x'), email: taken.email })).toThrow(/e-mail exists/)
-    const first = createMemberAccount(db(), { ...base, username: unique('ext'), email: `${unique('ext')}@example.com`, externalId: 'dup-subject' })
+    const first = createMemberAccount(db(), {
+      ...base,
+      username: unique('ext'),
+      email: `${unique('ext')}@example.com`,
+      externalId: 'dup-subject',
+    })
     expect(first.ok).toBe(true)
     const second = unique('ext')
-    expect(() => createMemberAccount(db(), { ...base, username: second, email: `${second}@example.com`, externalId: 'dup-subject' })).toThrow(/external id/)
+    expect(() =>
+      createMemberAccount(db(), { ...base, username: second, email: `${second}@example.com`, externalId: 'dup-subject' }),
+    ).toThrow(/external id/)
     expect(db().select().from(users).where(eq(users.username, second)).get()).toBeUndefined()
-    expect(createMemberAccount(db(), { ...base, username: unique('x'), email: `${unique('x')}@example.com`, segmentId: 999_999 })).toMatchObject({ ok: false, field: 'segment' })
-    expect(createMemberAccount(db(), { ...base, username: unique('x'), email: `${unique('x')}@example.com`, companyId: 999_999 })).toMatchObject({ ok: false, field: 'companyId' })
+    expect(
+      createMemberAccount(db(), { ...base, username: unique('x'), email: `${unique('x')}@example.com`, segmentId: 999_999 }),
+    ).toMatchObject({ ok: false, field: 'segment' })
+    expect(
+      createMemberAccount(db(), { ...base, username: unique('x'), email: `${unique('x')}@example.com`, companyId: 999_999 }),
+    ).toMatchObject({ ok: false, field: 'companyId' })
   })
 })
 
@@ -120,7 +154,9 @@ test('attachIdentity refuses a subject another account holds; listIdentitiesOf r
   const [a, b] = [createUser(db()), createUser(db())]
   db().transaction((tx) => attachIdentity(tx, { userId: a.id, issuer: JWT_ISSUER, subject: 'subject-a', now: new Date() }))
   db().transaction((tx) => attachIdentity(tx, { userId: a.id, issuer: 'https://id.example', subject: 'subject-a', now: new Date() }))
-  expect(() => db().transaction((tx) => attachIdentity(tx, { userId: b.id, issuer: JWT_ISSUER, subject: 'subject-a', now: new Date() }))).toThrow(ConflictError)
+  expect(() =>
+    db().transaction((tx) => attachIdentity(tx, { userId: b.id, issuer: JWT_ISSUER, subject: 'subject-a', now: new Date() })),
+  ).toThrow(ConflictError)
   const byUser = listIdentitiesOf(db(), [a.id, b.id])
   expect(byUser.get(a.id)).toMatchObject([
     { issuer: JWT_ISSUER, subject: 'subject-a', provider: 'Company app' },
@@ -134,9 +170,19 @@ describe('the admin member list', () => {
   test('filters by role, company, username or e-mail prefix and external id; pages newest first by keyset', () => {
     const company = createTestCompany(db())
     const stem = unique('pfx').replace(/[^a-z0-9]/g, '')
-    const made = [1, 2, 3].map((n) => createCompanyMember(db(), company.id, { username: `${stem}-${n}`, role: n === 3 ? 'moderator' : 'member' }))
+    const made = [1, 2, 3].map((n) =>
+      createCompanyMember(db(), company.id, { username: `${stem}-${n}`, role: n === 3 ? 'moderator' : 'member' }),
+    )
     const viaMail = createUser(db(), { email: `${stem}-mail@example.com` })
-    createMemberAccount(db(), { actorId: admin.id, username: unique('sso'), email: `${unique('sso')}@example.com`, role: 'member', segmentId: null, companyId: null, externalId: `ext-${stem}` })
+    createMemberAccount(db(), {
+      actorId: admin.id,
+      username: unique('sso'),
+      email: `${unique('sso')}@example.com`,
+      role: 'member',
+      segmentId: null,
+      companyId: null,
+      externalId: `ext-${stem}`,
+    })
 
     const ids = (q: Record<string, string>) => apiListMembers(db(), listQuery(q)).data.map((m) => m.id)
     expect(ids({ companyId: String(company.id) })).toEqual(made.map((m) => m.id).reverse())
@@ -150,7 +196,12 @@ describe('the admin member list', () => {
 
     const first = apiListMembers(db(), listQuery({ companyId: String(company.id), limit: '2' }))
     expect(first.data.map((m) => m.id)).toEqual([made[2]!.id, made[1]!.id])
-    expect(first.data[0]).toMatchObject({ email: `${stem}-3@example.com`, role: 'moderator', company: { id: company.id, name: company.name }, hasPassword: true })
+    expect(first.data[0]).toMatchObject({
+      email: `${stem}-3@example.com`,
+      role: 'moderator',
+      company: { id: company.id, name: company.name },
+      hasPassword: true,
+    })
     const second = apiListMembers(db(), listQuery({ companyId: String(company.id), limit: '2', cursor: first.nextCursor! }))
     expect(second).toMatchObject({ data: [{ id: made[0]!.id }], nextCursor: null })
     // A bad cursor is the first page.
@@ -186,7 +237,13 @@ describe('the admin member list', () => {
       joinedAt: expect.any(String),
       url: `/u/${member.username}`,
     })
-    expect(apiGetAdminMember(db(), member.id)).toMatchObject({ id: member.id, email: member.email, role: 'moderator', identities: [], company: null })
+    expect(apiGetAdminMember(db(), member.id)).toMatchObject({
+      id: member.id,
+      email: member.email,
+      role: 'moderator',
+      identities: [],
+      company: null,
+    })
     db().update(users).set({ deletedAt: new Date() }).where(eq(users.id, member.id)).run()
     expect(statusOf(() => apiGetPublicMember(db(), member.id))).toBe(404)
     expect(statusOf(() => apiGetAdminMember(db(), member.id))).toBe(404)
@@ -214,10 +271,24 @@ describe('apiCreateMember and apiUpdateMember', () => {
     const member = createUser(db())
     const segment = createSegment(db())
     const company = createTestCompany(db())
-    const after = apiUpdateMember(db(), actor, member.id, { role: 'product', segment: segment.name, companyId: company.id, reason: 'joined the team' })
+    const after = apiUpdateMember(db(), actor, member.id, {
+      role: 'product',
+      segment: segment.name,
+      companyId: company.id,
+      reason: 'joined the team',
+    })
     expect(after).toMatchObject({ role: 'product', segment: segment.name, company: { id: company.id } })
-    expect(lastLog(member.id).map((e) => e.action).sort()).toEqual(['change_company', 'change_role', 'change_segment'])
-    expect(lastLog(member.id).find((e) => e.action === 'change_role')).toMatchObject({ actorId: admin.id, reason: 'joined the team', before: { role: 'member' }, after: { role: 'product' } })
+    expect(
+      lastLog(member.id)
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(['change_company', 'change_role', 'change_segment'])
+    expect(lastLog(member.id).find((e) => e.action === 'change_role')).toMatchObject({
+      actorId: admin.id,
+      reason: 'joined the team',
+      before: { role: 'member' },
+      after: { role: 'product' },
+    })
     apiUpdateMember(db(), actor, member.id, { role: 'product' })
     expect(lastLog(member.id)).toHaveLength(3)
     // A 422 changes nothing, not even the role sent with it.
@@ -257,7 +328,10 @@ describe('companies', () => {
     const members = [1, 2, 3].map(() => createCompanyMember(db(), created.id))
     const first = apiListCompanyMembers(db(), created.id, { limit: 2 })
     expect(first.data.map((m) => m.id)).toEqual([members[2]!.id, members[1]!.id])
-    expect(apiListCompanyMembers(db(), created.id, { limit: 2, cursor: first.nextCursor! })).toMatchObject({ data: [{ id: members[0]!.id }], nextCursor: null })
+    expect(apiListCompanyMembers(db(), created.id, { limit: 2, cursor: first.nextCursor! })).toMatchObject({
+      data: [{ id: members[0]!.id }],
+      nextCursor: null,
+    })
     expect(statusOf(() => apiListCompanyMembers(db(), 999_999, { limit: 2 }))).toBe(404)
   })
 })

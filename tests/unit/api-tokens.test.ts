@@ -7,7 +7,14 @@ import { beforeEach, describe, expect, test } from 'vitest'
 import { apiTokens, users } from '#db/schema'
 import { resetApiRateLimits, takeApiRequest, tokenHash } from '~/lib/api.server'
 import { getDb } from '~/lib/db.server'
-import { authenticateApiRequest, createApiToken, listApiTokens, requireScope, revokeApiToken, scopesAllowed } from '~/models/api-tokens.server'
+import {
+  authenticateApiRequest,
+  createApiToken,
+  listApiTokens,
+  requireScope,
+  revokeApiToken,
+  scopesAllowed,
+} from '~/models/api-tokens.server'
 import { createUser } from '#tests/factories'
 
 const db = () => getDb()
@@ -28,12 +35,20 @@ beforeEach(() => resetApiRateLimits())
 describe('tokens', () => {
   test('shown once, stored as a SHA-256, listed by prefix; authenticating finds the user and scopes', () => {
     const member = createUser(db())
-    const { token, id } = createApiToken(db(), { userId: member.id, role: 'member', name: 'sync', scopes: ['read', 'write'], expiresAt: null })
+    const { token, id } = createApiToken(db(), {
+      userId: member.id,
+      role: 'member',
+      name: 'sync',
+      scopes: ['read', 'write'],
+      expiresAt: null,
+    })
     expect(token).toMatch(/^smt_[\w-]{43}$/)
     const row = db().select().from(apiTokens).where(eq(apiTokens.id, id)).get()!
     expect(row.tokenHash).toBe(tokenHash(token))
     expect(JSON.stringify(row)).not.toContain(token.slice(4))
-    expect(listApiTokens(db(), member.id)).toMatchObject([{ id, name: 'sync', prefix: token.slice(0, 10), scopes: ['read', 'write'], state: 'active' }])
+    expect(listApiTokens(db(), member.id)).toMatchObject([
+      { id, name: 'sync', prefix: token.slice(0, 10), scopes: ['read', 'write'], state: 'active' },
+    ])
     const { caller } = authenticateApiRequest(db(), withToken(token), '10.0.0.1')
     expect(caller.user).toMatchObject({ id: member.id, role: 'member' })
     expect([...caller.scopes].sort()).toEqual(['read', 'write'])
@@ -44,7 +59,9 @@ describe('tokens', () => {
     expect(scopesAllowed('member')).toEqual(['read', 'write'])
     expect(scopesAllowed('admin')).toEqual(['read', 'write', 'admin'])
     const member = createUser(db())
-    expect(() => createApiToken(db(), { userId: member.id, role: 'member', name: 'x', scopes: ['admin'], expiresAt: null })).toThrow(/cannot give a token the admin scope/)
+    expect(() => createApiToken(db(), { userId: member.id, role: 'member', name: 'x', scopes: ['admin'], expiresAt: null })).toThrow(
+      /cannot give a token the admin scope/,
+    )
     const admin = createUser(db(), { role: 'admin' })
     const { token } = createApiToken(db(), { userId: admin.id, role: 'admin', name: 'ops', scopes: ['read', 'admin'], expiresAt: null })
     expect(authenticateApiRequest(db(), withToken(token), 'ip').caller.scopes.has('admin')).toBe(true)
@@ -58,7 +75,13 @@ describe('tokens', () => {
     const member = createUser(db())
     const revoked = createApiToken(db(), { userId: member.id, role: 'member', name: 'a', scopes: ['read'], expiresAt: null })
     revokeApiToken(db(), member.id, revoked.id)
-    const expiring = createApiToken(db(), { userId: member.id, role: 'member', name: 'b', scopes: ['read'], expiresAt: new Date(Date.now() + 1000) })
+    const expiring = createApiToken(db(), {
+      userId: member.id,
+      role: 'member',
+      name: 'b',
+      scopes: ['read'],
+      expiresAt: new Date(Date.now() + 1000),
+    })
     const later = new Date(Date.now() + 2000)
     const gone = createUser(db())
     const deleted = createApiToken(db(), { userId: gone.id, role: 'member', name: 'c', scopes: ['read'], expiresAt: null })
@@ -87,8 +110,14 @@ describe('tokens', () => {
 describe('rate limits', () => {
   test('the tightest limit is announced; over it, a 429 with Retry-After until the minute turns', async () => {
     const t0 = 1_800_000_000_000
-    expect(takeApiRequest([{ key: 'k', limit: 2 }], t0)).toEqual({ 'RateLimit-Policy': '"minute";q=2;w=60', RateLimit: '"minute";r=1;t=60' })
-    expect(takeApiRequest([{ key: 'k', limit: 2 }], t0 + 10_000)).toEqual({ 'RateLimit-Policy': '"minute";q=2;w=60', RateLimit: '"minute";r=0;t=50' })
+    expect(takeApiRequest([{ key: 'k', limit: 2 }], t0)).toEqual({
+      'RateLimit-Policy': '"minute";q=2;w=60',
+      RateLimit: '"minute";r=1;t=60',
+    })
+    expect(takeApiRequest([{ key: 'k', limit: 2 }], t0 + 10_000)).toEqual({
+      'RateLimit-Policy': '"minute";q=2;w=60',
+      RateLimit: '"minute";r=0;t=50',
+    })
     let refused: Response | null = null
     try {
       takeApiRequest([{ key: 'k', limit: 2 }], t0 + 20_000)

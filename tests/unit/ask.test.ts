@@ -48,7 +48,12 @@ describe('asking', () => {
     const id = Number(res.location!.replace('/questions/', ''))
     const row = db().select({ authorId: questions.authorId }).from(questions).where(eq(questions.id, id)).get()
     expect(row).toEqual({ authorId: member.id })
-    const tagged = db().select({ name: tags.name, count: tags.questionCount }).from(questionTags).innerJoin(tags, eq(tags.id, questionTags.tagId)).where(eq(questionTags.questionId, id)).all()
+    const tagged = db()
+      .select({ name: tags.name, count: tags.questionCount })
+      .from(questionTags)
+      .innerJoin(tags, eq(tags.id, questionTags.tagId))
+      .where(eq(questionTags.questionId, id))
+      .all()
     expect(tagged.map((t) => t.name).sort()).toEqual([a, b].sort())
     expect(tagged.every((t) => t.count === 1)).toBe(true)
   })
@@ -86,7 +91,11 @@ describe('asking', () => {
       status: 400,
       body: {
         fields: { tags: `${known} ${fresh}` },
-        fieldErrors: { tags: [`No tag named “${fresh}” exists yet. You need 500 reputation to create new tags. Use existing tags, or ask without the new ones.`] },
+        fieldErrors: {
+          tags: [
+            `No tag named “${fresh}” exists yet. You need 500 reputation to create new tags. Use existing tags, or ask without the new ones.`,
+          ],
+        },
       },
     })
     expect(db().select().from(tags).where(eq(tags.name, fresh)).get()).toBeUndefined()
@@ -116,7 +125,10 @@ describe('asking', () => {
     const member = regularMember()
     await ask(valid(unique('unknown')), member.id) // refused for its tag: not counted
     for (let i = 0; i < QUESTIONS_PER_DAY.limit; i++) expect((await ask(valid(tag), member.id)).status).toBe(302)
-    expect(await ask(valid(tag), member.id)).toMatchObject({ status: 429, body: { formErrors: [expect.stringMatching(/^You can ask 20 questions a day\./)] } })
+    expect(await ask(valid(tag), member.id)).toMatchObject({
+      status: 429,
+      body: { formErrors: [expect.stringMatching(/^You can ask 20 questions a day\./)] },
+    })
   })
 })
 
@@ -126,9 +138,15 @@ describe('preview and similar posts', () => {
     const question = createTestQuestion(db(), { authorId: createUser(db()).id, title: `Why is my ${word} blank after login?` })
     const idea = createTestIdea(db(), { authorId: createUser(db()).id, title: `A ${word} mode for office screens` })
     const before = db().select({ id: questions.id }).from(questions).all().length
-    const res = await ask({ intent: 'preview', title: `How do I set up a ${word}?`, body: 'It **fails** <script>alert(1)</script>', tags: 'x' }, regularMember().id)
+    const res = await ask(
+      { intent: 'preview', title: `How do I set up a ${word}?`, body: 'It **fails** <script>alert(1)</script>', tags: 'x' },
+      regularMember().id,
+    )
     expect(res.status).toBe(200)
-    const body = res.body as { fields: Record<string, string>; preview: { bodyHtml: string; similar: Array<{ type: string; id: number; url: string }> } }
+    const body = res.body as {
+      fields: Record<string, string>
+      preview: { bodyHtml: string; similar: Array<{ type: string; id: number; url: string }> }
+    }
     expect(body.fields).toEqual({ title: `How do I set up a ${word}?`, body: 'It **fails** <script>alert(1)</script>', tags: 'x' })
     expect(body.preview.bodyHtml).toBe('<p>It <strong>fails</strong> </p>')
     expect(body.preview.similar.map((p) => p.url).sort()).toEqual([`/ideas/${idea.id}`, `/questions/${question.id}`].sort())
@@ -151,7 +169,11 @@ describe('preview and similar posts', () => {
     const word = unique('beacon')
     const question = createTestQuestion(db(), { authorId: createUser(db()).id, title: `Where is the ${word} setting?` })
     const get = async (title: string) => {
-      const response = (await similarLoader({ request: await getRequest(`/resources/similar-questions?${new URLSearchParams({ title })}`), params: {}, context: {} })) as Response
+      const response = (await similarLoader({
+        request: await getRequest(`/resources/similar-questions?${new URLSearchParams({ title })}`),
+        params: {},
+        context: {},
+      })) as Response
       expect(response.status).toBe(200)
       return (await response.json()) as { results: Array<{ id: number }> }
     }

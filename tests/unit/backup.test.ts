@@ -31,7 +31,9 @@ describe('backupDatabase', () => {
     const db = getDb()
     const author = createUser(db)
     // Long bodies make a database of a few hundred pages, copied 8 pages per step below.
-    const ideas = Array.from({ length: 120 }, (_, i) => createTestIdea(db, { authorId: author.id, bodyMd: `Idea ${i}. ${'Long description. '.repeat(200)}` }))
+    const ideas = Array.from({ length: 120 }, (_, i) =>
+      createTestIdea(db, { authorId: author.id, bodyMd: `Idea ${i}. ${'Long description. '.repeat(200)}` }),
+    )
     const voters = Array.from({ length: 10 }, () => createUser(db))
     const before = countVotes(databaseFile())
 

@@ -161,7 +161,8 @@ describe('badge pages', () => {
 describe('/help/privileges', () => {
   test('shows a visitor the thresholds, a member their reputation, staff that they hold everything', async () => {
     const load = async (userId?: number) =>
-      (await settle(async () => privilegesLoader({ request: await getRequest('/help/privileges', { userId }), params: {}, context: {} }))).body as {
+      (await settle(async () => privilegesLoader({ request: await getRequest('/help/privileges', { userId }), params: {}, context: {} })))
+        .body as {
         viewer: { reputation: number; isStaff: boolean } | null
         privileges: Array<{ id: string; reputation: number }>
       }
@@ -178,7 +179,11 @@ describe('/help/privileges', () => {
       ['edit', 2000],
       ['close', 3000],
     ])
-    expect((await load(createUser(db(), { reputation: 82 }).id)).viewer).toEqual({ username: expect.any(String), reputation: 82, isStaff: false })
+    expect((await load(createUser(db(), { reputation: 82 }).id)).viewer).toEqual({
+      username: expect.any(String),
+      reputation: 82,
+      isStaff: false,
+    })
     expect((await load(createUser(db(), { role: 'moderator' }).id)).viewer).toMatchObject({ isStaff: true })
   })
 })

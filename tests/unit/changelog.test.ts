@@ -90,7 +90,12 @@ describe('listChangelog', () => {
     const c = shipped(`${word} C: shipped last`, at('2031-03-01T10:00:00Z'))
     // Shipped, then moved back: no longer on the changelog.
     const backAgain = shipped(`${word} D: moved back`, at('2031-03-02T10:00:00Z'))
-    changeIdeaStatus(db(), { ideaId: backAgain.id, actorId: createUser(db(), { role: 'product' }).id, toStatus: 'in_progress', now: at('2031-03-03T10:00:00Z') })
+    changeIdeaStatus(db(), {
+      ideaId: backAgain.id,
+      actorId: createUser(db(), { role: 'product' }).id,
+      toStatus: 'in_progress',
+      now: at('2031-03-03T10:00:00Z'),
+    })
     // Hidden by a moderator: gone too.
     const hidden = shipped(`${word} E: hidden`, at('2031-03-04T10:00:00Z'))
     db().update(ideas).set({ hiddenAt: new Date() }).where(eq(ideas.id, hidden.id)).run()
@@ -99,7 +104,11 @@ describe('listChangelog', () => {
     const { items } = listChangelog(db(), { pageSize: 100 })
     expect(items.filter((i) => mine.has(i.id)).map((i) => i.id)).toEqual([c.id, a.id, b.id])
     const byId = new Map(items.map((i) => [i.id, i]))
-    expect(byId.get(b.id)).toMatchObject({ noteHtml: '<p>B is <strong>out</strong>.</p>', shippedAt: at('2031-01-01T10:00:00Z'), voteCount: 1 })
+    expect(byId.get(b.id)).toMatchObject({
+      noteHtml: '<p>B is <strong>out</strong>.</p>',
+      shippedAt: at('2031-01-01T10:00:00Z'),
+      voteCount: 1,
+    })
     expect(byId.get(c.id)!.noteHtml).toBe('')
   })
 
@@ -107,9 +116,18 @@ describe('listChangelog', () => {
     const team = createUser(db(), { role: 'product' })
     const idea = shipped(`${unique('twice')} ships twice`, at('2032-01-01T00:00:00Z'), 'First release.')
     changeIdeaStatus(db(), { ideaId: idea.id, actorId: team.id, toStatus: 'in_progress', now: at('2032-01-02T00:00:00Z') })
-    changeIdeaStatus(db(), { ideaId: idea.id, actorId: team.id, toStatus: 'shipped', noteMd: 'Fixed and *re-released*.', now: at('2032-01-03T00:00:00Z') })
+    changeIdeaStatus(db(), {
+      ideaId: idea.id,
+      actorId: team.id,
+      toStatus: 'shipped',
+      noteMd: 'Fixed and *re-released*.',
+      now: at('2032-01-03T00:00:00Z'),
+    })
     const all = listChangelog(db(), { pageSize: 1000 }).items
-    expect(all.find((i) => i.id === idea.id)).toMatchObject({ noteHtml: '<p>Fixed and <em>re-released</em>.</p>', shippedAt: at('2032-01-03T00:00:00Z') })
+    expect(all.find((i) => i.id === idea.id)).toMatchObject({
+      noteHtml: '<p>Fixed and <em>re-released</em>.</p>',
+      shippedAt: at('2032-01-03T00:00:00Z'),
+    })
 
     const paged: number[] = []
     let cursor: Cursor | null = null
@@ -133,21 +151,32 @@ describe('listChangelog', () => {
   })
 
   test('the /changelog page answers with the list and never fails on a bad cursor', async () => {
-    const res = await settle(async () => changelogLoader({ request: await getRequest('/changelog?cursor=%%%bogus'), params: {}, context: {} }))
+    const res = await settle(async () =>
+      changelogLoader({ request: await getRequest('/changelog?cursor=%%%bogus'), params: {}, context: {} }),
+    )
     expect(res.status).toBe(200)
     expect((res.body as { items: unknown[] }).items.length).toBeGreaterThan(0)
   })
 })
 
 describe('/changelog.atom', () => {
-  const feedRequest = (headers: Record<string, string> = {}) =>
-    new Request('http://localhost:3000/changelog.atom', { headers })
+  const feedRequest = (headers: Record<string, string> = {}) => new Request('http://localhost:3000/changelog.atom', { headers })
 
   test('is a well-formed Atom 1.0 feed of the shipped ideas, with escaped notes and absolute links', async () => {
     const category = createCategory(db(), { name: `Reports & <Exports> ${unique('')}` })
     const team = createUser(db(), { role: 'product' })
-    const idea = createTestIdea(db(), { authorId: createUser(db()).id, categoryId: category.id, title: `Export "CSV" & <XLSX> files\u0000 ${unique('')}` })
-    changeIdeaStatus(db(), { ideaId: idea.id, actorId: team.id, toStatus: 'shipped', noteMd: 'Now in **Reports → Export** & <script>alert(1)</script>', now: at('2099-01-01T00:00:00Z') })
+    const idea = createTestIdea(db(), {
+      authorId: createUser(db()).id,
+      categoryId: category.id,
+      title: `Export "CSV" & <XLSX> files\u0000 ${unique('')}`,
+    })
+    changeIdeaStatus(db(), {
+      ideaId: idea.id,
+      actorId: team.id,
+      toStatus: 'shipped',
+      noteMd: 'Now in **Reports → Export** & <script>alert(1)</script>',
+      now: at('2099-01-01T00:00:00Z'),
+    })
 
     const response = (await feedLoader({ request: feedRequest(), params: {}, context: {} })) as Response
     expect(response.status).toBe(200)
@@ -182,7 +211,8 @@ describe('/changelog.atom', () => {
     expect(child(entry, 'category').attributes).toEqual({ term: category.slug, label: category.name })
     expect(child(entry, 'content').attributes.type).toBe('html')
     expect(text('content')).toBe('<p>Now in <strong>Reports → Export</strong> &amp; </p>')
-    for (const e of entries) for (const name of ['id', 'title', 'updated', 'published', 'link', 'content']) expect(childrenNamed(e, name)).toHaveLength(1)
+    for (const e of entries)
+      for (const name of ['id', 'title', 'updated', 'published', 'link', 'content']) expect(childrenNamed(e, name)).toHaveLength(1)
     expectNoDuplicateIds(entries)
   })
 

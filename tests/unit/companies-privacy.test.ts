@@ -26,7 +26,15 @@ import { loader as roadmapLoader } from '~/routes/roadmap'
 import { loader as searchLoader } from '~/routes/search'
 import { loader as exportLoader } from '~/routes/settings_.export'
 import { loader as profileLoader } from '~/routes/u.$username'
-import { createTestAnswer, createTestComment, createTestIdea, createTestQuestion, createUser, TEST_PASSWORD, unique } from '#tests/factories'
+import {
+  createTestAnswer,
+  createTestComment,
+  createTestIdea,
+  createTestQuestion,
+  createUser,
+  TEST_PASSWORD,
+  unique,
+} from '#tests/factories'
 import { getRequest, settle } from '#tests/route-helpers'
 import { createCompanyMember, createTestCompany } from './helpers/companies'
 
@@ -69,9 +77,15 @@ describe('company names and revenue are staff-only', () => {
       for (const secret of secrets) expect(content, `${what} shows “${secret}”`).not.toContain(secret)
     }
 
-    for (const [who, userId] of [['visitor', undefined], ['company member', alice.id], ['other member', outsider.id]] as const) {
+    for (const [who, userId] of [
+      ['visitor', undefined],
+      ['company member', alice.id],
+      ['other member', outsider.id],
+    ] as const) {
       const get = async (loader: (args: never) => unknown, path: string, params: Record<string, string> = {}) => {
-        const res = await settle(async () => (loader as (a: unknown) => unknown)({ request: await getRequest(path, { userId }), params, context: {} }))
+        const res = await settle(async () =>
+          (loader as (a: unknown) => unknown)({ request: await getRequest(path, { userId }), params, context: {} }),
+        )
         expect(res.status, `${who}: ${path}`).toBe(200)
         return res.body
       }
@@ -84,14 +98,20 @@ describe('company names and revenue are staff-only', () => {
       const found = await get(searchLoader, `/search?q=${term}`)
       expect(text(found)).toContain(term) // the search did find the posts
       expectClean(`${who}: search`, found)
-      for (const member of [alice, bob]) expectClean(`${who}: ${member.username}'s profile`, await get(profileLoader, `/u/${member.username}`, { username: member.username }))
+      for (const member of [alice, bob])
+        expectClean(
+          `${who}: ${member.username}'s profile`,
+          await get(profileLoader, `/u/${member.username}`, { username: member.username }),
+        )
       const feed = await get(feedLoader, '/changelog.atom')
       expect(text(feed)).toContain(term) // the shipped idea is in the feed
       expectClean(`${who}: the changelog feed`, feed)
     }
 
     // The member's own export: their company's id and external id, nothing else of it.
-    const exported = await settle(async () => exportLoader({ request: await getRequest('/settings/export', { userId: alice.id }), params: {}, context: {} }))
+    const exported = await settle(async () =>
+      exportLoader({ request: await getRequest('/settings/export', { userId: alice.id }), params: {}, context: {} }),
+    )
     expect(exported.body).toMatchObject({ company: { id: company.id, externalId: company.externalId } })
     expect(Object.keys((exported.body as { company: object }).company).sort()).toEqual(['externalId', 'id'])
     expectClean('the export', exported.body)
@@ -109,15 +129,30 @@ describe('company names and revenue are staff-only', () => {
 
     // The product team: revenue on the dashboard, names and revenue on the idea's panel.
     const dashboard = await settle(async () =>
-      adminIdeasLoader({ request: await getRequest('/admin/ideas?sort=revenue&status=shipped', { userId: product.id }), params: {}, context: {} }),
+      adminIdeasLoader({
+        request: await getRequest('/admin/ideas?sort=revenue&status=shipped', { userId: product.id }),
+        params: {},
+        context: {},
+      }),
     )
-    const row = (dashboard.body as { result: { items: { id: number; companyCount: number; revenue: number }[] } }).result.items.find((i) => i.id === idea.id)
+    const row = (dashboard.body as { result: { items: { id: number; companyCount: number; revenue: number }[] } }).result.items.find(
+      (i) => i.id === idea.id,
+    )
     expect(row).toMatchObject({ companyCount: 1, revenue })
     const panel = await settle(async () =>
-      ideaLoader({ request: await getRequest(`/ideas/${idea.id}`, { userId: product.id }), params: { ideaId: String(idea.id) }, context: {} }),
+      ideaLoader({
+        request: await getRequest(`/ideas/${idea.id}`, { userId: product.id }),
+        params: { ideaId: String(idea.id) },
+        context: {},
+      }),
     )
     expect(panel.body).toMatchObject({
-      companies: { companyCount: 1, revenue, voters: 2, items: [{ id: company.id, name: companyName, plan, monthlyRevenue: revenue, voters: 2 }] },
+      companies: {
+        companyCount: 1,
+        revenue,
+        voters: 2,
+        items: [{ id: company.id, name: companyName, plan, monthlyRevenue: revenue, voters: 2 }],
+      },
     })
   })
 
@@ -125,13 +160,19 @@ describe('company names and revenue are staff-only', () => {
     const { idea, companyName, revenue } = companyCommunity()
     const moderator = createUser(db(), { role: 'moderator' })
     const page = await settle(async () =>
-      ideaLoader({ request: await getRequest(`/ideas/${idea.id}`, { userId: moderator.id }), params: { ideaId: String(idea.id) }, context: {} }),
+      ideaLoader({
+        request: await getRequest(`/ideas/${idea.id}`, { userId: moderator.id }),
+        params: { ideaId: String(idea.id) },
+        context: {},
+      }),
     )
     expect(page.status).toBe(200)
     expect(page.body).toMatchObject({ companies: null })
     expect(text(page.body)).not.toContain(companyName)
     expect(text(page.body)).not.toContain(String(revenue))
-    const dashboard = await settle(async () => adminIdeasLoader({ request: await getRequest('/admin/ideas', { userId: moderator.id }), params: {}, context: {} }))
+    const dashboard = await settle(async () =>
+      adminIdeasLoader({ request: await getRequest('/admin/ideas', { userId: moderator.id }), params: {}, context: {} }),
+    )
     expect(dashboard.status).toBe(403)
   })
 })
@@ -142,7 +183,12 @@ describe('the idea page’s company panel', () => {
     const idea = createTestIdea(db(), { authorId: author.id })
     const big = createTestCompany(db(), { monthlyRevenue: 9_000, plan: 'Gold' })
     const small = createTestCompany(db(), { monthlyRevenue: 100 })
-    for (const userId of [createCompanyMember(db(), small.id).id, createCompanyMember(db(), big.id).id, createCompanyMember(db(), big.id).id, createUser(db()).id]) {
+    for (const userId of [
+      createCompanyMember(db(), small.id).id,
+      createCompanyMember(db(), big.id).id,
+      createCompanyMember(db(), big.id).id,
+      createUser(db()).id,
+    ]) {
       setIdeaVote(db(), { ideaId: idea.id, userId, voted: true })
     }
     expect(listIdeaCompanies(db(), idea.id)).toEqual({
@@ -184,7 +230,12 @@ describe('a member and their company', () => {
     db().run(sql`insert into user_identities (user_id, issuer, subject) values (${member.id}, 'https://idp.example', ${unique('sub-')})`)
     expect(await deleteAccount(db(), { userId: member.id, password: TEST_PASSWORD, removePosts: false })).toEqual({ ok: true })
     expect(db().select().from(companies).where(eq(companies.id, company.id)).get()).toMatchObject({ name: company.name })
-    const rows = db().select({ id: users.id, companyId: users.companyId }).from(users).where(inArray(users.id, [member.id, other.id])).orderBy(users.id).all()
+    const rows = db()
+      .select({ id: users.id, companyId: users.companyId })
+      .from(users)
+      .where(inArray(users.id, [member.id, other.id]))
+      .orderBy(users.id)
+      .all()
     expect(rows).toEqual([
       { id: member.id, companyId: null },
       { id: other.id, companyId: company.id },
@@ -200,7 +251,9 @@ describe('a member and their company', () => {
     expect(db().select().from(companies).where(eq(companies.id, company.id)).get()).toBeDefined()
     db().delete(companies).where(eq(companies.id, company.id)).run()
     expect(db().select({ companyId: users.companyId }).from(users).where(eq(users.id, stays.id)).get()).toEqual({ companyId: null })
-    const fk = db().all<{ table: string; on_delete: string }>(sql`select "table", on_delete from pragma_foreign_key_list('users') where "from" = 'company_id'`)
+    const fk = db().all<{ table: string; on_delete: string }>(
+      sql`select "table", on_delete from pragma_foreign_key_list('users') where "from" = 'company_id'`,
+    )
     expect(fk).toEqual([{ table: 'companies', on_delete: 'SET NULL' }])
   })
 })

@@ -20,7 +20,13 @@ const db = () => getDb()
 const admin = createUser(db(), { role: 'admin' })
 
 const importText = async (csv: string) =>
-  settle(async () => action({ request: await formRequest('/admin/companies?index', { intent: 'import', csv }, { userId: admin.id }), params: {}, context: {} }))
+  settle(async () =>
+    action({
+      request: await formRequest('/admin/companies?index', { intent: 'import', csv }, { userId: admin.id }),
+      params: {},
+      context: {},
+    }),
+  )
 
 /** A browser's multipart post of the import form, with a file. */
 async function importFile(content: BlobPart, fields: Record<string, string> = {}, userId = admin.id) {
@@ -38,7 +44,12 @@ async function importFile(content: BlobPart, fields: Record<string, string> = {}
 }
 
 const companiesNamed = (prefix: string) =>
-  db().select().from(companies).where(like(companies.name, `${prefix}%`)).orderBy(companies.id).all()
+  db()
+    .select()
+    .from(companies)
+    .where(like(companies.name, `${prefix}%`))
+    .orderBy(companies.id)
+    .all()
 const companyCount = () => db().select({ n: count() }).from(companies).get()!.n
 const summaryOf = (location: string | null) => Object.fromEntries(new URL(location!, TEST_ORIGIN).searchParams)
 
@@ -71,11 +82,17 @@ describe('importing companies from CSV', () => {
       segmentId: segment.id,
     })
     // Empty cells keep what the company has.
-    expect(db().select().from(companies).where(eq(companies.id, byName.id)).get()).toMatchObject({ plan: 'Pro', monthlyRevenue: 20, segmentId: null })
+    expect(db().select().from(companies).where(eq(companies.id, byName.id)).get()).toMatchObject({
+      plan: 'Pro',
+      monthlyRevenue: 20,
+      segmentId: null,
+    })
     expect(db().select().from(companies).where(eq(companies.id, untouched.id)).get()).toMatchObject({ plan: 'Gold', monthlyRevenue: 30 })
     // Two companies are called "Twin": the row matches neither and makes a third.
     expect(companiesNamed(`${p} Twin`).map((c) => c.monthlyRevenue)).toEqual([0, 0, 99])
-    expect(companiesNamed(`${p} Fresh`)).toEqual([expect.objectContaining({ name: `${p} Fresh, Inc.`, externalId: `${p}-2`, plan: null, monthlyRevenue: 0 })])
+    expect(companiesNamed(`${p} Fresh`)).toEqual([
+      expect.objectContaining({ name: `${p} Fresh, Inc.`, externalId: `${p}-2`, plan: null, monthlyRevenue: 0 }),
+    ])
 
     const log = db()
       .select({ targetType: moderationLog.targetType, after: moderationLog.after })
@@ -85,7 +102,9 @@ describe('importing companies from CSV', () => {
       .get()
     expect(log).toEqual({ targetType: 'company', after: { rows: 5, created: 2, updated: 2, unchanged: 1 } })
 
-    const page = await settle(async () => loader({ request: await getRequest(res.location!, { userId: admin.id }), params: {}, context: {} }))
+    const page = await settle(async () =>
+      loader({ request: await getRequest(res.location!, { userId: admin.id }), params: {}, context: {} }),
+    )
     expect(page.body).toMatchObject({ imported: { created: 2, updated: 2, unchanged: 1 } })
   })
 
@@ -147,7 +166,10 @@ describe('importing companies from CSV', () => {
   })
 
   test.each([
-    ['name,revenue\nAcme,1', 'Nothing was imported. Unknown column “revenue”: the columns are name, external_id, plan, monthly_revenue, segment.'],
+    [
+      'name,revenue\nAcme,1',
+      'Nothing was imported. Unknown column “revenue”: the columns are name, external_id, plan, monthly_revenue, segment.',
+    ],
     ['external_id,plan\nx,Pro', 'Nothing was imported. The header row needs a name column.'],
     ['name,Name\nA,B', 'Nothing was imported. The column “name” appears twice.'],
     ['name,\nA,', 'Nothing was imported. Column 2 of the header has no name.'],
@@ -161,7 +183,10 @@ describe('importing companies from CSV', () => {
 
   test('nothing sent, both a file and text, or a file not in UTF-8: 400 with a message', async () => {
     expect(await importText('   ')).toMatchObject({ status: 400, body: { formErrors: ['Choose a CSV file, or paste its text.'] } })
-    expect(await importFile('name\nA', { csv: 'name\nB' })).toMatchObject({ status: 400, body: { formErrors: ['Choose a file or paste the text, not both.'] } })
+    expect(await importFile('name\nA', { csv: 'name\nB' })).toMatchObject({
+      status: 400,
+      body: { formErrors: ['Choose a file or paste the text, not both.'] },
+    })
     const latin1 = new Uint8Array([...Buffer.from('name\nCaf'), 0xe9]) // "Café" in Windows-1252
     expect(await importFile(latin1)).toMatchObject({
       status: 400,
@@ -190,7 +215,11 @@ describe('importing companies from CSV', () => {
     const product = createUser(db(), { role: 'product' })
     const p = unique('Nope')
     expect((await importFile(`name\n${p}`, {}, product.id)).status).toBe(403)
-    const foreign = await formRequest('/admin/companies?index', { intent: 'import', csv: `name\n${p}` }, { userId: admin.id, origin: 'https://evil.example' })
+    const foreign = await formRequest(
+      '/admin/companies?index',
+      { intent: 'import', csv: `name\n${p}` },
+      { userId: admin.id, origin: 'https://evil.example' },
+    )
     expect((await settle(() => action({ request: foreign, params: {}, context: {} }))).status).toBe(403)
     expect(companiesNamed(p)).toEqual([])
   })

@@ -66,7 +66,16 @@ function fixture() {
   post('T', [n1!, n2!])
 
   const rank = (input: Partial<ProductRankingInput>) =>
-    listProductIdeas(db(), { sort: 'votes', windowDays: 30, segmentId: null, status: null, categoryId: category.id, page: 1, withCompanies: true, ...input })
+    listProductIdeas(db(), {
+      sort: 'votes',
+      windowDays: 30,
+      segmentId: null,
+      status: null,
+      categoryId: category.id,
+      page: 1,
+      withCompanies: true,
+      ...input,
+    })
   const order = (input: Partial<ProductRankingInput>) => rank(input).items.map((i) => ideaIds.get(i.id))
   return { rank, order, name: (id: number) => ideaIds.get(id), plans: { enterprise, pro, starter } }
 }
@@ -98,7 +107,9 @@ describe('ranking ideas by customer companies', () => {
     expect(order({ sort: 'revenue', plan: plans.enterprise })).toEqual(['R', 'S', 'P'])
     expect(order({ sort: 'votes', plan: plans.enterprise })).toEqual(['R', 'P', 'S'])
     expect(order({ sort: 'weighted', plan: plans.enterprise })).toEqual(['R', 'P', 'S']) // no segments: a weight of 1 each
-    expect(rank({ sort: 'revenue', plan: plans.enterprise }).items.map((i) => [name(i.id), i.planVotes, i.companyCount, i.revenue])).toEqual([
+    expect(
+      rank({ sort: 'revenue', plan: plans.enterprise }).items.map((i) => [name(i.id), i.planVotes, i.companyCount, i.revenue]),
+    ).toEqual([
       ['R', 3, 2, 80_000],
       ['S', 1, 1, 50_000],
       ['P', 3, 1, 50_000],

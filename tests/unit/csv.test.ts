@@ -38,7 +38,12 @@ describe('csvCell', () => {
 describe('rows and files', () => {
   test('records end in CRLF and cells are joined by commas', () => {
     expect(csvRow(['a', 1, null, 'b,c'])).toBe('a,1,,"b,c"\r\n')
-    expect(toCsv([['h1', 'h2'], ['=x', 'y']])).toBe("h1,h2\r\n'=x,y\r\n")
+    expect(
+      toCsv([
+        ['h1', 'h2'],
+        ['=x', 'y'],
+      ]),
+    ).toBe("h1,h2\r\n'=x,y\r\n")
   })
 
   test('file names keep only lower-case letters, digits, dashes and dots', () => {

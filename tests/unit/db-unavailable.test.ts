@@ -44,7 +44,11 @@ function holdWriteLock() {
 let lock: ReturnType<typeof holdWriteLock> | null = null
 
 const votesOf = (ideaId: number, userId: number) =>
-  db().select({ n: count() }).from(ideaVotes).where(and(eq(ideaVotes.ideaId, ideaId), eq(ideaVotes.userId, userId))).get()!.n
+  db()
+    .select({ n: count() })
+    .from(ideaVotes)
+    .where(and(eq(ideaVotes.ideaId, ideaId), eq(ideaVotes.userId, userId)))
+    .get()!.n
 const ideasTitled = (title: string) => db().select({ n: count() }).from(ideas).where(eq(ideas.title, title)).get()!.n
 
 /** Requests are built before the lock is taken: starting a session writes a row. */
@@ -83,12 +87,18 @@ describe('another process holds the write lock', () => {
     lock = holdWriteLock()
     const document = await timed(() => vote(plain, idea.id))
     expect(document.ms).toBeLessThan(1000)
-    expect(document.result).toMatchObject({ status: 503, body: 'The database is busy right now, so nothing was saved. Try again in 2 seconds.' })
+    expect(document.result).toMatchObject({
+      status: 503,
+      body: 'The database is busy right now, so nothing was saved. Try again in 2 seconds.',
+    })
     expect(document.result.headers.get('Retry-After')).toBe('2')
 
     const button = await timed(() => vote(fetcher, idea.id))
     expect(button.ms).toBeLessThan(1000)
-    expect(button.result).toMatchObject({ status: 503, body: { ok: false, error: expect.stringMatching(/^The database is busy right now/) } })
+    expect(button.result).toMatchObject({
+      status: 503,
+      body: { ok: false, error: expect.stringMatching(/^The database is busy right now/) },
+    })
     expect(button.result.headers.get('Retry-After')).toBe('2')
     expect(votesOf(idea.id, member.id)).toBe(0)
 
@@ -121,7 +131,12 @@ describe('another process holds the write lock', () => {
 
   test('a form keeps what was typed, with the message and Retry-After', async () => {
     const author = createUser(db(), { reputation: 500, createdAt: new Date(Date.now() - 2 * DAY) })
-    const fields = { title: `Export ${unique('locked')} reports as PDF`, body: 'So the **board** gets them.', categoryId: String(category.id), tags: '' }
+    const fields = {
+      title: `Export ${unique('locked')} reports as PDF`,
+      body: 'So the **board** gets them.',
+      categoryId: String(category.id),
+      tags: '',
+    }
     const request = await formRequest('/ideas/new', fields, { userId: author.id })
     vi.spyOn(console, 'warn').mockImplementation(() => {})
 
@@ -143,7 +158,9 @@ describe('another process holds the write lock', () => {
     const visit = () =>
       settle(() =>
         questionLoader({
-          request: new Request(`http://localhost:3000/questions/${question.id}`, { headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)' } }),
+          request: new Request(`http://localhost:3000/questions/${question.id}`, {
+            headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)' },
+          }),
           params: { questionId: String(question.id) },
           context: { clientIp: unique('10.9.0.') },
         }),
@@ -183,7 +200,12 @@ describe('the disk is full', () => {
     const voter = createUser(db())
     const idea = createTestIdea(db(), { authorId: author.id })
     // A body that needs pages of its own (overflow pages), with no free page left to reuse.
-    const fields = { title: `Archive ${unique('full')} old ideas`, body: 'Old ideas pile up. '.repeat(500), categoryId: String(category.id), tags: '' }
+    const fields = {
+      title: `Archive ${unique('full')} old ideas`,
+      body: 'Old ideas pile up. '.repeat(500),
+      categoryId: String(category.id),
+      tags: '',
+    }
     const post = await formRequest('/ideas/new', fields, { userId: author.id })
     const voteLater = await voteRequest(idea.id, voter.id, FETCH)
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
@@ -200,7 +222,11 @@ describe('the disk is full', () => {
     // Logged for the operator (at most once a minute).
     expect(consoleError).toHaveBeenCalledWith(expect.stringMatching(/^Database unavailable \(SQLITE_FULL: database or disk is full\)/))
 
-    expect(await health()).toMatchObject({ status: 503, retryAfter: '60', body: { status: 'degraded', database: 'full', code: 'SQLITE_FULL' } })
+    expect(await health()).toMatchObject({
+      status: 503,
+      retryAfter: '60',
+      body: { status: 'degraded', database: 'full', code: 'SQLITE_FULL' },
+    })
     db().$client.pragma('max_page_count = 1073741823') // space again: still "full" until a write shows it
     expect(await health()).toMatchObject({ status: 503, body: { database: 'full' } })
     expect(await vote(voteLater, idea.id)).toMatchObject({ status: 200, body: { ok: true, voted: true } })
@@ -248,7 +274,12 @@ describe('a really full disk (a tiny tmpfs)', () => {
 
     const author = createUser(db(), { reputation: 500, createdAt: new Date(Date.now() - 2 * DAY) })
     const idea = createTestIdea(db(), { authorId: author.id })
-    const fields = { title: `Archive ${unique('enospc')} old ideas`, body: 'Old ideas pile up. '.repeat(300), categoryId: String(category.id), tags: '' }
+    const fields = {
+      title: `Archive ${unique('enospc')} old ideas`,
+      body: 'Old ideas pile up. '.repeat(300),
+      categoryId: String(category.id),
+      tags: '',
+    }
     const post = await formRequest('/ideas/new', fields, { userId: author.id })
     const voteLater = await voteRequest(idea.id, createUser(db()).id, FETCH)
     db().$client.pragma('wal_checkpoint(TRUNCATE)') // an empty WAL: the next write must grow it

@@ -12,7 +12,13 @@ import { createTestAnswer, createTestIdea, createTestQuestion, createUser } from
 
 const db = () => getDb()
 const ledgerDeltas = (userId: number) =>
-  db().select({ d: reputationEvents.delta }).from(reputationEvents).where(eq(reputationEvents.userId, userId)).orderBy(asc(reputationEvents.id)).all().map((r) => r.d)
+  db()
+    .select({ d: reputationEvents.delta })
+    .from(reputationEvents)
+    .where(eq(reputationEvents.userId, userId))
+    .orderBy(asc(reputationEvents.id))
+    .all()
+    .map((r) => r.d)
 const reputationOf = (userId: number) => db().select({ r: users.reputation }).from(users).where(eq(users.id, userId)).get()!.r
 const voteCountOf = (ideaId: number) => db().select({ v: ideas.voteCount }).from(ideas).where(eq(ideas.id, ideaId)).get()!.v
 const rowCountOf = (ideaId: number) => db().select({ n: count() }).from(ideaVotes).where(eq(ideaVotes.ideaId, ideaId)).get()!.n
@@ -73,7 +79,9 @@ describe('the daily vote cap', () => {
     const day1 = new Date('2026-04-01T23:00:00Z')
     const day2 = new Date('2026-04-02T01:00:00Z')
     const voters = Array.from({ length: 42 }, () => createUser(db()))
-    voters.forEach((voter, i) => setPostVote(db(), { targetType: 'question', targetId: question.id, userId: voter.id, value: 1, now: i < 41 ? day1 : day2 }))
+    voters.forEach((voter, i) =>
+      setPostVote(db(), { targetType: 'question', targetId: question.id, userId: voter.id, value: 1, now: i < 41 ? day1 : day2 }),
+    )
     expect(reputationOf(author.id)).toBe(1 + 200 + 5)
   })
 })
@@ -119,7 +127,11 @@ describe('accepting answers', () => {
     expect(reputationOf(a1Author.id)).toBe(1)
     expect(reputationOf(a2Author.id)).toBe(16)
     expect(reputationOf(asker.id)).toBe(3)
-    const accepted = db().select({ id: answers.id }).from(answers).where(and(eq(answers.questionId, question.id), eq(answers.isAccepted, true))).all()
+    const accepted = db()
+      .select({ id: answers.id })
+      .from(answers)
+      .where(and(eq(answers.questionId, question.id), eq(answers.isAccepted, true)))
+      .all()
     expect(accepted).toEqual([{ id: a2.id }])
     expect(() => db().update(answers).set({ isAccepted: true }).where(eq(answers.id, a1.id)).run()).toThrow(/UNIQUE/)
   })
@@ -134,10 +146,20 @@ describe('status changes close the loop', () => {
     const idea = createTestIdea(db(), { authorId: author.id })
     for (const voter of voters) setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: true })
     setIdeaVote(db(), { ideaId: idea.id, userId: pat.id, voted: true })
-    db().insert(ideaFollows).values([{ ideaId: idea.id, userId: follower.id }, { ideaId: idea.id, userId: voters[0]!.id }]).run()
+    db()
+      .insert(ideaFollows)
+      .values([
+        { ideaId: idea.id, userId: follower.id },
+        { ideaId: idea.id, userId: voters[0]!.id },
+      ])
+      .run()
 
     const { notified } = changeIdeaStatus(db(), { ideaId: idea.id, actorId: pat.id, toStatus: 'planned', noteMd: 'Coming in **Q3**.' })
-    const rows = db().select({ userId: notifications.userId, title: notifications.title, body: notifications.body }).from(notifications).where(and(eq(notifications.subjectType, 'idea'), eq(notifications.subjectId, idea.id))).all()
+    const rows = db()
+      .select({ userId: notifications.userId, title: notifications.title, body: notifications.body })
+      .from(notifications)
+      .where(and(eq(notifications.subjectType, 'idea'), eq(notifications.subjectId, idea.id)))
+      .all()
     const expected = [author.id, ...voters.map((v) => v.id), follower.id].sort((a, b) => a - b)
     expect(rows.map((r) => r.userId).sort((a, b) => a - b)).toEqual(expected)
     expect(notified).toBe(expected.length)
@@ -164,9 +186,19 @@ describe('fixes found while seeding', () => {
     const question = createTestQuestion(db(), { authorId: author.id, now: new Date('2026-05-01T08:00:00Z') })
     const voters = Array.from({ length: 41 }, () => createUser(db()))
     // A full day's allowance earned on May 2nd …
-    voters.slice(0, 40).forEach((v) => setPostVote(db(), { targetType: 'question', targetId: question.id, userId: v.id, value: 1, now: new Date('2026-05-02T10:00:00Z') }))
+    voters
+      .slice(0, 40)
+      .forEach((v) =>
+        setPostVote(db(), { targetType: 'question', targetId: question.id, userId: v.id, value: 1, now: new Date('2026-05-02T10:00:00Z') }),
+      )
     // … does not eat into May 1st's allowance when an import writes a vote for that day afterwards.
-    setPostVote(db(), { targetType: 'question', targetId: question.id, userId: voters[40]!.id, value: 1, now: new Date('2026-05-01T09:00:00Z') })
+    setPostVote(db(), {
+      targetType: 'question',
+      targetId: question.id,
+      userId: voters[40]!.id,
+      value: 1,
+      now: new Date('2026-05-01T09:00:00Z'),
+    })
     expect(reputationOf(author.id)).toBe(1 + 200 + 5)
   })
 
@@ -186,11 +218,20 @@ describe('fixes found while seeding', () => {
     const question = createTestQuestion(db(), { authorId: createUser(db()).id, now: new Date('2026-05-01T00:00:00Z') })
     const answer = createTestAnswer(db(), { questionId: question.id, authorId: createUser(db()).id, now: new Date('2026-05-01T01:00:00Z') })
     const later = new Date('2026-05-03T00:00:00Z')
-    addComment(db(), { target: { type: 'answer', id: answer.id }, authorId: createUser(db()).id, bodyMd: 'Thanks, that worked.', now: later })
+    addComment(db(), {
+      target: { type: 'answer', id: answer.id },
+      authorId: createUser(db()).id,
+      bodyMd: 'Thanks, that worked.',
+      now: later,
+    })
     expect(db().select({ at: questions.lastActivityAt }).from(questions).where(eq(questions.id, question.id)).get()!.at).toEqual(later)
     db().update(questions).set({ lockedAt: new Date() }).where(eq(questions.id, question.id)).run()
-    expect(() => addComment(db(), { target: { type: 'answer', id: answer.id }, authorId: createUser(db()).id, bodyMd: 'Hello there' })).toThrow(ConflictError)
-    expect(() => addComment(db(), { target: { type: 'question', id: question.id }, authorId: createUser(db()).id, bodyMd: 'Hello there' })).toThrow(ConflictError)
+    expect(() =>
+      addComment(db(), { target: { type: 'answer', id: answer.id }, authorId: createUser(db()).id, bodyMd: 'Hello there' }),
+    ).toThrow(ConflictError)
+    expect(() =>
+      addComment(db(), { target: { type: 'question', id: question.id }, authorId: createUser(db()).id, bodyMd: 'Hello there' }),
+    ).toThrow(ConflictError)
   })
 })
 
@@ -207,9 +248,18 @@ describe('comment notifications', () => {
       .where(and(eq(notifications.subjectType, 'comment'), eq(notifications.actorId, commenter.id)))
       .all()
     expect(rows).toEqual([
-      { userId: author.id, kind: 'comment', title: 'New comment on your idea “Saved filters for every dashboard”', url: `/ideas/${idea.id}#comment-${comment.id}` },
+      {
+        userId: author.id,
+        kind: 'comment',
+        title: 'New comment on your idea “Saved filters for every dashboard”',
+        url: `/ideas/${idea.id}#comment-${comment.id}`,
+      },
     ])
-    const own = db().select({ n: count() }).from(notifications).where(and(eq(notifications.userId, author.id), eq(notifications.actorId, author.id))).get()!.n
+    const own = db()
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(eq(notifications.userId, author.id), eq(notifications.actorId, author.id)))
+      .get()!.n
     expect(own).toBe(0)
   })
 })

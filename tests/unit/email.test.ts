@@ -7,7 +7,14 @@ import { emailOutbox, notifications, users } from '#db/schema'
 import { getDb, type Tx } from '~/lib/db.server'
 import { signUnsubscribeToken, verifyUnsubscribeToken } from '~/lib/email-token.server'
 import { deliverDueEmails, GAVE_UP_AT, MAX_ATTEMPTS, runEmailWorkerTick, type WorkerState } from '~/models/email-worker.server'
-import { createLogTransport, createSmtpTransport, MISSING_NODEMAILER, type MailMessage, type MailTransport, toEml } from '~/lib/mailer.server'
+import {
+  createLogTransport,
+  createSmtpTransport,
+  MISSING_NODEMAILER,
+  type MailMessage,
+  type MailTransport,
+  toEml,
+} from '~/lib/mailer.server'
 import {
   DEFAULT_EMAIL_PREFS,
   type EmailPrefs,
@@ -39,12 +46,7 @@ function memberWith(prefs: Partial<EmailPrefs> = {}) {
 }
 
 function outboxOf(userIds: number[]) {
-  return db()
-    .select()
-    .from(emailOutbox)
-    .where(inArray(emailOutbox.userId, userIds))
-    .orderBy(emailOutbox.id)
-    .all()
+  return db().select().from(emailOutbox).where(inArray(emailOutbox.userId, userIds)).orderBy(emailOutbox.id).all()
 }
 
 /** The worker takes every due row of the file's database: earlier tests' rows are marked sent first. */
@@ -125,7 +127,14 @@ describe('queueing e-mail with notifications', () => {
     const { staff, idea, everyone } = ideaWithVoters()
     expect(() =>
       db().transaction((tx: Tx) => {
-        notifyIdeaStakeholders(tx, idea.id, { kind: 'idea_status', subjectType: 'idea', subjectId: idea.id, actorId: staff.id, title: 'Moved', url: `/ideas/${idea.id}` })
+        notifyIdeaStakeholders(tx, idea.id, {
+          kind: 'idea_status',
+          subjectType: 'idea',
+          subjectId: idea.id,
+          actorId: staff.id,
+          title: 'Moved',
+          url: `/ideas/${idea.id}`,
+        })
         expect(outboxOf(everyone)).toHaveLength(2) // written inside the transaction
         throw new Error('the change failed')
       }),
@@ -157,7 +166,14 @@ describe('queueing e-mail with notifications', () => {
   test('a title cannot add header lines', () => {
     const user = memberWith()
     db().transaction((tx: Tx) =>
-      notifyUser(tx, user.id, { kind: 'comment', subjectType: 'idea', subjectId: 1, actorId: null, title: 'Hi\r\nBcc: evil@example.com', url: '/ideas/1' }),
+      notifyUser(tx, user.id, {
+        kind: 'comment',
+        subjectType: 'idea',
+        subjectId: 1,
+        actorId: null,
+        title: 'Hi\r\nBcc: evil@example.com',
+        url: '/ideas/1',
+      }),
     )
     expect(outboxOf([user.id])[0]!.subject).toBe('[Summit] Hi Bcc: evil@example.com')
   })
@@ -166,7 +182,14 @@ describe('queueing e-mail with notifications', () => {
 describe('the delivery worker', () => {
   function queueOne(user = memberWith()) {
     db().transaction((tx: Tx) =>
-      notifyUser(tx, user.id, { kind: 'comment', subjectType: 'idea', subjectId: 1, actorId: null, title: 'A new comment', url: '/ideas/1#c' }),
+      notifyUser(tx, user.id, {
+        kind: 'comment',
+        subjectType: 'idea',
+        subjectId: 1,
+        actorId: null,
+        title: 'A new comment',
+        url: '/ideas/1#c',
+      }),
     )
     return { user, row: outboxOf([user.id])[0]! }
   }
@@ -253,7 +276,11 @@ describe('the daily digest', () => {
       notifyUser(tx, member.id, { ...base, kind: 'badge', title: 'A badge (not wanted)', now: at('2031-03-10T02:00:00Z') })
       notifyUser(tx, member.id, { ...base, kind: 'comment', title: 'Already read', now: at('2031-03-10T03:00:00Z') })
     })
-    db().update(notifications).set({ readAt: now }).where(and(eq(notifications.userId, member.id), eq(notifications.title, 'Already read'))).run()
+    db()
+      .update(notifications)
+      .set({ readAt: now })
+      .where(and(eq(notifications.userId, member.id), eq(notifications.title, 'Already read')))
+      .run()
     expect(outboxOf([member.id])).toEqual([]) // digest members get no e-mail per notification
 
     expect(queueDailyDigests(db(), now)).toBeGreaterThanOrEqual(1)
@@ -291,7 +318,15 @@ describe('the daily digest', () => {
     setSiteEmail(false)
     const member = memberWith({ digest: 'daily' })
     db().transaction((tx: Tx) =>
-      notifyUser(tx, member.id, { kind: 'comment', subjectType: 'idea', subjectId: 1, actorId: null, title: 'x', url: '/ideas/1', now: new Date('2033-01-01T10:00:00Z') }),
+      notifyUser(tx, member.id, {
+        kind: 'comment',
+        subjectType: 'idea',
+        subjectId: 1,
+        actorId: null,
+        title: 'x',
+        url: '/ideas/1',
+        now: new Date('2033-01-01T10:00:00Z'),
+      }),
     )
     expect(queueDailyDigests(db(), new Date('2033-01-01T12:00:00Z'))).toBe(0)
     expect(outboxOf([member.id])).toEqual([])
@@ -318,7 +353,9 @@ describe('the unsubscribe page', () => {
 
   test('GET shows what the link stops, without logging in', async () => {
     const user = memberWith()
-    const res = await settle(async () => unsubscribeLoader({ request: await getRequest(url(signUnsubscribeToken(user.id, 'statusChanges'))), params: {}, context: {} }))
+    const res = await settle(async () =>
+      unsubscribeLoader({ request: await getRequest(url(signUnsubscribeToken(user.id, 'statusChanges'))), params: {}, context: {} }),
+    )
     expect(res).toMatchObject({ status: 200, body: { scope: 'statusChanges', doneLabel: null } })
     expect((res.body as { label: string }).label).toContain('change status')
   })
@@ -329,7 +366,10 @@ describe('the unsubscribe page', () => {
     const get = async (path: string) => settle(async () => unsubscribeLoader({ request: await getRequest(path), params: {}, context: {} }))
     expect((await get('/unsubscribe')).status).toBe(400)
     expect((await get(url(token.slice(0, 20)))).status).toBe(400)
-    expect(await get(url(token.replace(`${user.id}.`, `${user.id + 1}.`)))).toMatchObject({ status: 403, body: expect.stringContaining('not valid') })
+    expect(await get(url(token.replace(`${user.id}.`, `${user.id + 1}.`)))).toMatchObject({
+      status: 403,
+      body: expect.stringContaining('not valid'),
+    })
     const post = await formRequest(url(token.replace('.answers.', '.all.')), { intent: 'unsubscribe', scope: 'all' })
     expect((await settle(() => unsubscribeAction({ request: post, params: {}, context: {} }))).status).toBe(403)
     db().update(users).set({ deletedAt: new Date() }).where(eq(users.id, user.id)).run()
@@ -343,7 +383,9 @@ describe('the unsubscribe page', () => {
       settle(async () => unsubscribeAction({ request: await formRequest(url(token), fields), params: {}, context: {} }))
     expect(await send({ intent: 'unsubscribe', scope: 'this' })).toMatchObject({ status: 302, location: url(token, '&done=this') })
     expect(getEmailPrefs(db(), user.id)).toEqual({ ...DEFAULT_EMAIL_PREFS, answers: false, digest: 'daily' })
-    const done = await settle(async () => unsubscribeLoader({ request: await getRequest(url(token, '&done=this')), params: {}, context: {} }))
+    const done = await settle(async () =>
+      unsubscribeLoader({ request: await getRequest(url(token, '&done=this')), params: {}, context: {} }),
+    )
     expect((done.body as { doneLabel: string }).doneLabel).toContain('answers and comments')
     expect((await send({ intent: 'unsubscribe', scope: 'everything' })).status).toBe(400)
     expect(await send({ intent: 'unsubscribe', scope: 'all' })).toMatchObject({ status: 302, location: url(token, '&done=all') })
@@ -354,7 +396,10 @@ describe('the unsubscribe page', () => {
     const user = memberWith()
     const token = signUnsubscribeToken(user.id, 'statusChanges')
     const oneClick = await formRequest(url(token), { 'List-Unsubscribe': 'One-Click' }, { origin: null })
-    expect(await settle(() => unsubscribeAction({ request: oneClick, params: {}, context: {} }))).toMatchObject({ status: 200, body: { ok: true } })
+    expect(await settle(() => unsubscribeAction({ request: oneClick, params: {}, context: {} }))).toMatchObject({
+      status: 200,
+      body: { ok: true },
+    })
     expect(getEmailPrefs(db(), user.id)).toEqual({ ...DEFAULT_EMAIL_PREFS, statusChanges: false })
     // A foreign Origin is still refused, whatever the body.
     const crossSite = await formRequest(url(token), { 'List-Unsubscribe': 'One-Click' }, { origin: 'https://evil.example' })
@@ -366,25 +411,42 @@ describe('the unsubscribe page', () => {
 describe('e-mail choices in /settings', () => {
   test('saves the boxes and the digest choice; an unticked box means off', async () => {
     const user = createUser(db())
-    const request = await formRequest('/settings', { intent: 'email-prefs', answers: 'on', badges: 'on', digest: 'daily' }, { userId: user.id })
-    expect(await settle(() => settingsAction({ request, params: {}, context: {} }))).toMatchObject({ status: 302, location: '/settings?done=email' })
+    const request = await formRequest(
+      '/settings',
+      { intent: 'email-prefs', answers: 'on', badges: 'on', digest: 'daily' },
+      { userId: user.id },
+    )
+    expect(await settle(() => settingsAction({ request, params: {}, context: {} }))).toMatchObject({
+      status: 302,
+      location: '/settings?done=email',
+    })
     expect(getEmailPrefs(db(), user.id)).toEqual({ statusChanges: false, answers: true, mentions: false, badges: true, digest: 'daily' })
-    const page = await settle(async () => settingsLoader({ request: await getRequest('/settings?done=email', { userId: user.id }), params: {}, context: {} }))
-    expect(page.body).toMatchObject({ notice: 'Your e-mail choices were saved.', email: { siteSendsEmail: true, prefs: { digest: 'daily', badges: true } } })
+    const page = await settle(async () =>
+      settingsLoader({ request: await getRequest('/settings?done=email', { userId: user.id }), params: {}, context: {} }),
+    )
+    expect(page.body).toMatchObject({
+      notice: 'Your e-mail choices were saved.',
+      email: { siteSendsEmail: true, prefs: { digest: 'daily', badges: true } },
+    })
   })
 
   test('a bad value is a 400 and changes nothing', async () => {
     const user = createUser(db())
     const request = await formRequest('/settings', { intent: 'email-prefs', answers: 'yes please', digest: 'hourly' }, { userId: user.id })
     const res = await settle(() => settingsAction({ request, params: {}, context: {} }))
-    expect(res).toMatchObject({ status: 400, body: { intent: 'email-prefs', fieldErrors: { digest: ['Choose how often you get e-mail.'] } } })
+    expect(res).toMatchObject({
+      status: 400,
+      body: { intent: 'email-prefs', fieldErrors: { digest: ['Choose how often you get e-mail.'] } },
+    })
     expect(getEmailPrefs(db(), user.id)).toEqual(DEFAULT_EMAIL_PREFS)
   })
 
   test('says when the site sends no e-mail', async () => {
     setSiteEmail(false)
     const user = createUser(db())
-    const page = await settle(async () => settingsLoader({ request: await getRequest('/settings', { userId: user.id }), params: {}, context: {} }))
+    const page = await settle(async () =>
+      settingsLoader({ request: await getRequest('/settings', { userId: user.id }), params: {}, context: {} }),
+    )
     expect(page.body).toMatchObject({ email: { siteSendsEmail: false, prefs: DEFAULT_EMAIL_PREFS } })
   })
 })
@@ -395,7 +457,10 @@ describe('mail transports', () => {
     to: 'ana@example.com',
     subject: '[Summit] “Dark mode” is now planned',
     text: 'Line one\nLine two',
-    headers: { 'List-Unsubscribe': '<http://localhost:3000/unsubscribe?token=1.all.x>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: {
+      'List-Unsubscribe': '<http://localhost:3000/unsubscribe?token=1.all.x>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
     messageId: '<outbox-1@localhost>',
   }
 
@@ -421,7 +486,9 @@ describe('mail transports', () => {
   })
 
   test('SMTP without nodemailer fails with a message that says what to do', async () => {
-    await expect(createSmtpTransport('smtp://localhost:25', () => Promise.reject(new Error('Cannot find package')))).rejects.toThrow(MISSING_NODEMAILER)
+    await expect(createSmtpTransport('smtp://localhost:25', () => Promise.reject(new Error('Cannot find package')))).rejects.toThrow(
+      MISSING_NODEMAILER,
+    )
     const calls: Record<string, unknown>[] = []
     const fake = { createTransport: () => ({ sendMail: async (options: Record<string, unknown>) => void calls.push(options) }) }
     const smtp = await createSmtpTransport('smtp://localhost:25', async () => ({ default: fake }))

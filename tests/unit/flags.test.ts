@@ -62,8 +62,15 @@ describe('flagging', () => {
     const [a, b] = [flagger(), flagger()]
     expect(flagPost(db(), { userId: a.id, target: { type: 'idea', id: idea.id }, reason: 'spam' }).hidden).toBe(false)
     expect(flagPost(db(), { userId: b.id, target: { type: 'idea', id: idea.id }, reason: 'rude' }).hidden).toBe(false)
-    expect(search(db(), { q: word }).hits.filter((h) => h.type === 'idea').map((h) => h.id)).toContain(idea.id)
-    expect(flagPost(db(), { userId: flagger().id, target: { type: 'idea', id: idea.id }, reason: 'off_topic' })).toEqual({ pending: 3, hidden: true })
+    expect(
+      search(db(), { q: word })
+        .hits.filter((h) => h.type === 'idea')
+        .map((h) => h.id),
+    ).toContain(idea.id)
+    expect(flagPost(db(), { userId: flagger().id, target: { type: 'idea', id: idea.id }, reason: 'off_topic' })).toEqual({
+      pending: 3,
+      hidden: true,
+    })
     const row = db().select({ hiddenAt: ideas.hiddenAt, hiddenReason: ideas.hiddenReason }).from(ideas).where(eq(ideas.id, idea.id)).get()!
     expect(row.hiddenReason).toBe('flags')
     expect(statusOf(() => getIdeaPage(db(), { ideaId: idea.id, viewerId: a.id }))).toBe(404)
@@ -72,7 +79,11 @@ describe('flagging', () => {
     expect('idea' in own && own.idea?.hiddenReason).toBe('flags')
     expect(statusOf(() => getIdeaPage(db(), { ideaId: idea.id, staffView: true }))).toBe('ok')
     expect(listIdeas(db(), { sort: 'new', pageSize: 100 }).items.map((i) => i.id)).not.toContain(idea.id)
-    expect(search(db(), { q: word }).hits.filter((h) => h.type === 'idea').map((h) => h.id)).not.toContain(idea.id)
+    expect(
+      search(db(), { q: word })
+        .hits.filter((h) => h.type === 'idea')
+        .map((h) => h.id),
+    ).not.toContain(idea.id)
   })
 
   test('a hidden comment on an idea disappears for others and stays, marked, for its author and staff', () => {
@@ -109,16 +120,31 @@ describe('flagging', () => {
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })
     const u = flagger()
     const bad = await settle(async () =>
-      flagAction({ request: await formRequest('/flag', { type: 'idea', id: String(idea.id), reason: 'other', text: 'x' }, { userId: u.id }), params: {}, context: {} }),
+      flagAction({
+        request: await formRequest('/flag', { type: 'idea', id: String(idea.id), reason: 'other', text: 'x' }, { userId: u.id }),
+        params: {},
+        context: {},
+      }),
     )
-    expect(bad).toMatchObject({ status: 400, body: { fields: { text: 'x' }, fieldErrors: { text: ['Say what is wrong with this post.'] } } })
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { fields: { text: 'x' }, fieldErrors: { text: ['Say what is wrong with this post.'] } },
+    })
     const low = createUser(db(), { reputation: 5 })
     const refused = await settle(async () =>
-      flagAction({ request: await formRequest('/flag', { type: 'idea', id: String(idea.id), reason: 'spam' }, { userId: low.id }), params: {}, context: {} }),
+      flagAction({
+        request: await formRequest('/flag', { type: 'idea', id: String(idea.id), reason: 'spam' }, { userId: low.id }),
+        params: {},
+        context: {},
+      }),
     )
     expect(refused.status).toBe(403)
     const ok = await settle(async () =>
-      flagAction({ request: await formRequest('/flag', { type: 'idea', id: String(idea.id), reason: 'spam' }, { userId: u.id }), params: {}, context: {} }),
+      flagAction({
+        request: await formRequest('/flag', { type: 'idea', id: String(idea.id), reason: 'spam' }, { userId: u.id }),
+        params: {},
+        context: {},
+      }),
     )
     expect(ok.status).toBe(302)
     expect(ok.location).toBe(`/flag?type=idea&id=${idea.id}&done=1`)
@@ -135,11 +161,15 @@ describe('flagging', () => {
           context: { clientIp: unique('10.7.') },
         }),
       )
-    for (let i = 1; i <= 5; i++) expect((await flag(createTestIdea(db(), { authorId: author.id }).id, `Looks like spam ${i}`)).status).toBe(302)
+    for (let i = 1; i <= 5; i++)
+      expect((await flag(createTestIdea(db(), { authorId: author.id }).id, `Looks like spam ${i}`)).status).toBe(302)
     const sixth = await flag(createTestIdea(db(), { authorId: author.id }).id, 'The sixth report')
     expect(sixth).toMatchObject({
       status: 429,
-      body: { fields: { text: 'The sixth report', reason: 'other' }, formErrors: [expect.stringMatching(/^You can send 5 flags a day while your account is new\./)] },
+      body: {
+        fields: { text: 'The sixth report', reason: 'other' },
+        formErrors: [expect.stringMatching(/^You can send 5 flags a day while your account is new\./)],
+      },
     })
   })
 
@@ -147,7 +177,11 @@ describe('flagging', () => {
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })
     const u = createUser(db(), { reputation: 50, suspendedUntil: new Date(Date.now() + 86_400_000), suspensionReason: 'Spamming flags' })
     const res = await settle(async () =>
-      flagAction({ request: await formRequest('/flag', { type: 'idea', id: String(idea.id), reason: 'spam' }, { userId: u.id }), params: {}, context: {} }),
+      flagAction({
+        request: await formRequest('/flag', { type: 'idea', id: String(idea.id), reason: 'spam' }, { userId: u.id }),
+        params: {},
+        context: {},
+      }),
     )
     expect(res.status).toBe(403)
     expect(res.body).toMatch(/suspended until .*Reason: Spamming flags/)
@@ -176,13 +210,29 @@ describe('the queue and its decisions', () => {
     decideFlags(db(), { actorId: mod.id, targets: [{ type: 'idea', id: idea.id }], decision: { decision: 'reject' } })
     const row = db().select({ hiddenAt: ideas.hiddenAt }).from(ideas).where(eq(ideas.id, idea.id)).get()!
     expect(row.hiddenAt).toBeNull()
-    const statuses = db().select({ status: flags.status }).from(flags).where(and(eq(flags.targetType, 'idea'), eq(flags.targetId, idea.id))).all()
+    const statuses = db()
+      .select({ status: flags.status })
+      .from(flags)
+      .where(and(eq(flags.targetType, 'idea'), eq(flags.targetId, idea.id)))
+      .all()
     expect(statuses.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected'])
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.targetType, 'idea'), eq(moderationLog.targetId, idea.id))).all()
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.targetType, 'idea'), eq(moderationLog.targetId, idea.id)))
+      .all()
     expect(log).toMatchObject([{ action: 'reject_flags', actorId: mod.id, before: { hidden: true }, after: { hidden: false } }])
-    expect(db().select().from(notifications).where(and(eq(notifications.kind, 'flag_reviewed'), eq(notifications.subjectId, idea.id))).all()).toHaveLength(3)
+    expect(
+      db()
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.kind, 'flag_reviewed'), eq(notifications.subjectId, idea.id)))
+        .all(),
+    ).toHaveLength(3)
     // Deciding again: nothing pending any more.
-    expect(statusOf(() => decideFlags(db(), { actorId: mod.id, targets: [{ type: 'idea', id: idea.id }], decision: { decision: 'reject' } }))).toBe(409)
+    expect(
+      statusOf(() => decideFlags(db(), { actorId: mod.id, targets: [{ type: 'idea', id: idea.id }], decision: { decision: 'reject' } })),
+    ).toBe(409)
   })
 
   test('accept as spam: −100 once per post; restoring the post gives it back', () => {
@@ -191,16 +241,31 @@ describe('the queue and its decisions', () => {
     const idea = createTestIdea(db(), { authorId: author.id })
     const rep = () => db().select({ r: users.reputation }).from(users).where(eq(users.id, author.id)).get()!.r
     flagPost(db(), { userId: flagger().id, target: { type: 'idea', id: idea.id }, reason: 'spam' })
-    decideFlags(db(), { actorId: mod.id, targets: [{ type: 'idea', id: idea.id }], decision: { decision: 'accept', removal: 'hide', spam: true } })
+    decideFlags(db(), {
+      actorId: mod.id,
+      targets: [{ type: 'idea', id: idea.id }],
+      decision: { decision: 'accept', removal: 'hide', spam: true },
+    })
     expect(rep()).toBe(400)
     // A later flag, accepted as spam again by another moderator, does not charge twice.
     moderatePost(db(), { actorId: mod.id, target: { type: 'idea', id: idea.id }, action: 'restore' })
     expect(rep()).toBe(500)
     flagPost(db(), { userId: flagger().id, target: { type: 'idea', id: idea.id }, reason: 'spam' })
     const other = createUser(db(), { role: 'admin' })
-    decideFlags(db(), { actorId: other.id, targets: [{ type: 'idea', id: idea.id }], decision: { decision: 'accept', removal: 'delete', spam: true } })
+    decideFlags(db(), {
+      actorId: other.id,
+      targets: [{ type: 'idea', id: idea.id }],
+      decision: { decision: 'accept', removal: 'delete', spam: true },
+    })
     expect(rep()).toBe(400)
-    expect(db().select({ d: reputationEvents.delta }).from(reputationEvents).where(and(eq(reputationEvents.userId, author.id), eq(reputationEvents.reason, 'post_removed_as_spam'))).all().map((e) => e.d)).toEqual([-100, 100, -100])
+    expect(
+      db()
+        .select({ d: reputationEvents.delta })
+        .from(reputationEvents)
+        .where(and(eq(reputationEvents.userId, author.id), eq(reputationEvents.reason, 'post_removed_as_spam')))
+        .all()
+        .map((e) => e.d),
+    ).toEqual([-100, 100, -100])
     moderatePost(db(), { actorId: mod.id, target: { type: 'idea', id: idea.id }, action: 'restore' })
     expect(rep()).toBe(500)
     expect(findReputationMismatches(db())).toEqual([])
@@ -214,7 +279,10 @@ describe('the queue and its decisions', () => {
     for (const idea of [a, b]) flagPost(db(), { userId: flagger().id, target: { type: 'idea', id: idea.id }, reason: 'spam' })
     decideFlags(db(), {
       actorId: mod.id,
-      targets: [{ type: 'idea', id: a.id }, { type: 'idea', id: b.id }],
+      targets: [
+        { type: 'idea', id: a.id },
+        { type: 'idea', id: b.id },
+      ],
       decision: { decision: 'accept', removal: 'delete', spam: false },
       spamKeys: new Set([`idea:${a.id}`]),
     })
@@ -226,7 +294,9 @@ describe('the queue and its decisions', () => {
 
 describe('the flag confirmation page', () => {
   const confirmation = (userId: number, type: string, id: number) =>
-    getRequest(`/flag?type=${type}&id=${id}&done=1`, { userId }).then((request) => settle(() => flagLoader({ request, params: {}, context: {} })))
+    getRequest(`/flag?type=${type}&id=${id}&done=1`, { userId }).then((request) =>
+      settle(() => flagLoader({ request, params: {}, context: {} })),
+    )
 
   test('names a post others can still see, and never a hidden, held or deleted one', async () => {
     const mod = createUser(db(), { role: 'moderator' })

@@ -80,14 +80,32 @@ test('matching gives the same answers the first time and every time after', () =
 
 test('a loader is handed the request itself when there is no ?index or ?_routes to strip, a copy otherwise', async () => {
   const { callRouteLoader } = require('@remix-run/server-runtime/dist/data.js') as {
-    callRouteLoader: (args: { loadContext: unknown; loader: (a: { request: Request }) => unknown; params: object; request: Request; routeId: string; singleFetch: boolean }) => Promise<unknown>
+    callRouteLoader: (args: {
+      loadContext: unknown
+      loader: (a: { request: Request }) => unknown
+      params: object
+      request: Request
+      routeId: string
+      singleFetch: boolean
+    }) => Promise<unknown>
   }
   const seen = async (url: string) => {
     const request = new Request(url, { headers: { Cookie: 'a=b' } })
-    const got = (await callRouteLoader({ loadContext: {}, loader: ({ request }) => ({ request }), params: {}, request, routeId: 'r', singleFetch: true })) as { request: Request }
+    const got = (await callRouteLoader({
+      loadContext: {},
+      loader: ({ request }) => ({ request }),
+      params: {},
+      request,
+      routeId: 'r',
+      singleFetch: true,
+    })) as { request: Request }
     return { same: got.request === request, url: got.request.url, cookie: got.request.headers.get('Cookie') }
   }
   expect(await seen('http://x.test/ideas?sort=top')).toEqual({ same: true, url: 'http://x.test/ideas?sort=top', cookie: 'a=b' })
   expect(await seen('http://x.test/ideas?index&sort=top')).toEqual({ same: false, url: 'http://x.test/ideas?sort=top', cookie: 'a=b' })
-  expect(await seen('http://x.test/ideas?_routes=root&sort=top')).toEqual({ same: false, url: 'http://x.test/ideas?sort=top', cookie: 'a=b' })
+  expect(await seen('http://x.test/ideas?_routes=root&sort=top')).toEqual({
+    same: false,
+    url: 'http://x.test/ideas?sort=top',
+    cookie: 'a=b',
+  })
 })

@@ -7,7 +7,8 @@ const SLOT = '\u0000nonce\u0000'
 function page(comments: number) {
   const items = Array.from(
     { length: comments },
-    (_, i) => `<li id="comment-${i}"><a href="/u/member${i % 40}">Member ${i % 40}</a><p>Comment ${i}: exports to CSV — «ça marche» 🙂</p></li>`,
+    (_, i) =>
+      `<li id="comment-${i}"><a href="/u/member${i % 40}">Member ${i % 40}</a><p>Comment ${i}: exports to CSV — «ça marche» 🙂</p></li>`,
   ).join('')
   return `<!DOCTYPE html><html><head><script nonce="${SLOT}">document.documentElement.dataset.js = '1'</script></head><body><ol>${items}</ol><script nonce="${SLOT}" type="module">import '/assets/entry.js'</script><link nonce="${SLOT}"></body></html>`
 }
@@ -30,7 +31,9 @@ describe('gzipTemplate', () => {
     const template = page(212)
     const body = gzipTemplate(prepareGzipTemplate(template, SLOT), 'n0nce')
     // finishFlush: Z_FINISH (the default) throws on a truncated or unfinished stream.
-    expect(zlib.gunzipSync(body, { finishFlush: zlib.constants.Z_FINISH }).length).toBe(Buffer.byteLength(template.replaceAll(SLOT, 'n0nce')))
+    expect(zlib.gunzipSync(body, { finishFlush: zlib.constants.Z_FINISH }).length).toBe(
+      Buffer.byteLength(template.replaceAll(SLOT, 'n0nce')),
+    )
     expect(body.length).toBeLessThan(Buffer.byteLength(template) / 10)
     expect([...body.subarray(0, 3)]).toEqual([0x1f, 0x8b, 8])
   })

@@ -57,24 +57,45 @@ function bearerRequest(hookId: number | string, secret: string | null, body: str
   })
 }
 
-const call = (request: Request, hookId: number | string) => settle(() => inboundAction({ request, params: { hookId: String(hookId) }, context: {} }))
+const call = (request: Request, hookId: number | string) =>
+  settle(() => inboundAction({ request, params: { hookId: String(hookId) }, context: {} }))
 const statusOf = (ideaId: number) => db().select({ status: ideas.status }).from(ideas).where(eq(ideas.id, ideaId)).get()!.status
 const statusNotices = (userId: number, ideaId: number) =>
-  db().select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.kind, 'idea_status'), eq(notifications.subjectId, ideaId))).all()
+  db()
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.kind, 'idea_status'), eq(notifications.subjectId, ideaId)))
+    .all()
 const changesOf = (ideaId: number) => db().select().from(ideaStatusChanges).where(eq(ideaStatusChanges.ideaId, ideaId)).all()
 
 describe('tracker links', () => {
   test('are added, listed in order, changed and removed, with add and remove in the moderation log', () => {
     const product = createUser(db(), { role: 'product' })
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })
-    const a = addIdeaLink(db(), { ideaId: idea.id, actorId: product.id, url: 'https://linear.app/acme/issue/ENG-1', title: 'ENG-1 Dark mode', state: 'Todo' })
-    const b = addIdeaLink(db(), { ideaId: idea.id, actorId: product.id, url: 'https://acme.atlassian.net/browse/APP-7', title: 'APP-7', state: '' })
+    const a = addIdeaLink(db(), {
+      ideaId: idea.id,
+      actorId: product.id,
+      url: 'https://linear.app/acme/issue/ENG-1',
+      title: 'ENG-1 Dark mode',
+      state: 'Todo',
+    })
+    const b = addIdeaLink(db(), {
+      ideaId: idea.id,
+      actorId: product.id,
+      url: 'https://acme.atlassian.net/browse/APP-7',
+      title: 'APP-7',
+      state: '',
+    })
     expect(listIdeaLinks(db(), idea.id).map((l) => l.id)).toEqual([a.id, b.id])
     const changed = updateIdeaLink(db(), { ideaId: idea.id, linkId: a.id, state: 'Done' })
     expect(changed).toMatchObject({ id: a.id, title: 'ENG-1 Dark mode', state: 'Done' })
     removeIdeaLink(db(), { ideaId: idea.id, linkId: b.id, actorId: product.id })
     expect(listIdeaLinks(db(), idea.id).map((l) => [l.id, l.state])).toEqual([[a.id, 'Done']])
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.targetType, 'idea'), eq(moderationLog.targetId, idea.id))).all()
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.targetType, 'idea'), eq(moderationLog.targetId, idea.id)))
+      .all()
     expect(log.map((e) => e.action)).toEqual(['idea_link.add', 'idea_link.add', 'idea_link.remove'])
     expect(log[2]!.before).toMatchObject({ linkId: b.id, url: 'https://acme.atlassian.net/browse/APP-7' })
   })
@@ -102,7 +123,9 @@ describe('tracker links', () => {
     const idea = createTestIdea(db(), { authorId: product.id })
     const other = createTestIdea(db(), { authorId: product.id })
     const link = addIdeaLink(db(), { ideaId: other.id, actorId: product.id, url: 'https://example.com/1', title: 'One', state: '' })
-    expect(() => addIdeaLink(db(), { ideaId: 999_999, actorId: product.id, url: 'https://example.com/2', title: 'Two', state: '' })).toThrow(/does not exist/)
+    expect(() =>
+      addIdeaLink(db(), { ideaId: 999_999, actorId: product.id, url: 'https://example.com/2', title: 'Two', state: '' }),
+    ).toThrow(/does not exist/)
     expect(() => updateIdeaLink(db(), { ideaId: idea.id, linkId: link.id, state: 'x' })).toThrow(/link does not exist/)
     expect(() => removeIdeaLink(db(), { ideaId: idea.id, linkId: link.id, actorId: product.id })).toThrow(/link does not exist/)
   })
@@ -120,16 +143,24 @@ describe('tracker links', () => {
   })
 
   test('a lookup by address uses the url index', () => {
-    const plan = db().$client.prepare('explain query plan select id from idea_links where url = ? order by id').all('https://example.com') as { detail: string }[]
+    const plan = db()
+      .$client.prepare('explain query plan select id from idea_links where url = ? order by id')
+      .all('https://example.com') as { detail: string }[]
     expect(plan.map((p) => p.detail).join(' ')).toContain('idea_links_url_idx')
   })
 })
 
 describe('the idea page', () => {
   const post = async (ideaId: number, fields: Record<string, string>, userId: number) =>
-    settle(async () => pageAction({ request: await formRequest(`/ideas/${ideaId}`, fields, { userId }), params: { ideaId: String(ideaId) }, context: {} }))
+    settle(async () =>
+      pageAction({ request: await formRequest(`/ideas/${ideaId}`, fields, { userId }), params: { ideaId: String(ideaId) }, context: {} }),
+    )
   const view = async (ideaId: number, userId?: number) =>
-    (await settle(async () => pageLoader({ request: await getRequest(`/ideas/${ideaId}`, { userId }), params: { ideaId: String(ideaId) }, context: {} }))).body as {
+    (
+      await settle(async () =>
+        pageLoader({ request: await getRequest(`/ideas/${ideaId}`, { userId }), params: { ideaId: String(ideaId) }, context: {} }),
+      )
+    ).body as {
       trackerLinks: { id: number; url: string; state: string }[] | null
     }
 
@@ -138,7 +169,10 @@ describe('the idea page', () => {
     const member = createUser(db())
     const idea = createTestIdea(db(), { authorId: member.id })
     const url = `https://github.com/acme/app/issues/${unique('')}`
-    expect(await post(idea.id, { intent: 'add-link', url, title: 'Issue', state: 'open' }, product.id)).toMatchObject({ status: 302, location: `/ideas/${idea.id}#tracker-links` })
+    expect(await post(idea.id, { intent: 'add-link', url, title: 'Issue', state: 'open' }, product.id)).toMatchObject({
+      status: 302,
+      location: `/ideas/${idea.id}#tracker-links`,
+    })
     const [link] = (await view(idea.id, product.id)).trackerLinks!
     expect(link).toMatchObject({ url, state: 'open' })
     expect((await post(idea.id, { intent: 'update-link', linkId: String(link!.id), state: 'closed' }, product.id)).status).toBe(302)
@@ -155,11 +189,21 @@ describe('the idea page', () => {
     const product = createUser(db(), { role: 'product' })
     const idea = createTestIdea(db(), { authorId: product.id })
     const bad = await post(idea.id, { intent: 'add-link', url: 'javascript:alert(1)', title: 'Evil', state: '' }, product.id)
-    expect(bad).toMatchObject({ status: 400, body: { intent: 'add-link', fields: { url: 'javascript:alert(1)', title: 'Evil' }, fieldErrors: { url: ['Enter an http:// or https:// address.'] } } })
+    expect(bad).toMatchObject({
+      status: 400,
+      body: {
+        intent: 'add-link',
+        fields: { url: 'javascript:alert(1)', title: 'Evil' },
+        fieldErrors: { url: ['Enter an http:// or https:// address.'] },
+      },
+    })
     const url = 'https://example.com/issue/1'
     await post(idea.id, { intent: 'add-link', url, title: 'One', state: '' }, product.id)
     const twice = await post(idea.id, { intent: 'add-link', url, title: 'Again', state: '' }, product.id)
-    expect(twice).toMatchObject({ status: 409, body: { intent: 'add-link', fields: { title: 'Again' }, fieldErrors: { url: ['This idea is already linked to that address.'] } } })
+    expect(twice).toMatchObject({
+      status: 409,
+      body: { intent: 'add-link', fields: { title: 'Again' }, fieldErrors: { url: ['This idea is already linked to that address.'] } },
+    })
     expect((await post(idea.id, { intent: 'update-link', linkId: '999999', state: 'x' }, product.id)).status).toBe(404)
     expect((await post(idea.id, { intent: 'update-link', linkId: 'abc', state: 'x' }, product.id)).status).toBe(400)
   })
@@ -182,18 +226,40 @@ describe('the links API', () => {
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })
     const params = { ideaId: String(idea.id) }
     const body = { url: 'https://github.com/acme/app/issues/42', title: 'Issue 42', state: 'open' }
-    const added = await settle(() => linksAction({ request: apiRequest(`/ideas/${idea.id}/links`, token, 'POST', body), params, context: {} }))
+    const added = await settle(() =>
+      linksAction({ request: apiRequest(`/ideas/${idea.id}/links`, token, 'POST', body), params, context: {} }),
+    )
     expect(added).toMatchObject({ status: 201, body: { ideaId: idea.id, ...body } })
     const id = (added.body as { id: number }).id
-    const again = await settle(() => linksAction({ request: apiRequest(`/ideas/${idea.id}/links`, token, 'POST', body), params, context: {} }))
+    const again = await settle(() =>
+      linksAction({ request: apiRequest(`/ideas/${idea.id}/links`, token, 'POST', body), params, context: {} }),
+    )
     expect(again).toMatchObject({ status: 409, body: { errors: { url: ['This idea is already linked to that address.'] } } })
-    const patched = await settle(() => linkAction({ request: apiRequest(`/ideas/${idea.id}/links/${id}`, token, 'PATCH', { state: 'closed' }), params: { ...params, linkId: String(id) }, context: {} }))
+    const patched = await settle(() =>
+      linkAction({
+        request: apiRequest(`/ideas/${idea.id}/links/${id}`, token, 'PATCH', { state: 'closed' }),
+        params: { ...params, linkId: String(id) },
+        context: {},
+      }),
+    )
     expect(patched).toMatchObject({ status: 200, body: { id, state: 'closed', title: 'Issue 42' } })
     const list = await settle(() => linksLoader({ request: apiRequest(`/ideas/${idea.id}/links`, token), params, context: {} }))
     expect(list).toMatchObject({ status: 200, body: { items: [{ id, state: 'closed' }] } })
-    const removed = await settle(() => linkAction({ request: apiRequest(`/ideas/${idea.id}/links/${id}`, token, 'DELETE'), params: { ...params, linkId: String(id) }, context: {} }))
+    const removed = await settle(() =>
+      linkAction({
+        request: apiRequest(`/ideas/${idea.id}/links/${id}`, token, 'DELETE'),
+        params: { ...params, linkId: String(id) },
+        context: {},
+      }),
+    )
     expect(removed.status).toBe(204)
-    const gone = await settle(() => linkAction({ request: apiRequest(`/ideas/${idea.id}/links/${id}`, token, 'DELETE'), params: { ...params, linkId: String(id) }, context: {} }))
+    const gone = await settle(() =>
+      linkAction({
+        request: apiRequest(`/ideas/${idea.id}/links/${id}`, token, 'DELETE'),
+        params: { ...params, linkId: String(id) },
+        context: {},
+      }),
+    )
     expect(gone.status).toBe(404)
   })
 
@@ -202,9 +268,20 @@ describe('the links API', () => {
     const product = await tokenFor('product')
     const idea = createTestIdea(db(), { authorId: member.user.id })
     const params = { ideaId: String(idea.id) }
-    expect((await settle(() => linksLoader({ request: apiRequest(`/ideas/${idea.id}/links`, member.token), params, context: {} }))).status).toBe(403)
-    const bad = await settle(() => linksAction({ request: apiRequest(`/ideas/${idea.id}/links`, product.token, 'POST', { url: 'javascript:alert(1)', title: '' }), params, context: {} }))
-    expect(bad).toMatchObject({ status: 422, body: { errors: { url: ['Enter an http:// or https:// address.'], title: ['Enter a title.'] } } })
+    expect(
+      (await settle(() => linksLoader({ request: apiRequest(`/ideas/${idea.id}/links`, member.token), params, context: {} }))).status,
+    ).toBe(403)
+    const bad = await settle(() =>
+      linksAction({
+        request: apiRequest(`/ideas/${idea.id}/links`, product.token, 'POST', { url: 'javascript:alert(1)', title: '' }),
+        params,
+        context: {},
+      }),
+    )
+    expect(bad).toMatchObject({
+      status: 422,
+      body: { errors: { url: ['Enter an http:// or https:// address.'], title: ['Enter a title.'] } },
+    })
   })
 })
 
@@ -240,7 +317,11 @@ describe('inbound hooks', () => {
     expect((await call(bearerRequest(hook.id, null, body), hook.id)).status).toBe(401)
     // The body is what was signed: another body under the same headers does not pass.
     const swapped = signedRequest(hook.id, hook.secret, body)
-    const forged = new Request(swapped.url, { method: 'POST', headers: swapped.headers, body: JSON.stringify({ ideaId: idea.id, status: 'declined' }) })
+    const forged = new Request(swapped.url, {
+      method: 'POST',
+      headers: swapped.headers,
+      body: JSON.stringify({ ideaId: idea.id, status: 'declined' }),
+    })
     expect((await call(forged, hook.id)).status).toBe(401)
     expect(statusOf(idea.id)).toBe('open')
   })
@@ -264,7 +345,10 @@ describe('inbound hooks', () => {
     const body = JSON.stringify({ ideaId: idea.id, status: 'in_progress' })
     expect((await call(bearerRequest(hook.id, `${hook.secret}x`, body), hook.id)).status).toBe(401)
     expect((await call(bearerRequest(hook.id, 'whsec_AAAA', body), hook.id)).status).toBe(401)
-    expect(await call(bearerRequest(hook.id, hook.secret, body), hook.id)).toMatchObject({ status: 200, body: { ideas: [{ id: idea.id, status: 'in_progress', changed: true }] } })
+    expect(await call(bearerRequest(hook.id, hook.secret, body), hook.id)).toMatchObject({
+      status: 200,
+      body: { ideas: [{ id: idea.id, status: 'in_progress', changed: true }] },
+    })
     expect(statusNotices(voter.id, idea.id)).toHaveLength(1)
   })
 
@@ -278,7 +362,11 @@ describe('inbound hooks', () => {
     expect((await call(bearerRequest(999_999, hook.secret, body), 999_999)).status).toBe(404)
     expect((await call(bearerRequest('abc', hook.secret, body), 'abc')).status).toBe(404)
     expect(statusOf(idea.id)).toBe('open')
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.targetType, 'inbound_hook'), eq(moderationLog.targetId, hook.id))).all()
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.targetType, 'inbound_hook'), eq(moderationLog.targetId, hook.id)))
+      .all()
     expect(log.map((e) => e.action)).toEqual(['inbound_hook.create', 'inbound_hook.revoke'])
     expect(JSON.stringify(log)).not.toContain(hook.secret)
   })
@@ -304,12 +392,20 @@ describe('inbound hooks', () => {
 
   test('with ideaId and linkUrl the missing link is added; a URL no idea is linked to touches nothing', async () => {
     const { idea, hook, url } = setup()
-    const added = await call(bearerRequest(hook.id, hook.secret, JSON.stringify({ ideaId: idea.id, linkUrl: url, linkTitle: 'Issue #9', linkState: 'open' })), hook.id)
-    expect(added).toMatchObject({ status: 200, body: { ideas: [{ id: idea.id, changed: false }], links: [{ ideaId: idea.id, url, title: 'Issue #9', state: 'open' }] } })
+    const added = await call(
+      bearerRequest(hook.id, hook.secret, JSON.stringify({ ideaId: idea.id, linkUrl: url, linkTitle: 'Issue #9', linkState: 'open' })),
+      hook.id,
+    )
+    expect(added).toMatchObject({
+      status: 200,
+      body: { ideas: [{ id: idea.id, changed: false }], links: [{ ideaId: idea.id, url, title: 'Issue #9', state: 'open' }] },
+    })
     expect(listIdeaLinks(db(), idea.id)).toHaveLength(1)
     const nothing = await call(bearerRequest(hook.id, hook.secret, JSON.stringify({ linkUrl: `${url}0`, status: 'shipped' })), hook.id)
     expect(nothing).toMatchObject({ status: 200, body: { ideas: [], links: [] } })
-    expect((await call(bearerRequest(hook.id, hook.secret, JSON.stringify({ ideaId: 999_999, status: 'shipped' })), hook.id)).status).toBe(404)
+    expect((await call(bearerRequest(hook.id, hook.secret, JSON.stringify({ ideaId: 999_999, status: 'shipped' })), hook.id)).status).toBe(
+      404,
+    )
   })
 
   test('bad bodies are 4xx problems after authentication, never 5xx', async () => {
@@ -347,14 +443,27 @@ describe('/admin/webhooks/inbound', () => {
     const { created } = made.body as { created: { id: number; secret: string; url: string } }
     expect(created.secret).toMatch(/^whsec_/)
     expect(created.url).toBe(`${TEST_ORIGIN}/api/v1/inbound/${created.id}`)
-    const page = await settle(async () => adminLoader({ request: await getRequest('/admin/webhooks/inbound', { userId: admin.id }), params: {}, context: {} }))
+    const page = await settle(async () =>
+      adminLoader({ request: await getRequest('/admin/webhooks/inbound', { userId: admin.id }), params: {}, context: {} }),
+    )
     expect(JSON.stringify(page.body)).not.toContain(created.secret)
-    expect(page.body).toMatchObject({ hooks: expect.arrayContaining([expect.objectContaining({ id: created.id, name: 'GitHub issues', revokedAt: null })]) })
+    expect(page.body).toMatchObject({
+      hooks: expect.arrayContaining([expect.objectContaining({ id: created.id, name: 'GitHub issues', revokedAt: null })]),
+    })
     expect((await post({ intent: 'create', name: '' }, admin.id)).status).toBe(400)
     expect((await post({ intent: 'create', name: 'Mine' }, product.id)).status).toBe(403)
     expect((await post({ intent: 'revoke', hookId: String(created.id) }, product.id)).status).toBe(403)
-    expect((await settle(async () => adminLoader({ request: await getRequest('/admin/webhooks/inbound', { userId: product.id }), params: {}, context: {} }))).status).toBe(403)
-    expect(await post({ intent: 'revoke', hookId: String(created.id) }, admin.id)).toMatchObject({ status: 302, location: '/admin/webhooks/inbound?done=revoked' })
+    expect(
+      (
+        await settle(async () =>
+          adminLoader({ request: await getRequest('/admin/webhooks/inbound', { userId: product.id }), params: {}, context: {} }),
+        )
+      ).status,
+    ).toBe(403)
+    expect(await post({ intent: 'revoke', hookId: String(created.id) }, admin.id)).toMatchObject({
+      status: 302,
+      location: '/admin/webhooks/inbound?done=revoked',
+    })
     expect((await post({ intent: 'revoke', hookId: '999999' }, admin.id)).status).toBe(404)
     expect((await call(bearerRequest(created.id, created.secret, JSON.stringify({ ideaId: 1 })), created.id)).status).toBe(404)
   })

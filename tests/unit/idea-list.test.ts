@@ -210,7 +210,13 @@ test('hidden and merged ideas stay out of every list', () => {
   for (const sort of ['top', 'trending', 'new', 'active'] as const) {
     expect(listIdeas(db, { sort, categoryId: category.id }).items.map((i) => i.id)).toEqual([shown.id])
   }
-  expect(db.select({ n: sql<number>`count(*)` }).from(ideaVotes).where(eq(ideaVotes.ideaId, hidden.id)).get()!.n).toBe(1)
+  expect(
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(ideaVotes)
+      .where(eq(ideaVotes.ideaId, hidden.id))
+      .get()!.n,
+  ).toBe(1)
 })
 
 describe('the /ideas loader', () => {
@@ -220,7 +226,15 @@ describe('the /ideas loader', () => {
   test('never fails on its query string: unknown values fall back, and "mine" means nothing to a visitor', async () => {
     const res = await load('?sort=bogus&category=nope&status=merged&tag=%00%22&mine=voted&cursor=!!!')
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ sort: 'top', category: '', status: '', tag: '', mine: '', budget: null, vote: { ok: false, status: 401 } })
+    expect(res.body).toMatchObject({
+      sort: 'top',
+      category: '',
+      status: '',
+      tag: '',
+      mine: '',
+      budget: null,
+      vote: { ok: false, status: 401 },
+    })
     const long = await load(`?sort=${'x'.repeat(5000)}&tag=${'y'.repeat(5000)}&mine[]=1`)
     expect(long.status).toBe(200)
   })

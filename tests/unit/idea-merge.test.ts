@@ -15,14 +15,21 @@ import { formRequest, getRequest, settle, TEST_ORIGIN } from '#tests/route-helpe
 
 const db = () => getDb()
 const votersOf = (ideaId: number) =>
-  db().select({ userId: ideaVotes.userId }).from(ideaVotes).where(eq(ideaVotes.ideaId, ideaId)).orderBy(asc(ideaVotes.userId)).all().map((r) => r.userId)
+  db()
+    .select({ userId: ideaVotes.userId })
+    .from(ideaVotes)
+    .where(eq(ideaVotes.ideaId, ideaId))
+    .orderBy(asc(ideaVotes.userId))
+    .all()
+    .map((r) => r.userId)
 const voteCountOf = (ideaId: number) => db().select({ v: ideas.voteCount }).from(ideas).where(eq(ideas.id, ideaId)).get()!.v
 const reputationOf = (userId: number) => db().select({ r: users.reputation }).from(users).where(eq(users.id, userId)).get()!.r
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b)
 
 /** A has voters {1, 2, 3} and B has {3, 4} (plus each author's own vote); F follows A; the actor voted for A. */
 function twoIdeas() {
-  const authorA = createUser(db()), authorB = createUser(db())
+  const authorA = createUser(db()),
+    authorB = createUser(db())
   const [v1, v2, v3, v4] = Array.from({ length: 4 }, () => createUser(db()))
   const follower = createUser(db())
   const pat = createUser(db(), { role: 'product' })
@@ -42,7 +49,8 @@ async function postMerge(ideaId: number, target: string, userId: number, note = 
 describe('merging', () => {
   test('unites the voters without double counting and keeps every counter and ledger exact', async () => {
     const s = twoIdeas()
-    const repA = reputationOf(s.authorA.id), repB = reputationOf(s.authorB.id)
+    const repA = reputationOf(s.authorA.id),
+      repB = reputationOf(s.authorB.id)
     expect([repA, repB]).toEqual([1 + 4 * 2, 1 + 2 * 2])
 
     const res = await postMerge(s.a.id, `${TEST_ORIGIN}/ideas/${s.b.id}?sort=top`, s.pat.id, 'Same request, **one place**.')
@@ -56,18 +64,39 @@ describe('merging', () => {
     expect(reputationOf(s.authorA.id)).toBe(1)
     expect(reputationOf(s.authorB.id)).toBe(repB + 4 * 2)
     expect(findReputationMismatches(db())).toEqual([])
-    const events = db().select({ delta: reputationEvents.delta }).from(reputationEvents).where(eq(reputationEvents.userId, s.authorA.id)).all()
+    const events = db()
+      .select({ delta: reputationEvents.delta })
+      .from(reputationEvents)
+      .where(eq(reputationEvents.userId, s.authorA.id))
+      .all()
     expect(events.map((e) => e.delta).sort()).toEqual([-2, -2, -2, -2, 2, 2, 2, 2].sort()) // reversed by new events, never deleted
 
     const merged = db().select({ status: ideas.status, mergedIntoId: ideas.mergedIntoId }).from(ideas).where(eq(ideas.id, s.a.id)).get()
     expect(merged).toEqual({ status: 'merged', mergedIntoId: s.b.id })
     const change = db().select().from(ideaStatusChanges).where(eq(ideaStatusChanges.ideaId, s.a.id)).all()
-    expect(change).toEqual([expect.objectContaining({ fromStatus: 'open', toStatus: 'merged', actorId: s.pat.id, noteHtml: '<p>Same request, <strong>one place</strong>.</p>' })])
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.action, 'merge_idea'), eq(moderationLog.targetId, s.a.id))).all()
+    expect(change).toEqual([
+      expect.objectContaining({
+        fromStatus: 'open',
+        toStatus: 'merged',
+        actorId: s.pat.id,
+        noteHtml: '<p>Same request, <strong>one place</strong>.</p>',
+      }),
+    ])
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.action, 'merge_idea'), eq(moderationLog.targetId, s.a.id)))
+      .all()
     expect(log).toEqual([expect.objectContaining({ actorId: s.pat.id, after: { status: 'merged', mergedIntoId: s.b.id, votesMoved: 4 } })])
 
     // The followers moved too.
-    const followersOf = (id: number) => db().select({ userId: ideaFollows.userId }).from(ideaFollows).where(eq(ideaFollows.ideaId, id)).all().map((r) => r.userId)
+    const followersOf = (id: number) =>
+      db()
+        .select({ userId: ideaFollows.userId })
+        .from(ideaFollows)
+        .where(eq(ideaFollows.ideaId, id))
+        .all()
+        .map((r) => r.userId)
     expect(followersOf(s.b.id)).toEqual([s.follower.id])
     expect(followersOf(s.a.id)).toEqual([])
   })
@@ -84,7 +113,10 @@ describe('merging', () => {
     const expected = sorted([s.authorA.id, s.v1.id, s.v2.id, s.v3.id, s.follower.id])
     expect(sorted(rows.map((r) => r.userId))).toEqual(expected)
     expect(notified).toBe(expected.length)
-    expect(rows[0]).toMatchObject({ title: '“Dark mode for the dashboard” was merged into “A dark theme everywhere”', url: `/ideas/${s.b.id}?merged=${s.a.id}` })
+    expect(rows[0]).toMatchObject({
+      title: '“Dark mode for the dashboard” was merged into “A dark theme everywhere”',
+      url: `/ideas/${s.b.id}?merged=${s.a.id}`,
+    })
     // B's own stakeholders (v4, B's author) are not told about A.
     expect(rows.some((r) => r.userId === s.v4.id || r.userId === s.authorB.id)).toBe(false)
   })
@@ -141,17 +173,27 @@ describe('merging', () => {
     }
     expect(await postMerge(s.a.id, 'the other one', s.pat.id)).toMatchObject({
       status: 400,
-      body: { intent: 'merge', fields: { target: 'the other one' }, fieldErrors: { target: ['Enter the number or the link of the other idea.'] } },
+      body: {
+        intent: 'merge',
+        fields: { target: 'the other one' },
+        fieldErrors: { target: ['Enter the number or the link of the other idea.'] },
+      },
     })
     const anonymous = await settle(async () =>
-      action({ request: await formRequest(`/ideas/${s.a.id}`, { intent: 'merge', target: String(s.b.id) }), params: { ideaId: String(s.a.id) }, context: {} }),
+      action({
+        request: await formRequest(`/ideas/${s.a.id}`, { intent: 'merge', target: String(s.b.id) }),
+        params: { ideaId: String(s.a.id) },
+        context: {},
+      }),
     )
     expect(anonymous.location).toBe(`/login?redirectTo=%2Fideas%2F${s.a.id}`)
     expect(db().select({ n: count() }).from(ideaVotes).where(eq(ideaVotes.ideaId, s.a.id)).get()!.n).toBe(5)
   })
 
   test('a voter who voted for both, and the target’s own author, earn nothing new', () => {
-    const authorA = createUser(db()), authorB = createUser(db()), both = createUser(db())
+    const authorA = createUser(db()),
+      authorB = createUser(db()),
+      both = createUser(db())
     const pat = createUser(db(), { role: 'product' })
     const a = createTestIdea(db(), { authorId: authorA.id })
     const b = createTestIdea(db(), { authorId: authorB.id })

@@ -53,7 +53,9 @@ test('hidden comments stay their authors’ and staff’s while the page is kept
   expect(after.idea.voteCount).toBe(before.idea.voteCount + 1)
   expect(after.viewer?.voted).toBe(true)
   // A hidden idea is its author's and staff's alone.
-  db.transaction((tx) => setPostState(tx, { type: 'idea', id: idea.id }, { hiddenAt: new Date(), hiddenReason: 'moderator' }), { behavior: 'immediate' })
+  db.transaction((tx) => setPostState(tx, { type: 'idea', id: idea.id }, { hiddenAt: new Date(), hiddenReason: 'moderator' }), {
+    behavior: 'immediate',
+  })
   expect(() => page(null)).toThrow()
   expect(() => page(voter.id)).toThrow()
   expect(page(author.id)).toMatchObject({ idea: { id: idea.id } })

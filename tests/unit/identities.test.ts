@@ -52,20 +52,26 @@ describe('names from claims', () => {
 
   test('display names lose control and format characters and angle brackets, collapse spaces and stop at 50 characters', () => {
     expect(cleanDisplayName('  Pat\u0000 \u202eExample\n\tSmith ')).toBe('Pat Example Smith')
-    expect(cleanDisplayName("x".repeat(80))).toHaveLength(50)
+    expect(cleanDisplayName('x'.repeat(80))).toHaveLength(50)
     // The profile form allows no angle brackets in a name; a claim gets the same rule.
     expect(cleanDisplayName('<script>alert(1)</script>')).toBe('scriptalert(1)/script')
     expect(cleanDisplayName(null)).toBe('')
   })
 
   test('a member without a usable claim is called "member", then member-2 …', () => {
-    const first = signInWithIdentity(db(), identity({ email: `${unique('x')}@corp.example`, name: '名前', preferredUsername: '名前' }), POLICY)
+    const first = signInWithIdentity(
+      db(),
+      identity({ email: `${unique('x')}@corp.example`, name: '名前', preferredUsername: '名前' }),
+      POLICY,
+    )
     const row = db().select({ username: users.username }).from(users).where(eq(users.id, first.userId)).get()!
     // The e-mail's local part is the second candidate; only when nothing is usable does "member" come.
     expect(row.username).toMatch(/^x[a-z0-9]+$/)
     const none = signInWithIdentity(db(), identity({ email: '名前@corp.example', name: null }), POLICY)
     const second = signInWithIdentity(db(), identity({ email: '名@corp.example', name: null }), POLICY)
-    const names = [none.userId, second.userId].map((id) => db().select({ username: users.username }).from(users).where(eq(users.id, id)).get()!.username)
+    const names = [none.userId, second.userId].map(
+      (id) => db().select({ username: users.username }).from(users).where(eq(users.id, id)).get()!.username,
+    )
     expect(names[0]).toMatch(/^member(-\d+)?$/)
     expect(names[1]).toMatch(/^member-\d+$/)
     expect(names[0]).not.toBe(names[1])
@@ -77,7 +83,11 @@ describe('finding and creating members', () => {
     const id = identity()
     const first = signInWithIdentity(db(), id, POLICY)
     expect(first.created).toBe(true)
-    expect(signInWithIdentity(db(), { ...id, email: `${unique('new')}@corp.example` }, POLICY)).toEqual({ userId: first.userId, created: false, linked: false })
+    expect(signInWithIdentity(db(), { ...id, email: `${unique('new')}@corp.example` }, POLICY)).toEqual({
+      userId: first.userId,
+      created: false,
+      linked: false,
+    })
     expect(() => signInWithIdentity(db(), { ...id, issuer: 'https://other.example' }, POLICY)).toThrow(IdentityRefusedError)
   })
 
@@ -97,7 +107,9 @@ describe('finding and creating members', () => {
     const owner = createUser(db(), { email: `${unique('owner')}@example.com` })
     const shouting = owner.email.toUpperCase()
     expect(() => signInWithIdentity(db(), identity({ email: shouting, emailVerified: true }), POLICY)).toThrow(/already exists/)
-    expect(() => signInWithIdentity(db(), identity({ email: shouting, emailVerified: false }), { ...POLICY, linkVerifiedEmail: true })).toThrow(/already exists/)
+    expect(() =>
+      signInWithIdentity(db(), identity({ email: shouting, emailVerified: false }), { ...POLICY, linkVerifiedEmail: true }),
+    ).toThrow(/already exists/)
     expect(db().select().from(userIdentities).where(eq(userIdentities.userId, owner.id)).all()).toEqual([])
     const joined = signInWithIdentity(db(), identity({ email: shouting, emailVerified: true }), { ...POLICY, linkVerifiedEmail: true })
     expect(joined).toEqual({ userId: owner.id, created: false, linked: true })
@@ -130,11 +142,26 @@ describe('deleting an account made through single sign-on', () => {
       { issuer: id.issuer, subject: id.subject, email: id.email, connectedAt: expect.any(Date), lastLoginAt: expect.any(Date) },
     ])
     const wrong = await settle(async () =>
-      action({ request: await formRequest('/settings/account', { posts: 'keep', confirm: 'on', confirmUsername: 'someone-else' }, { userId }), params: {}, context: {} }),
+      action({
+        request: await formRequest('/settings/account', { posts: 'keep', confirm: 'on', confirmUsername: 'someone-else' }, { userId }),
+        params: {},
+        context: {},
+      }),
     )
-    expect(wrong).toMatchObject({ status: 400, body: { fieldErrors: { confirmUsername: [`Type your username, ${username}, to confirm.`] } } })
+    expect(wrong).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { confirmUsername: [`Type your username, ${username}, to confirm.`] } },
+    })
     const done = await settle(async () =>
-      action({ request: await formRequest('/settings/account', { posts: 'keep', confirm: 'on', confirmUsername: username.toUpperCase() }, { userId }), params: {}, context: {} }),
+      action({
+        request: await formRequest(
+          '/settings/account',
+          { posts: 'keep', confirm: 'on', confirmUsername: username.toUpperCase() },
+          { userId },
+        ),
+        params: {},
+        context: {},
+      }),
     )
     expect(done).toMatchObject({ status: 302, location: '/settings/account?deleted=1' })
     expect(listIdentities(db(), userId)).toEqual([])

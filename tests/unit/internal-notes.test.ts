@@ -41,7 +41,11 @@ const text = (body: unknown) => (typeof body === 'string' ? body : JSON.stringif
 describe('internal notes', () => {
   test('the team writes and reads them; the Markdown is stored sanitized', async () => {
     const { idea, product } = shippedIdeaWithNote()
-    const request = await formRequest(`/ideas/${idea.id}`, { intent: 'internal-note', body: 'Check with <script>alert(1)</script> sales' }, { userId: product.id })
+    const request = await formRequest(
+      `/ideas/${idea.id}`,
+      { intent: 'internal-note', body: 'Check with <script>alert(1)</script> sales' },
+      { userId: product.id },
+    )
     const res = await settle(() => ideaAction({ request, params: { ideaId: String(idea.id) }, context: {} }))
     expect(res.status).toBe(302)
     const notes = listIdeaNotes(db(), idea.id)
@@ -54,25 +58,36 @@ describe('internal notes', () => {
     const { idea, product } = shippedIdeaWithNote()
     const request = await formRequest(`/ideas/${idea.id}`, { intent: 'internal-note', body: 'x' }, { userId: product.id })
     const res = await settle(() => ideaAction({ request, params: { ideaId: String(idea.id) }, context: {} }))
-    expect(res).toMatchObject({ status: 400, body: { intent: 'internal-note', fields: { body: 'x' }, fieldErrors: { body: ['Write at least 2 characters.'] } } })
+    expect(res).toMatchObject({
+      status: 400,
+      body: { intent: 'internal-note', fields: { body: 'x' }, fieldErrors: { body: ['Write at least 2 characters.'] } },
+    })
   })
 
   test('never on the idea page for members, moderators or visitors', async () => {
     const { idea, secret, voter, product } = shippedIdeaWithNote()
     for (const userId of [undefined, voter.id, createUser(db(), { role: 'moderator' }).id]) {
-      const res = await settle(async () => ideaLoader({ request: await getRequest(`/ideas/${idea.id}`, { userId }), params: { ideaId: String(idea.id) }, context: {} }))
+      const res = await settle(async () =>
+        ideaLoader({ request: await getRequest(`/ideas/${idea.id}`, { userId }), params: { ideaId: String(idea.id) }, context: {} }),
+      )
       expect(res.status).toBe(200)
       expect(text(res.body)).not.toContain(secret)
     }
     const staffView = await settle(async () =>
-      ideaLoader({ request: await getRequest(`/ideas/${idea.id}`, { userId: product.id }), params: { ideaId: String(idea.id) }, context: {} }),
+      ideaLoader({
+        request: await getRequest(`/ideas/${idea.id}`, { userId: product.id }),
+        params: { ideaId: String(idea.id) },
+        context: {},
+      }),
     )
     expect(text(staffView.body)).toContain(secret)
   })
 
   test('never in search: idea_notes has no full-text index', async () => {
     const { secret, voter } = shippedIdeaWithNote()
-    const res = await settle(async () => searchLoader({ request: await getRequest(`/search?q=${secret}`, { userId: voter.id }), params: {}, context: {} }))
+    const res = await settle(async () =>
+      searchLoader({ request: await getRequest(`/search?q=${secret}`, { userId: voter.id }), params: {}, context: {} }),
+    )
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ q: secret, hits: [] }) // the query is echoed; nothing is found
     const indexedTables = db().all<{ sql: string }>(sql`select sql from sqlite_master where sql like '%fts5%' or type = 'trigger'`)
@@ -85,7 +100,9 @@ describe('internal notes', () => {
     expect(feed.status).toBe(200)
     expect(text(feed.body)).toContain('Shipped for everyone.')
     expect(text(feed.body)).not.toContain(secret)
-    const page = await settle(async () => changelogPage({ request: await getRequest('/changelog', { userId: voter.id }), params: {}, context: {} }))
+    const page = await settle(async () =>
+      changelogPage({ request: await getRequest('/changelog', { userId: voter.id }), params: {}, context: {} }),
+    )
     expect(page.status).toBe(200)
     expect(text(page.body)).not.toContain(secret)
   })
@@ -93,7 +110,11 @@ describe('internal notes', () => {
   test('never in a notification: writing a note notifies nobody', () => {
     const { secret, notificationsBefore, notificationsAfterNote, voter } = shippedIdeaWithNote()
     expect(notificationsAfterNote).toBe(notificationsBefore)
-    const mine = db().select({ title: notifications.title, body: notifications.body }).from(notifications).where(eq(notifications.userId, voter.id)).all()
+    const mine = db()
+      .select({ title: notifications.title, body: notifications.body })
+      .from(notifications)
+      .where(eq(notifications.userId, voter.id))
+      .all()
     expect(mine).toHaveLength(1) // the status change
     expect(text(mine)).not.toContain(secret)
   })

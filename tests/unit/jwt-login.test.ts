@@ -90,7 +90,13 @@ describe('a good token (HS256)', () => {
     const result = await logInWithToken(db, await signHs256(claims), NOW)
     expect(result.created).toBe(true)
     const user = userRow(result.userId)
-    expect(user).toMatchObject({ email: claims.email, displayName: 'Ada Customer', role: 'member', segmentId: segment.id, passwordHash: '' })
+    expect(user).toMatchObject({
+      email: claims.email,
+      displayName: 'Ada Customer',
+      role: 'member',
+      segmentId: segment.id,
+      passwordHash: '',
+    })
     const company = db.select().from(companies).where(eq(companies.externalId, companyId)).get()!
     expect(company).toMatchObject({ name: 'Acme Corp', plan: 'enterprise', monthlyRevenue: 12_000, segmentId: segment.id })
     expect(user.companyId).toBe(company.id)
@@ -121,7 +127,11 @@ describe('a good token (HS256)', () => {
     const externalId = Number(`9${Date.now() % 1e9}`)
     const claims = claimsFor({ company: { id: externalId, name: 'Numbers Inc' }, segment: 'No Such Segment' })
     const { userId } = await logInWithToken(db, await signHs256(claims), NOW)
-    const company = db.select().from(companies).where(eq(companies.externalId, String(externalId))).get()!
+    const company = db
+      .select()
+      .from(companies)
+      .where(eq(companies.externalId, String(externalId)))
+      .get()!
     expect(company).toMatchObject({ name: 'Numbers Inc', segmentId: null })
     expect(userRow(userId)).toMatchObject({ segmentId: null, companyId: company.id })
   })
@@ -171,7 +181,10 @@ describe('refused tokens', () => {
   test('a token for another audience, or with none', async () => {
     expect((await refusalOf(logInWithToken(db, await signHs256(claimsFor({ aud: 'another-site' })), NOW))).reason).toBe('audience')
     const refusal = await refusalOf(logInWithToken(db, await signHs256(claimsFor({ aud: undefined })), NOW))
-    expect(refusal).toMatchObject({ reason: 'missing-claim', message: 'This sign-in link has no "aud" claim, which a sign-in token must carry.' })
+    expect(refusal).toMatchObject({
+      reason: 'missing-claim',
+      message: 'This sign-in link has no "aud" claim, which a sign-in token must carry.',
+    })
   })
 
   test('`alg: none` (an unsigned token built by hand)', async () => {
@@ -192,7 +205,11 @@ describe('refused tokens', () => {
     expect(userRow(userId).displayName).toBe('Ada Customer')
 
     const raced = await signHs256(claimsFor())
-    const outcomes = await Promise.allSettled([logInWithToken(db, raced, NOW), logInWithToken(db, raced, NOW), logInWithToken(db, raced, NOW)])
+    const outcomes = await Promise.allSettled([
+      logInWithToken(db, raced, NOW),
+      logInWithToken(db, raced, NOW),
+      logInWithToken(db, raced, NOW),
+    ])
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
     for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as JwtLoginError).reason).toBe('replayed')
   })
@@ -207,7 +224,11 @@ describe('refused tokens', () => {
     const row = db.select().from(jwtReplays).where(eq(jwtReplays.jti, claims.jti!)).get()!
     expect(row.expiresAt.getTime()).toBe((nowSeconds + 120 + 30) * 1000)
     // Any login after that moment prunes it.
-    await logInWithToken(db, await signHs256(claimsFor({ iat: nowSeconds + 200, exp: nowSeconds + 300 })), new Date(NOW.getTime() + 200_000))
+    await logInWithToken(
+      db,
+      await signHs256(claimsFor({ iat: nowSeconds + 200, exp: nowSeconds + 300 })),
+      new Date(NOW.getTime() + 200_000),
+    )
     expect(db.select().from(jwtReplays).where(eq(jwtReplays.jti, claims.jti!)).get()).toBeUndefined()
   })
 
@@ -373,7 +394,9 @@ describe('keys published at a JWKS URL', () => {
   test('a key set that cannot be fetched is a JwtKeysUnavailableError, not a refusal of the token', async () => {
     const missing = jwksUrl.replace('/.well-known/jwks.json', '/missing.json')
     setSetting(db, 'jwtSso', { enabled: true, secret: null, jwksUrl: missing, audience: AUDIENCE })
-    await expect(logInWithToken(db, await signWith(keys.rs.privateKey, 'RS256', 'rs-1'), NOW)).rejects.toBeInstanceOf(JwtKeysUnavailableError)
+    await expect(logInWithToken(db, await signWith(keys.rs.privateKey, 'RS256', 'rs-1'), NOW)).rejects.toBeInstanceOf(
+      JwtKeysUnavailableError,
+    )
   })
 })
 
@@ -394,13 +417,17 @@ describe('the /sso/jwt route', () => {
   test('a link logs the customer in and redirects to a path on this site, never elsewhere', async () => {
     const claims = liveClaims()
     const token = await signHs256(claims)
-    const res = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?token=${token}&redirectTo=${encodeURIComponent('/ideas?sort=new')}`))))
+    const res = await settle(() =>
+      loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?token=${token}&redirectTo=${encodeURIComponent('/ideas?sort=new')}`))),
+    )
     expect(res).toMatchObject({ status: 302, location: '/ideas?sort=new' })
     expect(Object.fromEntries(res.headers)).toMatchObject(PRIVATE)
     expect(await getUser(sessionFrom(res.headers.get('Set-Cookie')))).toMatchObject({ displayName: 'Ada Customer' })
 
     for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
-      const again = await settle(async () => loader(routeArgs(await getRequest(`/sso/jwt?token=${await signHs256(liveClaims())}&redirectTo=${encodeURIComponent(evil)}`))))
+      const again = await settle(async () =>
+        loader(routeArgs(await getRequest(`/sso/jwt?token=${await signHs256(liveClaims())}&redirectTo=${encodeURIComponent(evil)}`))),
+      )
       expect(again, evil).toMatchObject({ status: 302, location: '/' })
     }
   })
@@ -481,7 +508,9 @@ describe('the /sso/jwt route', () => {
 
   test("the app's keys unreachable: 502, the token left out of the address", async () => {
     setSetting(db, 'jwtSso', { enabled: true, secret: null, jwksUrl: 'http://127.0.0.1:9/jwks.json', audience: AUDIENCE })
-    const token = await new SignJWT(liveClaims()).setProtectedHeader({ alg: 'ES256', kid: 'k' }).sign((await generateKeyPair('ES256')).privateKey)
+    const token = await new SignJWT(liveClaims())
+      .setProtectedHeader({ alg: 'ES256', kid: 'k' })
+      .sign((await generateKeyPair('ES256')).privateKey)
     const res = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}/sso/jwt?token=${token}`))))
     expect(res.location).toBe('/sso/jwt?refused=keys-unavailable')
     const page = await settle(() => loader(routeArgs(new Request(`${TEST_ORIGIN}${res.location}`))))

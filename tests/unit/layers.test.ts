@@ -76,11 +76,21 @@ describe('the layers', () => {
   })
 
   test('app/lib never imports the models or the routes', () => {
-    expect(offences((f) => f.startsWith('app/lib/'), (e) => /^app\/(models|routes)\//.test(fileOf(e) ?? ''))).toEqual([])
+    expect(
+      offences(
+        (f) => f.startsWith('app/lib/'),
+        (e) => /^app\/(models|routes)\//.test(fileOf(e) ?? ''),
+      ),
+    ).toEqual([])
   })
 
   test('the models never import the routes', () => {
-    expect(offences((f) => f.startsWith('app/models/'), (e) => (fileOf(e) ?? '').startsWith('app/routes/'))).toEqual([])
+    expect(
+      offences(
+        (f) => f.startsWith('app/models/'),
+        (e) => (fileOf(e) ?? '').startsWith('app/routes/'),
+      ),
+    ).toEqual([])
   })
 
   test('components and the form schemas import no *.server module, nothing from db/ and no drizzle', () => {
@@ -98,16 +108,36 @@ describe('the layers', () => {
   })
 
   test('the routes never import db/ (queries belong in the models)', () => {
-    expect(offences((f) => f.startsWith('app/routes/'), (e) => (fileOf(e) ?? '').startsWith('db/'))).toEqual([])
+    expect(
+      offences(
+        (f) => f.startsWith('app/routes/'),
+        (e) => (fileOf(e) ?? '').startsWith('db/'),
+      ),
+    ).toEqual([])
   })
 
   test('nothing in app/ or db/ imports the tests', () => {
-    expect(offences(() => true, (e) => (fileOf(e) ?? '').startsWith('tests/'))).toEqual([])
+    expect(
+      offences(
+        () => true,
+        (e) => (fileOf(e) ?? '').startsWith('tests/'),
+      ),
+    ).toEqual([])
   })
 
   test('app/domain.ts imports nothing, and db/schema.ts only drizzle and the domain', () => {
-    expect(offences((f) => f === 'app/domain.ts', () => true)).toEqual([])
-    expect(offences((f) => f === 'db/schema.ts', (e) => !(('pkg' in e.to && e.to.pkg === 'drizzle-orm') || fileOf(e) === 'app/domain.ts'))).toEqual([])
+    expect(
+      offences(
+        (f) => f === 'app/domain.ts',
+        () => true,
+      ),
+    ).toEqual([])
+    expect(
+      offences(
+        (f) => f === 'db/schema.ts',
+        (e) => !(('pkg' in e.to && e.to.pkg === 'drizzle-orm') || fileOf(e) === 'app/domain.ts'),
+      ),
+    ).toEqual([])
   })
 
   test('the helpers of a route folder never import their route module', () => {
@@ -123,7 +153,8 @@ describe('the layers', () => {
     const models = new Map<string, string[]>()
     for (const edge of edges) {
       const file = fileOf(edge)
-      if (edge.from.startsWith('app/models/') && file?.startsWith('app/models/')) models.set(edge.from, [...(models.get(edge.from) ?? []), file])
+      if (edge.from.startsWith('app/models/') && file?.startsWith('app/models/'))
+        models.set(edge.from, [...(models.get(edge.from) ?? []), file])
     }
     const loops: string[] = []
     const state = new Map<string, 'visiting' | 'done'>()

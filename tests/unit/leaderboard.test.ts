@@ -144,7 +144,9 @@ describe('search', () => {
 describe('paging', () => {
   test('all time pages by keyset with ranks that continue; periods page by number, capped', () => {
     const prefix = unique('pg')
-    const made = Array.from({ length: LEADERBOARD_PAGE_SIZE + 5 }, (_, i) => createUser(db(), { username: `${prefix}${i}`, reputation: 1000 + i }))
+    const made = Array.from({ length: LEADERBOARD_PAGE_SIZE + 5 }, (_, i) =>
+      createUser(db(), { username: `${prefix}${i}`, reputation: 1000 + i }),
+    )
     const first = listLeaderboard(db(), { period: 'all', q: prefix })
     expect(first.rows).toHaveLength(LEADERBOARD_PAGE_SIZE)
     expect(first.rows[0]).toMatchObject({ rank: 1, id: made.at(-1)!.id })

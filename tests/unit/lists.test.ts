@@ -14,7 +14,14 @@ import { createCategory, createTestAnswer, createTestIdea, createTestQuestion, c
 describe('cursors', () => {
   test('round-trip, and anything malformed means the first page', () => {
     expect(decodeCursor(encodeCursor({ sort: 42, id: 7 }))).toEqual({ sort: 42, id: 7 })
-    for (const bad of ['', 'not-base64!', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1.5,2]').toString('base64url'), 'x'.repeat(200), Buffer.from('[1,0]').toString('base64url')]) {
+    for (const bad of [
+      '',
+      'not-base64!',
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('[1.5,2]').toString('base64url'),
+      'x'.repeat(200),
+      Buffer.from('[1,0]').toString('base64url'),
+    ]) {
       expect(decodeCursor(bad)).toBeNull()
     }
   })
@@ -102,13 +109,41 @@ describe('query plans', () => {
       .join('\n')
 
   test.each([
-    ['top ideas', sql`select id from ideas where deleted_at is null and hidden_at is null and status != 'merged' order by vote_count desc, id desc limit 21`, 'ideas_top_idx'],
-    ['new ideas', sql`select id from ideas where deleted_at is null and hidden_at is null and status != 'merged' order by created_at desc, id desc limit 21`, 'ideas_new_idx'],
-    ['active ideas', sql`select id from ideas where deleted_at is null and hidden_at is null and status != 'merged' order by last_activity_at desc, id desc limit 21`, 'ideas_active_idx'],
-    ['newest questions', sql`select id from questions where deleted_at is null and hidden_at is null order by created_at desc, id desc limit 21`, 'questions_new_idx'],
-    ['unanswered questions', sql`select id from questions where is_unanswered = 1 and deleted_at is null and hidden_at is null order by created_at desc, id desc limit 21`, 'questions_unanswered_idx'],
-    ['answers of a question', sql`select id from answers where question_id = 1 and deleted_at is null order by is_accepted desc, score desc, created_at, id`, 'answers_question_order_idx'],
-    ['comments of an idea', sql`select id from comments where target_type = 'idea' and target_id = 1 order by created_at, id`, 'comments_target_idx'],
+    [
+      'top ideas',
+      sql`select id from ideas where deleted_at is null and hidden_at is null and status != 'merged' order by vote_count desc, id desc limit 21`,
+      'ideas_top_idx',
+    ],
+    [
+      'new ideas',
+      sql`select id from ideas where deleted_at is null and hidden_at is null and status != 'merged' order by created_at desc, id desc limit 21`,
+      'ideas_new_idx',
+    ],
+    [
+      'active ideas',
+      sql`select id from ideas where deleted_at is null and hidden_at is null and status != 'merged' order by last_activity_at desc, id desc limit 21`,
+      'ideas_active_idx',
+    ],
+    [
+      'newest questions',
+      sql`select id from questions where deleted_at is null and hidden_at is null order by created_at desc, id desc limit 21`,
+      'questions_new_idx',
+    ],
+    [
+      'unanswered questions',
+      sql`select id from questions where is_unanswered = 1 and deleted_at is null and hidden_at is null order by created_at desc, id desc limit 21`,
+      'questions_unanswered_idx',
+    ],
+    [
+      'answers of a question',
+      sql`select id from answers where question_id = 1 and deleted_at is null order by is_accepted desc, score desc, created_at, id`,
+      'answers_question_order_idx',
+    ],
+    [
+      'comments of an idea',
+      sql`select id from comments where target_type = 'idea' and target_id = 1 order by created_at, id`,
+      'comments_target_idx',
+    ],
   ])('%s use their index without a sort step', (_name, query, index) => {
     const detail = plan(query)
     expect(detail).toContain(index)

@@ -81,7 +81,9 @@ describe('log-in guesses sent all at once', () => {
     expectAllRateLimited(refused, ACCOUNT_LIMITED)
     expect(hashesChecked()).toBe(LOGIN_LIMIT.limit)
     // One after the other as well: the e-mail address gets no fresh tries once the username used them.
-    await expect(attemptLogin(db(), { identifier: user.email, password: user.password, ip: unique('203.0.113.') })).rejects.toThrow(ACCOUNT_LIMITED)
+    await expect(attemptLogin(db(), { identifier: user.email, password: user.password, ip: unique('203.0.113.') })).rejects.toThrow(
+      ACCOUNT_LIMITED,
+    )
   })
 
   test('60 guesses from 60 addresses ending with the right password: the right one is refused once the account is over its limit', async () => {
@@ -101,7 +103,9 @@ describe('log-in guesses sent all at once', () => {
   test('an identifier that names no account has its own counter, costs a hash and answers as an account would', async () => {
     const ghost = unique('ghost')
     const results = await Promise.allSettled(
-      Array.from({ length: 25 }, (_, i) => attemptLogin(db(), { identifier: i % 2 ? ghost : ghost.toUpperCase(), password: `guess-${i}`, ip: unique('198.18.1.') })),
+      Array.from({ length: 25 }, (_, i) =>
+        attemptLogin(db(), { identifier: i % 2 ? ghost : ghost.toUpperCase(), password: `guess-${i}`, ip: unique('198.18.1.') }),
+      ),
     )
     const { answered, refused } = tally(results)
     expect(answered).toEqual(Array.from({ length: LOGIN_LIMIT.limit }, () => ({ ok: false })))
@@ -121,7 +125,9 @@ describe('log-in guesses sent all at once', () => {
     expect(hitsFor(`login:ip:${ip}`)).toBe(LOGIN_LIMIT.limit - 1) // the failures stay; the success left no hit
 
     const results = await Promise.allSettled(
-      Array.from({ length: 15 }, (_, i) => attemptLogin(db(), { identifier: user.username, password: `again-${i}`, ip: unique('192.0.2.') })),
+      Array.from({ length: 15 }, (_, i) =>
+        attemptLogin(db(), { identifier: user.username, password: `again-${i}`, ip: unique('192.0.2.') }),
+      ),
     )
     expect(tally(results).answered).toHaveLength(LOGIN_LIMIT.limit)
   })
@@ -134,7 +140,8 @@ describe('many people behind one address (an office, a shared NAT)', () => {
   })
 
   test('ten failures for account A do not stop colleague B logging in from the same address', async () => {
-    const a = createUser(db()), b = createUser(db())
+    const a = createUser(db()),
+      b = createUser(db())
     const office = unique('100.64.0.')
     for (let i = 0; i < 10; i++) {
       expect(await attemptLogin(db(), { identifier: a.username, password: `wrong-guess-${i}`, ip: office })).toEqual({ ok: false })
@@ -147,16 +154,23 @@ describe('many people behind one address (an office, a shared NAT)', () => {
     const colleague = createUser(db())
     const office = unique('100.64.1.')
     // Failed log-ins from the address, for other accounts, up to one short of its limit.
-    recordHits(db(), Array.from({ length: LOGIN_IP_LIMIT.limit - 1 }, () => `login:ip:${office}`))
+    recordHits(
+      db(),
+      Array.from({ length: LOGIN_IP_LIMIT.limit - 1 }, () => `login:ip:${office}`),
+    )
     expect(await attemptLogin(db(), { identifier: colleague.username, password: colleague.password, ip: office })).toEqual({
       ok: true,
       userId: colleague.id,
     })
     expect(await attemptLogin(db(), { identifier: unique('ghost'), password: 'spray-guess-1', ip: office })).toEqual({ ok: false })
-    await expect(attemptLogin(db(), { identifier: colleague.username, password: colleague.password, ip: office })).rejects.toThrow(NETWORK_LIMITED)
+    await expect(attemptLogin(db(), { identifier: colleague.username, password: colleague.password, ip: office })).rejects.toThrow(
+      NETWORK_LIMITED,
+    )
     expect(hashesChecked()).toBe(2)
     // The account itself was never over: from another address it logs in.
-    expect(await attemptLogin(db(), { identifier: colleague.username, password: colleague.password, ip: unique('100.64.2.') })).toMatchObject({ ok: true })
+    expect(
+      await attemptLogin(db(), { identifier: colleague.username, password: colleague.password, ip: unique('100.64.2.') }),
+    ).toMatchObject({ ok: true })
   })
 })
 
@@ -167,7 +181,11 @@ describe('the current password, asked again in a logged-in session', () => {
   test('changing the password: the 11th wrong current password within 15 minutes is refused with 429', async () => {
     const user = createUser(db())
     for (let i = 0; i < LOGIN_LIMIT.limit; i++) {
-      expect(await change(user.id, `wrong-guess-${i}`)).toEqual({ ok: false, field: 'currentPassword', message: 'Your current password is not right.' })
+      expect(await change(user.id, `wrong-guess-${i}`)).toEqual({
+        ok: false,
+        field: 'currentPassword',
+        message: 'Your current password is not right.',
+      })
     }
     await expect(change(user.id, user.password)).rejects.toThrow(/^Too many wrong passwords\. Try again in 15 minutes\.$/)
     expect(hashesChecked()).toBe(LOGIN_LIMIT.limit)
@@ -205,7 +223,11 @@ describe('the current password, asked again in a logged-in session', () => {
     const refused = await post(user.password)
     expect(refused).toMatchObject({
       status: 429,
-      body: { intent: 'change-password', formErrors: ['Too many wrong passwords. Try again in 15 minutes.'], fields: { intent: 'change-password' } },
+      body: {
+        intent: 'change-password',
+        formErrors: ['Too many wrong passwords. Try again in 15 minutes.'],
+        fields: { intent: 'change-password' },
+      },
     })
     expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/)
     expect(JSON.stringify(refused.body)).not.toContain('passphrase') // typed passwords are never sent back
@@ -220,7 +242,9 @@ describe('the current password, asked again in a logged-in session', () => {
     expect(answered).toHaveLength(LOGIN_LIMIT.limit)
     expectAllRateLimited(refused, 'Too many wrong passwords. Try again in 15 minutes.')
     expect(hashesChecked()).toBe(LOGIN_LIMIT.limit)
-    await expect(deleteAccount(db(), { userId: user.id, password: user.password, removePosts: false })).rejects.toBeInstanceOf(RateLimitedError)
+    await expect(deleteAccount(db(), { userId: user.id, password: user.password, removePosts: false })).rejects.toBeInstanceOf(
+      RateLimitedError,
+    )
   })
 
   test('the two forms share one counter: a borrowed session gets 10 guesses in all, not 10 per form', async () => {
@@ -230,9 +254,13 @@ describe('the current password, asked again in a logged-in session', () => {
       expect(await deleteAccount(db(), { userId: user.id, password: `wrong-guess-${i}`, removePosts: false })).toMatchObject({ ok: false })
     }
     await expect(change(user.id, user.password)).rejects.toBeInstanceOf(RateLimitedError)
-    await expect(deleteAccount(db(), { userId: user.id, password: user.password, removePosts: false })).rejects.toBeInstanceOf(RateLimitedError)
+    await expect(deleteAccount(db(), { userId: user.id, password: user.password, removePosts: false })).rejects.toBeInstanceOf(
+      RateLimitedError,
+    )
     // Log-in keeps its own counter: the guesses in settings do not lock the member out of logging in.
-    expect(await attemptLogin(db(), { identifier: user.username, password: user.password, ip: unique('10.4.0.') })).toMatchObject({ ok: true })
+    expect(await attemptLogin(db(), { identifier: user.username, password: user.password, ip: unique('10.4.0.') })).toMatchObject({
+      ok: true,
+    })
   })
 })
 
@@ -277,7 +305,9 @@ describe('several processes on one database file', () => {
       return new Worker(WORKER_BUNDLE, { workerData: { file: databaseFile(), identifier: user.username, guesses, gate }, execArgv: [] })
     })
     try {
-      const ready = workers.map((worker) => new Promise<void>((resolve) => worker.on('message', (m: { ready?: true }) => m.ready && resolve())))
+      const ready = workers.map(
+        (worker) => new Promise<void>((resolve) => worker.on('message', (m: { ready?: true }) => m.ready && resolve())),
+      )
       const reports = workers.map(
         (worker) =>
           new Promise<string[]>((resolve, reject) => {

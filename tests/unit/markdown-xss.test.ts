@@ -33,9 +33,32 @@ const ALLOWED_ATTRIBUTES = (tag: string) => {
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto'])
 /** Attributes a browser reads as a URL (or a list of them), in HTML, SVG and MathML. */
 const URL_ATTRIBUTES = new Set([
-  'href', 'src', 'srcset', 'cite', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background',
-  'codebase', 'longdesc', 'usemap', 'manifest', 'ping', 'lowsrc', 'dynsrc', 'icon', 'profile', 'classid',
-  'archive', 'values', 'from', 'to', 'by', 'imagesrcset',
+  'href',
+  'src',
+  'srcset',
+  'cite',
+  'action',
+  'formaction',
+  'xlink:href',
+  'data',
+  'poster',
+  'background',
+  'codebase',
+  'longdesc',
+  'usemap',
+  'manifest',
+  'ping',
+  'lowsrc',
+  'dynsrc',
+  'icon',
+  'profile',
+  'classid',
+  'archive',
+  'values',
+  'from',
+  'to',
+  'by',
+  'imagesrcset',
 ])
 
 /** Why a URL (as the parser decoded it) is not allowed, or null. */
@@ -296,13 +319,38 @@ describe('the checks themselves', () => {
   })
 
   test('passes clean HTML', () => {
-    expect(violations('<p><a href="https://example.com/?a=1&amp;b=2" title="t" rel="nofollow ugc noopener">x</a> &lt;b&gt;</p>')).toEqual([])
+    expect(violations('<p><a href="https://example.com/?a=1&amp;b=2" title="t" rel="nofollow ugc noopener">x</a> &lt;b&gt;</p>')).toEqual(
+      [],
+    )
     expect(violations('<ol start="3"><li><code>&lt;script&gt;</code></li></ol>')).toEqual([])
   })
 
   test('the allow-list the corpus is checked against is itself safe', () => {
-    const dangerousTags = ['script', 'style', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'svg', 'math', 'img',
-      'base', 'meta', 'link', 'noscript', 'textarea', 'xmp', 'template', 'frame', 'frameset', 'title', 'select', 'option']
+    const dangerousTags = [
+      'script',
+      'style',
+      'iframe',
+      'object',
+      'embed',
+      'form',
+      'input',
+      'button',
+      'svg',
+      'math',
+      'img',
+      'base',
+      'meta',
+      'link',
+      'noscript',
+      'textarea',
+      'xmp',
+      'template',
+      'frame',
+      'frameset',
+      'title',
+      'select',
+      'option',
+    ]
     expect([...ALLOWED_TAGS].filter((tag) => dangerousTags.includes(tag))).toEqual([])
     for (const tag of ALLOWED_TAGS) {
       for (const attribute of ALLOWED_ATTRIBUTES(tag)) {

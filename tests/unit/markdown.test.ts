@@ -36,9 +36,7 @@ describe('renderMarkdown', () => {
   })
 
   test('links get rel="nofollow ugc noopener"', () => {
-    expect(renderMarkdown('[docs](https://example.com)')).toBe(
-      '<p><a href="https://example.com" rel="nofollow ugc noopener">docs</a></p>',
-    )
+    expect(renderMarkdown('[docs](https://example.com)')).toBe('<p><a href="https://example.com" rel="nofollow ugc noopener">docs</a></p>')
   })
 
   test('user headings start at h3 so the page outline stays intact', () => {

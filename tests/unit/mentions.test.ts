@@ -94,7 +94,11 @@ describe('mentions in posts', () => {
     const asker = member()
     const answerer = member()
     const question = createTestQuestion(db(), { authorId: asker.id, title: 'How do I rotate keys?' })
-    createTestAnswer(db(), { questionId: question.id, authorId: answerer.id, bodyMd: `@${asker.username} see Settings. (I am @${answerer.username}.)` })
+    createTestAnswer(db(), {
+      questionId: question.id,
+      authorId: answerer.id,
+      bodyMd: `@${asker.username} see Settings. (I am @${answerer.username}.)`,
+    })
     expect(kindsOf(asker.id).filter((kind) => kind !== 'badge')).toEqual(['new_answer'])
     expect(mentionsOf(answerer.id)).toEqual([])
   })
@@ -103,8 +107,16 @@ describe('mentions in posts', () => {
     const author = member()
     const a = member()
     const b = member()
-    const idea = createTestIdea(db(), { authorId: author.id, title: 'Dark mode for reports', bodyMd: `As @${a.username} asked on the forum.` })
-    const question = createTestQuestion(db(), { authorId: author.id, title: 'Where is the audit log?', bodyMd: `@${b.username} might know.` })
+    const idea = createTestIdea(db(), {
+      authorId: author.id,
+      title: 'Dark mode for reports',
+      bodyMd: `As @${a.username} asked on the forum.`,
+    })
+    const question = createTestQuestion(db(), {
+      authorId: author.id,
+      title: 'Where is the audit log?',
+      bodyMd: `@${b.username} might know.`,
+    })
     expect(mentionsOf(a.id).map((n) => n.url)).toEqual([`/ideas/${idea.id}`])
     expect(mentionsOf(b.id).map((n) => n.url)).toEqual([`/questions/${question.id}`])
   })
@@ -123,7 +135,11 @@ describe('mentions in posts', () => {
     const html = db().select({ bodyHtml: answers.bodyHtml }).from(answers).where(eq(answers.id, answer.id)).get()!.bodyHtml
     expect(html).toContain(`href="/u/${second.username}"`)
 
-    const comment = createTestComment(db(), { target: { type: 'answer', id: answer.id }, authorId: asker.id, bodyMd: 'Thanks, that worked.' })
+    const comment = createTestComment(db(), {
+      target: { type: 'answer', id: answer.id },
+      authorId: asker.id,
+      bodyMd: 'Thanks, that worked.',
+    })
     editComment(db(), {
       commentId: comment.id,
       target: { type: 'answer', id: answer.id },

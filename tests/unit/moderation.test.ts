@@ -12,14 +12,7 @@ import { createAnswer, updateAnswer } from '~/models/answers.server'
 import { listPendingPosts } from '~/models/flags.server'
 import { getIdeaPage } from '~/models/ideas.server'
 import { listModerationLog } from '~/models/moderation-log.server'
-import {
-  changeUserRole,
-  decidePendingPosts,
-  moderatePost,
-  searchUsers,
-  suspendUser,
-  unsuspendUser,
-} from '~/models/moderation.server'
+import { changeUserRole, decidePendingPosts, moderatePost, searchUsers, suspendUser, unsuspendUser } from '~/models/moderation.server'
 import { updateQuestion } from '~/models/questions.server'
 import { setSetting } from '~/models/settings.server'
 import { setIdeaVote, setPostVote } from '~/models/votes.server'
@@ -52,9 +45,18 @@ describe('post actions', () => {
     expect(errorOf(() => moderatePost(db(), { actorId: mod.id, target, action: 'hide' }))?.status).toBe(409)
     moderatePost(db(), { actorId: mod.id, target, action: 'restore' })
     moderatePost(db(), { actorId: mod.id, target, action: 'delete' })
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.targetType, 'idea'), eq(moderationLog.targetId, idea.id))).orderBy(moderationLog.id).all()
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.targetType, 'idea'), eq(moderationLog.targetId, idea.id)))
+      .orderBy(moderationLog.id)
+      .all()
     expect(log.map((l) => l.action)).toEqual(['hide_post', 'restore_post', 'delete_post'])
-    expect(log[0]).toMatchObject({ reason: 'Off-topic rant', before: { hidden: false }, after: { hidden: true, hiddenReason: 'moderator' } })
+    expect(log[0]).toMatchObject({
+      reason: 'Off-topic rant',
+      before: { hidden: false },
+      after: { hidden: true, hiddenReason: 'moderator' },
+    })
     expect(log[2]).toMatchObject({ before: { deleted: false }, after: { deleted: true } })
     expect(errorOf(() => getIdeaPage(db(), { ideaId: idea.id, staffView: true }))?.status).toBe(404)
   })
@@ -64,17 +66,35 @@ describe('post actions', () => {
     const member = createUser(db(), { reputation: 200 })
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })
     const question = createTestQuestion(db(), { authorId: createUser(db()).id })
-    const earlier = createAnswer(db(), { questionId: question.id, authorId: createUser(db()).id, bodyMd: 'An answer from before the lock.' })
+    const earlier = createAnswer(db(), {
+      questionId: question.id,
+      authorId: createUser(db()).id,
+      bodyMd: 'An answer from before the lock.',
+    })
     moderatePost(db(), { actorId: mod.id, target: { type: 'idea', id: idea.id }, action: 'lock' })
     moderatePost(db(), { actorId: mod.id, target: { type: 'question', id: question.id }, action: 'lock' })
     const ideaVote = errorOf(() => setIdeaVote(db(), { ideaId: idea.id, userId: member.id, voted: true }))
     expect(ideaVote).toMatchObject({ status: 409, message: expect.stringMatching(/locked/) })
-    expect(errorOf(() => addComment(db(), { target: { type: 'idea', id: idea.id }, authorId: member.id, bodyMd: 'Hello there' }))).toMatchObject({ status: 409, message: expect.stringMatching(/locked/) })
-    expect(errorOf(() => setPostVote(db(), { targetType: 'question', targetId: question.id, userId: member.id, value: 1 }))).toMatchObject({ status: 409, message: expect.stringMatching(/locked/) })
-    expect(errorOf(() => setPostVote(db(), { targetType: 'answer', targetId: earlier.id, userId: member.id, value: 1 }))).toMatchObject({ status: 409, message: expect.stringMatching(/locked/) })
-    expect(errorOf(() => createAnswer(db(), { questionId: question.id, authorId: member.id, bodyMd: 'Try turning it off.' }))).toMatchObject({ status: 409, message: expect.stringMatching(/locked/) })
-    expect(errorOf(() => addComment(db(), { target: { type: 'question', id: question.id }, authorId: member.id, bodyMd: 'Same here' }))).toMatchObject({ status: 409 })
-    expect(errorOf(() => moderatePost(db(), { actorId: mod.id, target: { type: 'answer', id: earlier.id }, action: 'lock' }))?.status).toBe(409)
+    expect(
+      errorOf(() => addComment(db(), { target: { type: 'idea', id: idea.id }, authorId: member.id, bodyMd: 'Hello there' })),
+    ).toMatchObject({ status: 409, message: expect.stringMatching(/locked/) })
+    expect(errorOf(() => setPostVote(db(), { targetType: 'question', targetId: question.id, userId: member.id, value: 1 }))).toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/locked/),
+    })
+    expect(errorOf(() => setPostVote(db(), { targetType: 'answer', targetId: earlier.id, userId: member.id, value: 1 }))).toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/locked/),
+    })
+    expect(
+      errorOf(() => createAnswer(db(), { questionId: question.id, authorId: member.id, bodyMd: 'Try turning it off.' })),
+    ).toMatchObject({ status: 409, message: expect.stringMatching(/locked/) })
+    expect(
+      errorOf(() => addComment(db(), { target: { type: 'question', id: question.id }, authorId: member.id, bodyMd: 'Same here' })),
+    ).toMatchObject({ status: 409 })
+    expect(errorOf(() => moderatePost(db(), { actorId: mod.id, target: { type: 'answer', id: earlier.id }, action: 'lock' }))?.status).toBe(
+      409,
+    )
     moderatePost(db(), { actorId: mod.id, target: { type: 'idea', id: idea.id }, action: 'unlock' })
     expect(setIdeaVote(db(), { ideaId: idea.id, userId: member.id, voted: true }).voted).toBe(true)
   })
@@ -97,25 +117,43 @@ describe('members', () => {
   })
 
   test('a suspended member sees the reason at login, and cannot post, vote or flag', async () => {
-    const member = createUser(db(), { reputation: 100, suspendedUntil: new Date(Date.now() + 2 * DAY), suspensionReason: 'Repeated insults' })
+    const member = createUser(db(), {
+      reputation: 100,
+      suspendedUntil: new Date(Date.now() + 2 * DAY),
+      suspensionReason: 'Repeated insults',
+    })
     const login = await settle(async () =>
-      loginAction({ request: await formRequest('/login', { identifier: member.username, password: member.password, redirectTo: '/' }), params: {}, context: { clientIp: unique('10.9.') } }),
+      loginAction({
+        request: await formRequest('/login', { identifier: member.username, password: member.password, redirectTo: '/' }),
+        params: {},
+        context: { clientIp: unique('10.9.') },
+      }),
     )
     expect(login.status).toBe(200)
     expect(login.headers.get('Set-Cookie')).toMatch(/summit_session=/)
     expect(login.body).toMatchObject({ suspended: { reason: 'Repeated insults' } })
-    const page = await settle(async () => newIdeaLoader({ request: await getRequest('/ideas/new', { userId: member.id }), params: {}, context: {} }))
+    const page = await settle(async () =>
+      newIdeaLoader({ request: await getRequest('/ideas/new', { userId: member.id }), params: {}, context: {} }),
+    )
     expect(page.status).toBe(403)
     expect(page.body).toMatch(/Your account is suspended until \d{4}-\d{2}-\d{2}\. Reason: Repeated insults/)
     const idea = createTestIdea(db(), { authorId: createUser(db()).id })
     const comment = await settle(async () =>
-      ideaAction({ request: await formRequest(`/ideas/${idea.id}`, { intent: 'comment', body: 'Hello there' }, { userId: member.id }), params: { ideaId: String(idea.id) }, context: {} }),
+      ideaAction({
+        request: await formRequest(`/ideas/${idea.id}`, { intent: 'comment', body: 'Hello there' }, { userId: member.id }),
+        params: { ideaId: String(idea.id) },
+        context: {},
+      }),
     )
     expect(comment.status).toBe(403)
     const question = createTestQuestion(db(), { authorId: createUser(db()).id })
     const vote = await settle(async () =>
       questionAction({
-        request: await formRequest(`/questions/${question.id}`, { intent: 'vote', target: 'question', targetId: String(question.id), value: '1' }, { userId: member.id }),
+        request: await formRequest(
+          `/questions/${question.id}`,
+          { intent: 'vote', target: 'question', targetId: String(question.id), value: '1' },
+          { userId: member.id },
+        ),
         params: { questionId: String(question.id) },
         context: {},
       }),
@@ -140,7 +178,11 @@ describe('members', () => {
     const tag = unique('srch')
     const made = [1, 2, 3].map((i) => createUser(db(), { username: `${tag}_${i}`, displayName: `Finder ${tag} ${i}` }))
     createUser(db(), { username: unique('other'), displayName: '100% sure' })
-    expect(searchUsers(db(), { query: '%' }).items.every((u) => u.displayName.includes('%') || u.email.includes('%') || u.username.includes('%'))).toBe(true)
+    expect(
+      searchUsers(db(), { query: '%' }).items.every(
+        (u) => u.displayName.includes('%') || u.email.includes('%') || u.username.includes('%'),
+      ),
+    ).toBe(true)
     const first = searchUsers(db(), { query: tag.toUpperCase(), pageSize: 2 })
     expect(first.items.map((u) => u.id)).toEqual([made[2]!.id, made[1]!.id])
     expect(first.nextCursor).not.toBeNull()
@@ -156,7 +198,8 @@ describe('pre-moderation', () => {
       const mod = createUser(db(), { role: 'moderator' })
       const newbie = createUser(db())
       const idea = createTestIdea(db(), { authorId: newbie.id })
-      const row = () => db().select({ hiddenReason: ideas.hiddenReason, deletedAt: ideas.deletedAt }).from(ideas).where(eq(ideas.id, idea.id)).get()!
+      const row = () =>
+        db().select({ hiddenReason: ideas.hiddenReason, deletedAt: ideas.deletedAt }).from(ideas).where(eq(ideas.id, idea.id)).get()!
       expect(row().hiddenReason).toBe('premoderation')
       expect(listPendingPosts(db(), { limit: 1000 }).map((p) => p.key)).toContain(`idea:${idea.id}`)
       expect(errorOf(() => getIdeaPage(db(), { ideaId: idea.id, viewerId: mod.id }))?.status).toBe(404)
@@ -187,13 +230,19 @@ describe('posting limits', () => {
     const post = async (title: string) =>
       settle(async () =>
         newIdeaAction({
-          request: await formRequest('/ideas/new', { intent: 'post', title, body: 'It would help our whole team a lot.', categoryId: '', tags: '' }, { userId: member.id }),
+          request: await formRequest(
+            '/ideas/new',
+            { intent: 'post', title, body: 'It would help our whole team a lot.', categoryId: '', tags: '' },
+            { userId: member.id },
+          ),
           params: {},
           context: { clientIp: ip },
         }),
       )
     // Ideas need a category once any exists: post into none only if there are none.
-    const categories = (await settle(async () => newIdeaLoader({ request: await getRequest('/ideas/new', { userId: member.id }), params: {}, context: {} }))).body as {
+    const categories = (
+      await settle(async () => newIdeaLoader({ request: await getRequest('/ideas/new', { userId: member.id }), params: {}, context: {} }))
+    ).body as {
       categories: Array<{ id: number }>
     }
     expect(categories.categories).toEqual([])
@@ -221,7 +270,14 @@ describe('posting limits', () => {
       )
     for (let i = 1; i <= 10; i++) expect((await comment(fresh.id, `Comment number ${i}`)).status).toBe(302)
     const eleventh = await comment(fresh.id, 'The eleventh comment')
-    expect(eleventh).toMatchObject({ status: 429, body: { intent: 'comment', fields: { body: 'The eleventh comment' }, formErrors: [expect.stringMatching(/10 comments a day while your account is new/)] } })
+    expect(eleventh).toMatchObject({
+      status: 429,
+      body: {
+        intent: 'comment',
+        fields: { body: 'The eleventh comment' },
+        formErrors: [expect.stringMatching(/10 comments a day while your account is new/)],
+      },
+    })
     for (let i = 1; i <= 11; i++) expect((await comment(settled.id, `Settled comment ${i}`)).status).toBe(302)
   })
 
@@ -231,7 +287,11 @@ describe('posting limits', () => {
     const answer = async (userId: number, questionId: number, clientIp = unique('10.4.')) =>
       settle(async () =>
         questionAction({
-          request: await formRequest(`/questions/${questionId}`, { intent: 'answer', body: 'Open the settings page and look there.' }, { userId }),
+          request: await formRequest(
+            `/questions/${questionId}`,
+            { intent: 'answer', body: 'Open the settings page and look there.' },
+            { userId },
+          ),
           params: { questionId: String(questionId) },
           context: { clientIp },
         }),
@@ -271,12 +331,27 @@ describe('edits with a reason', () => {
     expect(res.status).toBe(302)
     const question = createTestQuestion(db(), { authorId: createUser(db()).id })
     const editor = createUser(db(), { reputation: 2500 })
-    updateQuestion(db(), { questionId: question.id, editorId: editor.id, title: 'How do I rotate my API key safely?', bodyMd: 'Fixed the wording.', reason: 'Typos' })
+    updateQuestion(db(), {
+      questionId: question.id,
+      editorId: editor.id,
+      title: 'How do I rotate my API key safely?',
+      bodyMd: 'Fixed the wording.',
+      reason: 'Typos',
+    })
     const answer = createAnswer(db(), { questionId: question.id, authorId: createUser(db()).id, bodyMd: 'Go to settings.' })
     updateAnswer(db(), { answerId: answer.id, editorId: mod.id, bodyMd: 'Go to **Settings → API**.', reason: 'Formatting' })
     const entries = (action: string) => listModerationLog(db(), { action }).items
-    expect(entries('edit_idea').find((e) => e.targetId === idea.id)).toMatchObject({ reason: 'Clearer title', after: { title: 'A clearer title for this idea' } })
-    expect(entries('edit_question').find((e) => e.targetId === question.id)).toMatchObject({ reason: 'Typos', before: { bodyMd: 'I cannot find the setting anywhere in the dashboard.' } })
-    expect(entries('edit_answer').find((e) => e.targetId === answer.id)).toMatchObject({ reason: 'Formatting', after: { bodyMd: 'Go to **Settings → API**.' } })
+    expect(entries('edit_idea').find((e) => e.targetId === idea.id)).toMatchObject({
+      reason: 'Clearer title',
+      after: { title: 'A clearer title for this idea' },
+    })
+    expect(entries('edit_question').find((e) => e.targetId === question.id)).toMatchObject({
+      reason: 'Typos',
+      before: { bodyMd: 'I cannot find the setting anywhere in the dashboard.' },
+    })
+    expect(entries('edit_answer').find((e) => e.targetId === answer.id)).toMatchObject({
+      reason: 'Formatting',
+      after: { bodyMd: 'Go to **Settings → API**.' },
+    })
   })
 })

@@ -40,7 +40,9 @@ describe('posting an idea', () => {
       status: 400,
       body: {
         fieldErrors: {
-          tags: [`No tag named “${fresh}” exists yet. You need 500 reputation to create new tags. Use existing tags, or leave the new ones out.`],
+          tags: [
+            `No tag named “${fresh}” exists yet. You need 500 reputation to create new tags. Use existing tags, or leave the new ones out.`,
+          ],
         },
         fields: { tags: `reports, ${fresh}` },
       },
@@ -58,7 +60,13 @@ describe('posting an idea', () => {
     const row = db().select().from(ideas).where(eq(ideas.id, ideaId)).get()!
     expect(row).toMatchObject({ authorId: author.id, title: fields.title.trim(), categoryId: category.id, voteCount: 1, status: 'open' })
     expect(row.bodyHtml).toBe('<p>Our managers want the <strong>weekly</strong> numbers in their inbox.</p>')
-    expect(db().select().from(ideaVotes).where(and(eq(ideaVotes.ideaId, ideaId), eq(ideaVotes.userId, author.id))).all()).toHaveLength(1)
+    expect(
+      db()
+        .select()
+        .from(ideaVotes)
+        .where(and(eq(ideaVotes.ideaId, ideaId), eq(ideaVotes.userId, author.id)))
+        .all(),
+    ).toHaveLength(1)
     const page = getIdeaPage(db(), { ideaId })
     expect('tags' in page && page.tags).toEqual(['csv', 'export', 'reports'])
   })
@@ -76,7 +84,10 @@ describe('posting an idea', () => {
     ['no category', { categoryId: '' }, 'categoryId', 'Choose a category.'],
   ])('%s is a 400 with its message, keeping what was typed', async (_label, change, field, message) => {
     const author = establishedMember()
-    const fields = Object.fromEntries(Object.entries({ ...valid(), ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>
+    const fields = Object.fromEntries(Object.entries({ ...valid(), ...change }).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      string
+    >
     const res = await post(fields, author.id)
     expect(res.status).toBe(400)
     expect(res.body).toMatchObject({ fieldErrors: { [field]: [message] }, fields: { body: fields.body, tags: fields.tags } })
@@ -95,7 +106,11 @@ describe('posting an idea', () => {
   test('postIdea checks the category itself, in case it was removed after the form was read', () => {
     const author = establishedMember()
     const input = { authorId: author.id, title: 'A perfectly fine title', bodyMd: 'Body', tagNames: [] }
-    expect(postIdea(db(), { ...input, categoryId: 999_999_999 })).toEqual({ ok: false, field: 'categoryId', message: 'Choose a category from the list.' })
+    expect(postIdea(db(), { ...input, categoryId: 999_999_999 })).toEqual({
+      ok: false,
+      field: 'categoryId',
+      message: 'Choose a category from the list.',
+    })
     expect(postIdea(db(), { ...input, categoryId: null })).toEqual({ ok: false, field: 'categoryId', message: 'Choose a category.' })
   })
 
@@ -136,7 +151,10 @@ describe('posting an idea', () => {
 
   test('an established member may post 20 a day, and the limit is kept in the database', async () => {
     const member = establishedMember()
-    recordHits(db(), Array.from({ length: 19 }, () => `idea:user:${member.id}`))
+    recordHits(
+      db(),
+      Array.from({ length: 19 }, () => `idea:user:${member.id}`),
+    )
     expect((await post(valid(), member.id)).status).toBe(302)
     const res = await post(valid(), member.id)
     expect(res.status).toBe(429)
@@ -159,7 +177,13 @@ describe('the Preview button', () => {
     const word = unique('lynx')
     const existing = createTestIdea(db(), { authorId: createUser(db()).id, title: `Show ${word} usage per team` })
     const before = db().select({ id: ideas.id }).from(ideas).all().length
-    const fields = { intent: 'preview', title: `A ${word} usage report`, body: '**Hi** <script>alert(1)</script><a href="javascript:x()">x</a>', categoryId: '', tags: 'x y' }
+    const fields = {
+      intent: 'preview',
+      title: `A ${word} usage report`,
+      body: '**Hi** <script>alert(1)</script><a href="javascript:x()">x</a>',
+      categoryId: '',
+      tags: 'x y',
+    }
     const res = await post(fields, author.id)
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({
@@ -167,7 +191,12 @@ describe('the Preview button', () => {
       previewHtml: '<p><strong>Hi</strong> <a rel="nofollow ugc noopener">x</a></p>',
       fields: { title: fields.title, body: fields.body, tags: 'x y' },
     })
-    expect((res.body as { similar: unknown[] }).similar[0]).toEqual({ id: existing.id, title: existing.title, status: 'open', voteCount: 1 })
+    expect((res.body as { similar: unknown[] }).similar[0]).toEqual({
+      id: existing.id,
+      title: existing.title,
+      status: 'open',
+      voteCount: 1,
+    })
     expect(db().select({ id: ideas.id }).from(ideas).all()).toHaveLength(before)
   })
 

@@ -33,7 +33,9 @@ function notify(userId: number, title: string, createdAt: Date, url = '/ideas/1'
 type Listed = { items: Array<{ id: number; title: string; isUnread: boolean; url: string }>; nextCursor: string | null }
 
 async function pageOf(userId: number, search = '') {
-  const res = await settle(async () => loader({ request: await getRequest(`/notifications${search}`, { userId }), params: {}, context: {} }))
+  const res = await settle(async () =>
+    loader({ request: await getRequest(`/notifications${search}`, { userId }), params: {}, context: {} }),
+  )
   expect(res.status).toBe(200)
   return res.body as Listed
 }
@@ -66,11 +68,15 @@ describe('notification model', () => {
     const theirs = notify(other.id, 'Theirs', new Date('2030-02-03T00:00:00Z'))
     expect(countUnreadNotifications(db(), me.id)).toBe(2)
 
-    expect(markNotificationRead(db(), { userId: me.id, notificationId: a, now: new Date('2030-03-01T00:00:00Z') })).toEqual({ url: '/ideas/7' })
+    expect(markNotificationRead(db(), { userId: me.id, notificationId: a, now: new Date('2030-03-01T00:00:00Z') })).toEqual({
+      url: '/ideas/7',
+    })
     expect(countUnreadNotifications(db(), me.id)).toBe(1)
     // A second time keeps the first read time.
     markNotificationRead(db(), { userId: me.id, notificationId: a, now: new Date('2030-04-01T00:00:00Z') })
-    expect(db().select({ readAt: notifications.readAt }).from(notifications).where(eq(notifications.id, a)).get()!.readAt).toEqual(new Date('2030-03-01T00:00:00Z'))
+    expect(db().select({ readAt: notifications.readAt }).from(notifications).where(eq(notifications.id, a)).get()!.readAt).toEqual(
+      new Date('2030-03-01T00:00:00Z'),
+    )
 
     expect(() => markNotificationRead(db(), { userId: me.id, notificationId: theirs })).toThrow(NotFoundError)
     expect(countUnreadNotifications(db(), other.id)).toBe(1)
@@ -82,7 +88,9 @@ describe('notification model', () => {
 
   test('the list uses notifications_user_idx, in order', () => {
     const plan = db()
-      .$client.prepare('explain query plan select id, kind, title, body, url, read_at, created_at from notifications where user_id = ? and (created_at, id) < (?, ?) order by created_at desc, id desc limit 21')
+      .$client.prepare(
+        'explain query plan select id, kind, title, body, url, read_at, created_at from notifications where user_id = ? and (created_at, id) < (?, ?) order by created_at desc, id desc limit 21',
+      )
       .all(1, Date.now(), 1e9) as Array<{ detail: string }>
     const details = plan.map((p) => p.detail).join('\n')
     expect(details).toMatch(/USING (COVERING )?INDEX notifications_user_idx/)
@@ -100,7 +108,13 @@ describe('/notifications', () => {
     for (const voter of voters) setIdeaVote(db(), { ideaId: idea.id, userId: voter.id, voted: true })
     setIdeaVote(db(), { ideaId: idea.id, userId: team.id, voted: true })
     // A voter who also follows is still told once.
-    db().insert(ideaFollows).values([{ ideaId: idea.id, userId: follower.id }, { ideaId: idea.id, userId: voters[0]!.id }]).run()
+    db()
+      .insert(ideaFollows)
+      .values([
+        { ideaId: idea.id, userId: follower.id },
+        { ideaId: idea.id, userId: voters[0]!.id },
+      ])
+      .run()
 
     changeIdeaStatus(db(), { ideaId: idea.id, actorId: team.id, toStatus: 'planned', noteMd: 'Coming in **Q3**.' })
     // Moving it to the status it already has is refused and tells nobody anything new.
@@ -120,7 +134,10 @@ describe('/notifications', () => {
     // The voter follows the notification: it is marked read on the way to the idea.
     const voter = voters[1]!
     const [notification] = (await pageOf(voter.id)).items
-    expect(await send(voter.id, { intent: 'open', id: String(notification!.id) })).toMatchObject({ status: 302, location: `/ideas/${idea.id}` })
+    expect(await send(voter.id, { intent: 'open', id: String(notification!.id) })).toMatchObject({
+      status: 302,
+      location: `/ideas/${idea.id}`,
+    })
     expect((await pageOf(voter.id)).items[0]).toMatchObject({ id: notification!.id, isUnread: false })
     expect(countUnreadNotifications(db(), voter.id)).toBe(0)
   })

@@ -50,7 +50,9 @@ beforeEach(() => {
   vi.spyOn(console, 'warn').mockImplementation(() => {})
 })
 
-function setProvider(changes: Partial<{ role: 'member' | 'moderator' | 'product' | 'admin'; linkVerifiedEmail: boolean; enabled: boolean; issuer: string }>) {
+function setProvider(
+  changes: Partial<{ role: 'member' | 'moderator' | 'product' | 'admin'; linkVerifiedEmail: boolean; enabled: boolean; issuer: string }>,
+) {
   updateProvider(db(), providerId, {
     actorId: adminId,
     slug: SLUG,
@@ -83,7 +85,13 @@ function summitRequest(browser: Browser, url: string, headers: Record<string, st
 
 /** Summit's start route: returns the provider's authorization URL. */
 async function start(browser: Browser, query = '', headers: Record<string, string> = {}) {
-  const result = await settle(() => startLoader({ request: summitRequest(browser, `${TEST_ORIGIN}/sso/oidc/${SLUG}${query}`, headers), params: { slug: SLUG }, context: {} }))
+  const result = await settle(() =>
+    startLoader({
+      request: summitRequest(browser, `${TEST_ORIGIN}/sso/oidc/${SLUG}${query}`, headers),
+      params: { slug: SLUG },
+      context: {},
+    }),
+  )
   if (result.status !== 302) return { result, authorizeUrl: null }
   browser.summit.take(new Response(null, { headers: result.headers }))
   return { result, authorizeUrl: result.location! }
@@ -101,7 +109,11 @@ async function callback(browser: Browser, callbackUrl: string) {
 }
 
 /** The whole log-in; returns the callback's answer and the user the browser is then logged in as. */
-async function logIn(browser: Browser, login: string, options: { query?: string; headers?: Record<string, string>; editCallback?: (url: URL) => void } = {}) {
+async function logIn(
+  browser: Browser,
+  login: string,
+  options: { query?: string; headers?: Record<string, string>; editCallback?: (url: URL) => void } = {},
+) {
   const { authorizeUrl, result: started } = await start(browser, options.query ?? '', options.headers)
   if (!authorizeUrl) return { result: started, user: null }
   const back = new URL(await logInAtProvider(browser, authorizeUrl, login))
@@ -215,7 +227,10 @@ describe('log-in through an OpenID provider', () => {
     const browser = newBrowser()
     const { authorizeUrl } = await start(browser)
     const back = await logInAtProvider(browser, authorizeUrl!, login)
-    db().update(ssoFlows).set({ expiresAt: new Date(Date.now() - 1000) }).run()
+    db()
+      .update(ssoFlows)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .run()
     const result = await callback(browser, back)
     expect(result.status).toBe(400)
   })
@@ -232,7 +247,9 @@ describe('existing accounts are never taken over by an e-mail claim', () => {
       expect(result.body).toMatch(/already exists\. Log in to it with your password, then connect Test IdP/)
       expect(user).toBeNull()
       expect(identitiesOf(owner.id)).toEqual([])
-      expect(await attemptLogin(db(), { identifier: owner.username, password: owner.password, ip: unique('ip') })).toMatchObject({ ok: true })
+      expect(await attemptLogin(db(), { identifier: owner.username, password: owner.password, ip: unique('ip') })).toMatchObject({
+        ok: true,
+      })
     } finally {
       setProvider({})
     }
@@ -300,7 +317,9 @@ describe('existing accounts are never taken over by an e-mail claim', () => {
     const login = idpAccount()
     const first = await logIn(newBrowser(), login)
     const { deleteAccount } = await import('~/models/account-data.server')
-    expect(await deleteAccount(db(), { userId: first.user!.id, password: '', confirmUsername: first.user!.username, removePosts: false })).toEqual({ ok: true })
+    expect(
+      await deleteAccount(db(), { userId: first.user!.id, password: '', confirmUsername: first.user!.username, removePosts: false }),
+    ).toEqual({ ok: true })
     const again = await logIn(newBrowser(), login)
     expect(again.user).not.toBeNull()
     expect(again.user!.id).not.toBe(first.user!.id)
@@ -319,7 +338,11 @@ describe('what a provider gives', () => {
       idp.accounts['boss-sub'] = { password: 'correct horse battery', email: admin.email, emailVerified: true }
       const boss = await logIn(newBrowser(), 'boss-sub')
       expect(boss.user).toMatchObject({ id: admin.id, role: 'admin' })
-      const logged = db().select().from(moderationLog).where(and(eq(moderationLog.targetId, user!.id), eq(moderationLog.action, 'change_role'))).all()
+      const logged = db()
+        .select()
+        .from(moderationLog)
+        .where(and(eq(moderationLog.targetId, user!.id), eq(moderationLog.action, 'change_role')))
+        .all()
       // A member created through the provider starts with its role: nothing to log.
       expect(logged).toEqual([])
       const member = createUser(db(), { email: `${unique('m')}@corp.example` })
@@ -327,8 +350,14 @@ describe('what a provider gives', () => {
       idp.accounts['member-sub'] = { password: 'correct horse battery', email: member.email, emailVerified: true }
       const raised = await logIn(newBrowser(), 'member-sub')
       expect(raised.user).toMatchObject({ id: member.id, role: 'product' })
-      const raisedLog = db().select().from(moderationLog).where(and(eq(moderationLog.targetId, member.id), eq(moderationLog.action, 'change_role'))).all()
-      expect(raisedLog).toMatchObject([{ before: { role: 'member' }, after: { role: 'product' }, reason: 'Given by single sign-on through Test IdP' }])
+      const raisedLog = db()
+        .select()
+        .from(moderationLog)
+        .where(and(eq(moderationLog.targetId, member.id), eq(moderationLog.action, 'change_role')))
+        .all()
+      expect(raisedLog).toMatchObject([
+        { before: { role: 'member' }, after: { role: 'product' }, reason: 'Given by single sign-on through Test IdP' },
+      ])
     } finally {
       setProvider({})
     }
@@ -347,7 +376,9 @@ describe('what a provider gives', () => {
     } finally {
       setProvider({})
     }
-    const unknown = await settle(() => startLoader({ request: new Request(`${TEST_ORIGIN}/sso/oidc/nope`), params: { slug: 'nope' }, context: {} }))
+    const unknown = await settle(() =>
+      startLoader({ request: new Request(`${TEST_ORIGIN}/sso/oidc/nope`), params: { slug: 'nope' }, context: {} }),
+    )
     expect(unknown).toMatchObject({ status: 404, body: 'There is no such identity provider.' })
   })
 })
@@ -356,18 +387,36 @@ describe('checking a provider from the admin page', () => {
   test('“Check connection” reads the real discovery document, or says why it could not', async () => {
     const ask = async () =>
       settle(async () =>
-        adminSettingsAction({ request: await formRequest('/admin/settings', { intent: 'provider-check', providerId: String(providerId) }, { userId: adminId }), params: {}, context: {} }),
+        adminSettingsAction({
+          request: await formRequest('/admin/settings', { intent: 'provider-check', providerId: String(providerId) }, { userId: adminId }),
+          params: {},
+          context: {},
+        }),
       )
-    expect(await ask()).toMatchObject({ status: 200, body: { intent: 'provider-check', providerId: String(providerId), check: { ok: true, issuer: idp.issuer, supportsS256: true } } })
+    expect(await ask()).toMatchObject({
+      status: 200,
+      body: { intent: 'provider-check', providerId: String(providerId), check: { ok: true, issuer: idp.issuer, supportsS256: true } },
+    })
     setProvider({ issuer: 'http://127.0.0.1:9' })
     try {
-      expect(await ask()).toMatchObject({ body: { check: { ok: false, message: expect.stringMatching(/^Summit could not read http:\/\/127\.0\.0\.1:9\/\.well-known\/openid-configuration: /) } } })
+      expect(await ask()).toMatchObject({
+        body: {
+          check: {
+            ok: false,
+            message: expect.stringMatching(/^Summit could not read http:\/\/127\.0\.0\.1:9\/\.well-known\/openid-configuration: /),
+          },
+        },
+      })
     } finally {
       setProvider({})
     }
     const member = createUser(db())
     const refused = await settle(async () =>
-      adminSettingsAction({ request: await formRequest('/admin/settings', { intent: 'provider-check', providerId: String(providerId) }, { userId: member.id }), params: {}, context: {} }),
+      adminSettingsAction({
+        request: await formRequest('/admin/settings', { intent: 'provider-check', providerId: String(providerId) }, { userId: member.id }),
+        params: {},
+        context: {},
+      }),
     )
     expect(refused.status).toBe(403)
   })
@@ -399,7 +448,10 @@ describe('requiring single sign-on', () => {
     setSetting(db(), 'ssoPolicy', { require: 'everyone', breakGlass: [breakGlass.username] })
     try {
       const ip = unique('ip')
-      expect(await attemptLogin(db(), { identifier: member.username, password: member.password, ip })).toMatchObject({ ok: false, refusal: expect.any(String) })
+      expect(await attemptLogin(db(), { identifier: member.username, password: member.password, ip })).toMatchObject({
+        ok: false,
+        refusal: expect.any(String),
+      })
       expect(await attemptLogin(db(), { identifier: breakGlass.username, password: breakGlass.password, ip })).toMatchObject({ ok: true })
       expect(passwordSignupOpen(db())).toBe(false)
       const { user } = await logIn(newBrowser(), idpAccount())

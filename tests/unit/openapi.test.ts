@@ -18,14 +18,23 @@ async function document() {
   return (await response.json()) as {
     openapi: string
     info: { title: string; version: string }
-    paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { name: string; in: string }[]; requestBody?: unknown; security: unknown[] }>>
+    paths: Record<
+      string,
+      Record<
+        string,
+        { responses: Record<string, unknown>; parameters?: { name: string; in: string }[]; requestBody?: unknown; security: unknown[] }
+      >
+    >
     components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> }
   }
 }
 
 /** The route module file Remix maps an OpenAPI path to (flat routes: dots, $params, [.] escapes). */
 function routeFileFor(apiPath: string) {
-  return `api.v1${apiPath.replace(/\{(\w+)\}/g, '$$$1').replace(/\.json$/, '[.]json').replace(/\//g, '.')}.ts`
+  return `api.v1${apiPath
+    .replace(/\{(\w+)\}/g, '$$$1')
+    .replace(/\.json$/, '[.]json')
+    .replace(/\//g, '.')}.ts`
 }
 
 describe('the OpenAPI document', () => {
@@ -64,7 +73,11 @@ describe('the OpenAPI document', () => {
       }
     }
     // The request schemas came through as JSON Schema: the idea body has its limits.
-    const post = doc.paths['/ideas']!.post as unknown as { requestBody: { content: { 'application/json': { schema: { properties: { title: { maxLength: number } }; additionalProperties: boolean } } } } }
+    const post = doc.paths['/ideas']!.post as unknown as {
+      requestBody: {
+        content: { 'application/json': { schema: { properties: { title: { maxLength: number } }; additionalProperties: boolean } } }
+      }
+    }
     expect(post.requestBody.content['application/json'].schema.properties.title.maxLength).toBe(140)
     expect(post.requestBody.content['application/json'].schema.additionalProperties).toBe(false)
   })

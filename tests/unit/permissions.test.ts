@@ -109,7 +109,9 @@ describe('reputation rules', () => {
       reason: 'You need 125 reputation to downvote.',
     })
     expect(check(null, 'vote:idea')).toEqual({ ok: false, status: 401, reason: 'Log in to vote on ideas.' })
-    expect(check(actorFor('member'), 'change-status:idea')).toMatchObject({ reason: 'Only the product team can change the status of ideas.' })
+    expect(check(actorFor('member'), 'change-status:idea')).toMatchObject({
+      reason: 'Only the product team can change the status of ideas.',
+    })
     expect(check(actorFor('admin'), 'upvote:post', own)).toMatchObject({ reason: 'You cannot upvote your own post.' })
   })
 })

@@ -40,7 +40,16 @@ function rankingFixture() {
   vote(c.id, enterprise.id, 2)
   vote(c.id, enterprise.id, 2)
   const rank = (input: Partial<ProductRankingInput>) =>
-    listProductIdeas(db(), { sort: 'votes', windowDays: 30, segmentId: null, status: null, categoryId: category.id, page: 1, now, ...input })
+    listProductIdeas(db(), {
+      sort: 'votes',
+      windowDays: 30,
+      segmentId: null,
+      status: null,
+      categoryId: category.id,
+      page: 1,
+      now,
+      ...input,
+    })
   const name = (id: number) => (id === a.id ? 'A' : id === b.id ? 'B' : id === c.id ? 'C' : `#${id}`)
   return { a, b, c, enterprise, pro, category, author, rank, name }
 }
@@ -94,23 +103,37 @@ describe('bulk status change', () => {
     setIdeaVote(db(), { ideaId: c.id, userId: both.id, voted: true })
     changeIdeaStatus(db(), { ideaId: b.id, actorId: product.id, toStatus: 'planned' })
 
-    const result = bulkChangeIdeaStatus(db(), { ideaIds: [a.id, c.id, b.id], actorId: product.id, toStatus: 'planned', noteMd: 'On the **Q3** plan.' })
+    const result = bulkChangeIdeaStatus(db(), {
+      ideaIds: [a.id, c.id, b.id],
+      actorId: product.id,
+      toStatus: 'planned',
+      noteMd: 'On the **Q3** plan.',
+    })
     expect(result.changed.map((r) => name(r.ideaId))).toEqual(['A', 'C'])
     expect(result.skipped).toEqual([b.id]) // already planned
     // A: author + 3 Pro voters + `both`; C: author + 2 Enterprise voters + `both`.
     expect(result.changed.map((r) => r.notified)).toEqual([5, 4])
 
     const changes = db()
-      .select({ ideaId: ideaStatusChanges.ideaId, from: ideaStatusChanges.fromStatus, to: ideaStatusChanges.toStatus, noteHtml: ideaStatusChanges.noteHtml })
+      .select({
+        ideaId: ideaStatusChanges.ideaId,
+        from: ideaStatusChanges.fromStatus,
+        to: ideaStatusChanges.toStatus,
+        noteHtml: ideaStatusChanges.noteHtml,
+      })
       .from(ideaStatusChanges)
       .where(and(inArray(ideaStatusChanges.ideaId, [a.id, c.id]), eq(ideaStatusChanges.actorId, product.id)))
       .all()
     expect(changes).toHaveLength(2)
-    for (const change of changes) expect(change).toMatchObject({ from: 'open', to: 'planned', noteHtml: '<p>On the <strong>Q3</strong> plan.</p>' })
-    expect(db().select({ status: ideas.status }).from(ideas).where(inArray(ideas.id, [a.id, c.id])).all()).toEqual([
-      { status: 'planned' },
-      { status: 'planned' },
-    ])
+    for (const change of changes)
+      expect(change).toMatchObject({ from: 'open', to: 'planned', noteHtml: '<p>On the <strong>Q3</strong> plan.</p>' })
+    expect(
+      db()
+        .select({ status: ideas.status })
+        .from(ideas)
+        .where(inArray(ideas.id, [a.id, c.id]))
+        .all(),
+    ).toEqual([{ status: 'planned' }, { status: 'planned' }])
 
     const forBoth = db()
       .select({ subjectId: notifications.subjectId, kind: notifications.kind, body: notifications.body })
@@ -122,7 +145,9 @@ describe('bulk status change', () => {
     const forAuthor = db()
       .select({ subjectId: notifications.subjectId })
       .from(notifications)
-      .where(and(eq(notifications.userId, author.id), eq(notifications.kind, 'idea_status'), inArray(notifications.subjectId, [a.id, c.id])))
+      .where(
+        and(eq(notifications.userId, author.id), eq(notifications.kind, 'idea_status'), inArray(notifications.subjectId, [a.id, c.id])),
+      )
       .all()
     expect(forAuthor).toHaveLength(2)
   })
@@ -132,17 +157,24 @@ describe('bulk status change', () => {
     const product = createUser(db(), { role: 'product' })
     const before = db().select({ n: ideaStatusChanges.id }).from(ideaStatusChanges).all().length
     // A's change goes through, then C's fails: A must be rolled back with it.
-    db().run(sql.raw(`create temp trigger refuse_c before update of status on ideas when new.id = ${c.id} begin select raise(abort, 'refused'); end`))
+    db().run(
+      sql.raw(
+        `create temp trigger refuse_c before update of status on ideas when new.id = ${c.id} begin select raise(abort, 'refused'); end`,
+      ),
+    )
     try {
       expect(() => bulkChangeIdeaStatus(db(), { ideaIds: [a.id, c.id], actorId: product.id, toStatus: 'planned' })).toThrow('refused')
     } finally {
       db().run(sql.raw('drop trigger temp.refuse_c'))
     }
     expect(db().select({ n: ideaStatusChanges.id }).from(ideaStatusChanges).all().length).toBe(before)
-    expect(db().select({ status: ideas.status }).from(ideas).where(inArray(ideas.id, [a.id, c.id])).all()).toEqual([
-      { status: 'open' },
-      { status: 'open' },
-    ])
+    expect(
+      db()
+        .select({ status: ideas.status })
+        .from(ideas)
+        .where(inArray(ideas.id, [a.id, c.id]))
+        .all(),
+    ).toEqual([{ status: 'open' }, { status: 'open' }])
   })
 })
 

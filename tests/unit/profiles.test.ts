@@ -114,10 +114,18 @@ describe('the public profile', () => {
     const member = createUser(db())
     const other = createUser(db())
     const asOwner = await settle(async () =>
-      profileLoader({ request: await getRequest(`/u/${member.username}`, { userId: member.id }), params: { username: member.username }, context: {} }),
+      profileLoader({
+        request: await getRequest(`/u/${member.username}`, { userId: member.id }),
+        params: { username: member.username },
+        context: {},
+      }),
     )
     const asOther = await settle(async () =>
-      profileLoader({ request: await getRequest(`/u/${member.username}`, { userId: other.id }), params: { username: member.username }, context: {} }),
+      profileLoader({
+        request: await getRequest(`/u/${member.username}`, { userId: other.id }),
+        params: { username: member.username },
+        context: {},
+      }),
     )
     expect(asOwner.body).toMatchObject({ isOwner: true })
     expect(asOther.body).toMatchObject({ isOwner: false })
@@ -215,7 +223,8 @@ describe('the reputation chart', () => {
     const member = createUser(db(), { createdAt: new Date(now.getTime() - 700 * DAY) })
     db().transaction((tx) => {
       adjustReputation(tx, { userId: member.id, delta: 40, actorId: null, now: new Date(now.getTime() - 500 * DAY) }) // before the window
-      for (let d = 360; d >= 0; d -= 7) adjustReputation(tx, { userId: member.id, delta: 3, actorId: null, now: new Date(now.getTime() - d * DAY) })
+      for (let d = 360; d >= 0; d -= 7)
+        adjustReputation(tx, { userId: member.id, delta: 3, actorId: null, now: new Date(now.getTime() - d * DAY) })
       adjustReputation(tx, { userId: member.id, delta: -10, actorId: null, now: new Date(now.getTime() - 2 * DAY) })
     })
     const reputation = db().select({ r: users.reputation }).from(users).where(eq(users.id, member.id)).get()!.r
@@ -226,7 +235,10 @@ describe('the reputation chart', () => {
     expect(history.points.length).toBeGreaterThan(60)
     expect(history.days).toBe(365)
     expect(history.points.at(-1)).toEqual({ day: '2026-06-17', reputation })
-    const sumOfSteps = history.points.reduce((sum, p, i) => sum + (p.reputation - (i === 0 ? history.start : history.points[i - 1]!.reputation)), 0)
+    const sumOfSteps = history.points.reduce(
+      (sum, p, i) => sum + (p.reputation - (i === 0 ? history.start : history.points[i - 1]!.reputation)),
+      0,
+    )
     expect(history.start + sumOfSteps).toBe(reputation)
   })
 
@@ -265,7 +277,12 @@ describe('badges and posts', () => {
     const first = listProfileIdeas(db(), { userId: author.id, viewer: stranger })
     const second = listProfileIdeas(db(), { userId: author.id, viewer: stranger, cursor: decodeCursor(first.nextCursor) })
     expect(first.items).toHaveLength(20)
-    expect([...first.items, ...second.items].map((i) => i.id)).toEqual(made.slice(0, 21).reverse().map((i) => i.id))
+    expect([...first.items, ...second.items].map((i) => i.id)).toEqual(
+      made
+        .slice(0, 21)
+        .reverse()
+        .map((i) => i.id),
+    )
     expect(second.nextCursor).toBeNull()
     const own = listProfileIdeas(db(), { userId: author.id, viewer: { id: author.id, isStaff: false } })
     expect(own.items[0]).toMatchObject({ id: made[22]!.id, isHidden: true })
@@ -300,7 +317,11 @@ describe('the bio in settings', () => {
       status: 302,
       location: '/settings?done=profile',
     })
-    const row = db().select({ bioMd: users.bioMd, bioHtml: users.bioHtml, displayName: users.displayName }).from(users).where(eq(users.id, member.id)).get()!
+    const row = db()
+      .select({ bioMd: users.bioMd, bioHtml: users.bioHtml, displayName: users.displayName })
+      .from(users)
+      .where(eq(users.id, member.id))
+      .get()!
     expect(row.displayName).toBe('Mary')
     expect(row.bioMd).toContain('<img')
     expect(row.bioHtml).toContain('<strong>build</strong>')
@@ -308,7 +329,10 @@ describe('the bio in settings', () => {
     expect(getPublicProfile(db(), member.username).bioHtml).toBe(row.bioHtml)
 
     const long = 'x'.repeat(2001)
-    expect(await save(long)).toMatchObject({ status: 400, body: { fields: { bio: long }, fieldErrors: { bio: ['Use at most 2000 characters.'] } } })
+    expect(await save(long)).toMatchObject({
+      status: 400,
+      body: { fields: { bio: long }, fieldErrors: { bio: ['Use at most 2000 characters.'] } },
+    })
     expect(await save('')).toMatchObject({ status: 302 })
     expect(getPublicProfile(db(), member.username).bioHtml).toBe('')
   })

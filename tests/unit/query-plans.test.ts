@@ -20,7 +20,11 @@ test('no statement behind a benchmarked page scans a big table', async () => {
 
   const pages = await collectPagePlans(databaseFile())
   const ran = pages.filter((page) => page.queries.length > 0).map((page) => page.name)
-  expect(ran).toEqual(expect.arrayContaining(['home', 'ideas top', 'ideas trending', 'idea page', 'question page', 'roadmap', 'vote toggle (logged in)']))
-  const problems = pages.flatMap((page) => page.queries.filter((q) => q.problems.length).map((q) => ({ page: page.name, sql: q.sql, plan: q.plan })))
+  expect(ran).toEqual(
+    expect.arrayContaining(['home', 'ideas top', 'ideas trending', 'idea page', 'question page', 'roadmap', 'vote toggle (logged in)']),
+  )
+  const problems = pages.flatMap((page) =>
+    page.queries.filter((q) => q.problems.length).map((q) => ({ page: page.name, sql: q.sql, plan: q.plan })),
+  )
   expect(problems).toEqual([])
 })

@@ -44,7 +44,12 @@ describe('closing', () => {
     const mod = createUser(db(), { role: 'moderator' })
     const res = await post(
       question.id,
-      { intent: 'close', reason: 'duplicate', duplicateOf: `http://localhost:3000/questions/${original.id}#answer-3`, note: 'Asked last week.' },
+      {
+        intent: 'close',
+        reason: 'duplicate',
+        duplicateOf: `http://localhost:3000/questions/${original.id}#answer-3`,
+        note: 'Asked last week.',
+      },
       mod.id,
     )
     expect(res).toMatchObject({ status: 302, location: `/questions/${question.id}` })
@@ -53,7 +58,11 @@ describe('closing', () => {
       closeReason: 'duplicate',
       duplicateOf: { id: original.id, title: original.title },
     })
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.targetType, 'question'), eq(moderationLog.targetId, question.id))).all()
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.targetType, 'question'), eq(moderationLog.targetId, question.id)))
+      .all()
     expect(log).toMatchObject([
       {
         actorId: mod.id,
@@ -64,9 +73,11 @@ describe('closing', () => {
       },
     ])
     // Closed: no new answers.
-    expect(await post(question.id, { intent: 'answer', body: 'An answer that arrives after closing.' }, createUser(db()).id)).toMatchObject({
-      status: 409,
-    })
+    expect(await post(question.id, { intent: 'answer', body: 'An answer that arrives after closing.' }, createUser(db()).id)).toMatchObject(
+      {
+        status: 409,
+      },
+    )
   })
 
   test('the original must be another visible question, and a missing one is a field error that keeps the form', async () => {
@@ -84,9 +95,15 @@ describe('closing', () => {
       status: 400,
       body: { fields: { duplicateOf: String(question.id) }, fieldErrors: { duplicateOf: ['A question cannot be a duplicate of itself.'] } },
     })
-    expect(await close(`#${hidden.id}`)).toMatchObject({ status: 400, body: { fieldErrors: { duplicateOf: [`There is no question #${hidden.id}.`] } } })
+    expect(await close(`#${hidden.id}`)).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { duplicateOf: [`There is no question #${hidden.id}.`] } },
+    })
     expect(await close('999999999')).toMatchObject({ status: 400 })
-    expect(await post(question.id, { intent: 'close', reason: 'bogus' }, mod.id)).toMatchObject({ status: 400, body: { fieldErrors: { reason: ['Pick a reason.'] } } })
+    expect(await post(question.id, { intent: 'close', reason: 'bogus' }, mod.id)).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { reason: ['Pick a reason.'] } },
+    })
     expect(stateOf(question.id)!.status).toBe('open')
   })
 
@@ -94,7 +111,9 @@ describe('closing', () => {
     const mod = createUser(db(), { role: 'moderator' })
     const [a, b, c] = [newQuestion(), newQuestion(), newQuestion()]
     closeQuestion(db(), { questionId: b.id, actorId: mod.id, reason: 'duplicate', duplicateOfId: a.id })
-    expect(closeQuestion(db(), { questionId: c.id, actorId: mod.id, reason: 'duplicate', duplicateOfId: b.id })).toEqual({ duplicateOfId: a.id })
+    expect(closeQuestion(db(), { questionId: c.id, actorId: mod.id, reason: 'duplicate', duplicateOfId: b.id })).toEqual({
+      duplicateOfId: a.id,
+    })
     // b and c point at a: closing a as a duplicate of c would make a cycle.
     expect(() => closeQuestion(db(), { questionId: a.id, actorId: mod.id, reason: 'duplicate', duplicateOfId: c.id })).toThrow(
       `Question #${c.id} is already closed as a duplicate of this one.`,
@@ -107,13 +126,22 @@ describe('closing', () => {
     const question = newQuestion()
     const mod = createUser(db(), { role: 'admin' })
     await post(question.id, { intent: 'close', reason: 'duplicate', duplicateOf: String(original.id) }, mod.id)
-    expect(await post(question.id, { intent: 'close', reason: 'resolved' }, mod.id)).toMatchObject({ status: 409, body: 'This question is already closed.' })
+    expect(await post(question.id, { intent: 'close', reason: 'resolved' }, mod.id)).toMatchObject({
+      status: 409,
+      body: 'This question is already closed.',
+    })
     expect(await post(question.id, { intent: 'reopen' }, createUser(db(), { reputation: 100 }).id)).toMatchObject({ status: 403 })
     expect(await post(question.id, { intent: 'reopen', note: 'Different problem after all.' }, mod.id)).toMatchObject({ status: 302 })
     expect(stateOf(question.id)).toEqual({ status: 'open', closeReason: null, duplicateOfId: null })
     expect(await post(question.id, { intent: 'reopen' }, mod.id)).toMatchObject({ status: 409, body: 'This question is already open.' })
-    const actions = db().select({ action: moderationLog.action }).from(moderationLog).where(and(eq(moderationLog.targetType, 'question'), eq(moderationLog.targetId, question.id))).all()
+    const actions = db()
+      .select({ action: moderationLog.action })
+      .from(moderationLog)
+      .where(and(eq(moderationLog.targetType, 'question'), eq(moderationLog.targetId, question.id)))
+      .all()
     expect(actions.map((a) => a.action)).toEqual(['close', 'reopen'])
-    expect(await post(question.id, { intent: 'answer', body: 'Now it takes answers again, fine.' }, createUser(db()).id)).toMatchObject({ status: 302 })
+    expect(await post(question.id, { intent: 'answer', body: 'Now it takes answers again, fine.' }, createUser(db()).id)).toMatchObject({
+      status: 302,
+    })
   })
 })

@@ -22,7 +22,11 @@ describe('converting a question into an idea', () => {
   test('carries the upvoters exactly once, links both ways, and keeps counters and reputation exact', async () => {
     const asker = createUser(db())
     const tag = unique('exports')
-    const question = createTestQuestion(db(), { authorId: asker.id, title: 'Can reports be exported to Excel?', tagNames: [tag, 'reports'] })
+    const question = createTestQuestion(db(), {
+      authorId: asker.id,
+      title: 'Can reports be exported to Excel?',
+      tagNames: [tag, 'reports'],
+    })
     createTestAnswer(db(), { questionId: question.id, authorId: createUser(db()).id })
     const upvoters = Array.from({ length: 3 }, () => createUser(db(), { reputation: 200 }))
     const downvoter = createUser(db(), { reputation: 200 })
@@ -33,15 +37,30 @@ describe('converting a question into an idea', () => {
     setPostVote(db(), { targetType: 'question', targetId: question.id, userId: changedMind.id, value: 0 })
     const category = createCategory(db())
     const pat = createUser(db(), { role: 'product' })
-    const reputationBefore = db().select({ n: reputationEvents.id }).from(reputationEvents).where(eq(reputationEvents.userId, asker.id)).all().length
+    const reputationBefore = db()
+      .select({ n: reputationEvents.id })
+      .from(reputationEvents)
+      .where(eq(reputationEvents.userId, asker.id))
+      .all().length
 
     const res = await post(question.id, { intent: 'convert', categoryId: String(category.id) }, pat.id)
     expect(res.status).toBe(302)
     const ideaId = Number(res.location!.replace('/ideas/', ''))
 
     const idea = db().select().from(ideas).where(eq(ideas.id, ideaId)).get()!
-    expect(idea).toMatchObject({ authorId: asker.id, title: question.title, categoryId: category.id, fromQuestionId: question.id, voteCount: 4 })
-    const voters = db().select({ userId: ideaVotes.userId }).from(ideaVotes).where(eq(ideaVotes.ideaId, ideaId)).orderBy(asc(ideaVotes.userId)).all()
+    expect(idea).toMatchObject({
+      authorId: asker.id,
+      title: question.title,
+      categoryId: category.id,
+      fromQuestionId: question.id,
+      voteCount: 4,
+    })
+    const voters = db()
+      .select({ userId: ideaVotes.userId })
+      .from(ideaVotes)
+      .where(eq(ideaVotes.ideaId, ideaId))
+      .orderBy(asc(ideaVotes.userId))
+      .all()
     expect(voters.map((v) => v.userId)).toEqual([asker.id, ...upvoters.map((u) => u.id)].sort((a, b) => a - b))
     const ideaTagNames = getIdeaPage(db(), { ideaId }).tags
     expect(ideaTagNames).toEqual([tag, 'reports'].sort())
@@ -66,9 +85,17 @@ describe('converting a question into an idea', () => {
     expect(findCounterMismatches(db())).toEqual([])
 
     // The asker is told; the log records it.
-    const note = db().select().from(notifications).where(and(eq(notifications.userId, asker.id), eq(notifications.kind, 'question_converted'))).get()
+    const note = db()
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, asker.id), eq(notifications.kind, 'question_converted')))
+      .get()
     expect(note).toMatchObject({ url: `/ideas/${ideaId}`, actorId: pat.id })
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.targetType, 'question'), eq(moderationLog.targetId, question.id))).all()
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.targetType, 'question'), eq(moderationLog.targetId, question.id)))
+      .all()
     expect(log).toMatchObject([{ action: 'convert_to_idea', actorId: pat.id, after: { convertedToIdeaId: ideaId, carriedVotes: 3 } }])
 
     // Converting again is a conflict.
@@ -90,7 +117,10 @@ describe('converting a question into an idea', () => {
       status: 400,
       body: { intent: 'convert', fieldErrors: { categoryId: ['Pick a category.'] } },
     })
-    expect(await post(question.id, { intent: 'convert', categoryId: '99999999' }, pat.id)).toMatchObject({ status: 400, body: 'Pick a category from the list.' })
+    expect(await post(question.id, { intent: 'convert', categoryId: '99999999' }, pat.id)).toMatchObject({
+      status: 400,
+      body: 'Pick a category from the list.',
+    })
     expect(db().select({ c: questions.convertedToIdeaId }).from(questions).where(eq(questions.id, question.id)).get()!.c).toBeNull()
   })
 
@@ -99,8 +129,13 @@ describe('converting a question into an idea', () => {
     const question = createTestQuestion(db(), { authorId: createUser(db()).id })
     const admin = createUser(db(), { role: 'admin' })
     await post(question.id, { intent: 'close', reason: 'duplicate', duplicateOf: String(original.id) }, admin.id)
-    expect(await post(question.id, { intent: 'convert', categoryId: String(createCategory(db()).id) }, admin.id)).toMatchObject({ status: 302 })
-    expect(getQuestionPage(db(), { questionId: question.id }).question).toMatchObject({ closeReason: 'duplicate', duplicateOf: { id: original.id } })
+    expect(await post(question.id, { intent: 'convert', categoryId: String(createCategory(db()).id) }, admin.id)).toMatchObject({
+      status: 302,
+    })
+    expect(getQuestionPage(db(), { questionId: question.id }).question).toMatchObject({
+      closeReason: 'duplicate',
+      duplicateOf: { id: original.id },
+    })
     expect(findCounterMismatches(db())).toEqual([])
   })
 })

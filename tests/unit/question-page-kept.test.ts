@@ -19,15 +19,22 @@ test('hidden posts stay their authors’ and staff’s while the page is kept; v
   const hidden = createTestAnswer(db, { questionId: question.id, authorId: answerer.id })
   const commenter = createUser(db)
   const comment = createTestComment(db, { target: { type: 'answer', id: shown.id }, authorId: commenter.id })
-  db.transaction((tx) => {
-    setPostState(tx, { type: 'answer', id: hidden.id }, { hiddenAt: new Date(), hiddenReason: 'moderator' })
-    setPostState(tx, { type: 'comment', id: comment.id }, { hiddenAt: new Date(), hiddenReason: 'moderator' })
-  }, { behavior: 'immediate' })
+  db.transaction(
+    (tx) => {
+      setPostState(tx, { type: 'answer', id: hidden.id }, { hiddenAt: new Date(), hiddenReason: 'moderator' })
+      setPostState(tx, { type: 'comment', id: comment.id }, { hiddenAt: new Date(), hiddenReason: 'moderator' })
+    },
+    { behavior: 'immediate' },
+  )
   const voter = createUser(db, { reputation: 100 })
   setPostVote(db, { targetType: 'answer', targetId: shown.id, userId: voter.id, value: 1 })
 
-  const answersFor = (viewerId: number | null, staffView = false) => getQuestionPage(db, { questionId: question.id, viewerId, staffView }).answers
-  const ids = (viewerId: number | null, staffView = false) => answersFor(viewerId, staffView).map((a) => a.id).sort((a, b) => a - b)
+  const answersFor = (viewerId: number | null, staffView = false) =>
+    getQuestionPage(db, { questionId: question.id, viewerId, staffView }).answers
+  const ids = (viewerId: number | null, staffView = false) =>
+    answersFor(viewerId, staffView)
+      .map((a) => a.id)
+      .sort((a, b) => a - b)
   const commentIds = (viewerId: number | null) => answersFor(viewerId).flatMap((a) => a.comments.map((c) => c.id))
   for (let round = 0; round < 2; round++) {
     expect(ids(null)).toEqual([shown.id])
@@ -43,7 +50,9 @@ test('hidden posts stay their authors’ and staff’s while the page is kept; v
   // No hiddenAt leaks into the page's data.
   expect(Object.keys(answersFor(answerer.id)[0]!)).not.toContain('hiddenAt')
   // A hidden question is its author's and staff's alone.
-  db.transaction((tx) => setPostState(tx, { type: 'question', id: question.id }, { hiddenAt: new Date(), hiddenReason: 'moderator' }), { behavior: 'immediate' })
+  db.transaction((tx) => setPostState(tx, { type: 'question', id: question.id }, { hiddenAt: new Date(), hiddenReason: 'moderator' }), {
+    behavior: 'immediate',
+  })
   expect(() => getQuestionPage(db, { questionId: question.id, viewerId: null })).toThrow()
   expect(getQuestionPage(db, { questionId: question.id, viewerId: asker.id }).question.id).toBe(question.id)
   expect(getQuestionPage(db, { questionId: question.id, viewerId: null, staffView: true }).question.id).toBe(question.id)

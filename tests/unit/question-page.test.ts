@@ -28,7 +28,8 @@ async function view(questionId: number, options: { userId?: number; ip?: string;
   return settle(() => loader({ request, params: { questionId: String(questionId) }, context: { clientIp: options.ip ?? '10.1.2.3' } }))
 }
 
-const scoreOf = (table: typeof questions | typeof answers, id: number) => db().select({ s: table.score }).from(table).where(eq(table.id, id)).get()!.s
+const scoreOf = (table: typeof questions | typeof answers, id: number) =>
+  db().select({ s: table.score }).from(table).where(eq(table.id, id)).get()!.s
 const reputationOf = (userId: number) => db().select({ r: users.reputation }).from(users).where(eq(users.id, userId)).get()!.r
 const ledgerOf = (userId: number) =>
   db()
@@ -51,17 +52,23 @@ describe('votes', () => {
     const { answerer, question, answer } = setup()
     const own = createUser(db(), { reputation: 500 })
     const ownQuestion = createTestQuestion(db(), { authorId: own.id })
-    expect(await post(ownQuestion.id, { intent: 'vote', target: 'question', targetId: String(ownQuestion.id), value: '1' }, own.id)).toMatchObject({
+    expect(
+      await post(ownQuestion.id, { intent: 'vote', target: 'question', targetId: String(ownQuestion.id), value: '1' }, own.id),
+    ).toMatchObject({
       status: 403,
       body: 'You cannot upvote your own post.',
     })
     const richAnswerer = createUser(db(), { reputation: 500 })
     const ownAnswer = createTestAnswer(db(), { questionId: question.id, authorId: richAnswerer.id })
-    expect(await post(question.id, { intent: 'vote', target: 'answer', targetId: String(ownAnswer.id), value: '-1' }, richAnswerer.id)).toMatchObject({
+    expect(
+      await post(question.id, { intent: 'vote', target: 'answer', targetId: String(ownAnswer.id), value: '-1' }, richAnswerer.id),
+    ).toMatchObject({
       status: 403,
       body: 'You cannot downvote your own post.',
     })
-    expect(await post(question.id, { intent: 'vote', target: 'answer', targetId: String(ownAnswer.id), value: '0' }, richAnswerer.id)).toMatchObject({
+    expect(
+      await post(question.id, { intent: 'vote', target: 'answer', targetId: String(ownAnswer.id), value: '0' }, richAnswerer.id),
+    ).toMatchObject({
       status: 403,
     })
     expect(db().select({ n: count() }).from(postVotes).where(eq(postVotes.userId, richAnswerer.id)).get()!.n).toBe(0)
@@ -73,11 +80,19 @@ describe('votes', () => {
     const { answerer, question, answer } = setup()
     const voter = createUser(db(), { reputation: 200 })
     const vote = (value: string, respond = true) =>
-      post(question.id, { intent: 'vote', target: 'answer', targetId: String(answer.id), value, ...(respond ? { respond: 'data' } : {}) }, voter.id)
+      post(
+        question.id,
+        { intent: 'vote', target: 'answer', targetId: String(answer.id), value, ...(respond ? { respond: 'data' } : {}) },
+        voter.id,
+      )
     expect(await vote('1')).toMatchObject({ status: 200, body: { ok: true, value: 1, score: 1 } })
     expect(await vote('1')).toMatchObject({ status: 200, body: { value: 1, score: 1 } }) // a replay changes nothing
     expect(await vote('-1')).toMatchObject({ body: { value: -1, score: -1 } })
-    const rows = db().select({ value: postVotes.value }).from(postVotes).where(and(eq(postVotes.targetId, answer.id), eq(postVotes.userId, voter.id))).all()
+    const rows = db()
+      .select({ value: postVotes.value })
+      .from(postVotes)
+      .where(and(eq(postVotes.targetId, answer.id), eq(postVotes.userId, voter.id)))
+      .all()
     expect(rows).toEqual([{ value: -1 }])
     // Without JavaScript the form posts and the page redirects back to the answer.
     expect(await vote('0', false)).toMatchObject({ status: 302, location: `/questions/${question.id}#answer-${answer.id}` })
@@ -115,9 +130,15 @@ describe('votes', () => {
     const { question } = setup()
     const other = setup()
     const voter = createUser(db(), { reputation: 200 })
-    expect(await post(question.id, { intent: 'vote', target: 'answer', targetId: String(other.answer.id), value: '1' }, voter.id)).toMatchObject({ status: 404 })
-    expect(await post(question.id, { intent: 'vote', target: 'answer', targetId: 'abc', value: '1' }, voter.id)).toMatchObject({ status: 400 })
-    expect(await post(question.id, { intent: 'vote', target: 'answer', targetId: String(other.answer.id), value: '2' }, voter.id)).toMatchObject({ status: 400 })
+    expect(
+      await post(question.id, { intent: 'vote', target: 'answer', targetId: String(other.answer.id), value: '1' }, voter.id),
+    ).toMatchObject({ status: 404 })
+    expect(await post(question.id, { intent: 'vote', target: 'answer', targetId: 'abc', value: '1' }, voter.id)).toMatchObject({
+      status: 400,
+    })
+    expect(
+      await post(question.id, { intent: 'vote', target: 'answer', targetId: String(other.answer.id), value: '2' }, voter.id),
+    ).toMatchObject({ status: 400 })
     expect(await post(question.id, { intent: 'vote', target: 'idea', targetId: '1', value: '1' }, voter.id)).toMatchObject({ status: 400 })
     expect(await post(question.id, { intent: 'bogus' }, voter.id)).toMatchObject({ status: 400 })
   })
@@ -132,14 +153,21 @@ describe('answers', () => {
     const answerId = Number(res.location!.match(/#answer-(\d+)$/)![1])
     const page = getQuestionPage(db(), { questionId: question.id })
     expect(page.answers.map((a) => a.id)).toContain(answerId)
-    const notes = db().select({ kind: notifications.kind }).from(notifications).where(and(eq(notifications.userId, asker.id), eq(notifications.subjectId, answerId))).all()
+    const notes = db()
+      .select({ kind: notifications.kind })
+      .from(notifications)
+      .where(and(eq(notifications.userId, asker.id), eq(notifications.subjectId, answerId)))
+      .all()
     expect(notes).toEqual([{ kind: 'new_answer' }])
   })
 
   test('a short answer is a 400 with its message, keeping the text', async () => {
     const { question } = setup()
     const res = await post(question.id, { intent: 'answer', body: 'Try again.' }, createUser(db()).id)
-    expect(res).toMatchObject({ status: 400, body: { fields: { body: 'Try again.' }, fieldErrors: { body: ['Write at least 20 characters.'] }, intent: 'answer' } })
+    expect(res).toMatchObject({
+      status: 400,
+      body: { fields: { body: 'Try again.' }, fieldErrors: { body: ['Write at least 20 characters.'] }, intent: 'answer' },
+    })
     const long = await post(question.id, { intent: 'answer', body: 'x'.repeat(10_001) }, createUser(db()).id)
     expect(long).toMatchObject({ status: 400, body: { fieldErrors: { body: ['Use at most 10,000 characters.'] } } })
   })
@@ -178,7 +206,11 @@ describe('accepting', () => {
     expect(await accept(answer.id, true)).toMatchObject({ status: 302, location: `/questions/${question.id}#answer-${answer.id}` })
     await accept(answer.id, true) // replayed
     await accept(other.id, true)
-    const accepted = db().select({ id: answers.id }).from(answers).where(and(eq(answers.questionId, question.id), eq(answers.isAccepted, true))).all()
+    const accepted = db()
+      .select({ id: answers.id })
+      .from(answers)
+      .where(and(eq(answers.questionId, question.id), eq(answers.isAccepted, true)))
+      .all()
     expect(accepted).toEqual([{ id: other.id }])
     expect(reputationOf(answerer.id)).toBe(1)
     expect(reputationOf(second.id)).toBe(16)
@@ -187,7 +219,9 @@ describe('accepting', () => {
     expect(reputationOf(second.id)).toBe(16)
     await accept(other.id, false)
     await accept(other.id, false) // replayed
-    expect(db().select({ a: questions.acceptedAnswerId, u: questions.isUnanswered }).from(questions).where(eq(questions.id, question.id)).get()).toEqual({
+    expect(
+      db().select({ a: questions.acceptedAnswerId, u: questions.isUnanswered }).from(questions).where(eq(questions.id, question.id)).get(),
+    ).toEqual({
       a: null,
       u: true,
     })
@@ -206,7 +240,12 @@ describe('comments', () => {
     const { asker, answerer, question, answer } = setup()
     const newcomer = createUser(db())
     const commenter = createUser(db(), { reputation: 15 })
-    const fields = (body: string, target = 'answer', targetId = answer.id) => ({ intent: 'comment', target, targetId: String(targetId), body })
+    const fields = (body: string, target = 'answer', targetId = answer.id) => ({
+      intent: 'comment',
+      target,
+      targetId: String(targetId),
+      body,
+    })
     expect(await post(question.id, fields('x'), commenter.id)).toMatchObject({
       status: 400,
       body: { fields: { body: 'x' }, fieldErrors: { body: ['Write at least 2 characters.'] }, formKey: `answer-${answer.id}` },
@@ -219,7 +258,11 @@ describe('comments', () => {
     const res = await post(question.id, fields('Which version are you on?'), commenter.id)
     expect(res.status).toBe(302)
     const commentId = Number(res.location!.match(/#comment-(\d+)$/)![1])
-    const notes = db().select({ userId: notifications.userId, kind: notifications.kind }).from(notifications).where(and(eq(notifications.subjectType, 'comment'), eq(notifications.subjectId, commentId))).all()
+    const notes = db()
+      .select({ userId: notifications.userId, kind: notifications.kind })
+      .from(notifications)
+      .where(and(eq(notifications.subjectType, 'comment'), eq(notifications.subjectId, commentId)))
+      .all()
     expect(notes).toEqual([{ userId: answerer.id, kind: 'comment' }])
     // The asker may always comment on their own question, whatever their reputation.
     expect(await post(question.id, fields('Thanks, that worked!', 'question', question.id), asker.id)).toMatchObject({ status: 302 })
@@ -239,7 +282,11 @@ describe('official answers', () => {
     expect(await post(question.id, fields, member.id)).toMatchObject({ status: 403, body: 'Only moderators can mark answers official.' })
     expect(await post(question.id, fields, mod.id)).toMatchObject({ status: 302 })
     expect(db().select({ o: answers.isOfficial }).from(answers).where(eq(answers.id, answer.id)).get()!.o).toBe(true)
-    const log = db().select().from(moderationLog).where(and(eq(moderationLog.targetType, 'answer'), eq(moderationLog.targetId, answer.id))).all()
+    const log = db()
+      .select()
+      .from(moderationLog)
+      .where(and(eq(moderationLog.targetType, 'answer'), eq(moderationLog.targetId, answer.id)))
+      .all()
     expect(log).toMatchObject([{ actorId: mod.id, action: 'mark_official', before: { isOfficial: false }, after: { isOfficial: true } }])
   })
 })
@@ -251,18 +298,38 @@ describe('edits', () => {
       const request = await formRequest(`/questions/${question.id}/edit`, fields, { userId })
       return settle(() => editQuestionAction({ request, params: { questionId: String(question.id) }, context: {} }))
     }
-    const before = db().select({ title: questions.title, bodyMd: questions.bodyMd }).from(questions).where(eq(questions.id, question.id)).get()!
+    const before = db()
+      .select({ title: questions.title, bodyMd: questions.bodyMd })
+      .from(questions)
+      .where(eq(questions.id, question.id))
+      .get()!
     expect(await edit({ title: 'Too short', body: 'b' }, asker.id)).toMatchObject({
       status: 400,
-      body: { fields: { title: 'Too short' }, fieldErrors: { title: ['Write at least 15 characters.'], body: ['Write at least 30 characters.'] } },
+      body: {
+        fields: { title: 'Too short' },
+        fieldErrors: { title: ['Write at least 15 characters.'], body: ['Write at least 30 characters.'] },
+      },
     })
-    expect(await edit({ title: 'How do I rotate my API key safely?', body: 'Tried everything.'.padEnd(40, '.') }, createUser(db()).id)).toMatchObject({
+    expect(
+      await edit({ title: 'How do I rotate my API key safely?', body: 'Tried everything.'.padEnd(40, '.') }, createUser(db()).id),
+    ).toMatchObject({
       status: 403,
       body: 'You need 2000 reputation to edit this question.',
     })
-    const res = await edit({ title: 'How do I rotate my API key safely?', body: '<script>x</script> I tried **everything** in the dashboard.', reason: 'clearer title' }, asker.id)
+    const res = await edit(
+      {
+        title: 'How do I rotate my API key safely?',
+        body: '<script>x</script> I tried **everything** in the dashboard.',
+        reason: 'clearer title',
+      },
+      asker.id,
+    )
     expect(res).toMatchObject({ status: 302, location: `/questions/${question.id}` })
-    const revisions = db().select().from(postRevisions).where(and(eq(postRevisions.targetType, 'question'), eq(postRevisions.targetId, question.id))).all()
+    const revisions = db()
+      .select()
+      .from(postRevisions)
+      .where(and(eq(postRevisions.targetType, 'question'), eq(postRevisions.targetId, question.id)))
+      .all()
     expect(revisions).toMatchObject([{ title: before.title, bodyMd: before.bodyMd, editorId: asker.id, reason: 'clearer title' }])
     const page = getQuestionPage(db(), { questionId: question.id })
     expect(page.question.title).toBe('How do I rotate my API key safely?')
@@ -273,7 +340,9 @@ describe('edits', () => {
     // An editor with 2000 reputation may edit others' questions too.
     const editor = createUser(db(), { reputation: 2000 })
     const request = await getRequest(`/questions/${question.id}/edit`, { userId: editor.id })
-    expect(await settle(() => editQuestionLoader({ request, params: { questionId: String(question.id) }, context: {} }))).toMatchObject({ status: 200 })
+    expect(await settle(() => editQuestionLoader({ request, params: { questionId: String(question.id) }, context: {} }))).toMatchObject({
+      status: 200,
+    })
   })
 
   test('the author edits their answer; a locked question refuses edits with 409', async () => {
@@ -282,7 +351,10 @@ describe('edits', () => {
       const request = await formRequest(`/answers/${answer.id}/edit`, { body }, { userId: answerer.id })
       return settle(() => editAnswerAction({ request, params: { answerId: String(answer.id) }, context: {} }))
     }
-    expect(await edit('Open Settings, then API, then press Regenerate.')).toMatchObject({ status: 302, location: `/questions/${question.id}#answer-${answer.id}` })
+    expect(await edit('Open Settings, then API, then press Regenerate.')).toMatchObject({
+      status: 302,
+      location: `/questions/${question.id}#answer-${answer.id}`,
+    })
     expect(getQuestionPage(db(), { questionId: question.id }).answers[0]!.editedAt).toBeInstanceOf(Date)
     db().update(questions).set({ lockedAt: new Date() }).where(eq(questions.id, question.id)).run()
     expect(await edit('Something else entirely, long enough.')).toMatchObject({ status: 409 })
@@ -290,7 +362,8 @@ describe('edits', () => {
 })
 
 describe('view counting', () => {
-  const viewsOf = (questionId: number) => db().select({ v: questions.viewCount }).from(questions).where(eq(questions.id, questionId)).get()!.v
+  const viewsOf = (questionId: number) =>
+    db().select({ v: questions.viewCount }).from(questions).where(eq(questions.id, questionId)).get()!.v
 
   test('reloads by the same viewer on the same day count once; another day counts again', async () => {
     const { question } = setup()

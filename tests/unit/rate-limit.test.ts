@@ -50,7 +50,8 @@ describe('takeAttempt: check and count in one step', () => {
 
   test('counts one hit on every key while all are under their limits, then refuses without counting', () => {
     const db = getDb()
-    const account = unique('test:account'), address = unique('test:ip')
+    const account = unique('test:account'),
+      address = unique('test:ip')
     const checks = [
       { key: account, rule, message: 'Account busy.' },
       { key: address, rule: { limit: 5, windowMs: 60_000 }, message: 'Address busy.' },

@@ -67,7 +67,8 @@ test('the first trending page is the filtered query’s ranking, and a new vote 
   const old = () => createTestIdea(db, { authorId: author.id, categoryId: category.id, now: ago(60 * DAY) })
   const made = Array.from({ length: 9 }, (_, i) => {
     const idea = old()
-    for (let v = 0; v <= i % 4; v++) setIdeaVote(db, { ideaId: idea.id, userId: createUser(db).id, voted: true, now: ago((i + 1) * 0.4 * DAY) })
+    for (let v = 0; v <= i % 4; v++)
+      setIdeaVote(db, { ideaId: idea.id, userId: createUser(db).id, voted: true, now: ago((i + 1) * 0.4 * DAY) })
     return idea.id
   })
   db.update(ideas).set({ hiddenAt: new Date() }).where(eq(ideas.id, made[3]!)).run()
@@ -105,7 +106,8 @@ describe('search of a common word', () => {
   test('gives the same page as the filtered query, and a new post shows at once', () => {
     const db = getDb()
     const author = createUser(db)
-    for (let i = 0; i < 30; i++) createTestIdea(db, { authorId: author.id, title: `Quokka mode ${'for dashboards '.repeat(i % 5)}${i}`, now: ago(60 * DAY) })
+    for (let i = 0; i < 30; i++)
+      createTestIdea(db, { authorId: author.id, title: `Quokka mode ${'for dashboards '.repeat(i % 5)}${i}`, now: ago(60 * DAY) })
     const first = search(db, { q: 'quokka' })
     expect(first.hits).toHaveLength(SEARCH_PAGE_SIZE)
     expect(first.hasMore).toBe(true)

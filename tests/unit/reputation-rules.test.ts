@@ -104,7 +104,9 @@ describe('the daily cap of +200 from votes', () => {
     const question = createTestQuestion(db(), { authorId: asker.id })
     const answer = createTestAnswer(db(), { questionId: question.id, authorId: author.id })
     const voters = Array.from({ length: 21 }, () => createUser(db(), { reputation: 15 }))
-    voters.forEach((voter, i) => setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voter.id, value: 1, now: at(0, i) }))
+    voters.forEach((voter, i) =>
+      setPostVote(db(), { targetType: 'answer', targetId: answer.id, userId: voter.id, value: 1, now: at(0, i) }),
+    )
     expect(deltas(author.id)).toEqual([...Array(20).fill(10), 0])
     expect(reputationOf(author.id)).toBe(1 + DAILY_VOTE_REPUTATION_CAP)
 
@@ -129,7 +131,9 @@ describe('the daily cap of +200 from votes', () => {
     const author = createUser(db())
     const question = createTestQuestion(db(), { authorId: author.id })
     const up = Array.from({ length: 41 }, () => createUser(db(), { reputation: 15 }))
-    up.forEach((voter, i) => setPostVote(db(), { targetType: 'question', targetId: question.id, userId: voter.id, value: 1, now: at(2, i) }))
+    up.forEach((voter, i) =>
+      setPostVote(db(), { targetType: 'question', targetId: question.id, userId: voter.id, value: 1, now: at(2, i) }),
+    )
     expect(reputationOf(author.id)).toBe(201)
     const down = createUser(db(), { reputation: 125 })
     setPostVote(db(), { targetType: 'question', targetId: question.id, userId: down.id, value: -1, now: at(2, 50) })

@@ -31,9 +31,17 @@ function world() {
   const closedQuestion = createTestQuestion(db(), { authorId: author.id, title: `Where is ${word} stored?` })
   closeQuestion(db(), { questionId: closedQuestion.id, actorId: pat.id, reason: 'off_topic' })
   const answeredQuestion = createTestQuestion(db(), { authorId: author.id, title: `Can ${word} be renamed?` })
-  const answer = createTestAnswer(db(), { questionId: answeredQuestion.id, authorId: createUser(db()).id, bodyMd: `Yes, rename ${word} in settings.` })
+  const answer = createTestAnswer(db(), {
+    questionId: answeredQuestion.id,
+    authorId: createUser(db()).id,
+    bodyMd: `Yes, rename ${word} in settings.`,
+  })
   acceptAnswer(db(), { answerId: answer.id, userId: author.id })
-  const taggedAnswer = createTestAnswer(db(), { questionId: openQuestion.id, authorId: createUser(db()).id, bodyMd: `Restart ${word} nightly.` })
+  const taggedAnswer = createTestAnswer(db(), {
+    questionId: openQuestion.id,
+    authorId: createUser(db()).id,
+    bodyMd: `Restart ${word} nightly.`,
+  })
   return { word, tag, openIdea, plannedIdea, openQuestion, closedQuestion, answeredQuestion, answer, taggedAnswer }
 }
 
@@ -53,7 +61,9 @@ describe('search filters', () => {
       [`question:${w.openQuestion.id}`, `question:${w.answeredQuestion.id}`, `answer:${w.answer.id}`, `answer:${w.taggedAnswer.id}`].sort(),
     )
     expect(found(w.word, { status: 'question:open', type: 'idea' })).toEqual([])
-    expect(found(w.word, { status: 'question:open', type: 'answer' })).toEqual([`answer:${w.answer.id}`, `answer:${w.taggedAnswer.id}`].sort())
+    expect(found(w.word, { status: 'question:open', type: 'answer' })).toEqual(
+      [`answer:${w.answer.id}`, `answer:${w.taggedAnswer.id}`].sort(),
+    )
   })
 
   test('by tag: ideas and questions with it, and answers to such questions; any spelling of the tag', () => {
@@ -76,7 +86,13 @@ describe('visibility', () => {
     expect(found(w.word)).toEqual([`idea:${w.openIdea.id}`, `question:${w.openQuestion.id}`].sort())
     for (const status of SEARCH_STATUSES) {
       const hits = found(w.word, { status })
-      for (const gone of [`question:${w.answeredQuestion.id}`, `question:${w.closedQuestion.id}`, `answer:${w.answer.id}`, `answer:${w.taggedAnswer.id}`, `idea:${w.plannedIdea.id}`]) {
+      for (const gone of [
+        `question:${w.answeredQuestion.id}`,
+        `question:${w.closedQuestion.id}`,
+        `answer:${w.answer.id}`,
+        `answer:${w.taggedAnswer.id}`,
+        `idea:${w.plannedIdea.id}`,
+      ]) {
         expect(hits).not.toContain(gone)
       }
     }
@@ -84,7 +100,22 @@ describe('visibility', () => {
 })
 
 describe('hostile input with the new filters', () => {
-  const nasty = ['"', 'NEAR(', '*', '(((', 'AND OR NOT', 'title:secret', '^x', '🙂', '\u0000\u0002\u0003', 'x'.repeat(5000), "'; drop table tags; --", '<script>', '%', '_']
+  const nasty = [
+    '"',
+    'NEAR(',
+    '*',
+    '(((',
+    'AND OR NOT',
+    'title:secret',
+    '^x',
+    '🙂',
+    '\u0000\u0002\u0003',
+    'x'.repeat(5000),
+    "'; drop table tags; --",
+    '<script>',
+    '%',
+    '_',
+  ]
   const statuses = [undefined, ...SEARCH_STATUSES]
   test.each(nasty.map((q) => [q.length > 30 ? `${q.slice(0, 10)}… (${q.length})` : q, q]))('the model never raises on %j', (_label, q) => {
     for (const status of statuses) {
@@ -95,16 +126,19 @@ describe('hostile input with the new filters', () => {
     }
   })
 
-  test.each(nasty.map((q) => [q.length > 30 ? `${q.slice(0, 10)}… (${q.length})` : q, q]))('the page answers 200 on %j in any field', async (_label, q) => {
-    const cases: Array<Record<string, string>> = [
-      { q, status: q, tag: q, type: q, page: q },
-      { q: 'report', status: 'idea:planned', tag: q },
-      { q, status: 'question:answered', tag: 'api', page: '-1' },
-      { q: 'report', status: 'idea:merged', type: 'answer' },
-    ]
-    for (const params of cases) {
-      const request = await getRequest(`/search?${new URLSearchParams(params)}`)
-      expect(await settle(() => loader({ request, params: {}, context: {} }))).toMatchObject({ status: 200 })
-    }
-  })
+  test.each(nasty.map((q) => [q.length > 30 ? `${q.slice(0, 10)}… (${q.length})` : q, q]))(
+    'the page answers 200 on %j in any field',
+    async (_label, q) => {
+      const cases: Array<Record<string, string>> = [
+        { q, status: q, tag: q, type: q, page: q },
+        { q: 'report', status: 'idea:planned', tag: q },
+        { q, status: 'question:answered', tag: 'api', page: '-1' },
+        { q: 'report', status: 'idea:merged', type: 'answer' },
+      ]
+      for (const params of cases) {
+        const request = await getRequest(`/search?${new URLSearchParams(params)}`)
+        expect(await settle(() => loader({ request, params: {}, context: {} }))).toMatchObject({ status: 200 })
+      }
+    },
+  )
 })

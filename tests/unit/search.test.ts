@@ -58,7 +58,12 @@ describe('search', () => {
     const answer = createTestAnswer(db, { questionId: question.id, authorId: createUser(db).id, bodyMd: `Restart the ${word} service.` })
     const { hits } = search(db, { q: word })
     expect(hits).toEqual([
-      expect.objectContaining({ type: 'answer', id: answer.id, url: `/questions/${question.id}#answer-${answer.id}`, title: question.title }),
+      expect.objectContaining({
+        type: 'answer',
+        id: answer.id,
+        url: `/questions/${question.id}#answer-${answer.id}`,
+        title: question.title,
+      }),
     ])
     expect(hits[0]!.snippet).toContain(`\u0002${word}\u0003`)
   })
@@ -70,7 +75,10 @@ describe('search', () => {
     const idea = createTestIdea(db, { authorId: createUser(db).id, title: `Support ${before} exports in reports` })
     expect(search(db, { q: before }).hits.map((h) => h.id)).toEqual([idea.id])
 
-    db.update(ideas).set({ title: `Support ${after} exports in reports` }).where(eq(ideas.id, idea.id)).run()
+    db.update(ideas)
+      .set({ title: `Support ${after} exports in reports` })
+      .where(eq(ideas.id, idea.id))
+      .run()
     expect(search(db, { q: before }).hits).toEqual([])
     expect(search(db, { q: after }).hits.map((h) => h.id)).toEqual([idea.id])
 
@@ -91,9 +99,16 @@ describe('search', () => {
     db.update(answers).set({ deletedAt: new Date() }).where(eq(answers.id, answer.id)).run()
     expect(search(db, { q: word }).hits.map((h) => [h.type, h.hidden])).toEqual([['question', false]])
     const staff = search(db, { q: word, includeHidden: true }).hits
-    expect(staff.map((h) => [h.type, h.id, h.hidden]).sort()).toEqual([['idea', hidden.id, true], ['question', question.id, false]].sort())
+    expect(staff.map((h) => [h.type, h.id, h.hidden]).sort()).toEqual(
+      [
+        ['idea', hidden.id, true],
+        ['question', question.id, false],
+      ].sort(),
+    )
     // The one-query path (with a filter) agrees.
-    expect(search(db, { q: word, includeHidden: true, type: 'idea', status: 'idea:open' }).hits.map((h) => [h.id, h.hidden])).toEqual([[hidden.id, true]])
+    expect(search(db, { q: word, includeHidden: true, type: 'idea', status: 'idea:open' }).hits.map((h) => [h.id, h.hidden])).toEqual([
+      [hidden.id, true],
+    ])
   })
 
   test('the search page finds hidden posts for moderators only', async () => {
@@ -102,7 +117,9 @@ describe('search', () => {
     const idea = createTestIdea(db, { authorId: createUser(db).id, title: `Hidden ${word} idea` })
     db.update(ideas).set({ hiddenAt: new Date(), hiddenReason: 'moderator' }).where(eq(ideas.id, idea.id)).run()
     const hitsFor = async (userId?: number) => {
-      const res = await settle(async () => searchLoader({ request: await getRequest(`/search?q=${word}`, { userId }), params: {}, context: {} }))
+      const res = await settle(async () =>
+        searchLoader({ request: await getRequest(`/search?q=${word}`, { userId }), params: {}, context: {} }),
+      )
       return (res.body as { hits: Array<{ id: number; hidden: boolean }> }).hits.map((h) => [h.id, h.hidden])
     }
     expect(await hitsFor()).toEqual([])
@@ -125,22 +142,29 @@ describe('search', () => {
     const author = createUser(db)
     createTestIdea(db, { authorId: author.id, title: `Track ${word} metrics on dashboards` })
     createTestQuestion(db, { authorId: author.id, title: `Where are ${word} metrics shown?` })
-    expect(search(db, { q: word }).hits.map((h) => h.type).sort()).toEqual(['idea', 'question'])
+    expect(
+      search(db, { q: word })
+        .hits.map((h) => h.type)
+        .sort(),
+    ).toEqual(['idea', 'question'])
     expect(search(db, { q: word, type: 'question' }).hits.map((h) => h.type)).toEqual(['question'])
     expect(search(db, { q: word.slice(0, -2) }).hits).toHaveLength(2)
   })
 
   // The porter stemmer rewrites query terms, prefixes included: "analy" became "anali" and found
   // nothing, and so did a fragment such as "pangolin6uy" of a word "pangolin6uy01".
-  test.each(['analy', 'analyti', 'dashboa', 'Quarterl', 'summaries', 'sharing', 'exporte'])('the fragment %j finds the words it begins', (fragment) => {
-    const db = getDb()
-    const marker = unique('ocelot')
-    const idea = createTestIdea(db, {
-      authorId: createUser(db).id,
-      title: `${marker} quarterly analytics dashboards with summaries, sharing exported files`,
-    })
-    expect(search(db, { q: `${marker} ${fragment}` }).hits.map((h) => h.id)).toEqual([idea.id])
-  })
+  test.each(['analy', 'analyti', 'dashboa', 'Quarterl', 'summaries', 'sharing', 'exporte'])(
+    'the fragment %j finds the words it begins',
+    (fragment) => {
+      const db = getDb()
+      const marker = unique('ocelot')
+      const idea = createTestIdea(db, {
+        authorId: createUser(db).id,
+        title: `${marker} quarterly analytics dashboards with summaries, sharing exported files`,
+      })
+      expect(search(db, { q: `${marker} ${fragment}` }).hits.map((h) => h.id)).toEqual([idea.id])
+    },
+  )
 
   test.each(['pangolin6uy', 'pangolin13yed'])('the fragment %j, which the stemmer rewrites, still finds its word', (fragment) => {
     const db = getDb()

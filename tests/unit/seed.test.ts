@@ -18,7 +18,12 @@ describe('the demo seed', () => {
     expect(summary!.questions).toBeGreaterThanOrEqual(40)
     expect(summary!.acceptedAnswers).toBeGreaterThan(10)
 
-    for (const [username, role] of [['admin', 'admin'], ['pat', 'product'], ['mo', 'moderator'], ['casey', 'member']] as const) {
+    for (const [username, role] of [
+      ['admin', 'admin'],
+      ['pat', 'product'],
+      ['mo', 'moderator'],
+      ['casey', 'member'],
+    ] as const) {
       const account = findLoginAccount(db, username)
       expect(account, username).not.toBeNull()
       expect(await verifyPassword(account!.passwordHash, 'summit-demo-pass')).toBe(true)
@@ -33,13 +38,23 @@ describe('the demo seed', () => {
 
     // Badges came with the events that earned them, one notification each.
     const badges = db.all<{ badge: string }>(sql`select distinct badge from user_badges order by badge`).map((r) => r.badge)
-    expect(badges).toEqual(expect.arrayContaining(['co_creator', 'first_answer', 'first_idea', 'first_question', 'idea_planned', 'supporter']))
+    expect(badges).toEqual(
+      expect.arrayContaining(['co_creator', 'first_answer', 'first_idea', 'first_question', 'idea_planned', 'supporter']),
+    )
     const awarded = db.get<{ n: number }>(sql`select count(*) as n from user_badges`)!.n
     expect(db.get<{ n: number }>(sql`select count(*) as n from notifications where kind = 'badge'`)!.n).toBe(awarded)
 
     // Customer companies, with demo members in them, so the dashboard ranks ideas by company and revenue.
     expect(summary).toMatchObject({ companies: 6, companyMembers: 15 })
-    const byRevenue = listProductIdeas(db, { sort: 'revenue', windowDays: 30, segmentId: null, status: null, categoryId: null, page: 1, withCompanies: true })
+    const byRevenue = listProductIdeas(db, {
+      sort: 'revenue',
+      windowDays: 30,
+      segmentId: null,
+      status: null,
+      categoryId: null,
+      page: 1,
+      withCompanies: true,
+    })
     expect(byRevenue.items.length).toBeGreaterThan(10)
     expect(byRevenue.items[0]!.revenue).toBeGreaterThanOrEqual(24_000)
 

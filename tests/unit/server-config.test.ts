@@ -26,18 +26,27 @@ function configWith(variables: Record<string, string | undefined>) {
 }
 
 test('defaults', () => {
-  expect(configWith({ NODE_ENV: 'test', PORT: undefined, HOST: undefined, TRUST_PROXY: undefined, PAGE_CACHE_SECONDS: undefined })).toEqual({
-    mode: 'development',
-    port: 3000,
-    host: undefined,
-    publicUrl: null,
-    trustProxy: undefined,
-    pageCacheSeconds: 60,
-  })
+  expect(configWith({ NODE_ENV: 'test', PORT: undefined, HOST: undefined, TRUST_PROXY: undefined, PAGE_CACHE_SECONDS: undefined })).toEqual(
+    {
+      mode: 'development',
+      port: 3000,
+      host: undefined,
+      publicUrl: null,
+      trustProxy: undefined,
+      pageCacheSeconds: 60,
+    },
+  )
 })
 
 test('every setting read, validated', () => {
-  const config = configWith({ NODE_ENV: 'production', PORT: '8080', HOST: '127.0.0.1', PUBLIC_URL: 'https://community.example.com', TRUST_PROXY: '1', PAGE_CACHE_SECONDS: '0' })
+  const config = configWith({
+    NODE_ENV: 'production',
+    PORT: '8080',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: 'https://community.example.com',
+    TRUST_PROXY: '1',
+    PAGE_CACHE_SECONDS: '0',
+  })
   expect(config).toMatchObject({ mode: 'production', port: 8080, host: '127.0.0.1', trustProxy: 1, pageCacheSeconds: 0 })
   expect(config.publicUrl?.origin).toBe('https://community.example.com')
   expect(configWith({ HOST: '', PAGE_CACHE_SECONDS: '' })).toMatchObject({ host: undefined, pageCacheSeconds: 0 })

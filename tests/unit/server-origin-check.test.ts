@@ -9,7 +9,15 @@ import { type Front, startFront } from './helpers/front'
 /** The app stand-in answers with what reached it. */
 function echo(): Parameters<typeof startFront>[0]['handler'] {
   return (req, res) => {
-    res.json({ method: req.method, path: req.path, cookie: req.get('cookie') ?? null, origin: req.get('origin') ?? null, referer: req.get('referer') ?? null, host: req.get('host'), protocol: req.protocol })
+    res.json({
+      method: req.method,
+      path: req.path,
+      cookie: req.get('cookie') ?? null,
+      origin: req.get('origin') ?? null,
+      referer: req.get('referer') ?? null,
+      host: req.get('host'),
+      protocol: req.protocol,
+    })
   }
 }
 
@@ -21,7 +29,12 @@ describe('without PUBLIC_URL', () => {
   afterAll(() => front.close())
 
   const post = (path: string, headers: Record<string, string> = {}) =>
-    fetch(`${front.origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: 'a=1', redirect: 'manual' })
+    fetch(`${front.origin}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      body: 'a=1',
+      redirect: 'manual',
+    })
 
   test('a POST from the site itself passes, by Origin or, without one, by Referer', async () => {
     expect((await post('/ideas/new', { Origin: front.origin })).status).toBe(200)
@@ -29,7 +42,13 @@ describe('without PUBLIC_URL', () => {
   })
 
   test('a cross-site POST is refused with 403 and a plain page, before the app', async () => {
-    const cases: Record<string, string>[] = [{ Origin: 'https://evil.example' }, { Referer: 'https://evil.example/form' }, {}, { Origin: 'null' }, { Referer: 'not a url' }]
+    const cases: Record<string, string>[] = [
+      { Origin: 'https://evil.example' },
+      { Referer: 'https://evil.example/form' },
+      {},
+      { Origin: 'null' },
+      { Referer: 'not a url' },
+    ]
     for (const headers of cases) {
       const response = await post('/ideas/new', headers)
       expect(response.status, JSON.stringify(headers)).toBe(403)
@@ -41,7 +60,11 @@ describe('without PUBLIC_URL', () => {
   })
 
   test('/api/v1 writes pass without the Origin check, and reach the app without cookies, Origin or Referer', async () => {
-    const response = await post('/api/v1/ideas', { Origin: 'https://evil.example', Referer: 'https://evil.example/', Cookie: 'summit_session=abc' })
+    const response = await post('/api/v1/ideas', {
+      Origin: 'https://evil.example',
+      Referer: 'https://evil.example/',
+      Cookie: 'summit_session=abc',
+    })
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ cookie: null, origin: null, referer: null })
     // PUT and DELETE are the API's alone.

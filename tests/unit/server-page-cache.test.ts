@@ -21,7 +21,8 @@ import { type Front, markAudience, pageHandler, sendAsRemix, startFront } from '
 let front: Front | undefined
 afterEach(() => front?.close())
 
-const keeping = (options: Partial<ConstructorParameters<typeof PageCache>[0]> = {}) => new PageCache({ maxAgeSeconds: 60, version: pageCacheVersion, ...options })
+const keeping = (options: Partial<ConstructorParameters<typeof PageCache>[0]> = {}) =>
+  new PageCache({ maxAgeSeconds: 60, version: pageCacheVersion, ...options })
 
 test('what app/entry.server.tsx exports is what the server takes from the build', () => {
   expectTypeOf<typeof Entry>().toMatchTypeOf<AppEntry>()
@@ -204,7 +205,9 @@ describe('question views', () => {
     expect(viewCount(question.id)).toBe(2)
 
     // A crawler is never counted, kept page or not.
-    await fetch(`${front.origin}/questions/${question.id}`, { headers: { 'User-Agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' } })
+    await fetch(`${front.origin}/questions/${question.id}`, {
+      headers: { 'User-Agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' },
+    })
     expect(viewCount(question.id)).toBe(2)
     expect(rendered.count).toBe(3)
   })
@@ -214,7 +217,8 @@ describe('question views', () => {
     const question = createTestQuestion(db, { authorId: createUser(db).id })
     const rendered = { count: 0 }
     front = await startFront({ handler: questionPage(rendered), pageCache: keeping() })
-    const get = async (who: string, query = '') => (await fetch(`${front!.origin}/questions/${question.id}${query}`, { headers: visitor(who) })).text()
+    const get = async (who: string, query = '') =>
+      (await fetch(`${front!.origin}/questions/${question.id}${query}`, { headers: visitor(who) })).text()
     expect(await get('a')).toContain('<p>1 views</p>')
     expect(await get('b', '?sort=votes')).toContain('<p>2 views</p>')
     expect(await get('c', '?sort=votes')).toContain('<p>3 views</p>')

@@ -24,7 +24,11 @@ test('production: fixed headers, and a Content-Security-Policy whose nonce is th
     expect(response.headers.get('content-security-policy')).toBe(
       `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`,
     )
-    expect(Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('x-') || name.endsWith('-policy') || name.startsWith('referrer')))).toMatchObject({
+    expect(
+      Object.fromEntries(
+        [...response.headers].filter(([name]) => name.startsWith('x-') || name.endsWith('-policy') || name.startsWith('referrer')),
+      ),
+    ).toMatchObject({
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'referrer-policy': 'strict-origin-when-cross-origin',

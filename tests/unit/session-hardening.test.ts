@@ -117,7 +117,12 @@ describe('every place that takes a redirect target keeps it on the site', () => 
   test('sign-up form', async () => {
     for (const target of HOSTILE_TARGETS.slice(0, 12)) {
       const username = unique('redir')
-      const post = await formRequest('/signup', { username, email: `${username}@example.com`, password: 'a-long-enough-passphrase', redirectTo: target })
+      const post = await formRequest('/signup', {
+        username,
+        email: `${username}@example.com`,
+        password: 'a-long-enough-passphrase',
+        redirectTo: target,
+      })
       const res = await settle(() => signupAction(args(post)))
       expect(res.status, JSON.stringify(target)).toBe(302)
       expect(res.location).toBe('/')
@@ -129,12 +134,20 @@ describe('every place that takes a redirect target keeps it on the site', () => 
     const voter = createUser(db, { reputation: 100, createdAt: new Date(Date.now() - 7 * 86_400_000) })
     const idea = createTestIdea(db, { authorId: createUser(db).id })
     for (const target of HOSTILE_TARGETS.slice(0, 20)) {
-      const vote = await formRequest(`/ideas/${idea.id}/vote`, { voted: 'true', redirectTo: target }, { userId: voter.id, headers: { Accept: 'text/html' } })
+      const vote = await formRequest(
+        `/ideas/${idea.id}/vote`,
+        { voted: 'true', redirectTo: target },
+        { userId: voter.id, headers: { Accept: 'text/html' } },
+      )
       const res = await settle(() => voteAction(args(vote, { ideaId: String(idea.id) })))
       expect(res.status).toBe(302)
       expect(res.location, JSON.stringify(target)).toBe(`/ideas/${idea.id}`)
     }
-    const anonymous = await formRequest(`/ideas/${idea.id}/vote`, { voted: 'true', redirectTo: '/\t/evil.example' }, { headers: { Accept: 'text/html' } })
+    const anonymous = await formRequest(
+      `/ideas/${idea.id}/vote`,
+      { voted: 'true', redirectTo: '/\t/evil.example' },
+      { headers: { Accept: 'text/html' } },
+    )
     const toLogin = await settle(() => voteAction(args(anonymous, { ideaId: String(idea.id) })))
     expect(toLogin.location).toBe(`/login?redirectTo=%2Fideas%2F${idea.id}`)
 
@@ -158,7 +171,9 @@ describe('session tokens', () => {
     expect(rows).toEqual([{ id: createHash('sha256').update(cookie.value).digest('hex') }])
     // What a copy of the database holds does not log anyone in.
     expect(await getUser(new Request(TEST_ORIGIN, { headers: { Cookie: `summit_session=${rows[0]!.id}` } }))).toBeNull()
-    expect(await getUser(new Request(TEST_ORIGIN, { headers: { Cookie: `summit_session=${cookie.value}` } }))).toMatchObject({ id: user.id })
+    expect(await getUser(new Request(TEST_ORIGIN, { headers: { Cookie: `summit_session=${cookie.value}` } }))).toMatchObject({
+      id: user.id,
+    })
   })
 
   test('logging in over an existing session ends the old one', async () => {
@@ -166,7 +181,11 @@ describe('session tokens', () => {
     const planted = createUser(db)
     const user = createUser(db)
     const old = await startSession(planted.id)
-    const post = await formRequest('/login', { identifier: user.username, password: user.password }, { headers: { Cookie: `summit_session=${old.value}` } })
+    const post = await formRequest(
+      '/login',
+      { identifier: user.username, password: user.password },
+      { headers: { Cookie: `summit_session=${old.value}` } },
+    )
     const res = await settle(() => loginAction(args(post)))
     expect(res.status).toBe(302)
     const fresh = res.headers.get('Set-Cookie')!.match(/^summit_session=([^;]+)/)![1]!
@@ -188,7 +207,7 @@ describe('session tokens', () => {
     expect(await getUser(request)).toMatchObject({ id: user.id })
   })
 
-  test('only the exact cookie name is a session: summit%5Fsession is someone else\'s cookie', async () => {
+  test("only the exact cookie name is a session: summit%5Fsession is someone else's cookie", async () => {
     const user = createUser(getDb())
     const cookie = await startSession(user.id)
     const request = await getRequest('/', { headers: { Cookie: `summit%5Fsession=${cookie.value}` } })

@@ -33,7 +33,9 @@ describe('session lifecycle', () => {
     const prepare = vi.spyOn(db.$client, 'prepare')
     try {
       expect((await getUser(requestWithCookie(cookie.value)))?.role).toBe('member')
-      db.$client.prepare('update users set role = ?, suspended_until = ?, suspension_reason = ? where id = ?').run('moderator', Date.now() + 60_000, 'spam', user.id)
+      db.$client
+        .prepare('update users set role = ?, suspended_until = ?, suspension_reason = ? where id = ?')
+        .run('moderator', Date.now() + 60_000, 'spam', user.id)
       prepare.mockClear()
       const viewer = await getUser(requestWithCookie(cookie.value))
       expect(viewer).toMatchObject({ role: 'moderator', suspensionReason: 'spam', suspendedUntil: expect.any(Date) })
@@ -141,7 +143,11 @@ describe('requireRole and requirePermission', () => {
   })
 
   test('a suspended moderator is refused with 403', async () => {
-    const mod = createUser(getDb(), { role: 'moderator', suspendedUntil: new Date(Date.now() + 86_400_000), suspensionReason: 'Cooling off.' })
+    const mod = createUser(getDb(), {
+      role: 'moderator',
+      suspendedUntil: new Date(Date.now() + 86_400_000),
+      suspensionReason: 'Cooling off.',
+    })
     expect(await outcome(async () => requireRole(await pageRequest(mod.id), 'moderator'))).toBe(403)
     expect(await outcome(async () => requirePermission(await pageRequest(mod.id), 'review:flag'))).toBe(403)
   })

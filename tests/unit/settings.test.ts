@@ -10,7 +10,10 @@ describe('settings', () => {
     expect(setSetting(db, 'voteBudget', { enabled: true, votesPerMember: 0 })).toMatchObject({ ok: false })
     expect(setSetting(db, 'voteBudget', { enabled: 'yes' })).toMatchObject({ ok: false })
     expect(getVoteBudget(db)).toEqual({ enabled: false, votesPerMember: 10 })
-    expect(setSetting(db, 'voteBudget', { enabled: true, votesPerMember: 3 })).toEqual({ ok: true, value: { enabled: true, votesPerMember: 3 } })
+    expect(setSetting(db, 'voteBudget', { enabled: true, votesPerMember: 3 })).toEqual({
+      ok: true,
+      value: { enabled: true, votesPerMember: 3 },
+    })
     expect(getVoteBudget(db)).toEqual({ enabled: true, votesPerMember: 3 })
     setSetting(db, 'voteBudget', { enabled: false, votesPerMember: 3 })
     expect(getVoteBudget(db)).toEqual({ enabled: false, votesPerMember: 3 })

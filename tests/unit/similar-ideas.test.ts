@@ -22,7 +22,11 @@ describe('similarIdeas', () => {
       { id: idea.id, title: `Export ${word} invoices to spreadsheets`, status: 'open', voteCount: 1 },
     ])
     // Words of the body count too, less than the title's.
-    const bodyOnly = createTestIdea(db(), { authorId: createUser(db()).id, title: `Monthly report ${unique('x')} please`, bodyMd: `It should include ${word} totals.` })
+    const bodyOnly = createTestIdea(db(), {
+      authorId: createUser(db()).id,
+      title: `Monthly report ${unique('x')} please`,
+      bodyMd: `It should include ${word} totals.`,
+    })
     expect(similarIdeas(db(), `${word} invoices`).map((i) => i.id)).toEqual([idea.id, bodyOnly.id])
   })
 
@@ -90,7 +94,9 @@ describe('similarIdeas', () => {
 
 describe('/resources/similar-ideas', () => {
   const load = async (q: string) =>
-    settle(async () => similarLoader({ request: await getRequest(`/resources/similar-ideas?${new URLSearchParams({ q })}`), params: {}, context: {} }))
+    settle(async () =>
+      similarLoader({ request: await getRequest(`/resources/similar-ideas?${new URLSearchParams({ q })}`), params: {}, context: {} }),
+    )
 
   test('answers JSON with the similar ideas', async () => {
     const word = unique('avocet')
@@ -108,7 +114,9 @@ describe('/resources/similar-ideas', () => {
       expect(res.body).toMatchObject({ ideas: expect.any(Array) })
     }
     expect((await load('ab')).body).toEqual({ ideas: [] })
-    const repeated = await settle(async () => similarLoader({ request: await getRequest('/resources/similar-ideas?q=a&q=b&q'), params: {}, context: {} }))
+    const repeated = await settle(async () =>
+      similarLoader({ request: await getRequest('/resources/similar-ideas?q=a&q=b&q'), params: {}, context: {} }),
+    )
     expect(repeated.status).toBe(200)
   })
 })

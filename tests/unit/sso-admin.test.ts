@@ -64,7 +64,10 @@ async function renderPage(actionData: unknown = undefined, path = '/admin/settin
 
 /** A complete add form; an override of `undefined` leaves the field out (an unticked box). */
 function providerFields(overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  const slug = unique('idp-').toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 30)
+  const slug = unique('idp-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '')
+    .slice(0, 30)
   const fields: Record<string, string | undefined> = {
     intent: 'provider-add',
     slug,
@@ -92,7 +95,10 @@ const logText = () => JSON.stringify(db().select().from(moderationLog).all())
 
 afterEach(() => {
   // Each test starts from no policy and no JWT log-in; the providers it made stay (tests never assume empty tables).
-  db().delete(settings).where(sql`${settings.key} in ('ssoPolicy', 'jwtSso')`).run()
+  db()
+    .delete(settings)
+    .where(sql`${settings.key} in ('ssoPolicy', 'jwtSso')`)
+    .run()
 })
 
 describe('who may configure single sign-on', () => {
@@ -129,7 +135,16 @@ describe('who may configure single sign-on', () => {
 describe('OpenID providers', () => {
   test('bad input is a 400 with a message per field, the text kept and the secret never sent back', async () => {
     const secret = 'never-echo-this-client-secret'
-    const res = await post(providerFields({ slug: '-Okta!', label: 'x'.repeat(41), issuer: 'http://login.acme.example', clientId: ' ', clientSecret: secret, role: 'owner' }))
+    const res = await post(
+      providerFields({
+        slug: '-Okta!',
+        label: 'x'.repeat(41),
+        issuer: 'http://login.acme.example',
+        clientId: ' ',
+        clientSecret: secret,
+        role: 'owner',
+      }),
+    )
     expect(res).toMatchObject({
       status: 400,
       body: {
@@ -150,21 +165,43 @@ describe('OpenID providers', () => {
     expect(html).toContain('Use at most 40 characters.')
     expect(html).not.toContain(secret)
 
-    for (const issuer of ['not a url', 'ftp://login.acme.example', 'https://user:pw@login.acme.example', 'https://login.acme.example/?tenant=1', 'http://10.0.0.1']) {
-      expect(await post(providerFields({ issuer })), issuer).toMatchObject({ status: 400, body: { fieldErrors: { issuer: [expect.any(String)] } } })
+    for (const issuer of [
+      'not a url',
+      'ftp://login.acme.example',
+      'https://user:pw@login.acme.example',
+      'https://login.acme.example/?tenant=1',
+      'http://10.0.0.1',
+    ]) {
+      expect(await post(providerFields({ issuer })), issuer).toMatchObject({
+        status: 400,
+        body: { fieldErrors: { issuer: [expect.any(String)] } },
+      })
     }
-    expect(await post(providerFields({ clientSecret: '' }))).toMatchObject({ status: 400, body: { fieldErrors: { clientSecret: ['Enter the client secret.'] } } })
-    expect(await post(providerFields({ slug: 'a' }))).toMatchObject({ status: 400, body: { fieldErrors: { slug: ['Use at least 2 characters.'] } } })
-    expect(await post(providerFields({ segmentId: 'abc' }))).toMatchObject({ status: 400, body: { fieldErrors: { segmentId: ['Choose a segment.'] } } })
+    expect(await post(providerFields({ clientSecret: '' }))).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { clientSecret: ['Enter the client secret.'] } },
+    })
+    expect(await post(providerFields({ slug: 'a' }))).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { slug: ['Use at least 2 characters.'] } },
+    })
+    expect(await post(providerFields({ segmentId: 'abc' }))).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { segmentId: ['Choose a segment.'] } },
+    })
     expect(await post({ intent: 'provider-update', providerId: 'x' })).toMatchObject({ status: 400 })
   })
 
   test('http is allowed for loopback issuers only; a short name in use or a segment that is gone is a field error', async () => {
-    for (const issuer of ['http://127.0.0.1:9400', 'http://localhost:9400/realms/test', 'http://[::1]:9400']) await addThroughPage({ issuer })
+    for (const issuer of ['http://127.0.0.1:9400', 'http://localhost:9400/realms/test', 'http://[::1]:9400'])
+      await addThroughPage({ issuer })
     const first = await addThroughPage({ slug: unique('dup-').replace(/[^a-z0-9-]/g, '') })
     expect(await post(providerFields({ slug: first.slug.toUpperCase() }))).toMatchObject({
       status: 400,
-      body: { fields: { slug: first.slug.toUpperCase() }, fieldErrors: { slug: [`A provider with the short name "${first.slug}" exists.`] } },
+      body: {
+        fields: { slug: first.slug.toUpperCase() },
+        fieldErrors: { slug: [`A provider with the short name "${first.slug}" exists.`] },
+      },
     })
     expect(await post(providerFields({ segmentId: '987654' }))).toMatchObject({
       status: 400,
@@ -175,17 +212,32 @@ describe('OpenID providers', () => {
   test('a provider is added with its options, listed with its callback URL, edited with the secret kept or replaced', async () => {
     const segment = createSegment(db())
     const added = await addThroughPage({ role: 'product', segmentId: String(segment.id), linkVerifiedEmail: 'on' })
-    expect(added).toMatchObject({ role: 'product', segmentId: segment.id, linkVerifiedEmail: true, enabled: true, clientSecret: added.fields.clientSecret })
+    expect(added).toMatchObject({
+      role: 'product',
+      segmentId: segment.id,
+      linkVerifiedEmail: true,
+      enabled: true,
+      clientSecret: added.fields.clientSecret,
+    })
 
     const { data, html } = await renderPage()
     const listed = data.sso.providers.find((p) => p.id === added.id)!
-    expect(listed).toMatchObject({ slug: added.slug, segment: segment.name, callbackPath: `/sso/oidc/${added.slug}/callback`, memberCount: 0 })
+    expect(listed).toMatchObject({
+      slug: added.slug,
+      segment: segment.name,
+      callbackPath: `/sso/oidc/${added.slug}/callback`,
+      memberCount: 0,
+    })
     expect(html).toContain(`http://localhost:3000/sso/oidc/${added.slug}/callback`)
 
     const { linkVerifiedEmail: _unticked, ...kept } = added.fields // an unticked box is not sent
     const update = { ...kept, intent: 'provider-update', providerId: String(added.id), label: 'Acme SSO', clientSecret: '' }
     expect(await post(update)).toMatchObject({ status: 302, location: '/admin/settings?done=provider-update#sso-providers' })
-    expect(getProviderForLogin(db(), added.slug)).toMatchObject({ label: 'Acme SSO', linkVerifiedEmail: false, clientSecret: added.fields.clientSecret })
+    expect(getProviderForLogin(db(), added.slug)).toMatchObject({
+      label: 'Acme SSO',
+      linkVerifiedEmail: false,
+      clientSecret: added.fields.clientSecret,
+    })
 
     const newSecret = 'a-replacement-client-secret-value'
     await post({ ...update, clientSecret: newSecret })
@@ -220,7 +272,12 @@ describe('OpenID providers', () => {
       location: '/admin/settings?done=provider-remove#sso-providers',
     })
     expect(getProviderForLogin(db(), added.slug)).toBeNull()
-    const removed = db().select().from(moderationLog).where(eq(moderationLog.action, 'identity_provider.delete')).orderBy(desc(moderationLog.id)).get()!
+    const removed = db()
+      .select()
+      .from(moderationLog)
+      .where(eq(moderationLog.action, 'identity_provider.delete'))
+      .orderBy(desc(moderationLog.id))
+      .get()!
     expect(removed).toMatchObject({ actorId: admin.id, targetId: added.id, before: expect.objectContaining({ slug: added.slug }) })
     expect(logText()).not.toContain(added.fields.clientSecret)
 
@@ -240,7 +297,9 @@ describe('secrets stay write-only', () => {
     const provider = await addThroughPage()
     const disabled = await addThroughPage({ enabled: undefined })
     const jwtSecret = `jwt-shared-secret-${crypto.randomBytes(16).toString('hex')}`
-    expect(await post({ intent: 'jwt-sso', enabled: 'on', audience: 'acme-app', keyType: 'secret', secret: jwtSecret })).toMatchObject({ status: 302 })
+    expect(await post({ intent: 'jwt-sso', enabled: 'on', audience: 'acme-app', keyType: 'secret', secret: jwtSecret })).toMatchObject({
+      status: 302,
+    })
     expect(getJwtSsoSettings(db()).secret).toBe(jwtSecret)
 
     const { data, html } = await renderPage()
@@ -250,7 +309,13 @@ describe('secrets stay write-only', () => {
       expect(html).not.toContain(secret)
     }
     expect(logText()).not.toContain(jwtSecret)
-    expect(data.sso.jwt).toMatchObject({ enabled: true, audience: 'acme-app', hasSecret: true, keyType: 'secret', secretSavedAt: expect.any(Date) })
+    expect(data.sso.jwt).toMatchObject({
+      enabled: true,
+      audience: 'acme-app',
+      hasSecret: true,
+      keyType: 'secret',
+      secretSavedAt: expect.any(Date),
+    })
     expect(data.sso.jwt).not.toHaveProperty('secret')
     expect(html).toContain('A secret is set')
     expect(html).toContain(provider.fields.clientId) // the client id is not secret
@@ -281,7 +346,11 @@ describe('secrets stay write-only', () => {
     expect(later.html).toContain('A secret is set')
     expect(logText()).not.toContain(generatedSecret)
     const logged = db().select().from(moderationLog).where(eq(moderationLog.reason, 'jwtSso')).orderBy(desc(moderationLog.id)).get()!
-    expect(logged).toMatchObject({ action: 'settings.update', actorId: admin.id, after: { jwtSso: { secret: '(set)', secretChanged: true, generated: true } } })
+    expect(logged).toMatchObject({
+      action: 'settings.update',
+      actorId: admin.id,
+      after: { jwtSso: { secret: '(set)', secretChanged: true, generated: true } },
+    })
   })
 })
 
@@ -293,13 +362,18 @@ describe('the signed-JWT log-in', () => {
     })
     const short = 'too-short-secret'
     const res = await post({ intent: 'jwt-sso', enabled: 'on', audience: 'app', keyType: 'secret', secret: short })
-    expect(res).toMatchObject({ status: 400, body: { fieldErrors: { secret: ['Use at least 32 characters.'] }, fields: { audience: 'app' } } })
+    expect(res).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { secret: ['Use at least 32 characters.'] }, fields: { audience: 'app' } },
+    })
     expect(JSON.stringify(res.body)).not.toContain(short)
     expect(await post({ intent: 'jwt-sso', enabled: 'on', audience: 'app', keyType: 'jwks', jwksUrl: '' })).toMatchObject({
       status: 400,
       body: { fieldErrors: { jwksUrl: ['Enter the JWKS URL.'] } },
     })
-    expect(await post({ intent: 'jwt-sso', enabled: 'on', audience: 'app', keyType: 'jwks', jwksUrl: 'http://app.example/jwks.json' })).toMatchObject({
+    expect(
+      await post({ intent: 'jwt-sso', enabled: 'on', audience: 'app', keyType: 'jwks', jwksUrl: 'http://app.example/jwks.json' }),
+    ).toMatchObject({
       status: 400,
       body: { fieldErrors: { jwksUrl: ['Use https:// (http:// only for 127.0.0.1, localhost or ::1).'] } },
     })
@@ -315,8 +389,19 @@ describe('the signed-JWT log-in', () => {
     await post({ intent: 'jwt-sso', enabled: 'on', audience: 'app', keyType: 'secret', secret })
     await post({ intent: 'jwt-sso', enabled: 'on', audience: 'app-2', keyType: 'secret', secret: '' })
     expect(getJwtSsoSettings(db())).toEqual({ enabled: true, audience: 'app-2', secret, jwksUrl: null })
-    await post({ intent: 'jwt-sso', enabled: 'on', audience: 'app-2', keyType: 'jwks', jwksUrl: 'https://app.example/.well-known/jwks.json' })
-    expect(getJwtSsoSettings(db())).toEqual({ enabled: true, audience: 'app-2', secret: null, jwksUrl: 'https://app.example/.well-known/jwks.json' })
+    await post({
+      intent: 'jwt-sso',
+      enabled: 'on',
+      audience: 'app-2',
+      keyType: 'jwks',
+      jwksUrl: 'https://app.example/.well-known/jwks.json',
+    })
+    expect(getJwtSsoSettings(db())).toEqual({
+      enabled: true,
+      audience: 'app-2',
+      secret: null,
+      jwksUrl: 'https://app.example/.well-known/jwks.json',
+    })
     const { data } = await renderPage()
     expect(data.sso.jwt).toMatchObject({ keyType: 'jwks', hasSecret: false, secretSavedAt: null })
     await post({ intent: 'jwt-sso', audience: 'app-2', keyType: 'jwks', jwksUrl: 'http://127.0.0.1:9400/jwks' })
@@ -331,12 +416,18 @@ describe('the policy cannot lock everyone out', () => {
     for (const require of ['staff', 'everyone']) {
       expect(await post({ intent: 'sso-policy', require, breakGlass: '' })).toMatchObject({
         status: 400,
-        body: { fields: { require }, fieldErrors: { require: ['Add and enable an identity provider first: with none, nobody could log in.'] } },
+        body: {
+          fields: { require },
+          fieldErrors: { require: ['Add and enable an identity provider first: with none, nobody could log in.'] },
+        },
       })
     }
     expect(getSsoPolicy(db())).toEqual({ require: 'off', breakGlass: [] })
     const provider = await addThroughPage()
-    expect(await post({ intent: 'sso-policy', require: 'staff', breakGlass: '' })).toMatchObject({ status: 302, location: '/admin/settings?done=sso-policy#sso-policy' })
+    expect(await post({ intent: 'sso-policy', require: 'staff', breakGlass: '' })).toMatchObject({
+      status: 302,
+      location: '/admin/settings?done=sso-policy#sso-policy',
+    })
     expect(getSsoPolicy(db()).require).toBe('staff')
 
     // Then the last enabled provider can be neither disabled nor removed: 409, said on the page.
@@ -344,7 +435,9 @@ describe('the policy cannot lock everyone out', () => {
     expect(disabling).toMatchObject({ status: 409, body: { formErrors: [expect.stringContaining('last enabled provider')] } })
     expect(await post({ intent: 'provider-remove', providerId: String(provider.id) })).toMatchObject({ status: 409 })
     const { enabled: _on, ...unticked } = provider.fields
-    expect(await post({ ...unticked, intent: 'provider-update', providerId: String(provider.id), clientSecret: '' })).toMatchObject({ status: 409 })
+    expect(await post({ ...unticked, intent: 'provider-update', providerId: String(provider.id), clientSecret: '' })).toMatchObject({
+      status: 409,
+    })
     expect(getProviderForLogin(db(), provider.slug)).toMatchObject({ enabled: true })
     const { html } = await renderPage(disabling.body)
     expect(html).toContain('this is the last enabled provider')
@@ -373,7 +466,13 @@ describe('the policy cannot lock everyone out', () => {
     await refused(Array.from({ length: 21 }, (_, i) => `admin${i}`).join(','), 'Name at most 20 accounts.')
     expect(getSsoPolicy(db())).toEqual({ require: 'off', breakGlass: [] })
 
-    expect(await post({ intent: 'sso-policy', require: 'everyone', breakGlass: `${admin.username.toUpperCase()},\n${other.username}\n${admin.username}` })).toMatchObject({ status: 302 })
+    expect(
+      await post({
+        intent: 'sso-policy',
+        require: 'everyone',
+        breakGlass: `${admin.username.toUpperCase()},\n${other.username}\n${admin.username}`,
+      }),
+    ).toMatchObject({ status: 302 })
     expect(getSsoPolicy(db())).toEqual({ require: 'everyone', breakGlass: [admin.username, other.username] })
     const logged = db().select().from(moderationLog).where(eq(moderationLog.reason, 'ssoPolicy')).orderBy(desc(moderationLog.id)).get()!
     expect(logged).toMatchObject({
@@ -405,7 +504,6 @@ function runScript(args: string[], env: Record<string, string>, input = '') {
 }
 
 describe('npm run sso', () => {
-
   /** A database of its own, so this run's providers and policy do not meet the other tests'. */
   function cliDatabase() {
     const file = path.join(TMP_DIR, `sso-cli-${process.pid}-${crypto.randomBytes(4).toString('hex')}.db`)
@@ -415,7 +513,11 @@ describe('npm run sso', () => {
       file,
       db: cliDb,
       run(args: string[], input = '') {
-        return runScript(['scripts/sso.ts', ...args], { DATABASE_URL: file, NODE_ENV: 'test', PUBLIC_URL: 'https://community.example.com' }, input)
+        return runScript(
+          ['scripts/sso.ts', ...args],
+          { DATABASE_URL: file, NODE_ENV: 'test', PUBLIC_URL: 'https://community.example.com' },
+          input,
+        )
       },
       settings(args: string[]) {
         return runScript(['scripts/settings.ts', ...args], { DATABASE_URL: file, NODE_ENV: 'test' })
@@ -427,103 +529,217 @@ describe('npm run sso', () => {
     }
   }
 
-  test('list, add, update, require, jwt and remove, checked as the page checks them, secrets never printed', { timeout: 180_000 }, async () => {
-    const cli = cliDatabase()
-    try {
-      expect(await cli.run(['add', '--slug', 'okta', '--label', 'Okta', '--issuer', 'https://acme.okta.com', '--client-id', 'id-1', '--client-secret', 'x'])).toMatchObject({
-        status: 1,
-        stderr: expect.stringContaining('There is no admin to log this change under.'),
-      })
-      const first = createUser(cli.db, { role: 'admin', username: unique('first') })
-      const second = createUser(cli.db, { role: 'admin', username: unique('second') })
-      const member = createUser(cli.db, { username: unique('member') })
-      const segment = createSegment(cli.db, { name: 'Enterprise' })
+  test(
+    'list, add, update, require, jwt and remove, checked as the page checks them, secrets never printed',
+    { timeout: 180_000 },
+    async () => {
+      const cli = cliDatabase()
+      try {
+        expect(
+          await cli.run([
+            'add',
+            '--slug',
+            'okta',
+            '--label',
+            'Okta',
+            '--issuer',
+            'https://acme.okta.com',
+            '--client-id',
+            'id-1',
+            '--client-secret',
+            'x',
+          ]),
+        ).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining('There is no admin to log this change under.'),
+        })
+        const first = createUser(cli.db, { role: 'admin', username: unique('first') })
+        const second = createUser(cli.db, { role: 'admin', username: unique('second') })
+        const member = createUser(cli.db, { username: unique('member') })
+        const segment = createSegment(cli.db, { name: 'Enterprise' })
 
-      const clientSecret = `okta-client-secret-${crypto.randomBytes(8).toString('hex')}`
-      const added = await cli.run(['add', '--slug', 'okta', '--label', 'Okta', '--issuer', 'https://acme.okta.com', '--client-id', 'id-1', '--client-secret-stdin', '--segment', 'Enterprise', '--role', 'product', '--link-verified-email'], `${clientSecret}\n`)
-      expect(added).toMatchObject({ status: 0, stdout: expect.stringContaining('https://community.example.com/sso/oidc/okta/callback') })
-      const row = () => cli.db.select().from(oidcProviders).where(eq(oidcProviders.slug, 'okta')).get()!
-      expect(row()).toMatchObject({ label: 'Okta', clientSecret, role: 'product', segmentId: segment.id, linkVerifiedEmail: true, enabled: true })
+        const clientSecret = `okta-client-secret-${crypto.randomBytes(8).toString('hex')}`
+        const added = await cli.run(
+          [
+            'add',
+            '--slug',
+            'okta',
+            '--label',
+            'Okta',
+            '--issuer',
+            'https://acme.okta.com',
+            '--client-id',
+            'id-1',
+            '--client-secret-stdin',
+            '--segment',
+            'Enterprise',
+            '--role',
+            'product',
+            '--link-verified-email',
+          ],
+          `${clientSecret}\n`,
+        )
+        expect(added).toMatchObject({ status: 0, stdout: expect.stringContaining('https://community.example.com/sso/oidc/okta/callback') })
+        const row = () => cli.db.select().from(oidcProviders).where(eq(oidcProviders.slug, 'okta')).get()!
+        expect(row()).toMatchObject({
+          label: 'Okta',
+          clientSecret,
+          role: 'product',
+          segmentId: segment.id,
+          linkVerifiedEmail: true,
+          enabled: true,
+        })
 
-      const bad = await cli.run(['add', '--slug', 'Bad_Slug', '--label', 'Bad', '--issuer', 'http://idp.example.com', '--client-id', 'x', '--client-secret', 'y', '--role', 'owner'])
-      expect(bad.status).toBe(1)
-      expect(bad.stderr).toContain('--slug: Use only letters a–z, digits and -.')
-      expect(bad.stderr).toContain('--issuer: Use https:// (http:// only for 127.0.0.1, localhost or ::1).')
-      expect(bad.stderr).toContain('--role: Choose a role.')
-      expect(await cli.run(['add', '--slug', 'okta', '--label', 'Again', '--issuer', 'https://acme.okta.com', '--client-id', 'x', '--client-secret', 'y'])).toMatchObject({
-        status: 1,
-        stderr: expect.stringContaining('--slug: A provider with the short name "okta" exists.'),
-      })
-      expect(await cli.run(['add', '--slug', 'local', '--label', 'Local', '--issuer', 'http://127.0.0.1:9400', '--client-id', 'x', '--client-secret', 'y', '--segment', 'Nope'])).toMatchObject({
-        status: 1,
-        stderr: expect.stringContaining('--segment: there is no segment named "Nope".'),
-      })
+        const bad = await cli.run([
+          'add',
+          '--slug',
+          'Bad_Slug',
+          '--label',
+          'Bad',
+          '--issuer',
+          'http://idp.example.com',
+          '--client-id',
+          'x',
+          '--client-secret',
+          'y',
+          '--role',
+          'owner',
+        ])
+        expect(bad.status).toBe(1)
+        expect(bad.stderr).toContain('--slug: Use only letters a–z, digits and -.')
+        expect(bad.stderr).toContain('--issuer: Use https:// (http:// only for 127.0.0.1, localhost or ::1).')
+        expect(bad.stderr).toContain('--role: Choose a role.')
+        expect(
+          await cli.run([
+            'add',
+            '--slug',
+            'okta',
+            '--label',
+            'Again',
+            '--issuer',
+            'https://acme.okta.com',
+            '--client-id',
+            'x',
+            '--client-secret',
+            'y',
+          ]),
+        ).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining('--slug: A provider with the short name "okta" exists.'),
+        })
+        expect(
+          await cli.run([
+            'add',
+            '--slug',
+            'local',
+            '--label',
+            'Local',
+            '--issuer',
+            'http://127.0.0.1:9400',
+            '--client-id',
+            'x',
+            '--client-secret',
+            'y',
+            '--segment',
+            'Nope',
+          ]),
+        ).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining('--segment: there is no segment named "Nope".'),
+        })
 
-      expect(await cli.run(['update', 'okta', '--label', 'Okta SSO', '--no-segment', '--disabled', '--as', second.username])).toMatchObject({ status: 0 })
-      expect(row()).toMatchObject({ label: 'Okta SSO', clientSecret, segmentId: null, enabled: false, role: 'product' })
-      expect(await cli.run(['update', 'okta', '--as', member.username])).toMatchObject({ status: 1, stderr: expect.stringContaining('is not an admin') })
-      expect(await cli.run(['update', 'nope', '--label', 'x'])).toMatchObject({ status: 1, stderr: expect.stringContaining('There is no provider "nope"') })
+        expect(
+          await cli.run(['update', 'okta', '--label', 'Okta SSO', '--no-segment', '--disabled', '--as', second.username]),
+        ).toMatchObject({ status: 0 })
+        expect(row()).toMatchObject({ label: 'Okta SSO', clientSecret, segmentId: null, enabled: false, role: 'product' })
+        expect(await cli.run(['update', 'okta', '--as', member.username])).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining('is not an admin'),
+        })
+        expect(await cli.run(['update', 'nope', '--label', 'x'])).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining('There is no provider "nope"'),
+        })
 
-      expect(await cli.run(['require', 'staff'])).toMatchObject({ status: 1, stderr: expect.stringContaining('Add and enable an identity provider first') })
-      expect(await cli.run(['update', 'okta', '--enabled'])).toMatchObject({ status: 0 })
-      expect(await cli.run(['require', 'everyone', '--break-glass', `${first.username},${member.username}`])).toMatchObject({
-        status: 1,
-        stderr: expect.stringContaining(`--break-glass: “${member.username}” is not an admin.`),
-      })
-      expect(await cli.run(['require', 'everyone', '--break-glass', first.username])).toMatchObject({ status: 0 })
-      expect(getSetting(cli.db, 'ssoPolicy')).toEqual({ require: 'everyone', breakGlass: [first.username] })
-      expect(await cli.run(['require', 'sometimes'])).toMatchObject({ status: 1 })
-      expect(await cli.run(['update', 'okta', '--disabled'])).toMatchObject({ status: 1, stderr: expect.stringContaining('last enabled provider') })
-      expect(await cli.run(['remove', 'okta'])).toMatchObject({ status: 1, stderr: expect.stringContaining('last enabled provider') })
+        expect(await cli.run(['require', 'staff'])).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining('Add and enable an identity provider first'),
+        })
+        expect(await cli.run(['update', 'okta', '--enabled'])).toMatchObject({ status: 0 })
+        expect(await cli.run(['require', 'everyone', '--break-glass', `${first.username},${member.username}`])).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining(`--break-glass: “${member.username}” is not an admin.`),
+        })
+        expect(await cli.run(['require', 'everyone', '--break-glass', first.username])).toMatchObject({ status: 0 })
+        expect(getSetting(cli.db, 'ssoPolicy')).toEqual({ require: 'everyone', breakGlass: [first.username] })
+        expect(await cli.run(['require', 'sometimes'])).toMatchObject({ status: 1 })
+        expect(await cli.run(['update', 'okta', '--disabled'])).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining('last enabled provider'),
+        })
+        expect(await cli.run(['remove', 'okta'])).toMatchObject({ status: 1, stderr: expect.stringContaining('last enabled provider') })
 
-      expect(await cli.run(['jwt', '--audience', 'acme-app'])).toMatchObject({ status: 1, stderr: expect.stringContaining('Give a key') })
-      expect(await cli.run(['jwt', '--secret-stdin'], 'short\n')).toMatchObject({ status: 1, stderr: expect.stringContaining('--secret-stdin: Use at least 32 characters.') })
-      const generated = await cli.run(['jwt', '--audience', 'acme-app', '--generate-secret'])
-      expect(generated.status).toBe(0)
-      const stored = getSetting(cli.db, 'jwtSso')
-      expect(stored).toMatchObject({ enabled: true, audience: 'acme-app', jwksUrl: null })
-      expect(generated.stdout).toContain(stored.secret!)
-      const pasted = `pasted-shared-secret-${crypto.randomBytes(16).toString('hex')}`
-      const fromStdin = await cli.run(['jwt', '--secret-stdin'], `${pasted}\n`)
-      expect(fromStdin.status).toBe(0)
-      expect(fromStdin.output).not.toContain(pasted)
-      expect(getSetting(cli.db, 'jwtSso')).toMatchObject({ enabled: true, audience: 'acme-app', secret: pasted })
-      expect(await cli.run(['jwt', '--generate-secret', '--jwks-url', 'https://app.example/jwks'])).toMatchObject({ status: 1 })
-      expect(await cli.run(['jwt', '--jwks-url', 'https://app.example/jwks', '--disable'])).toMatchObject({ status: 0 })
-      expect(getSetting(cli.db, 'jwtSso')).toEqual({ enabled: false, audience: 'acme-app', secret: null, jwksUrl: 'https://app.example/jwks' })
+        expect(await cli.run(['jwt', '--audience', 'acme-app'])).toMatchObject({ status: 1, stderr: expect.stringContaining('Give a key') })
+        expect(await cli.run(['jwt', '--secret-stdin'], 'short\n')).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining('--secret-stdin: Use at least 32 characters.'),
+        })
+        const generated = await cli.run(['jwt', '--audience', 'acme-app', '--generate-secret'])
+        expect(generated.status).toBe(0)
+        const stored = getSetting(cli.db, 'jwtSso')
+        expect(stored).toMatchObject({ enabled: true, audience: 'acme-app', jwksUrl: null })
+        expect(generated.stdout).toContain(stored.secret!)
+        const pasted = `pasted-shared-secret-${crypto.randomBytes(16).toString('hex')}`
+        const fromStdin = await cli.run(['jwt', '--secret-stdin'], `${pasted}\n`)
+        expect(fromStdin.status).toBe(0)
+        expect(fromStdin.output).not.toContain(pasted)
+        expect(getSetting(cli.db, 'jwtSso')).toMatchObject({ enabled: true, audience: 'acme-app', secret: pasted })
+        expect(await cli.run(['jwt', '--generate-secret', '--jwks-url', 'https://app.example/jwks'])).toMatchObject({ status: 1 })
+        expect(await cli.run(['jwt', '--jwks-url', 'https://app.example/jwks', '--disable'])).toMatchObject({ status: 0 })
+        expect(getSetting(cli.db, 'jwtSso')).toEqual({
+          enabled: false,
+          audience: 'acme-app',
+          secret: null,
+          jwksUrl: 'https://app.example/jwks',
+        })
 
-      const listed = await cli.run(['list'])
-      expect(listed.status).toBe(0)
-      expect(listed.stdout).toContain('okta  "Okta SSO"  enabled')
-      expect(listed.stdout).toContain('client secret:  set (never shown)')
-      expect(listed.stdout).toContain('Single sign-on required: everyone; break-glass accounts: ' + first.username)
-      for (const secret of [clientSecret, pasted, stored.secret!]) expect(listed.output).not.toContain(secret)
+        const listed = await cli.run(['list'])
+        expect(listed.status).toBe(0)
+        expect(listed.stdout).toContain('okta  "Okta SSO"  enabled')
+        expect(listed.stdout).toContain('client secret:  set (never shown)')
+        expect(listed.stdout).toContain('Single sign-on required: everyone; break-glass accounts: ' + first.username)
+        for (const secret of [clientSecret, pasted, stored.secret!]) expect(listed.output).not.toContain(secret)
 
-      // The settings script shows the JWT secret only as "(set)" and leaves these settings to npm run sso.
-      await cli.run(['jwt', '--secret-stdin'], `${pasted}\n`)
-      const shown = await cli.settings(['jwtSso'])
-      expect(shown.stdout).toContain('"secret":"(set)"')
-      expect(shown.stdout).not.toContain(pasted)
-      const refusedSet = await cli.settings(['ssoPolicy', '{"require":"off","breakGlass":[]}'])
-      expect(refusedSet.status).toBe(1)
-      expect(refusedSet.stderr).toContain('npm run sso')
-      expect(getSetting(cli.db, 'ssoPolicy').require).toBe('everyone')
+        // The settings script shows the JWT secret only as "(set)" and leaves these settings to npm run sso.
+        await cli.run(['jwt', '--secret-stdin'], `${pasted}\n`)
+        const shown = await cli.settings(['jwtSso'])
+        expect(shown.stdout).toContain('"secret":"(set)"')
+        expect(shown.stdout).not.toContain(pasted)
+        const refusedSet = await cli.settings(['ssoPolicy', '{"require":"off","breakGlass":[]}'])
+        expect(refusedSet.status).toBe(1)
+        expect(refusedSet.stderr).toContain('npm run sso')
+        expect(getSetting(cli.db, 'ssoPolicy').require).toBe('everyone')
 
-      expect(await cli.run(['require', 'off'])).toMatchObject({ status: 0 })
-      expect(await cli.run(['remove', 'okta'])).toMatchObject({ status: 0 })
-      expect(cli.db.select().from(oidcProviders).all()).toEqual([])
+        expect(await cli.run(['require', 'off'])).toMatchObject({ status: 0 })
+        expect(await cli.run(['remove', 'okta'])).toMatchObject({ status: 0 })
+        expect(cli.db.select().from(oidcProviders).all()).toEqual([])
 
-      // Every change is logged under the acting admin, and no log row holds a secret.
-      const log = cli.db.select({ actorId: moderationLog.actorId, action: moderationLog.action }).from(moderationLog).orderBy(moderationLog.id).all()
-      expect(log[0]).toEqual({ actorId: first.id, action: 'identity_provider.create' })
-      expect(log[1]).toEqual({ actorId: second.id, action: 'identity_provider.update' })
-      expect(log.at(-1)).toEqual({ actorId: first.id, action: 'identity_provider.delete' })
-      const text = JSON.stringify(cli.db.select().from(moderationLog).all())
-      for (const secret of [clientSecret, pasted, stored.secret!]) expect(text).not.toContain(secret)
-    } finally {
-      cli.close()
-    }
-  })
+        // Every change is logged under the acting admin, and no log row holds a secret.
+        const log = cli.db
+          .select({ actorId: moderationLog.actorId, action: moderationLog.action })
+          .from(moderationLog)
+          .orderBy(moderationLog.id)
+          .all()
+        expect(log[0]).toEqual({ actorId: first.id, action: 'identity_provider.create' })
+        expect(log[1]).toEqual({ actorId: second.id, action: 'identity_provider.update' })
+        expect(log.at(-1)).toEqual({ actorId: first.id, action: 'identity_provider.delete' })
+        const text = JSON.stringify(cli.db.select().from(moderationLog).all())
+        for (const secret of [clientSecret, pasted, stored.secret!]) expect(text).not.toContain(secret)
+      } finally {
+        cli.close()
+      }
+    },
+  )
 
   test('unknown commands and options are refused with the usage', async () => {
     const cli = cliDatabase()

@@ -18,7 +18,7 @@ afterEach(() => {
 function connection() {
   const sqlite = new Database(':memory:')
   opened.push(sqlite)
-  sqlite.exec('create table t (id integer primary key, name text); insert into t (name) values (\'a\'), (\'b\'), (\'c\')')
+  sqlite.exec("create table t (id integer primary key, name text); insert into t (name) values ('a'), ('b'), ('c')")
   return sqlite
 }
 

@@ -37,7 +37,13 @@ describe('suggested edits (model)', () => {
     const suggester = createUser(db())
     const question = createTestQuestion(db(), { authorId: author.id })
     const before = countReviewableSuggestedEdits(db(), { viewerId: editor.id, mayReviewAny: true })
-    suggestEdit(db(), { target: { type: 'question', id: question.id }, authorId: suggester.id, title: null, bodyMd: 'A clearer text for the question, with steps.', comment: '' })
+    suggestEdit(db(), {
+      target: { type: 'question', id: question.id },
+      authorId: suggester.id,
+      title: null,
+      bodyMd: 'A clearer text for the question, with steps.',
+      comment: '',
+    })
     expect(countReviewableSuggestedEdits(db(), { viewerId: author.id, mayReviewAny: false })).toBe(1)
     expect(countReviewableSuggestedEdits(db(), { viewerId: editor.id, mayReviewAny: true })).toBe(before + 1)
     expect(countReviewableSuggestedEdits(db(), { viewerId: suggester.id, mayReviewAny: false })).toBe(0)
@@ -73,14 +79,18 @@ describe('suggested edits (model)', () => {
       .from(postRevisions)
       .where(and(eq(postRevisions.targetType, 'question'), eq(postRevisions.targetId, question.id)))
       .all()
-    expect(revisions).toEqual([expect.objectContaining({ editorId: suggester.id, title: question.title, reason: 'Suggested edit: Clearer title' })])
+    expect(revisions).toEqual([
+      expect.objectContaining({ editorId: suggester.id, title: question.title, reason: 'Suggested edit: Clearer title' }),
+    ])
     expect(search(db(), { q: 'zanzibarkey' }).hits.map((h) => h.id)).toContain(question.id)
     expect(reputationOf(suggester.id)).toBe(3)
     expect(notificationsOf(suggester.id)).toEqual([
       expect.objectContaining({ title: `Your suggested edit on “${question.title}” was approved`, url: `/questions/${question.id}` }),
     ])
     // Reviewed once only.
-    expect(() => reviewSuggestedEdit(db(), { editId: edit.id, reviewerId: author.id, decision: 'reject', reason: 'No' })).toThrow(ConflictError)
+    expect(() => reviewSuggestedEdit(db(), { editId: edit.id, reviewerId: author.id, decision: 'reject', reason: 'No' })).toThrow(
+      ConflictError,
+    )
     expect(reputationOf(suggester.id)).toBe(3)
     expect(findReputationMismatches(db())).toEqual([])
   })
@@ -97,9 +107,13 @@ describe('suggested edits (model)', () => {
       bodyMd: 'Open Settings, then API.',
       comment: '',
     })
-    expect(() => reviewSuggestedEdit(db(), { editId: edit.id, reviewerId: author.id, decision: 'reject', reason: '  ' })).toThrow(DomainError)
+    expect(() => reviewSuggestedEdit(db(), { editId: edit.id, reviewerId: author.id, decision: 'reject', reason: '  ' })).toThrow(
+      DomainError,
+    )
     reviewSuggestedEdit(db(), { editId: edit.id, reviewerId: author.id, decision: 'reject', reason: 'The steps were right as they were.' })
-    expect(db().select({ bodyMd: answers.bodyMd }).from(answers).where(eq(answers.id, answer.id)).get()!.bodyMd).not.toBe('Open Settings, then API.')
+    expect(db().select({ bodyMd: answers.bodyMd }).from(answers).where(eq(answers.id, answer.id)).get()!.bodyMd).not.toBe(
+      'Open Settings, then API.',
+    )
     expect(db().select().from(suggestedEdits).where(eq(suggestedEdits.id, edit.id)).get()).toMatchObject({
       status: 'rejected',
       reviewedById: author.id,
@@ -115,7 +129,13 @@ describe('suggested edits (model)', () => {
       editor = createUser(db(), { reputation: 2000 })
     const idea = createTestIdea(db(), { authorId: author.id })
     const target = { type: 'idea', id: idea.id } as const
-    const first = suggestEdit(db(), { target, authorId: suggester.id, title: `${idea.title}, please`, bodyMd: 'A clearer text.', comment: '' })
+    const first = suggestEdit(db(), {
+      target,
+      authorId: suggester.id,
+      title: `${idea.title}, please`,
+      bodyMd: 'A clearer text.',
+      comment: '',
+    })
     expect(() => suggestEdit(db(), { target, authorId: suggester.id, title: null, bodyMd: 'Again.', comment: '' })).toThrow(ConflictError)
     expect(() => suggestEdit(db(), { target, authorId: author.id, title: null, bodyMd: 'Mine.', comment: '' })).toThrow(ForbiddenError)
     const body = db().select({ bodyMd: ideas.bodyMd }).from(ideas).where(eq(ideas.id, idea.id)).get()!.bodyMd
@@ -124,9 +144,9 @@ describe('suggested edits (model)', () => {
     // After review, the member may suggest again.
     reviewSuggestedEdit(db(), { editId: first.id, reviewerId: editor.id, decision: 'approve' })
     expect(db().select({ title: ideas.title }).from(ideas).where(eq(ideas.id, idea.id)).get()!.title).toBe(`${idea.title}, please`)
-    expect(suggestEdit(db(), { target, authorId: suggester.id, title: null, bodyMd: 'Another improvement.', comment: '' }).id).toBeGreaterThan(
-      first.id,
-    )
+    expect(
+      suggestEdit(db(), { target, authorId: suggester.id, title: null, bodyMd: 'Another improvement.', comment: '' }).id,
+    ).toBeGreaterThan(first.id)
     expect(reputationOf(suggester.id)).toBe(3)
   })
 
@@ -146,9 +166,13 @@ describe('suggested edits (model)', () => {
       comment: '',
     })
     expect(() => reviewSuggestedEdit(db(), { editId: retitle.id, reviewerId: author.id, decision: 'approve' })).toThrow(ConflictError)
-    expect(db().select({ status: suggestedEdits.status }).from(suggestedEdits).where(eq(suggestedEdits.id, retitle.id)).get()!.status).toBe('pending')
+    expect(db().select({ status: suggestedEdits.status }).from(suggestedEdits).where(eq(suggestedEdits.id, retitle.id)).get()!.status).toBe(
+      'pending',
+    )
     reviewSuggestedEdit(db(), { editId: retitle.id, reviewerId: moderator.id, reviewerIsStaff: true, decision: 'approve' })
-    expect(db().select({ title: ideas.title }).from(ideas).where(eq(ideas.id, idea.id)).get()!.title).toBe('Export every report as a CSV file')
+    expect(db().select({ title: ideas.title }).from(ideas).where(eq(ideas.id, idea.id)).get()!.title).toBe(
+      'Export every report as a CSV file',
+    )
     const text = suggestEdit(db(), { target, authorId: suggester.id, title: null, bodyMd: 'A clearer text, same title.', comment: '' })
     reviewSuggestedEdit(db(), { editId: text.id, reviewerId: author.id, decision: 'approve' })
     expect(db().select({ bodyHtml: ideas.bodyHtml }).from(ideas).where(eq(ideas.id, idea.id)).get()!.bodyHtml).toBe(
@@ -185,7 +209,8 @@ describe('suggested edits (model)', () => {
       bodyMd: 'The editor’s own idea of a better text.',
       comment: '',
     })
-    const ids = (viewerId: number, mayReviewAny: boolean) => listReviewableSuggestedEdits(db(), { viewerId, mayReviewAny }).items.map((i) => i.id)
+    const ids = (viewerId: number, mayReviewAny: boolean) =>
+      listReviewableSuggestedEdits(db(), { viewerId, mayReviewAny }).items.map((i) => i.id)
     expect(ids(author.id, false)).toEqual([a.id])
     expect(ids(editor.id, true)).toEqual(expect.arrayContaining([a.id, b.id]))
     expect(ids(editor.id, true)).not.toContain(c.id)
@@ -227,7 +252,11 @@ describe('suggested edits (routes)', () => {
     const params = { type: 'question', id: String(question.id) }
     const post = async (fields: Record<string, string>) =>
       settle(async () =>
-        suggestAction({ request: await formRequest(`/suggest-edit/question/${question.id}`, fields, { userId: member.id }), params, context: {} }),
+        suggestAction({
+          request: await formRequest(`/suggest-edit/question/${question.id}`, fields, { userId: member.id }),
+          params,
+          context: {},
+        }),
       )
     expect(await post({ title: 'short', body: 'x', comment: '' })).toMatchObject({
       status: 400,

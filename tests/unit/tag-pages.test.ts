@@ -40,10 +40,14 @@ describe('the tag list', () => {
     expect(listTags(db(), { prefix: `${prefix}-t` }).map((t) => t.name)).toEqual([`${prefix}-two`, `${prefix}-three`])
     expect(listTags(db(), { limit: 2 })).toHaveLength(2)
 
-    const res = await settle(async () => tagsLoader({ request: await getRequest(`/tags?q=${prefix.toUpperCase()}-T`), params: {}, context: {} }))
+    const res = await settle(async () =>
+      tagsLoader({ request: await getRequest(`/tags?q=${prefix.toUpperCase()}-T`), params: {}, context: {} }),
+    )
     expect((res.body as { tags: Array<{ name: string }> }).tags.map((t) => t.name)).toEqual([`${prefix}-two`, `${prefix}-three`])
     for (const q of ['%', '_', "'", '"', '\\', '🙂', 'x'.repeat(500), '../']) {
-      const nasty = await settle(async () => tagsLoader({ request: await getRequest(`/tags?q=${encodeURIComponent(q)}`), params: {}, context: {} }))
+      const nasty = await settle(async () =>
+        tagsLoader({ request: await getRequest(`/tags?q=${encodeURIComponent(q)}`), params: {}, context: {} }),
+      )
       expect(nasty.status).toBe(200)
     }
   })
@@ -102,8 +106,12 @@ describe('hidden and deleted posts', () => {
       expect(all).not.toContain(hidden.id)
       expect(all).not.toContain(deleted.id)
     }
-    expect(((await tagPage(name)).body as { questions: { items: Array<{ id: number }> } }).questions.items.map((q) => q.id)).toEqual([shown.id])
-    expect(((await tagPage(name, '?show=ideas')).body as { ideas: { items: Array<{ id: number }> } }).ideas.items.map((i) => i.id)).toEqual([shownIdea.id])
+    expect(((await tagPage(name)).body as { questions: { items: Array<{ id: number }> } }).questions.items.map((q) => q.id)).toEqual([
+      shown.id,
+    ])
+    expect(((await tagPage(name, '?show=ideas')).body as { ideas: { items: Array<{ id: number }> } }).ideas.items.map((i) => i.id)).toEqual(
+      [shownIdea.id],
+    )
   })
 
   test('an unknown tag filter lists nothing rather than everything', async () => {

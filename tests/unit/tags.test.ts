@@ -20,10 +20,18 @@ describe('retagging', () => {
     createTestIdea(db(), { authorId: user.id, tagNames: [a, b] })
     const result = db().transaction((tx) => retagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, [b, c], user.id)))
     expect(result).toEqual({ added: 1, removed: 1 })
-    const names = db().select({ name: tags.name }).from(questionTags).innerJoin(tags, eq(tags.id, questionTags.tagId)).where(eq(questionTags.questionId, question.id)).all()
+    const names = db()
+      .select({ name: tags.name })
+      .from(questionTags)
+      .innerJoin(tags, eq(tags.id, questionTags.tagId))
+      .where(eq(questionTags.questionId, question.id))
+      .all()
     expect(names.map((n) => n.name).sort()).toEqual([b, c].sort())
     expect(db().select({ q: tags.questionCount, i: tags.ideaCount }).from(tags).where(eq(tags.name, a)).get()).toEqual({ q: 0, i: 1 })
-    expect(db().transaction((tx) => retagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, [c, b], user.id)))).toEqual({ added: 0, removed: 0 })
+    expect(db().transaction((tx) => retagPost(tx, { type: 'question', id: question.id }, ensureTags(tx, [c, b], user.id)))).toEqual({
+      added: 0,
+      removed: 0,
+    })
     expect(mismatches()).toEqual([])
   })
 

@@ -19,9 +19,17 @@ describe('changing a username', () => {
   test('from the settings form: the new name is saved and the old profile address redirects to it', async () => {
     const member = createUser(db())
     const wanted = unique('new').toLowerCase()
-    const saved = await settle(async () => settingsAction({ request: await formRequest('/settings', { intent: 'change-username', username: wanted.toUpperCase() }, { userId: member.id }), params: {}, context: {} }))
+    const saved = await settle(async () =>
+      settingsAction({
+        request: await formRequest('/settings', { intent: 'change-username', username: wanted.toUpperCase() }, { userId: member.id }),
+        params: {},
+        context: {},
+      }),
+    )
     expect(saved).toMatchObject({ status: 302, location: '/settings?done=username' })
-    const old = await settle(async () => profileLoader({ request: await getRequest(`/u/${member.username}?tab=answers`), params: { username: member.username }, context: {} }))
+    const old = await settle(async () =>
+      profileLoader({ request: await getRequest(`/u/${member.username}?tab=answers`), params: { username: member.username }, context: {} }),
+    )
     expect(old).toMatchObject({ status: 301, location: `/u/${wanted}?tab=answers` })
     expect(findRenamedUsername(db(), member.username)).toBe(wanted)
   })
@@ -34,7 +42,13 @@ describe('changing a username', () => {
       ['deleted-12', 400, 'Names starting with “deleted-” are kept for deleted accounts.'],
       [other.username, 400, 'This username is taken.'],
     ] as const) {
-      const result = await settle(async () => settingsAction({ request: await formRequest('/settings', { intent: 'change-username', username }, { userId: member.id }), params: {}, context: {} }))
+      const result = await settle(async () =>
+        settingsAction({
+          request: await formRequest('/settings', { intent: 'change-username', username }, { userId: member.id }),
+          params: {},
+          context: {},
+        }),
+      )
       expect(result.status).toBe(status)
       expect(result.body).toMatchObject({ intent: 'change-username', fieldErrors: { username: [message] } })
     }
@@ -50,7 +64,9 @@ describe('changing a username', () => {
     )
     const someoneElse = createUser(db())
     expect(() => changeUsername(db(), { userId: someoneElse.id, username: original })).toThrow('This username is taken.')
-    expect(changeUsername(db(), { userId: member.id, username: original, now: new Date(t0.getTime() + 31 * DAY) })).toEqual({ changed: true })
+    expect(changeUsername(db(), { userId: member.id, username: original, now: new Date(t0.getTime() + 31 * DAY) })).toEqual({
+      changed: true,
+    })
   })
 
   test('a break-glass admin keeps their break-glass log-in after a rename', () => {

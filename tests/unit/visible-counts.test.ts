@@ -16,7 +16,11 @@ import { createTestAnswer, createTestComment, createTestIdea, createTestQuestion
 
 const db = () => getDb()
 const question = (id: number) =>
-  db().select({ answers: questions.answerCount, comments: questions.commentCount, unanswered: questions.isUnanswered }).from(questions).where(eq(questions.id, id)).get()!
+  db()
+    .select({ answers: questions.answerCount, comments: questions.commentCount, unanswered: questions.isUnanswered })
+    .from(questions)
+    .where(eq(questions.id, id))
+    .get()!
 const ideaComments = (id: number) => db().select({ n: ideas.commentCount }).from(ideas).where(eq(ideas.id, id)).get()!.n
 
 describe('visible counts', () => {

@@ -28,7 +28,9 @@ describe('vote breakdowns', () => {
     }
     const expected = { [`question:${question.id}`]: { up: 0, down: 2 }, [`answer:${liked.id}`]: { up: 3, down: 1 } }
 
-    expect(await breakdownsSeenBy(question.id, createUser(db(), { reputation: PRIVILEGE_REPUTATION.seeVoteBreakdowns }).id)).toEqual(expected)
+    expect(await breakdownsSeenBy(question.id, createUser(db(), { reputation: PRIVILEGE_REPUTATION.seeVoteBreakdowns }).id)).toEqual(
+      expected,
+    )
     expect(await breakdownsSeenBy(question.id, createUser(db(), { role: 'moderator' }).id)).toEqual(expected)
     expect(expected).not.toHaveProperty(`answer:${quiet.id}`) // no votes: shown as 0 and 0 by the page
     expect(await breakdownsSeenBy(question.id, createUser(db(), { reputation: PRIVILEGE_REPUTATION.seeVoteBreakdowns - 1 }).id)).toBeNull()

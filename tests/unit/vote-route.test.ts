@@ -23,7 +23,11 @@ async function post(ideaId: number | string, fields: Record<string, string>, opt
 const asFetcher = (userId?: number): Options => ({ userId, headers: FETCH })
 
 const hasVoted = (ideaId: number, userId: number) =>
-  db().select({ n: count() }).from(ideaVotes).where(and(eq(ideaVotes.ideaId, ideaId), eq(ideaVotes.userId, userId))).get()!.n === 1
+  db()
+    .select({ n: count() })
+    .from(ideaVotes)
+    .where(and(eq(ideaVotes.ideaId, ideaId), eq(ideaVotes.userId, userId)))
+    .get()!.n === 1
 const voteCountOf = (ideaId: number) => db().select({ v: ideas.voteCount }).from(ideas).where(eq(ideas.id, ideaId)).get()!.v
 
 function newIdea() {
@@ -219,7 +223,10 @@ describe('the HTTP answer through Remix', () => {
     const idea = newIdea()
     for (const suffix of ['.data', '']) {
       const path = `/ideas/${idea.id}/vote${suffix}`
-      expect(await send(path, { voted: 'maybe' }, member.id)).toMatchObject({ status: 400, text: expect.stringContaining('Send voted=true') })
+      expect(await send(path, { voted: 'maybe' }, member.id)).toMatchObject({
+        status: 400,
+        text: expect.stringContaining('Send voted=true'),
+      })
       expect(await send(`/ideas/99999997/vote${suffix}`, { voted: 'true' }, member.id)).toMatchObject({
         status: 404,
         text: expect.stringContaining('This idea does not exist'),

@@ -215,34 +215,45 @@ function seeded(seed: number) {
 }
 
 describe('concurrent votes', () => {
-  test('50 members voting at once on one idea: every vote counts once, and the ledger agrees', async () => {
-    const author = createUser(db())
-    const idea = createTestIdea(db(), { authorId: author.id })
-    const voters = Array.from({ length: 50 }, () => createUser(db()))
-    const reports = await voteInWorkers(idea.id, voters.map((voter) => [{ userId: voter.id, voted: true }]))
-    expect(reports.flatMap((r) => r.results)).toHaveLength(50)
-    expect(voteCountOf(idea.id)).toBe(50 + 1) // and the author's automatic vote
-    expect(rowCountOf(idea.id)).toBe(51)
-    expect(reputationOf(author.id)).toBe(1 + ledgerSumOf(author.id))
-    expect(reputationOf(author.id)).toBe(1 + 50 * 2)
-  }, WORKERS_TIMEOUT_MS)
+  test(
+    '50 members voting at once on one idea: every vote counts once, and the ledger agrees',
+    async () => {
+      const author = createUser(db())
+      const idea = createTestIdea(db(), { authorId: author.id })
+      const voters = Array.from({ length: 50 }, () => createUser(db()))
+      const reports = await voteInWorkers(
+        idea.id,
+        voters.map((voter) => [{ userId: voter.id, voted: true }]),
+      )
+      expect(reports.flatMap((r) => r.results)).toHaveLength(50)
+      expect(voteCountOf(idea.id)).toBe(50 + 1) // and the author's automatic vote
+      expect(rowCountOf(idea.id)).toBe(51)
+      expect(reputationOf(author.id)).toBe(1 + ledgerSumOf(author.id))
+      expect(reputationOf(author.id)).toBe(1 + 50 * 2)
+    },
+    WORKERS_TIMEOUT_MS,
+  )
 
-  test('random vote and unvote sequences from parallel connections leave vote_count equal to count(*)', async () => {
-    const author = createUser(db())
-    const idea = createTestIdea(db(), { authorId: author.id })
-    const random = seeded(20_260_501)
-    const voters = Array.from({ length: 24 }, () => createUser(db()))
-    // Eight workers, three members each, 15 requests per member in a random order of wanted states.
-    const stepsPerWorker = Array.from({ length: 8 }, (_, w) =>
-      Array.from({ length: 45 }, (_, i) => ({ userId: voters[w * 3 + (i % 3)]!.id, voted: random() < 0.5 })),
-    )
-    await voteInWorkers(idea.id, stepsPerWorker)
-    const lastWanted = new Map<number, boolean>()
-    for (const steps of stepsPerWorker) for (const step of steps) lastWanted.set(step.userId, step.voted)
-    const expected = [...lastWanted.values()].filter(Boolean).length + 1
-    expect(rowCountOf(idea.id)).toBe(expected)
-    expect(voteCountOf(idea.id)).toBe(expected)
-    expect(reputationOf(author.id)).toBe(1 + ledgerSumOf(author.id))
-    expect(reputationOf(author.id)).toBe(1 + 2 * (expected - 1))
-  }, WORKERS_TIMEOUT_MS)
+  test(
+    'random vote and unvote sequences from parallel connections leave vote_count equal to count(*)',
+    async () => {
+      const author = createUser(db())
+      const idea = createTestIdea(db(), { authorId: author.id })
+      const random = seeded(20_260_501)
+      const voters = Array.from({ length: 24 }, () => createUser(db()))
+      // Eight workers, three members each, 15 requests per member in a random order of wanted states.
+      const stepsPerWorker = Array.from({ length: 8 }, (_, w) =>
+        Array.from({ length: 45 }, (_, i) => ({ userId: voters[w * 3 + (i % 3)]!.id, voted: random() < 0.5 })),
+      )
+      await voteInWorkers(idea.id, stepsPerWorker)
+      const lastWanted = new Map<number, boolean>()
+      for (const steps of stepsPerWorker) for (const step of steps) lastWanted.set(step.userId, step.voted)
+      const expected = [...lastWanted.values()].filter(Boolean).length + 1
+      expect(rowCountOf(idea.id)).toBe(expected)
+      expect(voteCountOf(idea.id)).toBe(expected)
+      expect(reputationOf(author.id)).toBe(1 + ledgerSumOf(author.id))
+      expect(reputationOf(author.id)).toBe(1 + 2 * (expected - 1))
+    },
+    WORKERS_TIMEOUT_MS,
+  )
 })

@@ -12,7 +12,13 @@ import { mergeIdea } from '~/models/idea-merge.server'
 import { changeIdeaStatus } from '~/models/idea-status.server'
 import { setSetting } from '~/models/settings.server'
 import { setIdeaVote } from '~/models/votes.server'
-import { CLAIM_MS, deliverDueWebhooks, ENDPOINT_DISABLE_MS, releaseInterruptedDeliveries, RETRY_DELAYS_MS } from '~/models/webhook-worker.server'
+import {
+  CLAIM_MS,
+  deliverDueWebhooks,
+  ENDPOINT_DISABLE_MS,
+  releaseInterruptedDeliveries,
+  RETRY_DELAYS_MS,
+} from '~/models/webhook-worker.server'
 import { queueWebhookEvent } from '~/models/webhook-events.server'
 import {
   createWebhookEndpoint,
@@ -74,7 +80,13 @@ function addEndpoint(input: Partial<EndpointInput> = {}) {
   const admin = createUser(db(), { role: 'admin' })
   const created = createWebhookEndpoint(db(), {
     actorId: admin.id,
-    input: { url: `${base}/hook`, description: 'test receiver', kind: 'standard', events: ['idea.created', 'idea.status_changed', 'idea.voted'], ...input },
+    input: {
+      url: `${base}/hook`,
+      description: 'test receiver',
+      kind: 'standard',
+      events: ['idea.created', 'idea.status_changed', 'idea.voted'],
+      ...input,
+    },
   })
   return { ...created, admin }
 }
@@ -97,13 +109,24 @@ test('an idea status change is signed per Standard Webhooks and verifies with th
   const events = received.map((r) => verify(secret, r))
   expect(events.map((e) => e.type)).toEqual(['idea.created', 'idea.status_changed'])
   expect(events[1]!.data).toMatchObject({
-    idea: { id: idea.id, title: 'Dark mode for the dashboard', status: 'planned', url: `/ideas/${idea.id}`, author: { username: author.username } },
+    idea: {
+      id: idea.id,
+      title: 'Dark mode for the dashboard',
+      status: 'planned',
+      url: `/ideas/${idea.id}`,
+      author: { username: author.username },
+    },
     fromStatus: 'open',
     toStatus: 'planned',
   })
   expect(received[1]!.body).not.toContain(author.email)
   expect(received[0]!.headers['webhook-id']).toMatch(/^msg_/)
-  expect(() => new Webhook(rotateWebhookSecret(db(), { actorId: admin.id, id }).secret).verify(received[0]!.body, received[0]!.headers as Record<string, string>)).toThrow()
+  expect(() =>
+    new Webhook(rotateWebhookSecret(db(), { actorId: admin.id, id }).secret).verify(
+      received[0]!.body,
+      received[0]!.headers as Record<string, string>,
+    ),
+  ).toThrow()
   const log = listWebhookDeliveries(db(), { endpointId: id })
   expect(log.items[0]).toMatchObject({ eventType: 'idea.status_changed', lastStatus: 200, lastResponse: 'thanks' })
   expect(log.items[0]!.deliveredAt).toBeInstanceOf(Date)
@@ -150,7 +173,11 @@ test('a message whose sending was interrupted (the process died) is sent again a
   const now = new Date()
   // What a claim leaves when the process dies before the outcome is recorded.
   let killed!: () => void
-  const dying = deliverDueWebhooks(db(), { now, send: () => new Promise((resolve) => (killed = () => resolve({ status: null, ok: false, error: 'x', responseExcerpt: null, durationMs: 0 }))) })
+  const dying = deliverDueWebhooks(db(), {
+    now,
+    send: () =>
+      new Promise((resolve) => (killed = () => resolve({ status: null, ok: false, error: 'x', responseExcerpt: null, durationMs: 0 }))),
+  })
   await new Promise((resolve) => setTimeout(resolve, 20))
   const claimed = deliveries(id)[0]!
   expect(claimed).toMatchObject({ attempts: 1, lastError: 'Sending…' })
@@ -166,7 +193,12 @@ test('a message whose sending was interrupted (the process died) is sent again a
 
 test('a host name is resolved once and the connection goes to the checked address', async () => {
   const port = new URL(base).port
-  const res = await postWebhook({ url: `http://localhost:${port}/by-name`, body: '{"a":1}', headers: { 'webhook-id': 'msg_x' }, allowPrivateTargets: true })
+  const res = await postWebhook({
+    url: `http://localhost:${port}/by-name`,
+    body: '{"a":1}',
+    headers: { 'webhook-id': 'msg_x' },
+    allowPrivateTargets: true,
+  })
   expect(res).toMatchObject({ ok: true, status: 200, responseExcerpt: 'thanks' })
   expect(received.at(-1)).toMatchObject({ path: '/by-name', body: '{"a":1}' })
   expect(received.at(-1)!.headers.host).toBe(`localhost:${port}`)
@@ -185,7 +217,8 @@ test('votes on one idea within a minute become one idea.voted message with the c
   const { id, secret } = addEndpoint({ events: ['idea.voted'] })
   const idea = createTestIdea(db(), { authorId: createUser(db()).id })
   const now = new Date()
-  for (let i = 0; i < 3; i++) setIdeaVote(db(), { ideaId: idea.id, userId: createUser(db()).id, voted: true, now: new Date(now.getTime() + i * 1000) })
+  for (let i = 0; i < 3; i++)
+    setIdeaVote(db(), { ideaId: idea.id, userId: createUser(db()).id, voted: true, now: new Date(now.getTime() + i * 1000) })
   const rows = deliveries(id)
   expect(rows).toHaveLength(1)
   expect(rows[0]!.batchKey).toBe(`idea:${idea.id}`)
@@ -248,14 +281,29 @@ test('every event: merges, comments, answers, acceptance and sign-ups, with publ
   acceptAnswer(db(), { answerId: answer.id, userId: asker.id })
   signInWithIdentity(
     db(),
-    { issuer: 'https://id.example', subject: 'sub-webhooks', providerId: null, email: 'sso.webhooks@example.com', emailVerified: true, name: 'Sso Person', preferredUsername: 'sso_webhooks' },
+    {
+      issuer: 'https://id.example',
+      subject: 'sub-webhooks',
+      providerId: null,
+      email: 'sso.webhooks@example.com',
+      emailVerified: true,
+      name: 'Sso Person',
+      preferredUsername: 'sso_webhooks',
+    },
     { label: 'Example', role: 'member', segmentId: null, linkVerifiedEmail: false },
   )
   await deliverDueWebhooks(db())
   const events = received.map((r) => verify(secret, r))
   const byType = Object.fromEntries(events.map((e) => [e.type, e.data]))
   // createUser's sign-ups above count too: member.created is sent for every new account.
-  expect(Object.keys(byType).sort()).toEqual(['answer.accepted', 'answer.created', 'comment.created', 'idea.merged', 'member.created', 'question.created'])
+  expect(Object.keys(byType).sort()).toEqual([
+    'answer.accepted',
+    'answer.created',
+    'comment.created',
+    'idea.merged',
+    'member.created',
+    'question.created',
+  ])
   expect(byType['idea.merged']).toMatchObject({ idea: { id: a.id, status: 'merged' }, into: { id: b.id } })
   expect(byType['comment.created']).toMatchObject({ on: 'answer', answer: { id: answer.id }, question: { id: question.id } })
   expect(byType['answer.accepted']).toMatchObject({ answer: { id: answer.id, isAccepted: true } })
@@ -302,7 +350,14 @@ test('an endpoint failing for 3 days is disabled, its messages given up, admins 
   expect(endpoint.enabled).toBe(false)
   expect(endpoint.disabledReason).toMatch(/failed since/)
   expect(deliveries(id).every((d) => d.failedAt)).toBe(true)
-  expect(db().select().from(notifications).where(eq(notifications.userId, admin.id)).all().map((n) => n.kind)).toContain('webhook_disabled')
+  expect(
+    db()
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, admin.id))
+      .all()
+      .map((n) => n.kind),
+  ).toContain('webhook_disabled')
   expect(db().select().from(moderationLog).where(eq(moderationLog.action, 'webhook.auto_disable')).all().length).toBeGreaterThan(0)
   // A test message still goes to a disabled endpoint, so an admin can check a fix; other messages wait.
   sendTestWebhook(db(), { actorId: admin.id, endpointId: id, now: t1 })
@@ -324,14 +379,20 @@ test('the moderation log never holds the secret', () => {
 describe('requests to private addresses are refused while allowPrivateTargets is off', () => {
   beforeEach(() => allowPrivate(false))
 
-  test.each(['http://127.0.0.1:1/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://localhost/x', 'http://[::ffff:127.0.0.1]/x', 'http://100.64.0.1/', 'http://0.0.0.0/'])(
-    '%s',
-    async (url) => {
-      const res = await postWebhook({ url, body: '{}', headers: {}, allowPrivateTargets: false })
-      expect(res).toMatchObject({ ok: false, status: null })
-      expect(res.error).toMatch(/private or local address/)
-    },
-  )
+  test.each([
+    'http://127.0.0.1:1/x',
+    'http://10.1.2.3/x',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/x',
+    'http://localhost/x',
+    'http://[::ffff:127.0.0.1]/x',
+    'http://100.64.0.1/',
+    'http://0.0.0.0/',
+  ])('%s', async (url) => {
+    const res = await postWebhook({ url, body: '{}', headers: {}, allowPrivateTargets: false })
+    expect(res).toMatchObject({ ok: false, status: null })
+    expect(res.error).toMatch(/private or local address/)
+  })
 
   test('a redirect to a private address is refused at that hop', async () => {
     // The receiver on 127.0.0.1 stands for a public host; every other private address stays refused.
@@ -360,7 +421,21 @@ describe('requests to private addresses are refused while allowPrivateTargets is
   })
 
   test('address classes', () => {
-    for (const a of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '::1', 'fc00::1', 'fd12::1', 'fe80::1', '::ffff:10.0.0.1', '::ffff:7f00:1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '::1',
+      'fc00::1',
+      'fd12::1',
+      'fe80::1',
+      '::ffff:10.0.0.1',
+      '::ffff:7f00:1',
+    ]) {
       expect(isPrivateAddress(a), a).toBe(true)
     }
     for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false)
@@ -377,16 +452,27 @@ describe('/admin/webhooks', () => {
 
   test('an admin adds an endpoint: the secret is in the answer once, never in the page data or the log', async () => {
     const admin = createUser(db(), { role: 'admin' })
-    const request = await post('/admin/webhooks', { url: 'https://hooks.example.com/summit', description: 'CRM', kind: 'standard' }, ['idea.created', 'member.created'], admin.id)
+    const request = await post(
+      '/admin/webhooks',
+      { url: 'https://hooks.example.com/summit', description: 'CRM', kind: 'standard' },
+      ['idea.created', 'member.created'],
+      admin.id,
+    )
     const res = await settle(() => indexAction({ request, params: {}, context: {} }))
     expect(res.status).toBe(200)
     const { created } = res.body as { created: { id: number; secret: string } }
     expect(created.secret).toMatch(/^whsec_/)
-    const page = await settle(async () => indexLoader({ request: await getRequest('/admin/webhooks', { userId: admin.id }), params: {}, context: {} }))
+    const page = await settle(async () =>
+      indexLoader({ request: await getRequest('/admin/webhooks', { userId: admin.id }), params: {}, context: {} }),
+    )
     expect(JSON.stringify(page.body)).not.toContain(created.secret)
     expect(JSON.stringify(page.body)).toContain('https://hooks.example.com/summit')
     const detail = await settle(async () =>
-      endpointLoader({ request: await getRequest(`/admin/webhooks/${created.id}`, { userId: admin.id }), params: { endpointId: String(created.id) }, context: {} }),
+      endpointLoader({
+        request: await getRequest(`/admin/webhooks/${created.id}`, { userId: admin.id }),
+        params: { endpointId: String(created.id) },
+        context: {},
+      }),
     )
     expect(JSON.stringify(detail.body)).not.toContain(created.secret)
     expect(db().select().from(moderationLog).where(eq(moderationLog.action, 'webhook.create')).all().length).toBeGreaterThan(0)
@@ -408,14 +494,19 @@ describe('/admin/webhooks', () => {
     for (const url of ['http://169.254.169.254/latest', 'http://localhost:8080/hook', 'http://[fd00::1]/x']) {
       const request = await post('/admin/webhooks', { url, kind: 'standard' }, ['idea.created'], admin.id)
       const res = await settle(() => indexAction({ request, params: {}, context: {} }))
-      expect(res, url).toMatchObject({ status: 400, body: { fields: { url }, fieldErrors: { url: [expect.stringMatching(/private or local address/)] } } })
+      expect(res, url).toMatchObject({
+        status: 400,
+        body: { fields: { url }, fieldErrors: { url: [expect.stringMatching(/private or local address/)] } },
+      })
     }
   })
 
   test('members and moderators are refused', async () => {
     for (const role of ['member', 'moderator', 'product'] as const) {
       const user = createUser(db(), { role })
-      const res = await settle(async () => indexLoader({ request: await getRequest('/admin/webhooks', { userId: user.id }), params: {}, context: {} }))
+      const res = await settle(async () =>
+        indexLoader({ request: await getRequest('/admin/webhooks', { userId: user.id }), params: {}, context: {} }),
+      )
       expect(res.status).toBe(403)
       const request = await post('/admin/webhooks', { url: 'https://a.example/', kind: 'standard' }, ['idea.created'], user.id)
       expect((await settle(() => indexAction({ request, params: {}, context: {} }))).status).toBe(403)
@@ -425,13 +516,29 @@ describe('/admin/webhooks', () => {
   test('deleting needs the confirmation box; a malformed id is a 404', async () => {
     const { id, admin } = addEndpoint()
     const params = { endpointId: String(id) }
-    const refused = await settle(async () => endpointAction({ request: await formRequest(`/admin/webhooks/${id}`, { intent: 'delete' }, { userId: admin.id }), params, context: {} }))
+    const refused = await settle(async () =>
+      endpointAction({
+        request: await formRequest(`/admin/webhooks/${id}`, { intent: 'delete' }, { userId: admin.id }),
+        params,
+        context: {},
+      }),
+    )
     expect(refused).toMatchObject({ status: 400, body: { fieldErrors: { confirm: ['Tick the box to confirm.'] } } })
     const deleted = await settle(async () =>
-      endpointAction({ request: await formRequest(`/admin/webhooks/${id}`, { intent: 'delete', confirm: 'on' }, { userId: admin.id }), params, context: {} }),
+      endpointAction({
+        request: await formRequest(`/admin/webhooks/${id}`, { intent: 'delete', confirm: 'on' }, { userId: admin.id }),
+        params,
+        context: {},
+      }),
     )
     expect(deleted).toMatchObject({ status: 302, location: '/admin/webhooks' })
-    const missing = await settle(async () => endpointLoader({ request: await getRequest('/admin/webhooks/abc', { userId: admin.id }), params: { endpointId: 'abc' }, context: {} }))
+    const missing = await settle(async () =>
+      endpointLoader({
+        request: await getRequest('/admin/webhooks/abc', { userId: admin.id }),
+        params: { endpointId: 'abc' },
+        context: {},
+      }),
+    )
     expect(missing.status).toBe(404)
   })
 })

@@ -12,7 +12,20 @@ import { orHttpError } from '~/lib/http.server'
 import { requirePermission } from '~/lib/permissions.server'
 import { addProvider, ProviderRefusedError, removeProvider, setProviderEnabled, updateProvider } from '~/models/oidc-providers.server'
 import { checkProviderConnection } from '~/models/oidc-login.server'
-import { addCategory, addSegment, type FieldResult, generateJwtSecret, getSiteSettings, getSsoSettings, moveListItem, updateCategory, updateJwtSso, updateSegment, updateSiteSetting, updateSsoPolicy } from '~/models/site-admin.server'
+import {
+  addCategory,
+  addSegment,
+  type FieldResult,
+  generateJwtSecret,
+  getSiteSettings,
+  getSsoSettings,
+  moveListItem,
+  updateCategory,
+  updateJwtSso,
+  updateSegment,
+  updateSiteSetting,
+  updateSsoPolicy,
+} from '~/models/site-admin.server'
 import { JwtSsoForm, NewProviderForm, ProviderUpdateForm, SsoPolicyForm } from '~/schemas/sso'
 
 const NOTICES: Record<string, string> = {
@@ -58,7 +71,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-const Id = z.string({ error: 'Choose an item.' }).regex(/^[1-9]\d{0,15}$/, 'Choose an item.').transform(Number)
+const Id = z
+  .string({ error: 'Choose an item.' })
+  .regex(/^[1-9]\d{0,15}$/, 'Choose an item.')
+  .transform(Number)
 const Checkbox = z
   .literal('on')
   .optional()
@@ -141,7 +157,9 @@ export async function action({ request }: ActionFunctionArgs) {
       outcome = addCategory(db, { actorId, name: input.name, description: input.description })
       break
     case 'category-update':
-      outcome = orHttpError(() => updateCategory(db, { actorId, categoryId: input.categoryId, name: input.name, description: input.description }))
+      outcome = orHttpError(() =>
+        updateCategory(db, { actorId, categoryId: input.categoryId, name: input.name, description: input.description }),
+      )
       break
     case 'category-move':
       orHttpError(() => moveListItem(db, { actorId, kind: 'category', id: input.categoryId, direction: input.direction }))

@@ -7,8 +7,7 @@ import type { loader } from './data.server'
 export type ActionData = (FormResult & { intent?: string }) | undefined
 /** The answer of "Check connection": for which provider, and what the discovery document said. */
 export type ProviderCheck =
-  | ({ providerId: string } & ({ ok: true; issuer: string; supportsS256: boolean } | { ok: false; message: string }))
-  | null
+  ({ providerId: string } & ({ ok: true; issuer: string; supportsS256: boolean } | { ok: false; message: string })) | null
 export type SettingsData = ReturnType<typeof useLoaderData<typeof loader>>
 
 export function resultFor(result: ActionData, intent: string, match: Record<string, string> = {}) {
@@ -35,7 +34,19 @@ export function SaveButton({ intent, label }: { intent: string; label: string })
   )
 }
 
-export function CheckboxField({ name, id, label, defaultChecked, hint }: { name: string; id: string; label: string; defaultChecked: boolean; hint?: string }) {
+export function CheckboxField({
+  name,
+  id,
+  label,
+  defaultChecked,
+  hint,
+}: {
+  name: string
+  id: string
+  label: string
+  defaultChecked: boolean
+  hint?: string
+}) {
   return (
     <div className="field">
       <div className="field-checkbox">
@@ -51,7 +62,21 @@ export function CheckboxField({ name, id, label, defaultChecked, hint }: { name:
   )
 }
 
-export function MoveButtons({ intent, idName, id, name, isFirst, isLast }: { intent: string; idName: string; id: number; name: string; isFirst: boolean; isLast: boolean }) {
+export function MoveButtons({
+  intent,
+  idName,
+  id,
+  name,
+  isFirst,
+  isLast,
+}: {
+  intent: string
+  idName: string
+  id: number
+  name: string
+  isFirst: boolean
+  isLast: boolean
+}) {
   return (
     <Form method="post" className="move-buttons">
       <input type="hidden" name="intent" value={intent} />

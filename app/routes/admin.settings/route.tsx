@@ -25,7 +25,8 @@ export default function AdminSettings() {
   const answer = useActionData<typeof action>()
   const result = answer && 'ok' in answer ? answer : undefined
   const generatedSecret = answer && 'generatedSecret' in answer ? (answer.generatedSecret ?? null) : null
-  const providerCheck: ProviderCheck = answer && 'check' in answer && answer.check && answer.providerId ? { providerId: answer.providerId, ...answer.check } : null
+  const providerCheck: ProviderCheck =
+    answer && 'check' in answer && answer.check && answer.providerId ? { providerId: answer.providerId, ...answer.check } : null
   const { categories, segments } = settings
   return (
     <div className="admin-settings">
@@ -74,7 +75,14 @@ export default function AdminSettings() {
                     />
                     <SaveButton intent="category-update" label={`Save ${c.name}`} />
                   </Form>
-                  <MoveButtons intent="category-move" idName="categoryId" id={c.id} name={c.name} isFirst={i === 0} isLast={i === categories.length - 1} />
+                  <MoveButtons
+                    intent="category-move"
+                    idName="categoryId"
+                    id={c.id}
+                    name={c.name}
+                    isFirst={i === 0}
+                    isLast={i === categories.length - 1}
+                  />
                 </li>
               )
             })}
@@ -87,15 +95,21 @@ export default function AdminSettings() {
           <input type="hidden" name="intent" value="category-add" />
           <FormErrors result={resultFor(result, 'category-add')} id="category-add-error" />
           <TextField name="name" id="category-add-name" label="Name" maxLength={40} result={resultFor(result, 'category-add')} />
-          <TextField name="description" id="category-add-description" label="Description" maxLength={300} result={resultFor(result, 'category-add')} />
+          <TextField
+            name="description"
+            id="category-add-description"
+            label="Description"
+            maxLength={300}
+            result={resultFor(result, 'category-add')}
+          />
           <SaveButton intent="category-add" label="Add category" />
         </Form>
       </Section>
 
       <Section id="segments" title="Segments and weights">
         <p className="muted">
-          Segments are private to staff. In the weighted score each vote counts its voter’s segment weight; members
-          without a segment count 1.
+          Segments are private to staff. In the weighted score each vote counts its voter’s segment weight; members without a segment count
+          1.
         </p>
         {segments.length ? (
           <ol className="settings-list">
@@ -118,7 +132,14 @@ export default function AdminSettings() {
                     />
                     <SaveButton intent="segment-update" label={`Save ${s.name}`} />
                   </Form>
-                  <MoveButtons intent="segment-move" idName="segmentId" id={s.id} name={s.name} isFirst={i === 0} isLast={i === segments.length - 1} />
+                  <MoveButtons
+                    intent="segment-move"
+                    idName="segmentId"
+                    id={s.id}
+                    name={s.name}
+                    isFirst={i === 0}
+                    isLast={i === segments.length - 1}
+                  />
                 </li>
               )
             })}
@@ -131,7 +152,14 @@ export default function AdminSettings() {
           <input type="hidden" name="intent" value="segment-add" />
           <FormErrors result={resultFor(result, 'segment-add')} id="segment-add-error" />
           <TextField name="name" id="segment-add-name" label="Name" maxLength={40} result={resultFor(result, 'segment-add')} />
-          <TextField name="weight" id="segment-add-weight" label="Weight (0–100)" inputMode="decimal" defaultValue="1" result={resultFor(result, 'segment-add')} />
+          <TextField
+            name="weight"
+            id="segment-add-weight"
+            label="Weight (0–100)"
+            inputMode="decimal"
+            defaultValue="1"
+            result={resultFor(result, 'segment-add')}
+          />
           <SaveButton intent="segment-add" label="Add segment" />
         </Form>
       </Section>
@@ -140,7 +168,12 @@ export default function AdminSettings() {
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="intent" value="vote-budget" />
           <FormErrors result={resultFor(result, 'vote-budget')} id="vote-budget-error" />
-          <CheckboxField name="enabled" id="vote-budget-enabled" label="Limit each member's open votes" defaultChecked={settings.voteBudget.enabled} />
+          <CheckboxField
+            name="enabled"
+            id="vote-budget-enabled"
+            label="Limit each member's open votes"
+            defaultChecked={settings.voteBudget.enabled}
+          />
           <TextField
             name="votesPerMember"
             id="vote-budget-votes"
@@ -180,7 +213,12 @@ export default function AdminSettings() {
       <Section id="email" title="E-mail">
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="intent" value="email" />
-          <CheckboxField name="enabled" id="email-enabled" label="Send e-mail (members still choose what they receive)" defaultChecked={settings.email.enabled} />
+          <CheckboxField
+            name="enabled"
+            id="email-enabled"
+            label="Send e-mail (members still choose what they receive)"
+            defaultChecked={settings.email.enabled}
+          />
           <SaveButton intent="email" label="Save e-mail setting" />
         </Form>
       </Section>
@@ -204,13 +242,13 @@ export default function AdminSettings() {
 
       <Section id="sso" title="Single sign-on">
         <p className="muted">
-          Members can log in with your company&apos;s identity provider (OpenID Connect), or arrive already identified from your own
-          app with a signed token.
+          Members can log in with your company&apos;s identity provider (OpenID Connect), or arrive already identified from your own app
+          with a signed token.
         </p>
         {settings.publicUrlSet ? null : (
           <p className="notice notice-warning">
-            PUBLIC_URL is not set, so the addresses below use the address this page was opened at. Set PUBLIC_URL to the
-            site&apos;s public address so they stay right behind a proxy.
+            PUBLIC_URL is not set, so the addresses below use the address this page was opened at. Set PUBLIC_URL to the site&apos;s public
+            address so they stay right behind a proxy.
           </p>
         )}
         <IdentityProviders settings={settings} result={result} providerCheck={providerCheck} />

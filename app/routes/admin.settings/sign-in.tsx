@@ -4,14 +4,31 @@ import { FormErrors, type FormResult, SelectField, TextAreaField, TextField } fr
 import { DateTime } from '~/components/post-rows'
 import { ROLES } from '~/domain'
 import { PROVIDER_LABEL_MAX, PROVIDER_SLUG_MAX } from '~/schemas/sso'
-import { type ActionData, checkedState, CheckboxField, FieldError, type ProviderCheck, resultFor, SaveButton, type SettingsData } from './parts'
+import {
+  type ActionData,
+  checkedState,
+  CheckboxField,
+  FieldError,
+  type ProviderCheck,
+  resultFor,
+  SaveButton,
+  type SettingsData,
+} from './parts'
 
 const ROLE_LABELS: Record<(typeof ROLES)[number], string> = { member: 'Member', moderator: 'Moderator', product: 'Product', admin: 'Admin' }
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }))
 
 type ProviderView = SettingsData['sso']['providers'][number]
 
-export function IdentityProviders({ settings, result, providerCheck }: { settings: SettingsData; result: ActionData; providerCheck: ProviderCheck }) {
+export function IdentityProviders({
+  settings,
+  result,
+  providerCheck,
+}: {
+  settings: SettingsData
+  result: ActionData
+  providerCheck: ProviderCheck
+}) {
   const { providers } = settings.sso
   return (
     <section aria-labelledby="sso-providers-title" id="sso-providers">
@@ -33,7 +50,17 @@ export function IdentityProviders({ settings, result, providerCheck }: { setting
   )
 }
 
-function ProviderItem({ provider, settings, result, providerCheck }: { provider: ProviderView; settings: SettingsData; result: ActionData; providerCheck: ProviderCheck }) {
+function ProviderItem({
+  provider,
+  settings,
+  result,
+  providerCheck,
+}: {
+  provider: ProviderView
+  settings: SettingsData
+  result: ActionData
+  providerCheck: ProviderCheck
+}) {
   const id = String(provider.id)
   const refused = resultFor(result, 'provider-enable', { providerId: id }) ?? resultFor(result, 'provider-remove', { providerId: id })
   const edit = resultFor(result, 'provider-update', { providerId: id })
@@ -151,7 +178,13 @@ function ProviderForm({
 }) {
   const segmentOptions = [{ value: '', label: 'No segment' }, ...settings.segments.map((s) => ({ value: String(s.id), label: s.name }))]
   return (
-    <Form method="post" action="/admin/settings" className="form" noValidate aria-label={provider ? `Edit ${provider.label}` : 'Add an identity provider'}>
+    <Form
+      method="post"
+      action="/admin/settings"
+      className="form"
+      noValidate
+      aria-label={provider ? `Edit ${provider.label}` : 'Add an identity provider'}
+    >
       <input type="hidden" name="intent" value={intent} />
       {provider ? <input type="hidden" name="providerId" value={provider.id} /> : null}
       <FormErrors result={result} id={`${idPrefix}-error`} />
@@ -262,7 +295,13 @@ export function SsoPolicyPart({ settings, result }: { settings: SettingsData; re
           <legend>Require single sign-on</legend>
           {REQUIRE_CHOICES.map((choice) => (
             <div className="choice" key={choice.value}>
-              <input type="radio" id={`sso-require-${choice.value}`} name="require" value={choice.value} defaultChecked={chosen === choice.value} />
+              <input
+                type="radio"
+                id={`sso-require-${choice.value}`}
+                name="require"
+                value={choice.value}
+                defaultChecked={chosen === choice.value}
+              />
               <label htmlFor={`sso-require-${choice.value}`}>{choice.label}</label>
             </div>
           ))}
@@ -283,7 +322,15 @@ export function SsoPolicyPart({ settings, result }: { settings: SettingsData; re
   )
 }
 
-export function JwtLoginPart({ settings, result, generatedSecret }: { settings: SettingsData; result: ActionData; generatedSecret: string | null }) {
+export function JwtLoginPart({
+  settings,
+  result,
+  generatedSecret,
+}: {
+  settings: SettingsData
+  result: ActionData
+  generatedSecret: string | null
+}) {
   const mine = resultFor(result, 'jwt-sso')
   const { jwt } = settings.sso
   const keyType = mine?.fields?.keyType ?? jwt.keyType
@@ -308,7 +355,12 @@ export function JwtLoginPart({ settings, result, generatedSecret }: { settings: 
       <Form method="post" action="/admin/settings" className="form" noValidate>
         <input type="hidden" name="intent" value="jwt-sso" />
         <FormErrors result={mine} id="jwt-sso-error" />
-        <CheckboxField name="enabled" id="jwt-sso-enabled" label="Accept signed-JWT log-ins" defaultChecked={checkedState(mine, 'enabled', jwt.enabled)} />
+        <CheckboxField
+          name="enabled"
+          id="jwt-sso-enabled"
+          label="Accept signed-JWT log-ins"
+          defaultChecked={checkedState(mine, 'enabled', jwt.enabled)}
+        />
         <TextField
           name="audience"
           id="jwt-sso-audience"
@@ -333,7 +385,8 @@ export function JwtLoginPart({ settings, result, generatedSecret }: { settings: 
         <p id="jwt-secret-status">
           {jwt.hasSecret ? (
             <>
-              A secret is set{jwt.secretSavedAt ? (
+              A secret is set
+              {jwt.secretSavedAt ? (
                 <>
                   {' '}
                   (saved <DateTime value={jwt.secretSavedAt} />)

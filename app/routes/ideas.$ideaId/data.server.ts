@@ -44,7 +44,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return page
 }
 
-const CommentId = z.string({ error: 'Choose a comment.' }).regex(/^[1-9]\d{0,15}$/, 'Choose a comment.').transform(Number)
+const CommentId = z
+  .string({ error: 'Choose a comment.' })
+  .regex(/^[1-9]\d{0,15}$/, 'Choose a comment.')
+  .transform(Number)
 const CategoryChoice = z
   .string()
   .regex(/^(?:[1-9]\d{0,15})?$/, 'Choose a category from the list.')
@@ -99,7 +102,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case 'edit-comment': {
       const user = await requireUser(request)
       const { commentId, body } = parsed.data
-      assertCan(user, 'update:comment', orHttpError(() => getCommentOwner(db, { commentId, target })))
+      assertCan(
+        user,
+        'update:comment',
+        orHttpError(() => getCommentOwner(db, { commentId, target })),
+      )
       const asModerator = check(user, 'update:comment').ok
       orHttpError(() => editComment(db, { commentId, target, editorId: user.id, bodyMd: body, asModerator }))
       return redirect(`/ideas/${ideaId}#comment-${commentId}`)
@@ -124,12 +131,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case 'edit-idea': {
       const user = await requireUser(request)
-      assertCan(user, 'update:idea', orHttpError(() => getIdeaOwner(db, ideaId)))
+      assertCan(
+        user,
+        'update:idea',
+        orHttpError(() => getIdeaOwner(db, ideaId)),
+      )
       const { title, body, categoryId, tags, reason } = parsed.data
       const asStaff = check(user, 'update:idea').ok
       const createTag = check(user, 'create:tag')
       const tagRefusal = createTag.ok ? null : createTag.reason
-      const result = orHttpError(() => editIdeaFields(db, { ideaId, editorId: user.id, asStaff, title, bodyMd: body, categoryId, tagNames: tags, tagRefusal, reason }))
+      const result = orHttpError(() =>
+        editIdeaFields(db, { ideaId, editorId: user.id, asStaff, title, bodyMd: body, categoryId, tagNames: tags, tagRefusal, reason }),
+      )
       if (!result.ok) return data({ ...fieldFailure(form, result.field, result.message), intent: 'edit-idea' }, { status: 400 })
       return redirect(`/ideas/${ideaId}?done=edited`)
     }
@@ -156,7 +169,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           throw error
         }
       })
-      if (added instanceof DuplicateLinkError) return data({ ...fieldFailure(form, 'url', added.message), intent: 'add-link' }, { status: 409 })
+      if (added instanceof DuplicateLinkError)
+        return data({ ...fieldFailure(form, 'url', added.message), intent: 'add-link' }, { status: 409 })
       return redirect(`/ideas/${ideaId}#tracker-links`)
     }
     case 'update-link': {

@@ -72,7 +72,8 @@ function CommentMeta({ comment }: { comment: Comment }) {
   return (
     <p className="post-meta">
       <span>
-        <AuthorName name={comment.authorName} username={comment.authorUsername} role={comment.authorRole} className="comment-author" />, <Timestamp value={comment.createdAt} />
+        <AuthorName name={comment.authorName} username={comment.authorUsername} role={comment.authorRole} className="comment-author" />,{' '}
+        <Timestamp value={comment.createdAt} />
       </span>
       {edited ? (
         <span>
@@ -131,7 +132,13 @@ export function Discussion({ page, result, children }: { page: IdeaPageData; res
                 <FlagControl
                   target={{ type: 'comment', id: comment.id }}
                   redirectTo={`/ideas/${idea.id}#comment-${comment.id}`}
-                  viewer={page.flagging && { ...page.flagging, isOwn: comment.isOwn, flagged: page.flagging.flagged.includes(`comment:${comment.id}`) }}
+                  viewer={
+                    page.flagging && {
+                      ...page.flagging,
+                      isOwn: comment.isOwn,
+                      flagged: page.flagging.flagged.includes(`comment:${comment.id}`),
+                    }
+                  }
                 />
                 {page.moderation ? (
                   <ModerationMenu

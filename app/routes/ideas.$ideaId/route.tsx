@@ -70,8 +70,8 @@ export default function IdeaPage() {
               into <Link to={`/ideas/${mergedInto.id}`}>“{mergedInto.title}”</Link>
             </>
           ) : null}
-          . Its votes and followers moved there: vote, follow and comment there. This page is kept read-only so its
-          discussion stays readable.
+          . Its votes and followers moved there: vote, follow and comment there. This page is kept read-only so its discussion stays
+          readable.
         </p>
       ) : null}
       <header className="post-header">
@@ -95,7 +95,8 @@ export default function IdeaPage() {
           <p className="post-meta">
             <StatusBadge status={idea.status} />
             <span>
-              by <AuthorName name={idea.authorName} username={idea.authorUsername} role={idea.authorRole} />, <DateTime value={idea.createdAt} />
+              by <AuthorName name={idea.authorName} username={idea.authorUsername} role={idea.authorRole} />,{' '}
+              <DateTime value={idea.createdAt} />
             </span>
             {idea.lockedAt ? <span className="badge status-open">Locked</span> : null}
           </p>
@@ -109,8 +110,7 @@ export default function IdeaPage() {
       </header>
       {idea.fromQuestionId ? (
         <p className="notice" role="note">
-          This idea started as a support question:{' '}
-          <Link to={`/questions/${idea.fromQuestionId}`}>see the question and its answers</Link>.
+          This idea started as a support question: <Link to={`/questions/${idea.fromQuestionId}`}>see the question and its answers</Link>.
         </p>
       ) : null}
       <HiddenMark hiddenReason={idea.hiddenReason} isStaff={!!page.moderation} />
@@ -119,7 +119,13 @@ export default function IdeaPage() {
         <FlagControl
           target={{ type: 'idea', id: idea.id }}
           redirectTo={`/ideas/${idea.id}`}
-          viewer={page.flagging && { ...page.flagging, isOwn: idea.authorId === page.viewerId, flagged: page.flagging.flagged.includes(`idea:${idea.id}`) }}
+          viewer={
+            page.flagging && {
+              ...page.flagging,
+              isOwn: idea.authorId === page.viewerId,
+              flagged: page.flagging.flagged.includes(`idea:${idea.id}`),
+            }
+          }
         />
         {page.moderation ? (
           <ModerationMenu

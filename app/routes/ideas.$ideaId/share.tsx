@@ -30,8 +30,7 @@ export function FollowBox({ page }: { page: IdeaPageData }) {
         </>
       ) : can.follow.status === 401 ? (
         <p className="field-hint">
-          <Link to={`/login?${new URLSearchParams({ redirectTo: `${location.pathname}#follow` })}`}>Log in</Link> to follow this
-          idea.
+          <Link to={`/login?${new URLSearchParams({ redirectTo: `${location.pathname}#follow` })}`}>Log in</Link> to follow this idea.
         </p>
       ) : (
         <p className="field-hint">{can.follow.reason}</p>

@@ -36,7 +36,14 @@ export function EditIdeaForm({ page, result }: { page: IdeaPageData; result: Ide
           defaultValue={idea.categoryId ? String(idea.categoryId) : ''}
           result={mine}
         />
-        <TextField name="tags" label="Tags" hint="Up to 5, separated by commas." maxLength={400} defaultValue={tags.join(', ')} result={mine} />
+        <TextField
+          name="tags"
+          label="Tags"
+          hint="Up to 5, separated by commas."
+          maxLength={400}
+          defaultValue={tags.join(', ')}
+          result={mine}
+        />
         {page.moderation && page.idea.authorId !== page.viewerId ? (
           <TextField name="reason" label="Why this edit (kept in the moderation log)" maxLength={500} result={mine} />
         ) : null}
@@ -119,8 +126,8 @@ function MergeForm({ result }: { result: IdeaActionData }) {
     <div className="team-action" aria-labelledby="merge-title" role="group">
       <h3 id="merge-title">Merge into another idea</h3>
       <p className="muted">
-        The votes and followers of this idea move to the other one (nobody is counted twice), and this page then leads there. Its
-        comments stay readable. A merge cannot be undone.
+        The votes and followers of this idea move to the other one (nobody is counted twice), and this page then leads there. Its comments
+        stay readable. A merge cannot be undone.
       </p>
       <Form method="post" className="form form-wide" noValidate>
         <input type="hidden" name="intent" value="merge" />

@@ -19,7 +19,9 @@ export function TrackerLinks({ links, result }: { links: Links; result: IdeaActi
       <h2 id="tracker-links-title">
         Tracker links <span className="badge team-badge">Team</span>
       </h2>
-      <p className="muted">Work items in your tracker for this idea. Only the product team sees them; an inbound hook can update their state.</p>
+      <p className="muted">
+        Work items in your tracker for this idea. Only the product team sees them; an inbound hook can update their state.
+      </p>
       {links.length ? (
         <div className="table-scroll" role="region" aria-labelledby="tracker-links-caption" tabIndex={0}>
           <table className="admin-table">
@@ -45,9 +47,24 @@ export function TrackerLinks({ links, result }: { links: Links; result: IdeaActi
         <h3 id="add-link-title">Link a work item</h3>
         <input type="hidden" name="intent" value="add-link" />
         <FormErrors result={added} id="add-link-error" />
-        <TextField name="url" id="add-link-url" label="Address (URL)" hint="The issue’s http or https address." maxLength={LINK_URL_MAX} inputMode="url" result={added} />
+        <TextField
+          name="url"
+          id="add-link-url"
+          label="Address (URL)"
+          hint="The issue’s http or https address."
+          maxLength={LINK_URL_MAX}
+          inputMode="url"
+          result={added}
+        />
         <TextField name="title" id="add-link-title-field" label="Title" maxLength={LINK_TITLE_MAX} result={added} />
-        <TextField name="state" id="add-link-state" label="State" hint="As the tracker says it: open, closed, Done … Optional." maxLength={LINK_STATE_MAX} result={added} />
+        <TextField
+          name="state"
+          id="add-link-state"
+          label="State"
+          hint="As the tracker says it: open, closed, Done … Optional."
+          maxLength={LINK_STATE_MAX}
+          result={added}
+        />
         <button type="submit" className="button-secondary" disabled={adding}>
           Add link
         </button>
@@ -73,7 +90,14 @@ function LinkRow({ link, result }: { link: Links[number]; result: IdeaActionData
         <Form method="post" className="form inline-form" noValidate key={link.state} aria-label={`Change the state of ${link.title}`}>
           <input type="hidden" name="intent" value="update-link" />
           <input type="hidden" name="linkId" value={link.id} />
-          <TextField name="state" id={`link-${link.id}-state`} label="New state" maxLength={LINK_STATE_MAX} defaultValue={link.state} result={mine} />
+          <TextField
+            name="state"
+            id={`link-${link.id}-state`}
+            label="New state"
+            maxLength={LINK_STATE_MAX}
+            defaultValue={link.state}
+            result={mine}
+          />
           <button type="submit" className="button-secondary" disabled={saving}>
             Save state<span className="visually-hidden"> of {link.title}</span>
           </button>

@@ -66,7 +66,10 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('reopen'), note: CloseNote }),
   z.object({
     intent: z.literal('convert'),
-    categoryId: z.string({ error: 'Pick a category.' }).regex(/^[1-9]\d{0,15}$/, 'Pick a category.').transform(Number),
+    categoryId: z
+      .string({ error: 'Pick a category.' })
+      .regex(/^[1-9]\d{0,15}$/, 'Pick a category.')
+      .transform(Number),
   }),
 ])
 

@@ -50,7 +50,13 @@ export function CloseForm() {
           maxLength={2000}
           result={failed}
         />
-        <TextField id="close-note" name="note" label="Note for the moderation log (optional)" maxLength={CLOSE_NOTE_MAX_LENGTH} result={failed} />
+        <TextField
+          id="close-note"
+          name="note"
+          label="Note for the moderation log (optional)"
+          maxLength={CLOSE_NOTE_MAX_LENGTH}
+          result={failed}
+        />
         <div>
           <button type="submit" disabled={busy}>
             Close question
@@ -84,8 +90,8 @@ export function ConvertForm({ categories }: { categories: ReadonlyArray<{ id: nu
       <Form method="post" className="form" noValidate>
         <input type="hidden" name="intent" value="convert" />
         <p className="field-hint">
-          The idea keeps the author, title, text and tags; everyone who upvoted the question becomes a voter. Answers stay here, and
-          the question is closed as resolved.
+          The idea keeps the author, title, text and tags; everyone who upvoted the question becomes a voter. Answers stay here, and the
+          question is closed as resolved.
         </p>
         <div className="field">
           <label htmlFor="convert-category">Category for the idea</label>

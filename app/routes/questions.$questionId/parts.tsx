@@ -20,7 +20,15 @@ type CommentData = {
   hiddenReason: string | null
 }
 
-export function Comments({ comments, label, tools }: { comments: CommentData[]; label: string; tools?: (comment: CommentData) => ReactNode }) {
+export function Comments({
+  comments,
+  label,
+  tools,
+}: {
+  comments: CommentData[]
+  label: string
+  tools?: (comment: CommentData) => ReactNode
+}) {
   if (comments.length === 0) return null
   return (
     <ol className="inline-comments" aria-label={label}>

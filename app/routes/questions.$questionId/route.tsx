@@ -29,17 +29,34 @@ export default function QuestionPage() {
   const { question, tags, answers, can, categories, flagging, viewerId, moderate, breakdowns } = useLoaderData<typeof loader>()
   const breakdownOf = (key: string) => (breakdowns ? (breakdowns[key] ?? { up: 0, down: 0 }) : null)
   const here = `/questions/${question.id}`
-  const tools = (target: { type: 'question' | 'answer' | 'comment'; id: number; authorId: number; hiddenReason: string | null; anchor: string }) => (
+  const tools = (target: {
+    type: 'question' | 'answer' | 'comment'
+    id: number
+    authorId: number
+    hiddenReason: string | null
+    anchor: string
+  }) => (
     <div className="post-tools">
       <FlagControl
         target={target}
         redirectTo={`${here}${target.anchor}`}
-        viewer={flagging && { ...flagging, isOwn: target.authorId === viewerId, flagged: flagging.flagged.includes(`${target.type}:${target.id}`) }}
+        viewer={
+          flagging && {
+            ...flagging,
+            isOwn: target.authorId === viewerId,
+            flagged: flagging.flagged.includes(`${target.type}:${target.id}`),
+          }
+        }
       />
       {moderate ? (
         <ModerationMenu
           target={target}
-          state={{ hidden: !!target.hiddenReason, hiddenReason: target.hiddenReason, deleted: false, locked: target.type === 'question' ? !!question.lockedAt : undefined }}
+          state={{
+            hidden: !!target.hiddenReason,
+            hiddenReason: target.hiddenReason,
+            deleted: false,
+            locked: target.type === 'question' ? !!question.lockedAt : undefined,
+          }}
           redirectTo={`${here}${target.anchor}`}
         />
       ) : null}
@@ -51,7 +68,11 @@ export default function QuestionPage() {
       {tools({ type: 'comment', id: c.id, authorId: c.authorId, hiddenReason: c.hiddenReason, anchor: `#comment-${c.id}` })}
     </>
   )
-  const acceptedNote = question.acceptedAnswerId ? null : can.accept.ok && answers.length ? 'Accept the answer that solved your problem.' : null
+  const acceptedNote = question.acceptedAnswerId
+    ? null
+    : can.accept.ok && answers.length
+      ? 'Accept the answer that solved your problem.'
+      : null
   return (
     <article className="post" aria-labelledby="question-title">
       <p className="breadcrumbs">
@@ -73,7 +94,8 @@ export default function QuestionPage() {
           <h1 id="question-title">{question.title}</h1>
           <p className="post-meta">
             <span>
-              asked by <MemberName name={question.authorName} username={question.authorUsername} role={question.authorRole} />, <DateTime value={question.createdAt} />
+              asked by <MemberName name={question.authorName} username={question.authorUsername} role={question.authorRole} />,{' '}
+              <DateTime value={question.createdAt} />
             </span>
             <span>
               {question.viewCount} {question.viewCount === 1 ? 'view' : 'views'}
@@ -156,10 +178,17 @@ export default function QuestionPage() {
                     </p>
                     <HiddenMark hiddenReason={answer.hiddenReason} isStaff={moderate} />
                     <div className="prose" dangerouslySetInnerHTML={{ __html: answer.bodyHtml }} />
-                    {tools({ type: 'answer', id: answer.id, authorId: answer.authorId, hiddenReason: answer.hiddenReason, anchor: `#answer-${answer.id}` })}
+                    {tools({
+                      type: 'answer',
+                      id: answer.id,
+                      authorId: answer.authorId,
+                      hiddenReason: answer.hiddenReason,
+                      anchor: `#answer-${answer.id}`,
+                    })}
                     <p className="post-meta">
                       <span>
-                        answered by <MemberName name={answer.authorName} username={answer.authorUsername} role={answer.authorRole} />, <DateTime value={answer.createdAt} />
+                        answered by <MemberName name={answer.authorName} username={answer.authorUsername} role={answer.authorRole} />,{' '}
+                        <DateTime value={answer.createdAt} />
                       </span>
                       <EditedNote editedAt={answer.editedAt} questionId={question.id} anchor={`answer-${answer.id}`} />
                       {answer.can.edit.ok ? <Link to={`/answers/${answer.id}/edit`}>Edit answer</Link> : null}

@@ -21,8 +21,20 @@ export function snapshotDb(db: Db): DbSnapshot {
     .all() as string[]
   const snapshot: DbSnapshot = new Map()
   for (const table of tables) {
-    const rows = client.prepare(`select * from "${table.replace(/"/g, '""')}"`).raw().all() as unknown[][]
-    snapshot.set(table, rows.map((row) => JSON.stringify(row, (_key, value) => (Buffer.isBuffer(value) ? value.toString('hex') : typeof value === 'bigint' ? String(value) : value))).sort())
+    const rows = client
+      .prepare(`select * from "${table.replace(/"/g, '""')}"`)
+      .raw()
+      .all() as unknown[][]
+    snapshot.set(
+      table,
+      rows
+        .map((row) =>
+          JSON.stringify(row, (_key, value) =>
+            Buffer.isBuffer(value) ? value.toString('hex') : typeof value === 'bigint' ? String(value) : value,
+          ),
+        )
+        .sort(),
+    )
   }
   return snapshot
 }
@@ -40,7 +52,9 @@ export function diffSnapshots(before: DbSnapshot, after: DbSnapshot): string[] {
     if (!before.has(table)) lines.push(`${table}: table created`)
     else if (!after.has(table)) lines.push(`${table}: table dropped`)
     else if (removed.length || added.length || was.length !== now.length) {
-      lines.push(`${table}: ${[...removed.map((row) => `- ${row}`), ...added.map((row) => `+ ${row}`)].slice(0, 6).join('  ') || `${was.length} -> ${now.length} rows`}`)
+      lines.push(
+        `${table}: ${[...removed.map((row) => `- ${row}`), ...added.map((row) => `+ ${row}`)].slice(0, 6).join('  ') || `${was.length} -> ${now.length} rows`}`,
+      )
     }
   }
   return lines
