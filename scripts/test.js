@@ -1,5 +1,6 @@
 /**
- * `npm test`: lint (ESLint, with the layering as import rules), typecheck, unit tests, production
+ * `npm test`: lint (ESLint, with the layering as import rules), the formatting check (Prettier),
+ * typecheck, unit tests, production
  * build, then the end-to-end tests in Chromium.
  * Stops at the first failing step with its exit code. Extra arguments go to `playwright test`
  * (`npm test -- tests/e2e/auth.spec.ts --headed`).
@@ -98,6 +99,7 @@ async function ensureNginx() {
 }
 
 step('Lint (eslint)', NPM, ['run', 'lint', '--', '--max-warnings=0'])
+step('Format (prettier --check)', NPM, ['run', 'format:check'])
 step('Typecheck (tsc --noEmit)', NPX, ['tsc', '--noEmit'])
 step('Unit tests (vitest run)', NPX, ['vitest', 'run'])
 step('Build (npm run build: the app, then the server)', NPM, ['run', 'build'])
