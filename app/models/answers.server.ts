@@ -14,6 +14,7 @@ import { notifyUser } from './notifications.server'
 import { recordReputation, reverseReputation } from './reputation.server'
 import { laterOf, refreshUnanswered } from './votes.server'
 import { queueAnswerEvent } from './webhook-events.server'
+import { visibleAnswerOnVisibleQuestion } from './questions.server'
 
 export function createAnswer(db: Db, input: { questionId: number; authorId: number; authorRole?: Role; bodyMd: string; now?: Date }) {
   const now = input.now ?? new Date()
@@ -96,15 +97,7 @@ export function acceptAnswer(db: Db, { answerId, userId, now = new Date() }: { a
       })
       .from(answers)
       .innerJoin(questions, eq(questions.id, answers.questionId))
-      .where(
-        and(
-          eq(answers.id, answerId),
-          isNull(answers.deletedAt),
-          isNull(answers.hiddenAt),
-          isNull(questions.deletedAt),
-          isNull(questions.hiddenAt),
-        ),
-      )
+      .where(and(eq(answers.id, answerId), visibleAnswerOnVisibleQuestion))
       .get()
     if (!row) throw new NotFoundError('answer')
     if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
@@ -154,15 +147,7 @@ export function unacceptAnswer(db: Db, { answerId, userId, now = new Date() }: {
       .select({ questionId: answers.questionId, askerId: questions.authorId, acceptedAnswerId: questions.acceptedAnswerId })
       .from(answers)
       .innerJoin(questions, eq(questions.id, answers.questionId))
-      .where(
-        and(
-          eq(answers.id, answerId),
-          isNull(answers.deletedAt),
-          isNull(answers.hiddenAt),
-          isNull(questions.deletedAt),
-          isNull(questions.hiddenAt),
-        ),
-      )
+      .where(and(eq(answers.id, answerId), visibleAnswerOnVisibleQuestion))
       .get()
     if (!row) throw new NotFoundError('answer')
     if (row.askerId !== userId) throw new ForbiddenError('Only the person who asked can accept an answer.')
@@ -187,15 +172,7 @@ export function getAnswerForEdit(db: Db, answerId: number) {
     })
     .from(answers)
     .innerJoin(questions, eq(questions.id, answers.questionId))
-    .where(
-      and(
-        eq(answers.id, answerId),
-        isNull(answers.deletedAt),
-        isNull(answers.hiddenAt),
-        isNull(questions.deletedAt),
-        isNull(questions.hiddenAt),
-      ),
-    )
+    .where(and(eq(answers.id, answerId), visibleAnswerOnVisibleQuestion))
     .get()
   if (!row) throw new NotFoundError('answer')
   return row
@@ -227,15 +204,7 @@ export function applyAnswerEdit(
     })
     .from(answers)
     .innerJoin(questions, eq(questions.id, answers.questionId))
-    .where(
-      and(
-        eq(answers.id, input.answerId),
-        isNull(answers.deletedAt),
-        isNull(answers.hiddenAt),
-        isNull(questions.deletedAt),
-        isNull(questions.hiddenAt),
-      ),
-    )
+    .where(and(eq(answers.id, input.answerId), visibleAnswerOnVisibleQuestion))
     .get()
   if (!current) throw new NotFoundError('answer')
   if (current.lockedAt) throw new ConflictError('This question is locked; its answers cannot be edited.')

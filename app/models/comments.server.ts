@@ -11,6 +11,7 @@ import { notifyIdeaStakeholders, notifyUser } from './notifications.server'
 import { commentedPostTable } from './posts.server'
 import { laterOf } from './votes.server'
 import { queueCommentCreated } from './webhook-events.server'
+import { visibleAnswerOnVisibleQuestion } from './questions.server'
 
 const MERGED_IDEA_MESSAGE = 'This idea was merged into another one; comment there.'
 
@@ -42,15 +43,7 @@ function commentablePost(tx: Tx, target: CommentTarget) {
           .select({ id: questions.id, lockedAt: questions.lockedAt })
           .from(answers)
           .innerJoin(questions, eq(questions.id, answers.questionId))
-          .where(
-            and(
-              eq(answers.id, target.id),
-              isNull(answers.deletedAt),
-              isNull(answers.hiddenAt),
-              isNull(questions.deletedAt),
-              isNull(questions.hiddenAt),
-            ),
-          )
+          .where(and(eq(answers.id, target.id), visibleAnswerOnVisibleQuestion))
           .get()
   if (!question) throw new NotFoundError(target.type)
   return { lockedAt: question.lockedAt, isMerged: false, ideaId: null, questionId: question.id }

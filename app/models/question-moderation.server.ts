@@ -12,6 +12,7 @@ import { logModeration } from './moderation-log.server'
 import { notifyUser } from './notifications.server'
 import { tagPost } from './tags.server'
 import { applyIdeaVote } from './votes.server'
+import { visibleAnswerOnVisibleQuestion } from './questions.server'
 
 /** Staff mark an answer official (or take the mark back). Setting the state it already has logs nothing. */
 export function setAnswerOfficial(
@@ -23,15 +24,7 @@ export function setAnswerOfficial(
       .select({ isOfficial: answers.isOfficial, questionId: answers.questionId })
       .from(answers)
       .innerJoin(questions, eq(questions.id, answers.questionId))
-      .where(
-        and(
-          eq(answers.id, answerId),
-          isNull(answers.deletedAt),
-          isNull(answers.hiddenAt),
-          isNull(questions.deletedAt),
-          isNull(questions.hiddenAt),
-        ),
-      )
+      .where(and(eq(answers.id, answerId), visibleAnswerOnVisibleQuestion))
       .get()
     if (!answer) throw new NotFoundError('answer')
     if (answer.isOfficial === isOfficial) return { isOfficial, questionId: answer.questionId }

@@ -58,6 +58,13 @@ export function createQuestion(db: Db, input: NewQuestion) {
 }
 
 export const visibleQuestion = and(isNull(questions.deletedAt), isNull(questions.hiddenAt))
+/** An answer neither deleted nor hidden, on a question neither deleted nor hidden (for queries joining answers to questions). */
+export const visibleAnswerOnVisibleQuestion = and(
+  isNull(answers.deletedAt),
+  isNull(answers.hiddenAt),
+  isNull(questions.deletedAt),
+  isNull(questions.hiddenAt),
+)!
 
 /** The newest questions, for the home page. */
 export function listRecentQuestions(db: Db, { limit = 10 }: { limit?: number } = {}) {

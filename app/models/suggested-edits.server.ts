@@ -16,7 +16,7 @@ import { applyAnswerEdit } from './answers.server'
 import { applyIdeaTextEdit } from './ideas.server'
 import { renderWithMentions } from './mentions.server'
 import { notifyUser } from './notifications.server'
-import { applyQuestionEdit } from './questions.server'
+import { applyQuestionEdit, visibleAnswerOnVisibleQuestion } from './questions.server'
 import { recordReputation } from './reputation.server'
 
 export const SUGGESTABLE_TYPES = ['idea', 'question', 'answer'] as const
@@ -406,15 +406,7 @@ function loadPosts(db: Db | Tx, targets: SuggestTarget[]) {
       })
       .from(answers)
       .innerJoin(questions, eq(questions.id, answers.questionId))
-      .where(
-        and(
-          inArray(answers.id, answerIds),
-          isNull(answers.deletedAt),
-          isNull(answers.hiddenAt),
-          isNull(questions.deletedAt),
-          isNull(questions.hiddenAt),
-        ),
-      )
+      .where(and(inArray(answers.id, answerIds), visibleAnswerOnVisibleQuestion))
       .all()) {
       result.set(`answer:${row.id}`, {
         type: 'answer',

@@ -2,7 +2,7 @@
  * Votes. A vote request names the state wanted (vote / unvote, +1 / -1 / 0), so a replayed or
  * double-clicked POST cannot flip it. Rows, cached counters and the ledger move in one transaction.
  */
-import { and, count, eq, isNull, ne, notInArray, sql } from 'drizzle-orm'
+import { and, count, eq, isNull, ne, notInArray, type Placeholder, sql } from 'drizzle-orm'
 import { answers, ideas, ideaVotes, postVotes, questions } from '#db/schema'
 import { type IdeaStatus } from '~/domain'
 import { type Db, prepared, type Tx, writeTransaction } from '~/lib/db.server'
@@ -108,7 +108,7 @@ export function applyIdeaVote(
 }
 
 // The statements of every idea vote, prepared once per connection. A placeholder for a column's
-// value takes the column's type (a Date); one inside sql`…` takes the stored value (milliseconds).
+// value takes the column's type (a Date); one inside sql`…` (laterOf) takes the stored value (milliseconds).
 const votableIdeaQuery = (db: Db | Tx) =>
   db
     .select({ authorId: ideas.authorId, lockedAt: ideas.lockedAt, voteCount: ideas.voteCount, status: ideas.status })
@@ -131,7 +131,7 @@ const removeVoteQuery = (db: Db | Tx) =>
 const countVoteQuery = (db: Db | Tx) =>
   db
     .update(ideas)
-    .set({ voteCount: sql`${ideas.voteCount} + 1`, lastActivityAt: sql`max(${ideas.lastActivityAt}, ${sql.placeholder('now')})` })
+    .set({ voteCount: sql`${ideas.voteCount} + 1`, lastActivityAt: laterOf(ideas.lastActivityAt, sql.placeholder('now')) })
     .where(eq(ideas.id, sql.placeholder('ideaId')))
     .returning({ voteCount: ideas.voteCount })
     .prepare()
@@ -250,8 +250,8 @@ export function ideaVoteState(
 }
 
 /** SQL for "the later of the stored time and now": activity times never move backwards. */
-export function laterOf(column: typeof ideas.lastActivityAt | typeof questions.lastActivityAt, now: Date) {
-  return sql`max(${column}, ${now.getTime()})`
+export function laterOf(column: typeof ideas.lastActivityAt | typeof questions.lastActivityAt, now: Date | Placeholder) {
+  return sql`max(${column}, ${now instanceof Date ? now.getTime() : now})`
 }
 
 export type PostVoteValue = 1 | -1 | 0
